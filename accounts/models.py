@@ -1,0 +1,94 @@
+"""Users, their roles and units, API tokens, and the audit of staff views of personal data."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class Role(models.TextChoices):
+    AGENT = "agent", "话务员"
+    DISPATCHER = "dispatcher", "派单员"
+    CLERK = "clerk", "承办人"
+    UNIT_LEADER = "unit_leader", "单位负责人"
+    SUPERVISOR = "supervisor", "督办员"
+    LEADER = "leader", "领导"
+    ADMIN = "admin", "管理员"
+
+
+# Roles that work at the 12345 centre and see every case.
+CENTRE_ROLES = frozenset({Role.AGENT, Role.DISPATCHER, Role.SUPERVISOR, Role.LEADER, Role.ADMIN})
+# Roles that work inside a handling unit and see only their unit's cases.
+UNIT_ROLES = frozenset({Role.CLERK, Role.UNIT_LEADER})
+
+
+class User(AbstractUser):
+    role = models.CharField("角色", max_length=16, choices=Role.choices, default=Role.AGENT)
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name="所属单位", null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
+    )
+    display_name = models.CharField("姓名", max_length=40, blank=True)
+    mobile = models.CharField("手机号", max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.username
+
+    @property
+    def is_centre_staff(self) -> bool:
+        return self.role in CENTRE_ROLES
+
+    @property
+    def is_unit_staff(self) -> bool:
+        return self.role in UNIT_ROLES
+
+
+class ApiToken(models.Model):
+    """A bearer token for the JSON API. Only its SHA-256 is stored; the token is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, blank=True)
+    digest = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "API 令牌"
+        verbose_name_plural = "API 令牌"
+
+    @staticmethod
+    def digest_of(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user: User, name: str = "") -> str:
+        token = "mc_" + secrets.token_urlsafe(32)
+        cls.objects.create(user=user, name=name, digest=cls.digest_of(token), prefix=token[:8])
+        return token
+
+
+class PersonalDataView(models.Model):
+    """One unmasked view of a citizen's personal data by a member of staff (append-only audit)."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="personal_data_views")
+    fields = models.CharField("字段", max_length=100)
+    purpose = models.CharField("场景", max_length=40)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    viewed_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "个人信息查看记录"
+        verbose_name_plural = "个人信息查看记录"
+        ordering = ["-viewed_at"]

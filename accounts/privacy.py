@@ -1,0 +1,59 @@
+"""Masking of citizens' personal data, and the audit of every unmasked view by staff.
+
+Phone numbers are shown in full only to agents working the case: the agent who registered
+it, and any agent while the case waits for its callback. Every such view writes a
+PersonalDataView row; every other viewer sees the masked form.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from accounts.models import PersonalDataView, Role
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from accounts.models import User
+    from cases.models import Case
+
+
+def mask_phone(phone: str) -> str:
+    """138****5678 for mobiles, 0724-****345 style for landlines."""
+    if not phone:
+        return ""
+    if re.fullmatch(r"1\d{10}", phone):
+        return f"{phone[:3]}****{phone[-4:]}"
+    return f"{phone[:-7]}****{phone[-3:]}" if len(phone) > 7 else "****"
+
+
+def mask_name(name: str) -> str:
+    if not name:
+        return ""
+    return name[0] + "*" * max(1, len(name) - 1) if len(name) <= 3 else name[:2] + "**"
+
+
+def may_see_phone(user: User, case: Case) -> bool:
+    from cases.workflow import State
+
+    if user.role != Role.AGENT:
+        return False
+    return case.registered_by_id == user.pk or case.state == State.REPLIED
+
+
+def citizen_phone_for(
+    user: User, case: Case, *, purpose: str, request: HttpRequest | None = None
+) -> tuple[str, bool]:
+    """The phone number as this user may see it, and whether it is unmasked (and so audited)."""
+    if not case.citizen_phone:
+        return "", False
+    if may_see_phone(user, case):
+        audit(user, case, fields="citizen_phone", purpose=purpose, request=request)
+        return case.citizen_phone, True
+    return mask_phone(case.citizen_phone), False
+
+
+def audit(user: User, case: Case, *, fields: str, purpose: str, request: HttpRequest | None = None) -> None:
+    ip = request.META.get("REMOTE_ADDR") if request is not None else None
+    PersonalDataView.objects.create(user=user, case=case, fields=fields, purpose=purpose, ip=ip or None)

@@ -1,0 +1,357 @@
+"""Cases and everything the loop records about them.
+
+`Case.state` is a cache of the last `CaseEvent`; only `cases.services` writes it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from cases.workflow import OPEN_STATES, Action, State
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+class Channel(models.TextChoices):
+    HOTLINE = "hotline", "12345热线"
+    WEB = "web", "网站"
+    MOBILE = "mobile", "手机页面"
+    OPEN311 = "open311", "Open311 接口"
+    API = "api", "接口"
+    ENTERPRISE = "enterprise", "企业诉求"
+    MAILBOX = "mailbox", "领导信箱"
+    WINDOW = "window", "窗口"
+
+
+class Kind(models.TextChoices):
+    CONSULT = "consult", "咨询"
+    HELP = "help", "求助"
+    COMPLAINT = "complaint", "投诉"
+    REPORT = "report", "举报"
+    SUGGESTION = "suggestion", "建议"
+    PRAISE = "praise", "表扬"
+
+
+class Urgency(models.TextChoices):
+    NORMAL = "normal", "一般"
+    URGENT = "urgent", "紧急"
+
+
+class Satisfaction(models.TextChoices):
+    SATISFIED = "satisfied", "满意"
+    BASICALLY = "basically", "基本满意"
+    UNSATISFIED = "unsatisfied", "不满意"
+
+
+class Category(models.Model):
+    """事项分类: a three-level tree; time limits are inherited from the nearest ancestor that sets them."""
+
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    name = models.CharField("名称", max_length=60)
+    level = models.PositiveSmallIntegerField("级别")
+    path = models.CharField("完整路径", max_length=200, unique=True)
+    default_unit = models.ForeignKey(
+        "org.Unit", verbose_name="默认承办单位", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    accept_hours = models.PositiveSmallIntegerField("签收时限(工作小时)", null=True, blank=True)
+    handle_days = models.PositiveSmallIntegerField("办理时限(工作日)", null=True, blank=True)
+    urgent_accept_hours = models.PositiveSmallIntegerField("紧急件签收时限(工作小时)", null=True, blank=True)
+    urgent_handle_days = models.PositiveSmallIntegerField("紧急件办理时限(工作日)", null=True, blank=True)
+    is_active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = "事项分类"
+        verbose_name_plural = "事项分类"
+        ordering = ["path"]
+
+    def __str__(self) -> str:
+        return self.path
+
+    # Fallbacks when no category on the path sets a limit (hours / working days).
+    DEFAULT_LIMITS = {"accept_hours": 2, "handle_days": 15, "urgent_accept_hours": 1, "urgent_handle_days": 3}
+
+    def limit(self, field: str) -> int:
+        node: Category | None = self
+        while node is not None:
+            value = getattr(node, field)
+            if value is not None:
+                return int(value)
+            node = node.parent
+        return self.DEFAULT_LIMITS[field]
+
+    def limits_for(self, urgency: str) -> tuple[int, int]:
+        """(acceptance limit in working hours, handling limit in working days) for an urgency."""
+        if urgency == Urgency.URGENT:
+            return self.limit("urgent_accept_hours"), self.limit("urgent_handle_days")
+        return self.limit("accept_hours"), self.limit("handle_days")
+
+
+class CaseQuerySet(models.QuerySet["Case"]):
+    def visible_to(self, user: User) -> CaseQuerySet:
+        """Centre staff see every case; a unit's staff see the cases assigned to their unit (or below)."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_centre_staff or user.is_superuser:
+            return self
+        if user.is_unit_staff and user.unit_id:
+            return self.filter(
+                pk__in=Assignment.objects.filter(unit_id__in=user.unit.descendant_ids()).values("case_id")
+            )
+        return self.none()
+
+    def open(self) -> CaseQuerySet:
+        return self.filter(state__in=OPEN_STATES)
+
+
+class Case(models.Model):
+    number = models.CharField("受理编号", max_length=20, unique=True)
+    channel = models.CharField("受理渠道", max_length=16, choices=Channel.choices)
+    kind = models.CharField("诉求类型", max_length=16, choices=Kind.choices)
+    title = models.CharField("标题", max_length=120)
+    content = models.TextField("诉求内容", max_length=5000)
+    citizen_name = models.CharField("诉求人", max_length=40, blank=True)
+    citizen_phone = models.CharField("联系电话", max_length=20, blank=True, db_index=True)
+    address = models.CharField("地址", max_length=200, blank=True)
+    township = models.ForeignKey(
+        "org.Unit", verbose_name="所属乡镇", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    category = models.ForeignKey(
+        Category, verbose_name="事项分类", null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
+    urgency = models.CharField("紧急程度", max_length=8, choices=Urgency.choices, default=Urgency.NORMAL)
+    state = models.CharField("状态", max_length=20, choices=State.choices, default=State.REGISTERED)
+    lead_unit = models.ForeignKey(
+        "org.Unit", verbose_name="主办单位", null=True, blank=True, on_delete=models.PROTECT, related_name="led_cases"
+    )
+    parent = models.ForeignKey(
+        "self", verbose_name="主工单", null=True, blank=True, on_delete=models.PROTECT, related_name="duplicates"
+    )
+    transferred_to = models.CharField("转办去向", max_length=100, blank=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("登记时间", db_index=True)
+    dispatched_at = models.DateTimeField("派单时间", null=True, blank=True)
+    accept_due_at = models.DateTimeField("签收期限", null=True, blank=True)
+    due_at = models.DateTimeField("办理期限", null=True, blank=True)
+    replied_at = models.DateTimeField("答复时间", null=True, blank=True)
+    closed_at = models.DateTimeField("结案时间", null=True, blank=True)
+    reopen_count = models.PositiveSmallIntegerField("重办次数", default=0)
+    callback_attempts = models.PositiveSmallIntegerField("回访次数", default=0)
+    satisfaction = models.CharField("满意度", max_length=12, choices=Satisfaction.choices, blank=True)
+    resolved = models.BooleanField("是否解决", null=True)
+    is_overdue_closed = models.BooleanField("超期办结", default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "工单"
+        verbose_name_plural = "工单"
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["state", "-created_at"], name="case_state_created"),
+            models.Index(fields=["lead_unit", "state", "-created_at"], name="case_unit_state_created"),
+            # Near-due and overdue are "deadline < instant" on these: see cases/deadlines.py.
+            models.Index(fields=["state", "due_at"], name="case_state_due"),
+            models.Index(fields=["state", "accept_due_at"], name="case_state_accept_due"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(state=State.CLOSED) | Q(replied_at__isnull=False),
+                name="case_closed_requires_reply",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    @property
+    def state_label(self) -> str:
+        return State(self.state).label
+
+    @property
+    def approved_reply(self) -> Reply | None:
+        return self.replies.filter(status=Reply.Status.APPROVED).order_by("-approved_at").first()
+
+
+class Assignment(models.Model):
+    """One dispatch of a case to one unit, as lead (主办) or co-handler (协办)."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", "主办"
+        CO = "co", "协办"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待签收"
+        ACCEPTED = "accepted", "已签收"
+        RETURNED = "returned", "已退回"
+        DONE = "done", "已完成"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assignments")
+    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="assignments")
+    role = models.CharField(max_length=8, choices=Role.choices)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
+    dispatched_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    dispatched_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    return_reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "派单记录"
+        verbose_name_plural = "派单记录"
+        indexes = [models.Index(fields=["unit", "status"])]
+
+
+class CaseEvent(models.Model):
+    """One action on a case. Append-only: rows are never updated or deleted."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    seq = models.PositiveIntegerField("序号")
+    action = models.CharField("动作", max_length=20, choices=Action.choices)
+    from_state = models.CharField(max_length=20, choices=State.choices, blank=True)
+    to_state = models.CharField(max_length=20, choices=State.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor_unit = models.ForeignKey("org.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField("说明", blank=True)
+    payload = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField("时间", db_index=True)
+
+    class Meta:
+        verbose_name = "工单事件"
+        verbose_name_plural = "工单事件"
+        ordering = ["case", "seq"]
+        constraints = [models.UniqueConstraint(fields=["case", "seq"], name="case_event_seq_unique")]
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise RuntimeError("CaseEvent is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise RuntimeError("CaseEvent is append-only")
+
+    @property
+    def action_label(self) -> str:
+        return Action(self.action).label
+
+
+class Extension(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "待审批"
+        APPROVED = "approved", "已同意"
+        REFUSED = "refused", "已拒绝"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="extensions")
+    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    days = models.PositiveSmallIntegerField("延期工作日")
+    reason = models.TextField("理由", max_length=1000)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "延期申请"
+        verbose_name_plural = "延期申请"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(status="pending"), name="one_pending_extension_per_case"
+            )
+        ]
+
+
+class Reply(models.Model):
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", "待审核"
+        APPROVED = "approved", "已审核"
+        REJECTED = "rejected", "已退回"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="replies")
+    unit = models.ForeignKey("org.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField("答复内容", max_length=5000)
+    result = models.CharField("办理结果", max_length=200, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.SUBMITTED)
+    submitted_at = models.DateTimeField()
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    review_note = models.CharField("审核意见", max_length=500, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "答复"
+        verbose_name_plural = "答复"
+        ordering = ["submitted_at"]
+
+
+class Callback(models.Model):
+    class Outcome(models.TextChoices):
+        REACHED = "reached", "已回访"
+        UNREACHABLE = "unreachable", "未接通"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="callbacks")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+    outcome = models.CharField(max_length=12, choices=Outcome.choices)
+    resolved = models.BooleanField(null=True)
+    satisfaction = models.CharField(max_length=12, choices=Satisfaction.choices, blank=True)
+    comment = models.CharField("回访意见", max_length=1000, blank=True)
+
+    class Meta:
+        verbose_name = "回访记录"
+        verbose_name_plural = "回访记录"
+        ordering = ["at"]
+
+
+class SupervisionNotice(models.Model):
+    """督办单: a supervisor's notice to a unit about a late or important case."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="supervision_notices")
+    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="supervision_notices")
+    supervisor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField("督办要求", max_length=2000)
+    respond_by = models.DateTimeField("反馈期限", null=True, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "督办单"
+        verbose_name_plural = "督办单"
+        ordering = ["-created_at"]
+
+
+class DeadlineNotice(models.Model):
+    """One near-due or overdue notice per case, deadline and kind: makes the sweep idempotent."""
+
+    class Kind(models.TextChoices):
+        ACCEPT_NEAR = "accept_near", "签收临期"
+        ACCEPT_OVERDUE = "accept_overdue", "签收超期"
+        HANDLE_NEAR = "handle_near", "办理临期"
+        HANDLE_OVERDUE = "handle_overdue", "办理超期"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deadline_notices")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    deadline = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "kind", "deadline"], name="deadline_notice_once"),
+        ]
+
+
+class CaseNumberCounter(models.Model):
+    """Per-day counter behind 受理编号 (YYYYMMDD + 5-digit sequence), incremented under lock."""
+
+    day = models.DateField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)

@@ -1,0 +1,84 @@
+"""The work queues, one definition shared by the pages, the API and the benchmarks.
+
+Each queue is a filter on cases visible to the user; its meaning depends on the user's role
+(a unit's 待签收 is its own pending dispatches; the centre's is every pending dispatch).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import Role, User
+from cases.deadlines import late_q
+from cases.models import Case
+from cases.workflow import State
+
+
+@dataclass(frozen=True)
+class Queue:
+    slug: str
+    label: str
+    roles: frozenset[str]
+
+
+QUEUES: tuple[Queue, ...] = (
+    Queue("to_dispatch", "待派单", frozenset({Role.DISPATCHER, Role.AGENT, Role.ADMIN, Role.LEADER})),
+    Queue("to_accept", "待签收", frozenset({Role.CLERK, Role.UNIT_LEADER, Role.DISPATCHER, Role.LEADER, Role.ADMIN})),
+    Queue("in_progress", "办理中", frozenset({Role.CLERK, Role.UNIT_LEADER, Role.DISPATCHER, Role.LEADER, Role.ADMIN})),
+    Queue("to_approve", "待审核", frozenset({Role.UNIT_LEADER, Role.CLERK, Role.LEADER, Role.ADMIN})),
+    Queue("to_callback", "待回访", frozenset({Role.AGENT, Role.DISPATCHER, Role.LEADER, Role.ADMIN})),
+    Queue("to_close", "待结案", frozenset({Role.AGENT, Role.DISPATCHER, Role.LEADER, Role.ADMIN})),
+    Queue("late", "临期/超期", frozenset(set(Role.values))),
+    Queue("supervised", "我的督办", frozenset({Role.SUPERVISOR, Role.CLERK, Role.UNIT_LEADER, Role.LEADER, Role.ADMIN})),
+    Queue("all", "全部工单", frozenset(set(Role.values))),
+)
+QUEUE_BY_SLUG = {q.slug: q for q in QUEUES}
+
+# The queue each role lands on after logging in.
+HOME_QUEUE = {
+    Role.AGENT: "to_callback",
+    Role.DISPATCHER: "to_dispatch",
+    Role.CLERK: "to_accept",
+    Role.UNIT_LEADER: "to_approve",
+    Role.SUPERVISOR: "late",
+    Role.LEADER: "late",
+    Role.ADMIN: "to_dispatch",
+}
+
+
+def queues_for(user: User) -> list[Queue]:
+    return [q for q in QUEUES if user.role in q.roles or user.is_superuser]
+
+
+def queue_cases(user: User, slug: str, now: datetime | None = None) -> QuerySet[Case]:
+    """The cases of one queue for this user, newest first (late queue: most urgent deadline first)."""
+    now = now or timezone.now()
+    cases = Case.objects.visible_to(user)
+    unit_filter = Q(lead_unit_id=user.unit_id) if user.is_unit_staff else Q()
+    if slug == "to_dispatch":
+        return cases.filter(state=State.REGISTERED)
+    if slug == "to_accept":
+        return cases.filter(unit_filter, state=State.DISPATCHED)
+    if slug == "in_progress":
+        return cases.filter(unit_filter, state=State.IN_PROGRESS)
+    if slug == "to_approve":
+        return cases.filter(unit_filter, state=State.PENDING_APPROVAL)
+    if slug == "to_callback":
+        return cases.filter(state=State.REPLIED)
+    if slug == "to_close":
+        return cases.filter(state=State.CALLED_BACK)
+    if slug == "late":
+        return cases.filter(late_q(now)).order_by("due_at", "accept_due_at")
+    if slug == "supervised":
+        if user.role == Role.SUPERVISOR:
+            return cases.filter(supervision_notices__supervisor=user).distinct()
+        if user.is_unit_staff:
+            return cases.filter(supervision_notices__unit_id=user.unit_id).distinct()
+        return cases.filter(supervision_notices__isnull=False).distinct()
+    if slug == "all":
+        return cases
+    raise KeyError(slug)

@@ -1,0 +1,96 @@
+"""The case loop's state machine: the only place that says which action leads where.
+
+`next_state` is pure; `cases.services` calls it for every action before writing anything.
+Actions that do not change the state (an extension request, a supervision notice…) are in the
+table too, mapping a state to itself, so that "may this action happen now?" has one answer.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from mochou.errors import TransitionNotAllowed
+
+
+class State(models.TextChoices):
+    REGISTERED = "registered", "待派单"
+    DISPATCHED = "dispatched", "待签收"
+    IN_PROGRESS = "in_progress", "办理中"
+    PENDING_APPROVAL = "pending_approval", "待审核"
+    REPLIED = "replied", "待回访"
+    CALLED_BACK = "called_back", "待结案"
+    CLOSED = "closed", "已办结"
+    MERGED = "merged", "已合并"
+    TRANSFERRED = "transferred", "已转办"
+
+
+class Action(models.TextChoices):
+    REGISTER = "register", "登记"
+    ANSWER_AT_INTAKE = "answer_at_intake", "直接办结"
+    DISPATCH = "dispatch", "派单"
+    ACCEPT = "accept", "签收"
+    RETURN = "return", "退单"
+    REQUEST_EXTENSION = "extend", "申请延期"
+    DECIDE_EXTENSION = "decide_extension", "审批延期"
+    CONTRIBUTE = "contribute", "协办意见"
+    REPLY = "reply", "提交答复"
+    APPROVE_REPLY = "approve", "审核通过"
+    REJECT_REPLY = "reject_reply", "退回修改"
+    CALLBACK = "callback", "回访"
+    CLOSE = "close", "结案"
+    REOPEN = "reopen", "重办"
+    MERGE = "merge", "合并"
+    TRANSFER = "transfer", "转办"
+    SUPERVISE = "supervise", "督办"
+
+
+S, A = State, Action
+
+# States in which the case is still being worked on (open cases).
+OPEN_STATES = frozenset({S.REGISTERED, S.DISPATCHED, S.IN_PROGRESS, S.PENDING_APPROVAL, S.REPLIED, S.CALLED_BACK})
+# States with a running handling deadline owned by a unit.
+HANDLING_STATES = frozenset({S.IN_PROGRESS, S.PENDING_APPROVAL})
+_SUPERVISABLE = (S.REGISTERED, S.DISPATCHED, S.IN_PROGRESS, S.PENDING_APPROVAL, S.REPLIED, S.CALLED_BACK)
+
+TRANSITIONS: dict[tuple[State | None, Action], State] = {
+    (None, A.REGISTER): S.REGISTERED,
+    (S.REGISTERED, A.ANSWER_AT_INTAKE): S.REPLIED,
+    (S.REGISTERED, A.DISPATCH): S.DISPATCHED,
+    (S.REGISTERED, A.MERGE): S.MERGED,
+    (S.REGISTERED, A.TRANSFER): S.TRANSFERRED,
+    (S.DISPATCHED, A.ACCEPT): S.IN_PROGRESS,
+    (S.DISPATCHED, A.RETURN): S.REGISTERED,
+    (S.IN_PROGRESS, A.REQUEST_EXTENSION): S.IN_PROGRESS,
+    (S.IN_PROGRESS, A.DECIDE_EXTENSION): S.IN_PROGRESS,
+    (S.PENDING_APPROVAL, A.DECIDE_EXTENSION): S.PENDING_APPROVAL,
+    (S.IN_PROGRESS, A.CONTRIBUTE): S.IN_PROGRESS,
+    (S.PENDING_APPROVAL, A.CONTRIBUTE): S.PENDING_APPROVAL,
+    (S.IN_PROGRESS, A.REPLY): S.PENDING_APPROVAL,
+    (S.PENDING_APPROVAL, A.APPROVE_REPLY): S.REPLIED,
+    (S.PENDING_APPROVAL, A.REJECT_REPLY): S.IN_PROGRESS,
+    # A callback that does not reach the citizen stays "replied" until the attempts run out.
+    (S.REPLIED, A.CALLBACK): S.CALLED_BACK,
+    (S.CALLED_BACK, A.CLOSE): S.CLOSED,
+    (S.CALLED_BACK, A.REOPEN): S.IN_PROGRESS,
+    (S.CLOSED, A.REOPEN): S.IN_PROGRESS,
+    **{(state, A.SUPERVISE): state for state in _SUPERVISABLE},
+}
+
+
+def next_state(state: State | str | None, action: Action | str) -> State:
+    """The state after `action` in `state`, or TransitionNotAllowed with a Chinese message."""
+    current = State(state) if state else None
+    act = Action(action)
+    try:
+        return TRANSITIONS[(current, act)]
+    except KeyError:
+        label = current.label if current else "未登记"
+        raise TransitionNotAllowed(
+            f"工单当前状态为“{label}”，不能执行“{act.label}”。",
+            details={"state": current.value if current else None, "action": act.value},
+        ) from None
+
+
+def allowed_actions(state: State | str) -> list[Action]:
+    current = State(state)
+    return [action for (from_state, action) in TRANSITIONS if from_state == current]

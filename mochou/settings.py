@@ -1,0 +1,135 @@
+"""Mochou settings: one module, every value from the environment, SQLite with zero variables."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from mochou.env import database_from_url, env_bool, env_int, env_str
+
+BASE_DIR = Path(__file__).resolve().parent
+VAR_DIR = Path(env_str("MOCHOU_VAR_DIR", str(Path.cwd() / "var")))
+TESTING = "pytest" in sys.modules or env_bool("MOCHOU_TESTING")
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+DEBUG = env_bool("DEBUG", default=False)
+SECRET_KEY = env_str("SECRET_KEY") or "mochou-insecure-demo-key-set-SECRET_KEY-in-production"
+ALLOWED_HOSTS = [h for h in env_str("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
+CSRF_TRUSTED_ORIGINS = [o for o in env_str("CSRF_TRUSTED_ORIGINS").split(",") if o]
+MOCHOU_DEMO = env_bool("MOCHOU_DEMO", default=True)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "huey.contrib.djhuey",
+    "mochou",
+    "accounts",
+    "org",
+    "worktime",
+    "cases",
+    "notifications",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "mochou.urls"
+WSGI_APPLICATION = "mochou.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "notifications.context_processors.unread_notifications",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": database_from_url(env_str("DATABASE_URL"), str(VAR_DIR / "mochou.sqlite3"))}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+if TESTING:
+    # A fast hasher: the suite logs users in hundreds of times.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+LANGUAGE_CODE = "zh-hans"
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG or TESTING
+MEDIA_ROOT = VAR_DIR / "media"
+
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Background work: huey on SQLite by default, Redis when REDIS_URL is set; immediate in tests.
+if REDIS_URL and not TESTING:
+    HUEY = {"huey_class": "huey.RedisHuey", "name": "mochou", "url": REDIS_URL, "immediate": False}
+else:
+    HUEY = {
+        "huey_class": "huey.SqliteHuey",
+        "name": "mochou",
+        "filename": str(VAR_DIR / "huey.sqlite3"),
+        "immediate": TESTING,
+    }
+
+# Working hours of the centre and the units (local time), e.g. "08:30-12:00,14:30-17:30".
+MOCHOU_WORK_HOURS = env_str("MOCHOU_WORK_HOURS", "08:30-12:00,14:00-17:30")
+# Callback attempts after which a citizen counts as unreachable.
+MOCHOU_CALLBACK_ATTEMPTS = env_int("MOCHOU_CALLBACK_ATTEMPTS", 3)
+# SMS: "record" keeps messages in the database (demo); "http" posts to MOCHOU_SMS_URL.
+MOCHOU_SMS_BACKEND = env_str("MOCHOU_SMS_BACKEND", "record")
+MOCHOU_SMS_URL = env_str("MOCHOU_SMS_URL")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING" if TESTING else "INFO")},
+}
+
+if not DEBUG and not TESTING and os.environ.get("SECRET_KEY") is None and not MOCHOU_DEMO:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("SECRET_KEY must be set when MOCHOU_DEMO is off")
