@@ -21,11 +21,36 @@ def _block_internet(monkeypatch: pytest.MonkeyPatch) -> None:
 
     def guarded(self: socket.socket, address: object) -> object:
         host = address[0] if isinstance(address, tuple) else address
-        if isinstance(host, str) and host not in {"127.0.0.1", "localhost", "::1"} and not host.startswith("/"):
+        if (
+            isinstance(host, str)
+            and host not in {"127.0.0.1", "localhost", "::1"}
+            and not host.startswith("/")
+        ):
             raise RuntimeError(f"tests may not connect to {address!r}")
         return real_connect(self, address)
 
     monkeypatch.setattr(socket.socket, "connect", guarded)
+
+
+@pytest.fixture(autouse=True)
+def _run_on_commit_callbacks(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests run inside one transaction that never commits, so on_commit work (notifications,
+    SMS) would never happen. Run it at once instead; transactional tests keep the real thing."""
+    if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
+        return
+    from django.db import transaction
+
+    monkeypatch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: func())
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calendar_cache() -> None:
+    """The working-day cache lives for the process; each test's rows roll back, so clear it."""
+    from worktime.calendar import clear_cache
+
+    clear_cache()
+    yield
+    clear_cache()
 
 
 @pytest.fixture

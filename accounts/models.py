@@ -28,7 +28,12 @@ UNIT_ROLES = frozenset({Role.CLERK, Role.UNIT_LEADER})
 class User(AbstractUser):
     role = models.CharField("角色", max_length=16, choices=Role.choices, default=Role.AGENT)
     unit = models.ForeignKey(
-        "org.Unit", verbose_name="所属单位", null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
+        "org.Unit",
+        verbose_name="所属单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
     )
     display_name = models.CharField("姓名", max_length=40, blank=True)
     mobile = models.CharField("手机号", max_length=20, blank=True)
@@ -67,6 +72,9 @@ class ApiToken(models.Model):
         verbose_name = "API 令牌"
         verbose_name_plural = "API 令牌"
 
+    def __str__(self) -> str:
+        return f"{self.user} {self.prefix}…"
+
     @staticmethod
     def digest_of(token: str) -> str:
         return hashlib.sha256(token.encode()).hexdigest()
@@ -92,3 +100,6 @@ class PersonalDataView(models.Model):
         verbose_name = "个人信息查看记录"
         verbose_name_plural = "个人信息查看记录"
         ordering = ["-viewed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} 查看 {self.case_id} {self.fields}"

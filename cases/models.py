@@ -51,12 +51,19 @@ class Satisfaction(models.TextChoices):
 class Category(models.Model):
     """事项分类: a three-level tree; time limits are inherited from the nearest ancestor that sets them."""
 
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     name = models.CharField("名称", max_length=60)
     level = models.PositiveSmallIntegerField("级别")
     path = models.CharField("完整路径", max_length=200, unique=True)
     default_unit = models.ForeignKey(
-        "org.Unit", verbose_name="默认承办单位", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "org.Unit",
+        verbose_name="默认承办单位",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     accept_hours = models.PositiveSmallIntegerField("签收时限(工作小时)", null=True, blank=True)
     handle_days = models.PositiveSmallIntegerField("办理时限(工作日)", null=True, blank=True)
@@ -121,15 +128,30 @@ class Case(models.Model):
         "org.Unit", verbose_name="所属乡镇", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     category = models.ForeignKey(
-        Category, verbose_name="事项分类", null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+        Category,
+        verbose_name="事项分类",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
     )
     urgency = models.CharField("紧急程度", max_length=8, choices=Urgency.choices, default=Urgency.NORMAL)
     state = models.CharField("状态", max_length=20, choices=State.choices, default=State.REGISTERED)
     lead_unit = models.ForeignKey(
-        "org.Unit", verbose_name="主办单位", null=True, blank=True, on_delete=models.PROTECT, related_name="led_cases"
+        "org.Unit",
+        verbose_name="主办单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_cases",
     )
     parent = models.ForeignKey(
-        "self", verbose_name="主工单", null=True, blank=True, on_delete=models.PROTECT, related_name="duplicates"
+        "self",
+        verbose_name="主工单",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="duplicates",
     )
     transferred_to = models.CharField("转办去向", max_length=100, blank=True)
     registered_by = models.ForeignKey(
@@ -207,6 +229,9 @@ class Assignment(models.Model):
         verbose_name_plural = "派单记录"
         indexes = [models.Index(fields=["unit", "status"])]
 
+    def __str__(self) -> str:
+        return f"{self.case_id} → {self.unit}（{self.get_role_display()}）"
+
 
 class CaseEvent(models.Model):
     """One action on a case. Append-only: rows are never updated or deleted."""
@@ -216,8 +241,12 @@ class CaseEvent(models.Model):
     action = models.CharField("动作", max_length=20, choices=Action.choices)
     from_state = models.CharField(max_length=20, choices=State.choices, blank=True)
     to_state = models.CharField(max_length=20, choices=State.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    actor_unit = models.ForeignKey("org.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_unit = models.ForeignKey(
+        "org.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     note = models.TextField("说明", blank=True)
     payload = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField("时间", db_index=True)
@@ -227,6 +256,9 @@ class CaseEvent(models.Model):
         verbose_name_plural = "工单事件"
         ordering = ["case", "seq"]
         constraints = [models.UniqueConstraint(fields=["case", "seq"], name="case_event_seq_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}#{self.seq} {self.get_action_display()}"
 
     def save(self, *args: object, **kwargs: object) -> None:
         if self.pk is not None:
@@ -269,6 +301,9 @@ class Extension(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.case_id} 延期{self.days}个工作日（{self.get_status_display()}）"
+
 
 class Reply(models.Model):
     class Status(models.TextChoices):
@@ -294,6 +329,9 @@ class Reply(models.Model):
         verbose_name_plural = "答复"
         ordering = ["submitted_at"]
 
+    def __str__(self) -> str:
+        return f"{self.case_id} 答复（{self.get_status_display()}）"
+
 
 class Callback(models.Model):
     class Outcome(models.TextChoices):
@@ -313,6 +351,9 @@ class Callback(models.Model):
         verbose_name_plural = "回访记录"
         ordering = ["at"]
 
+    def __str__(self) -> str:
+        return f"{self.case_id} 回访（{self.get_outcome_display()}）"
+
 
 class SupervisionNotice(models.Model):
     """督办单: a supervisor's notice to a unit about a late or important case."""
@@ -328,6 +369,9 @@ class SupervisionNotice(models.Model):
         verbose_name = "督办单"
         verbose_name_plural = "督办单"
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} 督办 {self.unit}"
 
 
 class DeadlineNotice(models.Model):
@@ -349,9 +393,15 @@ class DeadlineNotice(models.Model):
             models.UniqueConstraint(fields=["case", "kind", "deadline"], name="deadline_notice_once"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.get_kind_display()}"
+
 
 class CaseNumberCounter(models.Model):
     """Per-day counter behind 受理编号 (YYYYMMDD + 5-digit sequence), incremented under lock."""
 
     day = models.DateField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.last}"

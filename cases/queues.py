@@ -27,13 +27,25 @@ class Queue:
 
 QUEUES: tuple[Queue, ...] = (
     Queue("to_dispatch", "待派单", frozenset({Role.DISPATCHER, Role.AGENT, Role.ADMIN, Role.LEADER})),
-    Queue("to_accept", "待签收", frozenset({Role.CLERK, Role.UNIT_LEADER, Role.DISPATCHER, Role.LEADER, Role.ADMIN})),
-    Queue("in_progress", "办理中", frozenset({Role.CLERK, Role.UNIT_LEADER, Role.DISPATCHER, Role.LEADER, Role.ADMIN})),
+    Queue(
+        "to_accept",
+        "待签收",
+        frozenset({Role.CLERK, Role.UNIT_LEADER, Role.DISPATCHER, Role.LEADER, Role.ADMIN}),
+    ),
+    Queue(
+        "in_progress",
+        "办理中",
+        frozenset({Role.CLERK, Role.UNIT_LEADER, Role.DISPATCHER, Role.LEADER, Role.ADMIN}),
+    ),
     Queue("to_approve", "待审核", frozenset({Role.UNIT_LEADER, Role.CLERK, Role.LEADER, Role.ADMIN})),
     Queue("to_callback", "待回访", frozenset({Role.AGENT, Role.DISPATCHER, Role.LEADER, Role.ADMIN})),
     Queue("to_close", "待结案", frozenset({Role.AGENT, Role.DISPATCHER, Role.LEADER, Role.ADMIN})),
     Queue("late", "临期/超期", frozenset(set(Role.values))),
-    Queue("supervised", "我的督办", frozenset({Role.SUPERVISOR, Role.CLERK, Role.UNIT_LEADER, Role.LEADER, Role.ADMIN})),
+    Queue(
+        "supervised",
+        "我的督办",
+        frozenset({Role.SUPERVISOR, Role.CLERK, Role.UNIT_LEADER, Role.LEADER, Role.ADMIN}),
+    ),
     Queue("all", "全部工单", frozenset(set(Role.values))),
 )
 QUEUE_BY_SLUG = {q.slug: q for q in QUEUES}

@@ -69,11 +69,15 @@ def _require_lead_unit(actor: User, case: Case, what: str) -> None:
         raise NotPermitted(f"只有该工单的主办单位可以{what}。", code="permission_denied.unit")
 
 
-def _text(value: str | None, field: str, *, required: bool = True, min_len: int = 1, max_len: int = MAX_TEXT) -> str:
+def _text(
+    value: str | None, field: str, *, required: bool = True, min_len: int = 1, max_len: int = MAX_TEXT
+) -> str:
     text = (value or "").strip()
     if required and len(text) < min_len:
-        if min_len > 1:
-            raise InvalidInput(f"{field}至少需要{min_len}个字。", code="invalid_input.too_short", details={"field": field})
+        if text:
+            raise InvalidInput(
+                f"{field}至少需要{min_len}个字。", code="invalid_input.too_short", details={"field": field}
+            )
         raise InvalidInput(f"请填写{field}。", code="invalid_input.required", details={"field": field})
     if len(text) > max_len:
         raise InvalidInput(
@@ -90,7 +94,9 @@ def normalize_phone(raw: str | None, *, required: bool = False) -> str:
         phone = phone[3:]
     if not phone:
         if required:
-            raise InvalidInput("请填写联系电话。", code="invalid_input.required", details={"field": "citizen_phone"})
+            raise InvalidInput(
+                "请填写联系电话。", code="invalid_input.required", details={"field": "citizen_phone"}
+            )
         return ""
     if not (MOBILE_RE.match(phone) or LANDLINE_RE.match(phone)):
         raise InvalidInput(
@@ -179,11 +185,15 @@ def register_case(
     """Register a request from any channel. The one way a case comes into being."""
     _require_role(actor, (*INTAKE_ROLES, Role.SUPERVISOR), "登记工单")
     if channel not in Channel.values:
-        raise InvalidInput(f"未知的受理渠道：{channel}", code="invalid_input.channel", details={"field": "channel"})
+        raise InvalidInput(
+            f"未知的受理渠道：{channel}", code="invalid_input.channel", details={"field": "channel"}
+        )
     if kind not in Kind.values:
         raise InvalidInput(f"未知的诉求类型：{kind}", code="invalid_input.kind", details={"field": "kind"})
     if urgency not in Urgency.values:
-        raise InvalidInput(f"未知的紧急程度：{urgency}", code="invalid_input.urgency", details={"field": "urgency"})
+        raise InvalidInput(
+            f"未知的紧急程度：{urgency}", code="invalid_input.urgency", details={"field": "urgency"}
+        )
     body = _text(content, "诉求内容", min_len=5)
     heading = _text(title, "标题", required=False, max_len=120) or body.replace("\n", " ")[:30]
     if township is not None and township.kind != "township":
@@ -207,7 +217,9 @@ def register_case(
             created_at=now,
         )
         next_state(None, Action.REGISTER)
-        _record(case, Action.REGISTER, actor, to_state=State.REGISTERED, now=now, payload={"channel": channel})
+        _record(
+            case, Action.REGISTER, actor, to_state=State.REGISTERED, now=now, payload={"channel": channel}
+        )
         if case.citizen_phone and MOBILE_RE.match(case.citizen_phone):
             queue_sms(
                 case.citizen_phone,
@@ -228,11 +240,19 @@ def answer_at_intake(case: Case, *, actor: User, answer: str, now: datetime | No
             raise InvalidInput("只有咨询类诉求可以直接办结。", code="invalid_input.kind")
         body = _text(answer, "答复内容", min_len=5)
         Reply.objects.create(
-            case=case, unit=actor.unit, author=actor, body=body, status=Reply.Status.APPROVED,
-            submitted_at=now, reviewer=actor, approved_at=now,
-        )  # fmt: skip
+            case=case,
+            unit=actor.unit,
+            author=actor,
+            body=body,
+            status=Reply.Status.APPROVED,
+            submitted_at=now,
+            reviewer=actor,
+            approved_at=now,
+        )
         case.replied_at = now
-        _record(case, Action.ANSWER_AT_INTAKE, actor, to_state=to_state, now=now, note=body, fields=["replied_at"])
+        _record(
+            case, Action.ANSWER_AT_INTAKE, actor, to_state=to_state, now=now, note=body, fields=["replied_at"]
+        )
     return case
 
 
@@ -271,21 +291,36 @@ def dispatch(
         case.accept_due_at = add_working_hours(now, accept_hours)
         case.due_at = add_working_days(now, handle_days)
         Assignment.objects.bulk_create(
-            [Assignment(case=case, unit=lead_unit, role=Assignment.Role.LEAD, dispatched_by=actor, dispatched_at=now)]
+            [
+                Assignment(
+                    case=case,
+                    unit=lead_unit,
+                    role=Assignment.Role.LEAD,
+                    dispatched_by=actor,
+                    dispatched_at=now,
+                )
+            ]
             + [
                 Assignment(case=case, unit=u, role=Assignment.Role.CO, dispatched_by=actor, dispatched_at=now)
                 for u in co_list
             ]
         )
         _record(
-            case, Action.DISPATCH, actor, to_state=to_state, now=now, note=_text(note, "派单意见", required=False),
+            case,
+            Action.DISPATCH,
+            actor,
+            to_state=to_state,
+            now=now,
+            note=_text(note, "派单意见", required=False),
             payload={
-                "lead_unit": lead_unit.code, "co_units": [u.code for u in co_list],
+                "lead_unit": lead_unit.code,
+                "co_units": [u.code for u in co_list],
                 "category": case.category.path if case.category_id else None,
-                "accept_due_at": case.accept_due_at.isoformat(), "due_at": case.due_at.isoformat(),
+                "accept_due_at": case.accept_due_at.isoformat(),
+                "due_at": case.due_at.isoformat(),
             },
             fields=["category", "urgency", "lead_unit", "dispatched_at", "accept_due_at", "due_at"],
-        )  # fmt: skip
+        )
         message = f"新工单 {case.number}：{case.title}"
         _after_commit(notify_unit, lead_unit, kind="dispatched", message=message, case=case)
         for unit in co_list:
@@ -323,24 +358,37 @@ def return_case(case: Case, *, actor: User, reason: str, now: datetime | None = 
         case.accept_due_at = None
         case.due_at = None
         _record(
-            case, Action.RETURN, actor, to_state=to_state, now=now, note=why, payload={"unit": unit.code},
+            case,
+            Action.RETURN,
+            actor,
+            to_state=to_state,
+            now=now,
+            note=why,
+            payload={"unit": unit.code},
             fields=["lead_unit", "accept_due_at", "due_at"],
-        )  # fmt: skip
+        )
         _after_commit(
-            notify_role, [Role.DISPATCHER], kind="returned",
-            message=f"{unit.name}退回工单 {case.number}：{why}", case=case,
-        )  # fmt: skip
+            notify_role,
+            [Role.DISPATCHER],
+            kind="returned",
+            message=f"{unit.name}退回工单 {case.number}：{why}",
+            case=case,
+        )
     return case
 
 
-def request_extension(case: Case, *, actor: User, days: int, reason: str, now: datetime | None = None) -> Extension:
+def request_extension(
+    case: Case, *, actor: User, days: int, reason: str, now: datetime | None = None
+) -> Extension:
     now = _now(now)
     with transaction.atomic():
         case = _lock(case)
         _require_lead_unit(actor, case, "申请延期")
         to_state = next_state(case.state, Action.REQUEST_EXTENSION)
         if not isinstance(days, int) or not 1 <= days <= 30:
-            raise InvalidInput("延期天数应为1至30个工作日。", code="invalid_input.days", details={"field": "days"})
+            raise InvalidInput(
+                "延期天数应为1至30个工作日。", code="invalid_input.days", details={"field": "days"}
+            )
         why = _text(reason, "延期理由", min_len=4, max_len=1000)
         if case.extensions.filter(status=Extension.Status.PENDING).exists():
             raise Conflict("该工单已有待审批的延期申请。", code="case.extension_pending")
@@ -348,13 +396,21 @@ def request_extension(case: Case, *, actor: User, days: int, reason: str, now: d
             case=case, unit=case.lead_unit, requested_by=actor, requested_at=now, days=days, reason=why
         )
         _record(
-            case, Action.REQUEST_EXTENSION, actor, to_state=to_state, now=now, note=why,
+            case,
+            Action.REQUEST_EXTENSION,
+            actor,
+            to_state=to_state,
+            now=now,
+            note=why,
             payload={"days": days, "extension": extension.pk},
-        )  # fmt: skip
+        )
         _after_commit(
-            notify_role, [Role.DISPATCHER], kind="extension_requested",
-            message=f"{case.lead_unit.name}申请工单 {case.number} 延期{days}个工作日", case=case,
-        )  # fmt: skip
+            notify_role,
+            [Role.DISPATCHER],
+            kind="extension_requested",
+            message=f"{case.lead_unit.name}申请工单 {case.number} 延期{days}个工作日",
+            case=case,
+        )
     return extension
 
 
@@ -380,14 +436,23 @@ def decide_extension(
             fields.append("due_at")
             payload["due_at"] = case.due_at.isoformat()
         _record(
-            case, Action.DECIDE_EXTENSION, actor, to_state=to_state, now=now, note=comment, payload=payload,
+            case,
+            Action.DECIDE_EXTENSION,
+            actor,
+            to_state=to_state,
+            now=now,
+            note=comment,
+            payload=payload,
             fields=fields,
-        )  # fmt: skip
+        )
         verdict = "已同意" if approve else "未同意"
         _after_commit(
-            notify_unit, case.lead_unit, kind="extension_decided",
-            message=f"工单 {case.number} 的延期申请{verdict}", case=case,
-        )  # fmt: skip
+            notify_unit,
+            case.lead_unit,
+            kind="extension_decided",
+            message=f"工单 {case.number} 的延期申请{verdict}",
+            case=case,
+        )
     return extension
 
 
@@ -407,13 +472,18 @@ def contribute(case: Case, *, actor: User, body: str, now: datetime | None = Non
         co.update(status=Assignment.Status.DONE, accepted_at=now)
         _record(case, Action.CONTRIBUTE, actor, to_state=to_state, now=now, note=text)
         _after_commit(
-            notify_unit, case.lead_unit, kind="contributed",
-            message=f"{actor.unit.name}对工单 {case.number} 提交了协办意见", case=case,
-        )  # fmt: skip
+            notify_unit,
+            case.lead_unit,
+            kind="contributed",
+            message=f"{actor.unit.name}对工单 {case.number} 提交了协办意见",
+            case=case,
+        )
     return case
 
 
-def submit_reply(case: Case, *, actor: User, body: str, result: str = "", now: datetime | None = None) -> Reply:
+def submit_reply(
+    case: Case, *, actor: User, body: str, result: str = "", now: datetime | None = None
+) -> Reply:
     now = _now(now)
     with transaction.atomic():
         case = _lock(case)
@@ -421,14 +491,22 @@ def submit_reply(case: Case, *, actor: User, body: str, result: str = "", now: d
         to_state = next_state(case.state, Action.REPLY)
         text = _text(body, "答复内容", min_len=10)
         reply = Reply.objects.create(
-            case=case, unit=case.lead_unit, author=actor, body=text,
-            result=_text(result, "办理结果", required=False, max_len=200), submitted_at=now,
-        )  # fmt: skip
+            case=case,
+            unit=case.lead_unit,
+            author=actor,
+            body=text,
+            result=_text(result, "办理结果", required=False, max_len=200),
+            submitted_at=now,
+        )
         _record(case, Action.REPLY, actor, to_state=to_state, now=now, note=text, payload={"reply": reply.pk})
         _after_commit(
-            notify_unit, case.lead_unit, kind="reply_submitted", roles=[Role.UNIT_LEADER],
-            message=f"工单 {case.number} 的答复待您审核", case=case,
-        )  # fmt: skip
+            notify_unit,
+            case.lead_unit,
+            kind="reply_submitted",
+            roles=[Role.UNIT_LEADER],
+            message=f"工单 {case.number} 的答复待您审核",
+            case=case,
+        )
     return reply
 
 
@@ -457,12 +535,21 @@ def approve_reply(case: Case, *, actor: User, note: str = "", now: datetime | No
         case.replied_at = now
         case.is_overdue_closed = bool(case.due_at and now > case.due_at)
         _record(
-            case, Action.APPROVE_REPLY, actor, to_state=to_state, now=now, note=reply.review_note,
+            case,
+            Action.APPROVE_REPLY,
+            actor,
+            to_state=to_state,
+            now=now,
+            note=reply.review_note,
             payload={"reply": reply.pk, "late": case.is_overdue_closed},
             fields=["replied_at", "is_overdue_closed"],
-        )  # fmt: skip
+        )
         _after_commit(
-            notify_role, [Role.AGENT], kind="to_callback", message=f"工单 {case.number} 已答复，待回访", case=case
+            notify_role,
+            [Role.AGENT],
+            kind="to_callback",
+            message=f"工单 {case.number} 已答复，待回访",
+            case=case,
         )
         _tell_citizens_of_reply(case)
     return reply
@@ -492,7 +579,15 @@ def reject_reply(case: Case, *, actor: User, note: str, now: datetime | None = N
         reply = _pending_reply(case)
         reply.status, reply.reviewer, reply.review_note = Reply.Status.REJECTED, actor, why
         reply.save(update_fields=["status", "reviewer", "review_note"])
-        _record(case, Action.REJECT_REPLY, actor, to_state=to_state, now=now, note=why, payload={"reply": reply.pk})
+        _record(
+            case,
+            Action.REJECT_REPLY,
+            actor,
+            to_state=to_state,
+            now=now,
+            note=why,
+            payload={"reply": reply.pk},
+        )
         _after_commit(
             notify_users_of_reply_author, reply, message=f"工单 {case.number} 的答复被退回：{why}", case=case
         )
@@ -528,13 +623,20 @@ def callback(
         attempts = case.callback_attempts + 1
         if reached:
             if satisfaction not in Satisfaction.values:
-                raise InvalidInput("请选择满意度：满意、基本满意或不满意。", code="invalid_input.satisfaction")
+                raise InvalidInput(
+                    "请选择满意度：满意、基本满意或不满意。", code="invalid_input.satisfaction"
+                )
             if resolved is None:
                 raise InvalidInput("请选择诉求是否已解决。", code="invalid_input.resolved")
             record = Callback.objects.create(
-                case=case, by=actor, at=now, outcome=Callback.Outcome.REACHED,
-                resolved=resolved, satisfaction=satisfaction, comment=text,
-            )  # fmt: skip
+                case=case,
+                by=actor,
+                at=now,
+                outcome=Callback.Outcome.REACHED,
+                resolved=resolved,
+                satisfaction=satisfaction,
+                comment=text,
+            )
             case.satisfaction, case.resolved = satisfaction, resolved
         else:
             record = Callback.objects.create(
@@ -544,10 +646,20 @@ def callback(
                 to_state = State(case.state)  # Try again later: the case waits in 待回访.
         case.callback_attempts = attempts
         _record(
-            case, Action.CALLBACK, actor, to_state=to_state, now=now, note=text,
-            payload={"reached": reached, "resolved": resolved, "satisfaction": satisfaction, "attempt": attempts},
+            case,
+            Action.CALLBACK,
+            actor,
+            to_state=to_state,
+            now=now,
+            note=text,
+            payload={
+                "reached": reached,
+                "resolved": resolved,
+                "satisfaction": satisfaction,
+                "attempt": attempts,
+            },
             fields=["satisfaction", "resolved", "callback_attempts"],
-        )  # fmt: skip
+        )
     return record
 
 
@@ -569,7 +681,9 @@ def close(case: Case, *, actor: User, note: str = "", now: datetime | None = Non
         if not has_callback_outcome(case):
             raise Conflict("没有回访结果，不能结案。", code="case.close_without_callback")
         # Closing over an unsatisfied citizen needs a stated reason (e.g. 诉求不合理、政策不支持).
-        why = _text(note, "结案说明", required=case.satisfaction == Satisfaction.UNSATISFIED, min_len=4, max_len=500)
+        why = _text(
+            note, "结案说明", required=case.satisfaction == Satisfaction.UNSATISFIED, min_len=4, max_len=500
+        )
         case.closed_at = now
         _record(case, Action.CLOSE, actor, to_state=to_state, now=now, note=why, fields=["closed_at"])
     return case
@@ -583,7 +697,9 @@ def reopen(case: Case, *, actor: User, reason: str, now: datetime | None = None)
         case = _lock(case)
         to_state = next_state(case.state, Action.REOPEN)
         if case.lead_unit_id is None:
-            raise Conflict("该工单未派给承办单位（直接办结件），请重新登记派单。", code="case.reopen_without_unit")
+            raise Conflict(
+                "该工单未派给承办单位（直接办结件），请重新登记派单。", code="case.reopen_without_unit"
+            )
         why = _text(reason, "重办理由", min_len=4, max_len=500)
         _, handle_days = _limits(case)
         case.due_at = add_working_days(now, handle_days)
@@ -594,10 +710,15 @@ def reopen(case: Case, *, actor: User, reason: str, now: datetime | None = None)
             status=Assignment.Status.RETURNED
         ).update(status=Assignment.Status.ACCEPTED)
         _record(
-            case, Action.REOPEN, actor, to_state=to_state, now=now, note=why,
+            case,
+            Action.REOPEN,
+            actor,
+            to_state=to_state,
+            now=now,
+            note=why,
             payload={"due_at": case.due_at.isoformat(), "reopen_count": case.reopen_count},
             fields=["due_at", "reopen_count", "satisfaction", "resolved", "callback_attempts", "closed_at"],
-        )  # fmt: skip
+        )
         _after_commit(
             notify_unit, case.lead_unit, kind="reopened", message=f"工单 {case.number} 重办：{why}", case=case
         )
@@ -624,10 +745,15 @@ def merge(case: Case, *, actor: User, parent: Case, note: str = "", now: datetim
             )
         case.parent = parent
         _record(
-            case, Action.MERGE, actor, to_state=to_state, now=now,
-            note=_text(note, "合并说明", required=False, max_len=500), payload={"parent": parent.number},
+            case,
+            Action.MERGE,
+            actor,
+            to_state=to_state,
+            now=now,
+            note=_text(note, "合并说明", required=False, max_len=500),
+            payload={"parent": parent.number},
             fields=["parent"],
-        )  # fmt: skip
+        )
         if parent.replied_at and case.citizen_phone and MOBILE_RE.match(case.citizen_phone):
             queue_sms(
                 case.citizen_phone,
@@ -646,10 +772,15 @@ def transfer(case: Case, *, actor: User, target: str, note: str = "", now: datet
         to_state = next_state(case.state, Action.TRANSFER)
         case.transferred_to = _text(target, "转办去向", min_len=2, max_len=100)
         _record(
-            case, Action.TRANSFER, actor, to_state=to_state, now=now,
-            note=_text(note, "转办说明", required=False, max_len=500), payload={"target": case.transferred_to},
+            case,
+            Action.TRANSFER,
+            actor,
+            to_state=to_state,
+            now=now,
+            note=_text(note, "转办说明", required=False, max_len=500),
+            payload={"target": case.transferred_to},
             fields=["transferred_to"],
-        )  # fmt: skip
+        )
     return case
 
 
@@ -669,18 +800,29 @@ def supervise(
         if unit is None:
             raise InvalidInput("该工单尚无承办单位，无法督办。", code="invalid_input.unit")
         notice = SupervisionNotice.objects.create(
-            case=case, unit=unit, supervisor=actor, body=text,
-            respond_by=add_working_days(now, respond_days), created_at=now,
-        )  # fmt: skip
+            case=case,
+            unit=unit,
+            supervisor=actor,
+            body=text,
+            respond_by=add_working_days(now, respond_days),
+            created_at=now,
+        )
         _record(
-            case, Action.SUPERVISE, actor, to_state=to_state, now=now, note=text,
+            case,
+            Action.SUPERVISE,
+            actor,
+            to_state=to_state,
+            now=now,
+            note=text,
             payload={"notice": notice.pk, "unit": unit.code, "respond_by": notice.respond_by.isoformat()},
-        )  # fmt: skip
+        )
         _after_commit(
             notify_unit, unit, kind="supervised", message=f"督办：工单 {case.number}——{text[:60]}", case=case
         )
         leader_phones = list(
-            unit.staff.filter(role=Role.UNIT_LEADER, is_active=True).exclude(mobile="").values_list("mobile", flat=True)
+            unit.staff.filter(role=Role.UNIT_LEADER, is_active=True)
+            .exclude(mobile="")
+            .values_list("mobile", flat=True)
         )
         for phone in leader_phones:
             queue_sms(phone, f"【钟祥12345督办】工单{case.number}：{text[:60]}", case=case)

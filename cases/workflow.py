@@ -47,7 +47,9 @@ class Action(models.TextChoices):
 S, A = State, Action
 
 # States in which the case is still being worked on (open cases).
-OPEN_STATES = frozenset({S.REGISTERED, S.DISPATCHED, S.IN_PROGRESS, S.PENDING_APPROVAL, S.REPLIED, S.CALLED_BACK})
+OPEN_STATES = frozenset(
+    {S.REGISTERED, S.DISPATCHED, S.IN_PROGRESS, S.PENDING_APPROVAL, S.REPLIED, S.CALLED_BACK}
+)
 # States with a running handling deadline owned by a unit.
 HANDLING_STATES = frozenset({S.IN_PROGRESS, S.PENDING_APPROVAL})
 _SUPERVISABLE = (S.REGISTERED, S.DISPATCHED, S.IN_PROGRESS, S.PENDING_APPROVAL, S.REPLIED, S.CALLED_BACK)

@@ -44,3 +44,6 @@ class SmsMessage(models.Model):
         verbose_name = "短信"
         verbose_name_plural = "短信"
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.phone} {self.body[:20]}"

@@ -22,7 +22,9 @@ def notify_users(users: Iterable[User], *, kind: str, message: str, case: Case |
     return len(rows)
 
 
-def notify_unit(unit: Unit, *, kind: str, message: str, case: Case | None = None, roles: Iterable[str] = ()) -> int:
+def notify_unit(
+    unit: Unit, *, kind: str, message: str, case: Case | None = None, roles: Iterable[str] = ()
+) -> int:
     staff = unit.staff.filter(is_active=True)
     if roles:
         staff = staff.filter(role__in=list(roles))
@@ -32,7 +34,9 @@ def notify_unit(unit: Unit, *, kind: str, message: str, case: Case | None = None
 def notify_role(roles: Iterable[str], *, kind: str, message: str, case: Case | None = None) -> int:
     from accounts.models import User
 
-    return notify_users(User.objects.filter(role__in=list(roles), is_active=True), kind=kind, message=message, case=case)
+    return notify_users(
+        User.objects.filter(role__in=list(roles), is_active=True), kind=kind, message=message, case=case
+    )
 
 
 def queue_sms(phone: str, body: str, *, case: Case | None = None) -> SmsMessage | None:
@@ -67,7 +71,10 @@ def deliver(sms_id: int) -> bool:
     # Conditional update: two workers never both mark the same message sent.
     return bool(
         claimed.update(
-            status=SmsMessage.Status.SENT, backend=backend.name, attempts=sms.attempts + 1, sent_at=timezone.now()
+            status=SmsMessage.Status.SENT,
+            backend=backend.name,
+            attempts=sms.attempts + 1,
+            sent_at=timezone.now(),
         )
     )
 

@@ -30,16 +30,33 @@ def make_user(username: str, role: str, unit: Unit | None, **extra: Any) -> User
 
 def make_city() -> City:
     centre = Unit.objects.create(code="C12345", name="钟祥市12345热线中心", kind=UnitKind.CENTRE)
-    housing = Unit.objects.create(code="D-ZJJ", name="钟祥市住房和城乡建设局", short_name="市住建局", kind=UnitKind.DEPARTMENT)
-    education = Unit.objects.create(code="D-JYJ", name="钟祥市教育局", short_name="市教育局", kind=UnitKind.DEPARTMENT)
+    housing = Unit.objects.create(
+        code="D-ZJJ", name="钟祥市住房和城乡建设局", short_name="市住建局", kind=UnitKind.DEPARTMENT
+    )
+    education = Unit.objects.create(
+        code="D-JYJ", name="钟祥市教育局", short_name="市教育局", kind=UnitKind.DEPARTMENT
+    )
     township = Unit.objects.create(
         code="420881001", name="郢中街道", kind=UnitKind.TOWNSHIP, division_code="420881001000"
     )
-    top = Category.objects.create(name="城乡建设", level=1, path="城乡建设", accept_hours=2, handle_days=5,
-                                  urgent_accept_hours=1, urgent_handle_days=1)  # fmt: skip
-    mid = Category.objects.create(name="城市建设和市政管理", level=2, path="城乡建设/城市建设和市政管理", parent=top)
+    top = Category.objects.create(
+        name="城乡建设",
+        level=1,
+        path="城乡建设",
+        accept_hours=2,
+        handle_days=5,
+        urgent_accept_hours=1,
+        urgent_handle_days=1,
+    )
+    mid = Category.objects.create(
+        name="城市建设和市政管理", level=2, path="城乡建设/城市建设和市政管理", parent=top
+    )
     leaf = Category.objects.create(
-        name="市政设施", level=3, path="城乡建设/城市建设和市政管理/市政设施", parent=mid, default_unit=housing
+        name="市政设施",
+        level=3,
+        path="城乡建设/城市建设和市政管理/市政设施",
+        parent=mid,
+        default_unit=housing,
     )
     city = City(centre=centre, housing=housing, education=education, township=township, category=leaf)
     city.users = {
@@ -47,10 +64,14 @@ def make_city() -> City:
         "agent2": make_user("agent2", Role.AGENT, centre, display_name="李话务"),
         "dispatcher": make_user("dispatcher", Role.DISPATCHER, centre, display_name="赵派单"),
         "clerk": make_user("clerk", Role.CLERK, housing, display_name="钱承办"),
-        "unit_leader": make_user("unit_leader", Role.UNIT_LEADER, housing, display_name="孙局长", mobile="13900000001"),
+        "unit_leader": make_user(
+            "unit_leader", Role.UNIT_LEADER, housing, display_name="孙局长", mobile="13900000001"
+        ),
         "supervisor": make_user("supervisor", Role.SUPERVISOR, centre, display_name="周督办"),
         "leader": make_user("leader", Role.LEADER, None, display_name="吴市长"),
-        "admin": make_user("admin", Role.ADMIN, centre, display_name="郑管理", is_staff=True, is_superuser=True),
+        "admin": make_user(
+            "admin", Role.ADMIN, centre, display_name="郑管理", is_staff=True, is_superuser=True
+        ),
         "outsider": make_user("outsider", Role.CLERK, education, display_name="冯教育"),
     }
     return city
@@ -85,7 +106,9 @@ def accepted_case(city: City, **overrides: Any) -> Case:
 
 def replied_case(city: City, **overrides: Any) -> Case:
     case = accepted_case(city, **overrides)
-    services.submit_reply(case, actor=city.users["clerk"], body="已安排市政养护队疏通下水道，现已恢复正常排水。")
+    services.submit_reply(
+        case, actor=city.users["clerk"], body="已安排市政养护队疏通下水道，现已恢复正常排水。"
+    )
     services.approve_reply(case, actor=city.users["unit_leader"])
     return Case.objects.get(pk=case.pk)
 

@@ -1,0 +1,13 @@
+"""Huey tasks for the case loop: two-line wrappers around domain functions."""
+
+from __future__ import annotations
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+from cases.sweeps import sweep_deadlines
+
+
+@db_periodic_task(crontab(minute="*/5"))
+def deadline_sweep() -> dict[str, int]:
+    return sweep_deadlines()

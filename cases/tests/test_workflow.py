@@ -1,0 +1,80 @@
+"""The state machine, over every (state, action) pair."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from pathlib import Path
+
+import pytest
+
+from cases.workflow import TRANSITIONS, Action, State, allowed_actions, next_state
+from mochou.errors import TransitionNotAllowed
+
+EXPECTED = {
+    (None, "register"): "registered",
+    ("registered", "answer_at_intake"): "replied",
+    ("registered", "dispatch"): "dispatched",
+    ("registered", "merge"): "merged",
+    ("registered", "transfer"): "transferred",
+    ("dispatched", "accept"): "in_progress",
+    ("dispatched", "return"): "registered",
+    ("in_progress", "reply"): "pending_approval",
+    ("pending_approval", "approve"): "replied",
+    ("pending_approval", "reject_reply"): "in_progress",
+    ("replied", "callback"): "called_back",
+    ("called_back", "close"): "closed",
+    ("called_back", "reopen"): "in_progress",
+    ("closed", "reopen"): "in_progress",
+}
+
+
+@pytest.mark.parametrize(("state", "action"), list(itertools.product([None, *State], Action)))
+def test_every_pair_either_moves_as_the_table_says_or_is_refused(state: State | None, action: Action) -> None:
+    key = (state.value if state else None, action.value)
+    if (state, action) in TRANSITIONS:
+        result = next_state(state, action)
+        if key in EXPECTED:
+            assert result == EXPECTED[key]
+        else:  # the remaining allowed pairs are the ones that keep the state (extension, supervision…)
+            assert result == state
+    else:
+        with pytest.raises(TransitionNotAllowed) as caught:
+            next_state(state, action)
+        assert caught.value.status == 409
+        assert caught.value.code == "case.transition_not_allowed"
+        assert "不能执行" in caught.value.message
+
+
+def test_state_changing_transitions_are_exactly_the_case_loop() -> None:
+    moving = {(s.value if s else None, a.value): t.value for (s, a), t in TRANSITIONS.items() if s != t}
+    assert moving == EXPECTED
+
+
+def test_terminal_states_allow_nothing() -> None:
+    assert allowed_actions(State.MERGED) == []
+    assert allowed_actions(State.TRANSFERRED) == []
+    assert allowed_actions(State.CLOSED) == [Action.REOPEN]
+
+
+def test_refusal_names_the_state_and_action_in_chinese() -> None:
+    with pytest.raises(TransitionNotAllowed, match=r"已办结.*派单"):
+        next_state(State.CLOSED, Action.DISPATCH)
+
+
+def test_state_is_assigned_only_in_the_services_module() -> None:
+    """The state cache is written in one place, so no view or task can skip the event log."""
+    root = Path(__file__).resolve().parents[2]
+    # An attribute assignment (case.state = …) or a bulk update (….update(state=…)).
+    pattern = re.compile(r"\.state\s*=(?!=)|\.update\([^)]*\bstate=")
+    offenders = []
+    for path in root.rglob("*.py"):
+        rel = path.relative_to(root).as_posix()
+        if rel.startswith((".venv/", "bench/")) or "/tests/" in rel or "/migrations/" in rel:
+            continue
+        if rel in {"cases/services.py", "cases/workflow.py"}:
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if pattern.search(line) and not line.lstrip().startswith("#"):
+                offenders.append(f"{rel}:{number}: {line.strip()}")
+    assert offenders == []

@@ -1,0 +1,11 @@
+from django.contrib import admin
+
+from org.models import Unit
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "kind", "parent", "is_active")
+    list_filter = ("kind", "is_active")
+    search_fields = ("name", "code", "short_name")
+    autocomplete_fields = ("parent",)
