@@ -69,21 +69,33 @@ def _require_lead_unit(actor: User, case: Case, what: str) -> None:
         raise NotPermitted(f"只有该工单的主办单位可以{what}。", code="permission_denied.unit")
 
 
+# The input field (as the API and the forms name it) behind each Chinese label in errors.
+FIELD_OF_LABEL = {
+    "诉求内容": "content", "标题": "title", "诉求人姓名": "citizen_name", "地址": "address",
+    "答复内容": "body", "派单意见": "note", "退单理由": "reason", "延期理由": "reason",
+    "审批意见": "note", "协办意见": "body", "办理结果": "result", "审核意见": "note",
+    "退回意见": "note", "回访意见": "comment", "结案说明": "note", "重办理由": "reason",
+    "合并说明": "note", "转办去向": "target", "转办说明": "note", "督办要求": "body",
+}  # fmt: skip
+
+
 def _text(
-    value: str | None, field: str, *, required: bool = True, min_len: int = 1, max_len: int = MAX_TEXT
+    value: str | None, label: str, *, required: bool = True, min_len: int = 1, max_len: int = MAX_TEXT
 ) -> str:
+    """Strip and check a text input; errors name the field (for clients) and its label (for people)."""
     text = (value or "").strip()
+    details = {"field": FIELD_OF_LABEL.get(label, label), "label": label}
     if required and len(text) < min_len:
         if text:
             raise InvalidInput(
-                f"{field}至少需要{min_len}个字。", code="invalid_input.too_short", details={"field": field}
+                f"{label}至少需要{min_len}个字。", code="invalid_input.too_short", details=details
             )
-        raise InvalidInput(f"请填写{field}。", code="invalid_input.required", details={"field": field})
+        raise InvalidInput(f"请填写{label}。", code="invalid_input.required", details=details)
     if len(text) > max_len:
         raise InvalidInput(
-            f"{field}不能超过{max_len}个字（现为{len(text)}个字）。",
+            f"{label}不能超过{max_len}个字（现为{len(text)}个字）。",
             code="invalid_input.too_long",
-            details={"field": field},
+            details=details,
         )
     return text
 
@@ -272,7 +284,7 @@ def dispatch(
 ) -> Case:
     _require_role(actor, DISPATCH_ROLES, "派单")
     now = _now(now)
-    co_list = [u for u in co_units if u.pk != lead_unit.pk]
+    co_list = list({u.pk: u for u in co_units if u.pk != lead_unit.pk}.values())  # each unit once
     with transaction.atomic():
         case = _lock(case)
         to_state = next_state(case.state, Action.DISPATCH)

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "huey.contrib.djhuey",
+    "ninja",  # serves Swagger UI's assets locally: no CDN on a government intranet
     "mochou",
     "accounts",
     "org",
@@ -89,6 +90,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise serves from the finders, but warns without it
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -127,6 +129,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING" if TESTING else "INFO")},
+    # 4xx answers are expected in tests (they assert them); only server errors are worth printing.
+    "loggers": {"django.request": {"level": "ERROR" if TESTING else "WARNING"}},
 }
 
 if not DEBUG and not TESTING and os.environ.get("SECRET_KEY") is None and not MOCHOU_DEMO:

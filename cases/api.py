@@ -1,0 +1,508 @@
+"""The case loop over JSON: /api/v1/cases/…
+
+Each endpoint parses its input (cases.schemas), finds the case through
+`Case.objects.visible_to(user)` (so an invisible case is a 404, never a 403 that would confirm
+it exists), turns codes into objects, and calls the same verb in cases.services as the pages.
+Nothing here writes a case: permissions (403), states (409) and the loop's own input rules
+(422) come from the services as DomainErrors, mapped to JSON in mochou/api_errors.py.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from datetime import date, datetime, time, timedelta
+from typing import Any, TypeVar
+
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Query, Router, Status
+
+from accounts.models import User
+from accounts.privacy import citizen_phone_for, mask_phone
+from cases import services
+from cases.deadlines import deadline_status
+from cases.models import Assignment, Case, CaseEvent, Category, Channel, Kind, Reply, Urgency
+from cases.permissions import available_actions
+from cases.queues import queue_cases
+from cases.schemas import (
+    ActionOut,
+    AnswerAtIntakeIn,
+    ApproveIn,
+    CallbackIn,
+    CaseDetailOut,
+    CaseFilters,
+    CaseOut,
+    CasePageOut,
+    CloseIn,
+    ContributeIn,
+    CoUnitOut,
+    DeadlineOut,
+    DecideExtensionIn,
+    DispatchIn,
+    EventOut,
+    ExtendIn,
+    ExtensionOut,
+    MergeIn,
+    RegisterIn,
+    RejectReplyIn,
+    ReopenIn,
+    ReplyIn,
+    ReplyOut,
+    ReturnIn,
+    SuperviseIn,
+    TransferIn,
+    UnitOut,
+)
+from cases.workflow import Action
+from mochou.api_errors import ERRORS_READ, ERRORS_WRITE, field_error
+from mochou.errors import InvalidInput
+from org.models import Unit
+
+router = Router()
+
+# The related rows every rendering of a case needs, fetched in the same query.
+CASE_RELATED = ("category", "township", "lead_unit")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def action_path(action: Action) -> str:
+    """URL segment of an action: "decide_extension" → "decide-extension"."""
+    return action.value.replace("_", "-")
+
+
+# Every action a client can POST; the OpenAPI test checks each has its path.
+ACTION_PATHS = tuple(action_path(a) for a in Action if a != Action.REGISTER)
+
+
+# ---------------------------------------------------------------- lookups
+
+
+def _actor(request: HttpRequest) -> User:
+    return request.auth  # type: ignore[attr-defined,no-any-return]  # set by accounts.tokens.BearerToken
+
+
+def _visible_case(request: HttpRequest, number: str) -> Case:
+    """The case if this user may see it; Case.DoesNotExist (→ 404) otherwise."""
+    return Case.objects.visible_to(_actor(request)).select_related(*CASE_RELATED, "parent").get(number=number)
+
+
+def _unknown(field: str, message: str, code: str) -> InvalidInput:
+    return InvalidInput(message, code=code, details={"errors": [field_error(field, message, type_=code)]})
+
+
+def _units(codes: dict[str, str]) -> dict[str, Unit]:
+    """Resolve {field: unit code} in one query; every unknown code is reported with its field."""
+    found = {u.code: u for u in Unit.objects.filter(code__in=set(codes.values()))}
+    errors = [
+        field_error(field, f"单位编码“{code}”不存在", type_="invalid_input.unit")
+        for field, code in codes.items()
+        if code not in found
+    ]
+    if errors:
+        raise InvalidInput(errors[0]["message"], code="invalid_input.unit", details={"errors": errors})
+    return {field: found[code] for field, code in codes.items()}
+
+
+def _category(ref: str | int | None, field: str = "category") -> Category | None:
+    """A category by id or full path ("城乡建设/城市建设和市政管理/市政设施")."""
+    if ref is None or ref == "":
+        return None
+    is_id = isinstance(ref, int) or str(ref).isdigit()
+    lookup = {"pk": int(ref)} if is_id else {"path": str(ref).strip().strip("/")}
+    category = Category.objects.filter(is_active=True, **lookup).first()
+    if category is None:
+        raise _unknown(field, f"事项分类“{ref}”不存在或已停用", "invalid_input.category")
+    return category
+
+
+def _parent_case(request: HttpRequest, number: str) -> Case:
+    parent = Case.objects.visible_to(_actor(request)).filter(number=number.strip()).first()
+    if parent is None:
+        raise _unknown("parent", f"主工单“{number}”不存在", "invalid_input.parent")
+    return parent
+
+
+# ---------------------------------------------------------------- rendering
+
+
+def _unit_out(unit: Unit | None) -> UnitOut | None:
+    return UnitOut(code=unit.code, name=unit.display_name) if unit else None
+
+
+def _deadline_out(case: Case, now: datetime) -> DeadlineOut | None:
+    status = deadline_status(case, now)
+    if status is None:
+        return None
+    return DeadlineOut(
+        kind=status.kind,
+        due_at=status.due_at,
+        level=status.level,
+        level_label=status.level_label,
+        label=status.label,
+        remaining_hours=round(status.remaining_hours, 2),
+    )
+
+
+def _case_fields(case: Case, now: datetime, phone: str) -> dict[str, Any]:
+    return {
+        "number": case.number,
+        "title": case.title,
+        "state": case.state,
+        "state_label": case.state_label,
+        "kind": case.kind,
+        "kind_label": Kind(case.kind).label,
+        "channel": case.channel,
+        "channel_label": Channel(case.channel).label,
+        "urgency": case.urgency,
+        "urgency_label": Urgency(case.urgency).label,
+        "category": case.category.path if case.category else None,
+        "township": _unit_out(case.township),
+        "lead_unit": _unit_out(case.lead_unit),
+        "citizen_name": case.citizen_name,
+        "citizen_phone": phone,
+        "created_at": case.created_at,
+        "accept_due_at": case.accept_due_at,
+        "due_at": case.due_at,
+        "deadline": _deadline_out(case, now),
+    }
+
+
+def _case_out(case: Case, now: datetime) -> CaseOut:
+    # Lists always mask: unmasking is for one case at a time, and each unmasked view is audited.
+    return CaseOut(**_case_fields(case, now, mask_phone(case.citizen_phone)))
+
+
+def _visible_replies(user: User, case: Case) -> Iterable[Reply]:
+    """Approved replies for everyone; drafts (submitted, rejected) only for the replying unit."""
+    replies = case.replies.select_related("unit", "author").order_by("submitted_at", "pk")
+    if user.is_unit_staff and user.unit_id:
+        return replies.filter(Q(status=Reply.Status.APPROVED) | Q(unit_id=user.unit_id))
+    return replies.filter(status=Reply.Status.APPROVED)
+
+
+def _reply_out(reply: Reply) -> ReplyOut:
+    return ReplyOut(
+        id=reply.pk,
+        status=reply.status,
+        status_label=Reply.Status(reply.status).label,
+        unit=_unit_out(reply.unit),
+        author=reply.author.name,
+        body=reply.body,
+        result=reply.result,
+        submitted_at=reply.submitted_at,
+        approved_at=reply.approved_at,
+        review_note=reply.review_note,
+    )
+
+
+def _co_units(case: Case) -> list[CoUnitOut]:
+    rows = case.assignments.filter(role=Assignment.Role.CO).select_related("unit").order_by("pk")
+    return [
+        CoUnitOut(
+            code=a.unit.code,
+            name=a.unit.display_name,
+            status=a.status,
+            status_label=Assignment.Status(a.status).label,
+        )
+        for a in rows
+        # Co-handlers of an earlier, returned dispatch are history, not current co-units.
+        if a.status != Assignment.Status.RETURNED
+    ]
+
+
+def _actions(user: User, case: Case) -> list[ActionOut]:
+    """What this user may do now (role, unit and state), so a client shows only useful buttons."""
+    actions = available_actions(user, case)
+    return [ActionOut(action=a.value, label=a.label, path=action_path(a)) for a in actions]
+
+
+def _case_detail(request: HttpRequest, case: Case) -> CaseDetailOut:
+    user = _actor(request)
+    phone, unmasked = citizen_phone_for(user, case, purpose="api", request=request)
+    return CaseDetailOut(
+        **_case_fields(case, timezone.now(), phone),
+        content=case.content,
+        address=case.address,
+        phone_unmasked=unmasked,
+        co_units=_co_units(case),
+        dispatched_at=case.dispatched_at,
+        replied_at=case.replied_at,
+        closed_at=case.closed_at,
+        reopen_count=case.reopen_count,
+        callback_attempts=case.callback_attempts,
+        resolved=case.resolved,
+        satisfaction=case.satisfaction,
+        parent=case.parent.number if case.parent else None,
+        transferred_to=case.transferred_to,
+        replies=[_reply_out(r) for r in _visible_replies(user, case)],
+        extensions=[
+            ExtensionOut(
+                id=e.pk,
+                status=e.status,
+                status_label=e.get_status_display(),
+                days=e.days,
+                reason=e.reason,
+                requested_at=e.requested_at,
+                decided_at=e.decided_at,
+                decision_note=e.decision_note,
+            )
+            for e in case.extensions.order_by("requested_at", "pk")
+        ],
+        actions=_actions(user, case),
+    )
+
+
+def _fresh_detail(request: HttpRequest, case: Case) -> CaseDetailOut:
+    """Re-read after a service call: services return other objects (Reply, Extension…)."""
+    fresh = Case.objects.select_related(*CASE_RELATED, "parent").get(pk=case.pk)
+    return _case_detail(request, fresh)
+
+
+# ---------------------------------------------------------------- list filters
+
+
+def _start_of(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+
+
+def _search(text: str) -> Q:
+    """Free text matches title, content, address; digits also match a number prefix or a phone."""
+    text = text.strip()
+    condition = Q(title__icontains=text) | Q(content__icontains=text) | Q(address__icontains=text)
+    digits = re.sub(r"[\s\-]", "", text)
+    if digits.isdigit():
+        condition |= Q(number__startswith=digits) | Q(citizen_phone__contains=digits)
+    return condition
+
+
+def _filtered(user: User, f: CaseFilters) -> QuerySet[Case]:
+    if f.created_from and f.created_to and f.created_from > f.created_to:
+        message = "起始日期不能晚于截止日期"
+        raise InvalidInput(message, details={"errors": [field_error("created_to", message, source="query")]})
+    cases = queue_cases(user, f.queue) if f.queue else Case.objects.visible_to(user)
+    if f.state:
+        cases = cases.filter(state=f.state)
+    if f.q and f.q.strip():
+        cases = cases.filter(_search(f.q))
+    if f.unit:
+        cases = cases.filter(lead_unit__code=f.unit)
+    if f.township:
+        cases = cases.filter(township__code=f.township)
+    if f.category:
+        path = f.category.strip().strip("/")
+        cases = cases.filter(Q(category__path=path) | Q(category__path__startswith=path + "/"))
+    if f.created_from:
+        cases = cases.filter(created_at__gte=_start_of(f.created_from))
+    if f.created_to:
+        cases = cases.filter(created_at__lt=_start_of(f.created_to + timedelta(days=1)))
+    # Keep a queue's own order (the late queue sorts by deadline); the pk makes pages stable.
+    ordering = [*(cases.query.order_by or ("-created_at",)), "-pk"]
+    return cases.select_related(*CASE_RELATED).order_by(*ordering)
+
+
+# ---------------------------------------------------------------- reading
+
+
+@router.get("", response={200: CasePageOut, **ERRORS_READ}, summary="工单列表")
+def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> CasePageOut:
+    cases = _filtered(_actor(request), filters)
+    count = cases.count()
+    page = cases[filters.offset : filters.offset + filters.limit]
+    now = timezone.now()
+    return CasePageOut(count=count, items=[_case_out(c, now) for c in page])
+
+
+@router.get("/{number}", response={200: CaseDetailOut, **ERRORS_READ}, summary="工单详情")
+def get_case(request: HttpRequest, number: str) -> CaseDetailOut:
+    return _case_detail(request, _visible_case(request, number))
+
+
+@router.get("/{number}/events", response={200: list[EventOut], **ERRORS_READ}, summary="办理过程")
+def list_events(request: HttpRequest, number: str) -> list[EventOut]:
+    case = _visible_case(request, number)
+    events = CaseEvent.objects.filter(case=case).select_related("actor", "actor_unit").order_by("seq")
+    return [
+        EventOut(
+            seq=e.seq,
+            action=e.action,
+            action_label=e.action_label,
+            from_state=e.from_state,
+            to_state=e.to_state,
+            actor=e.actor.name if e.actor else None,
+            actor_unit=_unit_out(e.actor_unit),
+            note=e.note,
+            payload=e.payload,
+            created_at=e.created_at,
+        )
+        for e in events
+    ]
+
+
+# ---------------------------------------------------------------- intake
+
+
+@router.post("", response={201: CaseDetailOut, **ERRORS_WRITE}, summary="登记工单")
+def register(request: HttpRequest, payload: RegisterIn) -> Status[CaseDetailOut]:
+    township = _units({"township": payload.township})["township"] if payload.township else None
+    case = services.register_case(
+        actor=_actor(request),
+        channel=payload.channel,
+        kind=payload.kind,
+        content=payload.content,
+        title=payload.title,
+        citizen_name=payload.citizen_name,
+        citizen_phone=payload.citizen_phone,
+        address=payload.address,
+        township=township,
+        category=_category(payload.category),
+        urgency=payload.urgency,
+    )
+    return Status(201, _fresh_detail(request, case))
+
+
+# ---------------------------------------------------------------- actions, one endpoint each
+
+
+def _action(action: Action) -> Callable[[F], F]:
+    return router.post(  # type: ignore[no-any-return]
+        f"/{{number}}/{action_path(action)}",
+        response={200: CaseDetailOut, **ERRORS_WRITE},
+        summary=action.label,
+        operation_id=f"case_{action.value}",
+    )
+
+
+@_action(Action.ANSWER_AT_INTAKE)
+def answer_at_intake(request: HttpRequest, number: str, payload: AnswerAtIntakeIn) -> CaseDetailOut:
+    case = _visible_case(request, number)
+    services.answer_at_intake(case, actor=_actor(request), answer=payload.answer)
+    return _fresh_detail(request, case)
+
+
+@_action(Action.DISPATCH)
+def dispatch(request: HttpRequest, number: str, payload: DispatchIn) -> CaseDetailOut:
+    case = _visible_case(request, number)
+    codes = {"lead_unit": payload.lead_unit} | {f"co_units.{i}": c for i, c in enumerate(payload.co_units)}
+    units = _units(codes)
+    lead = units.pop("lead_unit")
+    # A code listed twice would become two co-handling assignments of the same unit.
+    co_units = list({u.pk: u for u in units.values()}.values())
+    services.dispatch(
+        case,
+        actor=_actor(request),
+        lead_unit=lead,
+        co_units=co_units,
+        category=_category(payload.category),
+        urgency=payload.urgency,
+        note=payload.note,
+    )
+    return _fresh_detail(request, case)
+
+
+@_action(Action.ACCEPT)
+def accept(request: HttpRequest, number: str) -> CaseDetailOut:
+    case = _visible_case(request, number)
+    services.accept(case, actor=_actor(request))
+    return _fresh_detail(request, case)
+
+
+@_action(Action.RETURN)
+def return_case(request: HttpRequest, number: str, payload: ReturnIn) -> CaseDetailOut:
+    case = _visible_case(request, number)
+    services.return_case(case, actor=_actor(request), reason=payload.reason)
+    return _fresh_detail(request, case)
+
+
+@_action(Action.REQUEST_EXTENSION)
+def extend(request: HttpRequest, number: str, payload: ExtendIn) -> CaseDetailOut:
+    case = _visible_case(request, number)
+    services.request_extension(case, actor=_actor(request), days=payload.days, reason=payload.reason)
+    return _fresh_detail(request, case)
+
+
+@_action(Action.DECIDE_EXTENSION)
+def decide_extension(request: HttpRequest, number: str, payload: DecideExtensionIn) -> CaseDetailOut:
+    case = _visible_case(request, number)
+    services.decide_extension(case, actor=_actor(request), approve=payload.approve, note=payload.note)
+    return _fresh_detail(request, case)
+
+
+@_action(Action.CONTRIBUTE)
+def contribute(request: HttpRequest, number: str, payload: ContributeIn) -> CaseDetailOut:
+    case = _visible_case(request, number)
+    services.contribute(case, actor=_actor(request), body=payload.body)
+    return _fresh_detail(request, case)
+
+
+@_action(Action.REPLY)
+def reply(request: HttpRequest, number: str, payload: ReplyIn) -> CaseDetailOut:
+    case = _visible_case(request, number)
+    services.submit_reply(case, actor=_actor(request), body=payload.body, result=payload.result)
+    return _fresh_detail(request, case)
+
+
+@_action(Action.APPROVE_REPLY)
+def approve(request: HttpRequest, number: str, payload: ApproveIn) -> CaseDetailOut:
+    case = _visible_case(request, number)
+    services.approve_reply(case, actor=_actor(request), note=payload.note)
+    return _fresh_detail(request, case)
+
+
+@_action(Action.REJECT_REPLY)
+def reject_reply(request: HttpRequest, number: str, payload: RejectReplyIn) -> CaseDetailOut:
+    case = _visible_case(request, number)
+    services.reject_reply(case, actor=_actor(request), note=payload.note)
+    return _fresh_detail(request, case)
+
+
+@_action(Action.CALLBACK)
+def callback(request: HttpRequest, number: str, payload: CallbackIn) -> CaseDetailOut:
+    case = _visible_case(request, number)
+    services.callback(
+        case,
+        actor=_actor(request),
+        reached=payload.reached,
+        resolved=payload.resolved,
+        satisfaction=payload.satisfaction or "",
+        comment=payload.comment,
+    )
+    return _fresh_detail(request, case)
+
+
+@_action(Action.CLOSE)
+def close(request: HttpRequest, number: str, payload: CloseIn) -> CaseDetailOut:
+    case = _visible_case(request, number)
+    services.close(case, actor=_actor(request), note=payload.note)
+    return _fresh_detail(request, case)
+
+
+@_action(Action.REOPEN)
+def reopen(request: HttpRequest, number: str, payload: ReopenIn) -> CaseDetailOut:
+    case = _visible_case(request, number)
+    services.reopen(case, actor=_actor(request), reason=payload.reason)
+    return _fresh_detail(request, case)
+
+
+@_action(Action.MERGE)
+def merge(request: HttpRequest, number: str, payload: MergeIn) -> CaseDetailOut:
+    case = _visible_case(request, number)
+    parent = _parent_case(request, payload.parent)
+    services.merge(case, actor=_actor(request), parent=parent, note=payload.note)
+    return _fresh_detail(request, case)
+
+
+@_action(Action.TRANSFER)
+def transfer(request: HttpRequest, number: str, payload: TransferIn) -> CaseDetailOut:
+    case = _visible_case(request, number)
+    services.transfer(case, actor=_actor(request), target=payload.target, note=payload.note)
+    return _fresh_detail(request, case)
+
+
+@_action(Action.SUPERVISE)
+def supervise(request: HttpRequest, number: str, payload: SuperviseIn) -> CaseDetailOut:
+    case = _visible_case(request, number)
+    services.supervise(case, actor=_actor(request), body=payload.body, respond_days=payload.respond_days)
+    return _fresh_detail(request, case)

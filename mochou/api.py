@@ -1,0 +1,50 @@
+"""The JSON API: one NinjaAPI with bearer-token auth, mounted at /api/ (docs at /api/docs).
+
+Routers live in their apps (`cases/api.py`) and are versioned by their mount path (`v1/…`).
+Errors are mapped once, in mochou/api_errors.py.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.utils import timezone
+from ninja import NinjaAPI
+from ninja.renderers import JSONRenderer
+from ninja.responses import NinjaJSONEncoder
+
+from accounts.tokens import BearerToken
+from cases.api import router as cases_router
+from mochou.api_errors import install_error_handlers
+
+
+class LocalTimeEncoder(NinjaJSONEncoder):
+    """Times in Beijing time (+08:00), as every user of the platform reads them; still ISO 8601."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, datetime) and timezone.is_aware(o):
+            o = timezone.localtime(o)
+        return super().default(o)
+
+
+class ChineseJSONRenderer(JSONRenderer):
+    # Chinese as UTF-8 rather than \uXXXX escapes: readable in curl and logs, and shorter.
+    encoder_class = LocalTimeEncoder
+    json_dumps_params = {"ensure_ascii": False}
+
+
+api = NinjaAPI(
+    title="莫愁 Mochou API",
+    version="1",
+    description=(
+        "钟祥市 12345 热线工单接口。认证：`Authorization: Bearer <令牌>`，令牌由 `mochou token 用户名` 签发。"
+        "错误统一为 `{code, message, details}`；422 时 `details.errors` 列出各字段的问题。"
+    ),
+    urls_namespace="api",
+    docs_url="/docs",
+    auth=BearerToken(),
+    renderer=ChineseJSONRenderer(),
+)
+install_error_handlers(api)
+api.add_router("v1/cases", cases_router, tags=["工单"])
