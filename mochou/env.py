@@ -67,5 +67,9 @@ def _sqlite(path: str) -> dict:
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": path,
         # IMMEDIATE serialises writers on SQLite, where select_for_update is ignored.
-        "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"},
+        "OPTIONS": {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL;",
+        },
     }

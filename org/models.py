@@ -31,9 +31,16 @@ class Unit(models.Model):
     short_name = models.CharField("简称", max_length=40, blank=True)
     kind = models.CharField("类别", max_length=16, choices=UnitKind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name="上级单位", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name="上级单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
-    division_code = models.CharField("区划代码", max_length=12, blank=True, help_text="国家统计局统计用区划代码")
+    division_code = models.CharField(
+        "区划代码", max_length=12, blank=True, help_text="国家统计局统计用区划代码"
+    )
     phone = models.CharField("联系电话", max_length=32, blank=True)
     is_active = models.BooleanField("启用", default=True)
     sort_order = models.PositiveIntegerField("排序", default=0)

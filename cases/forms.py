@@ -1,0 +1,302 @@
+"""HTML forms of the case pages. They parse input only; the services check the rules and write."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from cases.models import Case, Category, Channel, Kind, Satisfaction, Urgency
+from cases.workflow import Action, State
+from org.models import Unit
+
+PAGE_SIZE = 50
+
+
+class CategoryChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Category) -> str:
+        return obj.path.replace("/", " / ")
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Unit) -> str:
+        return obj.name
+
+
+class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Unit) -> str:
+        return obj.name
+
+
+def leaf_categories() -> QuerySet[Category]:
+    """Cases are filed under the most specific subject: categories with no active children."""
+    return Category.objects.filter(is_active=True).exclude(children__is_active=True).order_by("path")
+
+
+class Form(forms.Form):
+    """Our labels stand above their inputs: no trailing colon."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+def textarea(rows: int = 3) -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": rows})
+
+
+# ---------------------------------------------------------------- register
+
+
+class RegisterForm(Form):
+    kind = forms.ChoiceField(label="诉求类型", choices=Kind.choices, initial=Kind.CONSULT)
+    channel = forms.ChoiceField(label="受理渠道", choices=Channel.choices, initial=Channel.HOTLINE)
+    title = forms.CharField(
+        label="标题", max_length=120, required=False, help_text="不填则取诉求内容的前30个字"
+    )
+    content = forms.CharField(label="诉求内容", max_length=5000, widget=textarea(6))
+    citizen_name = forms.CharField(label="诉求人", max_length=40, required=False)
+    citizen_phone = forms.CharField(label="联系电话", max_length=20, required=False)
+    township = UnitChoiceField(
+        label="所属乡镇", queryset=Unit.objects.none(), required=False, empty_label="（未知）"
+    )
+    address = forms.CharField(label="地址", max_length=200, required=False)
+    category = CategoryChoiceField(
+        label="事项分类", queryset=Category.objects.none(), required=False, empty_label="（待派单员确定）"
+    )
+    urgency = forms.ChoiceField(label="紧急程度", choices=Urgency.choices, initial=Urgency.NORMAL)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["township"].queryset = Unit.objects.townships()
+        self.fields["category"].queryset = leaf_categories()
+
+
+# ---------------------------------------------------------------- queue filters
+
+
+def _local_midnight(day: Any) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+class QueueFilterForm(Form):
+    q = forms.CharField(
+        label="查找", required=False, widget=forms.TextInput(attrs={"placeholder": "编号/电话/关键词"})
+    )
+    unit = UnitChoiceField(
+        label="主办单位", queryset=Unit.objects.none(), required=False, empty_label="全部单位"
+    )
+    category = CategoryChoiceField(
+        label="事项分类", queryset=Category.objects.none(), required=False, empty_label="全部分类"
+    )
+    township = UnitChoiceField(
+        label="乡镇", queryset=Unit.objects.none(), required=False, empty_label="全部乡镇"
+    )
+    state = forms.ChoiceField(label="状态", required=False, choices=[("", "全部状态"), *State.choices])
+    date_from = forms.DateField(
+        label="登记自", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(label="至", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.handlers().order_by("kind", "sort_order", "code")
+        # Every level of the tree: filtering on a parent matches all of its descendants.
+        self.fields["category"].queryset = Category.objects.filter(is_active=True).order_by("path")
+        self.fields["township"].queryset = Unit.objects.townships()
+
+    def query_kind(self) -> str:
+        """How `q` is read: "digits" (number prefix or exact phone), "text", or "" (none)."""
+        q = (self.cleaned_data.get("q") or "").strip() if self.is_valid() else ""
+        if not q:
+            return ""
+        return "digits" if re.fullmatch(r"[\d\-+ ]+", q) else "text"
+
+    def apply(self, cases: QuerySet[Case]) -> QuerySet[Case]:
+        if not self.is_valid():
+            return cases
+        data = self.cleaned_data
+        q = (data.get("q") or "").strip()
+        if q:
+            if self.query_kind() == "digits":
+                digits = re.sub(r"[\s+]", "", q)
+                phone = digits[2:] if digits.startswith("86") and len(digits) == 13 else digits
+                # A number prefix (受理编号 start with the date) or an exact phone number.
+                cases = cases.filter(Q(number__startswith=digits) | Q(citizen_phone=phone))
+            else:
+                cases = cases.filter(Q(title__icontains=q) | Q(content__icontains=q) | Q(number=q))
+        if data.get("unit"):
+            cases = cases.filter(lead_unit=data["unit"])
+        if data.get("category"):
+            path = data["category"].path
+            cases = cases.filter(Q(category__path=path) | Q(category__path__startswith=path + "/"))
+        if data.get("township"):
+            cases = cases.filter(township=data["township"])
+        if data.get("state"):
+            cases = cases.filter(state=data["state"])
+        if data.get("date_from"):
+            cases = cases.filter(created_at__gte=_local_midnight(data["date_from"]))
+        if data.get("date_to"):
+            cases = cases.filter(created_at__lt=_local_midnight(data["date_to"] + timedelta(days=1)))
+        return cases
+
+
+# ---------------------------------------------------------------- actions on a case
+
+YES_NO = [("yes", "是"), ("no", "否")]
+
+
+def yes_no(value: str | None) -> bool | None:
+    return {"yes": True, "no": False}.get(value or "")
+
+
+class ActionForm(Form):
+    """Base of the action forms. Field names are unprefixed; ids carry the action (id_<action>_<field>)."""
+
+    action: Action
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"id_{self.action.value}_%s")
+        super().__init__(*args, **kwargs)
+        self.case = case
+
+
+class AnswerAtIntakeForm(ActionForm):
+    action = Action.ANSWER_AT_INTAKE
+    answer = forms.CharField(label="答复内容", widget=textarea(4), max_length=5000)
+
+
+class DispatchForm(ActionForm):
+    action = Action.DISPATCH
+    lead_unit = UnitChoiceField(label="主办单位", queryset=Unit.objects.none())
+    co_units = UnitMultipleChoiceField(label="协办单位", queryset=Unit.objects.none(), required=False)
+    category = CategoryChoiceField(label="事项分类", queryset=Category.objects.none(), required=False)
+    urgency = forms.ChoiceField(label="紧急程度", choices=Urgency.choices)
+    note = forms.CharField(label="派单意见", required=False, widget=textarea(2), max_length=5000)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        handlers = Unit.objects.handlers().order_by("kind", "sort_order", "code")
+        self.fields["lead_unit"].queryset = handlers
+        self.fields["co_units"].queryset = handlers
+        self.fields["co_units"].widget.attrs["size"] = 5
+        self.fields["category"].queryset = leaf_categories()
+        self.fields["urgency"].initial = self.case.urgency
+        if self.case.category_id:
+            self.fields["category"].initial = self.case.category_id
+            if self.case.category.default_unit_id:
+                self.fields["lead_unit"].initial = self.case.category.default_unit_id
+
+
+class AcceptForm(ActionForm):
+    action = Action.ACCEPT
+
+
+class ReturnForm(ActionForm):
+    action = Action.RETURN
+    reason = forms.CharField(label="退单理由", widget=textarea(2), max_length=500)
+
+
+class ExtensionForm(ActionForm):
+    action = Action.REQUEST_EXTENSION
+    days = forms.IntegerField(label="延期工作日", min_value=1, max_value=30, initial=3)
+    reason = forms.CharField(label="延期理由", widget=textarea(2), max_length=1000)
+
+
+class DecideExtensionForm(ActionForm):
+    action = Action.DECIDE_EXTENSION
+    decision = forms.ChoiceField(
+        label="审批结果", choices=[("approve", "同意延期"), ("refuse", "不同意")], widget=forms.RadioSelect
+    )
+    note = forms.CharField(label="审批意见", required=False, widget=textarea(2), max_length=500)
+
+
+class ContributeForm(ActionForm):
+    action = Action.CONTRIBUTE
+    body = forms.CharField(label="协办意见", widget=textarea(3), max_length=5000)
+
+
+class ReplyForm(ActionForm):
+    action = Action.REPLY
+    body = forms.CharField(label="答复内容", widget=textarea(5), max_length=5000)
+    result = forms.CharField(label="办理结果", required=False, max_length=200)
+
+
+class ApproveForm(ActionForm):
+    action = Action.APPROVE_REPLY
+    note = forms.CharField(label="审核意见", required=False, max_length=500)
+
+
+class RejectReplyForm(ActionForm):
+    action = Action.REJECT_REPLY
+    note = forms.CharField(label="退回意见", widget=textarea(2), max_length=500)
+
+
+class CallbackForm(ActionForm):
+    action = Action.CALLBACK
+    reached = forms.ChoiceField(
+        label="是否接通",
+        choices=[("yes", "已接通"), ("no", "未接通")],
+        widget=forms.RadioSelect,
+        initial="yes",
+    )
+    resolved = forms.ChoiceField(label="是否解决", choices=YES_NO, widget=forms.RadioSelect, required=False)
+    satisfaction = forms.ChoiceField(
+        label="满意度", choices=Satisfaction.choices, widget=forms.RadioSelect, required=False
+    )
+    comment = forms.CharField(label="回访意见", required=False, widget=textarea(2), max_length=1000)
+
+
+class CloseForm(ActionForm):
+    action = Action.CLOSE
+    note = forms.CharField(label="结案说明", required=False, widget=textarea(2), max_length=500)
+
+
+class ReopenForm(ActionForm):
+    action = Action.REOPEN
+    reason = forms.CharField(label="重办理由", widget=textarea(2), max_length=500)
+
+
+class MergeForm(ActionForm):
+    action = Action.MERGE
+    parent = forms.CharField(label="主工单受理编号", max_length=20)
+    note = forms.CharField(label="合并说明", required=False, max_length=500)
+
+
+class TransferForm(ActionForm):
+    action = Action.TRANSFER
+    target = forms.CharField(label="转办去向", max_length=100)
+    note = forms.CharField(label="转办说明", required=False, widget=textarea(2), max_length=500)
+
+
+class SuperviseForm(ActionForm):
+    action = Action.SUPERVISE
+    body = forms.CharField(label="督办要求", widget=textarea(3), max_length=2000)
+    respond_days = forms.IntegerField(label="反馈期限（工作日）", min_value=1, max_value=30, initial=2)
+
+
+ACTION_FORMS: dict[Action, type[ActionForm]] = {
+    form.action: form
+    for form in (
+        AnswerAtIntakeForm,
+        DispatchForm,
+        AcceptForm,
+        ReturnForm,
+        ExtensionForm,
+        DecideExtensionForm,
+        ContributeForm,
+        ReplyForm,
+        ApproveForm,
+        RejectReplyForm,
+        CallbackForm,
+        CloseForm,
+        ReopenForm,
+        MergeForm,
+        TransferForm,
+        SuperviseForm,
+    )
+}

@@ -1,0 +1,226 @@
+"""The case page and the actions on it.
+
+Every action is one POST to /cases/<number>/act/<action>/, handled by one function below that
+calls the matching verb of cases.services. An htmx request gets the case body back (status 200,
+with the error shown next to the form when the action failed); a plain form post is redirected
+to the case page on success, or gets the full page with the error and the DomainError's status.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.models import Role, User
+from accounts.privacy import citizen_phone_for
+from cases import services
+from cases.forms import ACTION_FORMS, ActionForm, yes_no
+from cases.models import Case, Reply
+from cases.permissions import available_actions, refusal
+from cases.views._common import deadline_of, is_htmx
+from cases.workflow import Action
+from mochou.errors import DomainError, InvalidInput
+
+# Helper text above each action's form: the button carries the action's own label.
+ACTION_HINTS: dict[Action, str] = {
+    Action.ANSWER_AT_INTAKE: "咨询件可依据莫愁指南当场答复，答复后仍需回访",
+    Action.DISPATCH: "选择主办单位，必要时加派协办单位",
+    Action.ACCEPT: "确认本单位承办此件",
+    Action.RETURN: "不属于本单位职责时退回派单员",
+    Action.REQUEST_EXTENSION: "无法在期限内办结时，向中心申请延长办理时限",
+    Action.DECIDE_EXTENSION: "承办单位申请延期，请审批",
+    Action.CONTRIBUTE: "本单位为协办单位，请向主办单位提交意见",
+    Action.REPLY: "办理完毕后填写答复，提交单位负责人审核",
+    Action.APPROVE_REPLY: "审核后答复将告知诉求人并转入回访",
+    Action.REJECT_REPLY: "答复不妥时退回承办人修改",
+    Action.CALLBACK: "联系诉求人，记录是否解决与满意度",
+    Action.CLOSE: "确认答复与回访结果后结案",
+    Action.REOPEN: "诉求人不满意或问题未解决时，退回承办单位重新办理",
+    Action.MERGE: "与已有工单反映同一事项时，合并到主工单",
+    Action.TRANSFER: "不属于本市管辖时转至其他平台，并继续跟踪",
+    Action.SUPERVISE: "向承办单位发出督办单",
+}
+
+# Actions whose form is the quick, everyday one: rendered first on the page.
+PRIMARY_ACTIONS = (
+    Action.DISPATCH,
+    Action.ACCEPT,
+    Action.REPLY,
+    Action.APPROVE_REPLY,
+    Action.CALLBACK,
+    Action.CLOSE,
+)
+
+
+# ---------------------------------------------------------------- handlers: form data → service call
+
+
+def _parent_case(user: User, number: str) -> Case:
+    parent = Case.objects.visible_to(user).filter(number=number.strip()).first()
+    if parent is None:
+        raise InvalidInput(f"找不到受理编号为 {number} 的工单。", details={"field": "parent"})
+    return parent
+
+
+Handler = Callable[[Case, User, dict[str, Any]], object]
+
+HANDLERS: dict[Action, Handler] = {
+    Action.ANSWER_AT_INTAKE: lambda c, u, d: services.answer_at_intake(c, actor=u, answer=d["answer"]),
+    Action.DISPATCH: lambda c, u, d: services.dispatch(
+        c,
+        actor=u,
+        lead_unit=d["lead_unit"],
+        co_units=d["co_units"],
+        category=d["category"],
+        urgency=d["urgency"],
+        note=d["note"],
+    ),
+    Action.ACCEPT: lambda c, u, d: services.accept(c, actor=u),
+    Action.RETURN: lambda c, u, d: services.return_case(c, actor=u, reason=d["reason"]),
+    Action.REQUEST_EXTENSION: lambda c, u, d: services.request_extension(
+        c, actor=u, days=d["days"], reason=d["reason"]
+    ),
+    Action.DECIDE_EXTENSION: lambda c, u, d: services.decide_extension(
+        c, actor=u, approve=d["decision"] == "approve", note=d["note"]
+    ),
+    Action.CONTRIBUTE: lambda c, u, d: services.contribute(c, actor=u, body=d["body"]),
+    Action.REPLY: lambda c, u, d: services.submit_reply(c, actor=u, body=d["body"], result=d["result"]),
+    Action.APPROVE_REPLY: lambda c, u, d: services.approve_reply(c, actor=u, note=d["note"]),
+    Action.REJECT_REPLY: lambda c, u, d: services.reject_reply(c, actor=u, note=d["note"]),
+    Action.CALLBACK: lambda c, u, d: services.callback(
+        c,
+        actor=u,
+        reached=d["reached"] == "yes",
+        resolved=yes_no(d["resolved"]),
+        satisfaction=d["satisfaction"],
+        comment=d["comment"],
+    ),
+    Action.CLOSE: lambda c, u, d: services.close(c, actor=u, note=d["note"]),
+    Action.REOPEN: lambda c, u, d: services.reopen(c, actor=u, reason=d["reason"]),
+    Action.MERGE: lambda c, u, d: services.merge(
+        c, actor=u, parent=_parent_case(u, d["parent"]), note=d["note"]
+    ),
+    Action.TRANSFER: lambda c, u, d: services.transfer(c, actor=u, target=d["target"], note=d["note"]),
+    Action.SUPERVISE: lambda c, u, d: services.supervise(
+        c, actor=u, body=d["body"], respond_days=d["respond_days"]
+    ),
+}
+
+
+# ---------------------------------------------------------------- views
+
+
+def _visible_case(user: User, number: str) -> Case:
+    cases = Case.objects.visible_to(user).select_related(
+        "category", "township", "lead_unit", "parent", "registered_by", "registered_by__unit"
+    )
+    return get_object_or_404(cases, number=number)
+
+
+@login_required
+def case_detail(request: HttpRequest, number: str) -> HttpResponse:
+    case = _visible_case(request.user, number)
+    return render(request, "cases/case.html", case_context(request, case))
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
+    try:
+        verb = Action(action)
+    except ValueError:
+        raise Http404("没有这个操作") from None
+    if verb not in HANDLERS:
+        raise Http404("没有这个操作")
+    user = request.user
+    case = _visible_case(user, number)
+    form = ACTION_FORMS[verb](request.POST, case=case)
+    error = refusal(user, case, verb)
+    if error is None and not form.is_valid():
+        error = InvalidInput("请按提示修改后再提交。")
+    if error is None:
+        try:
+            HANDLERS[verb](case, user, form.cleaned_data)
+        except DomainError as exc:
+            error = exc
+            field = exc.details.get("field")
+            if field in form.fields:
+                form.add_error(field, exc.message)
+    if error is None:
+        notice = f"已{verb.label}。"
+        if not is_htmx(request):
+            messages.success(request, notice)
+            return redirect("cases:detail", number=case.number)
+        fresh = Case.objects.visible_to(user).filter(pk=case.pk).first()
+        if fresh is None:  # e.g. a unit that has just returned the case no longer sees it
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = reverse("home")
+            return response
+        case = _visible_case(user, fresh.number)
+        return render(request, "cases/_case_body.html", case_context(request, case, notice=notice))
+    context = case_context(request, case, failed=(verb, form), error=error.message)
+    if is_htmx(request):
+        # htmx swaps 2xx only: the error comes back as a normal page body.
+        return render(request, "cases/_case_body.html", context)
+    status = error.status if 400 <= error.status < 500 else 400
+    return render(request, "cases/case.html", context, status=status)
+
+
+# ---------------------------------------------------------------- the page's data
+
+
+def case_context(
+    request: HttpRequest,
+    case: Case,
+    *,
+    notice: str = "",
+    error: str = "",
+    failed: tuple[Action, ActionForm] | None = None,
+) -> dict[str, Any]:
+    user = request.user
+    now = timezone.now()
+    phone, phone_unmasked = citizen_phone_for(user, case, purpose="case_page", request=request)
+    replies = list(case.replies.select_related("author", "reviewer", "unit"))
+    if not _sees_unit_drafts(user, case):
+        replies = [r for r in replies if r.status == Reply.Status.APPROVED]
+    actions = []
+    for verb in sorted(available_actions(user, case), key=_action_order):
+        form = failed[1] if failed and failed[0] == verb else ACTION_FORMS[verb](case=case)
+        actions.append({"action": verb, "form": form, "hint": ACTION_HINTS.get(verb, "")})
+    return {
+        "case": case,
+        "phone": phone,
+        "phone_unmasked": phone_unmasked,
+        "deadline": deadline_of(case, now),
+        "assignments": list(case.assignments.select_related("unit").order_by("dispatched_at", "role")),
+        "replies": replies,
+        "callbacks": list(case.callbacks.select_related("by")),
+        "extensions": list(case.extensions.select_related("unit", "requested_by", "decided_by")),
+        "notices": list(case.supervision_notices.select_related("unit", "supervisor")),
+        "duplicates": list(case.duplicates.all()),
+        "events": list(case.events.select_related("actor", "actor_unit").order_by("seq")),
+        "actions": actions,
+        "notice": notice,
+        "error": error,
+        "failed_action": failed[0] if failed else None,
+        "links_to_other_cases": user.is_centre_staff or user.is_superuser,
+    }
+
+
+def _sees_unit_drafts(user: User, case: Case) -> bool:
+    """Submitted and rejected drafts belong to the lead unit's review; others see approved answers."""
+    if user.is_superuser or user.role == Role.ADMIN:
+        return True
+    return user.is_unit_staff and user.unit_id is not None and user.unit_id == case.lead_unit_id
+
+
+def _action_order(verb: Action) -> int:
+    return PRIMARY_ACTIONS.index(verb) if verb in PRIMARY_ACTIONS else len(PRIMARY_ACTIONS)

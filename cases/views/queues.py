@@ -1,0 +1,72 @@
+"""The home redirect and the queue pages."""
+
+from __future__ import annotations
+
+import re
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from accounts.privacy import mask_phone
+from cases.forms import PAGE_SIZE, QueueFilterForm
+from cases.permissions import can_register
+from cases.queues import HOME_QUEUE, QUEUE_BY_SLUG, queue_cases, queues_for
+from cases.views._common import deadline_of, is_htmx
+
+PHONE_RE = re.compile(r"1[3-9]\d{9}|0\d{2,3}-?\d{7,8}")
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    queues = queues_for(request.user)
+    slug = HOME_QUEUE.get(request.user.role, "all")
+    if slug not in {q.slug for q in queues}:
+        slug = queues[0].slug if queues else "all"
+    return redirect("cases:queue", slug=slug)
+
+
+@login_required
+@require_GET
+@vary_on_headers("HX-Request")
+def queue(request: HttpRequest, slug: str) -> HttpResponse:
+    user = request.user
+    queues = queues_for(user)
+    if slug not in {q.slug for q in queues}:
+        raise Http404("没有这个工作队列")
+    now = timezone.now()
+    form = QueueFilterForm(request.GET)
+    cases = form.apply(queue_cases(user, slug, now)).select_related("category", "township", "lead_unit")
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Deadline labels are computed per row from the in-process working-day cache: no queries.
+    rows = [{"case": case, "deadline": deadline_of(case, now)} for case in page.object_list]
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {
+        "queue": QUEUE_BY_SLUG[slug],
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "query_string": params.urlencode(),
+        "queue_url": reverse("cases:queue", args=[slug]),
+        # Searching by phone echoes only the masked number back to the page.
+        "searched_phone": _searched_phone(form),
+    }
+    if is_htmx(request):
+        return render(request, "cases/_queue_table.html", context)
+    # The nav counts are only for the full page; filter swaps don't recount every queue.
+    context["nav"] = [{"queue": q, "count": queue_cases(user, q.slug, now).count()} for q in queues]
+    context["can_register"] = can_register(user)
+    return render(request, "cases/queue.html", context)
+
+
+def _searched_phone(form: QueueFilterForm) -> str:
+    if form.query_kind() != "digits":
+        return ""
+    q = form.cleaned_data["q"].strip()
+    return mask_phone(q) if PHONE_RE.fullmatch(q) else ""
