@@ -106,9 +106,10 @@ class CaseQuerySet(models.QuerySet["Case"]):
         if user.is_centre_staff or user.is_superuser:
             return self
         if user.is_unit_staff and user.unit_id:
-            return self.filter(
-                pk__in=Assignment.objects.filter(unit_id__in=user.unit.descendant_ids()).values("case_id")
-            )
+            # The unit and the units below it; the tree has at most three levels, so no query here.
+            unit = user.unit_id
+            mine = Q(unit_id=unit) | Q(unit__parent_id=unit) | Q(unit__parent__parent_id=unit)
+            return self.filter(pk__in=Assignment.objects.filter(mine).values("case_id"))
         return self.none()
 
     def open(self) -> CaseQuerySet:

@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from accounts.demo import DEMO_LOGINS, DEMO_PASSWORD
+from accounts.models import Role, User
+from cases.demo import clean_text, localise, seed_demo
+from cases.models import Case, CaseEvent, Category, Extension, Reply, SupervisionNotice
+from cases.services import has_callback_outcome
+from cases.workflow import State
+from org.models import Unit
+from worktime.calendar import is_workday
+
+pytestmark = pytest.mark.django_db
+
+N = 40
+
+
+@pytest.fixture
+def seeded(clock: object) -> object:
+    return seed_demo(N, seed=7)
+
+
+def test_demo_cases_reach_every_state(seeded: object) -> None:
+    assert Case.objects.count() == N
+    assert set(Case.objects.values_list("state", flat=True)) == set(State.values)
+    assert Case.objects.filter(state=State.CLOSED, reopen_count__gt=0).exists()
+    assert Extension.objects.exists()
+    assert SupervisionNotice.objects.exists()
+
+
+def test_every_case_is_what_its_event_log_says(seeded: object) -> None:
+    for case in Case.objects.prefetch_related("events"):
+        events = list(case.events.all())
+        assert [e.seq for e in events] == list(range(1, len(events) + 1))
+        assert events[0].action == "register"
+        assert case.state == events[-1].to_state
+
+
+def test_no_case_closes_without_an_approved_reply_and_a_callback(seeded: object) -> None:
+    closed = Case.objects.filter(state=State.CLOSED)
+    assert closed.exists()
+    for case in closed:
+        assert case.replies.filter(status=Reply.Status.APPROVED).exists()
+        assert has_callback_outcome(case)
+
+
+def test_everything_happened_in_the_past_on_working_days_in_order(seeded: object) -> None:
+    now = timezone.now()
+    for case in Case.objects.prefetch_related("events"):
+        times = [e.created_at for e in case.events.all()]
+        assert times == sorted(times)
+        assert times[-1] <= now
+        assert is_workday(timezone.localdate(case.created_at))
+        assert (now - case.created_at).days <= 62
+
+
+def test_demo_texts_are_localised_and_clean(seeded: object) -> None:
+    for case in Case.objects.all():
+        for artefact in ("_x000D_", "\t", "西地省", "A市"):
+            assert artefact not in case.content
+        assert case.citizen_name[-2:] in ("先生", "女士")
+        assert case.township is not None
+
+
+def test_demo_logins_exist_with_the_demo_password(seeded: object) -> None:
+    for login in DEMO_LOGINS:
+        user = User.objects.get(username=login.username)
+        assert user.role == login.role
+        assert user.check_password(DEMO_PASSWORD)
+    assert User.objects.get(username="admin").is_superuser
+    assert User.objects.get(username="zjj_leader").mobile.startswith("13900000")
+    assert set(Role.values) <= set(User.objects.values_list("role", flat=True))
+
+
+def test_seeding_twice_does_not_duplicate(clock: object) -> None:
+    out = StringIO()
+    call_command("seed_demo", cases=N, stdout=out)
+    counts = [m.objects.count() for m in (Unit, Category, User, Case, CaseEvent)]
+    call_command("seed_demo", cases=N, stdout=out)
+    assert [m.objects.count() for m in (Unit, Category, User, Case, CaseEvent)] == counts
+    assert "未再生成" in out.getvalue()
+
+
+def test_clean_text_and_localise() -> None:
+    import random
+
+    assert (
+        clean_text("\n\t\t\u3000\u3000第一段_x000D_\n\u3000\u3000第二段\xa0好\n\t\t") == "第一段\n第二段 好"
+    )
+    title, body = localise(
+        ["A市A3区的问题", "A市A3区政府、A7县城、K市医院，西地省"],
+        random.Random(1),  # noqa: S311
+        "郢中街道",
+        ["郢中街道", "胡集镇"],
+    )
+    assert title == "钟祥市郢中街道的问题"
+    assert body.startswith("钟祥市政府、钟祥城、")
+    assert body.endswith("湖北省")
+    assert "K市" not in body
