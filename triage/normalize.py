@@ -15,15 +15,17 @@ import html
 import re
 import unicodedata
 
-EMAIL_TOKEN = " EMAILTOKEN "
-IDCARD_TOKEN = " IDTOKEN "
-MOBILE_TOKEN = " PHONETOKEN "
-LANDLINE_TOKEN = " TELTOKEN "
+EMAIL_TOKEN = " EMAILTOKEN "  # noqa: S105 (a placeholder, not a password)
+IDCARD_TOKEN = " IDTOKEN "  # noqa: S105
+MOBILE_TOKEN = " PHONETOKEN "  # noqa: S105
+LANDLINE_TOKEN = " TELTOKEN "  # noqa: S105
 
 _TAG = re.compile(r"<[^>]{0,200}>")
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
 # 18-digit ID: 6-digit region, birth date 18xx/19xx/20xx, 3 digits, check digit or X.
-_IDCARD = re.compile(r"(?<!\d)[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?!\d)")
+_IDCARD = re.compile(
+    r"(?<!\d)[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?!\d)"
+)
 _MOBILE = re.compile(r"(?<!\d)(?:\+?86[- ]?)?1[3-9]\d{9}(?!\d)")
 # Landline with area code: 0724-4221234, (0724)4221234, 0724 4221234, 07244221234, optional extension.
 _LANDLINE_AREA = re.compile(r"(?<!\d)(?:\(0\d{2,3}\)|0\d{2,3})[- ]?[2-9]\d{6,7}(?:(?:-|转)\d{1,5})?(?!\d)")

@@ -1,0 +1,149 @@
+"""Command line of the triage model: ``python -m triage.cli train|evaluate|predict``.
+
+The functions :func:`train`, :func:`evaluate` and :func:`predict` are plain (arguments in, results
+out; no Django) so that the project's ``mochou triage …`` command can call them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any, TextIO
+
+from triage.corpus import DEFAULT_DATA, DEFAULT_TAXONOMY, read_messages, read_taxonomy, sha256_of_files
+from triage.evaluate import DEFAULT_THRESHOLD, build_report, render_markdown
+from triage.pipeline import TriageModel
+
+DEFAULT_MODEL_PATH = Path("var/triage/model.joblib")  # relative to the current directory
+DEFAULT_DOC_PATH = Path("docs/triage.md")
+
+
+def train(
+    data_path: str | Path = DEFAULT_DATA,
+    out_path: str | Path = DEFAULT_MODEL_PATH,
+    extra_examples: str | Path | None = None,
+    taxonomy_path: str | Path = DEFAULT_TAXONOMY,
+) -> dict[str, Any]:
+    """Train on ``data_path`` (+ the labelled rows of ``extra_examples``, same CSV columns), save ONE
+    file at ``out_path``; return its metadata (path, version, data SHA-256, labels, metrics)."""
+    messages = read_messages(data_path, require_label=True)
+    files = [data_path]
+    if extra_examples:
+        messages += read_messages(extra_examples, require_label=True)
+        files.append(extra_examples)
+    t0 = time.perf_counter()
+    model = TriageModel(read_taxonomy(taxonomy_path))
+    model.fit([m.title for m in messages], [m.body for m in messages], [m.label for m in messages])
+    path = model.save(
+        out_path,
+        data_sha256=sha256_of_files(*files),
+        metrics={"train_seconds": round(time.perf_counter() - t0, 2)},
+    )
+    return {
+        "path": str(path),
+        "version": model.version,
+        "data_sha256": model.data_sha256,
+        "labels": model.labels,
+        "created_at": model.created_at,
+        "metrics": model.metrics,
+    }
+
+
+def evaluate(
+    data_path: str | Path = DEFAULT_DATA,
+    doc_path: str | Path | None = DEFAULT_DOC_PATH,
+    *,
+    taxonomy_path: str | Path = DEFAULT_TAXONOMY,
+    threshold: float = DEFAULT_THRESHOLD,
+    folds: int = 5,
+    repeats: int = 3,
+    with_cv: bool = True,
+    out: TextIO | None = None,
+) -> dict[str, Any]:
+    """Fixed split + baseline + repeated CV; write the Markdown report to ``doc_path`` (unless None)
+    and print it to ``out`` (default stdout). Returns the report dict (with ``markdown``)."""
+    report = build_report(
+        data_path, taxonomy_path, threshold=threshold, folds=folds, repeats=repeats, with_cv=with_cv
+    )
+    md = render_markdown(report)
+    if doc_path is not None:
+        doc_path = Path(doc_path)
+        doc_path.parent.mkdir(parents=True, exist_ok=True)
+        doc_path.write_text(md, encoding="utf-8")
+    print(md, file=out or sys.stdout)
+    report["markdown"] = md
+    return report
+
+
+def predict(
+    model_path: str | Path = DEFAULT_MODEL_PATH,
+    csv_path: str | Path = "-",
+    *,
+    out: TextIO | None = None,
+) -> list[dict[str, Any]]:
+    """Predict every row of a message CSV; print one JSON line per row to ``out`` (default stdout).
+
+    Columns used: 留言编号 (id; the row number if missing), 留言主题, 留言详情 (empty if missing);
+    any label or other column is ignored. Returns the list of printed objects.
+    """
+    model = TriageModel.load(model_path)
+    out = out or sys.stdout
+    results = []
+    for msg in read_messages(csv_path):
+        p = model.predict(msg.title, msg.body)
+        obj = {"id": msg.id, **p.as_dict()}
+        print(json.dumps(obj, ensure_ascii=False), file=out)
+        results.append(obj)
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m triage.cli", description="Message triage model.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("train", help="train and save the model (one joblib file)")
+    p.add_argument("--data", default=str(DEFAULT_DATA), help="labelled messages CSV (default: %(default)s)")
+    p.add_argument("--out", default=str(DEFAULT_MODEL_PATH), help="model file (default: %(default)s)")
+    p.add_argument("--extra-examples", default=None, help="CSV of extra labelled messages, same columns")
+    p.add_argument("--taxonomy", default=str(DEFAULT_TAXONOMY), help="category tree CSV")
+
+    p = sub.add_parser("evaluate", help="fixed split + CV + baseline; write the Markdown report")
+    p.add_argument("--data", default=str(DEFAULT_DATA))
+    p.add_argument("--taxonomy", default=str(DEFAULT_TAXONOMY))
+    p.add_argument("--doc", default=str(DEFAULT_DOC_PATH), help="Markdown output (default: %(default)s)")
+    p.add_argument("--no-doc", action="store_true", help="only print the report")
+    p.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD, help="auto-dispatch confidence")
+    p.add_argument("--folds", type=int, default=5)
+    p.add_argument("--repeats", type=int, default=3)
+    p.add_argument("--no-cv", action="store_true", help="skip the cross-validation")
+
+    p = sub.add_parser("predict", help="one JSON line per CSV row")
+    p.add_argument(
+        "model", nargs="?", default=str(DEFAULT_MODEL_PATH), help="model file (default: %(default)s)"
+    )
+    p.add_argument("csv", help="messages CSV ('-' for stdin)")
+
+    args = parser.parse_args(argv)
+    if args.command == "train":
+        info = train(args.data, args.out, args.extra_examples, args.taxonomy)
+        print(json.dumps(info, ensure_ascii=False, indent=2))
+    elif args.command == "evaluate":
+        evaluate(
+            args.data,
+            None if args.no_doc else args.doc,
+            taxonomy_path=args.taxonomy,
+            threshold=args.threshold,
+            folds=args.folds,
+            repeats=args.repeats,
+            with_cv=not args.no_cv,
+        )
+    else:
+        predict(args.model, args.csv)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

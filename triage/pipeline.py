@@ -1,0 +1,324 @@
+"""The triage model: predicts a citizen message's first-level category (no Django imports).
+
+Features (concatenated, each TF-IDF block L2-normalised per message):
+
+1. character 1–3-grams of ``title + " " + body`` (sublinear TF, min_df=2);
+2. character 1–3-grams of the title alone (the title is the densest signal);
+3. jieba words of title and body (taxonomy names added to the dictionary);
+4. 14 keyword scores: per label, the taxonomy + seed vocabulary found in the title and in the body
+   (see :mod:`triage.lexicon`), scaled by ``keyword_weight``.
+
+Classifier: ``LinearSVC(class_weight="balanced")``. Probabilities: softmax of the SVM scores with
+one temperature fitted (minimum log-loss) on 5-fold out-of-fold scores of the training data, so
+the ranking is the SVM's and the confidence is calibrated. The out-of-fold scores also give the
+``oof_macro_f1`` stored in the artefact's metrics.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import joblib
+import numpy as np
+from scipy import sparse
+from scipy.optimize import minimize_scalar
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.metrics import accuracy_score, f1_score
+from sklearn.model_selection import StratifiedKFold
+from sklearn.svm import LinearSVC
+
+from triage import segment
+from triage.corpus import DEFAULT_TAXONOMY, read_taxonomy
+from triage.lexicon import KeywordScorer, class_terms
+from triage.normalize import normalize
+
+FORMAT = "mochou-triage"
+FORMAT_VERSION = 1
+DEFAULT_PARAMS: dict[str, Any] = {
+    "C": 1.0,
+    "title_weight": 1.0,
+    "word_weight": 1.0,
+    "keyword_weight": 0.4,
+    "char_min_df": 2,
+    "use_seed_terms": True,
+    "calibration_folds": 5,
+    "random_state": 20200101,
+}
+
+
+class ModelFormatError(ValueError):
+    """The file is not a triage model of a format this code can read."""
+
+
+@dataclass(frozen=True)
+class Prediction:
+    label: str
+    confidence: float
+    top3: list[tuple[str, float]]
+    explanation: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "category": self.label,
+            "confidence": round(self.confidence, 4),
+            "top3": [{"category": c, "confidence": round(p, 4)} for c, p in self.top3],
+            "explanation": list(self.explanation),
+        }
+
+
+def _split_words(text: str) -> list[str]:
+    return text.split()
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+class TriageModel:
+    """Fit on (titles, bodies, labels); predict one message with a confidence, top-3 and explanation."""
+
+    def __init__(self, taxonomy: Sequence[tuple[str, str, str]] | None = None, **params: Any):
+        unknown = set(params) - set(DEFAULT_PARAMS)
+        if unknown:
+            raise TypeError(f"unknown parameters: {sorted(unknown)}")
+        self.params: dict[str, Any] = {**DEFAULT_PARAMS, **params}
+        if taxonomy is None:  # the shipped category tree; pass [] for none
+            taxonomy = read_taxonomy(DEFAULT_TAXONOMY) if DEFAULT_TAXONOMY.is_file() else []
+        self.taxonomy: list[tuple[str, str, str]] = [tuple(r) for r in taxonomy]
+        # Metadata, filled by fit()/save()/load().
+        self.labels: list[str] = []
+        self.version: str = ""
+        self.data_sha256: str = ""
+        self.metrics: dict[str, Any] = {}
+        self.created_at: str = ""
+        self.fitted = False
+
+    # ------------------------------------------------------------------ features
+    def _prepare(self, title: str, body: str) -> tuple[str, str, str, str]:
+        t, b = normalize(title), normalize(body)
+        words = " ".join(segment.cut(t) + segment.cut(b))
+        return t, b, f"{t} {b}", words
+
+    def _build(self, labels: list[str]) -> None:
+        p = self.params
+        terms = class_terms(self.taxonomy, labels, use_seed=p["use_seed_terms"])
+        self._dict_words = sorted({t for ts in terms.values() for t in ts if len(t) >= 2})
+        segment.add_words(self._dict_words)
+        self._keywords = KeywordScorer(terms, labels)
+        self._v_char = TfidfVectorizer(
+            analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=p["char_min_df"]
+        )
+        self._v_title = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True)
+        self._v_word = TfidfVectorizer(analyzer=_split_words, sublinear_tf=True)
+
+    def _features(self, prepared: list[tuple[str, str, str, str]], fit: bool = False) -> sparse.csr_matrix:
+        p = self.params
+        titles = [x[0] for x in prepared]
+        both = [x[2] for x in prepared]
+        words = [x[3] for x in prepared]
+        if fit:
+            xc = self._v_char.fit_transform(both)
+            xt = self._v_title.fit_transform(titles)
+            xw = self._v_word.fit_transform(words)
+        else:
+            xc = self._v_char.transform(both)
+            xt = self._v_title.transform(titles)
+            xw = self._v_word.transform(words)
+        kw = np.array(
+            [np.concatenate([self._keywords.scores(x[0]), self._keywords.scores(x[1])]) for x in prepared]
+        )
+        blocks = [
+            xc,
+            xt * p["title_weight"],
+            xw * p["word_weight"],
+            sparse.csr_matrix(kw * p["keyword_weight"]),
+        ]
+        return sparse.hstack(blocks, format="csr")
+
+    def _feature_names(self) -> list[str]:
+        if getattr(self, "_names", None) is None:
+            kw = [f"kw:{where}:{label}" for where in ("title", "body") for label in self.labels]
+            self._names = (
+                list(self._v_char.get_feature_names_out())
+                + list(self._v_title.get_feature_names_out())
+                + list(self._v_word.get_feature_names_out())
+                + kw
+            )
+        return self._names
+
+    def _new_clf(self) -> LinearSVC:
+        return LinearSVC(C=self.params["C"], class_weight="balanced")
+
+    # ------------------------------------------------------------------ training
+    def fit(
+        self, texts_title: Sequence[str], texts_body: Sequence[str], labels: Sequence[str]
+    ) -> TriageModel:
+        if not (len(texts_title) == len(texts_body) == len(labels)):
+            raise ValueError("titles, bodies and labels must have the same length")
+        t0 = time.perf_counter()
+        y = np.asarray(list(labels))
+        self.labels = sorted(set(y.tolist()))
+        if len(self.labels) < 2:
+            raise ValueError("need at least two labels")
+        self._names = None
+        self._build(self.labels)
+        prepared = [self._prepare(t, b) for t, b in zip(texts_title, texts_body, strict=True)]
+
+        # Out-of-fold SVM scores, for the temperature and an honest training-time metric.
+        self.temperature, oof = self._calibrate(prepared, y)
+
+        X = self._features(prepared, fit=True)
+        self._clf = self._new_clf().fit(X, y)
+        self.fitted = True
+        self.metrics = {
+            "n_train": len(y),
+            "class_counts": dict(sorted(Counter(y.tolist()).items())),
+            "train_seconds": round(time.perf_counter() - t0, 2),
+            "temperature": round(self.temperature, 4),
+            **oof,
+        }
+        return self
+
+    def _calibrate(self, prepared, y: np.ndarray) -> tuple[float, dict[str, Any]]:
+        k = min(self.params["calibration_folds"], int(min(Counter(y.tolist()).values())))
+        if k < 2:
+            return 1.0, {}
+        scores = np.zeros((len(y), len(self.labels)))
+        skf = StratifiedKFold(n_splits=k, shuffle=True, random_state=self.params["random_state"])
+        for tr, te in skf.split(np.zeros(len(y)), y):
+            Xtr = self._features([prepared[i] for i in tr], fit=True)
+            clf = self._new_clf().fit(Xtr, y[tr])
+            s = clf.decision_function(self._features([prepared[i] for i in te]))
+            scores[te] = s[:, [list(clf.classes_).index(lab) for lab in self.labels]] if s.ndim == 2 else 0
+        yi = np.array([self.labels.index(v) for v in y])
+
+        def nll(log_a: float) -> float:
+            prob = _softmax(scores * np.exp(log_a))
+            return -float(np.mean(np.log(prob[np.arange(len(yi)), yi] + 1e-12)))
+
+        res = minimize_scalar(nll, bounds=(-3.0, 5.0), method="bounded")
+        pred = np.array(self.labels)[scores.argmax(axis=1)]
+        metrics = {
+            "oof_folds": k,
+            "oof_macro_f1": round(float(f1_score(y, pred, average="macro")), 4),
+            "oof_accuracy": round(float(accuracy_score(y, pred)), 4),
+            "oof_log_loss": round(float(res.fun), 4),
+        }
+        return float(np.exp(res.x)), metrics
+
+    # ------------------------------------------------------------------ prediction
+    def _check(self) -> None:
+        if not self.fitted:
+            raise RuntimeError("TriageModel is not fitted")
+
+    def _scores(self, X: sparse.csr_matrix) -> np.ndarray:
+        s = self._clf.decision_function(X)
+        order = [list(self._clf.classes_).index(lab) for lab in self.labels]
+        return s[:, order]
+
+    def predict_proba(self, titles: Sequence[str], bodies: Sequence[str]) -> np.ndarray:
+        """Probabilities, columns in the order of ``self.labels``."""
+        self._check()
+        prepared = [self._prepare(t, b) for t, b in zip(titles, bodies, strict=True)]
+        return _softmax(self._scores(self._features(prepared)) * self.temperature)
+
+    def predict(self, title: str | None, body: str | None, n_explain: int = 5) -> Prediction:
+        self._check()
+        prepared = self._prepare(title or "", body or "")
+        X = self._features([prepared])
+        prob = _softmax(self._scores(X) * self.temperature)[0]
+        order = np.argsort(-prob)
+        best = self.labels[order[0]]
+        top3 = [(self.labels[i], float(prob[i])) for i in order[:3]]
+        return Prediction(best, float(prob[order[0]]), top3, self._explain(X, best, prepared, n_explain))
+
+    def predict_many(self, titles: Sequence[str], bodies: Sequence[str]) -> list[Prediction]:
+        return [self.predict(t, b) for t, b in zip(titles, bodies, strict=True)]
+
+    def _explain(self, X: sparse.csr_matrix, label: str, prepared, n: int) -> list[str]:
+        """Words of the message that pushed it most towards ``label``.
+
+        Features are ranked by ``value × weight`` for the label; a character n-gram is shown only
+        if it is also a jieba word of the message, a keyword score is shown as the matched terms.
+        """
+        k = list(self._clf.classes_).index(label)
+        coef = self._clf.coef_[k] if self._clf.coef_.shape[0] > 1 else self._clf.coef_[0]
+        row = X.getrow(0)
+        contrib = row.data * coef[row.indices]
+        names = self._feature_names()
+        words = set(prepared[3].split())
+        out: list[str] = []
+        for j in np.argsort(-contrib):
+            if contrib[j] <= 0 or len(out) >= n:
+                break
+            name = names[row.indices[j]]
+            if name.startswith("kw:"):
+                text = prepared[0] if name.split(":")[1] == "title" else prepared[1]
+                cand = self._keywords.matches(text, label)[:2]
+            else:
+                cand = [name.strip()] if name.strip() in words else []
+            for c in cand:
+                ok = len(c) >= 2 and "TOKEN" not in c and len(out) < n
+                # Skip a word already listed or a fragment of one ("养老" when "养老保险" is there).
+                if ok and not any(c in o for o in out):
+                    out.append(c)
+        return out
+
+    # ------------------------------------------------------------------ persistence
+    def save(self, path: str | Path, *, data_sha256: str | None = None, metrics: dict | None = None) -> Path:
+        """Write ONE joblib file with the model and its metadata; returns the path."""
+        self._check()
+        if data_sha256 is not None:
+            self.data_sha256 = data_sha256
+        if metrics:
+            self.metrics = {**self.metrics, **metrics}
+        now = dt.datetime.now(dt.UTC)
+        self.created_at = now.isoformat(timespec="seconds")
+        ident = [self.data_sha256, self.params, self.labels, self.taxonomy, self._dict_words, FORMAT_VERSION]
+        fingerprint = hashlib.sha256(json.dumps(ident, ensure_ascii=False).encode()).hexdigest()
+        self.version = f"{now:%Y%m%d}-{fingerprint[:10]}"
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        state = {k: v for k, v in self.__dict__.items() if k != "_names"}
+        payload = {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "model_version": self.version,
+            "data_sha256": self.data_sha256,
+            "metrics": self.metrics,
+            "labels": list(self.labels),
+            "created_at": self.created_at,
+            "state": state,
+        }
+        tmp = path.with_name(path.name + ".tmp")
+        joblib.dump(payload, tmp, compress=3)
+        tmp.replace(path)
+        return path
+
+    @classmethod
+    def load(cls, path: str | Path) -> TriageModel:
+        """Load a file written by :meth:`save`; raises :class:`ModelFormatError` on a foreign/old format.
+
+        Only load files you trust: the format is a pickle.
+        """
+        payload = joblib.load(path)
+        if not isinstance(payload, dict) or payload.get("format") != FORMAT:
+            raise ModelFormatError(f"{path}: not a {FORMAT} model file")
+        if payload.get("format_version") != FORMAT_VERSION:
+            got = payload.get("format_version")
+            raise ModelFormatError(f"{path}: model format version {got!r}, this code reads {FORMAT_VERSION}")
+        model = cls.__new__(cls)
+        model.__dict__.update(payload["state"])
+        model._names = None
+        segment.add_words(model._dict_words)
+        return model
