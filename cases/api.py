@@ -74,7 +74,8 @@ def action_path(action: Action) -> str:
 
 
 # Every action a client can POST; the OpenAPI test checks each has its path.
-ACTION_PATHS = tuple(action_path(a) for a in Action if a != Action.REGISTER)
+# Register has its own endpoint (POST /cases); triage is the system's, never a client's.
+ACTION_PATHS = tuple(action_path(a) for a in Action if a not in (Action.REGISTER, Action.TRIAGE))
 
 
 # ---------------------------------------------------------------- lookups

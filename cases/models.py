@@ -106,10 +106,13 @@ class CaseQuerySet(models.QuerySet["Case"]):
         if user.is_centre_staff or user.is_superuser:
             return self
         if user.is_unit_staff and user.unit_id:
-            # The unit and the units below it; the tree has at most three levels, so no query here.
-            unit = user.unit_id
-            mine = Q(unit_id=unit) | Q(unit__parent_id=unit) | Q(unit__parent__parent_id=unit)
-            return self.filter(pk__in=Assignment.objects.filter(mine).values("case_id"))
+            # A literal list of unit ids lets the (unit, case) index serve the subquery; an OR over
+            # joins made PostgreSQL scan every assignment (docs/benchmarks.md). Cached on the user
+            # object, so one request asks for it once.
+            if not hasattr(user, "_visible_unit_ids"):
+                user._visible_unit_ids = user.unit.descendant_ids()  # type: ignore[attr-defined]
+            units = user._visible_unit_ids  # type: ignore[attr-defined]
+            return self.filter(pk__in=Assignment.objects.filter(unit_id__in=units).values("case_id"))
         return self.none()
 
     def open(self) -> CaseQuerySet:
@@ -228,7 +231,10 @@ class Assignment(models.Model):
     class Meta:
         verbose_name = "派单记录"
         verbose_name_plural = "派单记录"
-        indexes = [models.Index(fields=["unit", "status"])]
+        indexes = [
+            models.Index(fields=["unit", "status"]),
+            models.Index(fields=["unit", "case"], name="assignment_unit_case"),  # visible_to
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_id} → {self.unit}（{self.get_role_display()}）"

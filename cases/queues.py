@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from cases.deadlines import late_q
-from cases.models import Case
+from cases.models import Case, SupervisionNotice
 from cases.workflow import State
 
 
@@ -86,11 +86,13 @@ def queue_cases(user: User, slug: str, now: datetime | None = None) -> QuerySet[
     if slug == "late":
         return cases.filter(late_q(now)).order_by("due_at", "accept_due_at")
     if slug == "supervised":
+        # Subqueries rather than a join + DISTINCT over whole case rows.
+        notices = SupervisionNotice.objects.all()
         if user.role == Role.SUPERVISOR:
-            return cases.filter(supervision_notices__supervisor=user).distinct()
-        if user.is_unit_staff:
-            return cases.filter(supervision_notices__unit_id=user.unit_id).distinct()
-        return cases.filter(supervision_notices__isnull=False).distinct()
+            notices = notices.filter(supervisor=user)
+        elif user.is_unit_staff:
+            notices = notices.filter(unit_id=user.unit_id)
+        return cases.filter(pk__in=notices.values("case_id"))
     if slug == "all":
         return cases
     raise KeyError(slug)

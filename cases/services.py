@@ -7,6 +7,7 @@ after commit. Errors are DomainError subclasses: 403 role/unit, 409 state, 422 i
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime
@@ -122,7 +123,9 @@ def normalize_phone(raw: str | None, *, required: bool = False) -> str:
 def _lock(case: Case | int) -> Case:
     """Re-read the case under a row lock (PostgreSQL); SQLite's IMMEDIATE transactions serialise writers."""
     pk = case.pk if isinstance(case, Case) else case
-    return Case.objects.select_for_update(no_key=True).select_related("category", "lead_unit").get(pk=pk)
+    # of=("self",): PostgreSQL cannot lock the nullable side of the outer joins select_related adds.
+    locked = Case.objects.select_for_update(no_key=True, of=("self",))
+    return locked.select_related("category", "lead_unit").get(pk=pk)
 
 
 def _record(
@@ -167,6 +170,21 @@ def _limits(case: Case) -> tuple[int, int]:
     if case.urgency == Urgency.URGENT:
         return defaults["urgent_accept_hours"], defaults["urgent_handle_days"]
     return defaults["accept_hours"], defaults["handle_days"]
+
+
+def _triage(case_id: int) -> None:
+    from triage.services import triage_new_case  # triage builds on the loop, not the other way round
+
+    triage_new_case(case_id)
+
+
+def _note_dispatch(case_id: int, actor_id: int) -> None:
+    from triage.services import note_dispatch
+
+    try:
+        note_dispatch(case_id, actor_id)
+    except Exception:  # training data is a by-product: the dispatch itself has been committed
+        logging.getLogger(__name__).exception("dispatch of case %s not stored as an example", case_id)
 
 
 def _next_number(now: datetime) -> str:
@@ -232,6 +250,7 @@ def register_case(
         _record(
             case, Action.REGISTER, actor, to_state=State.REGISTERED, now=now, payload={"channel": channel}
         )
+        _after_commit(_triage, case.pk)
         if case.citizen_phone and MOBILE_RE.match(case.citizen_phone):
             queue_sms(
                 case.citizen_phone,
@@ -239,6 +258,46 @@ def register_case(
                 case=case,
             )
     return case
+
+
+def record_triage(
+    case: Case, *, payload: dict[str, Any], note: str = "", urgent: bool = False, now: datetime | None = None
+) -> CaseEvent | None:
+    """The system's triage of a new case: one event; an urgent finding marks the case urgent.
+
+    Returns None when the case has moved on meanwhile (a dispatcher was faster): triage is advice,
+    never a reason to fail.
+    """
+    now = _now(now)
+    with transaction.atomic():
+        case = _lock(case)
+        if case.state != State.REGISTERED:
+            return None
+        to_state = next_state(case.state, Action.TRIAGE)
+        fields = []
+        if urgent and case.urgency != Urgency.URGENT:
+            case.urgency = Urgency.URGENT
+            fields.append("urgency")
+        return _record(
+            case, Action.TRIAGE, None, to_state=to_state, now=now, note=note, payload=payload, fields=fields
+        )
+
+
+def system_user() -> User:
+    """The actor of the system's own actions (automatic dispatch), shown as 智能分拣 in the log."""
+    from org.models import UnitKind
+
+    centre = Unit.objects.filter(kind=UnitKind.CENTRE).order_by("pk").first()
+    user, _ = User.objects.get_or_create(
+        username="system",
+        defaults={
+            "role": Role.DISPATCHER,
+            "display_name": "智能分拣（系统）",
+            "unit": centre,
+            "password": "!",
+        },
+    )
+    return user
 
 
 def answer_at_intake(case: Case, *, actor: User, answer: str, now: datetime | None = None) -> Case:
@@ -333,6 +392,7 @@ def dispatch(
             },
             fields=["category", "urgency", "lead_unit", "dispatched_at", "accept_due_at", "due_at"],
         )
+        _after_commit(_note_dispatch, case.pk, actor.pk)
         message = f"新工单 {case.number}：{case.title}"
         _after_commit(notify_unit, lead_unit, kind="dispatched", message=message, case=case)
         for unit in co_list:

@@ -26,6 +26,7 @@ class State(models.TextChoices):
 
 class Action(models.TextChoices):
     REGISTER = "register", "登记"
+    TRIAGE = "triage", "智能分拣"
     ANSWER_AT_INTAKE = "answer_at_intake", "直接办结"
     DISPATCH = "dispatch", "派单"
     ACCEPT = "accept", "签收"
@@ -56,6 +57,8 @@ _SUPERVISABLE = (S.REGISTERED, S.DISPATCHED, S.IN_PROGRESS, S.PENDING_APPROVAL, 
 
 TRANSITIONS: dict[tuple[State | None, Action], State] = {
     (None, A.REGISTER): S.REGISTERED,
+    # The system's triage: its suggestion, model version and latency, on the case's log.
+    (S.REGISTERED, A.TRIAGE): S.REGISTERED,
     (S.REGISTERED, A.ANSWER_AT_INTAKE): S.REPLIED,
     (S.REGISTERED, A.DISPATCH): S.DISPATCHED,
     (S.REGISTERED, A.MERGE): S.MERGED,

@@ -6,7 +6,7 @@ import os
 import sys
 from pathlib import Path
 
-from mochou.env import database_from_url, env_bool, env_int, env_str
+from mochou.env import database_from_url, env_bool, env_float, env_int, env_str
 
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(env_str("MOCHOU_VAR_DIR", str(Path.cwd() / "var")))
@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "worktime",
     "cases",
     "notifications",
+    "triage",
 ]
 
 MIDDLEWARE = [
@@ -123,6 +124,12 @@ MOCHOU_CALLBACK_ATTEMPTS = env_int("MOCHOU_CALLBACK_ATTEMPTS", 3)
 # SMS: "record" keeps messages in the database (demo); "http" posts to MOCHOU_SMS_URL.
 MOCHOU_SMS_BACKEND = env_str("MOCHOU_SMS_BACKEND", "record")
 MOCHOU_SMS_URL = env_str("MOCHOU_SMS_URL")
+
+# Triage of new cases (off in tests unless a test turns it on: most tests walk the loop by hand).
+MOCHOU_TRIAGE = env_bool("MOCHOU_TRIAGE", default=not TESTING)
+MOCHOU_TRIAGE_MODEL = env_str("MOCHOU_TRIAGE_MODEL", str(VAR_DIR / "triage" / "model.joblib"))
+# Confidence at or above which a suggestion is dispatched without a person; 0 turns it off.
+MOCHOU_AUTO_DISPATCH_THRESHOLD = env_float("MOCHOU_AUTO_DISPATCH_THRESHOLD", 0.9)
 
 LOGGING = {
     "version": 1,

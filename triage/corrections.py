@@ -1,0 +1,25 @@
+"""Before and after: does training on dispatchers' examples help on the held-out messages?"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from triage.corpus import DEFAULT_DATA, DEFAULT_TAXONOMY, Message, read_messages, read_taxonomy
+from triage.evaluate import _fit_triage, classification_metrics, stable_split
+
+
+def before_and_after(examples_csv: Path, data_path: Path = DEFAULT_DATA) -> dict:
+    """Train on the fixed 80 % with and without the examples; score both on the same held-out 20 %."""
+    messages = read_messages(data_path, require_label=True)
+    extra: list[Message] = read_messages(examples_csv, require_label=True)
+    taxonomy = read_taxonomy(DEFAULT_TAXONOMY)
+    train_idx, test_idx = stable_split(messages)
+    train = [messages[i] for i in train_idx]
+    test = [messages[i] for i in test_idx]
+    result = {"n_examples": len(extra), "n_test": len(test)}
+    for name, training in (("before", train), ("after", train + extra)):
+        model = _fit_triage(training, taxonomy, None)
+        predicted = [model.predict(m.title, m.body).label for m in test]
+        scores = classification_metrics([m.label for m in test], predicted, sorted({m.label for m in test}))
+        result[name] = {"macro_f1": scores["macro_f1"], "accuracy": scores["accuracy"]}
+    return result

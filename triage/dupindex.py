@@ -1,0 +1,81 @@
+"""The process's duplicate index over open cases of the last 30 days, kept fresh from the database.
+
+Built once per process on first use; each query first adds the cases registered since (by id) and
+every few minutes rebuilds, which drops cases that were closed or merged. Candidates are checked
+against the database before they are proposed, so a stale index can only miss, never mislead.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from cases.models import Case
+from cases.workflow import OPEN_STATES
+
+WINDOW_DAYS = 30
+REBUILD_SECONDS = 300
+_lock = threading.Lock()
+_state: dict[str, Any] = {"index": None, "last_id": 0, "built": 0.0}
+
+
+def _row(case: dict[str, Any]) -> tuple:
+    place = " ".join(filter(None, [case["township__name"], case["address"]]))
+    return (
+        case["pk"],
+        f"{case['title']} {case['content']}",
+        place,
+        case["citizen_phone"],
+        case["created_at"],
+    )
+
+
+def _fetch(since_id: int = 0) -> list[tuple]:
+    cutoff = timezone.now() - timedelta(days=WINDOW_DAYS)
+    rows = (
+        Case.objects.filter(pk__gt=since_id, created_at__gte=cutoff, state__in=OPEN_STATES)
+        .order_by("pk")
+        .values("pk", "title", "content", "address", "citizen_phone", "created_at", "township__name")
+    )
+    return [_row(r) for r in rows.iterator(chunk_size=2000)]
+
+
+def reset() -> None:
+    with _lock:
+        _state.update(index=None, last_id=0, built=0.0)
+
+
+def _fresh_index() -> Any:
+    from triage.duplicates import DuplicateIndex
+
+    with _lock:
+        stale = time.monotonic() - _state["built"] > REBUILD_SECONDS
+        if _state["index"] is None or stale:
+            index = DuplicateIndex()
+            rows = _fetch()
+            index.add_many(rows)
+            _state.update(index=index, last_id=max((r[0] for r in rows), default=0), built=time.monotonic())
+        else:
+            rows = _fetch(_state["last_id"])
+            _state["index"].add_many(rows)
+            if rows:
+                _state["last_id"] = rows[-1][0]
+        return _state["index"]
+
+
+def candidates_for(case: Case, k: int = 5) -> list[dict[str, Any]]:
+    """Open cases like this one (other than itself), best first: number, score, same phone, reason."""
+    index = _fresh_index()
+    place = " ".join(filter(None, [case.township.name if case.township_id else "", case.address]))
+    found = index.query(f"{case.title} {case.content}", place, case.citizen_phone, timezone.now(), k=k + 1)
+    ids = [c.case_id for c in found if c.case_id != case.pk]
+    still_open = dict(Case.objects.filter(pk__in=ids, state__in=OPEN_STATES).values_list("pk", "number"))
+    return [
+        {"number": still_open[c.case_id], "score": c.score, "same_phone": c.same_phone, "reason": c.reason}
+        for c in found
+        if c.case_id in still_open
+    ][:k]

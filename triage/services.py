@@ -1,0 +1,227 @@
+"""Triage of every new case: category, unit, urgency and duplicates, with automatic dispatch when sure.
+
+Triage is advice. It runs after the case is committed, and whatever goes wrong here — no model,
+a broken file, a bug — the case stays registered in the dispatchers' queue with a note on its
+log; nothing of the citizen's request is lost.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+
+from cases import services as case_services
+from cases.models import Case, Category, Kind
+from triage.models import Suggestion, TrainingExample
+from triage.rules import units_for
+
+log = logging.getLogger(__name__)
+_lock = threading.Lock()
+_loaded: dict[str, Any] = {}
+
+
+def model_path() -> Path:
+    return Path(settings.MOCHOU_TRIAGE_MODEL)
+
+
+def current_model() -> Any | None:
+    """The saved model, loaded once per process and again when the file changes; None if missing."""
+    from triage.pipeline import TriageModel
+
+    path = model_path()
+    try:
+        mtime = path.stat().st_mtime
+    except FileNotFoundError:
+        return None
+    with _lock:
+        if _loaded.get("path") != str(path) or _loaded.get("mtime") != mtime:
+            _loaded.update(path=str(path), mtime=mtime, model=TriageModel.load(path))
+        return _loaded["model"]
+
+
+def ensure_model() -> dict[str, Any] | None:
+    """Train the default model from the shipped messages when none exists; None when one does."""
+    if model_path().exists():
+        return None
+    return train_model()
+
+
+def train_model(*, with_examples: bool = False, out: Path | None = None) -> dict[str, Any]:
+    from triage import cli
+
+    path = out or model_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    extra = None
+    if with_examples:
+        extra = path.parent / "training-examples.csv"
+        if export_examples(extra) == 0:
+            extra = None
+    return cli.train(out_path=path, extra_examples=extra)
+
+
+# ---------------------------------------------------------------- triage of one case
+
+
+def triage_new_case(case_id: int) -> Suggestion | None:
+    """Entry point after registration: never raises."""
+    if not settings.MOCHOU_TRIAGE:
+        return None
+    try:
+        return triage_case(case_id)
+    except Exception as exc:
+        log.exception("triage failed for case %s", case_id)
+        try:
+            case = Case.objects.get(pk=case_id)
+            Suggestion.objects.create(case=case, error=f"{type(exc).__name__}: {exc}"[:300])
+            case_services.record_triage(
+                case, payload={"error": type(exc).__name__}, note="智能分拣出错，请人工派单。"
+            )
+        except Exception:
+            log.exception("could not record the triage failure of case %s", case_id)
+        return None
+
+
+def triage_case(case_id: int) -> Suggestion:
+    case = Case.objects.select_related("township", "category").get(pk=case_id)
+    started = time.perf_counter()
+    model = current_model()
+    if model is None:
+        suggestion = Suggestion.objects.create(case=case, error="model_missing")
+        case_services.record_triage(
+            case, payload={"model": None}, note="智能分拣模型尚未生成（mochou triage train），请人工派单。"
+        )
+        return suggestion
+
+    prediction = model.predict(case.title, case.content)
+    category = case.category or _first_level(prediction.label)
+    choice = units_for(category, case.township)
+    urgency = _assess_urgency(case)
+    duplicates = _duplicates(case)
+    latency_ms = (time.perf_counter() - started) * 1000
+
+    suggestion = Suggestion.objects.create(
+        case=case,
+        model_version=model.version,
+        category_label=prediction.label,
+        category=category,
+        confidence=prediction.confidence,
+        top3=[{"category": label, "confidence": round(p, 4)} for label, p in prediction.top3],
+        explanation=list(prediction.explanation),
+        lead_unit=choice.lead if choice else None,
+        co_units=[u.code for u in choice.co] if choice else [],
+        urgent=urgency["urgent"],
+        urgency_reasons=urgency["reasons"],
+        duplicates=duplicates,
+        latency_ms=round(latency_ms, 2),
+    )
+    payload = {
+        "model": model.version,
+        "category": prediction.label,
+        "confidence": round(prediction.confidence, 4),
+        "top3": suggestion.top3,
+        "unit": choice.lead.code if choice else None,
+        "urgent": urgency["urgent"],
+        "urgency_reasons": urgency["reasons"],
+        "duplicates": duplicates[:3],
+        "latency_ms": suggestion.latency_ms,
+    }
+    unit_text = f"，建议主办：{choice.lead.name}" if choice else "，无匹配的派单规则"
+    note = f"建议分类：{prediction.label}（置信度{prediction.confidence:.0%}）{unit_text}"
+    if urgency["urgent"]:
+        note += "；紧急：" + "；".join(urgency["reasons"])
+    if duplicates:
+        note += f"；疑似重复：{duplicates[0]['number']}（相似度{duplicates[0]['score']:.0%}）"
+    case_services.record_triage(case, payload=payload, note=note, urgent=urgency["urgent"])
+
+    if _may_auto_dispatch(case, prediction.confidence, choice, duplicates):
+        case_services.dispatch(
+            Case.objects.get(pk=case.pk),
+            actor=case_services.system_user(),
+            lead_unit=choice.lead,
+            co_units=choice.co,
+            category=category,
+            note=f"智能分拣自动派单（置信度{prediction.confidence:.0%}，{choice.source}）",
+        )
+        suggestion.auto_dispatched = True
+        suggestion.save(update_fields=["auto_dispatched"])
+    return suggestion
+
+
+def _first_level(label: str) -> Category | None:
+    return Category.objects.filter(level=1, name=label, is_active=True).first()
+
+
+def _may_auto_dispatch(case: Case, confidence: float, choice: Any, duplicates: list[dict]) -> bool:
+    """Only sure, unambiguous requests go out without a person: a consultation may be answered at
+    intake, and a possible duplicate should be merged rather than handled twice."""
+    threshold = settings.MOCHOU_AUTO_DISPATCH_THRESHOLD
+    return (
+        0 < threshold <= confidence
+        and choice is not None
+        and case.kind != Kind.CONSULT
+        and not duplicates
+        and Case.objects.filter(pk=case.pk, state="registered").exists()
+    )
+
+
+def _assess_urgency(case: Case) -> dict[str, Any]:
+    from triage.urgency import assess_urgency
+
+    result = assess_urgency(case.title, case.content)
+    return {"urgent": bool(result.urgent), "reasons": list(result.reasons)}
+
+
+def _duplicates(case: Case) -> list[dict[str, Any]]:
+    from triage.dupindex import candidates_for
+
+    return candidates_for(case)
+
+
+# ---------------------------------------------------------------- dispatchers' decisions as training data
+
+
+def note_dispatch(case_id: int, actor_id: int | None) -> None:
+    """A person's dispatch labels the case: stored as a training example (a correction if it differs)."""
+    case = Case.objects.select_related("category").get(pk=case_id)
+    if case.category is None or actor_id is None:
+        return
+    if case_services.system_user().pk == actor_id:
+        return
+    root = case.category
+    while root.parent_id:
+        root = root.parent
+    suggestion = case.suggestions.exclude(category_label="").order_by("-created_at").first()
+    suggested = suggestion.category_label if suggestion else ""
+    with transaction.atomic():
+        TrainingExample.objects.update_or_create(
+            case=case,
+            defaults={
+                "title": case.title,
+                "body": case.content,
+                "label": root.name,
+                "suggested_label": suggested,
+                "is_correction": bool(suggested) and suggested != root.name,
+                "created_by_id": actor_id,
+            },
+        )
+
+
+def export_examples(path: Path) -> int:
+    """Write the stored examples in the shipped messages' CSV columns; returns how many."""
+    import csv
+
+    rows = TrainingExample.objects.order_by("pk")
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["留言编号", "留言用户", "留言主题", "留言时间", "留言详情", "一级分类"])
+        count = 0
+        for example in rows.iterator():
+            writer.writerow([f"case-{example.case_id}", "", example.title, "", example.body, example.label])
+            count += 1
+    return count

@@ -1,0 +1,186 @@
+"""Triage inside the case loop: suggestions, rules, automatic dispatch, corrections, duplicates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cases import services
+from cases.models import Case, CaseEvent
+from cases.workflow import State
+from notifications.models import SmsMessage
+from tests import factories as f
+from triage import dupindex
+from triage.models import DispatchRule, Suggestion, TrainingExample
+from triage.services import export_examples, train_model
+
+pytestmark = pytest.mark.django_db
+
+DRAIN = {
+    "title": "郢中街道小区门口下水道堵塞",
+    "content": "郢中街道莫愁湖路小区门口的下水道堵塞好几天了，污水漫到路面，臭气熏天，请尽快疏通管网。",
+    "category": None,
+}
+
+
+@pytest.fixture(scope="session")
+def trained_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One model trained on the shipped messages for the whole session (a few seconds)."""
+    path = tmp_path_factory.mktemp("triage") / "model.joblib"
+    train_model(out=path)
+    return path
+
+
+@pytest.fixture
+def triage_on(settings, trained_model: Path) -> Path:
+    settings.MOCHOU_TRIAGE = True
+    settings.MOCHOU_TRIAGE_MODEL = str(trained_model)
+    settings.MOCHOU_AUTO_DISPATCH_THRESHOLD = 0  # most tests look at the suggestion, not the dispatch
+    dupindex.reset()
+    yield trained_model
+    dupindex.reset()
+
+
+@pytest.fixture
+def drain_rule(city) -> DispatchRule:
+    """城乡建设 in 郢中街道 goes to the 街道 itself, with 市住建局 co-handling."""
+    top = city.category.parent.parent
+    rule = DispatchRule.objects.create(category=top, township=city.township, lead_unit=city.township)
+    rule.co_units.add(city.housing)
+    return rule
+
+
+def triage_event(case: Case) -> CaseEvent:
+    return CaseEvent.objects.get(case=case, action="triage")
+
+
+def test_a_blocked_drain_in_yingzhong_is_suggested_to_the_unit_the_rules_give(
+    city, clock, triage_on, drain_rule
+):
+    case = f.make_case(city, **DRAIN)
+    suggestion = Suggestion.objects.get(case=case)
+    assert suggestion.category_label == "城乡建设"
+    assert suggestion.lead_unit == city.township
+    assert suggestion.co_units == [city.housing.code]
+    assert len(suggestion.top3) == 3
+    assert suggestion.explanation  # the words that weighed most
+    event = triage_event(case)
+    assert event.payload["model"] == suggestion.model_version
+    assert event.payload["unit"] == city.township.code
+    assert event.payload["latency_ms"] > 0
+    assert "郢中街道" in event.note
+    assert Case.objects.get(pk=case.pk).state == State.REGISTERED  # below the threshold: a dispatcher decides
+
+
+def test_without_a_township_rule_the_citywide_default_applies(city, clock, triage_on, drain_rule):
+    other = type(city.township).objects.create(code="420881100", name="洋梓镇", kind="township")
+    top = city.category.parent.parent
+    top.default_unit = city.housing
+    top.save()
+    case = f.make_case(city, township=other, **DRAIN)
+    assert Suggestion.objects.get(case=case).lead_unit == city.housing
+
+
+def test_a_sure_suggestion_is_dispatched_by_the_system(city, clock, triage_on, drain_rule, settings):
+    settings.MOCHOU_AUTO_DISPATCH_THRESHOLD = 0.3
+    case = Case.objects.get(pk=f.make_case(city, **DRAIN).pk)
+    assert case.state == State.DISPATCHED
+    assert case.lead_unit == city.township
+    dispatch = CaseEvent.objects.get(case=case, action="dispatch")
+    assert dispatch.actor.username == "system"
+    assert "智能分拣自动派单" in dispatch.note
+    assert Suggestion.objects.get(case=case).auto_dispatched
+    assert not TrainingExample.objects.filter(case=case).exists()  # the system does not label its own work
+
+
+def test_a_missing_model_sends_the_case_to_the_dispatchers_with_a_note(city, clock, settings, tmp_path):
+    settings.MOCHOU_TRIAGE = True
+    settings.MOCHOU_TRIAGE_MODEL = str(tmp_path / "absent.joblib")
+    case = f.make_case(city, **DRAIN)
+    case = Case.objects.get(pk=case.pk)
+    assert case.state == State.REGISTERED
+    assert case.content == DRAIN["content"]
+    assert "模型尚未生成" in triage_event(case).note
+    assert case in services.Case.objects.filter(state=State.REGISTERED)
+
+
+def test_a_broken_model_file_never_blocks_intake(city, clock, settings, tmp_path):
+    broken = tmp_path / "broken.joblib"
+    broken.write_bytes(b"not a model")
+    settings.MOCHOU_TRIAGE = True
+    settings.MOCHOU_TRIAGE_MODEL = str(broken)
+    case = f.make_case(city, **DRAIN)
+    assert Case.objects.get(pk=case.pk).state == State.REGISTERED
+    assert "出错" in triage_event(case).note
+    assert Suggestion.objects.get(case=case).error
+
+
+def test_urgent_requests_are_marked_with_the_reason(city, clock, triage_on):
+    case = f.make_case(
+        city,
+        title="楼道里燃气泄漏",
+        content="我家楼道里现在一股很浓的煤气味，燃气泄漏了，邻居都不敢开灯，赶紧派人来！",
+    )
+    case = Case.objects.get(pk=case.pk)
+    assert case.urgency == "urgent"
+    assert any("燃气" in r for r in Suggestion.objects.get(case=case).urgency_reasons)
+
+
+def test_a_dispatcher_correction_changes_the_next_trainings_data(
+    city, clock, triage_on, drain_rule, tmp_path
+):
+    case = f.make_case(
+        city,
+        title="学校门口积水",
+        content="郢中街道实验小学门口一下雨就积水，孩子们上学要蹚水，希望尽快处理。",
+    )
+    suggested = Suggestion.objects.get(case=case).category_label
+    # The dispatcher files it under 城乡建设 regardless of what the model said.
+    services.dispatch(
+        Case.objects.get(pk=case.pk),
+        actor=city.users["dispatcher"],
+        lead_unit=city.housing,
+        category=city.category,
+    )
+    example = TrainingExample.objects.get(case=case)
+    assert example.label == "城乡建设"
+    assert example.suggested_label == suggested
+    assert example.is_correction == (suggested != "城乡建设")
+    exported = tmp_path / "examples.csv"
+    assert export_examples(exported) == 1
+    assert "学校门口积水" in exported.read_text(encoding="utf-8")
+    before = train_model(out=tmp_path / "before.joblib")
+    after = train_model(out=tmp_path / "after.joblib", with_examples=True)
+    assert before["data_sha256"] != after["data_sha256"]
+
+
+def test_a_duplicate_is_proposed_and_merging_gives_the_citizen_the_parents_answer(city, clock, triage_on):
+    parent = f.make_case(city, **DRAIN)
+    services.dispatch(Case.objects.get(pk=parent.pk), actor=city.users["dispatcher"], lead_unit=city.housing)
+    services.accept(Case.objects.get(pk=parent.pk), actor=city.users["clerk"])
+    again = f.make_case(
+        city,
+        citizen_phone="13700002222",
+        title="莫愁湖路下水道堵了",
+        content="郢中街道莫愁湖路小区门口下水道堵塞，污水漫到路面上，好几天没人管，请尽快疏通。",
+    )
+    proposals = Suggestion.objects.get(case=again).duplicates
+    assert proposals and proposals[0]["number"] == parent.number
+    assert 0 < proposals[0]["score"] <= 1
+    services.merge(Case.objects.get(pk=again.pk), actor=city.users["dispatcher"], parent=parent)
+    services.submit_reply(
+        Case.objects.get(pk=parent.pk),
+        actor=city.users["clerk"],
+        body="已组织疏通莫愁湖路下水道，现已排水通畅。",
+    )
+    services.approve_reply(Case.objects.get(pk=parent.pk), actor=city.users["unit_leader"])
+    assert SmsMessage.objects.filter(phone="13700002222", body__contains="已有答复").exists()
+
+
+def test_the_same_phone_repeating_itself_is_flagged_at_once(city, clock, triage_on):
+    first = f.make_case(city, **DRAIN)
+    second = f.make_case(city, **DRAIN)  # same caller, same words
+    proposals = Suggestion.objects.get(case=second).duplicates
+    assert proposals[0]["number"] == first.number
+    assert proposals[0]["same_phone"] is True
