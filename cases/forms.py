@@ -190,6 +190,23 @@ class DispatchForm(ActionForm):
             self.fields["category"].initial = self.case.category_id
             if self.case.category.default_unit_id:
                 self.fields["lead_unit"].initial = self.case.category.default_unit_id
+        self._prefill_from_triage()
+
+    def _prefill_from_triage(self) -> None:
+        """The triage's unit (from the administrators' rules) is the default a dispatcher confirms."""
+        from triage.models import Suggestion
+
+        suggestion = Suggestion.objects.filter(case=self.case, lead_unit__isnull=False).order_by(
+            "-created_at"
+        )
+        best = suggestion.first()
+        if best is None:
+            return
+        self.fields["lead_unit"].initial = best.lead_unit_id
+        if best.co_units:
+            self.fields["co_units"].initial = list(
+                Unit.objects.filter(code__in=best.co_units).values_list("pk", flat=True)
+            )
 
 
 class AcceptForm(ActionForm):
@@ -265,6 +282,16 @@ class MergeForm(ActionForm):
     action = Action.MERGE
     parent = forms.CharField(label="主工单受理编号", max_length=20)
     note = forms.CharField(label="合并说明", required=False, max_length=500)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from triage.models import Suggestion
+
+        best = (
+            Suggestion.objects.filter(case=self.case).exclude(duplicates=[]).order_by("-created_at").first()
+        )
+        if best is not None:  # the most similar open case the triage found
+            self.fields["parent"].initial = best.duplicates[0]["number"]
 
 
 class TransferForm(ActionForm):

@@ -72,7 +72,8 @@ def queue_cases(user: User, slug: str, now: datetime | None = None) -> QuerySet[
     cases = Case.objects.visible_to(user)
     unit_filter = Q(lead_unit_id=user.unit_id) if user.is_unit_staff else Q()
     if slug == "to_dispatch":
-        return cases.filter(state=State.REGISTERED)
+        # Urgent requests (danger to life or property, public-opinion risk) jump the queue.
+        return cases.filter(state=State.REGISTERED).order_by("-urgency", "-created_at")
     if slug == "to_accept":
         return cases.filter(unit_filter, state=State.DISPATCHED)
     if slug == "in_progress":

@@ -112,9 +112,12 @@ _RULES_SRC: list[tuple[str, float, str]] = [
     (
         "flood",
         STRONG,
-        r"(?:水)[^，。！？]{0,6}(?:漫进|漫到|漫过|灌进|冲进|淹到|淹了|进屋|到膝盖|齐腰|过了车窗)",
+        # Water over a road or pavement (a blocked drain's sewage) is an ordinary complaint; water
+        # reaching into homes, or to the knees, is an emergency.
+        r"(?:水)[^，。！？]{0,6}(?:漫进|灌进|冲进|淹到|淹了|进屋|到膝盖|齐腰|过了车窗"
+        r"|(?:漫到|漫过)(?!路面|路上|马路|人行道|路边|街上|地面))",
     ),
-    ("flood", STRONG, r"被淹|淹了|淹没|进水了|山洪|洪水(?:来了|下来|冲)|决口|决堤|溃坝|溃堤|管涌|漫过"),
+    ("flood", STRONG, r"被淹|淹了|淹没|进水了|山洪|洪水(?:来了|下来|冲)|决口|决堤|溃坝|溃堤|管涌"),
     ("flood", STRONG, r"(?:堤|坝|防洪墙|河堤)[^，。]{0,8}(?:渗水|冒水|漏水|裂|垮|水柱)"),
     ("flood", STRONG, r"水位?[^，。]{0,4}(?:涨得|暴涨|猛涨|上涨很快|涨得飞快)"),
     ("flood", STRONG, r"积水[^，。]{0,6}(?:一米|齐腰|过膝|膝盖|半米|没过)|(?:水管|主管)[^，。]{0,4}爆"),

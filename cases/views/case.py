@@ -212,7 +212,15 @@ def case_context(
         "error": error,
         "failed_action": failed[0] if failed else None,
         "links_to_other_cases": user.is_centre_staff or user.is_superuser,
+        # The triage's advice is for the centre, which dispatches; units get the dispatch itself.
+        "suggestion": latest_suggestion(case) if user.is_centre_staff or user.is_superuser else None,
     }
+
+
+def latest_suggestion(case: Case) -> Any:
+    from triage.models import Suggestion
+
+    return Suggestion.objects.filter(case=case).select_related("lead_unit").order_by("-created_at").first()
 
 
 def _sees_unit_drafts(user: User, case: Case) -> bool:

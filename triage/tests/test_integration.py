@@ -166,7 +166,8 @@ def test_a_duplicate_is_proposed_and_merging_gives_the_citizen_the_parents_answe
         content="郢中街道莫愁湖路小区门口下水道堵塞，污水漫到路面上，好几天没人管，请尽快疏通。",
     )
     proposals = Suggestion.objects.get(case=again).duplicates
-    assert proposals and proposals[0]["number"] == parent.number
+    assert proposals
+    assert proposals[0]["number"] == parent.number
     assert 0 < proposals[0]["score"] <= 1
     services.merge(Case.objects.get(pk=again.pk), actor=city.users["dispatcher"], parent=parent)
     services.submit_reply(
@@ -184,3 +185,39 @@ def test_the_same_phone_repeating_itself_is_flagged_at_once(city, clock, triage_
     proposals = Suggestion.objects.get(case=second).duplicates
     assert proposals[0]["number"] == first.number
     assert proposals[0]["same_phone"] is True
+
+
+def test_the_dispatcher_sees_the_suggestion_and_the_form_starts_from_it(
+    city, clock, triage_on, drain_rule, client
+):
+    case = f.make_case(city, **DRAIN)
+    client.force_login(city.users["dispatcher"])
+    page = client.get(f"/cases/{case.number}/").content.decode()
+    assert 'id="triage-suggestion"' in page
+    assert "城乡建设" in page
+    unit_select = page[page.index('id="id_dispatch_lead_unit"') :]
+    unit_select = unit_select[: unit_select.index("</select>")]
+    assert f'value="{city.township.pk}" selected' in unit_select
+
+
+def test_unit_staff_do_not_see_the_triage_panel(city, clock, triage_on, drain_rule, client):
+    case = f.make_case(city, **DRAIN)
+    services.dispatch(Case.objects.get(pk=case.pk), actor=city.users["dispatcher"], lead_unit=city.housing)
+    client.force_login(city.users["clerk"])
+    page = client.get(f"/cases/{case.number}/").content.decode()
+    assert 'id="triage-suggestion"' not in page
+
+
+def test_urgent_requests_jump_the_dispatch_queue(city, clock, triage_on):
+    from cases.queues import queue_cases
+
+    ordinary = f.make_case(city, **DRAIN)
+    clock.shift(60)
+    urgent = f.make_case(
+        city, title="有人要跳楼", content="石牌镇有个人站在楼顶说不想活了，要跳楼，请马上派人来！"
+    )
+    clock.shift(60)
+    later = f.make_case(city, title="路灯不亮", content="郢中街道莫愁湖路的路灯坏了好几盏，晚上走路很黑。")
+    queue = queue_cases(city.users["dispatcher"], "to_dispatch")
+    order = [c.pk for c in queue]
+    assert order == [urgent.pk, later.pk, ordinary.pk]
