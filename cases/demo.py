@@ -768,10 +768,23 @@ def seed_demo(
     provisional = sorted(year for year in needed if year not in known_years())
     for year in provisional:
         add_weekend_year(year)
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    from triage.demo import seed_rules
+
     units = seed_org()
     categories = load_taxonomy()
     users = seed_users()
+    seed_rules()
     cases = None
     if force or not Case.objects.exists():
-        cases = seed_cases(n, seed=seed, now=moment)
+        if settings.MOCHOU_TRIAGE:
+            from triage.services import ensure_model
+
+            ensure_model()
+        # Triage records its suggestions on the demo cases, but the seeder decides every
+        # dispatch itself, so the demo spreads over all states as planned.
+        with override_settings(MOCHOU_AUTO_DISPATCH_THRESHOLD=0):
+            cases = seed_cases(n, seed=seed, now=moment)
     return DemoReport(years, provisional, units, categories, len(users), cases)

@@ -137,11 +137,14 @@ def triage_case(case_id: int) -> Suggestion:
         note += "；紧急：" + "；".join(urgency["reasons"])
     if duplicates:
         note += f"；疑似重复：{duplicates[0]['number']}（相似度{duplicates[0]['score']:.0%}）"
-    case_services.record_triage(case, payload=payload, note=note, urgent=urgency["urgent"])
+    # Triage belongs to the moment of intake (demo and imported cases are registered in the past).
+    at = max(case.created_at, case.events.latest("seq").created_at)
+    case_services.record_triage(case, payload=payload, note=note, urgent=urgency["urgent"], now=at)
 
     if _may_auto_dispatch(case, prediction.confidence, choice, duplicates):
         case_services.dispatch(
             Case.objects.get(pk=case.pk),
+            now=at,
             actor=case_services.system_user(),
             lead_unit=choice.lead,
             co_units=choice.co,
