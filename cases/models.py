@@ -112,7 +112,9 @@ class CaseQuerySet(models.QuerySet["Case"]):
             if not hasattr(user, "_visible_unit_ids"):
                 user._visible_unit_ids = user.unit.descendant_ids()  # type: ignore[attr-defined]
             units = user._visible_unit_ids  # type: ignore[attr-defined]
-            return self.filter(pk__in=Assignment.objects.filter(unit_id__in=units).values("case_id"))
+            # A case the unit returned (退单) is no longer its case.
+            theirs = Assignment.objects.filter(unit_id__in=units).exclude(status=Assignment.Status.RETURNED)
+            return self.filter(pk__in=theirs.values("case_id"))
         return self.none()
 
     def open(self) -> CaseQuerySet:

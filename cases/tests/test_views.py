@@ -644,13 +644,16 @@ def test_agent_answers_a_consultation_at_intake(client: Client, city: City, cloc
     assert Case.objects.get(pk=case.pk).state == State.REPLIED
 
 
-def test_unit_that_returns_a_case_still_sees_it(client: Client, city: City, clock: object) -> None:
+def test_a_unit_that_returns_a_case_no_longer_sees_it(client: Client, city: City, clock: object) -> None:
     case = dispatched_case(city)
     login(client, city.users["clerk"])
     response = client.post(f"/cases/{case.number}/act/return/", {"reason": "属于教育局职责"}, **HX)
-    assert "已退单。" in page(response)
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == "/"
     assert Case.objects.get(pk=case.pk).state == State.REGISTERED
-    assert action_buttons(response) == []
+    home = client.get("/", follow=True)
+    assert f"工单 {case.number} 已退回热线中心" in page(home)
+    assert client.get(f"/cases/{case.number}/").status_code == 404
 
 
 def test_case_page_query_count_is_bounded(

@@ -70,7 +70,7 @@ def test_state_is_assigned_only_in_the_services_module() -> None:
     offenders = []
     for path in root.rglob("*.py"):
         rel = path.relative_to(root).as_posix()
-        if rel.startswith((".venv/", "bench/")) or "/tests/" in rel or "/migrations/" in rel:
+        if rel.startswith((".venv/", "bench/", "build/")) or "/tests/" in rel or "/migrations/" in rel:
             continue
         if rel in {"cases/services.py", "cases/workflow.py"}:
             continue

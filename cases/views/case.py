@@ -160,7 +160,8 @@ def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
             messages.success(request, notice)
             return redirect("cases:detail", number=case.number)
         fresh = Case.objects.visible_to(user).filter(pk=case.pk).first()
-        if fresh is None:  # e.g. a unit that has just returned the case no longer sees it
+        if fresh is None:  # a unit that has just returned the case no longer sees it
+            messages.success(request, f"{notice}工单 {case.number} 已退回热线中心。")
             response = HttpResponse(status=204)
             response["HX-Redirect"] = reverse("home")
             return response

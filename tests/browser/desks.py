@@ -1,0 +1,92 @@
+"""A staff member at their browser: the few gestures the journeys repeat, in the pages' own terms."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from playwright.sync_api import BrowserContext, Locator, Page, expect
+
+from tests.factories import PASSWORD
+
+
+class Desk:
+    def __init__(self, context: BrowserContext, username: str) -> None:
+        self.context = context
+        self.username = username
+        self.page: Page = context.new_page()
+
+    def __repr__(self) -> str:
+        return f"<Desk {self.username} at {self.page.url}>"
+
+    # ------------------------------------------------------------ login and queues
+
+    def login(self) -> Desk:
+        page = self.page
+        page.goto("/accounts/login/")
+        page.locator("#id_username").fill(self.username)
+        page.locator("#id_password").fill(PASSWORD)
+        page.get_by_role("button", name="登录", exact=True).click()
+        # Every role lands on its home queue.
+        page.wait_for_url(re.compile(r"/cases/queue/\w+/$"))
+        return self
+
+    def open_queue(self, slug: str) -> Page:
+        """From the work bench, through the queue nav (so the nav itself is exercised)."""
+        page = self.page
+        page.goto("/")
+        page.locator(f"#queue-{slug}").click()
+        page.wait_for_url(re.compile(rf"/cases/queue/{slug}/$"))
+        expect(page.locator(f"#queue-{slug}")).to_have_attribute("aria-current", "page")
+        return page
+
+    def row(self, number: str) -> Locator:
+        return self.page.locator(f'#queue-table tr.case-row[data-number="{number}"]')
+
+    def open_case_from_queue(self, slug: str, number: str) -> Page:
+        self.open_queue(slug)
+        row = self.row(number)
+        expect(row).to_be_visible()
+        row.get_by_role("link", name=number, exact=True).click()
+        self.page.wait_for_url(re.compile(rf"/cases/{number}/$"))
+        return self.page
+
+    # ------------------------------------------------------------ the case page
+
+    def form(self, action: str) -> Locator:
+        return self.page.locator(f"#action-{action}")
+
+    def act(self, action: str, label: str, **fields: Any) -> None:
+        """Fill the action's form (text → fill, select → by visible label) and press its button.
+
+        Waits for the htmx POST and checks that the case body came back with "已<label>。".
+        Radio buttons are left to the caller (check them by label before calling).
+        """
+        form = self.form(action)
+        expect(form).to_be_visible()
+        for name, value in fields.items():
+            field = form.locator(f"#id_{action}_{name}")
+            tag = field.evaluate("el => el.tagName.toLowerCase()")
+            if tag == "select":
+                field.select_option(label=value)
+            else:
+                field.fill(str(value))
+        with self.page.expect_response(lambda r: r.url.endswith(f"/act/{action}/")) as answer:
+            form.get_by_role("button", name=label, exact=True).click()
+        response = answer.value
+        assert response.status == 200, (action, response.status)
+        expect(self.page.locator("#case-notice")).to_have_text(f"已{label}。")  # the swap is done
+        expect(self.page.locator("#case-error")).to_have_count(0)
+
+    def expect_state(self, label: str) -> None:
+        expect(self.page.locator("#case-state")).to_have_text(label)
+
+    def timeline(self) -> list[tuple[str, str]]:
+        """(action label, note) of each step on the case page, in order."""
+        events = self.page.locator("#case-timeline li.event")
+        return [(event.locator(".what").inner_text().strip(), _note(event)) for event in events.all()]
+
+
+def _note(event: Locator) -> str:
+    note = event.locator(".note")
+    return note.inner_text().strip() if note.count() else ""
