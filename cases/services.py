@@ -300,6 +300,19 @@ def system_user() -> User:
     return user
 
 
+def channel_user(channel: str) -> User:
+    """The actor that registers requests arriving by a self-service door (mobile page, Open311, …)."""
+    from org.models import UnitKind
+
+    label = Channel(channel).label
+    centre = Unit.objects.filter(kind=UnitKind.CENTRE).order_by("pk").first()
+    user, _ = User.objects.get_or_create(
+        username=f"channel-{channel}",
+        defaults={"role": Role.AGENT, "display_name": f"{label}（系统）", "unit": centre, "password": "!"},
+    )
+    return user
+
+
 def answer_at_intake(case: Case, *, actor: User, answer: str, now: datetime | None = None) -> Case:
     """直接办结: a consultation answered on the call; it still gets a callback before closing."""
     _require_role(actor, (Role.AGENT, Role.ADMIN), "直接办结")

@@ -36,6 +36,11 @@ INSTALLED_APPS = [
     "cases",
     "notifications",
     "triage",
+    "knowledge",
+    "portal",
+    "console",
+    "open311",
+    "enterprises",
 ]
 
 MIDDLEWARE = [

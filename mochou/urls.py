@@ -9,6 +9,11 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("cases/", include("cases.urls")),
     path("notifications/", include("notifications.urls")),
+    path("knowledge/", include("knowledge.urls")),
+    path("console/", include("console.urls")),
+    path("enterprises/", include("enterprises.urls")),
+    path("open311/", include("open311.urls")),
+    path("m/", include("portal.urls")),  # the citizens' mobile page
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]
