@@ -128,8 +128,11 @@ def test_queue_nav_lists_the_users_queues_with_counts(client: Client, city: City
     dispatched_case(city)
     response = login(client, city.users["clerk"]).get("/cases/queue/to_accept/")
     nav = page(response).split('id="queue-nav"')[1].split("</nav>")[0]
-    assert re.search(r"待签收</span><span class=\"count\">2<", nav)
+    assert 'hx-get="/cases/queue/to_accept/counts/"' in page(response)  # counts follow the page
     assert "待派单" not in nav  # a unit does not dispatch
+    counted = page(client.get("/cases/queue/to_accept/counts/"))
+    assert re.search(r"待签收</span><span class=\"count\">2<", counted)
+    assert "待派单" not in counted
 
 
 def test_deadline_countdown_and_urgency_are_shown(client: Client, city: City, clock: object) -> None:

@@ -59,10 +59,21 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
     }
     if is_htmx(request):
         return render(request, "cases/_queue_table.html", context)
-    # The nav counts are only for the full page; filter swaps don't recount every queue.
-    context["nav"] = [{"queue": q, "count": queue_cases(user, q.slug, now).count()} for q in queues]
+    # The nav's counts arrive after the page (queue_counts): with a million cases, counting every
+    # queue took most of a unit clerk's page time (docs/benchmarks.md).
+    context["nav"] = [{"queue": q, "count": None} for q in queues]
     context["can_register"] = can_register(user)
     return render(request, "cases/queue.html", context)
+
+
+@login_required
+@require_GET
+def queue_counts(request: HttpRequest, slug: str) -> HttpResponse:
+    """The queue nav with the number of cases in each of the user's queues (an htmx fragment)."""
+    user = request.user
+    now = timezone.now()
+    nav = [{"queue": q, "count": queue_cases(user, q.slug, now).count()} for q in queues_for(user)]
+    return render(request, "cases/_queue_nav.html", {"nav": nav, "queue": QUEUE_BY_SLUG.get(slug)})
 
 
 def _searched_phone(form: QueueFilterForm) -> str:
