@@ -179,6 +179,7 @@ class QueueResult:
     count_ms: float = 0.0
     view_ms: float | None = None
     view_queries: int | None = None
+    counts_ms: float | None = None
     page_plan: str = ""
     count_plan: str = ""
     indexes: list[str] = field(default_factory=list)
@@ -255,6 +256,9 @@ def bench_queues(users: dict[str, User], repeat: int, pages: bool) -> list[Queue
                 with CaptureQueriesContext(connection) as ctx:
                     view()
                 res.view_queries = len(ctx.captured_queries)
+                counts_url = f"/cases/queue/{queue.slug}/counts/"
+                if resolves(counts_url):
+                    res.counts_ms, _ = timed(lambda u=counts_url, c=client: c.get(u), repeat)
             results.append(res)
             print(
                 f"  {res.role:<6} {res.slug:<12} rows {res.rows:>2} of {res.total:>8,}  "
@@ -420,34 +424,26 @@ def write_doc(path: Path, ctx: dict[str, Any]) -> None:
     for name in ("register", "dispatch", "accept"):
         med, p, rate = writes[name]
         lines.append(f"| {name} | {med:.1f} | {p:.1f} | {rate:,.0f} |")
-    if writes.get("lock_shim"):
-        lines += [
-            "",
-            "**Note:** as measured, `cases.services._lock` failed on PostgreSQL "
-            "(`FOR NO KEY UPDATE cannot be applied to the nullable side of an outer join`: "
-            "`select_for_update(no_key=True)` with `select_related` of nullable foreign keys). "
-            "The run replaced it with "
-            '`select_for_update(no_key=True, of=("self",))`, the fix it needs; the figures are for that.',
-        ]
     lines += [
         "",
         "## Queues",
         "",
         "`queue_cases(user, slug)` for each queue the user's role has: *page* = the first 50 rows with "
         f"`select_related{RELATED}`, *count* = `.count()`, *view* = GET `/cases/queue/<slug>/` through "
-        "django.test.Client (the full page: every queue's count for the nav, the table, the template). "
+        "django.test.Client (the table and the template; the nav's counts come in a second request, "
+        "*nav counts ms* = GET `/cases/queue/<slug>/counts/`, the same for every queue of a user). "
         "Unit staff are the clerk and leader of the unit with the most cases.",
         "",
-        "| role | queue | rows in queue | page ms | count ms | view ms | view queries | indexes used | "
-        "seq scans on big tables |",
-        "|---|---|---:|---:|---:|---:|---:|---|---|",
+        "| role | queue | rows in queue | page ms | count ms | view ms | view queries | nav counts ms | "
+        "indexes used | seq scans on big tables |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---|---|",
     ]
     for r in queues:
         view = f"{r.view_ms:.1f}" if r.view_ms is not None else "–"
         nq = str(r.view_queries) if r.view_queries is not None else "–"
         lines.append(
             f"| {r.role} | {r.slug} | {r.total:,} | {r.page_ms:.1f} | {r.count_ms:.1f} | {view} | {nq} | "
-            f"{', '.join(r.indexes) or '–'} | {', '.join(r.seq_scans) or '–'} |"
+            f"{_fmt(r.counts_ms).strip()} | {', '.join(r.indexes) or '–'} | {', '.join(r.seq_scans) or '–'} |"
         )
     if not any(r.view_ms is not None for r in queues):
         lines += ["", "The queue page did not resolve when this was measured: the querysets only."]

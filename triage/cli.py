@@ -10,6 +10,7 @@ import argparse
 import json
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -83,6 +84,7 @@ def predict(
     csv_path: str | Path = "-",
     *,
     out: TextIO | None = None,
+    unit_of: Callable[[str], str | None] | None = None,
 ) -> list[dict[str, Any]]:
     """Predict every row of a message CSV; print one JSON line per row to ``out`` (default stdout).
 
@@ -95,6 +97,8 @@ def predict(
     for msg in read_messages(csv_path):
         p = model.predict(msg.title, msg.body)
         obj = {"id": msg.id, **p.as_dict()}
+        if unit_of is not None:  # the Django side knows the dispatch rules; this module does not
+            obj["unit"] = unit_of(p.label)
         print(json.dumps(obj, ensure_ascii=False), file=out)
         results.append(obj)
     return results

@@ -221,3 +221,32 @@ def test_urgent_requests_jump_the_dispatch_queue(city, clock, triage_on):
     queue = queue_cases(city.users["dispatcher"], "to_dispatch")
     order = [c.pk for c in queue]
     assert order == [urgent.pk, later.pk, ordinary.pk]
+
+
+def test_predict_prints_one_json_line_per_row_with_the_rules_unit(city, triage_on, tmp_path):
+    import csv
+    import io
+    import json
+
+    from django.core.management import call_command
+
+    top = city.category.parent.parent
+    top.default_unit = city.housing
+    top.save()
+    path = tmp_path / "unseen.csv"
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["留言编号", "留言主题", "留言详情", "来源"])  # no label column, one extra column
+        writer.writerow(
+            ["u1", "小区下水道堵塞污水横流", "小区门口的下水道堵了，污水流到路上，请住建部门尽快疏通。", "x"]
+        )
+        writer.writerow(["u2", "孩子入学问题", "孩子今年上小学，学校说学位已满，请教育局帮忙协调。", "y"])
+    out = io.StringIO()
+    call_command("triage", "predict", str(path), "--model", str(triage_on), stdout=out)
+    rows = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [r["id"] for r in rows] == ["u1", "u2"]
+    assert rows[0]["category"] == "城乡建设"
+    assert rows[0]["unit"] == city.housing.name
+    assert rows[1]["category"] == "教育文体"
+    assert rows[1]["unit"] is None  # no rule or default unit for 教育文体 in this city
+    assert all(len(r["top3"]) == 3 and 0 < r["confidence"] <= 1 for r in rows)
