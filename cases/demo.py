@@ -742,6 +742,7 @@ class DemoReport:
     categories: dict[int, int]
     users: int
     cases: Counter[str] | None  # None when skipped because cases already existed
+    enterprises: dict | None = None  # enterprises.demo.seed_enterprises()'s report
 
 
 def seed_demo(
@@ -787,4 +788,8 @@ def seed_demo(
         # dispatch itself, so the demo spreads over all states as planned.
         with override_settings(MOCHOU_AUTO_DISPATCH_THRESHOLD=0):
             cases = seed_cases(n, seed=seed, now=moment)
-    return DemoReport(years, provisional, units, categories, len(users), cases)
+    # After the cases: its first run files a few appeals, which would count as "cases exist".
+    from enterprises.demo import seed_enterprises
+
+    enterprises = seed_enterprises()
+    return DemoReport(years, provisional, units, categories, len(users), cases, enterprises)

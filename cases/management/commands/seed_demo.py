@@ -46,6 +46,11 @@ class Command(BaseCommand):
         c = report.categories
         write(f"事项分类：一级{c[1]}个，二级{c[2]}个，三级{c[3]}个。")
         write(f"演示用户：{report.users}个，密码均为 {DEMO_PASSWORD}。")
+        if report.enterprises:
+            firms = report.enterprises
+            write(f"企业：{firms['enterprises']}家（店小二诉求 {firms['appeals']} 件）。")
+            if report.enterprises.get("link"):
+                write(f"演示企业诉求链接：{report.enterprises['link']}")
         if report.cases is None:
             write(self.style.WARNING("数据库中已有工单，未再生成（如需追加请加 --force）。"))
         else:

@@ -1,0 +1,71 @@
+"""Django admin: enterprises and their liaisons (saved through the service), contacts, appeals, visits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from enterprises import services
+from enterprises.forms import EnterpriseForm
+from enterprises.models import Appeal, ContactDataView, Enterprise, EnterpriseContact, Visit
+
+
+class ContactInline(admin.TabularInline):
+    model = EnterpriseContact
+    extra = 0
+    fields = ("name", "mobile", "is_active", "token_issued_at", "token_expires_at")
+    readonly_fields = ("token_issued_at", "token_expires_at")
+
+
+@admin.register(Enterprise)
+class EnterpriseAdmin(admin.ModelAdmin):
+    list_display = ("name", "credit_code", "township", "park", "industry", "liaison", "is_active")
+    list_filter = ("is_active", "township", "park")
+    search_fields = ("name", "credit_code")
+    form = EnterpriseForm  # the same field checks and Chinese messages as the 店小二 pages
+    inlines = (ContactInline,)
+
+    def save_model(self, request: HttpRequest, obj: Enterprise, form: Any, change: bool) -> None:
+        # The same rules and the same notice to a new liaison as the 店小二 pages.
+        services.save_enterprise(obj, actor=request.user)
+
+
+@admin.register(Appeal)
+class AppealAdmin(admin.ModelAdmin):
+    """Read-only: an appeal is created by submit_appeal together with its case."""
+
+    list_display = ("case", "enterprise", "contact", "created_at")
+    search_fields = ("case__number", "enterprise__name")
+    list_select_related = ("case", "enterprise", "contact")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Visit)
+class VisitAdmin(admin.ModelAdmin):
+    list_display = ("enterprise", "date", "purpose", "liaison")
+    list_filter = ("date",)
+    search_fields = ("enterprise__name", "purpose")
+
+
+@admin.register(ContactDataView)
+class ContactDataViewAdmin(admin.ModelAdmin):
+    list_display = ("viewed_at", "user", "contact", "purpose", "ip")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
