@@ -136,6 +136,9 @@ MOCHOU_TRIAGE_MODEL = env_str("MOCHOU_TRIAGE_MODEL", str(VAR_DIR / "triage" / "m
 # Confidence at or above which a suggestion is dispatched without a person; 0 turns it off.
 MOCHOU_AUTO_DISPATCH_THRESHOLD = env_float("MOCHOU_AUTO_DISPATCH_THRESHOLD", 0.9)
 
+# The jurisdiction_id Open311 clients send (GeoReport v2).
+MOCHOU_OPEN311_JURISDICTION = env_str("MOCHOU_OPEN311_JURISDICTION") or "zhongxiang.gov.cn"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

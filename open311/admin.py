@@ -1,0 +1,22 @@
+from django.contrib import admin
+
+from open311.models import ApiKey, Open311Request
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin):
+    """Keys are issued by `mochou open311-key`; here they can only be looked at and deactivated."""
+
+    list_display = ["name", "prefix", "is_active", "created_at", "last_used_at"]
+    list_filter = ["is_active"]
+    readonly_fields = ["name", "prefix", "digest", "created_at", "last_used_at"]
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+
+@admin.register(Open311Request)
+class Open311RequestAdmin(admin.ModelAdmin):
+    list_display = ["case", "api_key", "created_at"]
+    raw_id_fields = ["case"]
+    readonly_fields = ["api_key", "created_at"]
