@@ -434,9 +434,13 @@ def render_markdown(report: dict) -> str:
     add("## Reproduce")
     add("")
     add("```sh")
-    add(".venv/bin/python -m triage.cli evaluate            # rewrites docs/triage.md, prints it")
-    add(".venv/bin/python -m triage.cli train               # writes var/triage/model.joblib")
-    add(".venv/bin/python -m triage.cli predict var/triage/model.joblib messages.csv   # JSON lines")
+    add(".venv/bin/mochou triage evaluate     # rewrites docs/triage.md, prints it")
+    add(
+        ".venv/bin/mochou triage evaluate --with-corrections   # + held-out score before/after dispatchers' examples"
+    )
+    add(".venv/bin/mochou triage train        # writes var/triage/model.joblib (MOCHOU_TRIAGE_MODEL)")
+    add(".venv/bin/mochou triage predict messages.csv   # one JSON line per row, with the rules' unit")
+    add("# without Django: .venv/bin/python -m triage.cli evaluate | train | predict MODEL FILE")
     add(".venv/bin/python -m pytest triage -q -p no:django")
     add("```")
     add("")

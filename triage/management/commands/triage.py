@@ -72,7 +72,8 @@ class Command(BaseCommand):
             return
         result = before_and_after(path)
         self.stdout.write(
-            f"\n加入 {result['n_examples']} 条派单样本前后（留出集 {result['n_test']} 条）：\n"
+            f"\n加入 {result['n_examples']} 条派单样本前后（留出集 {result['n_test']} 条；"
+            f"另有 {result['n_dropped']} 条与留出集留言雷同，未加入）：\n"
             f"  之前 macro-F1 {result['before']['macro_f1']:.3f}  准确率 {result['before']['accuracy']:.3f}\n"
             f"  之后 macro-F1 {result['after']['macro_f1']:.3f}  准确率 {result['after']['accuracy']:.3f}"
         )
