@@ -139,6 +139,12 @@ MOCHOU_AUTO_DISPATCH_THRESHOLD = env_float("MOCHOU_AUTO_DISPATCH_THRESHOLD", 0.9
 # The jurisdiction_id Open311 clients send (GeoReport v2).
 MOCHOU_OPEN311_JURISDICTION = env_str("MOCHOU_OPEN311_JURISDICTION") or "zhongxiang.gov.cn"
 
+# Shared secret the telephone system sends in X-Mochou-Telephony-Key to POST /console/calls/events;
+# unset refuses every call event. In the demo a fixed key lets the README's curl example work.
+MOCHOU_TELEPHONY_KEY = env_str("MOCHOU_TELEPHONY_KEY") or (
+    "demo-telephony-key" if MOCHOU_DEMO and not TESTING else ""
+)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
