@@ -642,12 +642,16 @@ def approve_reply(case: Case, *, actor: User, note: str = "", now: datetime | No
 
 def _tell_citizens_of_reply(case: Case) -> None:
     """The citizen of the case, and of every duplicate merged into it, hears of the answer."""
+    from portal.links import rating_url  # the portal builds on the loop, not the other way round
+
     recipients = [case, *case.duplicates.filter(state=State.MERGED)]
     for each in recipients:
         if each.citizen_phone and MOBILE_RE.match(each.citizen_phone):
+            # The rating is the callback, so only the case itself is rated; a duplicate just reads.
+            what = "查看并评价" if each.pk == case.pk else "查看"
             queue_sms(
                 each.citizen_phone,
-                f"【钟祥12345】您的诉求（编号{each.number}）已有答复，可凭编号和手机号查看，稍后我们将回访。",
+                f"【钟祥12345】您的诉求（编号{each.number}）已有答复，请点击{what}：{rating_url(each)}",
                 case=each,
             )
 

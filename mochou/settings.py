@@ -136,6 +136,9 @@ MOCHOU_TRIAGE_MODEL = env_str("MOCHOU_TRIAGE_MODEL", str(VAR_DIR / "triage" / "m
 # Confidence at or above which a suggestion is dispatched without a person; 0 turns it off.
 MOCHOU_AUTO_DISPATCH_THRESHOLD = env_float("MOCHOU_AUTO_DISPATCH_THRESHOLD", 0.9)
 
+# The address citizens reach the platform at: links in SMS (the rating link) are built on it.
+MOCHOU_PUBLIC_URL = env_str("MOCHOU_PUBLIC_URL", "http://127.0.0.1:8000")
+
 # The jurisdiction_id Open311 clients send (GeoReport v2).
 MOCHOU_OPEN311_JURISDICTION = env_str("MOCHOU_OPEN311_JURISDICTION") or "zhongxiang.gov.cn"
 

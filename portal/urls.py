@@ -1,4 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from portal import views
 
 app_name = "portal"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.submit, name="submit"),
+    path("done/", views.done, name="done"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("track/", views.track, name="track"),
+    path("case/<str:number>/", views.case_page, name="case"),
+    path("case/<str:number>/rate/", views.rate, name="rate"),
+    path("r/<str:token>/", views.link, name="link"),
+    path("photos/<int:pk>/", views.photo, name="photo"),  # staff only
+]

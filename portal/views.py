@@ -1,0 +1,250 @@
+"""The citizens' pages under /m/: submit a request, look up its progress, read the answer, rate it.
+
+Every write goes through cases.services with the mobile channel's user. Rate limits are checked
+before anything is written; a form with a mistake comes back with the message next to the field
+and the citizen's input kept (files cannot be kept by a browser).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cases import services
+from cases.models import Case, Channel
+from mochou.errors import DomainError, TransitionNotAllowed
+from portal import access, ratelimit
+from portal.forms import LookupForm, RatingForm, SubmitForm
+from portal.images import MAX_BYTES
+from portal.links import read_token
+from portal.models import Attachment
+from portal.photos import MAX_PHOTOS, open_photo, save_photo
+from portal.progress import citizen_view
+
+log = logging.getLogger(__name__)
+
+TOO_MANY = "提交过于频繁，请稍后再试。如有紧急情况，请直接拨打12345热线。"
+TOO_MANY_LOOKUPS = "查询过于频繁，请稍后再试。也可拨打12345热线查询。"
+WRONG_PAIR = "受理编号或手机号不正确。"
+BOT_REFUSED = "提交失败，请刷新页面后重试。"
+# The whole upload, before Django parses it: three photos at the limit plus the form's text.
+MAX_REQUEST_BYTES = MAX_PHOTOS * MAX_BYTES + 256 * 1024
+# services' input errors name their field the way the API does; the form names it our way.
+FIELD_OF = {"content": "content", "citizen_phone": "mobile", "citizen_name": "name", "address": "address"}
+DONE_KEY = "portal_done"
+
+
+def _page(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
+    return render(request, f"portal/{template}", context, status=status)
+
+
+# ---------------------------------------------------------------- submit
+
+
+@never_cache
+@csrf_exempt  # not exempt: checked below, once the size is known to be sane
+@require_http_methods(["GET", "POST"])
+def submit(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        return _page(request, "submit.html", {"form": SubmitForm()})
+    ip = ratelimit.client_ip(request)
+    if _too_big(request):
+        # Refused unread: CSRF's check would parse the body, streaming gigabytes to a temp file.
+        return _page(
+            request,
+            "submit.html",
+            {"form": SubmitForm(), "error": f"上传内容过大：最多{MAX_PHOTOS}张照片，每张不超过5MB。"},
+            status=413,
+        )
+    csrf_refusal = CsrfViewMiddleware(lambda r: HttpResponse()).process_view(request, None, (), {})
+    if csrf_refusal is not None:
+        return csrf_refusal
+    if ratelimit.exceeded(ratelimit.POSTS_PER_IP, ip) or ratelimit.exceeded(ratelimit.SUBMISSIONS_PER_IP, ip):
+        # Unchecked, the input is only given back (an unbound form shows no errors).
+        kept = {k: v for k, v in request.POST.dict().items() if k not in ("website", "csrfmiddlewaretoken")}
+        return _refused(request, SubmitForm(initial=kept), TOO_MANY)
+    ratelimit.hit(ratelimit.POSTS_PER_IP, ip)
+    form = SubmitForm(request.POST, request.FILES)
+    if form.is_bot:
+        # Filled by a bot (people never see the field): refuse without saying why.
+        return _page(request, "submit.html", {"form": SubmitForm(), "error": BOT_REFUSED}, status=400)
+    if not form.is_valid():
+        return _page(request, "submit.html", {"form": form, "error": "请按提示修改后再提交。"}, status=422)
+    data = form.cleaned_data
+    if ratelimit.exceeded(ratelimit.SUBMISSIONS_PER_PHONE, data["mobile"]):
+        return _refused(request, form, "该手机号提交过于频繁，请一小时后再试，或直接拨打12345热线。")
+    try:
+        case = services.register_case(
+            actor=services.channel_user(Channel.MOBILE),
+            channel=Channel.MOBILE,
+            kind=data["kind"],
+            content=data["content"],
+            citizen_name=data["name"],
+            citizen_phone=data["mobile"],
+            address=data["address"],
+            township=data["township"],
+        )
+    except DomainError as exc:
+        field = FIELD_OF.get(exc.details.get("field", ""))
+        if field:
+            form.add_error(field, exc.message)
+            return _page(request, "submit.html", {"form": form, "error": "请按提示修改后再提交。"}, 422)
+        return _page(request, "submit.html", {"form": form, "error": exc.message}, status=exc.status)
+    ratelimit.hit(ratelimit.SUBMISSIONS_PER_IP, ip)
+    ratelimit.hit(ratelimit.SUBMISSIONS_PER_PHONE, data["mobile"])
+    saved, failed = _save_photos(case, data["photos"])
+    access.grant(request, case)
+    request.session[DONE_KEY] = {"number": case.number, "photos": saved, "failed": failed}
+    return redirect("portal:done")
+
+
+def _too_big(request: HttpRequest) -> bool:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0) > MAX_REQUEST_BYTES
+    except ValueError:
+        return True
+
+
+def _refused(request: HttpRequest, form: SubmitForm, message: str) -> HttpResponse:
+    return _page(request, "submit.html", {"form": form, "error": message}, status=429)
+
+
+def _save_photos(case: Case, photos: list) -> tuple[int, int]:
+    """The case exists already: a photo that cannot be stored is reported, never a reason to fail."""
+    saved = failed = 0
+    for photo in photos:
+        try:
+            save_photo(case, photo)
+            saved += 1
+        except Exception:
+            log.exception("photo of case %s not stored", case.number)
+            failed += 1
+    return saved, failed
+
+
+@never_cache
+def done(request: HttpRequest) -> HttpResponse:
+    info = request.session.get(DONE_KEY)
+    if not info:
+        return redirect("portal:submit")
+    return _page(request, "done.html", info)
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    return _page(request, "privacy.html", {})
+
+
+# ---------------------------------------------------------------- lookup and the citizen's case page
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def track(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        return _page(request, "track.html", {"form": LookupForm()})
+    ip = ratelimit.client_ip(request)
+    form = LookupForm(request.POST)
+    if ratelimit.exceeded(ratelimit.LOOKUPS_PER_IP, ip):
+        return _page(request, "track.html", {"form": form, "error": TOO_MANY_LOOKUPS}, status=429)
+    ratelimit.hit(ratelimit.LOOKUPS_PER_IP, ip)
+    if not form.is_valid():
+        return _page(request, "track.html", {"form": form, "error": "请按提示修改后再查询。"}, status=422)
+    number, phone = form.cleaned_data["number"], form.cleaned_data["mobile"]
+    if ratelimit.exceeded(ratelimit.FAILED_LOOKUPS_PER_NUMBER, number):
+        return _page(request, "track.html", {"form": form, "error": TOO_MANY_LOOKUPS}, status=429)
+    case = Case.objects.filter(number=number, citizen_phone=phone).first()
+    if case is None:
+        # The same answer for an unknown number and a wrong phone: nothing reveals a case.
+        ratelimit.hit(ratelimit.FAILED_LOOKUPS_PER_NUMBER, number)
+        return _page(request, "track.html", {"form": form, "error": WRONG_PAIR}, status=404)
+    access.grant(request, case)
+    return redirect("portal:case", number=case.number)
+
+
+@never_cache
+def case_page(request: HttpRequest, number: str) -> HttpResponse:
+    case = access.granted_case(request, number)
+    if case is None:
+        return redirect("portal:track")
+    return _case_response(request, case)
+
+
+def _case_response(
+    request: HttpRequest, case: Case, *, form: RatingForm | None = None, error: str = "", status: int = 200
+) -> HttpResponse:
+    view = citizen_view(case)
+    context = {
+        "view": view,
+        "case": case,
+        "photo_count": case.attachments.count(),
+        "form": form or RatingForm(),
+        "error": error,
+        "rated": request.session.pop("portal_rated", False),
+    }
+    return _page(request, "case.html", context, status=status)
+
+
+@require_POST
+def rate(request: HttpRequest, number: str) -> HttpResponse:
+    case = access.granted_case(request, number)
+    if case is None:
+        return redirect("portal:track")
+    form = RatingForm(request.POST)
+    if not form.is_valid():
+        return _case_response(request, case, form=form, error="请按提示选择后再提交。", status=422)
+    data = form.cleaned_data
+    try:
+        services.callback(
+            case,
+            actor=services.channel_user(Channel.MOBILE),
+            reached=True,
+            resolved=data["resolved"] == "yes",
+            satisfaction=data["satisfaction"],
+            comment=data["comment"],
+        )
+    except TransitionNotAllowed:
+        return _case_response(request, case, error="该诉求目前不能评价（可能已经评价过）。", status=409)
+    except DomainError as exc:
+        return _case_response(request, case, form=form, error=exc.message, status=exc.status)
+    request.session["portal_rated"] = True
+    return redirect("portal:case", number=case.number)
+
+
+@never_cache
+def link(request: HttpRequest, token: str) -> HttpResponse:
+    """The SMS link: a valid token opens the case's page in this browser."""
+    case_id = read_token(token)
+    case = Case.objects.filter(pk=case_id).first() if case_id is not None else None
+    if case is None:
+        return _page(request, "link_expired.html", {}, status=410)
+    access.grant(request, case)
+    return redirect("portal:case", number=case.number)
+
+
+# ---------------------------------------------------------------- staff: the photos
+
+
+@login_required
+def photo(request: HttpRequest, pk: int) -> HttpResponse:
+    """A citizen's photo, for staff who may see its case (everyone else: 404)."""
+    attachment = get_object_or_404(Attachment.objects.select_related("case"), pk=pk)
+    if not Case.objects.visible_to(request.user).filter(pk=attachment.case_id).exists():
+        raise Http404("没有这张照片")
+    try:
+        handle = open_photo(attachment)
+    except FileNotFoundError:
+        raise Http404("照片文件缺失") from None
+    response = FileResponse(handle, content_type=attachment.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Disposition"] = f'inline; filename="{attachment.case.number}-{attachment.pk}"'
+    response["Cache-Control"] = "private, max-age=3600"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
