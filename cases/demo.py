@@ -772,9 +772,11 @@ def seed_demo(
     from django.conf import settings
     from django.test.utils import override_settings
 
+    from knowledge.demo import seed_guides
     from triage.demo import seed_rules
 
     units = seed_org()
+    seed_guides()
     categories = load_taxonomy()
     users = seed_users()
     seed_rules()

@@ -58,6 +58,10 @@ class Command(BaseCommand):
             ensure_model = None
         if callable(ensure_model):
             ensure_model()
+        # jieba loads its dictionary in about a second: do it now, not in the first agent's search.
+        from knowledge.text import tokenizer
+
+        tokenizer()
         # ---- end of hook ----------------------------------------------------------------------
 
         self.check(display_num_errors=False)
