@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from accounts.models import ApiToken, PersonalDataView, User
+from mochou.admin import ReadOnlyAdmin
 
 
 @admin.register(User)
@@ -23,18 +24,9 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
 
 @admin.register(PersonalDataView)
-class PersonalDataViewAdmin(admin.ModelAdmin):
+class PersonalDataViewAdmin(ReadOnlyAdmin):
     """The audit is read-only: nobody edits or deletes who looked at what."""
 
     list_display = ("viewed_at", "user", "case", "fields", "purpose", "ip")
     list_filter = ("purpose",)
     search_fields = ("user__username", "case__number")
-
-    def has_add_permission(self, request: object) -> bool:
-        return False
-
-    def has_change_permission(self, request: object, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: object, obj: object = None) -> bool:
-        return False

@@ -3,6 +3,7 @@
 from django.contrib import admin
 
 from cases.models import Case, CaseEvent, Category
+from mochou.admin import ReadOnlyAdmin
 
 
 @admin.register(Category)
@@ -13,17 +14,6 @@ class CategoryAdmin(admin.ModelAdmin):
     list_editable = ("accept_hours", "handle_days", "urgent_accept_hours", "urgent_handle_days")
     search_fields = ("path",)
     autocomplete_fields = ("parent", "default_unit")
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: object) -> bool:
-        return False
-
-    def has_change_permission(self, request: object, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: object, obj: object = None) -> bool:
-        return False
 
 
 class EventInline(admin.TabularInline):

@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from enterprises import services
 from enterprises.forms import EnterpriseForm
 from enterprises.models import Appeal, ContactDataView, Enterprise, EnterpriseContact, Visit
+from mochou.admin import ReadOnlyAdmin
 
 
 class ContactInline(admin.TabularInline):
@@ -33,21 +34,12 @@ class EnterpriseAdmin(admin.ModelAdmin):
 
 
 @admin.register(Appeal)
-class AppealAdmin(admin.ModelAdmin):
+class AppealAdmin(ReadOnlyAdmin):
     """Read-only: an appeal is created by submit_appeal together with its case."""
 
     list_display = ("case", "enterprise", "contact", "created_at")
     search_fields = ("case__number", "enterprise__name")
     list_select_related = ("case", "enterprise", "contact")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Visit)
@@ -58,14 +50,5 @@ class VisitAdmin(admin.ModelAdmin):
 
 
 @admin.register(ContactDataView)
-class ContactDataViewAdmin(admin.ModelAdmin):
+class ContactDataViewAdmin(ReadOnlyAdmin):
     list_display = ("viewed_at", "user", "contact", "purpose", "ip")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

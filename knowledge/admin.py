@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from knowledge.models import Guide, GuideRevision
+from mochou.admin import ReadOnlyAdmin
 
 
 class RevisionInline(admin.TabularInline):
@@ -40,15 +41,6 @@ class GuideAdmin(admin.ModelAdmin):
 
 
 @admin.register(GuideRevision)
-class GuideRevisionAdmin(admin.ModelAdmin):
+class GuideRevisionAdmin(ReadOnlyAdmin):
     list_display = ("guide", "action", "actor", "created_at")
     list_filter = ("action",)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False

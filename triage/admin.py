@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from mochou.admin import ReadOnlyAdmin
 from triage.models import DispatchRule, Suggestion, TrainingExample
 
 
@@ -12,7 +13,7 @@ class DispatchRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Suggestion)
-class SuggestionAdmin(admin.ModelAdmin):
+class SuggestionAdmin(ReadOnlyAdmin):
     list_display = (
         "case",
         "category_label",
@@ -23,10 +24,6 @@ class SuggestionAdmin(admin.ModelAdmin):
         "latency_ms",
     )
     list_filter = ("auto_dispatched", "urgent", "category_label")
-    readonly_fields = [f.name for f in Suggestion._meta.fields]
-
-    def has_add_permission(self, request: object) -> bool:
-        return False
 
 
 @admin.register(TrainingExample)
