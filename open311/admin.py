@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from mochou.admin import ReadOnlyAdmin
 from open311.models import ApiKey, Open311Request
 
 
@@ -16,7 +17,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Open311Request)
-class Open311RequestAdmin(admin.ModelAdmin):
+class Open311RequestAdmin(ReadOnlyAdmin):
+    """Written with its case by the Open311 POST; the admin only looks."""
+
     list_display = ["case", "api_key", "created_at"]
-    raw_id_fields = ["case"]
-    readonly_fields = ["api_key", "created_at"]
