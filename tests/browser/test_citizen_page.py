@@ -105,7 +105,8 @@ def test_a_citizen_submits_with_a_photo_then_reads_the_answer_and_rates_it(
     clerk.page.goto(f"/cases/{number}/")
     image = clerk.page.locator("#case-photos img")
     expect(image).to_be_visible()
-    assert image.evaluate("img => img.complete && img.naturalWidth") == 32
+    # decode() waits for the (lazily loaded) photo, then its real width proves it was served.
+    assert image.evaluate("img => img.decode().then(() => img.naturalWidth)") == 32
     services.submit_reply(case, actor=city.users["clerk"], body=ANSWER)
     services.approve_reply(case, actor=city.users["unit_leader"])
 
