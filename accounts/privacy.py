@@ -8,6 +8,7 @@ PersonalDataView row; every other viewer sees the masked form.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from accounts.models import PersonalDataView, Role
@@ -57,3 +58,18 @@ def citizen_phone_for(
 def audit(user: User, case: Case, *, fields: str, purpose: str, request: HttpRequest | None = None) -> None:
     ip = request.META.get("REMOTE_ADDR") if request is not None else None
     PersonalDataView.objects.create(user=user, case=case, fields=fields, purpose=purpose, ip=ip or None)
+
+
+# Searching by a full phone number finds a caller's cases (the hotline's daily need), and it also
+# confirms a guess of a masked number: only the roles that work with callers may do it, and every
+# case it finds is audited.
+PHONE_SEARCH_ROLES = frozenset({Role.AGENT, Role.DISPATCHER, Role.ADMIN})
+
+
+def may_search_by_phone(user: User) -> bool:
+    return user.is_authenticated and user.role in PHONE_SEARCH_ROLES
+
+
+def audit_phone_search(user: User, cases: Iterable[Case], request: HttpRequest | None = None) -> None:
+    for case in cases:
+        audit(user, case, fields="citizen_phone", purpose="phone_search", request=request)

@@ -10,6 +10,8 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from accounts.models import User
+from accounts.privacy import may_search_by_phone
 from cases.models import Case, Category, Channel, Kind, Satisfaction, Urgency
 from cases.workflow import Action, State
 from org.models import Unit
@@ -116,7 +118,15 @@ class QueueFilterForm(Form):
             return ""
         return "digits" if re.fullmatch(r"[\d\-+ ]+", q) else "text"
 
-    def apply(self, cases: QuerySet[Case]) -> QuerySet[Case]:
+    def phone_searched(self) -> str:
+        """The full phone number searched for, normalised, or "" when `q` is not one."""
+        if self.query_kind() != "digits":
+            return ""
+        digits = re.sub(r"[\s+]", "", self.cleaned_data["q"].strip())
+        phone = digits[2:] if digits.startswith("86") and len(digits) == 13 else digits
+        return phone if re.fullmatch(r"1[3-9]\d{9}|0\d{2,3}-?\d{7,8}", phone) else ""
+
+    def apply(self, cases: QuerySet[Case], *, user: User | None = None) -> QuerySet[Case]:
         if not self.is_valid():
             return cases
         data = self.cleaned_data
@@ -124,9 +134,13 @@ class QueueFilterForm(Form):
         if q:
             if self.query_kind() == "digits":
                 digits = re.sub(r"[\s+]", "", q)
-                phone = digits[2:] if digits.startswith("86") and len(digits) == 13 else digits
-                # A number prefix (受理编号 start with the date) or an exact phone number.
-                cases = cases.filter(Q(number__startswith=digits) | Q(citizen_phone=phone))
+                # A number prefix (受理编号 start with the date), or, for the roles that work with
+                # callers, an exact full phone number (see accounts.privacy.may_search_by_phone).
+                condition = Q(number__startswith=digits)
+                phone = self.phone_searched()
+                if phone and user is not None and may_search_by_phone(user):
+                    condition |= Q(citizen_phone=phone)
+                cases = cases.filter(condition)
             else:
                 cases = cases.filter(Q(title__icontains=q) | Q(content__icontains=q) | Q(number=q))
         if data.get("unit"):

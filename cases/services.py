@@ -160,7 +160,8 @@ def _record(
 
 
 def _after_commit(fn: Any, *args: Any, **kwargs: Any) -> None:
-    transaction.on_commit(lambda: fn(*args, **kwargs))
+    # robust: a failing notice (queue down, …) is logged, never turns the committed action into a 500.
+    transaction.on_commit(lambda: fn(*args, **kwargs), robust=True)
 
 
 def _limits(case: Case) -> tuple[int, int]:
@@ -595,6 +596,14 @@ def submit_reply(
     return reply
 
 
+def _withdraw_pending_extensions(case: Case, actor: User, now: datetime, why: str) -> None:
+    """A request for more time lapses once the answer is approved or the case starts over: left
+    pending it would block the next request and could later stretch a fresh deadline."""
+    case.extensions.filter(status=Extension.Status.PENDING).update(
+        status=Extension.Status.REFUSED, decided_by=actor, decided_at=now, decision_note=why
+    )
+
+
 def _pending_reply(case: Case) -> Reply:
     reply = case.replies.filter(status=Reply.Status.SUBMITTED).order_by("-submitted_at").first()
     if reply is None:  # The state machine makes this unreachable; kept as a guard for bad data.
@@ -619,6 +628,7 @@ def approve_reply(case: Case, *, actor: User, note: str = "", now: datetime | No
         )
         case.replied_at = now
         case.is_overdue_closed = bool(case.due_at and now > case.due_at)
+        _withdraw_pending_extensions(case, actor, now, "答复已审核通过，延期申请失效")
         _record(
             case,
             Action.APPROVE_REPLY,
@@ -795,6 +805,9 @@ def reopen(case: Case, *, actor: User, reason: str, now: datetime | None = None)
         case.reopen_count += 1
         case.satisfaction, case.resolved, case.callback_attempts = "", None, 0
         case.closed_at = None
+        # The previous answer was not accepted: the case is unanswered again until a new one is approved.
+        case.replied_at, case.is_overdue_closed = None, False
+        _withdraw_pending_extensions(case, actor, now, "工单重办，原延期申请失效")
         case.assignments.filter(unit=case.lead_unit, role=Assignment.Role.LEAD).exclude(
             status=Assignment.Status.RETURNED
         ).update(status=Assignment.Status.ACCEPTED)
@@ -806,7 +819,16 @@ def reopen(case: Case, *, actor: User, reason: str, now: datetime | None = None)
             now=now,
             note=why,
             payload={"due_at": case.due_at.isoformat(), "reopen_count": case.reopen_count},
-            fields=["due_at", "reopen_count", "satisfaction", "resolved", "callback_attempts", "closed_at"],
+            fields=[
+                "due_at",
+                "reopen_count",
+                "satisfaction",
+                "resolved",
+                "callback_attempts",
+                "closed_at",
+                "replied_at",
+                "is_overdue_closed",
+            ],
         )
         _after_commit(
             notify_unit, case.lead_unit, kind="reopened", message=f"工单 {case.number} 重办：{why}", case=case
@@ -821,18 +843,29 @@ def merge(case: Case, *, actor: User, parent: Case, note: str = "", now: datetim
     """合并: a duplicate joins its parent; its citizen will get the parent's answer."""
     _require_role(actor, DISPATCH_ROLES, "合并工单")
     now = _now(now)
+    if parent.pk == case.pk:
+        raise InvalidInput(
+            "不能把工单合并到它自己。", code="invalid_input.parent", details={"field": "parent"}
+        )
     with transaction.atomic():
-        case = _lock(case)
+        # Both rows locked, in id order: two dispatchers merging A into B and B into A at once
+        # would otherwise each see the other still open and leave both merged, handled by nobody.
+        locked = (
+            Case.objects.select_for_update(no_key=True).filter(pk__in=[case.pk, parent.pk]).order_by("pk")
+        )
+        rows = {c.pk: c for c in locked}
+        case, parent = _lock(case), rows[parent.pk]
         to_state = next_state(case.state, Action.MERGE)
-        parent = Case.objects.get(pk=parent.pk)
-        if parent.pk == case.pk:
-            raise InvalidInput("不能把工单合并到它自己。", code="invalid_input.parent")
         if parent.state in (State.MERGED, State.TRANSFERRED):
             raise InvalidInput(
                 f"主工单 {parent.number} 的状态为“{parent.state_label}”，不能作为合并目标。",
                 code="invalid_input.parent",
+                details={"field": "parent"},
             )
         case.parent = parent
+        # Duplicates merged into this case follow it, so their citizens still hear the one answer.
+        carried = list(case.duplicates.values_list("number", flat=True))
+        case.duplicates.update(parent=parent)
         _record(
             case,
             Action.MERGE,
@@ -840,7 +873,7 @@ def merge(case: Case, *, actor: User, parent: Case, note: str = "", now: datetim
             to_state=to_state,
             now=now,
             note=_text(note, "合并说明", required=False, max_len=500),
-            payload={"parent": parent.number},
+            payload={"parent": parent.number, "carried": carried},
             fields=["parent"],
         )
         if parent.replied_at and case.citizen_phone and MOBILE_RE.match(case.citizen_phone):

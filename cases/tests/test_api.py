@@ -494,3 +494,21 @@ def test_the_openapi_schema_lists_every_action(client: Client) -> None:
     dispatch = paths[f"{BASE}/{{number}}/dispatch"]["post"]
     assert set(dispatch["responses"]) >= {"200", "401", "403", "404", "409", "422"}
     assert client.get("/api/docs").status_code == 200
+
+
+def test_a_phone_number_cannot_be_rebuilt_from_parts_of_it(client, city, clock) -> None:
+    """Searching digits finds a number prefix; a phone only in full, only for the roles that work
+    with callers, and every such find is audited."""
+    from accounts.models import ApiToken, PersonalDataView
+    from tests.factories import dispatched_case
+
+    case = dispatched_case(city)  # phone 13812345678
+    clerk = {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(city.users['clerk'])}"}
+    agent = {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(city.users['agent2'])}"}
+    for partial in ("1381", "138123", "12345678"):
+        assert client.get(f"/api/v1/cases?q={partial}", **clerk).json()["count"] == 0
+    assert client.get("/api/v1/cases?q=13812345678", **clerk).json()["count"] == 0  # not for a clerk
+    assert PersonalDataView.objects.count() == 0
+    found = client.get("/api/v1/cases?q=13812345678", **agent).json()
+    assert [item["number"] for item in found["items"]] == [case.number]
+    assert PersonalDataView.objects.filter(user=city.users["agent2"], purpose="phone_search").count() == 1

@@ -416,3 +416,52 @@ def test_returned_case_goes_back_to_the_dispatchers(city, clock) -> None:
     assert Notification.objects.filter(user__role=Role.DISPATCHER, kind="returned").exists()
     with pytest.raises(InvalidInput):
         services.return_case(f.dispatched_case(city), actor=city.users["clerk"], reason="")
+
+
+# ---------------------------------------------------------------- review findings, kept fixed
+
+
+def test_merging_a_case_carries_its_own_duplicates_to_the_new_parent(city, clock) -> None:
+    first, middle, last = (
+        f.make_case(city, citizen_phone=p) for p in ("13700000001", "13700000002", "13700000003")
+    )
+    services.merge(first, actor=city.users["dispatcher"], parent=middle)
+    services.merge(fresh(middle), actor=city.users["dispatcher"], parent=last)
+    assert fresh(first).parent == last  # not left under a merged case
+    services.dispatch(fresh(last), actor=city.users["dispatcher"], lead_unit=city.housing)
+    services.accept(fresh(last), actor=city.users["clerk"])
+    services.submit_reply(fresh(last), actor=city.users["clerk"], body="已组织疏通，现已恢复正常排水。")
+    services.approve_reply(fresh(last), actor=city.users["unit_leader"])
+    told = set(SmsMessage.objects.filter(body__contains="已有答复").values_list("phone", flat=True))
+    assert told == {"13700000001", "13700000002", "13700000003"}
+
+
+def test_a_pending_extension_lapses_when_the_answer_is_approved(city, clock) -> None:
+    case = f.accepted_case(city)
+    services.request_extension(case, actor=city.users["clerk"], days=10, reason="需要协调多个部门")
+    services.submit_reply(fresh(case), actor=city.users["clerk"], body="已组织疏通，现已恢复正常排水。")
+    services.approve_reply(fresh(case), actor=city.users["unit_leader"])
+    extension = Extension.objects.get(case=case)
+    assert extension.status == Extension.Status.REFUSED
+    assert "失效" in extension.decision_note
+    services.callback(
+        fresh(case), actor=city.users["agent"], reached=True, resolved=False, satisfaction="unsatisfied"
+    )
+    services.reopen(fresh(case), actor=city.users["agent"], reason="群众反映仍有积水")
+    due = fresh(case).due_at
+    # After the reopen the unit may ask again, and nothing stale stretches the fresh deadline.
+    services.request_extension(fresh(case), actor=city.users["clerk"], days=1, reason="等待管材到货")
+    with pytest.raises(Conflict):
+        services.request_extension(fresh(case), actor=city.users["clerk"], days=1, reason="再申请一次")
+    assert fresh(case).due_at == due
+
+
+def test_a_reopened_case_is_unanswered_again(city, clock) -> None:
+    case = f.called_back_case(city, satisfaction=Satisfaction.UNSATISFIED)
+    assert case.replied_at is not None
+    services.reopen(case, actor=city.users["agent"], reason="群众反映仍有积水")
+    case = fresh(case)
+    assert (case.replied_at, case.is_overdue_closed) == (None, False)
+    duplicate = f.make_case(city, citizen_phone="13700009999")
+    services.merge(duplicate, actor=city.users["dispatcher"], parent=case)
+    assert not SmsMessage.objects.filter(phone="13700009999", body__contains="与已办理的诉求相同").exists()

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from accounts.privacy import mask_phone
+from accounts.privacy import audit_phone_search, mask_phone, may_search_by_phone
 from cases.forms import PAGE_SIZE, QueueFilterForm
 from cases.permissions import can_register
 from cases.queues import HOME_QUEUE, QUEUE_BY_SLUG, queue_cases, queues_for
@@ -41,8 +41,12 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404("没有这个工作队列")
     now = timezone.now()
     form = QueueFilterForm(request.GET)
-    cases = form.apply(queue_cases(user, slug, now)).select_related("category", "township", "lead_unit")
+    cases = form.apply(queue_cases(user, slug, now), user=user).select_related(
+        "category", "township", "lead_unit"
+    )
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    if form.phone_searched() and may_search_by_phone(user):
+        audit_phone_search(user, page.object_list, request)
     # Deadline labels are computed per row from the in-process working-day cache: no queries.
     rows = [{"case": case, "deadline": deadline_of(case, now)} for case in page.object_list]
     params = request.GET.copy()
