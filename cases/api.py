@@ -22,8 +22,8 @@ from ninja import Query, Router, Status
 from accounts.models import User
 from accounts.privacy import audit_phone_search, citizen_phone_for, mask_phone, may_search_by_phone
 from cases import services
-from cases.deadlines import deadline_status
-from cases.models import Assignment, Case, CaseEvent, Category, Channel, Kind, Reply, Urgency
+from cases.deadlines import deadline_of
+from cases.models import Assignment, Case, Category, Channel, Kind, Reply, Urgency
 from cases.permissions import available_actions
 from cases.queues import queue_cases
 from cases.schemas import (
@@ -55,6 +55,7 @@ from cases.schemas import (
     TransferIn,
     UnitOut,
 )
+from cases.timeline import sees_drafts, visible_events
 from cases.workflow import Action
 from mochou.api_errors import ERRORS_READ, ERRORS_WRITE, field_error
 from mochou.errors import InvalidInput
@@ -134,7 +135,7 @@ def _unit_out(unit: Unit | None) -> UnitOut | None:
 
 
 def _deadline_out(case: Case, now: datetime) -> DeadlineOut | None:
-    status = deadline_status(case, now)
+    status = deadline_of(case, now)
     if status is None:
         return None
     return DeadlineOut(
@@ -179,9 +180,7 @@ def _case_out(case: Case, now: datetime) -> CaseOut:
 def _visible_replies(user: User, case: Case) -> Iterable[Reply]:
     """Approved replies for everyone; drafts (submitted, rejected) only for the replying unit."""
     replies = case.replies.select_related("unit", "author").order_by("submitted_at", "pk")
-    if user.is_unit_staff and user.unit_id:
-        return replies.filter(Q(status=Reply.Status.APPROVED) | Q(unit_id=user.unit_id))
-    return replies.filter(status=Reply.Status.APPROVED)
+    return replies if sees_drafts(user, case) else replies.filter(status=Reply.Status.APPROVED)
 
 
 def _reply_out(reply: Reply) -> ReplyOut:
@@ -332,7 +331,7 @@ def get_case(request: HttpRequest, number: str) -> CaseDetailOut:
 @router.get("/{number}/events", response={200: list[EventOut], **ERRORS_READ}, summary="办理过程")
 def list_events(request: HttpRequest, number: str) -> list[EventOut]:
     case = _visible_case(request, number)
-    events = CaseEvent.objects.filter(case=case).select_related("actor", "actor_unit").order_by("seq")
+    events = visible_events(_actor(request), case)
     return [
         EventOut(
             seq=e.seq,

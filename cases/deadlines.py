@@ -8,13 +8,13 @@ accepted, extended or reopened. "Overdue" is then `deadline < now`; "near due" i
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import Q
 from django.utils import timezone
 
 from cases.workflow import HANDLING_STATES, State
-from worktime.calendar import add_working_hours, format_remaining, working_hours_between
+from worktime.calendar import CalendarMissing, add_working_hours, format_remaining, working_hours_between
 
 # How close to a deadline a case counts as near due, in working hours.
 NEAR_ACCEPT_HOURS = 1.0
@@ -53,9 +53,27 @@ def deadline_status(case: object, now: datetime | None = None) -> DeadlineStatus
     return DeadlineStatus(kind=kind, due_at=due, remaining_hours=remaining, level=level)
 
 
+def deadline_of(case: object, now: datetime) -> DeadlineStatus | None:
+    """The countdown to show, or none when the deadline lies in a year whose calendar is not
+    configured yet: a page or an API answer must not fail over a label (mochou.W001 warns)."""
+    try:
+        return deadline_status(case, now)
+    except CalendarMissing:
+        return None
+
+
 def near_thresholds(now: datetime) -> tuple[datetime, datetime]:
-    """The instants before which an acceptance / handling deadline counts as near due."""
-    return add_working_hours(now, NEAR_ACCEPT_HOURS), add_working_hours(now, NEAR_HANDLE_HOURS)
+    """The instants before which an acceptance / handling deadline counts as near due.
+
+    On the last working day of a year whose successor has no calendar yet, the window runs into
+    the unknown: everything due within two weeks then counts as near — too many warnings rather
+    than a broken 临期/超期 queue (the admin is warned by mochou.W001).
+    """
+    try:
+        return add_working_hours(now, NEAR_ACCEPT_HOURS), add_working_hours(now, NEAR_HANDLE_HOURS)
+    except CalendarMissing:
+        fallback = now + timedelta(days=14)
+        return fallback, fallback
 
 
 def overdue_q(now: datetime) -> Q:

@@ -49,17 +49,17 @@ def sweep_deadlines(now: datetime | None = None) -> dict[str, int]:
         already = DeadlineNotice.objects.filter(case=OuterRef("pk"), kind=kind, deadline=OuterRef(field))
         pending = cases.exclude(Exists(already)).select_related("lead_unit").order_by(field)
         for case in pending.iterator(chunk_size=500):
-            deadline = getattr(case, field)
-            if _claim(case, kind, deadline):
-                _send(case, kind, deadline)
+            if _claim_and_send(case, kind, getattr(case, field)):
                 sent[kind] += 1
     return sent
 
 
-def _claim(case: Case, kind: str, deadline: datetime) -> bool:
+def _claim_and_send(case: Case, kind: str, deadline: datetime) -> bool:
+    """The claim and the notices commit together: a crash in between neither loses nor doubles one."""
     try:
         with transaction.atomic():
             DeadlineNotice.objects.create(case=case, kind=kind, deadline=deadline)
+            _send(case, kind, deadline)
     except IntegrityError:
         return False
     return True

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -14,10 +13,32 @@ TESTING = "pytest" in sys.modules or env_bool("MOCHOU_TESTING")
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("DEBUG", default=False)
-SECRET_KEY = env_str("SECRET_KEY") or "mochou-insecure-demo-key-set-SECRET_KEY-in-production"
+# Demo mode (`./dev serve` turns it on): demo data on an empty database, demo keys. Off by default so
+# that a production server never seeds demo data or runs on a published key by omission.
+MOCHOU_DEMO = env_bool("MOCHOU_DEMO", default=False)
+DEMO_SECRET_KEY = "mochou-insecure-demo-key-set-SECRET_KEY-in-production"  # noqa: S105 (public on purpose)
+SECRET_KEY = env_str("SECRET_KEY").strip() or DEMO_SECRET_KEY
+# Serving with the published demo key outside demo, debug or tests is refused: see mochou.checks
+# (mochou.E001) and `mochou serve`. Commands that serve nothing (triage predict, …) still run.
+USING_DEMO_SECRET_KEY = SECRET_KEY == DEMO_SECRET_KEY
 ALLOWED_HOSTS = [h for h in env_str("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in env_str("CSRF_TRUSTED_ORIGINS").split(",") if o]
-MOCHOU_DEMO = env_bool("MOCHOU_DEMO", default=True)
+
+# HTTPS: on behind TLS (directly or through a proxy), cookies are sent only over HTTPS and browsers
+# are told to stay on it. Off by default: many intranet deployments serve plain HTTP.
+MOCHOU_HTTPS = env_bool("MOCHOU_HTTPS", default=False)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = MOCHOU_HTTPS
+SECURE_SSL_REDIRECT = MOCHOU_HTTPS and env_bool("MOCHOU_SSL_REDIRECT", default=True)
+SECURE_HSTS_SECONDS = env_int("MOCHOU_HSTS_SECONDS", 31536000 if MOCHOU_HTTPS else 0)
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+# The address of a reverse proxy in front of `mochou serve`: waitress then takes the client's
+# address from X-Forwarded-For (rate limits) and the scheme from X-Forwarded-Proto.
+MOCHOU_TRUSTED_PROXY = env_str("MOCHOU_TRUSTED_PROXY")
+if MOCHOU_TRUSTED_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -156,8 +177,3 @@ LOGGING = {
     # 4xx answers are expected in tests (they assert them); only server errors are worth printing.
     "loggers": {"django.request": {"level": "ERROR" if TESTING else "WARNING"}},
 }
-
-if not DEBUG and not TESTING and os.environ.get("SECRET_KEY") is None and not MOCHOU_DEMO:
-    from django.core.exceptions import ImproperlyConfigured
-
-    raise ImproperlyConfigured("SECRET_KEY must be set when MOCHOU_DEMO is off")

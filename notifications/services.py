@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -50,7 +51,7 @@ def queue_sms(phone: str, body: str, *, case: Case | None = None) -> SmsMessage 
 
         deliver_sms(sms.pk)
 
-    transaction.on_commit(enqueue)
+    transaction.on_commit(enqueue, robust=True)  # a queue outage delays the message, never the request
     return sms
 
 
@@ -83,3 +84,11 @@ def mark_failed(sms_id: int, error: str) -> None:
     SmsMessage.objects.filter(pk=sms_id, status=SmsMessage.Status.QUEUED).update(
         status=SmsMessage.Status.FAILED, error=error[:300]
     )
+
+
+def stuck_messages(now: datetime | None = None, *, after: timedelta = timedelta(minutes=30)) -> list[int]:
+    """Messages still queued well after huey's own retries would have ended (the queue was down when
+    they were stored, or a worker died): the periodic task hands them to the worker again."""
+    now = now or timezone.now()
+    stuck = SmsMessage.objects.filter(status=SmsMessage.Status.QUEUED, created_at__lt=now - after)
+    return list(stuck.order_by("pk").values_list("pk", flat=True)[:1000])

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from huey.contrib.djhuey import db_task, signal
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task, signal
 from huey.signals import SIGNAL_ERROR
 
 from notifications import services
@@ -11,6 +12,14 @@ from notifications import services
 @db_task(retries=5, retry_delay=60)
 def deliver_sms(sms_id: int) -> bool:
     return services.deliver(sms_id)
+
+
+@db_periodic_task(crontab(minute="*/15"))
+def requeue_stuck_sms() -> int:
+    ids = services.stuck_messages()
+    for sms_id in ids:
+        deliver_sms(sms_id)
+    return len(ids)
 
 
 @signal(SIGNAL_ERROR)

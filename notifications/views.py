@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
-from accounts.privacy import mask_phone
+from accounts.privacy import audit, mask_phone
 from notifications.models import Notification, SmsMessage
 
 PAGE_SIZE = 50
@@ -62,4 +62,8 @@ def sms_log(request: HttpRequest) -> HttpResponse:
     rows = [
         {"sms": sms, "phone": sms.phone if unmasked else mask_phone(sms.phone)} for sms in page.object_list
     ]
+    if unmasked:  # every unmasked view of a citizen's number by staff is audited
+        for sms in page.object_list:
+            if sms.case_id:
+                audit(user, sms.case, fields="sms_phone", purpose="sms_log", request=request)
     return render(request, "notifications/sms.html", {"page": page, "rows": rows, "unmasked": unmasked})

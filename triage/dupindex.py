@@ -50,21 +50,32 @@ def reset() -> None:
 
 
 def _fresh_index() -> Any:
+    """The index, brought up to date. A full rebuild (every few minutes, dropping closed cases) is
+    built outside the lock and swapped in, so registrations on other threads never wait for it."""
     from triage.duplicates import DuplicateIndex
 
     with _lock:
-        stale = time.monotonic() - _state["built"] > REBUILD_SECONDS
-        if _state["index"] is None or stale:
-            index = DuplicateIndex()
-            rows = _fetch()
-            index.add_many(rows)
-            _state.update(index=index, last_id=max((r[0] for r in rows), default=0), built=time.monotonic())
-        else:
+        due = _state["index"] is None or time.monotonic() - _state["built"] > REBUILD_SECONDS
+        if due:
+            _state["built"] = time.monotonic()  # one thread rebuilds; the others keep using the old index
+    if due:
+        index = DuplicateIndex()
+        rows = _fetch()
+        index.add_many(rows)
+        with _lock:
+            _state.update(index=index, last_id=max((r[0] for r in rows), default=0))
+    with _lock:
+        index = _state["index"]
+        if index is not None:
             rows = _fetch(_state["last_id"])
-            _state["index"].add_many(rows)
+            index.add_many(rows)
             if rows:
                 _state["last_id"] = rows[-1][0]
-        return _state["index"]
+            return index
+    # Another thread's first build is still running: answer from a private index meanwhile.
+    index = DuplicateIndex()
+    index.add_many(_fetch())
+    return index
 
 
 def candidates_for(case: Case, k: int = 5) -> list[dict[str, Any]]:

@@ -18,6 +18,7 @@ from django.db import transaction
 
 from cases import services as case_services
 from cases.models import Case, Category, Kind
+from mochou.errors import DomainError
 from triage.models import Suggestion, TrainingExample
 from triage.rules import units_for
 
@@ -142,6 +143,16 @@ def triage_case(case_id: int) -> Suggestion:
     case_services.record_triage(case, payload=payload, note=note, urgent=urgency["urgent"], now=at)
 
     if _may_auto_dispatch(case, prediction.confidence, choice, duplicates):
+        _auto_dispatch(case, suggestion, choice, category, prediction.confidence, at)
+    return suggestion
+
+
+def _auto_dispatch(
+    case: Case, suggestion: Suggestion, choice: Any, category: Any, confidence: float, at: Any
+) -> None:
+    """Dispatch as the system. If that fails (a person was faster, a rule names a unit that cannot
+    take cases, no calendar), the suggestion stands and the case waits for a dispatcher."""
+    try:
         case_services.dispatch(
             Case.objects.get(pk=case.pk),
             now=at,
@@ -149,11 +160,13 @@ def triage_case(case_id: int) -> Suggestion:
             lead_unit=choice.lead,
             co_units=choice.co,
             category=category,
-            note=f"智能分拣自动派单（置信度{prediction.confidence:.0%}，{choice.source}）",
+            note=f"智能分拣自动派单（置信度{confidence:.0%}，{choice.source}）",
         )
-        suggestion.auto_dispatched = True
-        suggestion.save(update_fields=["auto_dispatched"])
-    return suggestion
+    except DomainError as exc:
+        log.warning("automatic dispatch of case %s refused: %s", case.pk, exc.message)
+        return
+    suggestion.auto_dispatched = True
+    suggestion.save(update_fields=["auto_dispatched"])
 
 
 def _first_level(label: str) -> Category | None:

@@ -512,3 +512,23 @@ def test_a_phone_number_cannot_be_rebuilt_from_parts_of_it(client, city, clock) 
     found = client.get("/api/v1/cases?q=13812345678", **agent).json()
     assert [item["number"] for item in found["items"]] == [case.number]
     assert PersonalDataView.objects.filter(user=city.users["agent2"], purpose="phone_search").count() == 1
+
+
+def test_draft_answers_stay_with_the_lead_unit_in_the_timeline(client, city, clock) -> None:
+    from accounts.models import ApiToken
+    from cases import services
+    from tests.factories import make_case
+
+    case = make_case(city)
+    services.dispatch(case, actor=city.users["dispatcher"], lead_unit=city.housing, co_units=[city.education])
+    services.accept(case, actor=city.users["clerk"])
+    draft = "草稿：初步判断为市政管网破损，拟下周维修。"
+    services.submit_reply(case, actor=city.users["clerk"], body=draft)
+    for user, sees in (("clerk", True), ("outsider", False), ("dispatcher", False)):
+        token = ApiToken.issue(city.users[user])
+        events = client.get(
+            f"/api/v1/cases/{case.number}/events", HTTP_AUTHORIZATION=f"Bearer {token}"
+        ).json()
+        assert any(draft in e["note"] for e in events) is sees, user
+        client.force_login(city.users[user])
+        assert (draft in client.get(f"/cases/{case.number}/").content.decode()) is sees, user

@@ -78,3 +78,37 @@ def test_cases_without_a_running_deadline_are_not_swept(city, clock) -> None:
     f.closed_case(city)
     clock.move_to(datetime(2025, 12, 1, 10, 0, tzinfo=SHANGHAI))
     assert sum(sweep_deadlines().values()) == 0
+
+
+def test_new_years_eve_without_next_years_calendar_keeps_the_late_queue_and_the_sweep_working(
+    city, clock, client
+) -> None:
+    """Only 2025 and 2026 are configured: on 31 December 2026 "near" would reach into 2027."""
+    from accounts.models import ApiToken
+
+    case = f.dispatched_case(city)  # overdue since 24 September 2025
+    clock.move_to(datetime(2026, 12, 31, 15, 0, tzinfo=SHANGHAI))
+    assert set(queue_cases(city.users["dispatcher"], "late").values_list("pk", flat=True)) == {case.pk}
+    assert sweep_deadlines()["accept_overdue"] == 1
+    client.force_login(city.users["dispatcher"])
+    assert client.get("/cases/queue/late/").status_code == 200
+    assert client.get("/cases/queue/late/counts/").status_code == 200
+    token = ApiToken.issue(city.users["dispatcher"])
+    assert client.get(f"/api/v1/cases/{case.number}", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 200
+
+
+def test_a_deadline_notice_is_claimed_only_together_with_its_notifications(city, clock, monkeypatch) -> None:
+    from cases import sweeps
+
+    f.dispatched_case(city)
+    clock.move_to(datetime(2025, 9, 24, 15, 0, tzinfo=SHANGHAI))
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ConnectionError("notification store down")
+
+    monkeypatch.setattr(sweeps, "_send", broken)
+    with pytest.raises(ConnectionError):
+        sweep_deadlines()
+    assert not DeadlineNotice.objects.exists()  # not claimed: the next sweep will try again
+    monkeypatch.undo()
+    assert sweep_deadlines()["accept_overdue"] == 1

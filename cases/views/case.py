@@ -19,12 +19,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.models import Role, User
+from accounts.models import User
 from accounts.privacy import citizen_phone_for
 from cases import services
 from cases.forms import ACTION_FORMS, ActionForm, yes_no
 from cases.models import Case, Reply
 from cases.permissions import available_actions, refusal
+from cases.timeline import sees_drafts, visible_events
 from cases.views._common import deadline_of, is_htmx
 from cases.workflow import Action
 from mochou.errors import DomainError, InvalidInput
@@ -190,7 +191,7 @@ def case_context(
     now = timezone.now()
     phone, phone_unmasked = citizen_phone_for(user, case, purpose="case_page", request=request)
     replies = list(case.replies.select_related("author", "reviewer", "unit"))
-    if not _sees_unit_drafts(user, case):
+    if not sees_drafts(user, case):
         replies = [r for r in replies if r.status == Reply.Status.APPROVED]
     actions = []
     for verb in sorted(available_actions(user, case), key=_action_order):
@@ -207,7 +208,7 @@ def case_context(
         "extensions": list(case.extensions.select_related("unit", "requested_by", "decided_by")),
         "notices": list(case.supervision_notices.select_related("unit", "supervisor")),
         "duplicates": list(case.duplicates.all()),
-        "events": list(case.events.select_related("actor", "actor_unit").order_by("seq")),
+        "events": visible_events(user, case),
         "actions": actions,
         "notice": notice,
         "error": error,
@@ -222,13 +223,6 @@ def latest_suggestion(case: Case) -> Any:
     from triage.models import Suggestion
 
     return Suggestion.objects.filter(case=case).select_related("lead_unit").order_by("-created_at").first()
-
-
-def _sees_unit_drafts(user: User, case: Case) -> bool:
-    """Submitted and rejected drafts belong to the lead unit's review; others see approved answers."""
-    if user.is_superuser or user.role == Role.ADMIN:
-        return True
-    return user.is_unit_staff and user.unit_id is not None and user.unit_id == case.lead_unit_id
 
 
 def _action_order(verb: Action) -> int:

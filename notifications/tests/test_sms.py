@@ -102,3 +102,29 @@ def test_misconfigured_backends_fail_loudly(settings) -> None:
         get_backend()
     with pytest.raises(ImproperlyConfigured):
         HttpGatewayBackend("ftp://gateway")
+
+
+def test_a_message_stored_while_the_queue_was_down_is_sent_later(settings, monkeypatch) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from notifications import tasks
+
+    settings.MOCHOU_SMS_BACKEND = "record"
+
+    def queue_down(sms_id: int) -> None:
+        raise ConnectionError("redis down")
+
+    monkeypatch.setattr(tasks, "deliver_sms", queue_down)
+    sms = services.queue_sms("13812345678", "【钟祥12345】测试")  # stored; the enqueue failed
+    sms.refresh_from_db()
+    assert sms.status == SmsMessage.Status.QUEUED
+    monkeypatch.undo()
+    assert services.stuck_messages() == []  # huey's own retries still have time
+    later = timezone.now() + timedelta(hours=1)
+    assert services.stuck_messages(later) == [sms.pk]
+    SmsMessage.objects.filter(pk=sms.pk).update(created_at=timezone.now() - timedelta(hours=1))
+    assert tasks.requeue_stuck_sms.call_local() == 1
+    sms.refresh_from_db()
+    assert sms.status == SmsMessage.Status.SENT

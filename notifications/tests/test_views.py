@@ -81,8 +81,11 @@ def test_sms_log_masks_phones_for_the_centre(client: Client, city: City, clock: 
 
 def test_sms_log_shows_full_numbers_to_the_administrator(client: Client, city: City, clock: object) -> None:
     make_case(city)
+    from accounts.models import PersonalDataView
+
     client.force_login(city.users["admin"])
     assert "13812345678" in client.get("/notifications/sms/").content.decode()
+    assert PersonalDataView.objects.filter(user=city.users["admin"], purpose="sms_log").exists()
 
 
 def test_sms_log_is_closed_to_units(client: Client, city: City) -> None:

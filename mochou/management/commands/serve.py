@@ -44,6 +44,13 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=8, help="waitress 线程数（默认8）")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from mochou.checks import insecure_secret_key
+
+        if insecure_secret_key():
+            raise CommandError(
+                "未设置 SECRET_KEY，拒绝以公开的演示密钥提供服务。请设置 SECRET_KEY；"
+                "只想看演示时用 ./dev serve（或 MOCHOU_DEMO=true mochou serve）。"
+            )
         write = self.stdout.write
         call_command("migrate", interactive=False, verbosity=0)
         write("数据库已就绪。")
@@ -71,9 +78,7 @@ class Command(BaseCommand):
         from mochou.wsgi import application
 
         try:
-            server = create_server(
-                application, host=options["host"], port=options["port"], threads=options["threads"]
-            )
+            server = create_server(application, **waitress_options(options))
         except OSError as exc:
             raise CommandError(
                 f"无法在 {options['host']}:{options['port']} 上监听：{exc}（端口是否已被占用？）"
@@ -200,3 +205,23 @@ def _width(text: str) -> int:
 
 def _pad(text: str, width: int) -> str:
     return text + " " * (width - _width(text))
+
+
+def waitress_options(options: dict[str, Any]) -> dict[str, Any]:
+    """How waitress serves: bounded request bodies, and a trusted reverse proxy when configured."""
+    from django.conf import settings
+
+    served: dict[str, Any] = {
+        "host": options["host"],
+        "port": options["port"],
+        "threads": options["threads"],
+        # The largest legitimate body is a citizen's three 5 MB photos; refuse more before buffering.
+        "max_request_body_size": 20 * 1024 * 1024,
+    }
+    if settings.MOCHOU_TRUSTED_PROXY:
+        served.update(
+            trusted_proxy=settings.MOCHOU_TRUSTED_PROXY,
+            trusted_proxy_headers={"x-forwarded-for", "x-forwarded-proto"},
+            clear_untrusted_proxy_headers=True,
+        )
+    return served
