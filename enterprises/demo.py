@@ -193,7 +193,7 @@ def demo_credit_code(n: int) -> str:
 
 
 @transaction.atomic
-def seed_enterprises(*, site: str = "http://127.0.0.1:8000") -> dict[str, object]:
+def seed_enterprises() -> dict[str, object]:
     """Create or update the demo enterprises (units and users must exist); returns what it did.
 
     The first contact gets an access link on the first run only (the token is shown once: in the
@@ -230,7 +230,7 @@ def seed_enterprises(*, site: str = "http://127.0.0.1:8000") -> dict[str, object
     first = enterprises[0].contacts.first() if enterprises else None
     actor = (enterprises[0].liaison if enterprises else None) or admin
     if first is not None and actor is not None and not first.token_digest:
-        link = services.access_path(services.issue_access_link(first, actor=actor, site=site))
+        link = services.access_path(services.issue_access_link(first, actor=actor))
 
     appeals = 0
     for index, kind, title, content in APPEALS:

@@ -13,13 +13,14 @@ import secrets
 from datetime import date as Day
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role, User
 from cases import services as case_services
-from cases.models import Case, Channel, Kind
+from cases.models import Channel, Kind
 from enterprises import creditcode
 from enterprises.models import Appeal, Enterprise, EnterpriseContact, Visit
 from mochou.errors import Conflict, InvalidInput, NotFound, NotPermitted
@@ -150,14 +151,19 @@ def access_path(token: str) -> str:
     return reverse("enterprises:access", args=[token])
 
 
-@transaction.atomic
-def issue_access_link(
-    contact: EnterpriseContact, *, actor: User, site: str, now: datetime | None = None
-) -> str:
-    """Send the contact a new personal link by SMS (the old one stops working); returns the token.
+def access_url(token: str) -> str:
+    """The absolute link for the SMS, always on the public address (settings.MOCHOU_PUBLIC_URL).
 
-    `site` is the scheme and host the contact will open (e.g. "https://12345.zhongxiang.gov.cn").
+    Never the host of the liaison's request: they may use an intranet name or plain http behind
+    the TLS proxy, which the contact's phone cannot reach or should not use.
     """
+    base = getattr(settings, "MOCHOU_PUBLIC_URL", "") or "http://127.0.0.1:8000"
+    return base.rstrip("/") + access_path(token)
+
+
+@transaction.atomic
+def issue_access_link(contact: EnterpriseContact, *, actor: User, now: datetime | None = None) -> str:
+    """Send the contact a new personal link by SMS (the old one stops working); returns the token."""
     enterprise = contact.enterprise
     _require_liaison_or_manager(actor, enterprise, "发送诉求链接")
     if not contact.is_active or not enterprise.is_active:
@@ -170,8 +176,7 @@ def issue_access_link(
     contact.save(update_fields=["token_digest", "token_issued_at", "token_expires_at"])
     queue_sms(
         contact.mobile,
-        f"【钟祥12345】{enterprise.name}的诉求专用链接（请勿转发）：{site.rstrip('/')}{access_path(token)}"
-        f" 店小二：{actor.name}",
+        f"【钟祥12345】{enterprise.name}的诉求专用链接（请勿转发）：{access_url(token)} 店小二：{actor.name}",
     )
     return token
 
@@ -220,12 +225,16 @@ def submit_appeal(
         )
     now = now or timezone.now()
     day_start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
-    if contact.appeals.filter(created_at__gte=day_start).count() >= MAX_APPEALS_PER_DAY:
-        raise Conflict(
-            f"今天已提交{MAX_APPEALS_PER_DAY}件诉求，请明天再提交，急事请拨打12345。",
-            code="conflict.too_many_appeals",
-        )
     with transaction.atomic():
+        # The contact row is locked around count + create: otherwise a parallel burst from one
+        # link all counts the same number and passes the daily limit together (PostgreSQL;
+        # SQLite's IMMEDIATE transactions already serialise writers).
+        EnterpriseContact.objects.select_for_update().only("pk").get(pk=contact.pk)
+        if contact.appeals.filter(created_at__gte=day_start).count() >= MAX_APPEALS_PER_DAY:
+            raise Conflict(
+                f"今天已提交{MAX_APPEALS_PER_DAY}件诉求，请明天再提交，急事请拨打12345。",
+                code="conflict.too_many_appeals",
+            )
         case = case_services.register_case(
             actor=case_services.channel_user(Channel.ENTERPRISE),
             channel=Channel.ENTERPRISE,
@@ -249,18 +258,37 @@ def submit_appeal(
     return appeal
 
 
+MERGED_NOTICE = "该诉求已与同类诉求合并办理，答复请咨询您的店小二"
+
+
 def appeals_of(enterprise: Enterprise) -> list[Appeal]:
-    """The enterprise's appeals, newest first, with each case and its answer (a merged case's
-    answer is its parent's) — for the enterprise's own page and the liaison's."""
+    """The enterprise's appeals, newest first, with each case and its answer — for the
+    enterprise's own page and the liaison's.
+
+    A merged case is answered by its parent. That answer is shown only when the parent is an
+    appeal of this same enterprise: otherwise it was written to another enterprise or a citizen
+    (their name, phone, circumstances), so the appeal gets `merged_notice` instead.
+    """
     appeals = list(
         enterprise.appeals.select_related("case", "case__lead_unit", "case__parent", "contact").order_by(
             "-created_at"
         )
     )
+    parents = {a.case.parent_id for a in appeals if a.case.parent_id}
+    own_parents = set(
+        Appeal.objects.filter(case_id__in=parents, enterprise=enterprise).values_list("case_id", flat=True)
+    )
     for appeal in appeals:
-        answered: Case = appeal.case.parent or appeal.case
-        appeal.answer = answered.approved_reply  # type: ignore[attr-defined]
-        appeal.body = appeal.case.content.removeprefix(enterprise.heading + "\n")  # type: ignore[attr-defined]
+        case = appeal.case
+        appeal.merged_notice = ""  # type: ignore[attr-defined]
+        if case.parent_id is None:
+            appeal.answer = case.approved_reply  # type: ignore[attr-defined]
+        elif case.parent_id in own_parents:
+            appeal.answer = case.parent.approved_reply  # type: ignore[attr-defined]
+        else:
+            appeal.answer = None  # type: ignore[attr-defined]
+            appeal.merged_notice = MERGED_NOTICE  # type: ignore[attr-defined]
+        appeal.body = case.content.removeprefix(enterprise.heading + "\n")  # type: ignore[attr-defined]
     return appeals
 
 

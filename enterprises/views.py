@@ -141,7 +141,7 @@ def send_link(request: HttpRequest, pk: int, contact_id: int) -> HttpResponse:
     enterprise = _enterprise_for(request, pk)
     contact = get_object_or_404(EnterpriseContact, pk=contact_id, enterprise=enterprise)
     try:
-        services.issue_access_link(contact, actor=request.user, site=request.build_absolute_uri("/"))
+        services.issue_access_link(contact, actor=request.user)
     except DomainError as error:
         messages.error(request, error.message)
     else:

@@ -12,8 +12,6 @@ from enterprises.models import Enterprise, EnterpriseContact
 from org.models import Unit, UnitKind
 from tests.factories import make_user
 
-SITE = "http://testserver"
-
 
 @dataclass
 class Firm:
@@ -39,7 +37,7 @@ def make_firm(city: object, n: int, liaison: User, mobile: str) -> Firm:
         actor=city.users["admin"],
     )
     contact = enterprise.contacts.get()
-    token = services.issue_access_link(contact, actor=liaison, site=SITE)
+    token = services.issue_access_link(contact, actor=liaison)
     contact.refresh_from_db()
     return Firm(enterprise, contact, token, liaison)
 

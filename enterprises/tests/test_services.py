@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection
 
 from cases import services as case_services
 from cases.models import Case, CaseEvent, Channel, Kind
@@ -112,9 +114,57 @@ def test_a_leaked_link_cannot_flood_the_centre(firm: Firm) -> None:
     assert Case.objects.count() == services.MAX_APPEALS_PER_DAY
 
 
+def test_a_parallel_burst_cannot_pass_the_daily_limit(
+    transactional_db: None, firm: Firm, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two submissions for the last place of the day: one is stored, the other refused.
+
+    The first is held inside its transaction (at register_case) while the second runs; without
+    the lock on the contact both count the same number and both are stored. PostgreSQL only (the
+    CI runs it there): the suite's in-memory SQLite refuses a second writer at once instead of
+    waiting, and SQLite's IMMEDIATE transactions serialise writers in production anyway.
+    """
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL (DATABASE_URL=postgres://…)")
+    for _ in range(services.MAX_APPEALS_PER_DAY - 1):
+        submit(firm)
+    inside, release = threading.Event(), threading.Event()
+    real_register = case_services.register_case
+
+    def held_register(**kwargs: object) -> Case:
+        if threading.current_thread().name == "first":
+            inside.set()
+            release.wait(timeout=10)
+        return real_register(**kwargs)
+
+    monkeypatch.setattr(case_services, "register_case", held_register)
+    outcome: dict[str, str] = {}
+
+    def run() -> None:
+        try:
+            submit(firm, title=threading.current_thread().name)
+            outcome[threading.current_thread().name] = "stored"
+        except Conflict as error:
+            outcome[threading.current_thread().name] = error.code
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=run, name="first")
+    second = threading.Thread(target=run, name="second")
+    first.start()
+    assert inside.wait(timeout=10)
+    second.start()
+    second.join(timeout=2)  # with the lock it waits for the first; without, it is stored now
+    release.set()
+    first.join(timeout=20)
+    second.join(timeout=20)
+    assert outcome == {"first": "stored", "second": "conflict.too_many_appeals"}
+    assert firm.contact.appeals.count() == services.MAX_APPEALS_PER_DAY
+
+
 def test_a_new_link_replaces_the_old_one(firm: Firm) -> None:
     assert services.contact_for_token(firm.token) == firm.contact
-    new = services.issue_access_link(firm.contact, actor=firm.liaison, site="http://testserver")
+    new = services.issue_access_link(firm.contact, actor=firm.liaison)
     with pytest.raises(NotFound) as caught:
         services.contact_for_token(firm.token)
     assert "已被更换" in caught.value.message
@@ -140,7 +190,7 @@ def test_links_expire_and_stop_with_a_deactivated_contact(firm: Firm, clock: obj
 def test_only_the_liaison_or_a_manager_sends_a_link(firm: Firm, other_liaison: object, agent: object) -> None:
     for actor in (other_liaison, agent):
         with pytest.raises(NotPermitted):
-            services.issue_access_link(firm.contact, actor=actor, site="http://testserver")
+            services.issue_access_link(firm.contact, actor=actor)
 
 
 def test_the_liaison_logs_a_visit(firm: Firm) -> None:

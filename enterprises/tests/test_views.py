@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -120,15 +122,24 @@ def test_the_liaison_logs_a_visit_from_the_page(client: Client, firm: Firm) -> N
     assert Visit.objects.count() == 1
 
 
-def test_sending_a_link_records_the_sms_for_the_contact_only(client: Client, firm: Firm) -> None:
+def test_sending_a_link_records_the_sms_for_the_contact_only(
+    client: Client, firm: Firm, settings: object
+) -> None:
+    # The liaison works on the intranet, over plain http; the contact's phone must get the public
+    # https address, not the host the liaison happened to use.
+    settings.MOCHOU_PUBLIC_URL = "https://12345.zhongxiang.gov.cn/"
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "mochou.intranet"]
     before = SmsMessage.objects.count()
     url = reverse("enterprises:send_link", args=[firm.enterprise.pk, firm.contact.pk])
-    response = login(client, firm.liaison).post(url, follow=True)
+    response = login(client, firm.liaison).post(url, follow=True, HTTP_HOST="mochou.intranet")
     assert "诉求专用链接已通过短信发送给 刘春燕（137****0101）" in response.content.decode()
     sms = SmsMessage.objects.latest("pk")
     assert SmsMessage.objects.count() == before + 1
     assert sms.phone == "13772400101"
-    assert "http://testserver/enterprises/e/" in sms.body
+    link = re.search(r"[!-~]+/enterprises/e/[\w-]+/", sms.body).group(0)  # the ASCII run of the link
+    assert link.startswith("https://12345.zhongxiang.gov.cn/enterprises/e/")
+    assert "intranet" not in sms.body
+    assert "http:" not in sms.body
     # The link in the earlier SMS no longer works.
     assert Client().get(appeal_url(firm)).status_code == 404
 
@@ -210,6 +221,61 @@ def test_an_enterprise_sees_approved_answers_but_not_drafts(client: Client, city
     assert "已安排路灯养护单位于9月26日前修复。" in html
     assert "草稿" not in html
     assert "请写明完成时间" not in html  # internal review notes stay internal
+
+
+def answered_case(city: object, firm: Firm, body: str) -> Case:
+    """An appeal of `firm` with an approved reply, ready to be a merge target."""
+    from cases import services as case_services
+
+    case = services.submit_appeal(
+        firm.enterprise, firm.contact, kind=Kind.HELP, title="园区路灯", content=CONTENT
+    ).case
+    case_services.dispatch(case, actor=city.users["dispatcher"], lead_unit=city.housing)
+    case_services.accept(case, actor=city.users["clerk"])
+    case_services.submit_reply(case, actor=city.users["clerk"], body=body)
+    case_services.approve_reply(case, actor=city.users["unit_leader"])
+    return case
+
+
+def test_a_case_merged_into_another_party_s_case_shows_a_notice_not_their_reply(
+    client: Client, city: object, firm: Firm, other_firm: Firm
+) -> None:
+    from cases import services as case_services
+
+    # The reply to enterprise 2 names its contact and phone: it must not reach enterprise 1.
+    reply = "刘春燕您好：经联系（电话13772400202），钟祥市测试2号公司门前路灯已于9月25日修复。"
+    parent = answered_case(city, other_firm, reply)
+    mine = services.submit_appeal(
+        firm.enterprise, firm.contact, kind=Kind.HELP, title="园区路灯也坏了", content=CONTENT
+    ).case
+    case_services.merge(mine, actor=city.users["dispatcher"], parent=parent)
+
+    html = client.get(appeal_url(firm)).content.decode()
+    assert "园区路灯也坏了" in html
+    assert "该诉求已与同类诉求合并办理，答复请咨询您的店小二（何店小二）。" in html
+    assert "13772400202" not in html
+    assert "9月25日修复" not in html
+    # The liaison's enterprise page shows the same notice, not the other party's reply.
+    page = login(client, firm.liaison).get(reverse("enterprises:detail", args=[firm.enterprise.pk]))
+    assert "该诉求已与同类诉求合并办理" in page.content.decode()
+    assert "9月25日修复" not in page.content.decode()
+    # Enterprise 2 still reads its own answer.
+    assert "9月25日修复" in Client().get(appeal_url(other_firm)).content.decode()
+
+
+def test_a_case_merged_into_the_same_enterprise_s_appeal_shows_its_reply(
+    client: Client, city: object, firm: Firm
+) -> None:
+    from cases import services as case_services
+
+    parent = answered_case(city, firm, "已安排路灯养护单位于9月26日前修复。")
+    again = services.submit_appeal(
+        firm.enterprise, firm.contact, kind=Kind.HELP, title="路灯还是不亮", content=CONTENT
+    ).case
+    case_services.merge(again, actor=city.users["dispatcher"], parent=parent)
+    html = client.get(appeal_url(firm)).content.decode()
+    assert html.count("已安排路灯养护单位于9月26日前修复。") == 2  # the parent and the merged appeal
+    assert "合并办理" not in html
 
 
 def test_one_enterprise_never_sees_another_s_appeals(client: Client, firm: Firm, other_firm: Firm) -> None:

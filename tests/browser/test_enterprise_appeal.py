@@ -82,9 +82,15 @@ def fits_the_screen(page: Page) -> bool:
 
 
 def test_an_enterprise_appeals_through_its_link_and_reads_the_approved_answer(
-    journey_city: Any, desk: Callable[[str], Desk], phone: Callable[[], Page], live_server: Any
+    journey_city: Any,
+    desk: Callable[[str], Desk],
+    phone: Callable[[], Page],
+    live_server: Any,
+    settings: Any,
 ) -> None:
     city = journey_city
+    # The public address the SMS links point at (here: the test server the phone can reach).
+    settings.MOCHOU_PUBLIC_URL = live_server.url
     # The liaison is a clerk of 市教育局: not the unit that will handle the appeal, so the case
     # stays out of their case pages while the enterprise page keeps them informed.
     liaison = city.users["outsider"]
@@ -123,7 +129,7 @@ def test_an_enterprise_appeals_through_its_link_and_reads_the_approved_answer(
     expect(contact_row.get_by_role("button", name="重新发送诉求链接", exact=True)).to_be_visible()
     sms = SmsMessage.objects.filter(phone=CONTACT_MOBILE, body__contains="诉求专用链接").get()
     link = re.search(r"(https?://\S+/enterprises/e/[\w-]+/)", sms.body).group(1)
-    assert link.startswith(live_server.url)  # the link points at the site the liaison used
+    assert link.startswith(live_server.url + "/enterprises/e/")  # MOCHOU_PUBLIC_URL, not the liaison's host
 
     # The contact, on a phone, no login: the enterprise's own page, without the staff bar.
     mobile = phone()
