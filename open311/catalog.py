@@ -6,7 +6,8 @@ service definition, so a client can be as precise as a hotline agent. `service_c
 category's id, which stays put when the taxonomy is reloaded (load_taxonomy updates by path).
 
 Subjects under CONFIDENTIAL_ROOTS (discipline inspection: reports about officials) are neither
-offered nor published: a whistle-blower's report does not belong in a public feed.
+offered nor published: a whistle-blower's report does not belong in a public feed. What GET
+publishes at all is public_cases() (see its docstring and docs/open311.md).
 """
 
 from __future__ import annotations
@@ -16,10 +17,12 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from cases.models import Case, Category, Kind
+from cases.models import Case, Category, Channel, Kind
+from cases.workflow import State
 from open311.render import Open311Error
 
 SERVICE_LEVEL = 2
+MAX_CODES = 50  # service_code values one GET may filter by (each is a category to look up)
 CONFIDENTIAL_ROOTS = ("纪检监察",)
 # Open311 has no request type; the `kind` attribute carries ours (举报 is not offered, see above).
 KINDS = (Kind.HELP, Kind.COMPLAINT, Kind.CONSULT, Kind.SUGGESTION, Kind.PRAISE)
@@ -34,12 +37,18 @@ def confidential_q(prefix: str = "") -> Q:
     return q
 
 
-def services() -> QuerySet[Category]:
-    subcategories = Category.objects.filter(is_active=True).order_by("path")
+def _offered() -> QuerySet[Category]:
     return (
         Category.objects.filter(level=SERVICE_LEVEL, is_active=True, parent__is_active=True)
         .exclude(confidential_q())
         .select_related("parent")
+    )
+
+
+def services() -> QuerySet[Category]:
+    subcategories = Category.objects.filter(is_active=True).order_by("path")
+    return (
+        _offered()
         .prefetch_related(Prefetch("children", queryset=subcategories, to_attr="active_children"))
         .order_by("path")
     )
@@ -66,12 +75,32 @@ def service_of(category: Category | None) -> Category | None:
     return category
 
 
+def _is_code(code: str) -> bool:
+    # Our ids are ASCII digits; a longer number cannot be one (and would overflow the database).
+    return code.isascii() and code.isdigit() and len(code) <= 18
+
+
 def get_service(code: str) -> Category:
     """The service with this code, or the 404 the specification asks for."""
-    service = services().filter(pk=int(code)).first() if code.isdigit() else None
+    service = services().filter(pk=int(code)).first() if _is_code(code) else None
     if service is None:
         raise Open311Error(404, f"service_code {code} 不存在：请先查询 services 获取可用的服务。")
     return service
+
+
+def get_services(codes: list[str]) -> list[Category]:
+    """The services of a comma list, in one query: at most MAX_CODES distinct ones (400), all known (404)."""
+    wanted = list(dict.fromkeys(codes))  # a client repeating one code thousands of times asks once
+    if len(wanted) > MAX_CODES:
+        raise Open311Error(400, f"service_code 最多可列 {MAX_CODES} 个服务（现为 {len(wanted)} 个）。")
+    ids = {int(code) for code in wanted if _is_code(code)}
+    found = {service.pk: service for service in _offered().filter(pk__in=ids)}
+    unknown = [code for code in wanted if not _is_code(code) or int(code) not in found]
+    if unknown:
+        raise Open311Error(
+            404, f"service_code {'、'.join(unknown)} 不存在：请先查询 services 获取可用的服务。"
+        )
+    return list(found.values())
 
 
 def service_entry(service: Category, duplicates: set[str]) -> dict[str, Any]:
@@ -124,5 +153,19 @@ def definition(service: Category) -> dict[str, Any]:
 
 
 def public_cases() -> QuerySet[Case]:
-    """The cases GET requests.{fmt} may show: everything except confidential subjects and 举报."""
-    return Case.objects.exclude(kind=Kind.REPORT).exclude(confidential_q("category__"))
+    """The cases GET requests.{fmt} may show.
+
+    Only cases a person has looked at and filed under a subject: a case with a category and past
+    待派单 (a fresh hotline or portal case may still turn out to be a whistle-blower's report, and
+    its text has not been read by a dispatcher). Never 举报, subjects under CONFIDENTIAL_ROOTS or
+    enterprise appeals (they name the firm and its credit code). Open311 requests are the
+    exception to 待派单: their submitter chose a public service and kind at POST and follows the
+    request through requests/{id} and tokens/{token} from the moment it is filed.
+    """
+    return (
+        Case.objects.filter(category__isnull=False)
+        .exclude(Q(state=State.REGISTERED) & ~Q(channel=Channel.OPEN311))
+        .exclude(channel=Channel.ENTERPRISE)
+        .exclude(kind=Kind.REPORT)
+        .exclude(confidential_q("category__"))
+    )

@@ -1,50 +1,30 @@
 """A case as a GeoReport v2 `request`: public fields only.
 
-GET responses need no key, so everything here is public. The citizen's name, phone and email are
-never written out; free text typed at intake can still hold them, so phone numbers, ID numbers
-and e-mail addresses in the description are masked, and so is the citizen's name. Addresses of
-cases registered by other channels often are the caller's home: their house numbers are masked
-(the street stays, which is what a map of requests needs). An Open311 client's own address_string
-was given for publication and is shown as sent.
+GET responses need no key, so everything here is public, and only public_cases() are shown. The
+citizen's name, phone and email are never written out; free text typed at intake can still hold
+them, so open311.scrub masks phone, ID and house numbers, e-mail addresses and the citizen's name
+in the description. Addresses of cases registered by other channels often are the caller's home:
+they get the same masking (the street stays, which is what a map of requests needs). An Open311
+client's own address_string was given for publication and is shown as sent.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 
-from accounts.privacy import mask_name, mask_phone
 from cases.models import Case, CaseEvent
 from cases.workflow import OPEN_STATES, State
 from open311.catalog import public_cases, service_name, service_of
 from open311.render import w3c
+from open311.scrub import mask_address, scrub
 
 CLOSED_STATES = frozenset({State.CLOSED, State.MERGED, State.TRANSFERRED})
-
-_PHONE = re.compile(r"(?<!\d)(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?!\d)")
-_ID_NUMBER = re.compile(r"(?<![\dA-Za-z])\d{17}[\dXx](?![\dA-Za-z])")
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-# A number right before 号/栋/单元/室…, or a 12-3-401 style door number.
-_HOUSE_NUMBER = re.compile(r"\d+(?=\s*(?:号|栋|幢|单元|室|楼|层|户|弄|组|门))|\d+(?:-\d+){1,3}")
 
 
 def open_or_closed(state: str) -> str:
     return "closed" if state in CLOSED_STATES else "open"
-
-
-def scrub(text: str, citizen_name: str = "") -> str:
-    text = _ID_NUMBER.sub(lambda m: m.group()[:6] + "********" + m.group()[-4:], text)
-    text = _PHONE.sub(lambda m: mask_phone(m.group().replace("-", "")), text)
-    text = _EMAIL.sub("***@***", text)
-    if len(citizen_name) >= 2:
-        text = text.replace(citizen_name, mask_name(citizen_name))
-    return text
-
-
-def mask_address(address: str) -> str:
-    return _HOUSE_NUMBER.sub(lambda m: "*" * len(m.group()), address)
 
 
 def request_queryset() -> QuerySet[Case]:
@@ -52,14 +32,18 @@ def request_queryset() -> QuerySet[Case]:
     return (
         public_cases()
         .select_related("category__parent__parent", "lead_unit", "parent", "open311")
-        .annotate(last_event_at=Subquery(last_event))
+        .annotate(
+            last_event_at=Subquery(last_event),
+            # A merged case may name its parent only if the parent is published itself.
+            parent_public=Exists(public_cases().filter(pk=OuterRef("parent_id"))),
+        )
         .order_by("-created_at", "-pk")
     )
 
 
 def _status_notes(case: Case) -> str:
     notes = case.state_label
-    if case.state == State.MERGED and case.parent is not None:
+    if case.state == State.MERGED and case.parent is not None and getattr(case, "parent_public", False):
         notes += f"：与受理编号 {case.parent.number} 的诉求合并办理"
     elif case.state == State.TRANSFERRED and case.transferred_to:
         notes += f"：已转至{case.transferred_to}"

@@ -39,6 +39,18 @@ def _param(request: HttpRequest, name: str) -> str:
     return (value or request.GET.get(name) or "").strip()
 
 
+def _api_key(request: HttpRequest) -> str:
+    """The key from the POST body only: query strings end up in access logs and proxies' caches."""
+    raw_key = request.POST.get("api_key", "").strip()
+    if raw_key:
+        return raw_key
+    if request.GET.get("api_key", "").strip():
+        raise Open311Error(
+            403, "api_key 必须放在 POST 表单正文中，不能放在网址里（网址会被记入日志，请更换此密钥）。"
+        )
+    raise Open311Error(403, "缺少 api_key：提交诉求需要密钥，请向钟祥市12345热线中心申请。")
+
+
 def endpoint(*methods: str) -> Callable[[View], View]:
     """Format, method and jurisdiction checks, and Open311Error → the specification's error list."""
     allowed = {*methods, "HEAD"} if "GET" in methods else set(methods)
@@ -92,10 +104,7 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
         raise Open311Error(
             400, "请以 application/x-www-form-urlencoded（表单）格式提交，参数见 GeoReport v2 规范。"
         )
-    raw_key = _param(request, "api_key")
-    if not raw_key:
-        raise Open311Error(403, "缺少 api_key：提交诉求需要密钥，请向钟祥市12345热线中心申请。")
-    key = key_for(raw_key)
+    key = key_for(_api_key(request))
     if key is None:
         raise Open311Error(403, "api_key 无效或已停用。")
     created = submit.create(submit.parse(request.POST), key)

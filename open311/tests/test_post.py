@@ -12,6 +12,7 @@ from cases.workflow import State
 from notifications.models import SmsMessage
 from open311.models import ApiKey, Open311Request, RequestToken
 from open311.tests.conftest import errors, parse, rows
+from tests.factories import make_case
 
 DESCRIPTION = "莫愁湖路与承天大道路口的井盖破损，晚上很危险，请尽快修复。"
 
@@ -258,3 +259,27 @@ def test_unknown_token_is_404(client: Any, db: None) -> None:
     response = client.get("/open311/v2/tokens/nope.xml")
     assert response.status_code == 404
     assert errors(response, "xml") == [(404, "token nope 不存在。")]
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_api_key_in_the_query_string_is_refused(
+    client: Any, clock: Any, form: dict[str, str], fmt: str
+) -> None:
+    key = form.pop("api_key")
+    response = client.post(f"/open311/v2/requests.{fmt}?api_key={key}", form)
+    assert response.status_code == 403
+    [(code, text)] = errors(response, fmt)
+    assert code == 403
+    assert "api_key 必须放在 POST 表单正文中" in text
+    assert nothing_stored()
+
+
+def test_fresh_open311_request_is_public_but_a_fresh_hotline_case_is_not(
+    client: Any, clock: Any, city: Any, form: dict[str, str]
+) -> None:
+    hotline = make_case(city)
+    number = rows(client.post("/open311/v2/requests.json", form), "json")[0]["service_request_id"]
+    assert Case.objects.get(number=number).state == State.REGISTERED
+    listed = [r["service_request_id"] for r in rows(client.get("/open311/v2/requests.json"), "json")]
+    assert listed == [number]
+    assert client.get(f"/open311/v2/requests/{hotline.number}.json").status_code == 404

@@ -1,5 +1,5 @@
-"""GET requests.{fmt} and requests/{id}.{fmt}: every case, whichever door it came in by, without
-the citizen's personal data."""
+"""GET requests.{fmt} and requests/{id}.{fmt}: every categorised, dispatched case, whichever door it
+came in by, without the citizen's personal data."""
 
 from __future__ import annotations
 
@@ -10,11 +10,12 @@ from typing import Any
 import pytest
 
 from cases import services
-from cases.models import Category, Kind
+from cases.models import Category, Channel, Kind
 from open311.tests.conftest import errors, parse, rows
 from tests.factories import closed_case, dispatched_case, make_case
 
 SECRET_TEXT = "我叫张女士，电话13812345678，身份证420881199001011234，邮箱zhang@example.com，路灯坏了。"
+APPEAL = "某某建材有限公司（91420881MA4XXXXX1K）反映审批拖延。"
 REQUEST_FIELDS = [
     "service_request_id", "status", "status_notes", "service_name", "service_code", "description",
     "agency_responsible", "service_notice", "requested_datetime", "updated_datetime",
@@ -46,7 +47,7 @@ def test_staff_case_round_trips_with_every_field(client: Any, clock: Any, city: 
 
 
 def test_xml_request_list_uses_the_spec_elements(client: Any, clock: Any, city: Any) -> None:
-    make_case(city)
+    dispatched_case(city)
     response = client.get("/open311/v2/requests.xml")
     assert response.content.startswith(b"<?xml version='1.0' encoding='utf-8'?>")
     root = parse(response, "xml")
@@ -59,7 +60,7 @@ def test_closed_merged_and_transferred_cases_are_closed(
     client: Any, clock: Any, city: Any, dispatcher: Any
 ) -> None:
     done = closed_case(city)
-    parent = make_case(city, content="莫愁湖路12号门口下水道堵塞，污水外溢，请疏通处理。")
+    parent = dispatched_case(city, content="莫愁湖路12号门口下水道堵塞，污水外溢，请疏通处理。")
     duplicate = make_case(city)
     services.merge(duplicate, actor=dispatcher, parent=parent)
     elsewhere = make_case(city)
@@ -76,7 +77,7 @@ def test_closed_merged_and_transferred_cases_are_closed(
 
 @pytest.mark.parametrize("fmt", ["json", "xml"])
 def test_personal_data_never_appears(client: Any, clock: Any, city: Any, api_key: str, fmt: str) -> None:
-    staff = make_case(city, content=SECRET_TEXT, citizen_name="张女士", citizen_phone="13812345678")
+    staff = dispatched_case(city, content=SECRET_TEXT, citizen_name="张女士", citizen_phone="13812345678")
     client.post(
         "/open311/v2/requests.json",
         {
@@ -107,8 +108,8 @@ def test_personal_data_never_appears(client: Any, clock: Any, city: Any, api_key
 def test_reports_and_confidential_subjects_are_not_published(client: Any, clock: Any, city: Any) -> None:
     root = Category.objects.create(name="纪检监察", level=1, path="纪检监察")
     secret = Category.objects.create(name="贪污贿赂", level=2, path="纪检监察/贪污贿赂", parent=root)
-    hidden = [make_case(city, kind=Kind.REPORT), make_case(city, category=secret)]
-    shown = make_case(city, category=None)
+    hidden = [dispatched_case(city, kind=Kind.REPORT), dispatched_case(city, category=secret)]
+    shown = dispatched_case(city)
     numbers = [r["service_request_id"] for r in json.loads(client.get("/open311/v2/requests.json").content)]
     assert numbers == [shown.number]
     for case in hidden:
@@ -116,11 +117,41 @@ def test_reports_and_confidential_subjects_are_not_published(client: Any, clock:
     assert client.get("/open311/v2/requests.json", {"service_request_id": hidden[0].number}).content == b"[]"
 
 
-def test_case_without_a_service_category_has_no_service(client: Any, clock: Any, city: Any) -> None:
-    make_case(city, category=None)
-    [detail] = json.loads(client.get("/open311/v2/requests.json").content)
-    assert detail["service_code"] is None
-    assert detail["service_name"] is None
+def test_unread_uncategorised_and_enterprise_cases_are_not_published(
+    client: Any, clock: Any, city: Any
+) -> None:
+    hidden = [
+        make_case(city),  # 待派单: no dispatcher has read it yet (it may be a report in disguise)
+        make_case(city, channel=Channel.WEB),
+        dispatched_case(city, category=None),
+        # An enterprise appeal names the firm and its credit code.
+        dispatched_case(city, channel=Channel.ENTERPRISE, content=APPEAL),
+    ]
+    shown = dispatched_case(city)
+    assert numbers_for(client) == [shown.number]
+    for case in hidden:
+        response = client.get(f"/open311/v2/requests/{case.number}.xml")
+        assert response.status_code == 404
+        assert errors(response, "xml") == [(404, f"service_request_id {case.number} 不存在。")]
+    everything = ",".join(case.number for case in hidden)
+    assert numbers_for(client, service_request_id=everything) == []
+
+
+def test_merged_case_names_its_parent_only_when_the_parent_is_public(
+    client: Any, clock: Any, city: Any, dispatcher: Any
+) -> None:
+    unread = make_case(city)
+    report = dispatched_case(city, kind=Kind.REPORT)
+    first = services.merge(make_case(city), actor=dispatcher, parent=unread)
+    second = services.merge(make_case(city), actor=dispatcher, parent=report)
+    for case in (first, second):
+        text = client.get(f"/open311/v2/requests/{case.number}.json").content.decode()
+        [detail] = json.loads(text)
+        assert detail["status_notes"] == "已合并"
+        assert case.parent.number not in text
+    listing = client.get("/open311/v2/requests.xml").content.decode()
+    assert unread.number not in listing
+    assert report.number not in listing
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml"])
@@ -137,13 +168,13 @@ def numbers_for(client: Any, **params: str) -> list[str]:
 
 
 def test_filters(client: Any, clock: Any, city: Any) -> None:
-    old = make_case(city)
+    old = dispatched_case(city)
     clock.move_to("2025-09-25T10:00:00+08:00")
     done = closed_case(city)
     clock.move_to("2025-09-26T10:00:00+08:00")
     other = Category.objects.create(name="环境保护", level=1, path="环境保护")
     noise = Category.objects.create(name="环境污染", level=2, path="环境保护/环境污染", parent=other)
-    loud = make_case(city, category=noise)
+    loud = dispatched_case(city, category=noise)
 
     assert numbers_for(client) == [loud.number, done.number, old.number]
     assert numbers_for(client, status="closed") == [done.number]
@@ -170,7 +201,7 @@ def test_filters(client: Any, clock: Any, city: Any) -> None:
 
 
 def test_default_window_is_the_last_90_days(client: Any, clock: Any, city: Any) -> None:
-    old = make_case(city)
+    old = dispatched_case(city)
     clock.shift(timedelta(days=91))
     assert numbers_for(client) == []
     assert numbers_for(client, service_request_id=old.number) == [old.number]
@@ -214,3 +245,34 @@ def test_request_list_query_count_does_not_grow_with_cases(
     with django_assert_max_num_queries(6):
         response = client.get("/open311/v2/requests.json")
     assert len(json.loads(response.content)) == 8
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_too_many_service_codes_is_400(client: Any, city: Any, fmt: str) -> None:
+    codes = ",".join(str(code) for code in range(1, 52))
+    response = client.get(f"/open311/v2/requests.{fmt}", {"service_code": codes})
+    assert response.status_code == 400
+    assert errors(response, fmt) == [(400, "service_code 最多可列 50 个服务（现为 51 个）。")]
+
+
+def test_repeated_service_code_is_looked_up_once(
+    client: Any, clock: Any, city: Any, django_assert_max_num_queries: Any
+) -> None:
+    case = dispatched_case(city)
+    code = str(city.category.parent_id)
+    with django_assert_max_num_queries(6):
+        assert numbers_for(client, service_code=",".join([code] * 2000)) == [case.number]
+    unknown = client.get("/open311/v2/requests.json", {"service_code": f"{code},777777,777777,x"})
+    assert unknown.status_code == 404
+    [(status, text)] = errors(unknown, "json")
+    assert (status, text.split("：")[0]) == (404, "service_code 777777、x 不存在")
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_too_many_service_request_ids_is_400(client: Any, clock: Any, city: Any, fmt: str) -> None:
+    case = dispatched_case(city)
+    ids = ",".join(f"20250924{n:05d}" for n in range(2, 53))
+    response = client.get(f"/open311/v2/requests.{fmt}", {"service_request_id": ids})
+    assert response.status_code == 400
+    assert errors(response, fmt) == [(400, "service_request_id 最多可列 50 个（现为 51 个）。")]
+    assert numbers_for(client, service_request_id=",".join([case.number] * 500)) == [case.number]
