@@ -12,6 +12,9 @@ from datetime import datetime
 from cases.models import Case, CaseEvent, Reply
 from cases.workflow import Action, State
 from org.models import Unit
+from portal.masking import mask_personal_text
+
+MERGED_REPLY_INTRO = "您的诉求与同类诉求合并办理，答复如下"
 
 STATE_WORDS: dict[str, str] = {
     State.REGISTERED: "已受理，正在确定承办单位",
@@ -37,7 +40,10 @@ class CitizenView:
     case: Case
     state_words: str
     steps: list[Step]
-    reply: Reply | None
+    reply: Reply | None  # for its unit and date; show reply_body / reply_result, never reply.body
+    reply_body: str
+    reply_result: str
+    reply_intro: str
     can_rate: bool
 
 
@@ -84,15 +90,33 @@ def citizen_view(case: Case) -> CitizenView:
     units = _unit_names(events)
     steps = [Step(e.created_at, text) for e in events if (text := _step_text(e, units))]
     words = STATE_WORDS[case.state]
-    answered = case
+    reply = case.approved_reply
+    body, result, intro = (reply.body, reply.result, "") if reply else ("", "", "")
     if case.state == State.MERGED and case.parent_id:
-        # A duplicate's citizen gets the parent's answer, and its progress.
-        answered = case.parent
-        words = f"{words}：{STATE_WORDS[answered.state]}"
+        # A duplicate's citizen gets the parent's answer, and its progress. That answer was
+        # written to another citizen: it is shown only through the masking pass.
+        parent = case.parent
+        words = f"{words}：{STATE_WORDS[parent.state]}"
+        reply = parent.approved_reply
+        if reply:
+            names = _other_citizens(parent, case)
+            body = mask_personal_text(reply.body, names=names)
+            result = mask_personal_text(reply.result, names=names)
+            intro = MERGED_REPLY_INTRO
     return CitizenView(
         case=case,
         state_words=words,
         steps=steps,
-        reply=answered.approved_reply,
+        reply=reply,
+        reply_body=body,
+        reply_result=result,
+        reply_intro=intro,
         can_rate=case.state == State.REPLIED,
     )
+
+
+def _other_citizens(parent: Case, viewer: Case) -> list[str]:
+    """The names the parent's reply may address: its citizen's and its other duplicates'."""
+    others = parent.duplicates.exclude(pk=viewer.pk).values_list("citizen_name", flat=True)
+    own = viewer.citizen_name.strip()
+    return [n for n in [parent.citizen_name, *others] if n and n.strip() != own]

@@ -33,6 +33,12 @@ log = logging.getLogger(__name__)
 
 TOO_MANY = "提交过于频繁，请稍后再试。如有紧急情况，请直接拨打12345热线。"
 TOO_MANY_LOOKUPS = "查询过于频繁，请稍后再试。也可拨打12345热线查询。"
+# Failed-lookup limits may be used up by someone else guessing: the SMS link does not need them.
+LOOKUPS_LOCKED = (
+    "查询错误次数过多，暂时不能查询。"
+    "如已收到答复短信，可直接点击短信中的链接查看和评价；也可拨打12345热线查询。"
+)
+RATE_BY_SMS_LINK = "请通过短信中的链接评价。"
 WRONG_PAIR = "受理编号或手机号不正确。"
 BOT_REFUSED = "提交失败，请刷新页面后重试。"
 # The whole upload, before Django parses it: three photos at the limit plus the form's text.
@@ -67,19 +73,25 @@ def submit(request: HttpRequest) -> HttpResponse:
     csrf_refusal = CsrfViewMiddleware(lambda r: HttpResponse()).process_view(request, None, (), {})
     if csrf_refusal is not None:
         return csrf_refusal
-    if ratelimit.exceeded(ratelimit.POSTS_PER_IP, ip) or ratelimit.exceeded(ratelimit.SUBMISSIONS_PER_IP, ip):
+    # Taken (counted atomically) before the form is even parsed; a submission that does not
+    # happen gives its submit-ip count back, every post keeps its post-ip count.
+    submission = ratelimit.Reservation([(ratelimit.SUBMISSIONS_PER_IP, ip)])
+    if ratelimit.take((ratelimit.POSTS_PER_IP, ip), (ratelimit.SUBMISSIONS_PER_IP, ip)).refused:
         # Unchecked, the input is only given back (an unbound form shows no errors).
         kept = {k: v for k, v in request.POST.dict().items() if k not in ("website", "csrfmiddlewaretoken")}
         return _refused(request, SubmitForm(initial=kept), TOO_MANY)
-    ratelimit.hit(ratelimit.POSTS_PER_IP, ip)
     form = SubmitForm(request.POST, request.FILES)
     if form.is_bot:
+        submission.release()
         # Filled by a bot (people never see the field): refuse without saying why.
         return _page(request, "submit.html", {"form": SubmitForm(), "error": BOT_REFUSED}, status=400)
     if not form.is_valid():
+        submission.release()
         return _page(request, "submit.html", {"form": form, "error": "请按提示修改后再提交。"}, status=422)
     data = form.cleaned_data
-    if ratelimit.exceeded(ratelimit.SUBMISSIONS_PER_PHONE, data["mobile"]):
+    per_phone = ratelimit.take((ratelimit.SUBMISSIONS_PER_PHONE, data["mobile"]))
+    if per_phone.refused:
+        submission.release()
         return _refused(request, form, "该手机号提交过于频繁，请一小时后再试，或直接拨打12345热线。")
     try:
         case = services.register_case(
@@ -93,15 +105,15 @@ def submit(request: HttpRequest) -> HttpResponse:
             township=data["township"],
         )
     except DomainError as exc:
+        submission.release()
+        per_phone.release()
         field = FIELD_OF.get(exc.details.get("field", ""))
         if field:
             form.add_error(field, exc.message)
             return _page(request, "submit.html", {"form": form, "error": "请按提示修改后再提交。"}, 422)
         return _page(request, "submit.html", {"form": form, "error": exc.message}, status=exc.status)
-    ratelimit.hit(ratelimit.SUBMISSIONS_PER_IP, ip)
-    ratelimit.hit(ratelimit.SUBMISSIONS_PER_PHONE, data["mobile"])
     saved, failed = _save_photos(case, data["photos"])
-    access.grant(request, case)
+    access.grant(request, case, may_rate=True)  # the browser that submitted it
     request.session[DONE_KEY] = {"number": case.number, "photos": saved, "failed": failed}
     return redirect("portal:done")
 
@@ -152,21 +164,32 @@ def track(request: HttpRequest) -> HttpResponse:
         return _page(request, "track.html", {"form": LookupForm()})
     ip = ratelimit.client_ip(request)
     form = LookupForm(request.POST)
-    if ratelimit.exceeded(ratelimit.LOOKUPS_PER_IP, ip):
+    if ratelimit.take((ratelimit.LOOKUPS_PER_IP, ip)).refused:
         return _page(request, "track.html", {"form": form, "error": TOO_MANY_LOOKUPS}, status=429)
-    ratelimit.hit(ratelimit.LOOKUPS_PER_IP, ip)
     if not form.is_valid():
         return _page(request, "track.html", {"form": form, "error": "请按提示修改后再查询。"}, status=422)
     number, phone = form.cleaned_data["number"], form.cleaned_data["mobile"]
-    if ratelimit.exceeded(ratelimit.FAILED_LOOKUPS_PER_NUMBER, number):
-        return _page(request, "track.html", {"form": form, "error": TOO_MANY_LOOKUPS}, status=429)
-    case = Case.objects.filter(number=number, citizen_phone=phone).first()
+    # Every attempt is counted as a failure before the query (atomic: a parallel burst cannot
+    # pass together) and given back if it matches. A full limit refuses even the right pair.
+    failures = ratelimit.take(
+        (ratelimit.FAILED_LOOKUPS_PER_NUMBER_IP, f"{number}|{ip}"),
+        (ratelimit.FAILED_LOOKUPS_PER_NUMBER, number),
+        (ratelimit.FAILED_LOOKUPS_PER_PHONE, phone),
+        (ratelimit.FAILED_LOOKUPS_PER_IP, ip),
+    )
+    if failures.refused:
+        return _page(request, "track.html", {"form": form, "error": LOOKUPS_LOCKED}, status=429)
+    case = _find_case(number, phone)
     if case is None:
         # The same answer for an unknown number and a wrong phone: nothing reveals a case.
-        ratelimit.hit(ratelimit.FAILED_LOOKUPS_PER_NUMBER, number)
         return _page(request, "track.html", {"form": form, "error": WRONG_PAIR}, status=404)
-    access.grant(request, case)
+    failures.release()
+    access.grant(request, case)  # read only: number + phone may be known to others
     return redirect("portal:case", number=case.number)
+
+
+def _find_case(number: str, phone: str) -> Case | None:
+    return Case.objects.filter(number=number, citizen_phone=phone).first()
 
 
 @never_cache
@@ -186,6 +209,8 @@ def _case_response(
         "case": case,
         "photo_count": case.attachments.count(),
         "form": form or RatingForm(),
+        "may_rate": access.may_rate(request, case),
+        "rate_hint": RATE_BY_SMS_LINK,
         "error": error,
         "rated": request.session.pop("portal_rated", False),
     }
@@ -197,6 +222,9 @@ def rate(request: HttpRequest, number: str) -> HttpResponse:
     case = access.granted_case(request, number)
     if case is None:
         return redirect("portal:track")
+    if not access.may_rate(request, case):
+        # Read through a lookup: the rating is the callback and must come from the citizen.
+        return _case_response(request, case, error=RATE_BY_SMS_LINK, status=403)
     form = RatingForm(request.POST)
     if not form.is_valid():
         return _case_response(request, case, form=form, error="请按提示选择后再提交。", status=422)
@@ -225,7 +253,7 @@ def link(request: HttpRequest, token: str) -> HttpResponse:
     case = Case.objects.filter(pk=case_id).first() if case_id is not None else None
     if case is None:
         return _page(request, "link_expired.html", {}, status=410)
-    access.grant(request, case)
+    access.grant(request, case, may_rate=True)  # the link reached the citizen's own phone
     return redirect("portal:case", number=case.number)
 
 

@@ -29,6 +29,11 @@ def look_up(client: Client, number: str, phone: str = PHONE) -> Any:
     return client.post("/m/track/", {"number": number, "mobile": phone})
 
 
+def open_sms_link(client: Client, case: Case) -> Any:
+    """What the citizen does with the reply SMS: the only door (with the submission) to rating."""
+    return client.get(rating_path(case))
+
+
 def test_lookup_with_number_and_phone_opens_the_case(client: Client, city: City, clock: object) -> None:
     case = dispatched_case(city)
     response = look_up(client, case.number)
@@ -114,7 +119,7 @@ def test_the_approved_reply_is_shown_and_rating_closes_the_callback(
     client: Client, city: City, clock: object
 ) -> None:
     case = replied_case(city)
-    look_up(client, case.number)
+    open_sms_link(client, case)
     body = page(client.get(f"/m/case/{case.number}/"))
     assert "已答复，请您评价" in body
     assert "已安排市政养护队疏通下水道，现已恢复正常排水。" in body
@@ -143,7 +148,7 @@ def test_an_incomplete_rating_is_refused_next_to_the_question(
     client: Client, city: City, clock: object
 ) -> None:
     case = replied_case(city)
-    look_up(client, case.number)
+    open_sms_link(client, case)
     response = client.post(f"/m/case/{case.number}/rate/", {"satisfaction": Satisfaction.SATISFIED})
     assert response.status_code == 422
     assert "请选择问题是否已解决。" in page(response)
@@ -152,7 +157,7 @@ def test_an_incomplete_rating_is_refused_next_to_the_question(
 
 def test_a_case_cannot_be_rated_twice(client: Client, city: City, clock: object) -> None:
     case = replied_case(city)
-    look_up(client, case.number)
+    open_sms_link(client, case)
     rating = {"resolved": "no", "satisfaction": Satisfaction.UNSATISFIED}
     client.post(f"/m/case/{case.number}/rate/", rating)
     again = client.post(f"/m/case/{case.number}/rate/", rating)
@@ -177,9 +182,91 @@ def test_a_merged_case_shows_the_parents_answer(client: Client, city: City, cloc
     look_up(client, duplicate.number, "13700000007")
     body = page(client.get(f"/m/case/{duplicate.number}/"))
     assert "与其他市民反映的同一事项合并办理：已答复，请您评价" in body
+    assert "您的诉求与同类诉求合并办理，答复如下" in body
     assert "下水道已疏通，排水恢复正常，感谢反映。" in body
     assert parent.number not in body  # another citizen's case stays hidden
     assert 'id="rating-form"' not in body
+
+
+def test_a_merged_case_shows_the_parents_answer_without_the_other_citizens_personal_data(
+    client: Client, city: City, clock: object
+) -> None:
+    parent = accepted_case(city, citizen_name="张秀英", citizen_phone="13812345678")
+    duplicate = make_case(city, citizen_phone="13700000007", citizen_name="陈先生")
+    services.merge(duplicate, actor=city.users["dispatcher"], parent=parent)
+    services.submit_reply(
+        parent,
+        actor=city.users["clerk"],
+        body=(
+            "张秀英您好：经核实，您家（莫愁湖路12号3-2-201）门前下水道已疏通。张女士如有疑问，"
+            "请拨打138 1234 5678或0724-4221234联系，身份证号42088119800101123X已登记。"
+        ),
+        result="已疏通，联系人张秀英",
+    )
+    services.approve_reply(parent, actor=city.users["unit_leader"])
+    look_up(client, duplicate.number, "13700000007")
+    body = page(client.get(f"/m/case/{duplicate.number}/"))
+    reply = body.split('id="case-reply"')[1].split("</section>")[0]
+    personal = ("张秀英", "张女士", "1234 5678", "13812345678", "4221234", "42088119800101123X", "3-2-201")
+    for each in personal:
+        assert each not in reply
+    assert "张**您好：经核实，您家（莫愁湖路12号*-*-***）门前下水道已疏通。" in reply
+    assert "请拨打138****5678或****-*******联系" in reply
+    assert "办理结果：</strong>已疏通，联系人张**" in reply
+    # The parent's own citizen still reads their reply as it was written.
+    look_up(client, parent.number, "13812345678")
+    own = page(client.get(f"/m/case/{parent.number}/"))
+    assert "张秀英您好" in own
+    assert "138 1234 5678" in own
+    assert "您的诉求与同类诉求合并办理" not in own
+
+
+# ---------------------------------------------------------------- who may rate
+
+RATING = {"resolved": "yes", "satisfaction": Satisfaction.SATISFIED}
+
+
+def test_a_lookup_lets_the_citizen_read_but_not_rate(client: Client, city: City, clock: object) -> None:
+    """Number + phone can be known or guessed by others: they must not record the callback."""
+    case = replied_case(city)
+    look_up(client, case.number)
+    body = page(client.get(f"/m/case/{case.number}/"))
+    assert "已安排市政养护队疏通下水道，现已恢复正常排水。" in body
+    assert 'id="rating-form"' not in body
+    assert "请通过短信中的链接评价" in body
+    refused = client.post(f"/m/case/{case.number}/rate/", RATING)
+    assert refused.status_code == 403
+    assert "请通过短信中的链接评价" in page(refused)
+    assert Case.objects.get(pk=case.pk).state == State.REPLIED
+    assert not Callback.objects.filter(case=case).exists()
+    # The SMS link, opened in the same browser, gives the right to rate.
+    open_sms_link(client, case)
+    assert client.post(f"/m/case/{case.number}/rate/", RATING).status_code == 302
+    assert Case.objects.get(pk=case.pk).state == State.CALLED_BACK
+
+
+def test_a_later_lookup_does_not_take_away_the_sms_links_right(
+    client: Client, city: City, clock: object
+) -> None:
+    case = replied_case(city)
+    open_sms_link(client, case)
+    look_up(client, case.number)
+    assert 'id="rating-form"' in page(client.get(f"/m/case/{case.number}/"))
+
+
+def test_the_browser_that_submitted_the_case_may_rate_it(client: Client, city: City, clock: object) -> None:
+    from portal.tests.test_submit import PHONE as SUBMITTED_BY
+    from portal.tests.test_submit import form_data
+
+    assert client.post("/m/", form_data(city)).status_code == 302
+    case = Case.objects.get(citizen_phone=SUBMITTED_BY)
+    services.dispatch(case, actor=city.users["dispatcher"], lead_unit=city.housing)
+    services.accept(case, actor=city.users["clerk"])
+    services.submit_reply(case, actor=city.users["clerk"], body="路灯已于今日修复，感谢您的反映。")
+    services.approve_reply(case, actor=city.users["unit_leader"])
+    assert 'id="rating-form"' in page(client.get(f"/m/case/{case.number}/"))
+    assert client.post(f"/m/case/{case.number}/rate/", RATING).status_code == 302
+    assert Case.objects.get(pk=case.pk).state == State.CALLED_BACK
 
 
 # ---------------------------------------------------------------- the signed link of the SMS

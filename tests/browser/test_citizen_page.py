@@ -1,4 +1,5 @@
-"""A citizen on a phone: submits a request with a photo, later looks it up, reads the answer, rates it."""
+"""A citizen on a phone: submits a request with a photo, later looks it up, reads the answer, rates it
+through the link of the reply SMS."""
 
 from __future__ import annotations
 
@@ -132,8 +133,16 @@ def test_a_citizen_submits_with_a_photo_then_reads_the_answer_and_rates_it(
         "已答复",
     ]
     assert fits_the_screen(page)
+    # Number + phone let anyone who knows them read; rating (the callback) needs the SMS link.
+    expect(page.locator("#rating-form")).to_have_count(0)
+    expect(page.locator("#rate-hint")).to_contain_text("请通过短信中的链接评价")
 
-    # The rating is the callback.
+    # The rating is the callback: the citizen opens the link of the reply SMS.
+    sms = SmsMessage.objects.get(phone=PHONE, case=case, body__contains="已有答复")
+    link = re.search(r"https?://\S+(/m/r/\S+)$", sms.body)
+    assert link, sms.body
+    page.goto(link.group(1))
+    page.wait_for_url(re.compile(rf"/m/case/{number}/$"))
     page.get_by_label("是", exact=True).check()
     page.get_by_label("满意", exact=True).check()
     page.locator("#id_comment").fill("修得很快，谢谢！")
