@@ -253,9 +253,9 @@ def register_case(
         )
         _after_commit(_triage, case.pk)
         if case.citizen_phone and MOBILE_RE.match(case.citizen_phone):
-            queue_sms(
+            queue_sms(  # the link is the citizen's own way in, needing no lookup
                 case.citizen_phone,
-                f"【钟祥12345】您的诉求已受理，受理编号{case.number}，可凭编号和手机号查询办理进度。",
+                f"【钟祥12345】您的诉求已受理，受理编号{case.number}，查看办理进度：{_link(case)}",
                 case=case,
             )
     return case
@@ -650,10 +650,14 @@ def approve_reply(case: Case, *, actor: User, note: str = "", now: datetime | No
     return reply
 
 
-def _tell_citizens_of_reply(case: Case) -> None:
-    """The citizen of the case, and of every duplicate merged into it, hears of the answer."""
+def _link(case: Case) -> str:
     from portal.links import rating_url  # the portal builds on the loop, not the other way round
 
+    return rating_url(case)
+
+
+def _tell_citizens_of_reply(case: Case) -> None:
+    """The citizen of the case, and of every duplicate merged into it, hears of the answer."""
     recipients = [case, *case.duplicates.filter(state=State.MERGED)]
     for each in recipients:
         if each.citizen_phone and MOBILE_RE.match(each.citizen_phone):
@@ -661,7 +665,7 @@ def _tell_citizens_of_reply(case: Case) -> None:
             what = "查看并评价" if each.pk == case.pk else "查看"
             queue_sms(
                 each.citizen_phone,
-                f"【钟祥12345】您的诉求（编号{each.number}）已有答复，请点击{what}：{rating_url(each)}",
+                f"【钟祥12345】您的诉求（编号{each.number}）已有答复，请点击{what}：{_link(each)}",
                 case=each,
             )
 
@@ -879,7 +883,7 @@ def merge(case: Case, *, actor: User, parent: Case, note: str = "", now: datetim
         if parent.replied_at and case.citizen_phone and MOBILE_RE.match(case.citizen_phone):
             queue_sms(
                 case.citizen_phone,
-                f"【钟祥12345】您的诉求（编号{case.number}）与已办理的诉求相同，答复可凭编号和手机号查看。",
+                f"【钟祥12345】您的诉求（编号{case.number}）与已办理的诉求相同，答复请点击查看：{_link(case)}",
                 case=case,
             )
     return case
