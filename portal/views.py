@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.privacy import audit
 from cases import services
 from cases.models import Case, Channel
 from mochou.errors import DomainError, TransitionNotAllowed
@@ -270,6 +271,8 @@ def photo(request: HttpRequest, pk: int) -> HttpResponse:
         handle = open_photo(attachment)
     except FileNotFoundError:
         raise Http404("照片文件缺失") from None
+    # A citizen's photo can show their face, home or plate: each staff view is audited like a phone.
+    audit(request.user, attachment.case, fields=f"photo:{attachment.pk}", purpose="photo", request=request)
     response = FileResponse(handle, content_type=attachment.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Disposition"] = f'inline; filename="{attachment.case.number}-{attachment.pk}"'

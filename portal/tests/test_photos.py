@@ -38,6 +38,10 @@ def test_staff_who_see_the_case_get_the_photo(client: Client, city: City, clock:
         assert response["Content-Type"] == "image/png"
         assert response["X-Content-Type-Options"] == "nosniff"
         assert "private" in response["Cache-Control"]
+    from accounts.models import PersonalDataView
+
+    viewers = set(PersonalDataView.objects.filter(purpose="photo").values_list("user__username", flat=True))
+    assert viewers == {"agent", "dispatcher", "clerk", "unit_leader"}
 
 
 def test_a_clerk_of_another_unit_gets_404(client: Client, city: City, clock: object) -> None:
@@ -46,6 +50,9 @@ def test_a_clerk_of_another_unit_gets_404(client: Client, city: City, clock: obj
     client.force_login(city.users["outsider"])
     assert client.get(f"/m/photos/{attachment.pk}/").status_code == 404
     assert client.get("/m/photos/999999/").status_code == 404
+    from accounts.models import PersonalDataView
+
+    assert not PersonalDataView.objects.filter(purpose="photo").exists()  # a refused look is no view
 
 
 def test_anonymous_visitors_are_sent_to_the_login(client: Client, city: City, clock: object) -> None:
