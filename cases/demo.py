@@ -770,7 +770,6 @@ def seed_demo(
     for year in provisional:
         add_weekend_year(year)
     from django.conf import settings
-    from django.test.utils import override_settings
 
     from knowledge.demo import seed_guides
     from triage.demo import seed_rules
@@ -782,13 +781,13 @@ def seed_demo(
     seed_rules()
     cases = None
     if force or not Case.objects.exists():
-        if settings.MOCHOU_TRIAGE:
-            from triage.services import ensure_model
+        from triage.services import ensure_model, suggestions_only
 
+        if settings.MOCHOU_TRIAGE:
             ensure_model()
         # Triage records its suggestions on the demo cases, but the seeder decides every
         # dispatch itself, so the demo spreads over all states as planned.
-        with override_settings(MOCHOU_AUTO_DISPATCH_THRESHOLD=0):
+        with suggestions_only():
             cases = seed_cases(n, seed=seed, now=moment)
     # After the cases: its first run files a few appeals, which would count as "cases exist".
     from enterprises.demo import seed_enterprises

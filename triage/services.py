@@ -7,9 +7,12 @@ log; nothing of the citizen's request is lost.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import logging
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +26,22 @@ from triage.models import Suggestion, TrainingExample
 from triage.rules import units_for
 
 log = logging.getLogger(__name__)
+# Set while the demo seeder registers cases whose dispatch it decides itself.
+_auto_dispatch_paused: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "auto_dispatch_paused", default=False
+)
 _lock = threading.Lock()
 _loaded: dict[str, Any] = {}
+
+
+@contextlib.contextmanager
+def suggestions_only() -> Iterator[None]:
+    """Triage records its suggestions but dispatches nothing (the demo seeder decides every dispatch)."""
+    token = _auto_dispatch_paused.set(True)
+    try:
+        yield
+    finally:
+        _auto_dispatch_paused.reset(token)
 
 
 def model_path() -> Path:
@@ -176,7 +193,7 @@ def _first_level(label: str) -> Category | None:
 def _may_auto_dispatch(case: Case, confidence: float, choice: Any, duplicates: list[dict]) -> bool:
     """Only sure, unambiguous requests go out without a person: a consultation may be answered at
     intake, and a possible duplicate should be merged rather than handled twice."""
-    threshold = settings.MOCHOU_AUTO_DISPATCH_THRESHOLD
+    threshold = 0 if _auto_dispatch_paused.get() else settings.MOCHOU_AUTO_DISPATCH_THRESHOLD
     return (
         0 < threshold <= confidence
         and choice is not None

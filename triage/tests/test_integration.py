@@ -250,3 +250,18 @@ def test_predict_prints_one_json_line_per_row_with_the_rules_unit(city, triage_o
     assert rows[1]["category"] == "教育文体"
     assert rows[1]["unit"] is None  # no rule or default unit for 教育文体 in this city
     assert all(len(r["top3"]) == 3 and 0 < r["confidence"] <= 1 for r in rows)
+
+
+def test_the_demo_seeder_gets_suggestions_without_automatic_dispatch(
+    city, clock, triage_on, drain_rule, settings
+):
+    from triage.services import suggestions_only
+
+    settings.MOCHOU_AUTO_DISPATCH_THRESHOLD = 0.3  # would dispatch the drain case
+    with suggestions_only():
+        case = f.make_case(city, **DRAIN)
+    assert Case.objects.get(pk=case.pk).state == State.REGISTERED
+    assert Suggestion.objects.get(case=case).lead_unit == city.township
+    services.transfer(Case.objects.get(pk=case.pk), actor=city.users["dispatcher"], target="京山市12345")
+    after = f.make_case(city, **DRAIN)  # no open look-alike left, so nothing stops the dispatch
+    assert Case.objects.get(pk=after.pk).state == State.DISPATCHED  # paused only inside the block
