@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 
 from accounts.models import Role
+from cases import services
 from cases.models import Assignment, Extension, Kind, Reply, Satisfaction
 from cases.workflow import Action, allowed_actions
 from mochou.errors import Conflict, DomainError, InvalidInput, NotPermitted, TransitionNotAllowed
@@ -21,12 +22,12 @@ if TYPE_CHECKING:
     from accounts.models import User
     from cases.models import Case
 
-# Roles per action, as the services require them (see the *_ROLES constants in cases.services).
-INTAKE_ROLES = frozenset({Role.AGENT, Role.DISPATCHER, Role.ADMIN, Role.SUPERVISOR})
-DISPATCH_ROLES = frozenset({Role.DISPATCHER, Role.ADMIN})
-CALLBACK_ROLES = frozenset({Role.AGENT, Role.DISPATCHER, Role.ADMIN})
-UNIT_HANDLER_ROLES = frozenset({Role.CLERK, Role.UNIT_LEADER})
-SUPERVISE_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN})
+# Roles per action: the services' own tuples, so the buttons cannot drift from the rules.
+INTAKE_ROLES = frozenset(services.REGISTER_ROLES)
+DISPATCH_ROLES = frozenset(services.DISPATCH_ROLES)
+CALLBACK_ROLES = frozenset(services.CALLBACK_ROLES)
+UNIT_HANDLER_ROLES = frozenset(services.UNIT_HANDLER_ROLES)
+SUPERVISE_ROLES = frozenset(services.SUPERVISE_ROLES)
 
 # Actions that only the lead unit's own staff take (services._require_lead_unit).
 LEAD_UNIT_ACTIONS = frozenset(
@@ -40,7 +41,7 @@ LEAD_UNIT_ACTIONS = frozenset(
     }
 )
 ACTION_ROLES: dict[Action, frozenset[str]] = {
-    Action.ANSWER_AT_INTAKE: frozenset({Role.AGENT, Role.ADMIN}),
+    Action.ANSWER_AT_INTAKE: frozenset(services.ANSWER_AT_INTAKE_ROLES),
     Action.DISPATCH: DISPATCH_ROLES,
     Action.MERGE: DISPATCH_ROLES,
     Action.TRANSFER: DISPATCH_ROLES,

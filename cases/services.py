@@ -45,6 +45,8 @@ DISPATCH_ROLES = (Role.DISPATCHER, Role.ADMIN)
 CALLBACK_ROLES = (Role.AGENT, Role.DISPATCHER, Role.ADMIN)
 UNIT_HANDLER_ROLES = (Role.CLERK, Role.UNIT_LEADER)
 SUPERVISE_ROLES = (Role.SUPERVISOR, Role.ADMIN)
+REGISTER_ROLES = (*INTAKE_ROLES, Role.SUPERVISOR)
+ANSWER_AT_INTAKE_ROLES = (Role.AGENT, Role.ADMIN)
 
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
@@ -214,7 +216,7 @@ def register_case(
     now: datetime | None = None,
 ) -> Case:
     """Register a request from any channel. The one way a case comes into being."""
-    _require_role(actor, (*INTAKE_ROLES, Role.SUPERVISOR), "登记工单")
+    _require_role(actor, REGISTER_ROLES, "登记工单")
     if channel not in Channel.values:
         raise InvalidInput(
             f"未知的受理渠道：{channel}", code="invalid_input.channel", details={"field": "channel"}
@@ -316,7 +318,7 @@ def channel_user(channel: str) -> User:
 
 def answer_at_intake(case: Case, *, actor: User, answer: str, now: datetime | None = None) -> Case:
     """直接办结: a consultation answered on the call; it still gets a callback before closing."""
-    _require_role(actor, (Role.AGENT, Role.ADMIN), "直接办结")
+    _require_role(actor, ANSWER_AT_INTAKE_ROLES, "直接办结")
     now = _now(now)
     with transaction.atomic():
         case = _lock(case)
