@@ -66,6 +66,17 @@ def audit(user: User, case: Case, *, fields: str, purpose: str, request: HttpReq
 PHONE_SEARCH_ROLES = frozenset({Role.AGENT, Role.DISPATCHER, Role.ADMIN})
 
 
+def searched_phone(text: str) -> str:
+    """The full phone number a search text is (digits only, +86 dropped), or "" when it is not one.
+
+    The queue pages and the API search with it, so both accept the same spellings.
+    """
+    digits = re.sub(r"[\s\-+()（）]", "", text or "")
+    if len(digits) == 13 and digits.startswith("86"):
+        digits = digits[2:]
+    return digits if re.fullmatch(r"1[3-9]\d{9}|0\d{9,11}", digits) else ""
+
+
 def may_search_by_phone(user: User) -> bool:
     return user.is_authenticated and user.role in PHONE_SEARCH_ROLES
 

@@ -20,10 +20,16 @@ from django.utils import timezone
 from ninja import Query, Router, Status
 
 from accounts.models import User
-from accounts.privacy import audit_phone_search, citizen_phone_for, mask_phone, may_search_by_phone
+from accounts.privacy import (
+    audit_phone_search,
+    citizen_phone_for,
+    mask_phone,
+    may_search_by_phone,
+    searched_phone,
+)
 from cases import services
 from cases.deadlines import deadline_of
-from cases.models import Assignment, Case, Category, Channel, Kind, Reply, Urgency
+from cases.models import Assignment, Case, Category, Channel, Kind, Reply, Urgency, phone_q
 from cases.permissions import available_actions
 from cases.queues import queue_cases
 from cases.schemas import (
@@ -277,8 +283,9 @@ def _search(text: str, user: User) -> Q:
     digits = re.sub(r"[\s\-]", "", text)
     if digits.isdigit():
         condition |= Q(number__startswith=digits)
-        if may_search_by_phone(user) and re.fullmatch(r"1[3-9]\d{9}|0\d{9,11}", digits):
-            condition |= Q(citizen_phone=digits) | Q(citizen_phone=text)
+    phone = searched_phone(text)
+    if phone and may_search_by_phone(user):
+        condition |= phone_q(phone)
     return condition
 
 
@@ -316,9 +323,9 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> CasePageOut
     cases = _filtered(user, filters)
     count = cases.count()
     page = list(cases[filters.offset : filters.offset + filters.limit])
-    digits = re.sub(r"[\s\-]", "", filters.q or "")
-    if may_search_by_phone(user) and re.fullmatch(r"1[3-9]\d{9}|0\d{9,11}", digits):
-        audit_phone_search(user, [c for c in page if c.citizen_phone.replace("-", "") == digits], request)
+    phone = searched_phone(filters.q or "")
+    if phone and may_search_by_phone(user):
+        audit_phone_search(user, [c for c in page if c.citizen_phone.replace("-", "") == phone], request)
     now = timezone.now()
     return CasePageOut(count=count, items=[_case_out(c, now) for c in page])
 

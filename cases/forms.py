@@ -11,8 +11,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.privacy import may_search_by_phone
-from cases.models import Case, Category, Channel, Kind, Satisfaction, Urgency
+from accounts.privacy import may_search_by_phone, searched_phone
+from cases.models import Case, Category, Channel, Kind, Satisfaction, Urgency, phone_q
 from cases.workflow import Action, State
 from org.models import Unit
 
@@ -119,12 +119,8 @@ class QueueFilterForm(Form):
         return "digits" if re.fullmatch(r"[\d\-+ ]+", q) else "text"
 
     def phone_searched(self) -> str:
-        """The full phone number searched for, normalised, or "" when `q` is not one."""
-        if self.query_kind() != "digits":
-            return ""
-        digits = re.sub(r"[\s+]", "", self.cleaned_data["q"].strip())
-        phone = digits[2:] if digits.startswith("86") and len(digits) == 13 else digits
-        return phone if re.fullmatch(r"1[3-9]\d{9}|0\d{2,3}-?\d{7,8}", phone) else ""
+        """The full phone number searched for (digits only), or "" when `q` is not one."""
+        return searched_phone(self.cleaned_data["q"]) if self.query_kind() == "digits" else ""
 
     def apply(self, cases: QuerySet[Case], *, user: User | None = None) -> QuerySet[Case]:
         if not self.is_valid():
@@ -139,7 +135,7 @@ class QueueFilterForm(Form):
                 condition = Q(number__startswith=digits)
                 phone = self.phone_searched()
                 if phone and user is not None and may_search_by_phone(user):
-                    condition |= Q(citizen_phone=phone)
+                    condition |= phone_q(phone)
                 cases = cases.filter(condition)
             else:
                 cases = cases.filter(Q(title__icontains=q) | Q(content__icontains=q) | Q(number=q))

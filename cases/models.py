@@ -98,6 +98,15 @@ class Category(models.Model):
         return self.limit("accept_hours"), self.limit("handle_days")
 
 
+def phone_q(phone: str) -> Q:
+    """Cases of a phone given as digits: landlines are stored as typed, with or without the dash
+    after the 3- or 4-digit area code."""
+    condition = Q(citizen_phone=phone)
+    if phone.startswith("0"):
+        condition |= Q(citizen_phone=f"{phone[:3]}-{phone[3:]}") | Q(citizen_phone=f"{phone[:4]}-{phone[4:]}")
+    return condition
+
+
 class CaseQuerySet(models.QuerySet["Case"]):
     def visible_to(self, user: User) -> CaseQuerySet:
         """Centre staff see every case; a unit's staff see the cases assigned to their unit (or below)."""

@@ -532,3 +532,22 @@ def test_draft_answers_stay_with_the_lead_unit_in_the_timeline(client, city, clo
         assert any(draft in e["note"] for e in events) is sees, user
         client.force_login(city.users[user])
         assert (draft in client.get(f"/cases/{case.number}/").content.decode()) is sees, user
+
+
+def test_pages_and_api_find_a_caller_by_any_spelling_of_the_full_number(client, city, clock) -> None:
+    from accounts.models import ApiToken
+    from tests.factories import make_case
+
+    mobile = make_case(city)  # 13812345678
+    landline = make_case(city, citizen_phone="0724-4222345")
+    token = {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(city.users['dispatcher'])}"}
+    client.force_login(city.users["dispatcher"])
+    for spelling, case in (
+        ("+86 138 1234 5678", mobile),
+        ("07244222345", landline),
+        ("0724-4222345", landline),
+    ):
+        found = client.get("/api/v1/cases", {"q": spelling}, **token).json()["items"]
+        assert [item["number"] for item in found] == [case.number], spelling
+        page = client.get("/cases/queue/all/", {"q": spelling}).content.decode()
+        assert f'data-number="{case.number}"' in page, spelling

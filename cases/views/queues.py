@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,8 +16,6 @@ from cases.forms import PAGE_SIZE, QueueFilterForm
 from cases.permissions import can_register
 from cases.queues import HOME_QUEUE, QUEUE_BY_SLUG, queue_cases, queues_for
 from cases.views._common import deadline_of, is_htmx
-
-PHONE_RE = re.compile(r"1[3-9]\d{9}|0\d{2,3}-?\d{7,8}")
 
 
 @login_required
@@ -81,7 +77,5 @@ def queue_counts(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _searched_phone(form: QueueFilterForm) -> str:
-    if form.query_kind() != "digits":
-        return ""
-    q = form.cleaned_data["q"].strip()
-    return mask_phone(q) if PHONE_RE.fullmatch(q) else ""
+    phone = form.phone_searched()
+    return mask_phone(phone) if phone else ""
