@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from cases.deadlines import deadline_of  # noqa: F401  (re-exported for the views)
-
 
 def is_htmx(request: HttpRequest) -> bool:
     """An htmx swap wants a fragment; a history restore (back button, cache miss) wants the full page."""

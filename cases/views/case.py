@@ -22,11 +22,12 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from accounts.privacy import citizen_phone_for
 from cases import services
+from cases.deadlines import deadline_of
 from cases.forms import ACTION_FORMS, ActionForm, yes_no
 from cases.models import Case, Reply
 from cases.permissions import available_actions, refusal
 from cases.timeline import sees_drafts, visible_events
-from cases.views._common import deadline_of, is_htmx
+from cases.views._common import is_htmx
 from cases.workflow import Action
 from mochou.errors import DomainError, InvalidInput
 

@@ -22,10 +22,14 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from tests.browser.desks import Desk
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 CHROMIUM = "/usr/bin/chromium"
 LAUNCH_ARGS = [
@@ -106,3 +110,31 @@ def journey_city(transactional_db: None) -> object:
         else:  # a year the holiday package does not know yet: weekends only, as an admin would
             add_weekend_year(year)
     return make_city()
+
+
+@pytest.fixture
+def phone(browser: Any, live_server: Any) -> Iterator[Callable[[], Page]]:
+    """A fresh phone each call (its own cookies, nobody logged in): 390×844, touch, as a citizen holds it."""
+    contexts = []
+
+    def open_phone() -> Page:
+        context = browser.new_context(
+            base_url=live_server.url,
+            locale="zh-CN",
+            timezone_id="Asia/Shanghai",
+            viewport={"width": 390, "height": 844},
+            device_scale_factor=3,
+            is_mobile=True,
+            has_touch=True,
+        )
+        context.set_default_timeout(5_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_phone
+    for context in contexts:
+        context.close()
+
+
+def fits_the_screen(page: Page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

@@ -17,6 +17,7 @@ from cases.workflow import State
 from notifications.models import SmsMessage
 from portal.models import Attachment
 from portal.tests import samples
+from tests.browser.conftest import fits_the_screen
 from tests.browser.desks import Desk
 
 pytestmark = pytest.mark.browser
@@ -26,36 +27,12 @@ TEXT = "莫愁湖路12号门口的人行道塌了一个大坑，下雨积水，�
 ANSWER = "已安排市政养护队于今日修复莫愁湖路12号门口的人行道坑洼，并设置了警示标志。"
 
 
-@pytest.fixture
-def phone(browser: Any, live_server: Any, settings: Any, tmp_path: Path) -> Callable[[], Page]:
-    """A fresh phone (its own cookies) each call: 390×844, touch, as a citizen holds it."""
+@pytest.fixture(autouse=True)
+def _fresh_media_and_limits(settings: Any, tmp_path: Path) -> None:
     from django.core.cache import cache
 
     settings.MEDIA_ROOT = tmp_path / "media"
     cache.clear()  # rate-limit counters of earlier tests
-    contexts = []
-
-    def open_phone() -> Page:
-        context = browser.new_context(
-            base_url=live_server.url,
-            locale="zh-CN",
-            timezone_id="Asia/Shanghai",
-            viewport={"width": 390, "height": 844},
-            device_scale_factor=3,
-            is_mobile=True,
-            has_touch=True,
-        )
-        context.set_default_timeout(5_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield open_phone
-    for context in contexts:
-        context.close()
-
-
-def fits_the_screen(page: Page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def test_a_citizen_submits_with_a_photo_then_reads_the_answer_and_rates_it(

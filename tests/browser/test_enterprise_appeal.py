@@ -8,7 +8,7 @@ origin check meet as they do in the field (the Django test client sends no Origi
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -21,6 +21,7 @@ from enterprises import creditcode
 from enterprises import services as enterprise_services
 from enterprises.models import Enterprise, EnterpriseContact
 from notifications.models import Notification, SmsMessage
+from tests.browser.conftest import fits_the_screen
 from tests.browser.desks import Desk
 
 pytestmark = pytest.mark.browser
@@ -51,34 +52,6 @@ def make_enterprise(city: Any, n: int, name: str, *, liaison: User | None, mobil
         ),
         actor=city.users["dispatcher"],
     )
-
-
-@pytest.fixture
-def phone(browser: Any, live_server: Any) -> Iterator[Callable[[], Page]]:
-    """A fresh phone each call (its own cookies, nobody logged in): 390×844, touch."""
-    contexts = []
-
-    def open_phone() -> Page:
-        context = browser.new_context(
-            base_url=live_server.url,
-            locale="zh-CN",
-            timezone_id="Asia/Shanghai",
-            viewport={"width": 390, "height": 844},
-            device_scale_factor=3,
-            is_mobile=True,
-            has_touch=True,
-        )
-        context.set_default_timeout(5_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield open_phone
-    for context in contexts:
-        context.close()
-
-
-def fits_the_screen(page: Page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def test_an_enterprise_appeals_through_its_link_and_reads_the_approved_answer(
