@@ -12,7 +12,7 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ("username", "display_name", "unit__name")
     autocomplete_fields = ("unit",)
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),  # a tuple; the stubs allow None
         ("莫愁", {"fields": ("display_name", "role", "unit", "mobile")}),
     )
 

@@ -225,8 +225,9 @@ def call_as_json(call: Call, *, created: bool, changed: bool) -> dict[str, Any]:
     return {
         "call_id": call.call_id,
         "state": call.state,
-        "agent": call.agent.username if call.agent_id else None,
-        "case": call.case.number if call.case_id else None,
+        # A null foreign key reads as None without a query, as the _id test did.
+        "agent": call.agent.username if call.agent is not None else None,
+        "case": call.case.number if call.case is not None else None,
         "created": created,
         "changed": changed,
     }

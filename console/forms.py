@@ -153,7 +153,8 @@ class IntakeForm(forms.Form):
         return path
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what Form.clean() returns (typed as Optional by the stubs)
         if data.get("path") == "answer":
             # Checked before anything is registered: a 直接办结 that cannot be completed stores nothing.
             if data.get("kind") and data["kind"] != Kind.CONSULT:

@@ -23,6 +23,7 @@ from console.forms import IntakeForm
 from console.models import Call
 from console.services import intake
 from mochou.errors import DomainError
+from mochou.http import AuthenticatedHttpRequest
 
 MAX_EVENT_BYTES = 4096
 ANSWER_ROLES = (Role.AGENT, Role.ADMIN)  # as cases.services.answer_at_intake requires
@@ -90,7 +91,7 @@ def _event_data(request: HttpRequest) -> dict[str, Any] | JsonResponse:
 # ---------------------------------------------------------------- the agent's page
 
 
-def _pop_context(request: HttpRequest, call: Call | None) -> dict[str, Any]:
+def _pop_context(request: AuthenticatedHttpRequest, call: Call | None) -> dict[str, Any]:
     """The screen pop: the call, the caller's earlier cases (open first), audited once per call."""
     history: list[Any] = []
     total = 0
@@ -111,7 +112,7 @@ def pop_key(call: Call | None) -> str:
 
 @login_required
 @require_GET
-def console(request: HttpRequest) -> HttpResponse:
+def console(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_console(request.user)
     call = calls.current_call(request.user)
     initial = {"call": call.pk, "citizen_phone": call.caller} if call else {}
@@ -125,7 +126,7 @@ def console(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def current(request: HttpRequest) -> HttpResponse:
+def current(request: AuthenticatedHttpRequest) -> HttpResponse:
     """GET /console/_current/?shown=<key> — the agent's own current call, polled every 2 s."""
     _require_console(request.user)
     call = calls.current_call(request.user)
@@ -136,7 +137,7 @@ def current(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def dismiss(request: HttpRequest, pk: int) -> HttpResponse:
+def dismiss(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """结束本次来电: the call ends without a case (wrong number, a caller who hung up)."""
     _require_console(request.user)
     call = get_object_or_404(Call, pk=pk, agent=request.user, wrapped_up_at__isnull=True)
@@ -148,7 +149,7 @@ def dismiss(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def knowledge(request: HttpRequest) -> HttpResponse:
+def knowledge(request: AuthenticatedHttpRequest) -> HttpResponse:
     """GET /console/_kb/?q= — guides for the request text, each with a button to use its answer."""
     _require_console(request.user)
     query = request.GET.get("q") or request.GET.get("content") or ""
@@ -163,7 +164,7 @@ def knowledge(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def intake_view(request: HttpRequest) -> HttpResponse:
+def intake_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """POST /console/intake/ — 登记并派单流转 or 直接办结; the answer comes back as the fresh form."""
     user = request.user
     _require_console(user)

@@ -236,19 +236,20 @@ def seed_enterprises() -> dict[str, object]:
     for index, kind, title, content in APPEALS:
         if index < len(enterprises) and not enterprises[index].appeals.exists():
             enterprise = enterprises[index]
-            services.submit_appeal(
-                enterprise, enterprise.contacts.first(), kind=kind, title=title, content=content
-            )
+            contact = enterprise.contacts.first()
+            if contact is None:  # cannot happen: every demo enterprise got its contact above
+                continue
+            services.submit_appeal(enterprise, contact, kind=kind, title=title, content=content)
             appeals += 1
 
     visits = 0
     today = timezone.localdate()
     for index, days, purpose, notes in VISITS:
-        enterprise = enterprises[index] if index < len(enterprises) else None
-        if enterprise and enterprise.liaison and not enterprise.visits.exists():
+        visited = enterprises[index] if index < len(enterprises) else None
+        if visited and visited.liaison and not visited.visits.exists():
             services.log_visit(
-                enterprise,
-                actor=enterprise.liaison,
+                visited,
+                actor=visited.liaison,
                 date=today - timedelta(days=days),
                 purpose=purpose,
                 notes=notes,

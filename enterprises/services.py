@@ -116,7 +116,7 @@ def save_enterprise(enterprise: Enterprise, *, actor: User) -> Enterprise:
             code="conflict.credit_code",
             details={"field": "credit_code"},
         )
-    if enterprise.liaison_id is not None and not enterprise.liaison.is_active:
+    if enterprise.liaison is not None and not enterprise.liaison.is_active:
         raise _field_error("liaison", "所选店小二的账号已停用。", "invalid_input.liaison")
     if enterprise.contact_mobile:
         enterprise.contact_mobile = clean_mobile(enterprise.contact_mobile, "contact_mobile")
@@ -128,7 +128,7 @@ def save_enterprise(enterprise: Enterprise, *, actor: User) -> Enterprise:
             mobile=enterprise.contact_mobile,
             defaults={"name": clean_person_name(enterprise.contact_name, "contact_name", "联系人")},
         )
-    if enterprise.liaison_id and enterprise.liaison_id != previous:
+    if enterprise.liaison_id != previous and enterprise.liaison is not None:
         notify_users(
             [enterprise.liaison],
             kind="enterprise_assigned",
@@ -248,7 +248,7 @@ def submit_appeal(
             now=now,
         )
         appeal = Appeal.objects.create(case=case, enterprise=enterprise, contact=contact, created_at=now)
-        if enterprise.liaison_id and enterprise.liaison.is_active:
+        if enterprise.liaison is not None and enterprise.liaison.is_active:
             notify_users(
                 [enterprise.liaison],
                 kind="enterprise_appeal",
@@ -280,15 +280,16 @@ def appeals_of(enterprise: Enterprise) -> list[Appeal]:
     )
     for appeal in appeals:
         case = appeal.case
-        appeal.merged_notice = ""  # type: ignore[attr-defined]
-        if case.parent_id is None:
-            appeal.answer = case.approved_reply  # type: ignore[attr-defined]
+        # merged_notice, answer and body are set on the instance for the template only.
+        appeal.merged_notice = ""  # type: ignore[attr-defined]  # display-only attribute
+        if case.parent is None:  # select_related: no query
+            appeal.answer = case.approved_reply  # type: ignore[attr-defined]  # display-only attribute
         elif case.parent_id in own_parents:
-            appeal.answer = case.parent.approved_reply  # type: ignore[attr-defined]
+            appeal.answer = case.parent.approved_reply  # type: ignore[attr-defined]  # display-only attribute
         else:
-            appeal.answer = None  # type: ignore[attr-defined]
-            appeal.merged_notice = MERGED_NOTICE  # type: ignore[attr-defined]
-        appeal.body = case.content.removeprefix(enterprise.heading + "\n")  # type: ignore[attr-defined]
+            appeal.answer = None  # type: ignore[attr-defined]  # display-only attribute
+            appeal.merged_notice = MERGED_NOTICE  # type: ignore[attr-defined]  # display-only attribute
+        appeal.body = case.content.removeprefix(enterprise.heading + "\n")  # type: ignore[attr-defined]  # display-only attribute
     return appeals
 
 

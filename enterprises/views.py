@@ -6,7 +6,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.forms import BaseForm
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -19,6 +20,7 @@ from enterprises import services
 from enterprises.forms import ContactForm, EnterpriseForm, VisitForm
 from enterprises.models import ContactDataView, Enterprise, EnterpriseContact
 from mochou.errors import DomainError
+from mochou.http import AuthenticatedHttpRequest
 
 PAGE_SIZE = 50
 
@@ -32,20 +34,20 @@ def may_see_mobiles(user: User, enterprise: Enterprise) -> bool:
     return user.pk == enterprise.liaison_id or is_manager(user)
 
 
-def _enterprise_for(request: HttpRequest, pk: int) -> Enterprise:
+def _enterprise_for(request: AuthenticatedHttpRequest, pk: int) -> Enterprise:
     # 404, not 403: someone else's enterprise is not theirs to know about.
     queryset = Enterprise.objects.visible_to(request.user).select_related("township", "liaison__unit")
     return get_object_or_404(queryset, pk=pk)
 
 
-def _form_error(form: object, error: DomainError) -> None:
+def _form_error(form: BaseForm, error: DomainError) -> None:
     field = error.details.get("field")
-    form.add_error(field if field in form.fields else None, error.message)  # type: ignore[attr-defined]
+    form.add_error(field if field in form.fields else None, error.message)
 
 
 @login_required
 @require_GET
-def my_enterprises(request: HttpRequest) -> HttpResponse:
+def my_enterprises(request: AuthenticatedHttpRequest) -> HttpResponse:
     """我的企业: the liaison's enterprises (all of them for centre staff), open appeals, last visit."""
     user = request.user
     enterprises = (
@@ -64,7 +66,7 @@ def my_enterprises(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _detail_context(request: HttpRequest, enterprise: Enterprise, **forms: object) -> dict:
+def _detail_context(request: AuthenticatedHttpRequest, enterprise: Enterprise, **forms: object) -> dict:
     user = request.user
     appeals = services.appeals_of(enterprise)
     # A liaison in a department sees the case page only when the case is theirs (cases.visible_to).
@@ -72,10 +74,10 @@ def _detail_context(request: HttpRequest, enterprise: Enterprise, **forms: objec
         Case.objects.visible_to(user).filter(pk__in=[a.case_id for a in appeals]).values_list("pk", flat=True)
     )
     for appeal in appeals:
-        appeal.case_visible = appeal.case_id in visible  # type: ignore[attr-defined]
+        appeal.case_visible = appeal.case_id in visible  # type: ignore[attr-defined]  # for the template
     contacts = list(enterprise.contacts.order_by("-is_active", "name"))
     for contact in contacts:
-        contact.masked_mobile = mask_phone(contact.mobile)  # type: ignore[attr-defined]
+        contact.masked_mobile = mask_phone(contact.mobile)  # type: ignore[attr-defined]  # for the template
     is_liaison = user.pk == enterprise.liaison_id
     context = {
         "enterprise": enterprise,
@@ -96,14 +98,14 @@ def _detail_context(request: HttpRequest, enterprise: Enterprise, **forms: objec
 
 @login_required
 @require_GET
-def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def enterprise_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     enterprise = _enterprise_for(request, pk)
     return render(request, "enterprises/detail.html", _detail_context(request, enterprise))
 
 
 @login_required
 @require_POST
-def log_visit(request: HttpRequest, pk: int) -> HttpResponse:
+def log_visit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     enterprise = _enterprise_for(request, pk)
     form = VisitForm(request.POST)
     if form.is_valid():
@@ -120,7 +122,7 @@ def log_visit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def add_contact(request: HttpRequest, pk: int) -> HttpResponse:
+def add_contact(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     enterprise = _enterprise_for(request, pk)
     form = ContactForm(request.POST)
     if form.is_valid():
@@ -137,7 +139,7 @@ def add_contact(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def send_link(request: HttpRequest, pk: int, contact_id: int) -> HttpResponse:
+def send_link(request: AuthenticatedHttpRequest, pk: int, contact_id: int) -> HttpResponse:
     enterprise = _enterprise_for(request, pk)
     contact = get_object_or_404(EnterpriseContact, pk=contact_id, enterprise=enterprise)
     try:
@@ -154,7 +156,7 @@ def send_link(request: HttpRequest, pk: int, contact_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def reveal_mobile(request: HttpRequest, pk: int, contact_id: int) -> HttpResponse:
+def reveal_mobile(request: AuthenticatedHttpRequest, pk: int, contact_id: int) -> HttpResponse:
     """The full number, for the liaison to call; every reveal is recorded (ContactDataView)."""
     enterprise = _enterprise_for(request, pk)
     contact = get_object_or_404(EnterpriseContact, pk=contact_id, enterprise=enterprise)
@@ -169,25 +171,25 @@ def reveal_mobile(request: HttpRequest, pk: int, contact_id: int) -> HttpRespons
     return render(request, "enterprises/_mobile.html", {"contact": contact})
 
 
-def _require_manager(request: HttpRequest) -> None:
+def _require_manager(request: AuthenticatedHttpRequest) -> None:
     if not is_manager(request.user):
         raise PermissionDenied("只有派单员和管理员可以登记企业、指派店小二。")
 
 
 @login_required
-def enterprise_new(request: HttpRequest) -> HttpResponse:
+def enterprise_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_manager(request)
     return _edit(request, Enterprise())
 
 
 @login_required
-def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def enterprise_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require_manager(request)
     enterprise = get_object_or_404(Enterprise, pk=pk)
     return _edit(request, enterprise)
 
 
-def _edit(request: HttpRequest, enterprise: Enterprise) -> HttpResponse:
+def _edit(request: AuthenticatedHttpRequest, enterprise: Enterprise) -> HttpResponse:
     form = EnterpriseForm(request.POST or None, instance=enterprise)
     if request.method == "POST" and form.is_valid():
         try:

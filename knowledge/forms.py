@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -38,11 +38,13 @@ class GuideForm(forms.ModelForm):
         )
         if not is_reviewer(user):
             # Unit staff write for their own unit only: the choice is shown but fixed.
-            units = units.filter(pk=user.unit_id)
+            # (No unit, no choice: the filter on a null pk matched nothing either.)
+            units = units.filter(pk=user.unit_id) if user.unit_id is not None else units.none()
             self.fields["unit"].initial = user.unit_id
-        self.fields["unit"].queryset = units
+        # A ForeignKey's form field is a ModelChoiceField, a TextField's a CharField.
+        cast("forms.ModelChoiceField[Unit]", self.fields["unit"]).queryset = units
         for name in ("body", "aliases", "documents", "legal_basis"):
-            self.fields[name].max_length = MAX_TEXT
+            cast(forms.CharField, self.fields[name]).max_length = MAX_TEXT
             self.fields[name].validators.append(_max_length(MAX_TEXT))
 
     def clean_title(self) -> str:
@@ -58,7 +60,8 @@ class GuideForm(forms.ModelForm):
         return "\n".join(lines)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what ModelForm.clean() returns (typed as Optional by the stubs)
         start, end = data.get("valid_from"), data.get("valid_until")
         if start and end and end < start:
             self.add_error("valid_until", "失效日期不能早于生效日期。")

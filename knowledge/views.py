@@ -3,6 +3,7 @@ the public pages for citizens (no login)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -20,6 +21,7 @@ from knowledge.models import Guide, GuideStatus
 from knowledge.permissions import can_edit, can_publish, can_write, is_reviewer
 from knowledge.search import MAX_QUERY_CHARS, Hit, search_guides
 from mochou.errors import DomainError
+from mochou.http import AuthenticatedHttpRequest
 
 PAGE_SIZE = 30
 TABS = {"published": "已发布", "mine": "编写中", "review": "待审核"}
@@ -44,7 +46,7 @@ def _query(request: HttpRequest) -> tuple[str, bool]:
 @login_required
 @require_GET
 @vary_on_headers("HX-Request")
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     q, truncated = _query(request)
     tabs = {"published": TABS["published"]}
@@ -63,7 +65,8 @@ def index(request: HttpRequest) -> HttpResponse:
     else:
         guides = visible.exclude(status=GuideStatus.PUBLISHED)
         if not is_reviewer(user):
-            guides = guides.filter(unit_id=user.unit_id)
+            # Every guide has a unit: a user without one has none of their own.
+            guides = guides.filter(unit_id=user.unit_id) if user.unit_id is not None else guides.none()
     context = {
         "q": q,
         "truncated": truncated,
@@ -83,7 +86,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def results(request: HttpRequest) -> HttpResponse:
+def results(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The htmx fragment: hits with title, snippet and link (embedded by the console)."""
     q, truncated = _query(request)
     limit = _limit(request.GET.get("limit"), default=8)
@@ -140,7 +143,7 @@ def hit_json(request: HttpRequest, hit: Hit) -> dict[str, Any]:
 
 
 def _limit(raw: str | None, *, default: int) -> int | None:
-    if raw in (None, ""):
+    if not raw:
         return default
     try:
         value = int(raw)
@@ -154,7 +157,7 @@ def _limit(raw: str | None, *, default: int) -> int | None:
 
 @login_required
 @require_GET
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     guide = get_object_or_404(Guide.objects.visible_to(user).select_related("unit", "draft_of"), pk=pk)
     pending = guide.revision_drafts.first() if guide.status == GuideStatus.PUBLISHED else None
@@ -179,7 +182,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def create(request: HttpRequest) -> HttpResponse:
+def create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not can_write(request.user):
         raise Http404("没有权限编写办事指南")
     form = GuideForm(request.POST or None, user=request.user)
@@ -195,7 +198,7 @@ def create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def edit(request: HttpRequest, pk: int) -> HttpResponse:
+def edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     guide = get_object_or_404(Guide.objects.visible_to(request.user), pk=pk)
     if not can_edit(request.user, guide):
         return render(request, "knowledge/denied.html", {"message": "只能修改本单位的办事指南。"}, status=403)
@@ -220,7 +223,7 @@ def _status(form: GuideForm) -> int:
     return 422 if form.is_bound and form.errors else 200
 
 
-VERBS = {
+VERBS: dict[str, Callable[..., Guide]] = {
     "submit": services.submit_guide,
     "publish": services.publish_guide,
     "return": services.return_guide,
@@ -231,7 +234,7 @@ DONE = {"submit": "已提交审核。", "publish": "已审核发布。", "return
 
 @login_required
 @require_POST
-def act(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
+def act(request: AuthenticatedHttpRequest, pk: int, verb: str) -> HttpResponse:
     if verb not in VERBS:
         raise Http404("没有这个操作")
     guide = get_object_or_404(Guide.objects.visible_to(request.user), pk=pk)

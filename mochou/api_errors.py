@@ -8,11 +8,13 @@ service's own check (InvalidInput), so a client needs one code path to show fiel
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.main import ExcHandler
 
 from mochou.errors import DomainError
 
@@ -117,6 +119,16 @@ def _domain_details(exc: DomainError) -> dict[str, Any]:
     return details
 
 
+_E = TypeVar("_E", bound=Exception)
+
+
+def _add_handler(
+    api: NinjaAPI, exc_class: type[_E], handler: Callable[[HttpRequest, _E], HttpResponse]
+) -> None:
+    # ninja annotates a handler's argument as `_E | type[_E]`, yet always passes the raised instance.
+    api.add_exception_handler(exc_class, cast("ExcHandler[_E]", handler))
+
+
 def install_error_handlers(api: NinjaAPI) -> None:
     """Register the handlers once; ninja picks the most specific class along the MRO."""
     from cases.models import Case
@@ -152,9 +164,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
         }.get(exc.status_code, ("http_error", str(exc)))
         return error_response(api, request, status=exc.status_code, code=code, message=message)
 
-    api.add_exception_handler(DomainError, on_domain_error)
-    api.add_exception_handler(ValidationError, on_validation_error)
-    api.add_exception_handler(AuthenticationError, on_unauthenticated)
-    api.add_exception_handler(Http404, on_not_found)
-    api.add_exception_handler(Case.DoesNotExist, on_not_found)
-    api.add_exception_handler(HttpError, on_http_error)
+    _add_handler(api, DomainError, on_domain_error)
+    _add_handler(api, ValidationError, on_validation_error)
+    _add_handler(api, AuthenticationError, on_unauthenticated)
+    _add_handler(api, Http404, on_not_found)
+    _add_handler(api, Case.DoesNotExist, on_not_found)
+    _add_handler(api, HttpError, on_http_error)

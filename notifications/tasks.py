@@ -26,4 +26,4 @@ def requeue_stuck_sms() -> int:
 def record_final_failure(signal_name: str, task: object, exc: Exception | None = None) -> None:
     # Only when huey has given up (no retries left) is the message marked failed.
     if getattr(task, "name", "").endswith("deliver_sms") and getattr(task, "retries", 1) == 0:
-        services.mark_failed(task.args[0], str(exc))  # type: ignore[attr-defined]
+        services.mark_failed(task.args[0], str(exc))  # type: ignore[attr-defined]  # a huey Task; huey has no types

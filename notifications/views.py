@@ -5,20 +5,21 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from accounts.privacy import audit, mask_phone
+from mochou.http import AuthenticatedHttpRequest
 from notifications.models import Notification, SmsMessage
 
 PAGE_SIZE = 50
 
 
 @login_required
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     notifications = request.user.notifications.select_related("case")
     if request.GET.get("unread"):
         notifications = notifications.filter(read_at__isnull=True)
@@ -32,11 +33,11 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
+def mark_read(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     notification = get_object_or_404(request.user.notifications.select_related("case"), pk=pk)
     # Conditional: reading twice keeps the first reading time.
     Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
-    if request.POST.get("open") and notification.case_id:
+    if request.POST.get("open") and notification.case is not None:  # select_related: no query
         return redirect("cases:detail", number=notification.case.number)
     if request.headers.get("HX-Request") == "true":
         notification.refresh_from_db()
@@ -46,13 +47,13 @@ def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def mark_all_read(request: HttpRequest) -> HttpResponse:
+def mark_all_read(request: AuthenticatedHttpRequest) -> HttpResponse:
     request.user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
     return redirect("notifications:list")
 
 
 @login_required
-def sms_log(request: HttpRequest) -> HttpResponse:
+def sms_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     if not (user.is_superuser or user.is_centre_staff):
         raise PermissionDenied("只有热线中心人员可以查看短信记录。")

@@ -56,15 +56,11 @@ class Command(BaseCommand):
         write("数据库已就绪。")
         self.seed_demo_if_empty()
 
-        # ---- hook: triage model -------------------------------------------------------------
-        # When the triage app offers ensure_model() (train or load its classifier once), it is
-        # called here, before the first request needs it. Nothing to do while it does not exist.
-        try:
-            from triage import ensure_model  # type: ignore[attr-defined]
-        except ImportError:
-            ensure_model = None
-        if callable(ensure_model):
-            ensure_model()
+        # ---- triage model -------------------------------------------------------------------
+        # Train or load the classifier once, here, before the first request needs it.
+        from triage import ensure_model
+
+        ensure_model()
         # jieba loads its dictionary in about a second: do it now, not in the first agent's search.
         from knowledge.text import tokenizer
 
