@@ -1,17 +1,137 @@
 """Shared test setup: a small city (centre, two departments, a township), one user per role,
-the 2025–2026 working-day calendar, and a clock frozen on a working morning."""
+the 2025–2026 working-day calendar, and a clock frozen on a working morning.
+
+**A test fails when it writes to the console** (as zulip's do), so that a warning never scrolls
+past unseen:
+- anything written to stdout or stderr during a test's setup, call or teardown (a `print`, a
+  library writing to `sys.stderr`, a subprocess) fails it — when pytest captures output (its
+  default; with `-s` there is nothing to check);
+- a logging record at WARNING or above fails it, unless the test asks for `caplog`: then the test
+  owns its records and is expected to assert them. (In tests the root logger's console handler is
+  detached, so a record is judged once, as a record, not again as stderr text.)
+- a test that uses `capsys` or `capfd` reads its own output and is not checked for it;
+- a test that writes to the console on purpose says so with `@pytest.mark.console_output`.
+Management commands tested with `call_command(..., stdout=buffer)` write to the buffer: fine.
+Python warnings are errors where pyproject's `filterwarnings` says so (RuntimeWarning, and
+deprecations raised from our own code); others appear in pytest's warnings summary.
+"""
 
 from __future__ import annotations
 
+import logging
 import socket
+from collections.abc import Callable, Generator, Iterator
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
+if TYPE_CHECKING:
+    from time_machine import Traveller
+
+    from accounts.models import User
+    from tests.factories import City
+
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # Wednesday 24 September 2025, 10:00 — a working morning a week before 国庆.
 WORKING_MORNING = datetime(2025, 9, 24, 10, 0, tzinfo=SHANGHAI)
+
+
+# ---------------------------------------------------------------- no unexpected console output
+
+CONSOLE_OUTPUT_MARKER = "console_output"
+_PHASES = ("setup", "call", "teardown")
+_LOG_RECORDS = pytest.StashKey[dict[str, list[logging.LogRecord]]]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", f"{CONSOLE_OUTPUT_MARKER}: the test writes to stdout/stderr or logs a warning on purpose"
+    )
+
+
+class _RecordCollector(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+def _collect_logs(item: pytest.Item, when: str) -> Generator[None, object, object]:
+    collector = _RecordCollector()
+    root = logging.getLogger()
+    root.addHandler(collector)
+    try:
+        return (yield)
+    finally:
+        root.removeHandler(collector)
+        item.stash.setdefault(_LOG_RECORDS, {})[when] = collector.records
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Generator[None, object, object]:
+    return (yield from _collect_logs(item, "setup"))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, object, object]:
+    return (yield from _collect_logs(item, "call"))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, object, object]:
+    return (yield from _collect_logs(item, "teardown"))
+
+
+def _console_complaints(item: pytest.Item, report: pytest.TestReport) -> list[str]:
+    if item.get_closest_marker(CONSOLE_OUTPUT_MARKER) is not None:
+        return []
+    fixtures = set(getattr(item, "fixturenames", ()))
+    complaints = []
+    if not fixtures & {"capsys", "capfd", "capsysbinary", "capfdbinary"}:
+        for stream in ("stdout", "stderr"):
+            text = "".join(
+                content for title, content in report.sections if title == f"Captured {stream} {report.when}"
+            )
+            if text.strip():
+                complaints.append(f"wrote to {stream}:\n{text.rstrip()}")
+    if "caplog" not in fixtures:
+        for record in item.stash.get(_LOG_RECORDS, {}).get(report.when, []):
+            complaints.append(f"logged {record.levelname} on {record.name!r}: {record.getMessage()}")
+    return complaints
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
+    if report.when in _PHASES and report.passed:
+        complaints = _console_complaints(item, report)
+        if complaints:
+            report.outcome = "failed"
+            report.longrepr = (
+                f"unexpected console output during {report.when} (assert it, or mark the test "
+                f"@pytest.mark.{CONSOLE_OUTPUT_MARKER}):\n" + "\n".join(complaints)
+            )
+    return report
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _logging_not_to_console() -> Iterator[None]:
+    """Settings give the root logger a console handler; in tests a record is judged as a record
+    (above), so that handler is detached for the session rather than also printing to stderr."""
+    root = logging.getLogger()
+    # Exactly StreamHandler: pytest's own capturing handlers are subclasses and stay.
+    console = [h for h in root.handlers if type(h) is logging.StreamHandler]
+    for handler in console:
+        root.removeHandler(handler)
+    yield
+    for handler in console:
+        root.addHandler(handler)
 
 
 @pytest.fixture(autouse=True)
@@ -19,7 +139,7 @@ def _block_internet(monkeypatch: pytest.MonkeyPatch) -> None:
     """No test talks to the outside world; localhost (live server, browser) is allowed."""
     real_connect = socket.socket.connect
 
-    def guarded(self: socket.socket, address: object) -> object:
+    def guarded(self: socket.socket, address: Any) -> None:
         host = address[0] if isinstance(address, tuple) else address
         if (
             isinstance(host, str)
@@ -40,7 +160,7 @@ def _run_on_commit_callbacks(request: pytest.FixtureRequest, monkeypatch: pytest
         return
     from django.db import transaction
 
-    def run_now(func: object, using: object = None, robust: bool = False) -> None:
+    def run_now(func: Callable[[], object], using: str | None = None, robust: bool = False) -> None:
         try:
             func()
         except Exception:
@@ -51,7 +171,7 @@ def _run_on_commit_callbacks(request: pytest.FixtureRequest, monkeypatch: pytest
 
 
 @pytest.fixture(autouse=True)
-def _fresh_calendar_cache() -> None:
+def _fresh_calendar_cache() -> Iterator[None]:
     """The working-day cache lives for the process; each test's rows roll back, so clear it."""
     from worktime.calendar import clear_cache
 
@@ -69,7 +189,7 @@ def calendar(db: None) -> None:
 
 
 @pytest.fixture
-def clock() -> object:
+def clock() -> Iterator[Traveller]:
     """Freeze time at WORKING_MORNING; tests move it with clock.move_to(...)."""
     import time_machine
 
@@ -78,43 +198,43 @@ def clock() -> object:
 
 
 @pytest.fixture
-def city(db: None, calendar: None) -> object:
+def city(db: None, calendar: None) -> City:
     from tests.factories import make_city
 
     return make_city()
 
 
 @pytest.fixture
-def agent(city: object) -> object:
+def agent(city: City) -> User:
     return city.users["agent"]
 
 
 @pytest.fixture
-def dispatcher(city: object) -> object:
+def dispatcher(city: City) -> User:
     return city.users["dispatcher"]
 
 
 @pytest.fixture
-def clerk(city: object) -> object:
+def clerk(city: City) -> User:
     return city.users["clerk"]
 
 
 @pytest.fixture
-def unit_leader(city: object) -> object:
+def unit_leader(city: City) -> User:
     return city.users["unit_leader"]
 
 
 @pytest.fixture
-def supervisor(city: object) -> object:
+def supervisor(city: City) -> User:
     return city.users["supervisor"]
 
 
 @pytest.fixture
-def leader(city: object) -> object:
+def leader(city: City) -> User:
     return city.users["leader"]
 
 
 @pytest.fixture
-def outsider(city: object) -> object:
+def outsider(city: City) -> User:
     """A clerk of another department: may see nothing of the first department's cases."""
     return city.users["outsider"]
