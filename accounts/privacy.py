@@ -7,11 +7,11 @@ PersonalDataView row; every other viewer sees the masked form.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from accounts.models import PersonalDataView, Role
+from accounts.phones import is_mobile, read_phone, searched_digits
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -24,7 +24,8 @@ def mask_phone(phone: str) -> str:
     """138****5678 for mobiles, 0724-****345 style for landlines."""
     if not phone:
         return ""
-    if re.fullmatch(r"1\d{10}", phone):
+    phone = read_phone(phone) or phone
+    if is_mobile(phone):
         return f"{phone[:3]}****{phone[-4:]}"
     return f"{phone[:-7]}****{phone[-3:]}" if len(phone) > 7 else "****"
 
@@ -69,12 +70,10 @@ PHONE_SEARCH_ROLES = frozenset({Role.AGENT, Role.DISPATCHER, Role.ADMIN})
 def searched_phone(text: str) -> str:
     """The full phone number a search text is (digits only, +86 dropped), or "" when it is not one.
 
-    The queue pages and the API search with it, so both accept the same spellings.
+    The queue pages and the API search with it, so both accept the same spellings; the reading is
+    accounts.phones' (any separator, +86/0086, full-width digits, only numbers that can be dialled).
     """
-    digits = re.sub(r"[\s\-+()（）]", "", text or "")
-    if len(digits) == 13 and digits.startswith("86"):
-        digits = digits[2:]
-    return digits if re.fullmatch(r"1[3-9]\d{9}|0\d{9,11}", digits) else ""
+    return searched_digits(text or "")
 
 
 def may_search_by_phone(user: User) -> bool:

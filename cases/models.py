@@ -99,12 +99,13 @@ class Category(models.Model):
 
 
 def phone_q(phone: str) -> Q:
-    """Cases of a phone given as digits: landlines are stored as typed, with or without the dash
-    after the 3- or 4-digit area code."""
-    condition = Q(citizen_phone=phone)
-    if phone.startswith("0"):
-        condition |= Q(citizen_phone=f"{phone[:3]}-{phone[3:]}") | Q(citizen_phone=f"{phone[:4]}-{phone[4:]}")
-    return condition
+    """Cases of a phone in any spelling: landlines are stored as 0724-4222345, and rows written
+    before accounts.phones normalised them may hold 07244222345."""
+    # Imported here, not at the top, so that this edit stays inside the function.
+    from accounts.phones import stored_spellings
+
+    spellings = stored_spellings(phone) or {phone}
+    return Q(citizen_phone__in=sorted(spellings))
 
 
 class CaseQuerySet(models.QuerySet["Case"]):
