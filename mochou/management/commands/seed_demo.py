@@ -8,8 +8,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from accounts.demo import DEMO_PASSWORD
-from cases.demo import seed_demo
 from cases.workflow import State
+from mochou.demo import seed_demo
 from org.models import UnitKind
 
 

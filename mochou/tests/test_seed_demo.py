@@ -1,3 +1,5 @@
+"""The whole demo city (`mochou.demo.seed_demo` and `mochou seed_demo`): every state, through the services."""
+
 from __future__ import annotations
 
 from io import StringIO
@@ -8,10 +10,10 @@ from django.utils import timezone
 
 from accounts.demo import DEMO_LOGINS, DEMO_PASSWORD
 from accounts.models import Role, User
-from cases.demo import clean_text, localise, seed_demo
+from cases.guards import has_callback_outcome
 from cases.models import Case, CaseEvent, Category, Extension, Reply, SupervisionNotice
-from cases.services import has_callback_outcome
 from cases.workflow import State
+from mochou.demo import seed_demo
 from org.models import Unit
 from worktime.calendar import is_workday
 
@@ -85,21 +87,3 @@ def test_seeding_twice_does_not_duplicate(clock: object) -> None:
     call_command("seed_demo", cases=N, stdout=out)
     assert [m.objects.count() for m in (Unit, Category, User, Case, CaseEvent)] == counts
     assert "未再生成" in out.getvalue()
-
-
-def test_clean_text_and_localise() -> None:
-    import random
-
-    assert (
-        clean_text("\n\t\t\u3000\u3000第一段_x000D_\n\u3000\u3000第二段\xa0好\n\t\t") == "第一段\n第二段 好"
-    )
-    title, body = localise(
-        ["A市A3区的问题", "A市A3区政府、A7县城、K市医院，西地省"],
-        random.Random(1),  # noqa: S311
-        "郢中街道",
-        ["郢中街道", "胡集镇"],
-    )
-    assert title == "钟祥市郢中街道的问题"
-    assert body.startswith("钟祥市政府、钟祥城、")
-    assert body.endswith("湖北省")
-    assert "K市" not in body

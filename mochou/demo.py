@@ -1,0 +1,77 @@
+"""The whole demo city, across every app: the working-day calendar, 钟祥's units, the categories,
+the demo users, the guides of 莫愁指南, the triage rules and model, n cases in every state of the
+loop, and the 店小二 enterprises with their appeals.
+
+It lives here, above the apps, because it spans them all: each app seeds only its own data
+(`org.demo`, `accounts.demo`, `cases.demo` for the cases, `knowledge.demo`, `triage.demo`,
+`enterprises.demo`), and `cases` imports none of the apps built on it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from accounts.demo import seed_users
+from cases.demo import WINDOW_DAYS, seed_cases
+from cases.models import Case
+from cases.taxonomy import load_taxonomy
+from enterprises.demo import seed_enterprises
+from knowledge.demo import seed_guides
+from org.demo import seed_org
+from triage.demo import seed_rules
+from triage.services import ensure_model, suggestions_only
+from worktime.seeding import add_weekend_year, known_years, seed_available_years
+
+
+@dataclass
+class DemoReport:
+    calendar_years: list[int]
+    provisional_years: list[int]
+    units: dict[str, int]
+    categories: dict[int, int]
+    users: int
+    cases: Counter[str] | None  # None when skipped because cases already existed
+    enterprises: dict[str, object] | None = None  # enterprises.demo.seed_enterprises()'s report
+
+
+def seed_demo(
+    n: int = 300, *, seed: int = 42, force: bool = False, now: datetime | None = None
+) -> DemoReport:
+    """Calendar, units, categories, users, then n cases — unless cases exist already (and not force).
+
+    Everything but the cases is idempotent and always brought up to date.
+    """
+    moment = timezone.localtime(now or timezone.now())
+    years = seed_available_years()
+    # Deadlines run up to a few months ahead: a year the package does not know yet gets the
+    # provisional weekends-only calendar that an admin corrects once the State Council's notice is out.
+    needed = {
+        (moment - timedelta(days=WINDOW_DAYS + 10)).year,
+        moment.year,
+        (moment + timedelta(days=120)).year,
+    }
+    provisional = sorted(year for year in needed if year not in known_years())
+    for year in provisional:
+        add_weekend_year(year)
+
+    units = seed_org()
+    seed_guides()
+    categories = load_taxonomy()
+    users = seed_users()
+    seed_rules()
+    cases = None
+    if force or not Case.objects.exists():
+        if settings.MOCHOU_TRIAGE:
+            ensure_model()
+        # Triage records its suggestions on the demo cases, but the seeder decides every
+        # dispatch itself, so the demo spreads over all states as planned.
+        with suggestions_only():
+            cases = seed_cases(n, seed=seed, now=moment)
+    # After the cases: its first run files a few appeals, which would count as "cases exist".
+    enterprises = seed_enterprises()
+    return DemoReport(years, provisional, units, categories, len(users), cases, enterprises)
