@@ -2,10 +2,11 @@
 
 GET responses need no key, so everything here is public, and only public_cases() are shown. The
 citizen's name, phone and email are never written out; free text typed at intake can still hold
-them, so open311.scrub masks phone, ID and house numbers, e-mail addresses and the citizen's name
-in the description. Addresses of cases registered by other channels often are the caller's home:
-they get the same masking (the street stays, which is what a map of requests needs). An Open311
-client's own address_string was given for publication and is shown as sent.
+them, so accounts.masking (for the PUBLIC audience) masks phone, ID, bank-card and house numbers,
+e-mail addresses and the citizen's name in the description. Addresses of cases registered by other
+channels often are the caller's home: they get the same masking (the street stays, which is what
+a map of requests needs). An Open311 client's own address_string was given for publication and is
+shown as sent.
 """
 
 from __future__ import annotations
@@ -14,11 +15,11 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 
+from accounts.masking import Audience, mask_address, mask_personal_text
 from cases.models import Case, CaseEvent
 from cases.workflow import OPEN_STATES, State
 from open311.catalog import public_cases, service_name, service_of
 from open311.render import w3c
-from open311.scrub import mask_address, scrub
 
 CLOSED_STATES = frozenset({State.CLOSED, State.MERGED, State.TRANSFERRED})
 
@@ -68,7 +69,7 @@ def request_entry(case: Case, duplicates: set[str]) -> dict[str, Any]:
         "status_notes": _status_notes(case),
         "service_name": service_name(service, duplicates) if service else None,
         "service_code": str(service.pk) if service else None,
-        "description": scrub(case.content, case.citizen_name),
+        "description": mask_personal_text(case.content, names=[case.citizen_name], audience=Audience.PUBLIC),
         "agency_responsible": case.lead_unit.name if case.lead_unit else None,
         "service_notice": _service_notice(case),
         "requested_datetime": w3c(case.created_at),

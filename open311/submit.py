@@ -17,6 +17,7 @@ from django.core.validators import URLValidator, validate_email
 from django.db import transaction
 from django.http import QueryDict
 
+from accounts.phones import normalize_phone
 from cases import services as case_services
 from cases.models import Case, Category, Channel, Kind
 from mochou.errors import DomainError, InvalidInput
@@ -145,7 +146,7 @@ def parse(params: QueryDict) -> Submission:
             errors.append("media_url 必须是 http:// 或 https:// 开头的网址。")
     if values["phone"]:
         try:
-            values["phone"] = case_services.normalize_phone(values["phone"])
+            values["phone"] = normalize_phone(values["phone"])
         except InvalidInput as error:
             errors.append(f"phone {error.message}")
 

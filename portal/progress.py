@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from accounts.masking import Audience, mask_personal_text
 from cases.models import Case, CaseEvent, Reply
 from cases.workflow import Action, State
 from org.models import Unit
-from portal.masking import mask_personal_text
 
 MERGED_REPLY_INTRO = "您的诉求与同类诉求合并办理，答复如下"
 
@@ -100,8 +100,8 @@ def citizen_view(case: Case) -> CitizenView:
         reply = parent.approved_reply
         if reply:
             names = _other_citizens(parent, case)
-            body = mask_personal_text(reply.body, names=names)
-            result = mask_personal_text(reply.result, names=names)
+            body = mask_personal_text(reply.body, names=names, audience=Audience.CITIZEN)
+            result = mask_personal_text(reply.result, names=names, audience=Audience.CITIZEN)
             intro = MERGED_REPLY_INTRO
     return CitizenView(
         case=case,
