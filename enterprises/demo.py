@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TypedDict
 
 from django.db import transaction
 from django.utils import timezone
@@ -192,8 +193,15 @@ def demo_credit_code(n: int) -> str:
     return creditcode.make(f"91420881MA490{n:04d}")
 
 
+class EnterpriseDemoReport(TypedDict):
+    enterprises: int
+    appeals: int
+    visits: int
+    link: str  # the first contact's personal link ("" when it was issued before)
+
+
 @transaction.atomic
-def seed_enterprises() -> dict[str, object]:
+def seed_enterprises() -> EnterpriseDemoReport:
     """Create or update the demo enterprises (units and users must exist); returns what it did.
 
     The first contact gets an access link on the first run only (the token is shown once: in the

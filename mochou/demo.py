@@ -20,7 +20,7 @@ from accounts.demo import seed_users
 from cases.demo import WINDOW_DAYS, seed_cases
 from cases.models import Case
 from cases.taxonomy import load_taxonomy
-from enterprises.demo import seed_enterprises
+from enterprises.demo import EnterpriseDemoReport, seed_enterprises
 from knowledge.demo import seed_guides
 from org.demo import seed_org
 from triage.demo import seed_rules
@@ -36,7 +36,7 @@ class DemoReport:
     categories: dict[int, int]
     users: int
     cases: Counter[str] | None  # None when skipped because cases already existed
-    enterprises: dict[str, object] | None = None  # enterprises.demo.seed_enterprises()'s report
+    enterprises: EnterpriseDemoReport | None = None
 
 
 def seed_demo(

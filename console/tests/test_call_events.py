@@ -5,12 +5,17 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from typing import Any
 
 import pytest
 from django.test import Client
+from pytest_django import Settings
+from time_machine import Traveller
 
+from accounts.models import User
 from conftest import SHANGHAI
 from console.models import AgentExtension, Call, CallState
+from tests.factories import City
 
 pytestmark = pytest.mark.django_db
 
@@ -19,13 +24,13 @@ KEY = "s3cret-telephony-key"
 
 
 @pytest.fixture
-def key(settings: object) -> str:
-    settings.MOCHOU_TELEPHONY_KEY = KEY  # type: ignore[attr-defined]
+def key(settings: Settings) -> str:
+    settings.MOCHOU_TELEPHONY_KEY = KEY
     return KEY
 
 
-def post(client: Client, data: dict, *, key: str | None = KEY, as_json: bool = True) -> object:
-    headers = {"HTTP_X_MOCHOU_TELEPHONY_KEY": key} if key is not None else {}
+def post(client: Client, data: dict, *, key: str | None = KEY, as_json: bool = True) -> Any:
+    headers: dict[str, Any] = {"HTTP_X_MOCHOU_TELEPHONY_KEY": key} if key is not None else {}
     if as_json:
         return client.post(URL, json.dumps(data), content_type="application/json", **headers)
     return client.post(URL, data, **headers)
@@ -45,9 +50,9 @@ def ringing(**extra: str) -> dict:
 
 
 def test_events_are_refused_while_no_key_is_configured(
-    client: Client, agent: object, settings: object
+    client: Client, agent: User, settings: Settings
 ) -> None:
-    settings.MOCHOU_TELEPHONY_KEY = ""  # type: ignore[attr-defined]
+    settings.MOCHOU_TELEPHONY_KEY = ""
     response = post(client, ringing(), key="")
     assert response.status_code == 403
     assert response.json()["code"] == "telephony.disabled"
@@ -57,9 +62,7 @@ def test_events_are_refused_while_no_key_is_configured(
 
 
 @pytest.mark.parametrize("given", [None, "", "wrong-key", KEY + "x"])
-def test_a_missing_or_wrong_key_is_refused(
-    client: Client, agent: object, key: str, given: str | None
-) -> None:
+def test_a_missing_or_wrong_key_is_refused(client: Client, agent: User, key: str, given: str | None) -> None:
     response = post(client, ringing(), key=given)
     assert response.status_code == 401
     assert response.json() == {
@@ -69,7 +72,7 @@ def test_a_missing_or_wrong_key_is_refused(
     assert not Call.objects.exists()
 
 
-def test_a_logged_in_session_is_no_substitute_for_the_key(client: Client, agent: object, key: str) -> None:
+def test_a_logged_in_session_is_no_substitute_for_the_key(client: Client, agent: User, key: str) -> None:
     client.force_login(agent)
     assert post(client, ringing(), key=None).status_code == 401
 
@@ -84,7 +87,7 @@ def test_only_post_is_accepted(client: Client, key: str) -> None:
 
 
 def test_ringing_answered_hangup_make_one_call_with_its_times(
-    client: Client, agent: object, key: str, clock: object
+    client: Client, agent: User, key: str, clock: Traveller
 ) -> None:
     response = post(client, ringing(at="2025-09-24T09:59:50+08:00"))
     assert response.status_code == 201
@@ -107,7 +110,7 @@ def test_ringing_answered_hangup_make_one_call_with_its_times(
     assert call.ended_at == datetime(2025, 9, 24, 10, 5, tzinfo=SHANGHAI)
 
 
-def test_form_encoded_events_work_like_json(client: Client, agent: object, key: str, clock: object) -> None:
+def test_form_encoded_events_work_like_json(client: Client, agent: User, key: str, clock: Traveller) -> None:
     response = post(client, {"event": "ringing", "call_id": "abc-1", "caller": "+86 138 1234 5678",
                              "callee": "agent"}, as_json=False)  # fmt: skip
     assert response.status_code == 201
@@ -115,7 +118,7 @@ def test_form_encoded_events_work_like_json(client: Client, agent: object, key: 
     assert (call.caller, call.agent) == ("13812345678", agent)
 
 
-def test_the_agent_may_be_given_by_extension(client: Client, agent: object, key: str, clock: object) -> None:
+def test_the_agent_may_be_given_by_extension(client: Client, agent: User, key: str, clock: Traveller) -> None:
     AgentExtension.objects.create(user=agent, extension="8001")
     assert post(client, ringing(agent="8001")).status_code == 201
     assert Call.objects.get().agent == agent
@@ -132,13 +135,13 @@ def test_the_agent_may_be_given_by_extension(client: Client, agent: object, key:
     ],
 )
 def test_caller_ids_are_stored_as_the_cases_store_phones(
-    client: Client, agent: object, key: str, clock: object, raw: str, stored: str
+    client: Client, agent: User, key: str, clock: Traveller, raw: str, stored: str
 ) -> None:
     assert post(client, ringing(caller=raw)).status_code == 201
     assert Call.objects.get().caller == stored
 
 
-def test_a_repeated_event_changes_nothing(client: Client, agent: object, key: str, clock: object) -> None:
+def test_a_repeated_event_changes_nothing(client: Client, agent: User, key: str, clock: Traveller) -> None:
     post(client, ringing())
     post(client, ringing(event="answered"))
     before = Call.objects.values().get()
@@ -153,7 +156,9 @@ def test_a_repeated_event_changes_nothing(client: Client, agent: object, key: st
     }
 
 
-def test_a_late_event_never_moves_a_call_back(client: Client, agent: object, key: str, clock: object) -> None:
+def test_a_late_event_never_moves_a_call_back(
+    client: Client, agent: User, key: str, clock: Traveller
+) -> None:
     # The hangup's curl overtook the answer's: the call stays ended, and learns when it was answered.
     assert post(client, ringing(event="hangup", at="2025-09-24T10:03:00+08:00")).status_code == 201
     assert post(client, ringing(event="answered", at="2025-09-24T09:58:00+08:00")).status_code == 200
@@ -164,12 +169,14 @@ def test_a_late_event_never_moves_a_call_back(client: Client, agent: object, key
 
 
 def test_the_agent_who_answers_is_the_agent_of_a_queued_call(
-    client: Client, city: object, key: str, clock: object
+    client: Client, city: City, key: str, clock: Traveller
 ) -> None:
     post(client, ringing(agent="agent2"))  # the queue rang agent2 first
     post(client, ringing(event="answered", agent="agent"))
     post(client, ringing(event="hangup", agent="agent2"))  # a stray leg's hangup does not take it back
-    assert Call.objects.get().agent.username == "agent"
+    agent_of_call = Call.objects.get().agent
+    assert agent_of_call is not None
+    assert agent_of_call.username == "agent"
 
 
 # ---------------------------------------------------------------- bad input
@@ -193,7 +200,7 @@ def test_the_agent_who_answers_is_the_agent_of_a_queued_call(
     ],
 )
 def test_bad_events_get_a_precise_error_and_store_nothing(
-    client: Client, city: object, key: str, clock: object, data: dict, code: str, field: str
+    client: Client, city: City, key: str, clock: Traveller, data: dict, code: str, field: str
 ) -> None:
     response = post(client, data)
     assert response.status_code == 400

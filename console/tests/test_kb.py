@@ -9,11 +9,12 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from accounts.models import User
 from console import kb
 
 pytestmark = pytest.mark.django_db
 
-HX = {"HTTP_HX_REQUEST": "true"}
+HX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 
 
 @dataclass
@@ -50,7 +51,7 @@ def searched(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
 
 
 def test_guides_are_offered_with_their_answer_as_the_agent_types(
-    client: Client, agent: object, searched: list
+    client: Client, agent: User, searched: list
 ) -> None:
     client.force_login(agent)
     html = client.get("/console/_kb/", {"q": "新生儿医保怎么办"}, **HX).content.decode()
@@ -64,7 +65,7 @@ def test_guides_are_offered_with_their_answer_as_the_agent_types(
     assert searched == [{"query": "新生儿医保怎么办", "user": agent, "public_only": False, "limit": 5}]
 
 
-def test_the_textarea_searches_as_the_agent_types(client: Client, agent: object) -> None:
+def test_the_textarea_searches_as_the_agent_types(client: Client, agent: User) -> None:
     client.force_login(agent)
     html = client.get("/console/").content.decode()
     textarea = html[html.index("<textarea") : html.index("</textarea>")]
@@ -74,14 +75,14 @@ def test_the_textarea_searches_as_the_agent_types(client: Client, agent: object)
     assert "autofocus" in textarea
 
 
-def test_no_match_and_too_short_a_query_say_so(client: Client, agent: object, searched: list) -> None:
+def test_no_match_and_too_short_a_query_say_so(client: Client, agent: User, searched: list) -> None:
     client.force_login(agent)
     assert "没有找到相关内容" in client.get("/console/_kb/", {"content": "路灯不亮"}).content.decode()
     assert "输入诉求内容后自动查找" in client.get("/console/_kb/", {"q": "路"}).content.decode()
 
 
 def test_without_a_knowledge_base_the_console_says_so_and_works_on(
-    client: Client, agent: object, monkeypatch: pytest.MonkeyPatch
+    client: Client, agent: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def missing() -> None:
         raise ImportError("No module named 'knowledge.search'")  # as before knowledge/ was built
@@ -94,7 +95,7 @@ def test_without_a_knowledge_base_the_console_says_so_and_works_on(
 
 
 def test_a_failing_search_is_reported_as_unavailable(
-    client: Client, agent: object, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    client: Client, agent: User, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     def broken(*args: Any, **kwargs: Any) -> list:
         raise RuntimeError("index missing")

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from typing import Any
 
 import pytest
 from django.test import Client
+from pytest_django import DjangoAssertNumQueries
+from time_machine import Traveller
 
-from accounts.models import PersonalDataView
+from accounts.models import PersonalDataView, User
 from conftest import SHANGHAI
 from console import calls
 from console.models import Call
@@ -18,10 +21,10 @@ from tests.factories import City, closed_case, make_case
 pytestmark = pytest.mark.django_db
 
 PHONE = "13812345678"
-HX = {"HTTP_HX_REQUEST": "true"}
+HX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 
 
-def ring(agent: object, *, call_id: str = "c-1", caller: str = PHONE, event: str = "answered") -> Call:
+def ring(agent: User, *, call_id: str = "c-1", caller: str = PHONE, event: str = "answered") -> Call:
     parsed = calls.parse_event(
         {"event": event, "call_id": call_id, "caller": caller, "agent": agent.username}
     )
@@ -37,7 +40,7 @@ def at(day: int, hour: int = 10) -> datetime:
 
 
 @pytest.fixture
-def history(city: City, clock: object) -> dict[str, object]:
+def history(city: City, clock: Traveller) -> dict[str, object]:
     """Three earlier cases from the caller's number and one from another number."""
     clock.move_to(at(1))
     old_closed = closed_case(city, title="去年的路灯不亮")
@@ -57,7 +60,7 @@ def history(city: City, clock: object) -> dict[str, object]:
 
 
 def test_the_agents_call_pops_with_the_callers_history_open_cases_first(
-    client: Client, agent: object, history: dict
+    client: Client, agent: User, history: dict
 ) -> None:
     ring(agent)
     client.force_login(agent)
@@ -75,7 +78,7 @@ def test_the_agents_call_pops_with_the_callers_history_open_cases_first(
     assert 'name="citizen_phone" value="13812345678"' in html
 
 
-def test_each_case_shown_is_audited_once_per_call(client: Client, agent: object, history: dict) -> None:
+def test_each_case_shown_is_audited_once_per_call(client: Client, agent: User, history: dict) -> None:
     call = ring(agent)
     client.force_login(agent)
     client.get("/console/")
@@ -92,7 +95,7 @@ def test_each_case_shown_is_audited_once_per_call(client: Client, agent: object,
 
 
 def test_the_poll_answers_no_content_while_nothing_changed(
-    client: Client, agent: object, history: dict
+    client: Client, agent: User, history: dict
 ) -> None:
     call = ring(agent)
     client.force_login(agent)
@@ -111,7 +114,7 @@ def test_an_agent_sees_only_their_own_call(client: Client, city: City, history: 
     assert not PersonalDataView.objects.exists()
 
 
-def test_a_new_call_pops_on_the_next_poll(client: Client, agent: object, history: dict) -> None:
+def test_a_new_call_pops_on_the_next_poll(client: Client, agent: User, history: dict) -> None:
     client.force_login(agent)
     assert 'id="no-call"' in client.get("/console/").content.decode()
     ring(agent, call_id="c-2", event="ringing")
@@ -122,7 +125,7 @@ def test_a_new_call_pops_on_the_next_poll(client: Client, agent: object, history
 
 
 def test_a_landline_caller_finds_cases_stored_with_the_dash(
-    client: Client, city: City, clock: object
+    client: Client, city: City, clock: Traveller
 ) -> None:
     case = make_case(city, citizen_phone="0724-4222345")
     ring(city.users["agent"], caller="07244222345")
@@ -130,7 +133,7 @@ def test_a_landline_caller_finds_cases_stored_with_the_dash(
     assert history_numbers(client.get("/console/").content.decode()) == [case.number]
 
 
-def test_a_withheld_number_pops_without_history(client: Client, agent: object, history: dict) -> None:
+def test_a_withheld_number_pops_without_history(client: Client, agent: User, history: dict) -> None:
     ring(agent, caller="anonymous")
     client.force_login(agent)
     html = client.get("/console/").content.decode()
@@ -138,7 +141,7 @@ def test_a_withheld_number_pops_without_history(client: Client, agent: object, h
     assert not history_numbers(html)
 
 
-def test_dismissing_a_call_clears_the_pop(client: Client, agent: object, history: dict) -> None:
+def test_dismissing_a_call_clears_the_pop(client: Client, agent: User, history: dict) -> None:
     call = ring(agent)
     client.force_login(agent)
     response = client.post(f"/console/calls/{call.pk}/dismiss/", **HX)
@@ -167,7 +170,7 @@ def test_the_console_needs_a_login(client: Client, city: City) -> None:
 
 
 def test_an_unchanged_poll_costs_a_few_queries_and_no_audit(
-    client: Client, agent: object, history: dict, django_assert_max_num_queries: object
+    client: Client, agent: User, history: dict, django_assert_max_num_queries: DjangoAssertNumQueries
 ) -> None:
     call = ring(agent)
     client.force_login(agent)

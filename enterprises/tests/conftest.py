@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from time_machine import Traveller
 
 from accounts.models import Role, User
 from enterprises import creditcode, services
 from enterprises.models import Enterprise, EnterpriseContact
 from org.models import Unit, UnitKind
-from tests.factories import make_user
+from tests.factories import City, make_user
 
 
 @dataclass
@@ -21,7 +22,7 @@ class Firm:
     liaison: User
 
 
-def make_firm(city: object, n: int, liaison: User, mobile: str) -> Firm:
+def make_firm(city: City, n: int, liaison: User, mobile: str) -> Firm:
     enterprise = services.save_enterprise(
         Enterprise(
             name=f"钟祥市测试{n}号农产品加工有限公司",
@@ -43,7 +44,7 @@ def make_firm(city: object, n: int, liaison: User, mobile: str) -> Firm:
 
 
 @pytest.fixture
-def development(city: object) -> Unit:
+def development(city: City) -> Unit:
     return Unit.objects.create(
         code="D-FGJ", name="钟祥市发展和改革局", short_name="市发改局", kind=UnitKind.DEPARTMENT
     )
@@ -60,10 +61,10 @@ def other_liaison(development: Unit) -> User:
 
 
 @pytest.fixture
-def firm(city: object, liaison: User, clock: object) -> Firm:
+def firm(city: City, liaison: User, clock: Traveller) -> Firm:
     return make_firm(city, 1, liaison, "13772400101")
 
 
 @pytest.fixture
-def other_firm(city: object, other_liaison: User, clock: object) -> Firm:
+def other_firm(city: City, other_liaison: User, clock: Traveller) -> Firm:
     return make_firm(city, 2, other_liaison, "13772400202")

@@ -6,6 +6,7 @@ import pytest
 
 from enterprises import creditcode
 from enterprises.forms import EnterpriseForm
+from tests.factories import City
 
 
 def test_known_code_passes_and_demo_codes_are_generated_valid() -> None:
@@ -57,7 +58,7 @@ def test_every_single_character_typo_is_caught() -> None:
 
 
 @pytest.mark.django_db
-def test_the_enterprise_form_shows_the_message_next_to_the_field(city: object) -> None:
+def test_the_enterprise_form_shows_the_message_next_to_the_field(city: City) -> None:
     form = EnterpriseForm(
         data={"name": "钟祥市某公司", "credit_code": "91350100M000100Y44", "township": city.township.pk}
     )

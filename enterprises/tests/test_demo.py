@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from time_machine import Traveller
 
 from accounts.demo import seed_users
 from cases.models import Channel
@@ -14,7 +15,7 @@ from org.demo import seed_org
 
 
 @pytest.mark.django_db
-def test_seed_enterprises_is_idempotent_and_gives_a_working_link(calendar: None, clock: object) -> None:
+def test_seed_enterprises_is_idempotent_and_gives_a_working_link(calendar: None, clock: Traveller) -> None:
     seed_org()
     seed_users()
     first = seed_enterprises()

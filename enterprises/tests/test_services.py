@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import threading
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from django.db import connection
+from time_machine import Traveller
 
+from accounts.models import User
 from cases import services as case_services
 from cases.models import Case, CaseEvent, Channel, Kind
 from cases.workflow import State
@@ -15,6 +18,7 @@ from enterprises import services
 from enterprises.models import Appeal, Enterprise, EnterpriseContact, Visit
 from mochou.errors import Conflict, InvalidInput, NotFound, NotPermitted
 from notifications.models import Notification, SmsMessage
+from tests.factories import City
 
 from .conftest import Firm
 
@@ -22,7 +26,12 @@ CONTENT = "园区兴业大道段路灯损坏多盏，夜间货车进出存在安
 
 
 def submit(firm: Firm, **overrides: str) -> Appeal:
-    values = {"kind": Kind.HELP, "title": "园区道路夜间照明不足", "content": CONTENT, **overrides}
+    values: dict[str, Any] = {
+        "kind": Kind.HELP,
+        "title": "园区道路夜间照明不足",
+        "content": CONTENT,
+        **overrides,
+    }
     return services.submit_appeal(firm.enterprise, firm.contact, **values)
 
 
@@ -52,7 +61,7 @@ def test_an_appeal_becomes_an_enterprise_case_and_the_liaison_is_told(firm: Firm
     assert case.number in receipt.body
 
 
-def test_the_reply_notice_reaches_the_contact(city: object, firm: Firm) -> None:
+def test_the_reply_notice_reaches_the_contact(city: City, firm: Firm) -> None:
     case = submit(firm).case
     case_services.dispatch(case, actor=city.users["dispatcher"], lead_unit=city.housing)
     case_services.accept(case, actor=city.users["clerk"])
@@ -62,7 +71,7 @@ def test_the_reply_notice_reaches_the_contact(city: object, firm: Firm) -> None:
     bodies = list(SmsMessage.objects.filter(phone="13772400101", case=case).values_list("body", flat=True))
     assert len(bodies) == 2  # the receipt and the reply notice
     [appeal] = services.appeals_of(firm.enterprise)
-    assert appeal.answer.body == "已安排路灯养护单位于本周内修复。"
+    assert appeal.answer.body == "已安排路灯养护单位于本周内修复。"  # type: ignore[attr-defined]  # set by appeals_of()
 
 
 @pytest.mark.parametrize(
@@ -131,7 +140,7 @@ def test_a_parallel_burst_cannot_pass_the_daily_limit(
     inside, release = threading.Event(), threading.Event()
     real_register = case_services.register_case
 
-    def held_register(**kwargs: object) -> Case:
+    def held_register(**kwargs: Any) -> Case:
         if threading.current_thread().name == "first":
             inside.set()
             release.wait(timeout=10)
@@ -176,7 +185,7 @@ def test_a_new_link_replaces_the_old_one(firm: Firm) -> None:
     assert f"/enterprises/e/{new}/" in sms.body
 
 
-def test_links_expire_and_stop_with_a_deactivated_contact(firm: Firm, clock: object) -> None:
+def test_links_expire_and_stop_with_a_deactivated_contact(firm: Firm, clock: Traveller) -> None:
     clock.shift(timedelta(days=services.LINK_DAYS + 1))
     with pytest.raises(NotFound) as caught:
         services.contact_for_token(firm.token)
@@ -187,7 +196,7 @@ def test_links_expire_and_stop_with_a_deactivated_contact(firm: Firm, clock: obj
         services.contact_for_token(firm.token)
 
 
-def test_only_the_liaison_or_a_manager_sends_a_link(firm: Firm, other_liaison: object, agent: object) -> None:
+def test_only_the_liaison_or_a_manager_sends_a_link(firm: Firm, other_liaison: User, agent: User) -> None:
     for actor in (other_liaison, agent):
         with pytest.raises(NotPermitted):
             services.issue_access_link(firm.contact, actor=actor)
@@ -205,7 +214,7 @@ def test_the_liaison_logs_a_visit(firm: Firm) -> None:
     assert Visit.objects.get() == visit
     assert visit.liaison == firm.liaison
     summary = Enterprise.objects.with_summary().get(pk=firm.enterprise.pk)
-    assert summary.last_visit == date(2025, 9, 23)
+    assert summary.last_visit == date(2025, 9, 23)  # type: ignore[attr-defined]  # annotated by with_summary()
 
 
 @pytest.mark.parametrize(
@@ -225,7 +234,7 @@ def test_bad_visits_are_refused(firm: Firm, values: dict, field: str) -> None:
     assert not Visit.objects.exists()
 
 
-def test_only_the_enterprise_s_liaison_logs_its_visits(firm: Firm, other_liaison: object) -> None:
+def test_only_the_enterprise_s_liaison_logs_its_visits(firm: Firm, other_liaison: User) -> None:
     with pytest.raises(NotPermitted):
         services.log_visit(firm.enterprise, actor=other_liaison, date=date(2025, 9, 24), purpose="走访")
     assert not Visit.objects.exists()
@@ -244,7 +253,7 @@ def test_contacts_need_a_mobile_and_a_name(firm: Firm) -> None:
 
 
 def test_only_managers_register_enterprises_and_a_code_is_registered_once(
-    city: object, firm: Firm, liaison: object
+    city: City, firm: Firm, liaison: User
 ) -> None:
     copy = Enterprise(name="另一家公司", credit_code=firm.enterprise.credit_code, township=city.township)
     with pytest.raises(NotPermitted):
@@ -255,7 +264,7 @@ def test_only_managers_register_enterprises_and_a_code_is_registered_once(
     assert Enterprise.objects.count() == 1
 
 
-def test_a_newly_assigned_liaison_is_told(city: object, firm: Firm, other_liaison: object) -> None:
+def test_a_newly_assigned_liaison_is_told(city: City, firm: Firm, other_liaison: User) -> None:
     firm.enterprise.liaison = other_liaison
     services.save_enterprise(firm.enterprise, actor=city.users["admin"])
     assert Notification.objects.filter(user=other_liaison, kind="enterprise_assigned").count() == 1

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from pytest_django import DjangoAssertNumQueries, Settings
 
 from accounts.models import User
 from cases.models import Case, Channel, Kind
 from enterprises import services
 from enterprises.models import Appeal, ContactDataView, Enterprise, Visit
 from notifications.models import SmsMessage
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, City
 
 from .conftest import Firm
 
@@ -29,7 +31,7 @@ def appeal_url(firm: Firm) -> str:
     return reverse("enterprises:access", args=[firm.token])
 
 
-def post_appeal(client: Client, firm: Firm, **overrides: str) -> object:
+def post_appeal(client: Client, firm: Firm, **overrides: str) -> Any:
     data = {"kind": Kind.HELP, "title": "园区道路夜间照明不足", "content": CONTENT, **overrides}
     return client.post(appeal_url(firm), data)
 
@@ -68,7 +70,7 @@ def test_the_liaison_cannot_open_another_liaison_s_enterprise(
     assert not Visit.objects.exists()
 
 
-def test_the_enterprise_page_shows_appeals_with_their_state(client: Client, city: object, firm: Firm) -> None:
+def test_the_enterprise_page_shows_appeals_with_their_state(client: Client, city: City, firm: Firm) -> None:
     appeal = services.submit_appeal(
         firm.enterprise, firm.contact, kind=Kind.HELP, title="路灯坏了", content=CONTENT
     )
@@ -92,7 +94,7 @@ def test_the_enterprise_page_shows_appeals_with_their_state(client: Client, city
     assert reverse("cases:detail", args=[appeal.case.number]) in dispatcher_page.content.decode()
 
 
-def test_revealing_a_contact_mobile_is_audited(client: Client, firm: Firm, city: object) -> None:
+def test_revealing_a_contact_mobile_is_audited(client: Client, firm: Firm, city: City) -> None:
     url = reverse("enterprises:reveal_mobile", args=[firm.enterprise.pk, firm.contact.pk])
     response = login(client, firm.liaison).post(url)
     assert "13772400101" in response.content.decode()
@@ -123,7 +125,7 @@ def test_the_liaison_logs_a_visit_from_the_page(client: Client, firm: Firm) -> N
 
 
 def test_sending_a_link_records_the_sms_for_the_contact_only(
-    client: Client, firm: Firm, settings: object
+    client: Client, firm: Firm, settings: Settings
 ) -> None:
     # The liaison works on the intranet, over plain http; the contact's phone must get the public
     # https address, not the host the liaison happened to use.
@@ -136,7 +138,9 @@ def test_sending_a_link_records_the_sms_for_the_contact_only(
     sms = SmsMessage.objects.latest("pk")
     assert SmsMessage.objects.count() == before + 1
     assert sms.phone == "13772400101"
-    link = re.search(r"[!-~]+/enterprises/e/[\w-]+/", sms.body).group(0)  # the ASCII run of the link
+    found = re.search(r"[!-~]+/enterprises/e/[\w-]+/", sms.body)  # the ASCII run of the link
+    assert found is not None
+    link = found.group(0)
     assert link.startswith("https://12345.zhongxiang.gov.cn/enterprises/e/")
     assert "intranet" not in sms.body
     assert "http:" not in sms.body
@@ -145,7 +149,7 @@ def test_sending_a_link_records_the_sms_for_the_contact_only(
 
 
 def test_a_dispatcher_registers_an_enterprise_and_assigns_a_liaison(
-    client: Client, city: object, liaison: User
+    client: Client, city: City, liaison: User
 ) -> None:
     login(client, city.users["dispatcher"])
     data = {
@@ -204,7 +208,7 @@ def test_an_enterprise_submits_an_appeal_through_its_link(client: Client, firm: 
     assert "待派单" in after
 
 
-def test_an_enterprise_sees_approved_answers_but_not_drafts(client: Client, city: object, firm: Firm) -> None:
+def test_an_enterprise_sees_approved_answers_but_not_drafts(client: Client, city: City, firm: Firm) -> None:
     from cases import services as case_services
 
     case = services.submit_appeal(
@@ -223,7 +227,7 @@ def test_an_enterprise_sees_approved_answers_but_not_drafts(client: Client, city
     assert "请写明完成时间" not in html  # internal review notes stay internal
 
 
-def answered_case(city: object, firm: Firm, body: str) -> Case:
+def answered_case(city: City, firm: Firm, body: str) -> Case:
     """An appeal of `firm` with an approved reply, ready to be a merge target."""
     from cases import services as case_services
 
@@ -238,7 +242,7 @@ def answered_case(city: object, firm: Firm, body: str) -> Case:
 
 
 def test_a_case_merged_into_another_party_s_case_shows_a_notice_not_their_reply(
-    client: Client, city: object, firm: Firm, other_firm: Firm
+    client: Client, city: City, firm: Firm, other_firm: Firm
 ) -> None:
     from cases import services as case_services
 
@@ -264,7 +268,7 @@ def test_a_case_merged_into_another_party_s_case_shows_a_notice_not_their_reply(
 
 
 def test_a_case_merged_into_the_same_enterprise_s_appeal_shows_its_reply(
-    client: Client, city: object, firm: Firm
+    client: Client, city: City, firm: Firm
 ) -> None:
     from cases import services as case_services
 
@@ -300,7 +304,7 @@ def test_a_wrong_link_shows_a_clear_page(client: Client, firm: Firm, token: str)
     assert not Case.objects.exists()
 
 
-def post_appeal_to(client: Client, token: str) -> object:
+def post_appeal_to(client: Client, token: str) -> Any:
     url = reverse("enterprises:access", args=[token])
     return client.post(url, {"kind": Kind.HELP, "title": "标题", "content": CONTENT})
 
@@ -348,7 +352,7 @@ def test_the_appeal_form_works_with_csrf_checks_on(firm: Firm) -> None:
 
 
 def test_my_enterprises_takes_the_same_queries_for_one_or_many(
-    client: Client, city: object, liaison: User, django_assert_max_num_queries: object
+    client: Client, city: City, liaison: User, django_assert_max_num_queries: DjangoAssertNumQueries
 ) -> None:
     """Counts and last visits come from one annotated query, not one query per enterprise."""
     from .conftest import make_firm

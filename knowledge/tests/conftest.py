@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -12,7 +13,7 @@ from knowledge.search import clear_index
 
 
 @pytest.fixture(autouse=True)
-def _fresh_index() -> None:
+def _fresh_index() -> Iterator[None]:
     """Each test's guides roll back with its transaction: start every test from an empty cache."""
     clear_index()
     yield
@@ -29,7 +30,7 @@ def publish(city: Any, **data: Any) -> Guide:
 
 
 @pytest.fixture
-def demo_guides(db: None) -> dict[str, Guide]:
+def demo_guides(db: None) -> dict[str | None, Guide]:  # published guides all have a slug
     """The shipped demo guides on the demo units, published."""
     from knowledge.demo import seed_guides
     from org.demo import seed_org

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from knowledge import services
@@ -9,16 +11,17 @@ from knowledge.models import Guide, GuideRevision, GuideStatus, RevisionAction
 from knowledge.search import search_guides
 from knowledge.tests.conftest import publish
 from mochou.errors import InvalidInput, NotPermitted, TransitionNotAllowed
+from tests.factories import City
 
 pytestmark = pytest.mark.django_db
 
 
-def draft(city: object, **data: object) -> Guide:
+def draft(city: City, **data: Any) -> Guide:
     values = {"title": "路灯报修", "body": "路灯不亮请拨打12345。", "unit": city.housing, **data}
     return services.create_guide(actor=city.users["clerk"], data=values)
 
 
-def test_a_clerk_drafts_submits_and_a_supervisor_publishes(city: object) -> None:
+def test_a_clerk_drafts_submits_and_a_supervisor_publishes(city: City) -> None:
     guide = draft(city)
     assert guide.status == GuideStatus.DRAFT
     assert guide.slug == f"guide-{guide.pk}"
@@ -32,7 +35,7 @@ def test_a_clerk_drafts_submits_and_a_supervisor_publishes(city: object) -> None
     assert actions == [RevisionAction.CREATED, RevisionAction.SUBMITTED, RevisionAction.PUBLISHED]
 
 
-def test_a_clerk_of_another_unit_cannot_edit_or_submit(city: object) -> None:
+def test_a_clerk_of_another_unit_cannot_edit_or_submit(city: City) -> None:
     guide = draft(city)
     with pytest.raises(NotPermitted):
         services.edit_guide(guide, actor=city.users["outsider"], data={"title": "改了"})
@@ -41,7 +44,7 @@ def test_a_clerk_of_another_unit_cannot_edit_or_submit(city: object) -> None:
     assert Guide.objects.get(pk=guide.pk).title == "路灯报修"
 
 
-def test_a_clerk_cannot_write_a_guide_for_another_unit(city: object) -> None:
+def test_a_clerk_cannot_write_a_guide_for_another_unit(city: City) -> None:
     with pytest.raises(NotPermitted):
         services.create_guide(
             actor=city.users["clerk"], data={"title": "入学", "body": "入学须知。", "unit": city.education}
@@ -49,14 +52,14 @@ def test_a_clerk_cannot_write_a_guide_for_another_unit(city: object) -> None:
 
 
 @pytest.mark.parametrize("role", ["clerk", "unit_leader", "agent", "leader", "outsider"])
-def test_only_reviewers_publish(city: object, role: str) -> None:
+def test_only_reviewers_publish(city: City, role: str) -> None:
     guide = services.submit_guide(draft(city), actor=city.users["clerk"])
     with pytest.raises(NotPermitted):
         services.publish_guide(guide, actor=city.users[role])
     assert Guide.objects.get(pk=guide.pk).status == GuideStatus.SUBMITTED
 
 
-def test_a_reviewer_may_not_publish_the_version_they_edited_themselves(city: object) -> None:
+def test_a_reviewer_may_not_publish_the_version_they_edited_themselves(city: City) -> None:
     guide = draft(city)
     services.edit_guide(guide, actor=city.users["supervisor"], data={"body": "督办员改写的答复。"})
     guide = services.submit_guide(guide, actor=city.users["supervisor"])
@@ -66,7 +69,7 @@ def test_a_reviewer_may_not_publish_the_version_they_edited_themselves(city: obj
     assert services.publish_guide(guide, actor=city.users["dispatcher"]).status == GuideStatus.PUBLISHED
 
 
-def test_return_needs_a_note_and_sends_the_guide_back_to_draft(city: object) -> None:
+def test_return_needs_a_note_and_sends_the_guide_back_to_draft(city: City) -> None:
     guide = services.submit_guide(draft(city), actor=city.users["clerk"])
     with pytest.raises(InvalidInput):
         services.return_guide(guide, actor=city.users["supervisor"], note="  ")
@@ -75,12 +78,12 @@ def test_return_needs_a_note_and_sends_the_guide_back_to_draft(city: object) -> 
     assert guide.review_note == "请补充办理地点"
 
 
-def test_a_draft_cannot_be_published_without_being_submitted(city: object) -> None:
+def test_a_draft_cannot_be_published_without_being_submitted(city: City) -> None:
     with pytest.raises(TransitionNotAllowed):
         services.publish_guide(draft(city), actor=city.users["supervisor"])
 
 
-def test_editing_a_published_guide_keeps_the_live_text_until_the_revision_is_approved(city: object) -> None:
+def test_editing_a_published_guide_keeps_the_live_text_until_the_revision_is_approved(city: City) -> None:
     guide = publish(city, slug="lamps", title="路灯报修", body="路灯不亮请拨打12345。")
     revision = services.edit_guide(
         guide, actor=city.users["clerk"], data={"body": "路灯不亮请在手机上报修。"}
@@ -106,7 +109,7 @@ def test_editing_a_published_guide_keeps_the_live_text_until_the_revision_is_app
     assert GuideRevision.objects.filter(guide=guide, action=RevisionAction.EDITED).count() == 2
 
 
-def test_archive_takes_a_guide_out_and_editing_reopens_it_as_draft(city: object) -> None:
+def test_archive_takes_a_guide_out_and_editing_reopens_it_as_draft(city: City) -> None:
     guide = publish(city)
     with pytest.raises(NotPermitted):
         services.archive_guide(guide, actor=city.users["clerk"])
@@ -116,7 +119,7 @@ def test_archive_takes_a_guide_out_and_editing_reopens_it_as_draft(city: object)
     assert guide.status == GuideStatus.DRAFT
 
 
-def test_bad_dates_and_empty_text_are_refused_in_chinese(city: object) -> None:
+def test_bad_dates_and_empty_text_are_refused_in_chinese(city: City) -> None:
     from datetime import date
 
     with pytest.raises(InvalidInput, match="失效日期"):
@@ -139,7 +142,7 @@ def test_seeding_the_demo_twice_changes_nothing(db: None) -> None:
     assert GuideRevision.objects.count() == revisions
 
 
-def test_seeding_skips_guides_whose_unit_is_missing(city: object) -> None:
+def test_seeding_skips_guides_whose_unit_is_missing(city: City) -> None:
     counts = __import__("knowledge.demo", fromlist=["seed_guides"]).seed_guides()
     assert counts["created"] > 0
     assert counts["skipped"] > 0  # the test city has only a few units

@@ -2,36 +2,39 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 
+from accounts.models import User
 from knowledge import services
 from knowledge.models import Audience, Guide, GuideStatus
 from knowledge.tests.conftest import publish
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, City
 
 pytestmark = pytest.mark.django_db
 
 SCRIPT = "<script>alert(1)</script>"
 
 
-def login(user: object) -> Client:
+def login(user: User) -> Client:
     client = Client()
     assert client.login(username=user.username, password=PASSWORD)
     return client
 
 
-def page(response: object) -> str:
+def page(response: Any) -> str:
     return response.content.decode()
 
 
-def test_search_json_requires_login(city: object) -> None:
+def test_search_json_requires_login(city: City) -> None:
     response = Client().get("/knowledge/search.json", {"q": "路灯"})
     assert response.status_code == 401
     assert response.json()["code"] == "auth.required"
 
 
-def test_search_json_answers_staff_with_hits(city: object, agent: object) -> None:
+def test_search_json_answers_staff_with_hits(city: City, agent: User) -> None:
     guide = publish(city, slug="lamps", title="路灯报修", body="路灯不亮请拨打12345。", documents="无")
     body = login(agent).get("/knowledge/search.json", {"q": "路灯坏了"}).json()
     assert body["query"] == "路灯坏了"
@@ -46,20 +49,20 @@ def test_search_json_answers_staff_with_hits(city: object, agent: object) -> Non
 
 
 @pytest.mark.parametrize("limit", ["0", "abc", "51"])
-def test_search_json_rejects_a_bad_limit_precisely(city: object, agent: object, limit: str) -> None:
+def test_search_json_rejects_a_bad_limit_precisely(city: City, agent: User, limit: str) -> None:
     response = login(agent).get("/knowledge/search.json", {"q": "路灯", "limit": limit})
     assert response.status_code == 422
     assert response.json()["details"] == {"field": "limit"}
 
 
-def test_search_json_cuts_a_10k_query_and_says_so(city: object, agent: object) -> None:
+def test_search_json_cuts_a_10k_query_and_says_so(city: City, agent: User) -> None:
     publish(city, title="路灯报修", body="路灯不亮请拨打12345。")
     body = login(agent).get("/knowledge/search.json", {"q": "路灯" + "x" * 10_000}).json()
     assert body["truncated"] is True
     assert body["results"]
 
 
-def test_the_results_fragment_lists_title_snippet_and_link(city: object, agent: object) -> None:
+def test_the_results_fragment_lists_title_snippet_and_link(city: City, agent: User) -> None:
     guide = publish(city, title="路灯报修", body="路灯不亮请拨打12345。")
     html = page(login(agent).get("/knowledge/_results/", {"q": "路灯"}))
     assert f'href="/knowledge/{guide.pk}/"' in html
@@ -69,20 +72,20 @@ def test_the_results_fragment_lists_title_snippet_and_link(city: object, agent: 
     assert Client().get("/knowledge/_results/", {"q": "路灯"}).status_code == 302
 
 
-def test_the_index_searches_live_as_the_agent_types(city: object, agent: object) -> None:
+def test_the_index_searches_live_as_the_agent_types(city: City, agent: User) -> None:
     html = page(login(agent).get("/knowledge/"))
     assert 'hx-trigger="keyup changed delay:300ms, search"' in html
     assert 'hx-get="/knowledge/_results/"' in html
 
 
-def test_no_results_and_empty_query_are_explained(city: object, agent: object) -> None:
+def test_no_results_and_empty_query_are_explained(city: City, agent: User) -> None:
     client = login(agent)
     assert "没有找到" in page(client.get("/knowledge/_results/", {"q": "火星移民"}))
     assert client.get("/knowledge/_results/", {"q": ""}).status_code == 200
     assert "只按前 200 个字搜索" in page(client.get("/knowledge/", {"q": "啊" * 10_000}))
 
 
-def test_a_script_in_a_title_is_rendered_escaped_everywhere(city: object, agent: object) -> None:
+def test_a_script_in_a_title_is_rendered_escaped_everywhere(city: City, agent: User) -> None:
     guide = publish(city, title=f"路灯{SCRIPT}", body=f"路灯不亮。{SCRIPT}")
     client = login(agent)
     for url in (f"/knowledge/{guide.pk}/", f"/knowledge/public/{guide.pk}/", "/knowledge/public/"):
@@ -95,7 +98,7 @@ def test_a_script_in_a_title_is_rendered_escaped_everywhere(city: object, agent:
         assert "&lt;script&gt;" in html, url
 
 
-def test_citizens_see_only_published_public_guides(city: object) -> None:
+def test_citizens_see_only_published_public_guides(city: City) -> None:
     public = publish(city, title="路灯报修", body="路灯不亮请拨打12345。")
     internal = publish(city, title="路灯派单口径", body="路灯派住建局。", audience=Audience.INTERNAL)
     draft = services.create_guide(
@@ -116,7 +119,7 @@ def test_citizens_see_only_published_public_guides(city: object) -> None:
     assert anonymous.get(f"/knowledge/{public.pk}/").status_code == 302  # the staff page needs a login
 
 
-def test_a_draft_is_hidden_from_staff_of_other_units(city: object, agent: object, outsider: object) -> None:
+def test_a_draft_is_hidden_from_staff_of_other_units(city: City, agent: User, outsider: User) -> None:
     draft = services.create_guide(
         actor=city.users["clerk"], data={"title": "路灯草稿", "body": "草稿。", "unit": city.housing}
     )
@@ -125,7 +128,7 @@ def test_a_draft_is_hidden_from_staff_of_other_units(city: object, agent: object
     assert login(city.users["unit_leader"]).get(f"/knowledge/{draft.pk}/").status_code == 200
 
 
-def test_a_clerk_writes_and_submits_a_guide_through_the_pages(city: object, clerk: object) -> None:
+def test_a_clerk_writes_and_submits_a_guide_through_the_pages(city: City, clerk: User) -> None:
     client = login(clerk)
     form = {
         "title": "井盖缺失报修",
@@ -146,7 +149,7 @@ def test_a_clerk_writes_and_submits_a_guide_through_the_pages(city: object, cler
     assert Guide.objects.get(pk=guide.pk).status == GuideStatus.SUBMITTED
 
 
-def test_the_form_explains_errors_in_chinese(city: object, clerk: object) -> None:
+def test_the_form_explains_errors_in_chinese(city: City, clerk: User) -> None:
     response = login(clerk).post(
         "/knowledge/new/",
         {
@@ -164,14 +167,14 @@ def test_the_form_explains_errors_in_chinese(city: object, clerk: object) -> Non
     assert "失效日期不能早于生效日期" in html
 
 
-def test_a_clerk_cannot_pick_another_unit_in_the_form(city: object, clerk: object) -> None:
+def test_a_clerk_cannot_pick_another_unit_in_the_form(city: City, clerk: User) -> None:
     form = {"title": "入学", "body": "入学须知。", "unit": city.education.pk, "audience": "public"}
     response = login(clerk).post("/knowledge/new/", form)
     assert response.status_code == 422
     assert not Guide.objects.filter(title="入学").exists()
 
 
-def test_a_clerk_of_another_unit_cannot_open_the_edit_page(city: object, outsider: object) -> None:
+def test_a_clerk_of_another_unit_cannot_open_the_edit_page(city: City, outsider: User) -> None:
     guide = publish(city)
     response = login(outsider).post(f"/knowledge/{guide.pk}/edit/", {"title": "改", "body": "改"})
     assert response.status_code == 403
@@ -179,7 +182,7 @@ def test_a_clerk_of_another_unit_cannot_open_the_edit_page(city: object, outside
     assert Guide.objects.get(pk=guide.pk).title == "示例指南"
 
 
-def test_a_reviewer_returns_with_a_note_shown_to_the_clerk(city: object, supervisor: object) -> None:
+def test_a_reviewer_returns_with_a_note_shown_to_the_clerk(city: City, supervisor: User) -> None:
     guide = services.submit_guide(
         services.create_guide(
             actor=city.users["clerk"], data={"title": "路灯", "body": "路灯报修。", "unit": city.housing}
@@ -192,7 +195,7 @@ def test_a_reviewer_returns_with_a_note_shown_to_the_clerk(city: object, supervi
     assert 'id="btn-submit"' in html
 
 
-def test_the_review_tab_lists_submitted_guides_for_reviewers(city: object, supervisor: object) -> None:
+def test_the_review_tab_lists_submitted_guides_for_reviewers(city: City, supervisor: User) -> None:
     guide = services.submit_guide(
         services.create_guide(
             actor=city.users["clerk"], data={"title": "待审路灯", "body": "路灯报修。", "unit": city.housing}

@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
+from time_machine import Traveller
 
 from accounts.demo import DEMO_LOGINS, DEMO_PASSWORD
 from accounts.models import Role, User
@@ -23,7 +24,7 @@ N = 40
 
 
 @pytest.fixture
-def seeded(clock: object) -> object:
+def seeded(clock: Traveller) -> object:
     return seed_demo(N, seed=7)
 
 
@@ -80,7 +81,7 @@ def test_demo_logins_exist_with_the_demo_password(seeded: object) -> None:
     assert set(Role.values) <= set(User.objects.values_list("role", flat=True))
 
 
-def test_seeding_twice_does_not_duplicate(clock: object) -> None:
+def test_seeding_twice_does_not_duplicate(clock: Traveller) -> None:
     out = StringIO()
     call_command("seed_demo", cases=N, stdout=out)
     counts = [m.objects.count() for m in (Unit, Category, User, Case, CaseEvent)]

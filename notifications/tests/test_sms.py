@@ -51,6 +51,7 @@ def test_the_default_backend_records_messages_where_the_demo_shows_them(settings
     settings.MOCHOU_SMS_BACKEND = "record"
     assert isinstance(get_backend(), RecordingBackend)
     sms = services.queue_sms("13812345678", "【钟祥12345】测试")
+    assert sms is not None
     sms.refresh_from_db()
     assert (sms.status, sms.backend) == (SmsMessage.Status.SENT, "record")
 
@@ -60,6 +61,7 @@ def test_the_http_gateway_receives_phone_and_body(settings) -> None:
         settings.MOCHOU_SMS_BACKEND = "http"
         settings.MOCHOU_SMS_URL = gateway.url
         sms = services.queue_sms("13812345678", "【钟祥12345】您的诉求已受理")
+        assert sms is not None
     sms.refresh_from_db()
     assert gateway.received == [{"phone": "13812345678", "body": "【钟祥12345】您的诉求已受理"}]
     assert (sms.status, sms.backend, sms.attempts) == (SmsMessage.Status.SENT, "http", 1)
@@ -118,6 +120,7 @@ def test_a_message_stored_while_the_queue_was_down_is_sent_later(settings, monke
 
     monkeypatch.setattr(tasks, "deliver_sms", queue_down)
     sms = services.queue_sms("13812345678", "【钟祥12345】测试")  # stored; the enqueue failed
+    assert sms is not None
     sms.refresh_from_db()
     assert sms.status == SmsMessage.Status.QUEUED
     monkeypatch.undo()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from pytest_django import DjangoAssertNumQueries
+from time_machine import Traveller
 
 from notifications.models import Notification, SmsMessage
 from notifications.services import notify_users
@@ -12,7 +14,7 @@ from tests.factories import City, make_case
 pytestmark = pytest.mark.django_db
 
 
-def test_notifications_list_and_unread_count(client: Client, city: City, clock: object) -> None:
+def test_notifications_list_and_unread_count(client: Client, city: City, clock: Traveller) -> None:
     clerk = city.users["clerk"]
     case = make_case(city)
     notify_users([clerk], kind="dispatched", message=f"新工单 {case.number}：小区门口下水道堵塞", case=case)
@@ -27,7 +29,7 @@ def test_notifications_list_and_unread_count(client: Client, city: City, clock: 
     assert "查看工单" in body
 
 
-def test_marking_read(client: Client, city: City, clock: object) -> None:
+def test_marking_read(client: Client, city: City, clock: Traveller) -> None:
     clerk = city.users["clerk"]
     notify_users([clerk], kind="supervised", message="督办：请加快办理")
     notify_users([clerk], kind="supervised", message="督办：第二次")
@@ -47,7 +49,7 @@ def test_marking_read(client: Client, city: City, clock: object) -> None:
     assert 'id="unread-count"' not in client.get("/notifications/").content.decode()
 
 
-def test_open_marks_read_and_goes_to_the_case(client: Client, city: City, clock: object) -> None:
+def test_open_marks_read_and_goes_to_the_case(client: Client, city: City, clock: Traveller) -> None:
     clerk = city.users["agent"]
     case = make_case(city)
     notify_users([clerk], kind="to_callback", message="待回访", case=case)
@@ -68,7 +70,7 @@ def test_cannot_mark_someone_elses_notification(client: Client, city: City) -> N
     assert note.read_at is None
 
 
-def test_sms_log_masks_phones_for_the_centre(client: Client, city: City, clock: object) -> None:
+def test_sms_log_masks_phones_for_the_centre(client: Client, city: City, clock: Traveller) -> None:
     case = make_case(city)  # registering texts the citizen their 受理编号
     assert SmsMessage.objects.filter(phone="13812345678").exists()
     client.force_login(city.users["dispatcher"])
@@ -79,7 +81,9 @@ def test_sms_log_masks_phones_for_the_centre(client: Client, city: City, clock: 
     assert "13812345678" not in body
 
 
-def test_sms_log_shows_full_numbers_to_the_administrator(client: Client, city: City, clock: object) -> None:
+def test_sms_log_shows_full_numbers_to_the_administrator(
+    client: Client, city: City, clock: Traveller
+) -> None:
     make_case(city)
     from accounts.models import PersonalDataView
 
@@ -96,14 +100,14 @@ def test_sms_log_is_closed_to_units(client: Client, city: City) -> None:
 
 
 def test_notifications_query_count_is_bounded(
-    client: Client, city: City, clock: object, django_assert_max_num_queries: object
+    client: Client, city: City, clock: Traveller, django_assert_max_num_queries: DjangoAssertNumQueries
 ) -> None:
     clerk = city.users["clerk"]
     for i in range(30):
         notify_users([clerk], kind="dispatched", message=f"新工单 {i}", case=make_case(city))
     client.force_login(clerk)
-    with django_assert_max_num_queries(8):  # type: ignore[operator]
+    with django_assert_max_num_queries(8):
         client.get("/notifications/")
     client.force_login(city.users["dispatcher"])
-    with django_assert_max_num_queries(8):  # type: ignore[operator]
+    with django_assert_max_num_queries(8):
         client.get("/notifications/sms/")

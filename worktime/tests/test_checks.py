@@ -22,7 +22,7 @@ def test_warns_from_november_when_next_year_is_missing() -> None:
     warnings = calendar_coverage_warnings(date(2025, 11, 1))
     assert [(w.id, w.level) for w in warnings] == [("mochou.W001", checks.WARNING)]
     assert "2026年的工作日历尚未配置" in warnings[0].msg
-    assert "calendar seed --year 2026" in warnings[0].hint
+    assert "calendar seed --year 2026" in (warnings[0].hint or "")
 
     seed_year(2026)
     assert calendar_coverage_warnings(date(2025, 12, 31)) == []
