@@ -8,24 +8,18 @@ guide's title: those measure more than title matching.
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from knowledge import bm25, text
+from mochou.datasets import GUIDE_QUESTIONS_CSV, GuideQuestion, read_guide_questions
 
-QUESTIONS_CSV = Path(__file__).resolve().parent / "data" / "questions.csv"
+QUESTIONS_CSV = GUIDE_QUESTIONS_CSV
+Question = GuideQuestion  # the record of mochou.datasets, under this module's own name
 
 Ranker = Callable[[str], Sequence[str]]  # question → slugs, best first
-
-
-@dataclass(frozen=True)
-class Question:
-    text: str
-    slug: str
-    split: str
 
 
 @dataclass
@@ -45,10 +39,7 @@ class Result:
 
 
 def load_questions(path: Path = QUESTIONS_CSV) -> list[Question]:
-    with path.open(encoding="utf-8", newline="") as fh:
-        return [
-            Question(r["question"].strip(), r["slug"].strip(), r["split"].strip()) for r in csv.DictReader(fh)
-        ]
+    return read_guide_questions(path)
 
 
 def is_paraphrased(question: str, title: str) -> bool:

@@ -9,66 +9,20 @@ Three kinds of term come out of a text, each in its own namespace so they never 
 - grams: character bigrams of each run of Chinese characters — ``#身份`` — which catch partial
   words typed so far (公积 → 公积金) and words jieba splits differently in query and guide.
 
-jieba is loaded once, lazily, in a private Tokenizer (the global one and triage's are left alone),
-with its logger quiet.
+Words come from the platform's one tokenizer (:mod:`mochou.text`, shared with triage), whose
+dictionary holds the synonym forms and domain words of :mod:`mochou.vocabulary`.
 """
 
 from __future__ import annotations
 
-import logging
 import re
-import threading
 import unicodedata
-from collections.abc import Iterable
 
-import jieba
-
-jieba.setLogLevel(logging.WARNING)
-
-# Synonym groups: the first form names the concept. Kept to forms a citizen or a clerk would
-# really use for the same thing; a group that is only "related" would blur the ranking.
-SYNONYMS: tuple[tuple[str, ...], ...] = (
-    ("身份证", "居民身份证", "二代证", "身份证件"),
-    ("户口", "户籍", "户口本", "户口簿"),
-    ("社保", "社会保险", "社会保障"),
-    ("医保", "医疗保险", "医保卡"),
-    ("公积金", "住房公积金"),
-    ("营业执照", "工商登记", "工商执照", "市场主体登记"),
-    ("驾驶证", "驾照", "驾驶执照", "机动车驾驶证"),
-    ("低保", "最低生活保障"),
-    ("新生儿", "刚出生", "出生", "宝宝", "婴儿"),
-    ("孩子", "小孩", "子女", "儿童", "娃"),
-    ("入学", "上学", "读书", "上小学", "上初中", "报名"),
-    ("补办", "丢了", "丢失", "遗失", "掉了", "补领", "补证"),
-    ("迁移", "迁入", "迁出", "迁到", "迁回", "转户口", "迁户口"),
-    ("不动产", "房产证", "房本", "房产", "不动产权证"),
-    ("结婚", "婚姻登记", "结婚证", "领证"),
-    ("年检", "年审", "车检", "检验"),
-    ("养犬", "养狗", "狗", "犬"),
-    ("噪音", "噪声", "吵", "扰民"),
-    ("违建", "违章建筑", "违法建设", "违法建筑", "私搭乱建", "乱搭乱建"),
-    ("占道经营", "摆摊", "流动摊贩", "占道"),
-    ("残疾证", "残疾人证"),
-    ("老年证", "老年人优待证", "老人证"),
-    ("燃气", "天然气", "煤气"),
-    ("自来水", "用水", "水表", "水费"),
-    ("电费", "用电", "供电", "电表"),
-    ("失业", "下岗", "没工作", "失去工作", "辞退", "辞了", "裁员", "开除"),
-    ("欠薪", "拖欠工资", "欠工资", "工钱", "讨薪", "克扣工资", "不发工资"),
-    ("发票", "开票"),
-    ("报销", "结算"),
-    ("异地就医", "外地就医", "外地看病", "外地住院", "转外就医"),
-    ("物业", "物业公司", "物业费", "业委会"),
-    ("建房", "盖房", "宅基地", "自建房"),
-    ("退役军人", "退伍军人", "退伍", "转业"),
-    ("贷款", "借款", "贴息"),
-    ("养老保险", "养老金", "退休金"),
-    ("高龄津贴", "高龄补贴", "老人补贴"),
-    ("个体户", "个体工商户"),
-    ("居住证", "暂住证"),
-    ("投诉", "举报", "反映"),
-    ("退休", "退了休"),
-)
+# The tokenizer and the synonym table are the platform's (shared with triage); `tokenizer` is
+# re-exported because `mochou serve` warms it through this module.
+from mochou.text import cut_for_search
+from mochou.text import tokenizer as tokenizer
+from mochou.vocabulary import SYNONYMS
 
 # Words that say nothing about which guide is meant: question words, pronouns, particles and
 # the politeness of a phone call. 办/办理 stay: their low IDF already keeps them quiet.
@@ -91,33 +45,6 @@ PREFIX_WEIGHT = 0.6  # a word the last, unfinished query word may be the start o
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _WORD = re.compile(r"[\u4e00-\u9fff]+|[a-z0-9]+")
 
-_lock = threading.Lock()
-_tokenizer: jieba.Tokenizer | None = None
-
-
-def _domain_words() -> Iterable[str]:
-    for group in SYNONYMS:
-        yield from (w for w in group if len(w) > 1)
-    yield from (  # noqa: SIM905 — a word list reads better as text
-        "社保卡 异地就医 居住证 不动产登记 营业执照 个体户 食品经营许可 新生儿 落户 结婚登记 低保 残疾证 "
-        "高龄津贴 义务教育 驾驶证 换证 机动车 年检 燃气开户 过户 退役军人 优待证 失业登记 就业补贴 "
-        "创业担保贷款 税务登记 老年证 养犬登记 占道经营 物业纠纷 违建 农村建房 公积金 提取 医保 报销 "
-        "备案 养老保险 灵活就业 12345"
-    ).split()
-
-
-def tokenizer() -> jieba.Tokenizer:
-    global _tokenizer
-    if _tokenizer is None:
-        with _lock:
-            if _tokenizer is None:
-                tok = jieba.Tokenizer()
-                tok.initialize()
-                for word in _domain_words():
-                    tok.add_word(word, 20000)
-                _tokenizer = tok
-    return _tokenizer
-
 
 def normalize(text: str) -> str:
     """Full-width to half-width (NFKC), lower case."""
@@ -127,7 +54,7 @@ def normalize(text: str) -> str:
 def words(text: str) -> list[str]:
     """Search-mode words, without stopwords, punctuation or spaces."""
     out = []
-    for token in tokenizer().lcut_for_search(normalize(text)):
+    for token in cut_for_search(normalize(text)):
         token = token.strip()
         if token and token not in STOPWORDS and _WORD.fullmatch(token):
             out.append(token)

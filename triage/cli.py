@@ -12,21 +12,28 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Protocol
 
-from triage.corpus import DEFAULT_DATA, DEFAULT_TAXONOMY, read_messages, read_taxonomy, sha256_of_files
+from mochou.datasets import MESSAGES_CSV, TAXONOMY_CSV, read_messages, read_taxonomy, sha256_of_files
 from triage.evaluate import DEFAULT_THRESHOLD, build_report, render_markdown
 from triage.pipeline import TriageModel
+
+
+class Writer(Protocol):
+    """Where reports go: a text file, sys.stdout, or a Django command's OutputWrapper."""
+
+    def write(self, text: str, /) -> object: ...
+
 
 DEFAULT_MODEL_PATH = Path("var/triage/model.joblib")  # relative to the current directory
 DEFAULT_DOC_PATH = Path("docs/triage.md")
 
 
 def train(
-    data_path: str | Path = DEFAULT_DATA,
+    data_path: str | Path = MESSAGES_CSV,
     out_path: str | Path = DEFAULT_MODEL_PATH,
     extra_examples: str | Path | None = None,
-    taxonomy_path: str | Path = DEFAULT_TAXONOMY,
+    taxonomy_path: str | Path = TAXONOMY_CSV,
 ) -> dict[str, Any]:
     """Train on ``data_path`` (+ the labelled rows of ``extra_examples``, same CSV columns), save ONE
     file at ``out_path``; return its metadata (path, version, data SHA-256, labels, metrics)."""
@@ -54,15 +61,15 @@ def train(
 
 
 def evaluate(
-    data_path: str | Path = DEFAULT_DATA,
+    data_path: str | Path = MESSAGES_CSV,
     doc_path: str | Path | None = DEFAULT_DOC_PATH,
     *,
-    taxonomy_path: str | Path = DEFAULT_TAXONOMY,
+    taxonomy_path: str | Path = TAXONOMY_CSV,
     threshold: float = DEFAULT_THRESHOLD,
     folds: int = 5,
     repeats: int = 3,
     with_cv: bool = True,
-    out: TextIO | None = None,
+    out: Writer | None = None,
 ) -> dict[str, Any]:
     """Fixed split + baseline + repeated CV; write the Markdown report to ``doc_path`` (unless None)
     and print it to ``out`` (default stdout). Returns the report dict (with ``markdown``)."""
@@ -83,7 +90,7 @@ def predict(
     model_path: str | Path = DEFAULT_MODEL_PATH,
     csv_path: str | Path = "-",
     *,
-    out: TextIO | None = None,
+    out: Writer | None = None,
     unit_of: Callable[[str], str | None] | None = None,
 ) -> list[dict[str, Any]]:
     """Predict every row of a message CSV; print one JSON line per row to ``out`` (default stdout).
@@ -109,14 +116,14 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("train", help="train and save the model (one joblib file)")
-    p.add_argument("--data", default=str(DEFAULT_DATA), help="labelled messages CSV (default: %(default)s)")
+    p.add_argument("--data", default=str(MESSAGES_CSV), help="labelled messages CSV (default: %(default)s)")
     p.add_argument("--out", default=str(DEFAULT_MODEL_PATH), help="model file (default: %(default)s)")
     p.add_argument("--extra-examples", default=None, help="CSV of extra labelled messages, same columns")
-    p.add_argument("--taxonomy", default=str(DEFAULT_TAXONOMY), help="category tree CSV")
+    p.add_argument("--taxonomy", default=str(TAXONOMY_CSV), help="category tree CSV")
 
     p = sub.add_parser("evaluate", help="fixed split + CV + baseline; write the Markdown report")
-    p.add_argument("--data", default=str(DEFAULT_DATA))
-    p.add_argument("--taxonomy", default=str(DEFAULT_TAXONOMY))
+    p.add_argument("--data", default=str(MESSAGES_CSV))
+    p.add_argument("--taxonomy", default=str(TAXONOMY_CSV))
     p.add_argument("--doc", default=str(DEFAULT_DOC_PATH), help="Markdown output (default: %(default)s)")
     p.add_argument("--no-doc", action="store_true", help="only print the report")
     p.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD, help="auto-dispatch confidence")

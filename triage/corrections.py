@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from triage.corpus import DEFAULT_DATA, DEFAULT_TAXONOMY, Message, read_messages, read_taxonomy
+from mochou.datasets import MESSAGES_CSV, TAXONOMY_CSV, Message, read_messages, read_taxonomy
 from triage.evaluate import _fit_triage, classification_metrics, stable_split
 
 
-def before_and_after(examples_csv: Path, data_path: Path = DEFAULT_DATA) -> dict:
+def before_and_after(examples_csv: Path, data_path: Path = MESSAGES_CSV) -> dict[str, Any]:
     """Train on the fixed 80 % with and without the examples; score both on the same held-out 20 %."""
     messages = read_messages(data_path, require_label=True)
     extra: list[Message] = read_messages(examples_csv, require_label=True)
-    taxonomy = read_taxonomy(DEFAULT_TAXONOMY)
+    taxonomy = read_taxonomy(TAXONOMY_CSV)
     train_idx, test_idx = stable_split(messages)
     train = [messages[i] for i in train_idx]
     test = [messages[i] for i in test_idx]
@@ -20,7 +21,11 @@ def before_and_after(examples_csv: Path, data_path: Path = DEFAULT_DATA) -> dict
     # messages) would score the model on its own training data: leave those out.
     held_out = [_bigrams(m.title) for m in test]
     kept = [m for m in extra if max((_overlap(_bigrams(m.title), t) for t in held_out), default=0) < 0.5]
-    result = {"n_examples": len(kept), "n_dropped": len(extra) - len(kept), "n_test": len(test)}
+    result: dict[str, Any] = {
+        "n_examples": len(kept),
+        "n_dropped": len(extra) - len(kept),
+        "n_test": len(test),
+    }
     extra = kept
     for name, training in (("before", train), ("after", train + extra)):
         model = _fit_triage(training, taxonomy, None)

@@ -42,34 +42,21 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from mochou.datasets import (
+    DUPLICATE_PAIR_COLUMNS,
+    DUPLICATE_PAIRS_CSV,
+    MESSAGES_CSV,
+    DuplicatePair,
+    read_duplicate_pairs,
+    read_messages,
+    read_streets,
+)
 from triage.normalize import normalize
 
-PACKAGE_DIR = Path(__file__).resolve().parent
-REPO_ROOT = PACKAGE_DIR.parent
-PAIRS_PATH = PACKAGE_DIR / "data" / "duplicate-pairs.csv"
-LABELLED = REPO_ROOT / "mochou" / "data" / "messages-labelled.csv"
-STREETS = REPO_ROOT / "mochou" / "data" / "streets-zhongxiang.csv"
 SHARED_DIR = Path("/work/shared/data/gov-messages")
 SHARED_FILES = ("messages-with-votes.csv", "messages-with-replies.csv")
 
 SEED = 20240601
-PAIR_COLUMNS = [
-    "pair_id",
-    "label",
-    "kind",
-    "split",
-    "a_id",
-    "a_text",
-    "a_place",
-    "a_phone",
-    "b_id",
-    "b_text",
-    "b_place",
-    "b_phone",
-    "b_origin",
-    "ops",
-    "note",
-]
 
 # Hand-checked groups of real messages about the same problem at the same place (every pair = 1).
 REAL_GROUPS: list[tuple[tuple[str, ...], str]] = [
@@ -161,25 +148,6 @@ class CorpusMessage:
         return f"{self.title}。{self.body}"
 
 
-@dataclass(frozen=True)
-class Pair:
-    pair_id: str
-    label: int
-    kind: str
-    split: str
-    a_id: str
-    a_text: str
-    a_place: str
-    a_phone: str
-    b_id: str
-    b_text: str
-    b_place: str
-    b_phone: str
-    b_origin: str
-    ops: str
-    note: str
-
-
 def _clean(text: str) -> str:
     return re.sub(r"\s+", " ", text or "").strip()
 
@@ -191,34 +159,23 @@ def load_labelled() -> list[CorpusMessage]:
 
 def load_corpus(shared_dir: Path | None = SHARED_DIR) -> list[CorpusMessage]:
     """Shipped labelled messages + the two shared files, deduplicated by 留言编号 (first kept)."""
-    sources = [(LABELLED, "labelled")]
-    for name in SHARED_FILES if shared_dir is not None else ():
-        path = shared_dir / name
+    sources = [(MESSAGES_CSV, "labelled")]
+    shared = [] if shared_dir is None else [shared_dir / name for name in SHARED_FILES]
+    for path in shared:
         if not path.exists():
             raise FileNotFoundError(
                 f"{path} is needed to regenerate the pair set (it is not shipped; the CSV is)."
             )
-        sources.append((path, name.split("-")[-1].removesuffix(".csv")))
+        sources.append((path, path.name.split("-")[-1].removesuffix(".csv")))
     out: list[CorpusMessage] = []
     seen: set[str] = set()
     for path, source in sources:
-        with open(path, encoding="utf-8-sig", newline="") as fh:
-            for row in csv.DictReader(fh):
-                mid = (row.get("留言编号") or "").strip()
-                if not mid or mid in seen:
-                    continue  # 37042 appears twice in the labelled file (two labels)
-                seen.add(mid)
-                out.append(
-                    CorpusMessage(
-                        id=mid,
-                        user=(row.get("留言用户") or "").strip(),
-                        title=_clean(row.get("留言主题") or ""),
-                        body=_clean(row.get("留言详情") or ""),
-                        time=(row.get("留言时间") or "").strip(),
-                        label=(row.get("一级分类") or "").strip(),
-                        source=source,
-                    )
-                )
+        for m in read_messages(path):
+            if m.id in seen:
+                continue  # 37042 appears twice in the labelled file (two labels)
+            seen.add(m.id)
+            title, body = _clean(m.title), _clean(m.body)
+            out.append(CorpusMessage(m.id, m.user, title, body, m.time, m.label, source))
     return out
 
 
@@ -321,7 +278,7 @@ def dup_groups() -> dict[str, str]:
     return out
 
 
-def build_pairs(corpus: list[CorpusMessage]) -> list[Pair]:
+def build_pairs(corpus: list[CorpusMessage]) -> list[DuplicatePair]:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     by_id = {m.id: m for m in corpus}
@@ -332,12 +289,23 @@ def build_pairs(corpus: list[CorpusMessage]) -> list[Pair]:
     def group_of(mid: str) -> str:
         return groups.get(mid, mid)
 
-    pairs: list[Pair] = []
+    pairs: list[DuplicatePair] = []
 
-    def add(label, kind, a, b_id, b_text, b_place, b_phone, origin, ops="", note=""):
+    def add(
+        label: int,
+        kind: str,
+        a: CorpusMessage,
+        b_id: str,
+        b_text: str,
+        b_place: str,
+        b_phone: str,
+        origin: str,
+        ops: str = "",
+        note: str = "",
+    ) -> None:
         split = _split_of(group_of(origin))
         pairs.append(
-            Pair(
+            DuplicatePair(
                 f"{kind}-{len(pairs) + 1:04d}",
                 label,
                 kind,
@@ -365,10 +333,10 @@ def build_pairs(corpus: list[CorpusMessage]) -> list[Pair]:
     for m in corpus:
         by_user[m.user].append(m)
     for msgs in by_user.values():
-        for i, x in enumerate(msgs):
-            for y in msgs[i + 1 :]:
-                if group_of(x.id) != group_of(y.id):
-                    add(0, "real_same_user", x, y.id, y.text, place[y.id], phone[y.id], y.id)
+        for i, mx in enumerate(msgs):
+            for my in msgs[i + 1 :]:
+                if group_of(mx.id) != group_of(my.id):
+                    add(0, "real_same_user", mx, my.id, my.text, place[my.id], phone[my.id], my.id)
     for x, y, note in REAL_HARD_NEGATIVES:
         b = by_id[y]
         add(0, "real_hard_negative", by_id[x], y, b.text, place[y], phone[y], y, note=note)
@@ -384,7 +352,8 @@ def build_pairs(corpus: list[CorpusMessage]) -> list[Pair]:
         b_id = f"syn-{m.id}"
         add(1, "synthetic_rewrite", m, b_id, text, b_place, b_phone, m.id, "+".join(ops))
         # Hardest other message of the same category (any message for unlabelled sources).
-        best, best_sim = None, -1.0
+        best: CorpusMessage | None = None
+        best_sim = -1.0
         for j, o in enumerate(corpus):
             if group_of(o.id) == group_of(m.id) or (m.label and o.label != m.label):
                 continue
@@ -396,24 +365,16 @@ def build_pairs(corpus: list[CorpusMessage]) -> list[Pair]:
     return pairs
 
 
-def write_pairs(pairs: list[Pair], path: Path = PAIRS_PATH) -> None:
+def write_pairs(pairs: list[DuplicatePair], path: Path = DUPLICATE_PAIRS_CSV) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh, lineterminator="\n")
-        w.writerow(PAIR_COLUMNS)
+        w.writerow(DUPLICATE_PAIR_COLUMNS)
         for p in pairs:
-            w.writerow([getattr(p, c) for c in PAIR_COLUMNS])
+            w.writerow([getattr(p, c) for c in DUPLICATE_PAIR_COLUMNS])
 
 
-def read_pairs(path: Path = PAIRS_PATH) -> list[Pair]:
-    with open(path, encoding="utf-8", newline="") as fh:
-        return [
-            Pair(**{c: (int(row[c]) if c == "label" else row[c]) for c in PAIR_COLUMNS})
-            for row in csv.DictReader(fh)
-        ]
-
-
-def corpus_from_pairs(pairs: list[Pair]) -> dict[str, tuple[str, str, str]]:
+def corpus_from_pairs(pairs: list[DuplicatePair]) -> dict[str, tuple[str, str, str]]:
     """The real messages of the pair set: id → (text, place, phone)."""
     out: dict[str, tuple[str, str, str]] = {}
     for p in pairs:
@@ -421,11 +382,6 @@ def corpus_from_pairs(pairs: list[Pair]) -> dict[str, tuple[str, str, str]]:
         if not p.b_id.startswith("syn-"):
             out.setdefault(p.b_id, (p.b_text, p.b_place, p.b_phone))
     return out
-
-
-def read_streets(path: Path = STREETS) -> list[str]:
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        return [r["name"] for r in csv.DictReader(fh)]
 
 
 _ESTATE_HEADS = [
@@ -461,9 +417,9 @@ def synthetic_open_cases(
     is uniform over the last ``max_age_days`` days; phones are random (a few repeat)."""
     rng = random.Random(seed)  # noqa: S311 (reproducible data)
     if texts is None:
-        texts = list(t for t, _, _ in corpus_from_pairs(read_pairs()).values())
+        texts = list(t for t, _, _ in corpus_from_pairs(read_duplicate_pairs()).values())
     pools = [s for s in (split_sentences(t) for t in texts) if s]
-    streets = read_streets()
+    streets = [s.name for s in read_streets()]
     for i in range(n):
         chosen = rng.sample(pools, rng.randint(2, 5))
         text = "".join(rng.choice(p) for p in chosen)
@@ -475,7 +431,7 @@ def synthetic_open_cases(
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m triage.dupdata", description=__doc__.splitlines()[0])
-    ap.add_argument("--out", type=Path, default=PAIRS_PATH)
+    ap.add_argument("--out", type=Path, default=DUPLICATE_PAIRS_CSV)
     ap.add_argument("--shared-dir", type=Path, default=SHARED_DIR)
     args = ap.parse_args(argv)
     corpus = load_corpus(args.shared_dir)

@@ -32,11 +32,13 @@ import sys
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import HashingVectorizer
 
+from mochou.datasets import DUPLICATE_PAIRS_CSV, DuplicatePair, read_duplicate_pairs
 from triage.normalize import EMAIL_TOKEN, IDCARD_TOKEN, LANDLINE_TOKEN, MOBILE_TOKEN, normalize
 
 # Chosen on the dev half of the labelled pairs (see docs/duplicates.md), checked on the test half.
@@ -161,7 +163,8 @@ class DuplicateIndex:
         return self._hasher.transform([text_for_ngrams(t) for t in texts]).tocsr()
 
     def _idf(self, cols: np.ndarray) -> np.ndarray:
-        return (np.log((1.0 + self._n_docs) / (1.0 + self._df[cols])) + 1.0).astype(np.float32)
+        idf: np.ndarray = (np.log((1.0 + self._n_docs) / (1.0 + self._df[cols])) + 1.0).astype(np.float32)
+        return idf
 
     def _weigh(self, cols: np.ndarray, counts: np.ndarray, top: int | None) -> tuple[np.ndarray, np.ndarray]:
         w = (1.0 + np.log(counts, dtype=np.float32)) * self._idf(cols)
@@ -390,18 +393,18 @@ class DuplicateIndex:
     def memory_bytes(self) -> int:
         """Approximate bytes held by the arrays of the index (not the Python per-case objects)."""
         main = self._main
-        total = main.data.nbytes + main.indices.nbytes + main.indptr.nbytes + self._df.nbytes
+        total: int = main.data.nbytes + main.indices.nbytes + main.indptr.nbytes + self._df.nbytes
         total += self._created.nbytes + self._alive.nbytes
         total += sum(a.nbytes for a in self._buf_indices) + sum(a.nbytes for a in self._buf_data)
         return total
 
     @property
     def nnz(self) -> int:
-        return self._main.nnz + sum(len(c) for c in self._buf_indices)
+        return int(self._main.nnz) + sum(len(c) for c in self._buf_indices)
 
 
 def build_index(
-    rows: Iterable[tuple[Hashable, str, str | None, str | None, dt.datetime]], **options
+    rows: Iterable[tuple[Hashable, str, str | None, str | None, dt.datetime]], **options: Any
 ) -> DuplicateIndex:
     """A :class:`DuplicateIndex` of ``(case_id, text, place, phone, created_at)`` rows (one batch)."""
     index = DuplicateIndex(**options)
@@ -428,7 +431,7 @@ class _Query:
     kind: str
 
 
-def _queries(pairs) -> list[_Query]:
+def _queries(pairs: list[DuplicatePair]) -> list[_Query]:
     parent: dict[str, str] = {}
 
     def find(x: str) -> str:
@@ -472,7 +475,7 @@ def _queries(pairs) -> list[_Query]:
     return list(out.values())
 
 
-def _top1(index: DuplicateIndex, q: _Query, window_days: float):
+def _top1(index: DuplicateIndex, q: _Query, window_days: float) -> Candidate | None:
     cands = index.query(
         q.text, q.place, q.phone, EVAL_NOW, k=len(q.exclude) + 1, window_days=window_days, min_score=0.0
     )
@@ -482,7 +485,12 @@ def _top1(index: DuplicateIndex, q: _Query, window_days: float):
     return None
 
 
-def _curve(results, thresholds, base_rate: float = 0.1):
+Result = tuple[_Query, Candidate | None]  # a query and its top-1 proposal
+
+
+def _curve(
+    results: list[Result], thresholds: Iterable[float], base_rate: float = 0.1
+) -> list[tuple[float, float, float, float]]:
     """Per threshold: (t, precision at top-1, recall, precision re-weighted to ``base_rate``).
 
     Precision counts every top-1 proposal ≥ t: right if it is a true duplicate of the query, wrong
@@ -512,14 +520,14 @@ def _rss_bytes() -> int:
     return 0
 
 
-def _quality(n_distractors: int, **options) -> dict:
+def _quality(n_distractors: int, **options: Any) -> dict[str, Any]:
     """Top-1 of every query of the pair set, per split, against the real messages + distractors.
 
     The distractors of the dev queries recombine sentences of the test messages only, and vice
     versa: a distractor never contains a verbatim sentence of the message its query rewrites."""
-    from triage.dupdata import corpus_from_pairs, read_pairs, synthetic_open_cases
+    from triage.dupdata import corpus_from_pairs, synthetic_open_cases
 
-    pairs = read_pairs()
+    pairs = read_duplicate_pairs()
     corpus = corpus_from_pairs(pairs)
     split_of = {p.a_id: p.split for p in pairs if p.kind == "synthetic_rewrite"}
     queries = _queries(pairs)
@@ -537,7 +545,12 @@ def _quality(n_distractors: int, **options) -> dict:
     return {"queries": queries, "results": results, "n_corpus": len(corpus), "n_index": n_index}
 
 
-def _latency(distractors, pairs, runs: int, n_queries: int) -> dict:
+def _latency(
+    distractors: list[tuple[str, str, str, str, dt.datetime]],
+    pairs: list[DuplicatePair],
+    runs: int,
+    n_queries: int,
+) -> dict[str, list[float]]:
     import gc
     import random
     import time
@@ -578,7 +591,7 @@ def _latency(distractors, pairs, runs: int, n_queries: int) -> dict:
     return out
 
 
-def _median(xs):
+def _median(xs: Iterable[float]) -> float:
     xs = sorted(xs)
     n = len(xs)
     return xs[n // 2] if n % 2 else (xs[n // 2 - 1] + xs[n // 2]) / 2
@@ -588,7 +601,7 @@ def evaluate(argv: list[str] | None = None) -> int:
     import argparse
     import platform
 
-    from triage.dupdata import PAIRS_PATH, read_pairs, synthetic_open_cases
+    from triage.dupdata import synthetic_open_cases
 
     ap = argparse.ArgumentParser(prog="python -m triage.duplicates evaluate")
     ap.add_argument("--cases", type=int, default=100_000, help="synthetic open cases (latency, distractors)")
@@ -597,7 +610,7 @@ def evaluate(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=str, default=str(DOC_PATH), help="markdown report ('-' = none)")
     args = ap.parse_args(argv)
 
-    pairs = read_pairs()
+    pairs = read_duplicate_pairs()
     distractors = list(synthetic_open_cases(args.cases, now=EVAL_NOW))
     thresholds = [round(0.10 + 0.01 * i, 2) for i in range(81)]
     settings = {}
@@ -630,8 +643,9 @@ def evaluate(argv: list[str] | None = None) -> int:
     w("")
     n_q = len(main_res)
     n_pos = sum(1 for q, _ in main_res if q.correct)
+    shown = DUPLICATE_PAIRS_CSV.relative_to(DUPLICATE_PAIRS_CSV.parents[2])
     w(
-        f"Pair set: `{PAIRS_PATH.relative_to(PAIRS_PATH.parents[2])}` ({len(pairs)} pairs) → {n_q} queries: "
+        f"Pair set: `{shown}` ({len(pairs)} pairs) → {n_q} queries: "
         f"{n_pos} with a duplicate in the index, {n_q - n_pos} without (their own message and its real"
     )
     w("duplicates left out). Split dev/test by source message (hash, fixed seed); threshold chosen on dev.")

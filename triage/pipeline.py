@@ -4,7 +4,8 @@ Features (concatenated, each TF-IDF block L2-normalised per message):
 
 1. character 1–3-grams of ``title + " " + body`` (sublinear TF, min_df=2);
 2. character 1–3-grams of the title alone (the title is the densest signal);
-3. jieba words of title and body (taxonomy names added to the dictionary);
+3. jieba words of title and body, cut by the platform's one tokenizer (:mod:`mochou.text`, whose
+   dictionary holds the category tree's names, the seed terms and the knowledge base's words);
 4. 14 keyword scores: per label, the taxonomy + seed vocabulary found in the title and in the body
    (see :mod:`triage.lexicon`), scaled by ``keyword_weight``.
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -35,10 +37,12 @@ from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import StratifiedKFold
 from sklearn.svm import LinearSVC
 
-from triage import segment
-from triage.corpus import DEFAULT_TAXONOMY, read_taxonomy
+from mochou import text
+from mochou.datasets import TAXONOMY_CSV, read_taxonomy
 from triage.lexicon import KeywordScorer, class_terms
 from triage.normalize import normalize
+
+log = logging.getLogger(__name__)
 
 FORMAT = "mochou-triage"
 FORMAT_VERSION = 1
@@ -74,6 +78,10 @@ class Prediction:
         }
 
 
+# A message ready for the features: (title, body, title + body, its jieba words joined by spaces).
+Prepared = tuple[str, str, str, str]
+
+
 def _split_words(text: str) -> list[str]:
     return text.split()
 
@@ -81,11 +89,14 @@ def _split_words(text: str) -> list[str]:
 def _softmax(z: np.ndarray) -> np.ndarray:
     z = z - z.max(axis=1, keepdims=True)
     e = np.exp(z)
-    return e / e.sum(axis=1, keepdims=True)
+    out: np.ndarray = e / e.sum(axis=1, keepdims=True)
+    return out
 
 
 class TriageModel:
     """Fit on (titles, bodies, labels); predict one message with a confidence, top-3 and explanation."""
+
+    _names: list[str] | None  # feature names, computed on first use (not saved)
 
     def __init__(self, taxonomy: Sequence[tuple[str, str, str]] | None = None, **params: Any):
         unknown = set(params) - set(DEFAULT_PARAMS)
@@ -93,8 +104,8 @@ class TriageModel:
             raise TypeError(f"unknown parameters: {sorted(unknown)}")
         self.params: dict[str, Any] = {**DEFAULT_PARAMS, **params}
         if taxonomy is None:  # the shipped category tree; pass [] for none
-            taxonomy = read_taxonomy(DEFAULT_TAXONOMY) if DEFAULT_TAXONOMY.is_file() else []
-        self.taxonomy: list[tuple[str, str, str]] = [tuple(r) for r in taxonomy]
+            taxonomy = read_taxonomy(TAXONOMY_CSV) if TAXONOMY_CSV.is_file() else []
+        self.taxonomy: list[tuple[str, str, str]] = [(r[0], r[1], r[2]) for r in taxonomy]
         # Metadata, filled by fit()/save()/load().
         self.labels: list[str] = []
         self.version: str = ""
@@ -104,16 +115,16 @@ class TriageModel:
         self.fitted = False
 
     # ------------------------------------------------------------------ features
-    def _prepare(self, title: str, body: str) -> tuple[str, str, str, str]:
+    def _prepare(self, title: str, body: str) -> Prepared:
         t, b = normalize(title), normalize(body)
-        words = " ".join(segment.cut(t) + segment.cut(b))
+        words = " ".join(text.cut(t) + text.cut(b))
         return t, b, f"{t} {b}", words
 
     def _build(self, labels: list[str]) -> None:
         p = self.params
         terms = class_terms(self.taxonomy, labels, use_seed=p["use_seed_terms"])
-        self._dict_words = sorted({t for ts in terms.values() for t in ts if len(t) >= 2})
-        segment.add_words(self._dict_words)
+        # The words are cut with the process's one dictionary; the model records which one.
+        self.dictionary = text.dictionary_id()
         self._keywords = KeywordScorer(terms, labels)
         self._v_char = TfidfVectorizer(
             analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=p["char_min_df"]
@@ -121,7 +132,7 @@ class TriageModel:
         self._v_title = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True)
         self._v_word = TfidfVectorizer(analyzer=_split_words, sublinear_tf=True)
 
-    def _features(self, prepared: list[tuple[str, str, str, str]], fit: bool = False) -> sparse.csr_matrix:
+    def _features(self, prepared: list[Prepared], fit: bool = False) -> sparse.csr_matrix:
         p = self.params
         titles = [x[0] for x in prepared]
         both = [x[2] for x in prepared]
@@ -146,15 +157,16 @@ class TriageModel:
         return sparse.hstack(blocks, format="csr")
 
     def _feature_names(self) -> list[str]:
-        if getattr(self, "_names", None) is None:
+        names: list[str] | None = getattr(self, "_names", None)
+        if names is None:
             kw = [f"kw:{where}:{label}" for where in ("title", "body") for label in self.labels]
-            self._names = (
+            names = self._names = (
                 list(self._v_char.get_feature_names_out())
                 + list(self._v_title.get_feature_names_out())
                 + list(self._v_word.get_feature_names_out())
                 + kw
             )
-        return self._names
+        return names
 
     def _new_clf(self) -> LinearSVC:
         return LinearSVC(C=self.params["C"], class_weight="balanced")
@@ -189,7 +201,7 @@ class TriageModel:
         }
         return self
 
-    def _calibrate(self, prepared, y: np.ndarray) -> tuple[float, dict[str, Any]]:
+    def _calibrate(self, prepared: list[Prepared], y: np.ndarray) -> tuple[float, dict[str, Any]]:
         k = min(self.params["calibration_folds"], int(min(Counter(y.tolist()).values())))
         if k < 2:
             return 1.0, {}
@@ -224,7 +236,8 @@ class TriageModel:
     def _scores(self, X: sparse.csr_matrix) -> np.ndarray:
         s = self._clf.decision_function(X)
         order = [list(self._clf.classes_).index(lab) for lab in self.labels]
-        return s[:, order]
+        scores: np.ndarray = s[:, order]
+        return scores
 
     def predict_proba(self, titles: Sequence[str], bodies: Sequence[str]) -> np.ndarray:
         """Probabilities, columns in the order of ``self.labels``."""
@@ -245,7 +258,7 @@ class TriageModel:
     def predict_many(self, titles: Sequence[str], bodies: Sequence[str]) -> list[Prediction]:
         return [self.predict(t, b) for t, b in zip(titles, bodies, strict=True)]
 
-    def _explain(self, X: sparse.csr_matrix, label: str, prepared, n: int) -> list[str]:
+    def _explain(self, X: sparse.csr_matrix, label: str, prepared: Prepared, n: int) -> list[str]:
         """Words of the message that pushed it most towards ``label``.
 
         Features are ranked by ``value × weight`` for the label; a character n-gram is shown only
@@ -275,7 +288,9 @@ class TriageModel:
         return out
 
     # ------------------------------------------------------------------ persistence
-    def save(self, path: str | Path, *, data_sha256: str | None = None, metrics: dict | None = None) -> Path:
+    def save(
+        self, path: str | Path, *, data_sha256: str | None = None, metrics: dict[str, Any] | None = None
+    ) -> Path:
         """Write ONE joblib file with the model and its metadata; returns the path."""
         self._check()
         if data_sha256 is not None:
@@ -284,7 +299,7 @@ class TriageModel:
             self.metrics = {**self.metrics, **metrics}
         now = dt.datetime.now(dt.UTC)
         self.created_at = now.isoformat(timespec="seconds")
-        ident = [self.data_sha256, self.params, self.labels, self.taxonomy, self._dict_words, FORMAT_VERSION]
+        ident = [self.data_sha256, self.params, self.labels, self.taxonomy, self.dictionary, FORMAT_VERSION]
         fingerprint = hashlib.sha256(json.dumps(ident, ensure_ascii=False).encode()).hexdigest()
         self.version = f"{now:%Y%m%d}-{fingerprint[:10]}"
         path = Path(path)
@@ -320,5 +335,8 @@ class TriageModel:
         model = cls.__new__(cls)
         model.__dict__.update(payload["state"])
         model._names = None
-        segment.add_words(model._dict_words)
+        if getattr(model, "dictionary", None) != text.dictionary_id():
+            # Words would be cut differently from training: the word features drift. Still
+            # usable (the character features dominate), but it should be retrained.
+            log.warning("%s was trained with another tokenizer dictionary; retrain it", path)
         return model

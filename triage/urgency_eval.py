@@ -12,7 +12,6 @@ tuned looking only at development errors; held-out figures are the honest ones. 
 from __future__ import annotations
 
 import argparse
-import csv
 import hashlib
 import statistics
 import sys
@@ -21,45 +20,17 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from triage.urgency import _RULES_SRC, CATEGORIES, REASONS, assess_urgency
+from mochou.datasets import URGENCY_TESTSET_CSV, UrgencyExample, read_urgency_testset
+from triage.urgency import _RULES_SRC, CATEGORIES, REASONS, UrgencyAssessment, assess_urgency
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-TESTSET = REPO_ROOT / "triage" / "data" / "urgency-testset.csv"
+TESTSET = URGENCY_TESTSET_CSV
 DOC = REPO_ROOT / "docs" / "urgency.md"
 DEV_SHARE = 3  # out of 10
 
 
-@dataclass(frozen=True)
-class Example:
-    id: str
-    title: str
-    body: str
-    urgent: bool
-    category: str
-    source: str
-
-    @property
-    def dev(self) -> bool:
-        return is_dev(self.id)
-
-
 def is_dev(example_id: str) -> bool:
     return int(hashlib.sha256(example_id.encode("utf-8")).hexdigest()[:8], 16) % 10 < DEV_SHARE
-
-
-def read_testset(path: str | Path = TESTSET) -> list[Example]:
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        return [
-            Example(
-                id=r["id"],
-                title=r["title"],
-                body=r["body"],
-                urgent=r["urgent"].strip() == "1",
-                category=r["category"].strip(),
-                source=r["source"].strip(),
-            )
-            for r in csv.DictReader(fh)
-        ]
 
 
 @dataclass
@@ -84,14 +55,14 @@ class Scores:
         return 2 * p * r / (p + r) if p + r else 0.0
 
 
-def score(examples: list[Example], predictions: dict[str, bool]) -> Scores:
+def score(examples: list[UrgencyExample], predictions: dict[str, bool]) -> Scores:
     tp = sum(1 for e in examples if e.urgent and predictions[e.id])
     fp = sum(1 for e in examples if not e.urgent and predictions[e.id])
     fn = sum(1 for e in examples if e.urgent and not predictions[e.id])
     return Scores(n=len(examples), urgent=sum(e.urgent for e in examples), tp=tp, fp=fp, fn=fn)
 
 
-def predict(examples: list[Example]) -> dict[str, object]:
+def predict(examples: list[UrgencyExample]) -> dict[str, UrgencyAssessment]:
     return {e.id: assess_urgency(e.title, e.body) for e in examples}
 
 
@@ -103,7 +74,9 @@ def _pcts(times: list[float]) -> tuple[float, float, float]:
     return times[len(times) // 2], times[min(len(times) - 1, int(len(times) * 0.99))], statistics.mean(times)
 
 
-def latency_ms(examples: list[Example], repeats: int = 5) -> dict[str, tuple[int, float, float, float]]:
+def latency_ms(
+    examples: list[UrgencyExample], repeats: int = 5
+) -> dict[str, tuple[int, float, float, float]]:
     """Per-message time of assess_urgency in ms, best of `repeats` runs of each message (removes
     scheduler/GC noise): {bucket: (n, p50, p99, mean)}, plus "all, every run" (raw, noisy)."""
     assess_urgency("预热", "")
@@ -133,11 +106,11 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
-def build_report(examples: list[Example]) -> str:
+def build_report(examples: list[UrgencyExample]) -> str:
     preds = predict(examples)
     flags = {k: v.urgent for k, v in preds.items()}
-    dev = [e for e in examples if e.dev]
-    held = [e for e in examples if not e.dev]
+    dev = [e for e in examples if is_dev(e.id)]
+    held = [e for e in examples if not is_dev(e.id)]
     parts = {"held-out (70 %)": held, "development (30 %)": dev, "whole set": examples}
     lat = latency_ms(examples)
     sha = hashlib.sha256(Path(TESTSET).read_bytes()).hexdigest()
@@ -275,10 +248,10 @@ def build_report(examples: list[Example]) -> str:
     w("| part | messages | urgent | TP | FP | FN | recall | precision | F1 |")
     w("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for name, part in parts.items():
-        s = score(part, flags)
+        sc = score(part, flags)
         w(
-            f"| {name} | {s.n} | {s.urgent} | {s.tp} | {s.fp} | {s.fn} | {s.recall:.3f} | "
-            f"{s.precision:.3f} | {s.f1:.3f} |"
+            f"| {name} | {sc.n} | {sc.urgent} | {sc.tp} | {sc.fp} | {sc.fn} | {sc.recall:.3f} | "
+            f"{sc.precision:.3f} | {sc.f1:.3f} |"
         )
     real = [e for e in examples if e.source == "real"]
     s_real = score(real, flags)
@@ -330,18 +303,18 @@ def build_report(examples: list[Example]) -> str:
         w("")
         w(f"### {name} (whole set; `dev` = development part)")
         w("")
-        rows = [e for e in examples if e.urgent == label and flags[e.id] == pred_true]
-        if not rows:
+        errors = [e for e in examples if e.urgent == label and flags[e.id] == pred_true]
+        if not errors:
             w("None.")
             continue
         w("| id | part | category | title | detector |")
         w("|---|---|---|---|---|")
-        for e in rows:
+        for e in errors:
             a = preds[e.id]
             det = ", ".join(a.categories) + (f" ({'、'.join(a.matched[:4])})" if a.matched else "")
-            part = "dev" if e.dev else "held-out"
+            side = "dev" if is_dev(e.id) else "held-out"
             w(
-                f"| {e.id} | {part} | {e.category or '–'} | {_cell(_short(e.title, 40))} | "
+                f"| {e.id} | {side} | {e.category or '–'} | {_cell(_short(e.title, 40))} | "
                 f"{_cell(det) or '–'} |"
             )
     w("")
@@ -371,10 +344,10 @@ def build_report(examples: list[Example]) -> str:
     return "\n".join(out) + "\n"
 
 
-def dev_errors(examples: list[Example]) -> str:
+def dev_errors(examples: list[UrgencyExample]) -> str:
     lines = []
     for e in examples:
-        if not e.dev:
+        if not is_dev(e.id):
             continue
         a = assess_urgency(e.title, e.body)
         if a.urgent != e.urgent:
@@ -382,7 +355,7 @@ def dev_errors(examples: list[Example]) -> str:
             lines.append(f"{kind} {e.id} [{e.category}] {e.title} | {a.categories} {a.matched}")
             if kind == "FN":
                 lines.append(f"    {_short(e.body, 200)}")
-    dev = [e for e in examples if e.dev]
+    dev = [e for e in examples if is_dev(e.id)]
     s = score(dev, {e.id: assess_urgency(e.title, e.body).urgent for e in dev})
     lines.append(f"dev: recall {s.recall:.3f} precision {s.precision:.3f} (TP {s.tp} FP {s.fp} FN {s.fn})")
     return "\n".join(lines)
@@ -395,7 +368,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-write", action="store_true", help="do not write docs/urgency.md")
     ap.add_argument("--output", default=str(DOC))
     args = ap.parse_args(argv)
-    examples = read_testset(args.testset)
+    examples = read_urgency_testset(args.testset)
     if args.dev:
         sys.stdout.write(dev_errors(examples) + "\n")
         return 0

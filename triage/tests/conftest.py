@@ -1,12 +1,12 @@
 import pytest
 
-from triage.corpus import DEFAULT_DATA, read_messages, read_taxonomy, sha256_of_files
+from mochou.datasets import MESSAGES_CSV, read_messages, read_taxonomy, sha256_of_files
 from triage.pipeline import TriageModel
 
 
 @pytest.fixture(scope="session")
 def messages():
-    return read_messages(DEFAULT_DATA, require_label=True)
+    return read_messages(MESSAGES_CSV, require_label=True)
 
 
 @pytest.fixture(scope="session")
@@ -25,5 +25,5 @@ def model(messages, taxonomy):
 @pytest.fixture(scope="session")
 def model_path(model, tmp_path_factory):
     path = tmp_path_factory.mktemp("triage") / "model.joblib"
-    model.save(path, data_sha256=sha256_of_files(DEFAULT_DATA))
+    model.save(path, data_sha256=sha256_of_files(MESSAGES_CSV))
     return path

@@ -5,13 +5,12 @@ import random
 
 import pytest
 
+from mochou.datasets import DUPLICATE_PAIRS_CSV, read_duplicate_pairs
 from triage.dupdata import (
-    PAIRS_PATH,
     REAL_HARD_NEGATIVES,
     SHARED_DIR,
     dup_groups,
     load_labelled,
-    read_pairs,
     rewrite,
 )
 from triage.duplicates import (
@@ -173,7 +172,7 @@ def test_naive_datetimes_are_refused():
 
 
 def test_pair_set_is_shipped_and_labelled():
-    pairs = read_pairs(PAIRS_PATH)
+    pairs = read_duplicate_pairs(DUPLICATE_PAIRS_CSV)
     kinds = {p.kind for p in pairs}
     assert {"real_duplicate", "synthetic_rewrite", "synthetic_hard_negative", "real_same_user"} <= kinds
     assert {p.label for p in pairs} == {0, 1}
@@ -181,9 +180,10 @@ def test_pair_set_is_shipped_and_labelled():
 
 
 @pytest.mark.skipif(not SHARED_DIR.exists(), reason="the shared source files are not available")
-def test_pair_set_regenerates_identically(tmp_path):
+def test_pair_set_regenerates_identically(tmp_path, capsys):
     from triage.dupdata import main
 
     out = tmp_path / "pairs.csv"
     assert main(["--out", str(out)]) == 0
-    assert out.read_bytes() == PAIRS_PATH.read_bytes()
+    assert out.read_bytes() == DUPLICATE_PAIRS_CSV.read_bytes()
+    assert capsys.readouterr().out.startswith("545 messages → 1162 pairs written to")

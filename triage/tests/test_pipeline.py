@@ -1,7 +1,7 @@
 import joblib
 import pytest
 
-from triage.corpus import DEFAULT_DATA, sha256_of_files
+from mochou.datasets import MESSAGES_CSV, sha256_of_files
 from triage.pipeline import FORMAT_VERSION, ModelFormatError, Prediction, TriageModel
 
 
@@ -60,7 +60,7 @@ def test_save_load_round_trip(model, model_path):
     loaded = TriageModel.load(model_path)
     assert loaded.version == model.version
     assert loaded.version
-    assert loaded.data_sha256 == sha256_of_files(DEFAULT_DATA)
+    assert loaded.data_sha256 == sha256_of_files(MESSAGES_CSV)
     assert loaded.labels == model.labels
     assert loaded.created_at == model.created_at
     assert loaded.metrics == model.metrics
