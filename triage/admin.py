@@ -1,11 +1,21 @@
+from typing import TYPE_CHECKING
+
 from django.contrib import admin
 
 from mochou.admin import ReadOnlyAdmin
 from triage.models import DispatchRule, Suggestion, TrainingExample
 
+# ModelAdmin is generic only in django-stubs; at run time it cannot be subscripted (no
+# django_stubs_ext.monkeypatch() in the settings), so the parameterised bases are for mypy only.
+if TYPE_CHECKING:
+    _RuleAdmin = admin.ModelAdmin[DispatchRule]
+    _ExampleAdmin = admin.ModelAdmin[TrainingExample]
+else:
+    _RuleAdmin = _ExampleAdmin = admin.ModelAdmin
+
 
 @admin.register(DispatchRule)
-class DispatchRuleAdmin(admin.ModelAdmin):
+class DispatchRuleAdmin(_RuleAdmin):
     list_display = ("category", "township", "lead_unit", "is_active", "note")
     list_filter = ("is_active", "category__level")
     search_fields = ("category__path", "township__name", "lead_unit__name")
@@ -27,6 +37,6 @@ class SuggestionAdmin(ReadOnlyAdmin):
 
 
 @admin.register(TrainingExample)
-class TrainingExampleAdmin(admin.ModelAdmin):
+class TrainingExampleAdmin(_ExampleAdmin):
     list_display = ("case", "label", "suggested_label", "is_correction", "created_by", "created_at")
     list_filter = ("is_correction", "label")

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import timedelta
+from collections.abc import Mapping
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -23,7 +24,11 @@ _lock = threading.Lock()
 _state: dict[str, Any] = {"index": None, "last_id": 0, "built": 0.0}
 
 
-def _row(case: dict[str, Any]) -> tuple:
+# (case id, text, place, phone, created_at): a row of triage.duplicates.build_index
+Row = tuple[int, str, str, str, datetime]
+
+
+def _row(case: Mapping[str, Any]) -> Row:
     place = " ".join(filter(None, [case["township__name"], case["address"]]))
     return (
         case["pk"],
@@ -34,7 +39,7 @@ def _row(case: dict[str, Any]) -> tuple:
     )
 
 
-def _fetch(since_id: int = 0) -> list[tuple]:
+def _fetch(since_id: int = 0) -> list[Row]:
     cutoff = timezone.now() - timedelta(days=WINDOW_DAYS)
     rows = (
         Case.objects.filter(pk__gt=since_id, created_at__gte=cutoff, state__in=OPEN_STATES)
@@ -81,7 +86,8 @@ def _fresh_index() -> Any:
 def candidates_for(case: Case, k: int = 5) -> list[dict[str, Any]]:
     """Open cases like this one (other than itself), best first: number, score, same phone, reason."""
     index = _fresh_index()
-    place = " ".join(filter(None, [case.township.name if case.township_id else "", case.address]))
+    township = case.township.name if case.township is not None else ""
+    place = " ".join(filter(None, [township, case.address]))
     found = index.query(f"{case.title} {case.content}", place, case.citizen_phone, timezone.now(), k=k + 1)
     ids = [c.case_id for c in found if c.case_id != case.pk]
     still_open = dict(Case.objects.filter(pk__in=ids, state__in=OPEN_STATES).values_list("pk", "number"))

@@ -42,7 +42,7 @@ class DispatchRule(models.Model):
         ]
 
     def __str__(self) -> str:
-        where = self.township.name if self.township_id else "全市"
+        where = self.township.name if self.township is not None else "全市"
         return f"{self.category} × {where} → {self.lead_unit}"
 
 

@@ -31,7 +31,7 @@ def units_for(category: Category | None, township: Unit | None) -> UnitChoice | 
         node = node.parent
     node = category
     while node is not None:
-        if node.default_unit_id and node.default_unit.is_active:
+        if node.default_unit is not None and node.default_unit.is_active:
             return UnitChoice(node.default_unit, [], source=f"分类默认单位：{node.path}")
         node = node.parent
     return None

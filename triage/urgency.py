@@ -322,8 +322,8 @@ def _bounds(text: str, start: int, end: int, pattern: re.Pattern[str]) -> tuple[
     left = 0
     for m in pattern.finditer(text, 0, start):
         left = m.end()
-    m = pattern.search(text, end)
-    return left, (m.start() if m else len(text))
+    after = pattern.search(text, end)
+    return left, (after.start() if after else len(text))
 
 
 def _discarded(text: str, cat: str, start: int, end: int) -> bool:

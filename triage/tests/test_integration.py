@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -33,7 +34,7 @@ def trained_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def triage_on(settings, trained_model: Path) -> Path:
+def triage_on(settings, trained_model: Path) -> Iterator[Path]:
     settings.MOCHOU_TRIAGE = True
     settings.MOCHOU_TRIAGE_MODEL = str(trained_model)
     settings.MOCHOU_AUTO_DISPATCH_THRESHOLD = 0  # most tests look at the suggestion, not the dispatch
@@ -88,6 +89,7 @@ def test_a_sure_suggestion_is_dispatched_by_the_system(city, clock, triage_on, d
     assert case.state == State.DISPATCHED
     assert case.lead_unit == city.township
     dispatch = CaseEvent.objects.get(case=case, action="dispatch")
+    assert dispatch.actor is not None
     assert dispatch.actor.username == "system"
     assert "智能分拣自动派单" in dispatch.note
     assert Suggestion.objects.get(case=case).auto_dispatched
@@ -102,10 +104,10 @@ def test_a_missing_model_sends_the_case_to_the_dispatchers_with_a_note(city, clo
     assert case.state == State.REGISTERED
     assert case.content == DRAIN["content"]
     assert "模型尚未生成" in triage_event(case).note
-    assert case in services.Case.objects.filter(state=State.REGISTERED)
+    assert case in Case.objects.filter(state=State.REGISTERED)
 
 
-def test_a_broken_model_file_never_blocks_intake(city, clock, settings, tmp_path):
+def test_a_broken_model_file_never_blocks_intake(city, clock, settings, tmp_path, caplog):
     broken = tmp_path / "broken.joblib"
     broken.write_bytes(b"not a model")
     settings.MOCHOU_TRIAGE = True
@@ -114,6 +116,7 @@ def test_a_broken_model_file_never_blocks_intake(city, clock, settings, tmp_path
     assert Case.objects.get(pk=case.pk).state == State.REGISTERED
     assert "出错" in triage_event(case).note
     assert Suggestion.objects.get(case=case).error
+    assert [r.getMessage() for r in caplog.records] == [f"triage failed for case {case.pk}"]
 
 
 def test_urgent_requests_are_marked_with_the_reason(city, clock, triage_on):
