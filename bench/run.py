@@ -27,6 +27,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -123,6 +124,8 @@ def bench_writes(n: int, users: dict[str, User]) -> dict[str, Any]:
     township = Unit.objects.filter(kind=UnitKind.TOWNSHIP, is_active=True).first()
     category = Category.objects.filter(level=3, is_active=True).order_by("pk").first()
     unit = clerk.unit
+    if unit is None:
+        raise SystemExit(f"bench.run: the clerk {clerk.username} has no unit")
 
     def register(i: int) -> Case:
         return services.register_case(
@@ -246,8 +249,9 @@ def bench_queues(users: dict[str, User], repeat: int, pages: bool) -> list[Queue
                 res.seq_scans = sorted({f"page: {t}" for t in s1} | {f"count: {t}" for t in s2})
             url = f"/cases/queue/{queue.slug}/"
             if client is not None and resolves(url):
+                page_client: Client = client
 
-                def view(url: str = url, client: Client = client, who: str = user.username) -> None:
+                def view(url: str = url, client: Client = page_client, who: str = user.username) -> None:
                     response = client.get(url)
                     if response.status_code != 200:
                         raise SystemExit(f"bench.run: GET {url} as {who} → {response.status_code}")
@@ -258,7 +262,7 @@ def bench_queues(users: dict[str, User], repeat: int, pages: bool) -> list[Queue
                 res.view_queries = len(ctx.captured_queries)
                 counts_url = f"/cases/queue/{queue.slug}/counts/"
                 if resolves(counts_url):
-                    res.counts_ms, _ = timed(lambda u=counts_url, c=client: c.get(u), repeat)
+                    res.counts_ms, _ = timed(partial(page_client.get, counts_url), repeat)
             results.append(res)
             print(
                 f"  {res.role:<6} {res.slug:<12} rows {res.rows:>2} of {res.total:>8,}  "
@@ -364,8 +368,23 @@ def machine() -> dict[str, str]:
 
 
 def write_doc(path: Path, ctx: dict[str, Any]) -> None:
-    info, writes, queues, pages = ctx["machine"], ctx["writes"], ctx["queues"], ctx["pages"]
     lines = [
+        *_doc_header(ctx),
+        *_doc_generation(ctx.get("generation")),
+        *_doc_writes(ctx["writes"]),
+        *_doc_queues(ctx["queues"]),
+        *_doc_pages(ctx["pages"]),
+        "",
+        ctx.get("notes", "").rstrip(),
+        "",
+        *_doc_slow_plans(ctx["queues"]),
+    ]
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def _doc_header(ctx: dict[str, Any]) -> list[str]:
+    info = ctx["machine"]
+    return [
         "# Benchmarks",
         "",
         f"Measured {info['date']} with `python -m bench.run --cases {ctx['cases']} "
@@ -399,19 +418,26 @@ def write_doc(path: Path, ctx: dict[str, Any]) -> None:
         "```",
         "",
     ]
-    if ctx.get("generation"):
-        g = ctx["generation"]
-        lines += [
-            "## Generation",
-            "",
-            f"{g['cases']:,} cases and {sum(g['rows'].values()):,} rows in {g['seconds_total']:.0f} s "
-            f"({g['cases'] / g['seconds_write']:,.0f} cases/s, "
-            f"{sum(g['rows'].values()) / g['seconds_write']:,.0f} "
-            f"rows/s while writing; VACUUM ANALYZE {g['seconds_vacuum']:.0f} s): "
-            + ", ".join(f"{k} {v:,}" for k, v in g["rows"].items()),
-            "",
-        ]
-    lines += [
+
+
+def _doc_generation(g: dict[str, Any] | None) -> list[str]:
+    if not g:
+        return []
+    rows = sum(g["rows"].values())
+    return [
+        "## Generation",
+        "",
+        f"{g['cases']:,} cases and {rows:,} rows in {g['seconds_total']:.0f} s "
+        f"({g['cases'] / g['seconds_write']:,.0f} cases/s, "
+        f"{rows / g['seconds_write']:,.0f} "
+        f"rows/s while writing; VACUUM ANALYZE {g['seconds_vacuum']:.0f} s): "
+        + ", ".join(f"{k} {v:,}" for k, v in g["rows"].items()),
+        "",
+    ]
+
+
+def _doc_writes(writes: dict[str, Any]) -> list[str]:
+    lines = [
         "## Writes through cases.services",
         "",
         f"{writes['n']} cases registered, then dispatched, then accepted, one after the other "
@@ -424,7 +450,11 @@ def write_doc(path: Path, ctx: dict[str, Any]) -> None:
     for name in ("register", "dispatch", "accept"):
         med, p, rate = writes[name]
         lines.append(f"| {name} | {med:.1f} | {p:.1f} | {rate:,.0f} |")
-    lines += [
+    return lines
+
+
+def _doc_queues(queues: list[QueueResult]) -> list[str]:
+    lines = [
         "",
         "## Queues",
         "",
@@ -447,36 +477,43 @@ def write_doc(path: Path, ctx: dict[str, Any]) -> None:
         )
     if not any(r.view_ms is not None for r in queues):
         lines += ["", "The queue page did not resolve when this was measured: the querysets only."]
-    lines += ["", "## Case page and API", ""]
-    if pages:
-        lines += ["| request | median ms | queries |", "|---|---:|---:|"]
-        for name, (med, nq, url) in pages.items():
-            lines.append(f"| {name} `{url}` | {med:.1f} | {nq} |")
-    else:
-        lines.append("Neither the case page nor the API list resolved when this was measured.")
-    lines += ["", ctx.get("notes", "").rstrip(), ""]
+    return lines
+
+
+def _doc_pages(pages: dict[str, tuple[float, int, str]]) -> list[str]:
+    lines = ["", "## Case page and API", ""]
+    if not pages:
+        return [*lines, "Neither the case page nor the API list resolved when this was measured."]
+    lines += ["| request | median ms | queries |", "|---|---:|---:|"]
+    for name, (med, nq, url) in pages.items():
+        lines.append(f"| {name} `{url}` | {med:.1f} | {nq} |")
+    return lines
+
+
+def _doc_slow_plans(queues: list[QueueResult]) -> list[str]:
     slow = [r for r in queues if r.seq_scans]
-    if slow:
-        lines += ["## Plans with sequential scans on big tables", ""]
-        seen = set()
-        for r in slow:
-            for kind, plan, sql in (("page", r.page_plan, r.page_sql), ("count", r.count_plan, r.count_sql)):
-                if not any(s.startswith(kind) for s in r.seq_scans) or (kind, sql) in seen:
-                    continue
-                seen.add((kind, sql))
-                lines += [
-                    f"### {r.role} · {r.slug} · {kind}",
-                    "",
-                    "```sql",
-                    sql,
-                    "```",
-                    "",
-                    "```",
-                    plan,
-                    "```",
-                    "",
-                ]
-    path.write_text("\n".join(lines), encoding="utf-8")
+    if not slow:
+        return []
+    lines = ["## Plans with sequential scans on big tables", ""]
+    seen = set()
+    for r in slow:
+        for kind, plan, sql in (("page", r.page_plan, r.page_sql), ("count", r.count_plan, r.count_sql)):
+            if not any(s.startswith(kind) for s in r.seq_scans) or (kind, sql) in seen:
+                continue
+            seen.add((kind, sql))
+            lines += [
+                f"### {r.role} · {r.slug} · {kind}",
+                "",
+                "```sql",
+                sql,
+                "```",
+                "",
+                "```",
+                plan,
+                "```",
+                "",
+            ]
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,476 @@
+"""One emitter per Action: the rows that action writes, as cases.services writes them.
+
+`walk` is the loop core of the generator. For each step it asks `cases.workflow.next_state` for the
+state after the action (which raises on a path the table does not allow), lets the action's emitter
+change the case's draft and write the action's own rows (assignments, replies, callbacks, …), then
+appends the one CaseEvent with from/to state and the emitter's payload. The case's state is never
+written anywhere else: it is the value the walk ends on.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from operator import attrgetter
+from typing import Any, NamedTuple
+
+from bench.paths import Reach, Step
+from bench.reference import Ref
+from bench.tables import (
+    ASSIGNMENT,
+    CALLBACK,
+    CASE_DRAFT_COLUMNS,
+    EVENT,
+    EXTENSION,
+    NOTICE,
+    REPLY,
+    Output,
+    Row,
+)
+from bench.texts import (
+    CALLBACK_NOTES,
+    CONTRIBUTIONS,
+    EXTENSION_REASONS,
+    REJECT_NOTES,
+    RETURN_REASONS,
+    SUPERVISE_NOTES,
+    UNSATISFIED_CLOSE,
+)
+from cases.models import Assignment, Callback, Extension, Reply, Satisfaction
+from cases.workflow import Action, State, next_state
+from worktime.calendar import add_working_days, add_working_hours
+
+A = Action
+
+
+@dataclass(slots=True)
+class AssignmentDraft:
+    id: int
+    case_id: int
+    unit_id: int
+    role: str
+    status: str
+    dispatched_by_id: int
+    dispatched_at: datetime
+    accepted_at: datetime | None = None
+    return_reason: str = ""
+
+
+@dataclass(slots=True)
+class ReplyDraft:
+    id: int
+    case_id: int
+    unit_id: int | None
+    author_id: int
+    body: str
+    result: str
+    status: str
+    submitted_at: datetime
+    reviewer_id: int | None = None
+    review_note: str = ""
+    approved_at: datetime | None = None
+
+
+@dataclass(slots=True)
+class ExtensionDraft:
+    id: int
+    case_id: int
+    unit_id: int
+    requested_by_id: int
+    requested_at: datetime
+    days: int
+    reason: str
+    status: str = Extension.Status.PENDING
+    decided_by_id: int | None = None
+    decided_at: datetime | None = None
+    decision_note: str = ""
+
+
+ASSIGNMENT_ROW = attrgetter(*ASSIGNMENT.columns)
+REPLY_ROW = attrgetter(*REPLY.columns)
+EXTENSION_ROW = attrgetter(*EXTENSION.columns)
+CASE_DRAFT_ROW = attrgetter(*CASE_DRAFT_COLUMNS)
+
+
+@dataclass(slots=True)
+class CaseDraft:
+    """The columns of one case as the emitters change them (all but its state), and its own rows."""
+
+    id: int
+    number: str
+    channel: str
+    kind: str
+    title: str
+    content: str
+    citizen_name: str
+    citizen_phone: str
+    address: str
+    township_id: int | None
+    category_id: int
+    urgency: str
+    registered_by_id: int
+    created_at: datetime
+    limits: tuple[int, int]  # accept hours, handle days for the case's urgency
+    agent: tuple[int, int | None]  # (user, unit) of the agent who registers and calls back
+    dispatcher: tuple[int, int | None]
+    co_handled: bool
+    lead_unit_id: int | None = None
+    parent_id: int | None = None
+    transferred_to: str = ""
+    dispatched_at: datetime | None = None
+    accept_due_at: datetime | None = None
+    due_at: datetime | None = None
+    replied_at: datetime | None = None
+    closed_at: datetime | None = None
+    reopen_count: int = 0
+    callback_attempts: int = 0
+    satisfaction: str = ""
+    resolved: bool | None = None
+    is_overdue_closed: bool = False
+    updated_at: datetime | None = None
+    assignments: list[AssignmentDraft] = field(default_factory=list)
+    replies: list[ReplyDraft] = field(default_factory=list)
+    extensions: list[ExtensionDraft] = field(default_factory=list)
+    used_units: set[int] = field(default_factory=set)
+
+    def own_rows(self, out: Output) -> None:
+        """The rows that stayed mutable while the case was walked, once it is done."""
+        for a in self.assignments:
+            out.add(ASSIGNMENT, ASSIGNMENT_ROW(a))
+        for r in self.replies:
+            out.add(REPLY, REPLY_ROW(r))
+        for e in self.extensions:
+            out.add(EXTENSION, EXTENSION_ROW(e))
+
+
+class Ctx(NamedTuple):
+    rng: random.Random
+    ref: Ref
+    out: Output
+
+
+class Event(NamedTuple):
+    """What an emitter tells the walk to put on the action's CaseEvent."""
+
+    actor: int | None
+    unit: int | None
+    note: str = ""
+    payload: dict[str, Any] | None = None
+
+
+Emitter = Callable[[Ctx, CaseDraft, Step], Event]
+
+# Hot path, a million cases × seven events: a dict beats the enum's `.value` property, and a
+# ready encoder beats json.dumps' keyword handling.
+_VALUE: dict[State | Action, str] = {m: m.value for m in (*State, *Action)}
+_json = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def walk(ctx: Ctx, c: CaseDraft, steps: list[Step]) -> State:
+    """Apply the steps in order, writing each action's rows; returns the state the case ends in."""
+    state: State | None = None
+    events = ctx.out.rows[EVENT.db_table]
+    for seq, step in enumerate(steps, start=1):
+        to_state = next_state(state, step.action)
+        event = EMITTERS[step.action](ctx, c, step)
+        payload = _json(event.payload) if event.payload else "{}"
+        from_state = _VALUE[state] if state is not None else ""
+        row = (ctx.out.next_id(EVENT), c.id, seq, _VALUE[step.action], from_state, _VALUE[to_state])
+        events.append((*row, event.actor, event.unit, event.note, payload, step.at))
+        state = to_state
+    if state is None:
+        raise ValueError("a case's path starts with its registration")
+    c.updated_at = steps[-1].at
+    return state
+
+
+def case_row(c: CaseDraft, state: State) -> Row:
+    return (*CASE_DRAFT_ROW(c), state.value)
+
+
+# ---------------------------------------------------------------- intake, merge, transfer
+
+
+def emit_register(ctx: Ctx, c: CaseDraft, step: Step) -> Event:
+    return Event(*c.agent, payload={"channel": c.channel})
+
+
+def emit_answer_at_intake(ctx: Ctx, c: CaseDraft, step: Step) -> Event:
+    agent, agent_unit = c.agent
+    body = ctx.rng.choice(ctx.ref.reply_bodies[ctx.ref.centre_id])
+    reply_id = ctx.out.next_id(REPLY)
+    status = Reply.Status.APPROVED
+    c.replies.append(
+        ReplyDraft(reply_id, c.id, agent_unit, agent, body, "", status, step.at, agent, "", step.at)
+    )
+    c.replied_at = step.at
+    return Event(agent, agent_unit, note=body)
+
+
+def emit_merge(ctx: Ctx, c: CaseDraft, step: Step) -> Event:
+    parent_id, parent_number = step.detail
+    c.parent_id = parent_id
+    # A case merged while it is being registered has no duplicates of its own to carry along.
+    return Event(*c.dispatcher, payload={"parent": parent_number, "carried": []})
+
+
+def emit_transfer(ctx: Ctx, c: CaseDraft, step: Step) -> Event:
+    c.transferred_to = step.detail
+    return Event(*c.dispatcher, payload={"target": step.detail})
+
+
+# ---------------------------------------------------------------- dispatch and the unit's work
+
+
+def _lead_unit(ctx: Ctx, c: CaseDraft) -> int:
+    """The category's unit, the township or a skewed draw over departments; never one that returned it."""
+    rng, ref, used = ctx.rng, ctx.ref, c.used_units
+    lead = ref.cat_default_unit.get(c.category_id) if rng.random() < 0.55 else None
+    if lead is None or lead in used:
+        if c.township_id and c.township_id not in used and rng.random() < 0.4:
+            lead = c.township_id
+        else:
+            lead = rng.choices(ref.departments, weights=ref.dept_weights)[0]
+            if lead in used:
+                lead = rng.choice([d for d in ref.departments if d not in used])
+    return lead
+
+
+def emit_dispatch(ctx: Ctx, c: CaseDraft, step: Step) -> Event:
+    ref, at = ctx.ref, step.at
+    lead = _lead_unit(ctx, c)
+    c.used_units.add(lead)
+    co = [ctx.rng.choice([d for d in ref.departments if d != lead])] if c.co_handled else []
+    accept_hours, handle_days = c.limits
+    c.lead_unit_id, c.dispatched_at = lead, at
+    c.accept_due_at = add_working_hours(at, accept_hours)
+    c.due_at = add_working_days(at, handle_days)
+    dispatcher = c.dispatcher[0]
+    for unit, role in [(lead, Assignment.Role.LEAD), *((u, Assignment.Role.CO) for u in co)]:
+        a_id = ctx.out.next_id(ASSIGNMENT)
+        c.assignments.append(
+            AssignmentDraft(a_id, c.id, unit, role, Assignment.Status.PENDING, dispatcher, at)
+        )
+    payload = {
+        "lead_unit": ref.unit_code[lead],
+        "co_units": [ref.unit_code[u] for u in co],
+        "category": ref.cat_path[c.category_id],
+        "accept_due_at": c.accept_due_at.isoformat(),
+        "due_at": c.due_at.isoformat(),
+    }
+    return Event(*c.dispatcher, payload=payload)
+
+
+def _clerk(ctx: Ctx, c: CaseDraft) -> int:
+    return ctx.rng.choice(ctx.ref.clerks[_lead(c)])
+
+
+def _lead(c: CaseDraft) -> int:
+    if c.lead_unit_id is None:
+        raise ValueError(f"case {c.number}: a unit's action before any dispatch")
+    return c.lead_unit_id
+
+
+def emit_accept(ctx: Ctx, c: CaseDraft, step: Step) -> Event:
+    lead = _lead(c)
+    for a in c.assignments:
+        if a.unit_id == lead and a.status == Assignment.Status.PENDING:
+            a.status, a.accepted_at = Assignment.Status.ACCEPTED, step.at
+    late = c.accept_due_at is not None and step.at > c.accept_due_at
+    return Event(_clerk(ctx, c), lead, payload={"late": late})
+
+
+def emit_return(ctx: Ctx, c: CaseDraft, step: Step) -> Event:
+    unit, clerk = _lead(c), _clerk(ctx, c)
+    why = ctx.rng.choice(RETURN_REASONS)
+    for a in c.assignments:
+        if a.status == Assignment.Status.PENDING:
+            a.status, a.return_reason = Assignment.Status.RETURNED, why
+    c.lead_unit_id = c.accept_due_at = c.due_at = None
+    return Event(clerk, unit, note=why, payload={"unit": ctx.ref.unit_code[unit]})
+
+
+def emit_contribute(ctx: Ctx, c: CaseDraft, step: Step) -> Event:
+    co = next(
+        (a for a in c.assignments if a.role == Assignment.Role.CO and a.status == Assignment.Status.PENDING),
+        None,
+    )
+    if co is None:
+        raise ValueError(f"case {c.number}: a contribution without a co-handling unit")
+    for a in c.assignments:  # as the service: every live co-assignment of that unit is done
+        if (
+            a.unit_id == co.unit_id
+            and a.role == Assignment.Role.CO
+            and a.status != Assignment.Status.RETURNED
+        ):
+            a.status, a.accepted_at = Assignment.Status.DONE, step.at
+    clerk = ctx.rng.choice(ctx.ref.clerks[co.unit_id])
+    return Event(clerk, co.unit_id, note=ctx.rng.choice(CONTRIBUTIONS))
+
+
+def emit_supervise(ctx: Ctx, c: CaseDraft, step: Step) -> Event:
+    supervisor, supervisor_unit = ctx.rng.choice(ctx.ref.supervisors)
+    unit = c.lead_unit_id or supervisor_unit
+    if unit is None:
+        raise ValueError(f"case {c.number}: supervised with no unit to send the notice to")
+    body = ctx.rng.choice(SUPERVISE_NOTES)
+    respond_by = add_working_days(step.at, 2)
+    notice_id = ctx.out.next_id(NOTICE)
+    ctx.out.add(NOTICE, (notice_id, c.id, unit, supervisor, body, respond_by, step.at))
+    payload = {"notice": notice_id, "unit": ctx.ref.unit_code[unit], "respond_by": respond_by.isoformat()}
+    return Event(supervisor, supervisor_unit, note=body, payload=payload)
+
+
+def emit_request_extension(ctx: Ctx, c: CaseDraft, step: Step) -> Event:
+    lead, clerk = _lead(c), _clerk(ctx, c)
+    why = ctx.rng.choice(EXTENSION_REASONS)
+    extension = ExtensionDraft(ctx.out.next_id(EXTENSION), c.id, lead, clerk, step.at, step.detail, why)
+    c.extensions.append(extension)
+    return Event(clerk, lead, note=why, payload={"days": step.detail, "extension": extension.id})
+
+
+def _pending_extension(c: CaseDraft) -> ExtensionDraft | None:
+    return next((e for e in c.extensions if e.status == Extension.Status.PENDING), None)
+
+
+def emit_decide_extension(ctx: Ctx, c: CaseDraft, step: Step) -> Event:
+    extension, approve = _pending_extension(c), bool(step.detail)
+    if extension is None:
+        raise ValueError(f"case {c.number}: a decision without a pending extension")
+    extension.status = Extension.Status.APPROVED if approve else Extension.Status.REFUSED
+    extension.decided_by_id, extension.decided_at = c.dispatcher[0], step.at
+    extension.decision_note = "" if approve else "延期理由不充分，请按期办结"
+    payload: dict[str, Any] = {"approved": approve, "days": extension.days}
+    if approve:
+        c.due_at = add_working_days(c.due_at or step.at, extension.days)
+        payload["due_at"] = c.due_at.isoformat()
+    return Event(*c.dispatcher, note=extension.decision_note, payload=payload)
+
+
+def _withdraw_pending_extensions(c: CaseDraft, actor: int, at: datetime, why: str) -> None:
+    """As the services do when the answer is approved or the case starts over."""
+    for e in c.extensions:
+        if e.status == Extension.Status.PENDING:
+            e.status, e.decided_by_id, e.decided_at, e.decision_note = (
+                Extension.Status.REFUSED,
+                actor,
+                at,
+                why,
+            )
+
+
+# ---------------------------------------------------------------- replies
+
+
+def emit_reply(ctx: Ctx, c: CaseDraft, step: Step) -> Event:
+    lead, clerk = _lead(c), _clerk(ctx, c)
+    body = ctx.rng.choice(ctx.ref.reply_bodies[lead])
+    reply_id = ctx.out.next_id(REPLY)
+    c.replies.append(ReplyDraft(reply_id, c.id, lead, clerk, body, "", Reply.Status.SUBMITTED, step.at))
+    return Event(clerk, lead, note=body, payload={"reply": reply_id})
+
+
+def _submitted_reply(c: CaseDraft) -> ReplyDraft:
+    for reply in reversed(c.replies):
+        if reply.status == Reply.Status.SUBMITTED:
+            return reply
+    raise ValueError(f"case {c.number}: a review without a submitted reply")
+
+
+def emit_reject_reply(ctx: Ctx, c: CaseDraft, step: Step) -> Event:
+    lead = _lead(c)
+    leader = ctx.rng.choice(ctx.ref.leaders[lead])
+    reply, why = _submitted_reply(c), ctx.rng.choice(REJECT_NOTES)
+    reply.status, reply.reviewer_id, reply.review_note = Reply.Status.REJECTED, leader, why
+    return Event(leader, lead, note=why, payload={"reply": reply.id})
+
+
+def emit_approve_reply(ctx: Ctx, c: CaseDraft, step: Step) -> Event:
+    lead, at = _lead(c), step.at
+    leader = ctx.rng.choice(ctx.ref.leaders[lead])
+    reply = _submitted_reply(c)
+    reply.status, reply.reviewer_id, reply.approved_at = Reply.Status.APPROVED, leader, at
+    for a in c.assignments:
+        if a.unit_id == lead and a.status == Assignment.Status.ACCEPTED:
+            a.status = Assignment.Status.DONE
+    c.replied_at = at
+    c.is_overdue_closed = bool(c.due_at and at > c.due_at)
+    _withdraw_pending_extensions(c, leader, at, "答复已审核通过，延期申请失效")
+    return Event(leader, lead, payload={"reply": reply.id, "late": c.is_overdue_closed})
+
+
+# ---------------------------------------------------------------- callback, close, reopen
+
+
+def emit_callback(ctx: Ctx, c: CaseDraft, step: Step) -> Event:
+    """回访 (and a missed attempt): a Reach in the step's detail, or None for an unanswered call."""
+    rng, (agent, agent_unit) = ctx.rng, c.agent
+    reach: Reach | None = step.detail
+    c.callback_attempts += 1
+    callback_id = ctx.out.next_id(CALLBACK)
+    if reach is not None:
+        note = rng.choice(CALLBACK_NOTES)
+        c.satisfaction, c.resolved = reach.satisfaction, reach.resolved
+        outcome = (Callback.Outcome.REACHED, reach.resolved, reach.satisfaction)
+        ctx.out.add(CALLBACK, (callback_id, c.id, agent, step.at, *outcome, note))
+    else:
+        note = "电话无人接听"
+        ctx.out.add(
+            CALLBACK, (callback_id, c.id, agent, step.at, Callback.Outcome.UNREACHABLE, None, "", note)
+        )
+    payload = {
+        "reached": reach is not None,
+        "resolved": reach.resolved if reach else None,
+        "satisfaction": reach.satisfaction if reach else "",
+        "attempt": c.callback_attempts,
+    }
+    return Event(agent, agent_unit, note=note, payload=payload)
+
+
+def emit_close(ctx: Ctx, c: CaseDraft, step: Step) -> Event:
+    unsatisfied = c.satisfaction == Satisfaction.UNSATISFIED
+    note = ctx.rng.choice(UNSATISFIED_CLOSE) if unsatisfied else ""
+    c.closed_at = step.at
+    return Event(*c.agent, note=note)
+
+
+def emit_reopen(ctx: Ctx, c: CaseDraft, step: Step) -> Event:
+    lead, at = _lead(c), step.at
+    agent = c.agent[0]
+    c.due_at = add_working_days(at, c.limits[1])
+    c.reopen_count += 1
+    c.satisfaction, c.resolved, c.callback_attempts, c.closed_at = "", None, 0, None
+    c.replied_at, c.is_overdue_closed = None, False
+    _withdraw_pending_extensions(c, agent, at, "工单重办，原延期申请失效")
+    for a in c.assignments:
+        if a.unit_id == lead and a.role == Assignment.Role.LEAD and a.status != Assignment.Status.RETURNED:
+            a.status = Assignment.Status.ACCEPTED
+    payload = {"due_at": c.due_at.isoformat(), "reopen_count": c.reopen_count}
+    return Event(*c.agent, note="诉求人对答复不满意，要求重新办理", payload=payload)
+
+
+# The one emitter of each action. TRIAGE is missing on purpose: its payload is the triage model's
+# output (bench does not run the model), and it never changes a case's state or columns.
+EMITTERS: dict[Action, Emitter] = {
+    A.REGISTER: emit_register,
+    A.ANSWER_AT_INTAKE: emit_answer_at_intake,
+    A.DISPATCH: emit_dispatch,
+    A.ACCEPT: emit_accept,
+    A.RETURN: emit_return,
+    A.REQUEST_EXTENSION: emit_request_extension,
+    A.DECIDE_EXTENSION: emit_decide_extension,
+    A.CONTRIBUTE: emit_contribute,
+    A.REPLY: emit_reply,
+    A.APPROVE_REPLY: emit_approve_reply,
+    A.REJECT_REPLY: emit_reject_reply,
+    A.CALLBACK: emit_callback,
+    A.CALLBACK_MISSED: emit_callback,  # the same service, the same rows; the planner names the action
+    A.CLOSE: emit_close,
+    A.REOPEN: emit_reopen,
+    A.MERGE: emit_merge,
+    A.TRANSFER: emit_transfer,
+    A.SUPERVISE: emit_supervise,
+}

@@ -1,0 +1,162 @@
+"""The tables the generator fills, their columns (checked against the models), and the row buffers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Max
+
+from cases.models import Assignment, Callback, Case, CaseEvent, Extension, Reply, SupervisionNotice
+
+
+@dataclass(frozen=True)
+class Table:
+    model: type
+    columns: tuple[str, ...]  # attnames, in the order of the generated tuples
+
+    def check(self) -> None:
+        """Stop early when a model gained or lost a column the generator does not know about."""
+        actual = {f.attname for f in self.model._meta.concrete_fields}  # type: ignore[attr-defined]
+        if actual != set(self.columns):
+            missing, extra = sorted(actual - set(self.columns)), sorted(set(self.columns) - actual)
+            raise SystemExit(
+                f"bench.generate: {self.model.__name__} changed: the model has {missing} the generator "
+                f"does not write, and the generator writes {extra} the model lacks."
+            )
+
+    @property
+    def db_table(self) -> str:
+        return self.model._meta.db_table  # type: ignore[attr-defined]
+
+    def db_columns(self) -> list[str]:
+        by_attname = {f.attname: f.column for f in self.model._meta.concrete_fields}  # type: ignore[attr-defined]
+        return [by_attname[c] for c in self.columns]
+
+
+# The case row: every column but the state comes from the case's draft (bench.emitters.CaseDraft has
+# attributes of these names); the state, last, is the value the walk through next_state ended on.
+CASE_DRAFT_COLUMNS = (
+    "id",
+    "number",
+    "channel",
+    "kind",
+    "title",
+    "content",
+    "citizen_name",
+    "citizen_phone",
+    "address",
+    "township_id",
+    "category_id",
+    "urgency",
+    "lead_unit_id",
+    "parent_id",
+    "transferred_to",
+    "registered_by_id",
+    "created_at",
+    "dispatched_at",
+    "accept_due_at",
+    "due_at",
+    "replied_at",
+    "closed_at",
+    "reopen_count",
+    "callback_attempts",
+    "satisfaction",
+    "resolved",
+    "is_overdue_closed",
+    "updated_at",
+)
+CASE = Table(Case, (*CASE_DRAFT_COLUMNS, "state"))
+EVENT = Table(
+    CaseEvent,
+    (
+        "id",
+        "case_id",
+        "seq",
+        "action",
+        "from_state",
+        "to_state",
+        "actor_id",
+        "actor_unit_id",
+        "note",
+        "payload",
+        "created_at",
+    ),
+)
+ASSIGNMENT = Table(
+    Assignment,
+    (
+        "id",
+        "case_id",
+        "unit_id",
+        "role",
+        "status",
+        "dispatched_by_id",
+        "dispatched_at",
+        "accepted_at",
+        "return_reason",
+    ),
+)
+REPLY = Table(
+    Reply,
+    (
+        "id",
+        "case_id",
+        "unit_id",
+        "author_id",
+        "body",
+        "result",
+        "status",
+        "submitted_at",
+        "reviewer_id",
+        "review_note",
+        "approved_at",
+    ),
+)
+CALLBACK = Table(Callback, ("id", "case_id", "by_id", "at", "outcome", "resolved", "satisfaction", "comment"))
+NOTICE = Table(
+    SupervisionNotice, ("id", "case_id", "unit_id", "supervisor_id", "body", "respond_by", "created_at")
+)
+EXTENSION = Table(
+    Extension,
+    (
+        "id",
+        "case_id",
+        "unit_id",
+        "requested_by_id",
+        "requested_at",
+        "days",
+        "reason",
+        "status",
+        "decided_by_id",
+        "decided_at",
+        "decision_note",
+    ),
+)
+# In the order COPY writes them: parents before the rows that point at them.
+TABLES = (CASE, EVENT, ASSIGNMENT, REPLY, CALLBACK, NOTICE, EXTENSION)
+
+Row = tuple[Any, ...]
+
+
+class Output:
+    """Ids handed out past what the database holds, and the rows of the current chunk per table."""
+
+    def __init__(self) -> None:
+        self.ids = {t.db_table: self._max_id(t) for t in TABLES}
+        self.rows: dict[str, list[Row]] = {t.db_table: [] for t in TABLES}
+
+    @staticmethod
+    def _max_id(table: Table) -> int:
+        return table.model.objects.aggregate(m=Max("id"))["m"] or 0  # type: ignore[attr-defined]
+
+    def next_id(self, table: Table) -> int:
+        self.ids[table.db_table] += 1
+        return self.ids[table.db_table]
+
+    def add(self, table: Table, row: Row) -> None:
+        self.rows[table.db_table].append(row)
+
+    def take(self) -> dict[str, list[Row]]:
+        rows, self.rows = self.rows, {t.db_table: [] for t in TABLES}
+        return rows

@@ -1,0 +1,84 @@
+"""Texts and weights the generated cases are drawn from (Chinese, as the hotline writes them)."""
+
+from __future__ import annotations
+
+from cases.models import Channel, Kind, Satisfaction
+
+CHANNELS = [
+    (Channel.HOTLINE, 70),
+    (Channel.WEB, 9),
+    (Channel.MOBILE, 10),
+    (Channel.OPEN311, 2),
+    (Channel.ENTERPRISE, 3),
+    (Channel.MAILBOX, 4),
+    (Channel.WINDOW, 2),
+]
+KINDS = [
+    (Kind.COMPLAINT, 35),
+    (Kind.HELP, 25),
+    (Kind.CONSULT, 25),
+    (Kind.REPORT, 5),
+    (Kind.SUGGESTION, 8),
+    (Kind.PRAISE, 2),
+]
+SATISFACTION = [(Satisfaction.SATISFIED, 85), (Satisfaction.BASICALLY, 10), (Satisfaction.UNSATISFIED, 5)]
+TRANSFER_TARGETS = [
+    "荆门市12345热线",
+    "湖北省12345热线",
+    "京山市12345热线",
+    "沙洋县12345热线",
+    "天门市12345热线",
+]
+
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程魏苏吕丁任沈姚卢"
+)
+GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超霞平刚桂英华玉兰萍红建国志文斌浩鹏婷琳"
+ROADS = [
+    "莫愁湖路",
+    "承天大道",
+    "王府大道",
+    "阳春大街",
+    "兰台路",
+    "石城大道",
+    "皇城路",
+    "郢中大道",
+    "文昌路",
+    "新堤路",
+    "北湖路",
+    "健康路",
+    "民族大街",
+    "沿江大道",
+    "花山路",
+    "团结路",
+    "建设路",
+    "人民路",
+]
+REPLY_TEMPLATES = [
+    "经{unit}核实，您反映的问题属实。我单位已安排工作人员到现场处理，目前问题已整改到位，感谢您对我们工作的监督。",
+    "您好，关于您反映的问题，{unit}高度重视，已会同相关单位进行调查处理，并与您电话沟通了处理结果，您表示认可。",
+    "经{unit}调查，您反映的情况部分属实。我们已责成责任单位限期整改，并将持续跟踪督促，确保问题得到解决。",
+    "您咨询的问题，{unit}答复如下：相关政策按现行规定执行，具体办理流程已电话告知，如有疑问可到窗口咨询。",
+    "{unit}收到工单后第一时间联系了您，并派员现场核查。经协调，相关方已承诺整改，我们将加强日常巡查。",
+    "经{unit}核查，您反映的问题不属实或已于此前处理完毕，工作人员已向您当面解释说明，感谢您的理解与支持。",
+]
+RETURN_REASONS = [
+    "该事项不属于我单位职责范围，请重新派单",
+    "诉求地址位于其他乡镇辖区，建议转属地处理",
+    "该问题由供水公司负责，请改派",
+    "事项涉及多部门，建议由属地牵头办理",
+]
+EXTENSION_REASONS = [
+    "需协调多个部门现场会商，办理时间较长，申请延期",
+    "涉及资金审批流程，需延期办理",
+    "天气原因无法施工，申请延期",
+]
+CONTRIBUTIONS = ["我单位已配合现场核查，情况已反馈主办单位", "已按职责提供相关资料，请主办单位统一答复"]
+REJECT_NOTES = ["答复内容过于简单，请补充处理过程", "请补充与诉求人沟通的情况", "办理结果不明确，请重新核实"]
+SUPERVISE_NOTES = [
+    "该工单已超期，请加快办理并于期限内反馈",
+    "群众多次来电催办，请主要负责人亲自过问",
+    "请于两个工作日内反馈办理进展",
+]
+CALLBACK_NOTES = ["", "", "诉求人表示问题已解决", "诉求人对处理结果认可", "诉求人希望加强后续管理"]
+UNSATISFIED_CLOSE = ["诉求人要求超出政策规定，已做好解释工作", "问题已按规定处理，诉求人仍不认可，作结案处理"]
