@@ -9,7 +9,6 @@ Nothing here writes a case: permissions (403), states (409) and the loop's own i
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, time, timedelta
 from typing import Any, TypeVar
@@ -29,8 +28,8 @@ from accounts.privacy import (
 )
 from cases import services
 from cases.deadlines import deadline_of
-from cases.models import Assignment, Case, Category, Channel, Kind, Reply, Urgency, phone_q
-from cases.permissions import available_actions
+from cases.guards import OFFERED, available_actions
+from cases.models import Assignment, Case, Category, Channel, Kind, Reply, Urgency
 from cases.queues import queue_cases
 from cases.schemas import (
     ActionOut,
@@ -81,8 +80,9 @@ def action_path(action: Action) -> str:
 
 
 # Every action a client can POST; the OpenAPI test checks each has its path.
-# Register has its own endpoint (POST /cases); triage is the system's, never a client's.
-ACTION_PATHS = tuple(action_path(a) for a in Action if a not in (Action.REGISTER, Action.TRIAGE))
+# Register has its own endpoint (POST /cases); triage is the system's, never a client's; an
+# unanswered callback is a callback whose input says so.
+ACTION_PATHS = tuple(action_path(a) for a in OFFERED)
 
 
 # ---------------------------------------------------------------- lookups
@@ -274,21 +274,6 @@ def _start_of(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
 
 
-def _search(text: str, user: User) -> Q:
-    """Free text matches title, content, address; digits also match a number prefix and — for the
-    roles that work with callers — an exact full phone number (never a part of one: that would
-    let anyone rebuild a masked number digit by digit)."""
-    text = text.strip()
-    condition = Q(title__icontains=text) | Q(content__icontains=text) | Q(address__icontains=text)
-    digits = re.sub(r"[\s\-]", "", text)
-    if digits.isdigit():
-        condition |= Q(number__startswith=digits)
-    phone = searched_phone(text)
-    if phone and may_search_by_phone(user):
-        condition |= phone_q(phone)
-    return condition
-
-
 def _filtered(user: User, f: CaseFilters) -> QuerySet[Case]:
     if f.created_from and f.created_to and f.created_from > f.created_to:
         message = "起始日期不能晚于截止日期"
@@ -297,7 +282,7 @@ def _filtered(user: User, f: CaseFilters) -> QuerySet[Case]:
     if f.state:
         cases = cases.filter(state=f.state)
     if f.q and f.q.strip():
-        cases = cases.filter(_search(f.q, user))
+        cases = cases.search(f.q, user)  # type: ignore[attr-defined]  # a CaseQuerySet
     if f.unit:
         cases = cases.filter(lead_unit__code=f.unit)
     if f.township:

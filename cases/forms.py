@@ -11,8 +11,9 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.privacy import may_search_by_phone, searched_phone
-from cases.models import Case, Category, Channel, Kind, Satisfaction, Urgency, phone_q
+from accounts.privacy import searched_phone
+from cases import hooks
+from cases.models import Case, Category, Channel, Kind, Satisfaction, Urgency
 from cases.workflow import Action, State
 from org.models import Unit
 
@@ -127,18 +128,8 @@ class QueueFilterForm(Form):
             return cases
         data = self.cleaned_data
         q = (data.get("q") or "").strip()
-        if q:
-            if self.query_kind() == "digits":
-                digits = re.sub(r"[\s+]", "", q)
-                # A number prefix (受理编号 start with the date), or, for the roles that work with
-                # callers, an exact full phone number (see accounts.privacy.may_search_by_phone).
-                condition = Q(number__startswith=digits)
-                phone = self.phone_searched()
-                if phone and user is not None and may_search_by_phone(user):
-                    condition |= phone_q(phone)
-                cases = cases.filter(condition)
-            else:
-                cases = cases.filter(Q(title__icontains=q) | Q(content__icontains=q) | Q(number=q))
+        if q and user is not None:
+            cases = cases.search(q, user)  # type: ignore[attr-defined]  # queue_cases gives a CaseQuerySet
         if data.get("unit"):
             cases = cases.filter(lead_unit=data["unit"])
         if data.get("category"):
@@ -204,13 +195,8 @@ class DispatchForm(ActionForm):
 
     def _prefill_from_triage(self) -> None:
         """The triage's unit (from the administrators' rules) is the default a dispatcher confirms."""
-        from triage.models import Suggestion
-
-        suggestion = Suggestion.objects.filter(case=self.case, lead_unit__isnull=False).order_by(
-            "-created_at"
-        )
-        best = suggestion.first()
-        if best is None:
+        best = hooks.triage_advice(self.case)
+        if best is None or best.lead_unit_id is None:
             return
         self.fields["lead_unit"].initial = best.lead_unit_id
         if best.co_units:
@@ -295,12 +281,8 @@ class MergeForm(ActionForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from triage.models import Suggestion
-
-        best = (
-            Suggestion.objects.filter(case=self.case).exclude(duplicates=[]).order_by("-created_at").first()
-        )
-        if best is not None:  # the most similar open case the triage found
+        best = hooks.triage_advice(self.case)
+        if best is not None and best.duplicates:  # the most similar open case the triage found
             self.fields["parent"].initial = best.duplicates[0]["number"]
 
 

@@ -1,10 +1,12 @@
 """Cases and everything the loop records about them.
 
-`Case.state` is a cache of the last `CaseEvent`; only `cases.services` writes it.
+`Case.state` is a cache of the last `CaseEvent`; only the loop's verbs write it, and the model
+refuses any other write (loop.writes).
 """
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -12,6 +14,8 @@ from django.db import models
 from django.db.models import Q
 
 from cases.workflow import OPEN_STATES, Action, State
+from loop.events import EventBase
+from loop.writes import StatefulModel, StatefulQuerySet
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -108,7 +112,7 @@ def phone_q(phone: str) -> Q:
     return Q(citizen_phone__in=sorted(spellings))
 
 
-class CaseQuerySet(models.QuerySet["Case"]):
+class CaseQuerySet(StatefulQuerySet["Case"]):
     def visible_to(self, user: User) -> CaseQuerySet:
         """Centre staff see every case; a unit's staff see the cases assigned to their unit (or below)."""
         if not user.is_authenticated:
@@ -130,8 +134,33 @@ class CaseQuerySet(models.QuerySet["Case"]):
     def open(self) -> CaseQuerySet:
         return self.filter(state__in=OPEN_STATES)
 
+    def search(self, text: str, user: User) -> CaseQuerySet:
+        """The one case search of the pages, the API and the console.
 
-class Case(models.Model):
+        Free text matches the title, the content, the address and a whole 受理编号; digits are a
+        受理编号 prefix or — for the roles that work with callers — an exact full phone number
+        (never a part of one: that would let anyone rebuild a masked number digit by digit).
+        """
+        from accounts.privacy import may_search_by_phone, searched_phone
+
+        text = (text or "").strip()
+        if not text:
+            return self
+        digits = re.sub(r"[\s\-+()（）]", "", text)
+        if digits.isdigit():
+            condition = Q(number__startswith=digits)
+            phone = searched_phone(text)
+            if phone and may_search_by_phone(user):
+                condition |= phone_q(phone)
+        else:
+            condition = (
+                Q(title__icontains=text) | Q(content__icontains=text) | Q(address__icontains=text)
+                | Q(number=text)
+            )  # fmt: skip
+        return self.filter(condition)
+
+
+class Case(StatefulModel):
     number = models.CharField("受理编号", max_length=20, unique=True)
     channel = models.CharField("受理渠道", max_length=16, choices=Channel.choices)
     kind = models.CharField("诉求类型", max_length=16, choices=Kind.choices)
@@ -252,23 +281,13 @@ class Assignment(models.Model):
         return f"{self.case_id} → {self.unit}（{self.get_role_display()}）"
 
 
-class CaseEvent(models.Model):
-    """One action on a case. Append-only: rows are never updated or deleted."""
+class CaseEvent(EventBase):
+    """One action on a case. Append-only (loop.events): rows are never updated or deleted."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
-    seq = models.PositiveIntegerField("序号")
     action = models.CharField("动作", max_length=20, choices=Action.choices)
     from_state = models.CharField(max_length=20, choices=State.choices, blank=True)
     to_state = models.CharField(max_length=20, choices=State.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    actor_unit = models.ForeignKey(
-        "org.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    note = models.TextField("说明", blank=True)
-    payload = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField("时间", db_index=True)
 
     class Meta:
         verbose_name = "工单事件"
@@ -278,14 +297,6 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}#{self.seq} {self.get_action_display()}"
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        if self.pk is not None:
-            raise RuntimeError("CaseEvent is append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
-        raise RuntimeError("CaseEvent is append-only")
 
     @property
     def action_label(self) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 from ninja import Field, Schema
 from pydantic import ConfigDict, field_validator
 
+from accounts.phones import normalize_phone
 from cases.models import Channel, Kind, Satisfaction, Urgency
 from cases.queues import QUEUE_BY_SLUG
 from cases.workflow import State
@@ -27,8 +28,6 @@ class StrictIn(Schema):
 
 
 def _phone(value: str) -> str:
-    from cases.services import normalize_phone  # the one phone rule, shared with the pages
-
     try:
         return normalize_phone(value)
     except InvalidInput as exc:

@@ -14,10 +14,10 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from accounts.models import Role
-from cases.deadlines import near_thresholds
+from cases.deadlines import CLOCKS
 from cases.models import Case, DeadlineNotice
-from cases.workflow import HANDLING_STATES, State
 from notifications.services import notify_role, notify_unit, queue_sms
+from notifications.texts import sms_text
 
 K = DeadlineNotice.Kind
 _MESSAGES = {
@@ -31,25 +31,15 @@ _MESSAGES = {
 def sweep_deadlines(now: datetime | None = None) -> dict[str, int]:
     """Send every notice that is due at `now` and not sent yet. Returns counts per kind."""
     now = now or timezone.now()
-    accept_limit, handle_limit = near_thresholds(now)
-    accepting = Case.objects.filter(state=State.DISPATCHED)
-    handling = Case.objects.filter(state__in=HANDLING_STATES)
-    passes = [
-        (K.ACCEPT_OVERDUE, "accept_due_at", accepting.filter(accept_due_at__lte=now)),
-        (
-            K.ACCEPT_NEAR,
-            "accept_due_at",
-            accepting.filter(accept_due_at__gt=now, accept_due_at__lte=accept_limit),
-        ),
-        (K.HANDLE_OVERDUE, "due_at", handling.filter(due_at__lte=now)),
-        (K.HANDLE_NEAR, "due_at", handling.filter(due_at__gt=now, due_at__lte=handle_limit)),
-    ]
     sent = {kind: 0 for kind in K.values}
-    for kind, field, cases in passes:
-        already = DeadlineNotice.objects.filter(case=OuterRef("pk"), kind=kind, deadline=OuterRef(field))
-        pending = cases.exclude(Exists(already)).select_related("lead_unit").order_by(field)
-        for case in pending.iterator(chunk_size=500):
-            if _claim_and_send(case, kind, getattr(case, field)):
+    for clock, rung, on_rung in CLOCKS.ladder(now):
+        kind = f"{clock.kind}_{rung}"
+        already = DeadlineNotice.objects.filter(
+            case=OuterRef("pk"), kind=kind, deadline=OuterRef(clock.field)
+        )
+        pending = Case.objects.filter(on_rung).exclude(Exists(already)).select_related("lead_unit")
+        for case in pending.order_by(clock.field).iterator(chunk_size=500):
+            if _claim_and_send(case, kind, getattr(case, clock.field)):
                 sent[kind] += 1
     return sent
 
@@ -76,4 +66,4 @@ def _send(case: Case, kind: str, deadline: datetime) -> None:
         if case.lead_unit is not None:
             phones = case.lead_unit.staff.filter(role=Role.UNIT_LEADER, is_active=True).exclude(mobile="")
             for phone in phones.values_list("mobile", flat=True):
-                queue_sms(phone, f"【钟祥12345】{message}", case=case)
+                queue_sms(phone, sms_text("deadline_notice", message=message), case=case)

@@ -1,6 +1,7 @@
 """The case loop's state machine: the only place that says which action leads where.
 
-`next_state` is pure; `cases.services` calls it for every action before writing anything.
+The table is read through the loop core's `Machine` (loop.machine): `next_state` is pure and
+raises; the verbs in `cases.services` call it (through `loop.verbs`) before writing anything.
 Actions that do not change the state (an extension request, a supervision notice…) are in the
 table too, mapping a state to itself, so that "may this action happen now?" has one answer.
 """
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from mochou.errors import TransitionNotAllowed
+from loop.machine import Machine
 
 
 class State(models.TextChoices):
@@ -38,6 +39,9 @@ class Action(models.TextChoices):
     APPROVE_REPLY = "approve", "审核通过"
     REJECT_REPLY = "reject_reply", "退回修改"
     CALLBACK = "callback", "回访"
+    # An attempt that did not reach the citizen while attempts remain: the case waits in 待回访.
+    # The last unanswered attempt is a CALLBACK (the citizen counts as unreachable).
+    CALLBACK_MISSED = "callback_missed", "回访未接通"
     CLOSE = "close", "结案"
     REOPEN = "reopen", "重办"
     MERGE = "merge", "合并"
@@ -73,8 +77,8 @@ TRANSITIONS: dict[tuple[State | None, Action], State] = {
     (S.IN_PROGRESS, A.REPLY): S.PENDING_APPROVAL,
     (S.PENDING_APPROVAL, A.APPROVE_REPLY): S.REPLIED,
     (S.PENDING_APPROVAL, A.REJECT_REPLY): S.IN_PROGRESS,
-    # A callback that does not reach the citizen stays "replied" until the attempts run out.
     (S.REPLIED, A.CALLBACK): S.CALLED_BACK,
+    (S.REPLIED, A.CALLBACK_MISSED): S.REPLIED,
     (S.CALLED_BACK, A.CLOSE): S.CLOSED,
     (S.CALLED_BACK, A.REOPEN): S.IN_PROGRESS,
     (S.CLOSED, A.REOPEN): S.IN_PROGRESS,
@@ -82,20 +86,7 @@ TRANSITIONS: dict[tuple[State | None, Action], State] = {
 }
 
 
-def next_state(state: State | str | None, action: Action | str) -> State:
-    """The state after `action` in `state`, or TransitionNotAllowed with a Chinese message."""
-    current = State(state) if state else None
-    act = Action(action)
-    try:
-        return TRANSITIONS[(current, act)]
-    except KeyError:
-        label = current.label if current else "未登记"
-        raise TransitionNotAllowed(
-            f"工单当前状态为“{label}”，不能执行“{act.label}”。",
-            details={"state": current.value if current else None, "action": act.value},
-        ) from None
+MACHINE: Machine[State, Action] = Machine(State, Action, TRANSITIONS, item_label="工单")
 
-
-def allowed_actions(state: State | str) -> list[Action]:
-    current = State(state)
-    return [action for (from_state, action) in TRANSITIONS if from_state == current]
+next_state = MACHINE.next_state
+allowed_actions = MACHINE.allowed_actions

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "accounts",
     "org",
     "worktime",
+    "loop",
     "cases",
     "notifications",
     "triage",
@@ -150,6 +151,8 @@ MOCHOU_CALLBACK_ATTEMPTS = env_int("MOCHOU_CALLBACK_ATTEMPTS", 3)
 # SMS: "record" keeps messages in the database (demo); "http" posts to MOCHOU_SMS_URL.
 MOCHOU_SMS_BACKEND = env_str("MOCHOU_SMS_BACKEND", "record")
 MOCHOU_SMS_URL = env_str("MOCHOU_SMS_URL")
+# The signature every SMS starts with, as registered with the SMS gateway.
+MOCHOU_SMS_SIGNATURE = env_str("MOCHOU_SMS_SIGNATURE", "【钟祥12345】")
 
 # Triage of new cases (off in tests unless a test turns it on: most tests walk the loop by hand).
 MOCHOU_TRIAGE = env_bool("MOCHOU_TRIAGE", default=not TESTING)

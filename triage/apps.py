@@ -4,3 +4,13 @@ from django.apps import AppConfig
 class TriageConfig(AppConfig):
     name = "triage"
     verbose_name = "智能分拣"
+
+    def ready(self) -> None:
+        # Triage builds on the case loop, never the other way round: it subscribes to the loop's
+        # hooks and answers its question for the triage's advice.
+        from cases import hooks
+        from triage import services
+
+        hooks.case_registered.connect(services.on_case_registered)
+        hooks.case_dispatched.connect(services.on_case_dispatched)
+        hooks.triage_advice.provide(services.latest_suggestion)

@@ -190,7 +190,7 @@ def _first_level(label: str) -> Category | None:
     return Category.objects.filter(level=1, name=label, is_active=True).first()
 
 
-def _may_auto_dispatch(case: Case, confidence: float, choice: Any, duplicates: list[dict]) -> bool:
+def _may_auto_dispatch(case: Case, confidence: float, choice: Any, duplicates: list[dict[str, Any]]) -> bool:
     """Only sure, unambiguous requests go out without a person: a consultation may be answered at
     intake, and a possible duplicate should be merged rather than handled twice."""
     threshold = 0 if _auto_dispatch_paused.get() else settings.MOCHOU_AUTO_DISPATCH_THRESHOLD
@@ -226,8 +226,8 @@ def note_dispatch(case_id: int, actor_id: int | None) -> None:
         return
     if case_services.system_user().pk == actor_id:
         return
-    root = case.category
-    while root.parent_id:
+    root: Category = case.category
+    while root.parent is not None:
         root = root.parent
     suggestion = case.suggestions.exclude(category_label="").order_by("-created_at").first()
     suggested = suggestion.category_label if suggestion else ""
@@ -258,3 +258,19 @@ def export_examples(path: Path) -> int:
             writer.writerow([f"case-{example.case_id}", "", example.title, "", example.body, example.label])
             count += 1
     return count
+
+
+# ---------------------------------------------------------------- the case loop's hooks (triage/apps.py)
+
+
+def on_case_registered(*, case_id: int, **_: object) -> None:
+    triage_new_case(case_id)
+
+
+def on_case_dispatched(*, case_id: int, actor_id: int | None = None, **_: object) -> None:
+    note_dispatch(case_id, actor_id)
+
+
+def latest_suggestion(case: Case) -> Suggestion | None:
+    """The triage's latest advice on a case, for the case page and the dispatch and merge forms."""
+    return Suggestion.objects.filter(case=case).select_related("lead_unit").order_by("-created_at").first()

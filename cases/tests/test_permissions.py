@@ -11,8 +11,8 @@ from django.db import transaction
 
 from accounts.models import User
 from cases import services
+from cases.guards import available_actions, can_register, refusal
 from cases.models import Case, Kind, Satisfaction
-from cases.permissions import available_actions, can_register, refusal
 from cases.workflow import Action
 from mochou.errors import DomainError
 from tests.factories import (

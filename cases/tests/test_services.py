@@ -12,6 +12,7 @@ from cases import services
 from cases.models import Case, CaseEvent, Extension, Reply, Satisfaction
 from cases.workflow import State
 from conftest import SHANGHAI
+from loop.writes import StateWriteRefused, recording
 from mochou.errors import Conflict, InvalidInput, NotPermitted, TransitionNotAllowed
 from notifications.models import Notification, SmsMessage
 from tests import factories as f
@@ -105,8 +106,29 @@ def test_a_case_in_progress_cannot_close_without_a_reply(city, clock) -> None:
 
 def test_the_database_refuses_a_closed_case_without_a_reply(city, clock) -> None:
     case = f.accepted_case(city)
-    with pytest.raises(IntegrityError), transaction.atomic():
-        Case.objects.filter(pk=case.pk).update(**{"state": State.CLOSED})
+    # Past the model's own refusal (loop.writes), the database holds the rule too.
+    with pytest.raises(IntegrityError), transaction.atomic(), recording():
+        Case.objects.filter(pk=case.pk).update(state=State.CLOSED)
+
+
+def test_a_state_written_outside_a_verb_is_refused_and_nothing_changes(city, clock) -> None:
+    case = f.accepted_case(city)
+    with pytest.raises(StateWriteRefused):
+        Case.objects.filter(pk=case.pk).update(state=State.CLOSED)
+    loaded = Case.objects.get(pk=case.pk)
+    loaded.state = State.CLOSED
+    with pytest.raises(StateWriteRefused):
+        loaded.save()
+    with pytest.raises(StateWriteRefused):
+        Case.objects.bulk_update([loaded], ["state"])
+    with pytest.raises(StateWriteRefused):
+        Case.objects.create(
+            number="2026010100001", channel="hotline", kind="help", title="t", content="内容内容内容"
+        )
+    loaded.title = "只改标题"  # other fields, with the state as loaded, save as usual
+    loaded.state = State.IN_PROGRESS
+    loaded.save(update_fields=["title"])
+    assert Case.objects.get(pk=case.pk).state == State.IN_PROGRESS
 
 
 def test_unreachable_citizen_can_be_closed_only_after_the_configured_attempts(city, clock, settings) -> None:

@@ -516,7 +516,7 @@ def test_action_not_allowed_changes_nothing(client: Client, city: City, clock: o
     login(client, city.users["dispatcher"])
     response = client.post(f"/cases/{case.number}/act/accept/")
     assert response.status_code == 403
-    assert "您的角色不能对该工单执行“签收”" in page(response)
+    assert "只有承办人、单位负责人可以签收" in page(response)
     htmx = client.post(f"/cases/{case.number}/act/accept/", **HX)
     assert htmx.status_code == 200
     assert 'id="case-error"' in page(htmx)

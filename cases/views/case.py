@@ -21,11 +21,11 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from accounts.privacy import citizen_phone_for
-from cases import services
+from cases import hooks, services
 from cases.deadlines import deadline_of
 from cases.forms import ACTION_FORMS, ActionForm, yes_no
+from cases.guards import available_actions, refusal
 from cases.models import Case, Reply
-from cases.permissions import available_actions, refusal
 from cases.timeline import sees_drafts, visible_events
 from cases.views._common import is_htmx
 from cases.workflow import Action
@@ -221,9 +221,7 @@ def case_context(
 
 
 def latest_suggestion(case: Case) -> Any:
-    from triage.models import Suggestion
-
-    return Suggestion.objects.filter(case=case).select_related("lead_unit").order_by("-created_at").first()
+    return hooks.triage_advice(case)
 
 
 def _action_order(verb: Action) -> int:

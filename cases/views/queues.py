@@ -14,7 +14,7 @@ from django.views.decorators.vary import vary_on_headers
 from accounts.privacy import audit_phone_search, mask_phone, may_search_by_phone
 from cases.deadlines import deadline_of
 from cases.forms import PAGE_SIZE, QueueFilterForm
-from cases.permissions import can_register
+from cases.guards import can_register
 from cases.queues import HOME_QUEUE, QUEUE_BY_SLUG, queue_cases, queues_for
 from cases.views._common import is_htmx
 

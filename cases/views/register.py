@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 
 from cases import services
 from cases.forms import RegisterForm
-from cases.permissions import can_register
+from cases.guards import can_register
 from mochou.errors import DomainError
 
 

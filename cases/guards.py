@@ -1,0 +1,162 @@
+"""Who may do what to a case: one guard per action, the only place it is decided.
+
+The verbs (`cases.services`) ask `GUARDS.check` under the row lock; the case page's buttons,
+the API's `allowed_actions`, the console and the citizens' portal ask `refusal` / `available_actions`
+/ `may` — the same rules, so an action is offered exactly when the verb would accept it (input
+aside). cases/tests/test_permissions.py tries every action against the verbs to prove it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+
+from accounts.models import Role
+from cases.models import Assignment, Extension, Kind, Reply, Satisfaction
+from cases.workflow import MACHINE, Action, State
+from loop.guards import Guards
+from mochou.errors import Conflict, DomainError, InvalidInput, NotPermitted
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from cases.models import Case
+
+INTAKE_ROLES = (Role.AGENT, Role.DISPATCHER, Role.ADMIN)
+REGISTER_ROLES = (*INTAKE_ROLES, Role.SUPERVISOR)
+DISPATCH_ROLES = (Role.DISPATCHER, Role.ADMIN)
+CALLBACK_ROLES = (Role.AGENT, Role.DISPATCHER, Role.ADMIN)
+UNIT_HANDLER_ROLES = (Role.CLERK, Role.UNIT_LEADER)
+SUPERVISE_ROLES = (Role.SUPERVISOR, Role.ADMIN)
+ANSWER_AT_INTAKE_ROLES = (Role.AGENT, Role.ADMIN)
+
+
+def _is_lead_unit(actor: User, case: Case) -> bool:
+    return case.lead_unit_id is not None and actor.unit_id == case.lead_unit_id
+
+
+GUARDS: Guards[State, Action] = Guards(
+    MACHINE,
+    role_label=lambda role: str(Role(role).label),
+    own_unit=_is_lead_unit,
+    own_unit_message="只有该{item}的主办单位可以{what}。",
+)
+
+
+# ---------------------------------------------------------------- the case's data
+
+
+def has_callback_outcome(case: Case) -> bool:
+    """The citizen was reached, or counts as unreachable after the configured attempts."""
+    return bool(case.satisfaction) or case.callback_attempts >= settings.MOCHOU_CALLBACK_ATTEMPTS
+
+
+def close_needs_note(case: Case) -> bool:
+    """Closing over an unsatisfied citizen needs a stated reason (e.g. 诉求不合理、政策不支持)."""
+    return case.satisfaction == Satisfaction.UNSATISFIED
+
+
+def _consult_only(actor: User, case: Case) -> None:
+    if case.kind != Kind.CONSULT:
+        raise InvalidInput(
+            "只有咨询类诉求可以直接办结。", code="invalid_input.kind", details={"field": "kind"}
+        )
+
+
+def _pending_extension(case: Case) -> bool:
+    return case.extensions.filter(status=Extension.Status.PENDING).exists()
+
+
+def _no_pending_extension(actor: User, case: Case) -> None:
+    if _pending_extension(case):
+        raise Conflict("该工单已有待审批的延期申请。", code="case.extension_pending")
+
+
+def _a_pending_extension(actor: User, case: Case) -> None:
+    if not _pending_extension(case):
+        raise Conflict("该工单没有待审批的延期申请。", code="case.no_pending_extension")
+
+
+def co_assignments(actor: User, case: Case) -> Any:
+    """The actor's unit's live co-handling assignments of the case."""
+    return case.assignments.filter(unit_id=actor.unit_id, role=Assignment.Role.CO).exclude(
+        status=Assignment.Status.RETURNED
+    )
+
+
+def _co_unit(actor: User, case: Case) -> None:
+    if actor.unit_id is None or not co_assignments(actor, case).exists():
+        raise NotPermitted("只有该工单的协办单位可以提交协办意见。", code="permission_denied.unit")
+
+
+def _approved_reply_and_outcome(actor: User, case: Case) -> None:
+    if case.replied_at is None or not case.replies.filter(status=Reply.Status.APPROVED).exists():
+        raise Conflict("没有经审核的答复，不能结案。", code="case.close_without_reply")
+    if not has_callback_outcome(case):
+        raise Conflict("没有回访结果，不能结案。", code="case.close_without_callback")
+
+
+def _dispatched_once(actor: User, case: Case) -> None:
+    if case.lead_unit_id is None:
+        raise Conflict(
+            "该工单未派给承办单位（直接办结件），请重新登记派单。", code="case.reopen_without_unit"
+        )
+
+
+def _someone_to_supervise(actor: User, case: Case) -> None:
+    if case.lead_unit_id is None and actor.unit_id is None:
+        raise InvalidInput("该工单尚无承办单位，无法督办。", code="invalid_input.unit")
+
+
+# ---------------------------------------------------------------- one rule per action
+
+A = Action
+GUARDS.rule(A.REGISTER, REGISTER_ROLES, what="登记工单")
+GUARDS.rule(A.ANSWER_AT_INTAKE, ANSWER_AT_INTAKE_ROLES, what="直接办结", checks=[_consult_only])
+GUARDS.rule(A.DISPATCH, DISPATCH_ROLES, what="派单")
+GUARDS.rule(A.ACCEPT, UNIT_HANDLER_ROLES, what="签收", own_unit=True)
+GUARDS.rule(A.RETURN, UNIT_HANDLER_ROLES, what="退单", own_unit=True)
+GUARDS.rule(
+    A.REQUEST_EXTENSION, UNIT_HANDLER_ROLES, what="申请延期", own_unit=True, checks=[_no_pending_extension]
+)
+GUARDS.rule(A.DECIDE_EXTENSION, DISPATCH_ROLES, what="审批延期申请", checks=[_a_pending_extension])
+GUARDS.rule(A.CONTRIBUTE, UNIT_HANDLER_ROLES, what="提交协办意见", checks=[_co_unit])
+GUARDS.rule(A.REPLY, UNIT_HANDLER_ROLES, what="提交答复", own_unit=True)
+GUARDS.rule(A.APPROVE_REPLY, [Role.UNIT_LEADER], what="审核答复", own_unit=True)
+GUARDS.rule(A.REJECT_REPLY, [Role.UNIT_LEADER], what="退回答复", own_unit=True)
+GUARDS.rule(A.CALLBACK, CALLBACK_ROLES, what="回访")
+GUARDS.rule(A.CALLBACK_MISSED, CALLBACK_ROLES, what="回访")
+GUARDS.rule(A.CLOSE, CALLBACK_ROLES, what="结案", checks=[_approved_reply_and_outcome])
+GUARDS.rule(A.REOPEN, CALLBACK_ROLES, what="重办", checks=[_dispatched_once])
+GUARDS.rule(A.MERGE, DISPATCH_ROLES, what="合并工单")
+GUARDS.rule(A.TRANSFER, DISPATCH_ROLES, what="转办")
+GUARDS.rule(A.SUPERVISE, SUPERVISE_ROLES, what="督办", checks=[_someone_to_supervise])  # fmt: skip
+
+# Actions only the system takes (no person is offered them).
+SYSTEM_ACTIONS = frozenset({A.TRIAGE})
+# Sub-actions a verb chooses from its input, never offered as a button of their own.
+OFFERED = tuple(a for a in A if a not in SYSTEM_ACTIONS | {A.REGISTER, A.CALLBACK_MISSED})
+
+
+# ---------------------------------------------------------------- what pages ask
+
+
+def may(user: User, action: Action) -> bool:
+    """Whether the user's role may take the action at all (menus, the console, forms)."""
+    return bool(user.is_authenticated) and GUARDS.may(user, action)
+
+
+def can_register(user: User) -> bool:
+    return may(user, Action.REGISTER)
+
+
+def refusal(user: User, case: Case, action: Action | str) -> DomainError | None:
+    """Why `user` may not take `action` on `case` now (the error the verb would raise), or None."""
+    if not user.is_authenticated:
+        return NotPermitted("请先登录。", code="permission_denied.role")
+    return GUARDS.refusal(user, case, action)
+
+
+def available_actions(user: User, case: Case) -> list[Action]:
+    """Exactly the actions this user may take on this case now, in the workflow's order."""
+    return GUARDS.available(user, case, offered=OFFERED)

@@ -1,0 +1,34 @@
+"""What the apps built on the case loop subscribe to, and the questions it asks of them.
+
+`cases` imports none of the apps above it: triage, the citizens' portal and the others connect
+here in their `AppConfig.ready`. Hooks fire after the action's transaction commits; providers
+answer during it, with a harmless default when the app that knows is not installed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from loop.hooks import Hook, Provider
+
+# Something happened to a case: subscribers receive `case_id` (and `actor_id` where a person acted).
+case_registered = Hook("case.registered")
+case_dispatched = Hook("case.dispatched")
+case_replied = Hook("case.replied")  # the reply was approved: the citizen has an answer
+case_closed = Hook("case.closed")
+case_reopened = Hook("case.reopened")
+
+
+def _no_link(case: Any) -> str:
+    return ""
+
+
+def _no_advice(case: Any) -> None:
+    return None
+
+
+# The citizen's own link to a case (portal.links.rating_url): carried by the SMS the loop sends.
+citizen_link: Provider[str] = Provider("case.citizen_link", _no_link)
+# The triage's latest advice on a case (triage.models.Suggestion or None): shown to the centre
+# and used to prefill the dispatch and merge forms.
+triage_advice: Provider[Any] = Provider("case.triage_advice", _no_advice)

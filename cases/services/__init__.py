@@ -1,0 +1,36 @@
+"""The verbs of the case loop, by stage. Views, the API and tasks call these; nothing else writes
+a case's state (the model refuses it: loop.writes).
+
+Each verb is written with the loop core's skeleton (loop.verbs): one transaction; the actor's
+role refused before anything is read; the row locked; the one guard per action (cases.guards)
+and the state machine (cases.workflow) asked; the input checked; the change and exactly one
+CaseEvent written; notices and hooks after commit. Errors are DomainError subclasses: 403
+role/unit, 409 state, 422 input.
+"""
+
+from cases.guards import (
+    ANSWER_AT_INTAKE_ROLES,
+    CALLBACK_ROLES,
+    DISPATCH_ROLES,
+    INTAKE_ROLES,
+    REGISTER_ROLES,
+    SUPERVISE_ROLES,
+    UNIT_HANDLER_ROLES,
+    has_callback_outcome,
+)
+from cases.services.closing import callback, close, reopen
+from cases.services.common import CASES, channel_user, system_user
+from cases.services.dispatch import accept, dispatch, return_case
+from cases.services.handling import contribute, decide_extension, request_extension
+from cases.services.intake import answer_at_intake, record_triage, register_case
+from cases.services.merging import merge, transfer
+from cases.services.replies import approve_reply, reject_reply, submit_reply
+from cases.services.supervision import supervise
+
+__all__ = [
+    "ANSWER_AT_INTAKE_ROLES", "CALLBACK_ROLES", "CASES", "DISPATCH_ROLES", "INTAKE_ROLES", "REGISTER_ROLES",
+    "SUPERVISE_ROLES", "UNIT_HANDLER_ROLES", "accept", "answer_at_intake", "approve_reply", "callback",
+    "channel_user", "close", "contribute", "decide_extension", "dispatch", "has_callback_outcome", "merge",
+    "record_triage", "register_case", "reject_reply", "reopen", "request_extension", "return_case",
+    "submit_reply", "supervise", "system_user", "transfer",
+]  # fmt: skip

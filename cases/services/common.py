@@ -1,0 +1,124 @@
+"""What every verb of the case loop shares: the loop itself, text checks, limits, SMS texts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+
+from accounts.models import Role, User
+from accounts.phones import is_mobile
+from cases import hooks
+from cases.guards import GUARDS
+from cases.models import Case, CaseEvent, CaseNumberCounter, Category, Channel, Urgency
+from cases.workflow import MACHINE, Action, State
+from loop.verbs import Loop
+from mochou.errors import InvalidInput
+from notifications.services import queue_sms
+from notifications.texts import sms_text
+from org.models import Unit, UnitKind
+
+CASES: Loop[Case, State, Action] = Loop(
+    model=Case,
+    event_model=CaseEvent,
+    item_field="case",
+    machine=MACHINE,
+    guards=GUARDS,
+    related=("category", "lead_unit"),
+)
+
+MAX_TEXT = 5000
+
+# The input field (as the API and the forms name it) behind each Chinese label in errors.
+FIELD_OF_LABEL = {
+    "诉求内容": "content", "标题": "title", "诉求人姓名": "citizen_name", "地址": "address",
+    "答复内容": "body", "派单意见": "note", "退单理由": "reason", "延期理由": "reason",
+    "审批意见": "note", "协办意见": "body", "办理结果": "result", "审核意见": "note",
+    "退回意见": "note", "回访意见": "comment", "结案说明": "note", "重办理由": "reason",
+    "合并说明": "note", "转办去向": "target", "转办说明": "note", "督办要求": "body",
+}  # fmt: skip
+
+
+def text(
+    value: str | None, label: str, *, required: bool = True, min_len: int = 1, max_len: int = MAX_TEXT
+) -> str:
+    """Strip and check a text input; errors name the field (for clients) and its label (for people)."""
+    stripped = (value or "").strip()
+    details = {"field": FIELD_OF_LABEL.get(label, label), "label": label}
+    if required and len(stripped) < min_len:
+        if stripped:
+            raise InvalidInput(
+                f"{label}至少需要{min_len}个字。", code="invalid_input.too_short", details=details
+            )
+        raise InvalidInput(f"请填写{label}。", code="invalid_input.required", details=details)
+    if len(stripped) > max_len:
+        raise InvalidInput(
+            f"{label}不能超过{max_len}个字（现为{len(stripped)}个字）。",
+            code="invalid_input.too_long",
+            details=details,
+        )
+    return stripped
+
+
+def now_or(now: datetime | None) -> datetime:
+    return now or timezone.now()
+
+
+def limits(case: Case) -> tuple[int, int]:
+    """(acceptance limit in working hours, handling limit in working days) of the case now."""
+    if case.category_id and case.category is not None:
+        return case.category.limits_for(case.urgency)
+    defaults = Category.DEFAULT_LIMITS
+    if case.urgency == Urgency.URGENT:
+        return defaults["urgent_accept_hours"], defaults["urgent_handle_days"]
+    return defaults["accept_hours"], defaults["handle_days"]
+
+
+def next_number(now: datetime) -> str:
+    """The next 受理编号 of the day (YYYYMMDD + 5 digits), under the counter's row lock."""
+    day = timezone.localdate(now)
+    counter, _ = CaseNumberCounter.objects.select_for_update().get_or_create(day=day)
+    CaseNumberCounter.objects.filter(day=day).update(last=counter.last + 1)
+    return f"{day:%Y%m%d}{counter.last + 1:05d}"
+
+
+def _centre() -> Unit | None:
+    return Unit.objects.filter(kind=UnitKind.CENTRE).order_by("pk").first()
+
+
+def system_user() -> User:
+    """The actor of the system's own actions (automatic dispatch), shown as 智能分拣 in the log."""
+    user, _ = User.objects.get_or_create(
+        username="system",
+        defaults={
+            "role": Role.DISPATCHER,
+            "display_name": "智能分拣（系统）",
+            "unit": _centre(),
+            "password": "!",
+        },
+    )
+    return user
+
+
+def channel_user(channel: str) -> User:
+    """The actor that registers requests arriving by a self-service door (mobile page, Open311, …)."""
+    label = Channel(channel).label
+    user, _ = User.objects.get_or_create(
+        username=f"channel-{channel}",
+        defaults={"role": Role.AGENT, "display_name": f"{label}（系统）", "unit": _centre(), "password": "!"},
+    )
+    return user
+
+
+def tell_citizen(case: Case, template: str, **context: Any) -> None:
+    """An SMS to the case's citizen (mobiles only), carrying the citizen's own link to the case."""
+    if not case.citizen_phone or not is_mobile(case.citizen_phone):
+        return
+    body = sms_text(template, number=case.number, link=hooks.citizen_link(case), **context)
+    queue_sms(case.citizen_phone, body, case=case)
+
+
+def callback_attempts_allowed() -> int:
+    return int(settings.MOCHOU_CALLBACK_ATTEMPTS)

@@ -1,0 +1,105 @@
+"""Dispatch and the lead unit's answer to it: 派单, 签收, 退单."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from accounts.models import Role, User
+from cases import hooks
+from cases.models import Assignment, Case, Category, Urgency
+from cases.services.common import CASES, limits, now_or, text
+from cases.workflow import Action
+from mochou.errors import InvalidInput
+from notifications.services import notify_role, notify_unit
+from org.models import Unit
+from worktime.calendar import add_working_days, add_working_hours
+
+DISPATCHABLE_KINDS = ("department", "township", "village")
+
+
+def _check_units(units: Iterable[Unit]) -> None:
+    for unit in units:
+        if not unit.is_active or unit.kind not in DISPATCHABLE_KINDS:
+            raise InvalidInput(f"“{unit.name}”不是可派单的承办单位。", code="invalid_input.unit")
+
+
+def dispatch(
+    case: Case,
+    *,
+    actor: User,
+    lead_unit: Unit,
+    co_units: Iterable[Unit] = (),
+    category: Category | None = None,
+    urgency: str | None = None,
+    note: str = "",
+    now: datetime | None = None,
+) -> Case:
+    co_list = list({u.pk: u for u in co_units if u.pk != lead_unit.pk}.values())  # each unit once
+    with CASES.verb(case, Action.DISPATCH, actor, now=now_or(now)) as step:
+        case, now = step.item, step.now
+        _check_units([lead_unit, *co_list])
+        if urgency is not None:
+            if urgency not in Urgency.values:
+                raise InvalidInput(f"未知的紧急程度：{urgency}", code="invalid_input.urgency")
+            case.urgency = urgency
+        if category is not None:
+            case.category = category
+        accept_hours, handle_days = limits(case)
+        case.lead_unit = lead_unit
+        case.dispatched_at = now
+        case.accept_due_at = add_working_hours(now, accept_hours)
+        case.due_at = add_working_days(now, handle_days)
+        roles = [(lead_unit, Assignment.Role.LEAD)] + [(u, Assignment.Role.CO) for u in co_list]
+        Assignment.objects.bulk_create(
+            Assignment(case=case, unit=unit, role=role, dispatched_by=actor, dispatched_at=now)
+            for unit, role in roles
+        )
+        step.record(
+            note=text(note, "派单意见", required=False),
+            payload={
+                "lead_unit": lead_unit.code,
+                "co_units": [u.code for u in co_list],
+                "category": case.category.path if case.category is not None else None,
+                "accept_due_at": case.accept_due_at.isoformat(),
+                "due_at": case.due_at.isoformat(),
+            },
+            fields=["category", "urgency", "lead_unit", "dispatched_at", "accept_due_at", "due_at"],
+        )
+        hooks.case_dispatched.send_after_commit(case_id=case.pk, actor_id=actor.pk)
+        message = f"新工单 {case.number}：{case.title}"
+        step.after_commit(notify_unit, lead_unit, kind="dispatched", message=message, case=case)
+        for unit in co_list:
+            step.after_commit(notify_unit, unit, kind="co_dispatched", message=f"协办{message}", case=case)
+    return case
+
+
+def accept(case: Case, *, actor: User, now: datetime | None = None) -> Case:
+    with CASES.verb(case, Action.ACCEPT, actor, now=now_or(now)) as step:
+        case, now = step.item, step.now
+        case.assignments.filter(unit=case.lead_unit, status=Assignment.Status.PENDING).update(
+            status=Assignment.Status.ACCEPTED, accepted_at=now
+        )
+        late = case.accept_due_at is not None and now > case.accept_due_at
+        step.record(payload={"late": late})
+    return case
+
+
+def return_case(case: Case, *, actor: User, reason: str, now: datetime | None = None) -> Case:
+    """退单: the lead unit says the case is not theirs; it goes back to the dispatchers."""
+    with CASES.verb(case, Action.RETURN, actor, now=now_or(now)) as step:
+        case = step.item
+        why = text(reason, "退单理由", min_len=4, max_len=500)
+        unit = case.lead_unit
+        if unit is None:  # the guard lets only the lead unit return, so there is one
+            raise RuntimeError(f"case {case.number} has no lead unit to return from")
+        case.assignments.filter(status=Assignment.Status.PENDING).update(
+            status=Assignment.Status.RETURNED, return_reason=why
+        )
+        case.lead_unit = None
+        case.accept_due_at = None
+        case.due_at = None
+        step.record(note=why, payload={"unit": unit.code}, fields=["lead_unit", "accept_due_at", "due_at"])
+        message = f"{unit.name}退回工单 {case.number}：{why}"
+        step.after_commit(notify_role, [Role.DISPATCHER], kind="returned", message=message, case=case)
+    return case

@@ -1,0 +1,89 @@
+"""The units' work on a case: more time (延期) and the co-handlers' contributions (协办意见)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from accounts.models import Role, User
+from cases.guards import co_assignments
+from cases.models import Assignment, Case, Extension
+from cases.services.common import CASES, now_or, text
+from cases.workflow import Action
+from mochou.errors import Conflict, InvalidInput
+from notifications.services import notify_role, notify_unit
+from worktime.calendar import add_working_days
+
+
+def request_extension(
+    case: Case, *, actor: User, days: int, reason: str, now: datetime | None = None
+) -> Extension:
+    with CASES.verb(case, Action.REQUEST_EXTENSION, actor, now=now_or(now)) as step:
+        case, now = step.item, step.now
+        if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= 30:
+            raise InvalidInput(
+                "延期天数应为1至30个工作日。", code="invalid_input.days", details={"field": "days"}
+            )
+        why = text(reason, "延期理由", min_len=4, max_len=1000)
+        extension = Extension.objects.create(
+            case=case, unit=case.lead_unit, requested_by=actor, requested_at=now, days=days, reason=why
+        )
+        step.record(note=why, payload={"days": days, "extension": extension.pk})
+        unit_name = case.lead_unit.name if case.lead_unit else ""
+        step.after_commit(
+            notify_role, [Role.DISPATCHER], kind="extension_requested",
+            message=f"{unit_name}申请工单 {case.number} 延期{days}个工作日", case=case,
+        )  # fmt: skip
+    return extension
+
+
+def decide_extension(
+    case: Case, *, actor: User, approve: bool, note: str = "", now: datetime | None = None
+) -> Extension:
+    with CASES.verb(case, Action.DECIDE_EXTENSION, actor, now=now_or(now)) as step:
+        case, now = step.item, step.now
+        extension = case.extensions.filter(status=Extension.Status.PENDING).first()
+        if extension is None:  # the guard makes this unreachable; kept for a request raced away
+            raise Conflict("该工单没有待审批的延期申请。", code="case.no_pending_extension")
+        comment = text(note, "审批意见", required=not approve, max_len=500)
+        extension.status = Extension.Status.APPROVED if approve else Extension.Status.REFUSED
+        extension.decided_by, extension.decided_at, extension.decision_note = actor, now, comment
+        extension.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+        fields: list[str] = []
+        payload: dict[str, Any] = {"approved": approve, "days": extension.days}
+        if approve:
+            case.due_at = add_working_days(case.due_at or now, extension.days)
+            fields.append("due_at")
+            payload["due_at"] = case.due_at.isoformat()
+        step.record(note=comment, payload=payload, fields=fields)
+        verdict = "已同意" if approve else "未同意"
+        if case.lead_unit is not None:
+            step.after_commit(
+                notify_unit, case.lead_unit, kind="extension_decided",
+                message=f"工单 {case.number} 的延期申请{verdict}", case=case,
+            )  # fmt: skip
+    return extension
+
+
+def contribute(case: Case, *, actor: User, body: str, now: datetime | None = None) -> Case:
+    """协办意见: a co-handling unit's contribution, which the lead unit folds into the one answer."""
+    with CASES.verb(case, Action.CONTRIBUTE, actor, now=now_or(now)) as step:
+        case, now = step.item, step.now
+        contribution = text(body, "协办意见", min_len=4)
+        co_assignments(actor, case).update(status=Assignment.Status.DONE, accepted_at=now)
+        step.record(note=contribution)
+        if case.lead_unit is not None:
+            unit_name = actor.unit.name if actor.unit else ""
+            step.after_commit(
+                notify_unit, case.lead_unit, kind="contributed",
+                message=f"{unit_name}对工单 {case.number} 提交了协办意见", case=case,
+            )  # fmt: skip
+    return case
+
+
+def withdraw_pending_extensions(case: Case, actor: User, now: datetime, why: str) -> None:
+    """A request for more time lapses once the answer is approved or the case starts over: left
+    pending it would block the next request and could later stretch a fresh deadline."""
+    case.extensions.filter(status=Extension.Status.PENDING).update(
+        status=Extension.Status.REFUSED, decided_by=actor, decided_at=now, decision_note=why
+    )
