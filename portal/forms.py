@@ -8,12 +8,13 @@ from typing import Any
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
+from accounts.phones import normalize_mobile
 from cases.models import Kind, Satisfaction
+from mochou.errors import InvalidInput
 from org.models import Unit
-from portal.images import MAX_BYTES, BadImage, inspect
+from portal.images import MAX_BYTES, BadImage, clean_photo
 from portal.photos import MAX_PHOTOS, Photo
 
-MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 NUMBER_RE = re.compile(r"^\d{13}$")  # YYYYMMDD + five digits (cases.services._next_number)
 MIN_TEXT, MAX_TEXT = 10, 2000
 
@@ -27,14 +28,13 @@ class Form(forms.Form):
 
 
 def clean_mobile(raw: str) -> str:
-    phone = re.sub(r"[\s\-()（）]", "", raw or "")
-    if phone.startswith("+86"):
-        phone = phone[3:]
-    if not phone:
-        raise forms.ValidationError("请填写手机号码。")
-    if not MOBILE_RE.match(phone):
-        raise forms.ValidationError("手机号码格式不正确，请填写11位手机号，如 13812345678。")
-    return phone
+    """The citizen's mobile (accounts.phones reads every spelling); the SMS needs a mobile."""
+    try:
+        return normalize_mobile(raw)
+    except InvalidInput as error:
+        if error.code == "invalid_input.required":
+            raise forms.ValidationError("请填写手机号码。") from None
+        raise forms.ValidationError("手机号码格式不正确，请填写11位手机号，如 13812345678。") from None
 
 
 class TownshipField(forms.ModelChoiceField):
@@ -47,9 +47,14 @@ class MultiplePhotoInput(forms.FileInput):
 
 
 class PhotosField(forms.Field):
-    """Up to three photos, each checked from its bytes (portal.images); yields Photo objects."""
+    """Up to three photos, each opened and re-encoded without metadata (portal.images).
 
-    widget = MultiplePhotoInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
+    Yields Photo objects; the uploaded bytes go no further than this method.
+    """
+
+    widget = MultiplePhotoInput(
+        attrs={"accept": "image/jpeg,image/png,image/webp,image/heic,image/heif,.heic,.heif"}
+    )
 
     def clean(self, value: Any) -> list[Photo]:
         files: list[UploadedFile] = [f for f in (value or []) if f]
@@ -62,10 +67,10 @@ class PhotosField(forms.Field):
                 raise forms.ValidationError(f"{which}超过{MAX_BYTES // (1024 * 1024)}MB，请压缩后再上传。")
             data = upload.read(MAX_BYTES + 1)
             try:
-                info = inspect(data)
+                image = clean_photo(data)
             except BadImage as exc:
                 raise forms.ValidationError(f"{which}：{exc}") from None
-            photos.append(Photo(data=data, info=info))
+            photos.append(Photo(image=image))
         return photos
 
 
@@ -84,7 +89,10 @@ class SubmitForm(Form):
     photos = PhotosField(
         label="照片（可选）",
         required=False,
-        help_text=f"最多{MAX_PHOTOS}张，JPEG、PNG 或 WebP 格式，每张不超过{MAX_BYTES // (1024 * 1024)}MB。",
+        help_text=(
+            f"最多{MAX_PHOTOS}张，JPEG、PNG、WebP 或 HEIC 格式，每张不超过{MAX_BYTES // (1024 * 1024)}MB；"
+            "照片中的拍摄位置等信息不会保存。"
+        ),
     )
     name = forms.CharField(label="您的称呼", max_length=40, help_text="可只填姓氏，如：张女士。")
     mobile = forms.CharField(

@@ -1,21 +1,41 @@
-"""Recognise a citizen's photo from its bytes: JPEG, PNG or WebP, whole, of sane dimensions.
+"""A citizen's photo through Pillow: opened, verified, turned upright, and re-encoded without metadata.
 
-The browser's content type and the file's name say nothing reliable, so the format is read from
-the magic bytes and the dimensions from the format's own header. The structure is walked far
-enough to notice a truncated or damaged file (PNG chunk CRCs, JPEG end-of-image marker, WebP
-RIFF sizes). Pillow is not a dependency; when it happens to be installed it checks the file too.
+A phone's photo carries EXIF: the GPS position where the citizen stood (often their home), the
+time, the phone's model and serial. Mochou keeps none of it, nor the uploaded bytes: only the
+pixels, re-encoded (JPEG, PNG or WebP as sent; HEIC/HEIF from iPhones becomes JPEG), and a
+small JPEG thumbnail for the pages that list photos.
+
+Pillow reads the format from the bytes (the browser's content type and the file name say nothing
+reliable) and only the four decoders named here are tried. A decompression bomb (a small file
+that claims a huge canvas) is refused before its pixels are decoded.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import io
-import struct
-import zlib
+import warnings
 from dataclasses import dataclass
+
+import pillow_heif
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_SIDE = 8000
+# Pillow's own guard, set on purpose rather than left at its default (about 89 MP): no photo we
+# accept has more pixels than MAX_SIDE² allows, and above this Pillow refuses to decode at all.
+MAX_PIXELS = MAX_SIDE * MAX_SIDE
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+THUMBNAIL_SIDE = 320
+JPEG_QUALITY = 85
+THUMBNAIL_QUALITY = 75
+
+pillow_heif.register_heif_opener()
+# Pillow's names of the formats we accept, and what each one is stored as.
+_STORED_AS = {"JPEG": "jpeg", "MPO": "jpeg", "PNG": "png", "WEBP": "webp", "HEIF": "jpeg"}
+_DECODERS = ["JPEG", "PNG", "WEBP", "HEIF"]  # MPO (a JPEG with a second frame) is opened by JPEG's
+
+NOT_AN_IMAGE = "文件不是有效的图片，仅支持 JPEG、PNG、WebP、HEIC 格式的照片。"
+DAMAGED = "图片文件不完整或已损坏，请重新拍摄或选择其他照片。"
 
 
 class BadImage(ValueError):
@@ -24,7 +44,7 @@ class BadImage(ValueError):
 
 @dataclass(frozen=True)
 class ImageInfo:
-    format: str  # "jpeg" | "png" | "webp"
+    format: str  # what is stored: "jpeg" | "png" | "webp"
     width: int
     height: int
 
@@ -37,137 +57,126 @@ class ImageInfo:
         return f"image/{self.format}"
 
 
-NOT_AN_IMAGE = "文件不是有效的图片，仅支持 JPEG、PNG、WebP 格式的照片。"
-DAMAGED = "图片文件不完整或已损坏，请重新拍摄或选择其他照片。"
+@dataclass(frozen=True)
+class CleanImage:
+    """The photo as Mochou stores it: re-encoded pixels, no metadata, and its thumbnail (JPEG)."""
+
+    data: bytes
+    info: ImageInfo
+    thumbnail: bytes
+    source_format: str  # what the citizen sent, e.g. "HEIF"
+
+
+def _looks_like_a_photo(data: bytes) -> bool:
+    """Only to word the refusal: a file that starts like a photo but does not open is damaged."""
+    return (
+        data.startswith((b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n"))
+        or (data[:4] == b"RIFF" and data[8:12] == b"WEBP")
+        or (data[4:8] == b"ftyp" and data[8:12] in (b"heic", b"heix", b"mif1", b"msf1", b"heif"))
+    )
+
+
+def _too_big(width: int, height: int) -> BadImage:
+    return BadImage(f"照片尺寸过大（{width}×{height}），长和宽都不能超过 {MAX_SIDE} 像素。")
+
+
+def _open(data: bytes) -> Image.Image:
+    """Opened (header only) and verified; the canvas size checked before anything is decoded."""
+    with warnings.catch_warnings():
+        # Above MAX_IMAGE_PIXELS Pillow only warns (it raises at twice that): refuse it at once.
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            probe = Image.open(io.BytesIO(data), formats=_DECODERS)
+        except (UnidentifiedImageError, ValueError):
+            raise BadImage(DAMAGED if _looks_like_a_photo(data) else NOT_AN_IMAGE) from None
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise BadImage(f"照片尺寸过大（像素过多），长和宽都不能超过 {MAX_SIDE} 像素。") from None
+        except (OSError, SyntaxError, EOFError):
+            raise BadImage(DAMAGED) from None
+    width, height = probe.size
+    if not (1 <= width <= MAX_SIDE and 1 <= height <= MAX_SIDE):
+        raise _too_big(width, height)
+    try:
+        probe.verify()  # structure and checksums (PNG CRCs); the object is unusable afterwards
+    except Exception:  # Pillow raises many kinds of errors for bad files
+        raise BadImage(DAMAGED) from None
+    image = Image.open(io.BytesIO(data), formats=_DECODERS)
+    try:
+        image.load()  # every pixel decoded: a file cut short fails here
+    except Exception:  # a decoder error of any kind is a damaged file
+        raise BadImage(DAMAGED) from None
+    return image
+
+
+def _pixels_only(image: Image.Image, stored: str) -> Image.Image:
+    """Upright pixels in a mode the stored format takes, with no metadata left on the object."""
+    upright = ImageOps.exif_transpose(image) or image
+    if stored == "jpeg":
+        clean = _flattened(upright) if upright.mode not in ("RGB", "L") else upright.copy()
+    elif upright.mode in ("RGB", "RGBA", "L", "LA"):
+        clean = upright.copy()
+    else:
+        transparent = "A" in upright.getbands() or "transparency" in upright.info
+        clean = upright.convert("RGBA" if transparent else "RGB")
+    # Savers fall back to info["exif"], ["icc_profile"], ["xmp"] … when no argument is given.
+    clean.info = {}
+    return clean
+
+
+def _flattened(image: Image.Image) -> Image.Image:
+    """Transparency onto white (JPEG has none); any other mode (CMYK, P, I;16) to RGB."""
+    if "A" in image.getbands() or "transparency" in image.info:
+        rgba = image.convert("RGBA")
+        background = Image.new("RGB", rgba.size, "white")
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        return background
+    return image.convert("RGB")
+
+
+def _encode(image: Image.Image, stored: str) -> bytes:
+    out = io.BytesIO()
+    if stored == "jpeg":
+        image.save(out, format="JPEG", quality=JPEG_QUALITY, optimize=True, exif=b"")
+    elif stored == "png":
+        image.save(out, format="PNG", optimize=True)
+    else:
+        image.save(out, format="WEBP", quality=JPEG_QUALITY, exif=b"", xmp=b"")
+    return out.getvalue()
+
+
+def _thumbnail(image: Image.Image) -> bytes:
+    small = _flattened(image) if image.mode not in ("RGB", "L") else image.copy()
+    small.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE))
+    small.info = {}
+    out = io.BytesIO()
+    small.save(out, format="JPEG", quality=THUMBNAIL_QUALITY, exif=b"")
+    return out.getvalue()
+
+
+def clean_photo(data: bytes) -> CleanImage:
+    """The upload re-encoded without metadata, or BadImage with a message in Chinese."""
+    if len(data) > MAX_BYTES:
+        raise BadImage(f"照片不能超过 {MAX_BYTES // (1024 * 1024)}MB。")
+    image = _open(data)
+    source = image.format or ""
+    stored = _STORED_AS.get(source)
+    if stored is None:
+        raise BadImage(NOT_AN_IMAGE)
+    try:
+        image.seek(0)  # an animated or multi-frame file: its first picture only
+        clean = _pixels_only(image, stored)
+        encoded = _encode(clean, stored)
+        thumbnail = _thumbnail(clean)
+    except (OSError, ValueError) as exc:
+        raise BadImage(DAMAGED) from exc
+    return CleanImage(
+        data=encoded,
+        info=ImageInfo(stored, clean.width, clean.height),
+        thumbnail=thumbnail,
+        source_format=source,
+    )
 
 
 def inspect(data: bytes) -> ImageInfo:
-    """The image's format and size, or BadImage with a message in Chinese."""
-    if len(data) > MAX_BYTES:
-        raise BadImage(f"照片不能超过 {MAX_BYTES // (1024 * 1024)}MB。")
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        info = _png(data)
-    elif data.startswith(b"\xff\xd8\xff"):
-        info = _jpeg(data)
-    elif data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        info = _webp(data)
-    else:
-        raise BadImage(NOT_AN_IMAGE)
-    if not (1 <= info.width <= MAX_SIDE and 1 <= info.height <= MAX_SIDE):
-        raise BadImage(f"照片尺寸过大（{info.width}×{info.height}），长和宽都不能超过 {MAX_SIDE} 像素。")
-    _pillow_verify(data)
-    return info
-
-
-def _png(data: bytes) -> ImageInfo:
-    pos, width, height, seen_idat = 8, 0, 0, False
-    while True:
-        if pos + 12 > len(data):
-            raise BadImage(DAMAGED)  # ran out before IEND: truncated
-        (length,) = struct.unpack(">I", data[pos : pos + 4])
-        kind = data[pos + 4 : pos + 8]
-        end = pos + 8 + length
-        if end + 4 > len(data):
-            raise BadImage(DAMAGED)
-        body = data[pos + 8 : end]
-        (crc,) = struct.unpack(">I", data[end : end + 4])
-        if zlib.crc32(kind + body) != crc:
-            raise BadImage(DAMAGED)
-        if pos == 8:
-            if kind != b"IHDR" or length != 13:
-                raise BadImage(DAMAGED)
-            width, height = struct.unpack(">II", body[:8])
-        elif kind == b"IDAT":
-            seen_idat = True
-        elif kind == b"IEND":
-            if not seen_idat:
-                raise BadImage(DAMAGED)
-            return ImageInfo("png", width, height)
-        pos = end + 4
-
-
-# Start-of-frame markers carry the dimensions; C4 (DHT), C8 (JPG) and CC (DAC) share the range.
-_SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
-_STANDALONE = {0x01, *range(0xD0, 0xD8)}
-
-
-def _jpeg(data: bytes) -> ImageInfo:
-    pos, size = 2, None
-    while True:
-        if pos + 4 > len(data) or data[pos] != 0xFF:
-            raise BadImage(DAMAGED)
-        while pos < len(data) and data[pos] == 0xFF:  # fill bytes before a marker
-            pos += 1
-        if pos >= len(data):
-            raise BadImage(DAMAGED)
-        marker = data[pos]
-        pos += 1
-        if marker in _STANDALONE:
-            continue
-        if marker == 0xD9:  # end of image before any scan
-            raise BadImage(DAMAGED)
-        if pos + 2 > len(data):
-            raise BadImage(DAMAGED)
-        (length,) = struct.unpack(">H", data[pos : pos + 2])
-        if length < 2 or pos + length > len(data):
-            raise BadImage(DAMAGED)
-        if marker in _SOF:
-            if length < 7:
-                raise BadImage(DAMAGED)
-            height, width = struct.unpack(">HH", data[pos + 3 : pos + 7])
-            size = (width, height)
-        if marker == 0xDA:  # start of scan: compressed data follows up to the end-of-image marker
-            if size is None:
-                raise BadImage(DAMAGED)
-            # A cut-off photo has no EOI after its scan (an EXIF thumbnail's EOI lies before it).
-            if data.rfind(b"\xff\xd9", pos + length) < 0:
-                raise BadImage(DAMAGED)
-            return ImageInfo("jpeg", size[0], size[1])
-        pos += length
-
-
-def _webp(data: bytes) -> ImageInfo:
-    (riff_size,) = struct.unpack("<I", data[4:8])
-    if riff_size < 4 or 8 + riff_size > len(data) or len(data) < 30:
-        raise BadImage(DAMAGED)
-    end = 8 + riff_size
-    pos, info = 12, None
-    while pos + 8 <= end:  # every chunk must fit inside the RIFF container
-        kind = data[pos : pos + 4]
-        (length,) = struct.unpack("<I", data[pos + 4 : pos + 8])
-        body = data[pos + 8 : pos + 8 + length]
-        if pos + 8 + length > end:
-            raise BadImage(DAMAGED)
-        if info is None:
-            info = _webp_first_chunk(kind, body)
-        pos += 8 + length + (length & 1)  # chunks are padded to even sizes
-    if info is None:
-        raise BadImage(DAMAGED)
-    return info
-
-
-def _webp_first_chunk(kind: bytes, body: bytes) -> ImageInfo:
-    if kind == b"VP8 " and len(body) >= 10 and body[3:6] == b"\x9d\x01\x2a":
-        width, height = struct.unpack("<HH", body[6:10])
-        return ImageInfo("webp", width & 0x3FFF, height & 0x3FFF)
-    if kind == b"VP8L" and len(body) >= 5 and body[0] == 0x2F:
-        (bits,) = struct.unpack("<I", body[1:5])
-        return ImageInfo("webp", (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1)
-    if kind == b"VP8X" and len(body) >= 10:
-        width = int.from_bytes(body[4:7], "little") + 1
-        height = int.from_bytes(body[7:10], "little") + 1
-        return ImageInfo("webp", width, height)
-    raise BadImage(DAMAGED)
-
-
-def _pillow_verify(data: bytes) -> None:
-    """A second opinion when Pillow is installed (it is not a dependency)."""
-    if importlib.util.find_spec("PIL") is None:
-        return
-    from PIL import Image  # type: ignore[import-not-found]
-
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            image.verify()
-    except Exception as exc:  # Pillow raises many kinds of errors for bad files
-        raise BadImage(DAMAGED) from exc
+    """The stored format and upright size of an upload (see clean_photo), or BadImage."""
+    return clean_photo(data).info

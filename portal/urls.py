@@ -12,4 +12,5 @@ urlpatterns = [
     path("case/<str:number>/rate/", views.rate, name="rate"),
     path("r/<str:token>/", views.link, name="link"),
     path("photos/<int:pk>/", views.photo, name="photo"),  # staff only
+    path("photos/<int:pk>/thumbnail/", views.photo_thumbnail, name="photo_thumbnail"),  # staff only
 ]

@@ -264,16 +264,27 @@ def link(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 def photo(request: HttpRequest, pk: int) -> HttpResponse:
     """A citizen's photo, for staff who may see its case (everyone else: 404)."""
+    return _photo_response(request, pk, thumbnail=False)
+
+
+@login_required
+def photo_thumbnail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Its thumbnail, for the pages that list photos; the same rule and the same audit."""
+    return _photo_response(request, pk, thumbnail=True)
+
+
+def _photo_response(request: HttpRequest, pk: int, *, thumbnail: bool) -> HttpResponse:
     attachment = get_object_or_404(Attachment.objects.select_related("case"), pk=pk)
     if not Case.objects.visible_to(request.user).filter(pk=attachment.case_id).exists():
         raise Http404("没有这张照片")
     try:
-        handle = open_photo(attachment)
+        handle, content_type = open_photo(attachment, thumbnail=thumbnail)
     except FileNotFoundError:
         raise Http404("照片文件缺失") from None
     # A citizen's photo can show their face, home or plate: each staff view is audited like a phone.
-    audit(request.user, attachment.case, fields=f"photo:{attachment.pk}", purpose="photo", request=request)
-    response = FileResponse(handle, content_type=attachment.content_type)
+    fields = f"photo:{attachment.pk}" + (":thumbnail" if thumbnail else "")
+    audit(request.user, attachment.case, fields=fields, purpose="photo", request=request)
+    response = FileResponse(handle, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Disposition"] = f'inline; filename="{attachment.case.number}-{attachment.pk}"'
     response["Cache-Control"] = "private, max-age=3600"

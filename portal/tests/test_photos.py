@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from PIL import Image
 
 from cases import services
 from cases.models import Case
@@ -18,12 +22,77 @@ from tests.factories import City, make_case
 pytestmark = pytest.mark.django_db
 
 
-def submitted_with_photo(client: Client, city: City) -> tuple[Case, Attachment, bytes]:
-    photo = samples.png(40, 30)
-    upload = SimpleUploadedFile("street.png", photo, content_type="image/png")
+def submitted_with_photo(
+    client: Client, city: City, photo: bytes | None = None, name: str = "street.png"
+) -> tuple[Case, Attachment, bytes]:
+    """The case, its attachment, and the bytes stored for it (never the uploaded ones)."""
+    photo = photo if photo is not None else samples.png(40, 30)
+    upload = SimpleUploadedFile(name, photo, content_type="application/octet-stream")
     assert client.post("/m/", {**form_data(city), "photos": [upload]}).status_code == 302
     case = Case.objects.get()
-    return case, Attachment.objects.get(case=case), photo
+    attachment = Attachment.objects.get(case=case)
+    return case, attachment, stored_file(attachment).read_bytes()
+
+
+def stored_file(attachment: Attachment, *, thumbnail: bool = False) -> Path:
+    path = attachment.thumbnail_path if thumbnail else attachment.path
+    return Path(settings.MEDIA_ROOT) / "case-photos" / path
+
+
+def served(client: Client, url: str) -> bytes:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return b"".join(response.streaming_content)
+
+
+def test_no_stored_or_served_byte_holds_where_the_photo_was_taken(
+    client: Client, city: City, clock: object
+) -> None:
+    sent = samples.jpeg_with_gps(120, 80)
+    assert samples.CAMERA.encode() in sent  # the EXIF is in the upload
+    with Image.open(io.BytesIO(sent)) as original:
+        assert original.getexif().get_ifd(0x8825)[2] == samples.GPS_LATITUDE  # GPS latitude is there
+    _, attachment, _ = submitted_with_photo(client, city, sent, "IMG_0001.jpg")
+    staff = Client()
+    staff.force_login(city.users["agent"])
+    for data in (
+        stored_file(attachment).read_bytes(),
+        stored_file(attachment, thumbnail=True).read_bytes(),
+        served(staff, f"/m/photos/{attachment.pk}/"),
+        served(staff, f"/m/photos/{attachment.pk}/thumbnail/"),
+    ):
+        assert data != sent
+        assert b"Exif" not in data
+        assert samples.CAMERA.encode() not in data
+        assert b"xmpmeta" not in data
+        with Image.open(io.BytesIO(data)) as image:
+            assert image.format == "JPEG"
+            assert dict(image.getexif()) == {}
+            assert image.getexif().get_ifd(0x8825) == {}
+    # Nothing else under the photo folder either: the upload itself was never written.
+    files = [p for p in (Path(settings.MEDIA_ROOT) / "case-photos").rglob("*") if p.is_file()]
+    assert sorted(files) == sorted([stored_file(attachment), stored_file(attachment, thumbnail=True)])
+
+
+def test_an_iphone_heic_is_stored_as_a_clean_jpeg(client: Client, city: City, clock: object) -> None:
+    sent = samples.heic(64, 48)
+    _, attachment, stored = submitted_with_photo(client, city, sent, "IMG_0002.HEIC")
+    assert (attachment.content_type, attachment.width, attachment.height) == ("image/jpeg", 64, 48)
+    assert attachment.path.endswith(".jpg")
+    assert samples.CAMERA.encode() not in stored
+    with Image.open(io.BytesIO(stored)) as image:
+        assert (image.format, dict(image.getexif())) == ("JPEG", {})
+
+
+def test_a_decompression_bomb_is_refused_with_a_clear_message(
+    client: Client, city: City, clock: object
+) -> None:
+    upload = SimpleUploadedFile("bomb.png", samples.png_bomb(), content_type="image/png")
+    response = client.post("/m/", {**form_data(city), "photos": [upload]})
+    assert response.status_code == 422
+    assert "照片：照片尺寸过大（像素过多），长和宽都不能超过 8000 像素。" in response.content.decode()
+    assert not Case.objects.exists()
+    assert not Attachment.objects.exists()
 
 
 def test_staff_who_see_the_case_get_the_photo(client: Client, city: City, clock: object) -> None:
@@ -34,7 +103,7 @@ def test_staff_who_see_the_case_get_the_photo(client: Client, city: City, clock:
         staff.force_login(city.users[username])
         response = staff.get(f"/m/photos/{attachment.pk}/")
         assert response.status_code == 200, username
-        assert b"".join(response.streaming_content) == photo
+        assert b"".join(response.streaming_content) == photo  # the stored, clean bytes
         assert response["Content-Type"] == "image/png"
         assert response["X-Content-Type-Options"] == "nosniff"
         assert "private" in response["Cache-Control"]
@@ -80,7 +149,8 @@ def test_the_staff_case_page_shows_the_photos(client: Client, city: City, clock:
     client.force_login(city.users["agent"])
     body = client.get(f"/cases/{case.number}/").content.decode()
     assert 'id="case-photos"' in body
-    assert f'src="/m/photos/{attachment.pk}/"' in body
+    assert f'src="/m/photos/{attachment.pk}/thumbnail/"' in body  # the list shows thumbnails
+    assert f'href="/m/photos/{attachment.pk}/"' in body  # each opens the photo
     assert "市民上传的照片（1张）" in body
 
 

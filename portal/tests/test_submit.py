@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import io
 import re
 from pathlib import Path
 from typing import Any
@@ -9,6 +11,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from PIL import Image
 
 from cases.models import Case, CaseEvent, Channel
 from notifications.models import SmsMessage
@@ -90,7 +93,12 @@ def test_a_submission_with_a_photo_shows_the_number_and_queues_the_sms(
     attachment = Attachment.objects.get(case=case)
     assert (attachment.content_type, attachment.width, attachment.height) == ("image/png", 32, 24)
     stored = Path(settings.MEDIA_ROOT) / "case-photos" / attachment.path
-    assert stored.read_bytes() == photo
+    # Re-encoded, not the uploaded bytes (portal.images): the same picture, pixel for pixel (PNG).
+    with Image.open(stored) as kept, Image.open(io.BytesIO(photo)) as sent:
+        assert (kept.format, kept.size) == ("PNG", sent.size)
+        assert kept.tobytes() == sent.convert(kept.mode).tobytes()
+    assert attachment.sha256 == hashlib.sha256(stored.read_bytes()).hexdigest()
+    assert re.fullmatch(r"2025/09/[\w-]{24}\.thumb\.jpg", attachment.thumbnail_path)
     # Stored under <yyyy>/<mm>/ with a random name, never the citizen's file name.
     assert re.fullmatch(r"2025/09/[\w-]{24}\.png", attachment.path)
     assert "IMG_0001" not in attachment.path
@@ -118,7 +126,7 @@ def test_up_to_three_photos_in_any_accepted_format(client: Client, city: City, c
 
 
 def test_a_photo_that_cannot_be_stored_leaves_the_case_and_says_so(
-    client: Client, city: City, clock: object, monkeypatch: pytest.MonkeyPatch
+    client: Client, city: City, clock: object, monkeypatch: pytest.MonkeyPatch, caplog: Any
 ) -> None:
     def broken(*args: object, **kwargs: object) -> None:
         raise OSError("disk full")
@@ -130,6 +138,7 @@ def test_a_photo_that_cannot_be_stored_leaves_the_case_and_says_so(
     assert case.number in page(response)
     assert "有 1 张照片未能保存，您的诉求已经受理" in page(response)
     assert not Attachment.objects.exists()
+    assert f"photo of case {case.number} not stored" in caplog.text  # and the operators are told
 
 
 def test_script_in_the_text_is_stored_as_typed_and_shown_escaped(
@@ -194,7 +203,9 @@ def test_bad_input_is_refused_next_to_its_field_and_the_input_kept(
     [
         ("notes.jpg", b"this is a text file, renamed to .jpg\n" * 4, "照片：文件不是有效的图片"),
         ("cut.png", samples.png(64, 64)[:-30], "照片：图片文件不完整或已损坏"),
-        ("huge.png", samples.png_claiming(9000, 9000), "照片：照片尺寸过大（9000×9000）"),
+        ("huge.png", samples.png_claiming(9000, 9000), "照片：照片尺寸过大（像素过多）"),
+        ("wide.png", samples.png_claiming(8001, 10), "照片：照片尺寸过大（8001×10）"),
+        ("bomb.png", samples.png_bomb(), "照片：照片尺寸过大（像素过多）"),
         ("big.png", samples.png() + b"\x00" * (5 * 1024 * 1024), "照片超过5MB"),
         ("page.png", b"<html><script>alert(1)</script></html>", "照片：文件不是有效的图片"),
     ],
@@ -244,9 +255,10 @@ def test_the_honeypot_stores_nothing(client: Client, city: City, clock: object) 
     assert_nothing_stored()
 
 
-def test_a_post_without_the_csrf_token_is_refused(city: City, clock: object) -> None:
+def test_a_post_without_the_csrf_token_is_refused(city: City, clock: object, caplog: Any) -> None:
     client = Client(enforce_csrf_checks=True)
     assert client.post("/m/", form_data(city)).status_code == 403
+    assert "CSRF" in caplog.text  # Django's security log records the refusal
     assert_nothing_stored()
     form = client.get("/m/")
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page(form)).group(1)
