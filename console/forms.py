@@ -8,7 +8,9 @@ from typing import Any
 from django import forms
 from django.urls import reverse_lazy
 
+from accounts.phones import normalize_phone
 from cases.models import Kind
+from mochou.errors import InvalidInput
 from org.models import Unit
 
 # Text with HTML tags is refused: nobody on a call dictates markup, and what we store here goes
@@ -116,6 +118,13 @@ class IntakeForm(forms.Form):
 
     def clean_citizen_name(self) -> str:
         return _clean_text(self.cleaned_data["citizen_name"])
+
+    def clean_citizen_phone(self) -> str:
+        """Read by accounts.phones, as every channel's numbers are: the screen pop finds it again."""
+        try:
+            return normalize_phone(self.cleaned_data["citizen_phone"])
+        except InvalidInput as error:
+            raise forms.ValidationError(error.message, code="phone") from None
 
     def clean_address(self) -> str:
         return _clean_text(self.cleaned_data["address"])

@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import Q
 
 from accounts.models import Role, User
+from accounts.phones import normalize_mobile
 from cases.models import Kind
 from enterprises import creditcode, services
 from enterprises.models import PARKS, Enterprise
@@ -78,7 +79,7 @@ class EnterpriseForm(forms.ModelForm):
             raise forms.ValidationError(error.message, code=error.code) from error
 
     def clean_contact_mobile(self) -> str:
-        return _checked(services.clean_mobile, self.cleaned_data.get("contact_mobile"), "contact_mobile")
+        return _checked(_mobile, self.cleaned_data.get("contact_mobile"), "contact_mobile")
 
     def clean_contact_name(self) -> str:
         return _checked(
@@ -90,6 +91,10 @@ class EnterpriseForm(forms.ModelForm):
         if bool(data.get("contact_name")) != bool(data.get("contact_mobile")):
             raise forms.ValidationError("联系人和联系人手机请一起填写，或都不填。", code="contact_pair")
         return data
+
+
+def _mobile(raw: str | None, field: str) -> str:
+    return normalize_mobile(raw, field=field)  # the one phone parser, with its 店小二 messages
 
 
 def _checked(check: Any, value: str | None, *args: str) -> str:
@@ -109,6 +114,9 @@ class ContactForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+
+    def clean_mobile(self) -> str:
+        return _checked(_mobile, self.cleaned_data.get("mobile"), "mobile")
 
 
 class VisitForm(forms.Form):
