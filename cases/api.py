@@ -440,7 +440,9 @@ def contribute(request: HttpRequest, number: str, payload: ContributeIn) -> Case
 @_action(Action.REPLY)
 def reply(request: HttpRequest, number: str, payload: ReplyIn) -> CaseDetailOut:
     case = _visible_case(request, number)
-    services.submit_reply(case, actor=_actor(request), body=payload.body, result=payload.result)
+    services.submit_reply(
+        case, actor=_actor(request), body=payload.body, result=payload.result, template=payload.template
+    )
     return _fresh_detail(request, case)
 
 

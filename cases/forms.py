@@ -160,10 +160,11 @@ class ActionForm(Form):
 
     action: Action
 
-    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, case: Case, user: User | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", f"id_{self.action.value}_%s")
         super().__init__(*args, **kwargs)
         self.case = case
+        self.user = user
 
 
 class AnswerAtIntakeForm(ActionForm):
@@ -237,6 +238,12 @@ class ReplyForm(ActionForm):
     action = Action.REPLY
     body = forms.CharField(label="答复内容", widget=textarea(5), max_length=5000)
     result = forms.CharField(label="办理结果", required=False, max_length=200)
+    # The reply template the draft started from (set by the template picker), counted by its app.
+    template = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.templates = hooks.reply_templates(self.case, self.user) if self.user is not None else []
 
 
 class ApproveForm(ActionForm):

@@ -80,6 +80,7 @@ class DecideExtensionIn(StrictIn):
 class ReplyIn(StrictIn):
     body: str = Field(..., min_length=1, max_length=5000, description="答复内容")
     result: str = Field("", max_length=200, description="办理结果")
+    template: int | None = Field(None, ge=1, le=2**31 - 1, description="起草所用的常用答复模板编号（可选）")
 
 
 class ApproveIn(StrictIn):

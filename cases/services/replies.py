@@ -15,8 +15,16 @@ from notifications.services import notify_role, notify_unit, notify_users
 
 
 def submit_reply(
-    case: Case, *, actor: User, body: str, result: str = "", now: datetime | None = None
+    case: Case,
+    *,
+    actor: User,
+    body: str,
+    result: str = "",
+    template: int | None = None,
+    now: datetime | None = None,
 ) -> Reply:
+    """提交答复: the lead unit's draft, to its leader; `template` names the reply template it was
+    drafted from (counted by the templates' app through the hook)."""
     with CASES.verb(case, Action.REPLY, actor, now=now_or(now)) as step:
         case, now = step.item, step.now
         answer = text(body, "答复内容", min_len=10)
@@ -25,6 +33,7 @@ def submit_reply(
             result=text(result, "办理结果", required=False, max_len=200), submitted_at=now,
         )  # fmt: skip
         step.record(note=answer, payload={"reply": reply.pk})
+        hooks.case_reply_submitted.send_after_commit(case_id=case.pk, reply_id=reply.pk, template_id=template)
         if case.lead_unit is not None:
             step.after_commit(
                 notify_unit, case.lead_unit, kind="reply_submitted", roles=[Role.UNIT_LEADER],

@@ -94,7 +94,9 @@ HANDLERS: dict[Action, Handler] = {
         c, actor=u, approve=d["decision"] == "approve", note=d["note"]
     ),
     Action.CONTRIBUTE: lambda c, u, d: services.contribute(c, actor=u, body=d["body"]),
-    Action.REPLY: lambda c, u, d: services.submit_reply(c, actor=u, body=d["body"], result=d["result"]),
+    Action.REPLY: lambda c, u, d: services.submit_reply(
+        c, actor=u, body=d["body"], result=d["result"], template=d.get("template")
+    ),
     Action.APPROVE_REPLY: lambda c, u, d: services.approve_reply(c, actor=u, note=d["note"]),
     Action.REJECT_REPLY: lambda c, u, d: services.reject_reply(c, actor=u, note=d["note"]),
     Action.CALLBACK: lambda c, u, d: services.callback(
@@ -144,7 +146,7 @@ def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
         raise Http404("没有这个操作")
     user = request.user
     case = _visible_case(user, number)
-    form = ACTION_FORMS[verb](request.POST, case=case)
+    form = ACTION_FORMS[verb](request.POST, case=case, user=request.user)
     error = refusal(user, case, verb)
     if error is None and not form.is_valid():
         error = InvalidInput("请按提示修改后再提交。")
@@ -196,7 +198,7 @@ def case_context(
         replies = [r for r in replies if r.status == Reply.Status.APPROVED]
     actions = []
     for verb in sorted(available_actions(user, case), key=_action_order):
-        form = failed[1] if failed and failed[0] == verb else ACTION_FORMS[verb](case=case)
+        form = failed[1] if failed and failed[0] == verb else ACTION_FORMS[verb](case=case, user=user)
         actions.append({"action": verb, "form": form, "hint": ACTION_HINTS.get(verb, "")})
     return {
         "case": case,
