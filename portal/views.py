@@ -22,6 +22,7 @@ from accounts.privacy import audit
 from cases import services
 from cases.models import Case, Channel
 from mochou.errors import DomainError, TransitionNotAllowed
+from mochou.http import AuthenticatedHttpRequest
 from portal import access, ratelimit
 from portal.forms import LookupForm, RatingForm, SubmitForm
 from portal.images import MAX_BYTES
@@ -262,18 +263,18 @@ def link(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
-def photo(request: HttpRequest, pk: int) -> HttpResponse:
+def photo(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     """A citizen's photo, for staff who may see its case (everyone else: 404)."""
     return _photo_response(request, pk, thumbnail=False)
 
 
 @login_required
-def photo_thumbnail(request: HttpRequest, pk: int) -> HttpResponse:
+def photo_thumbnail(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     """Its thumbnail, for the pages that list photos; the same rule and the same audit."""
     return _photo_response(request, pk, thumbnail=True)
 
 
-def _photo_response(request: HttpRequest, pk: int, *, thumbnail: bool) -> HttpResponse:
+def _photo_response(request: AuthenticatedHttpRequest, pk: int, *, thumbnail: bool) -> FileResponse:
     attachment = get_object_or_404(Attachment.objects.select_related("case"), pk=pk)
     if not Case.objects.visible_to(request.user).filter(pk=attachment.case_id).exists():
         raise Http404("没有这张照片")

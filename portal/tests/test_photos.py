@@ -42,7 +42,7 @@ def stored_file(attachment: Attachment, *, thumbnail: bool = False) -> Path:
 def served(client: Client, url: str) -> bytes:
     response = client.get(url)
     assert response.status_code == 200, url
-    return b"".join(response.streaming_content)
+    return response.getvalue()  # the streamed file, joined
 
 
 def test_no_stored_or_served_byte_holds_where_the_photo_was_taken(
