@@ -2,12 +2,15 @@
 
 from django.contrib import admin
 
+from audit.audited_admin import AuditedAdmin
 from cases.models import Case, CaseEvent, Category
 from mochou.admin import ReadOnlyAdmin
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(AuditedAdmin):
+    # Time limits are settings: every change, inline ones included, is audited with a reason.
+    audit_action = "setting"
     list_display = ("path", "level", "default_unit", "accept_hours", "handle_days", "urgent_accept_hours",
                     "urgent_handle_days", "is_active")  # fmt: skip
     list_filter = ("level", "is_active")

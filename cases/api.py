@@ -45,6 +45,7 @@ from cases.schemas import (
     CoUnitOut,
     DeadlineOut,
     DecideExtensionIn,
+    DecideSuspensionIn,
     DispatchIn,
     EventOut,
     ExtendIn,
@@ -55,8 +56,10 @@ from cases.schemas import (
     ReopenIn,
     ReplyIn,
     ReplyOut,
+    ResumeIn,
     ReturnIn,
     SuperviseIn,
+    SuspensionIn,
     TransferIn,
     UnitOut,
 )
@@ -427,6 +430,34 @@ def extend(request: HttpRequest, number: str, payload: ExtendIn) -> CaseDetailOu
 def decide_extension(request: HttpRequest, number: str, payload: DecideExtensionIn) -> CaseDetailOut:
     case = _visible_case(request, number)
     services.decide_extension(case, actor=_actor(request), approve=payload.approve, note=payload.note)
+    return _fresh_detail(request, case)
+
+
+@_action(Action.REQUEST_SUSPENSION)
+def request_suspension(request: HttpRequest, number: str, payload: SuspensionIn) -> CaseDetailOut:
+    case = _visible_case(request, number)
+    services.request_suspension(
+        case,
+        actor=_actor(request),
+        reason=payload.reason,
+        explanation=payload.explanation,
+        document=payload.document,
+        days=payload.days,
+    )
+    return _fresh_detail(request, case)
+
+
+@_action(Action.DECIDE_SUSPENSION)
+def decide_suspension(request: HttpRequest, number: str, payload: DecideSuspensionIn) -> CaseDetailOut:
+    case = _visible_case(request, number)
+    services.decide_suspension(case, actor=_actor(request), approve=payload.approve, note=payload.note)
+    return _fresh_detail(request, case)
+
+
+@_action(Action.RESUME)
+def resume(request: HttpRequest, number: str, payload: ResumeIn) -> CaseDetailOut:
+    case = _visible_case(request, number)
+    services.resume(case, actor=_actor(request), note=payload.note)
     return _fresh_detail(request, case)
 
 

@@ -1,6 +1,7 @@
 """Deadline states of a case, computed from the data and an explicit `now` — never stored.
 
-The case loop's two clocks (签收 while dispatched, 办理 while handled) on the loop core's
+The case loop's clocks (签收 while dispatched, 办理 while handled, the suspension's own limit
+while suspended — the handling clock stops then) on the loop core's
 deadline arithmetic (loop.deadlines): "overdue" is `deadline <= now`, "near due" is
 `deadline <= now + NEAR working hours`, both plain index range queries.
 """
@@ -20,7 +21,9 @@ NEAR_HANDLE_HOURS = 7.0  # one working day
 
 ACCEPT = Clock("accept", "签收", "accept_due_at", frozenset({State.DISPATCHED}), NEAR_ACCEPT_HOURS)
 HANDLE = Clock("handle", "办理", "due_at", frozenset(HANDLING_STATES), NEAR_HANDLE_HOURS)
-CLOCKS = Clocks([ACCEPT, HANDLE])
+# A suspension has its own limit: running past it is flagged (临期/超期, the sweep's notices).
+SUSPEND = Clock("suspend", "挂起", "suspended_until", frozenset({State.SUSPENDED}), NEAR_HANDLE_HOURS)
+CLOCKS = Clocks([ACCEPT, HANDLE, SUSPEND])
 
 __all__ = ["CLOCKS", "DeadlineStatus", "deadline_of", "deadline_status", "late_q", "near_due_q", "overdue_q"]
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.privacy import searched_phone
 from cases import hooks
-from cases.models import Case, Category, Channel, Kind, Satisfaction, Urgency
+from cases.models import Case, Category, Channel, Kind, Satisfaction, SuspensionReason, Urgency
 from cases.workflow import Action, State
 from org.models import Unit
 
@@ -229,6 +229,27 @@ class DecideExtensionForm(ActionForm):
     note = forms.CharField(label="审批意见", required=False, widget=textarea(2), max_length=500)
 
 
+class SuspensionForm(ActionForm):
+    action = Action.REQUEST_SUSPENSION
+    reason = forms.ChoiceField(label="挂起事由", choices=SuspensionReason.choices)
+    document = forms.CharField(label="依据文书", max_length=200, help_text="文书名称及文号")
+    days = forms.IntegerField(label="挂起工作日", min_value=1, max_value=60, initial=10)
+    explanation = forms.CharField(label="情况说明", widget=textarea(2), max_length=1000)
+
+
+class DecideSuspensionForm(ActionForm):
+    action = Action.DECIDE_SUSPENSION
+    decision = forms.ChoiceField(
+        label="审批结果", choices=[("approve", "同意挂起"), ("refuse", "不同意")], widget=forms.RadioSelect
+    )
+    note = forms.CharField(label="审批意见", required=False, widget=textarea(2), max_length=500)
+
+
+class ResumeForm(ActionForm):
+    action = Action.RESUME
+    note = forms.CharField(label="恢复说明", required=False, widget=textarea(2), max_length=500)
+
+
 class ContributeForm(ActionForm):
     action = Action.CONTRIBUTE
     body = forms.CharField(label="协办意见", widget=textarea(3), max_length=5000)
@@ -314,6 +335,9 @@ ACTION_FORMS: dict[Action, type[ActionForm]] = {
         ReturnForm,
         ExtensionForm,
         DecideExtensionForm,
+        SuspensionForm,
+        DecideSuspensionForm,
+        ResumeForm,
         ContributeForm,
         ReplyForm,
         ApproveForm,

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 
 from accounts.models import Role
-from cases.models import Assignment, Extension, Kind, Reply, Satisfaction
+from cases.models import Assignment, Extension, Kind, Reply, Satisfaction, Suspension
 from cases.workflow import MACHINE, Action, State
 from loop.guards import Guards
 from mochou.errors import Conflict, DomainError, InvalidInput, NotPermitted
@@ -77,6 +77,26 @@ def _a_pending_extension(actor: User, case: Case) -> None:
         raise Conflict("该工单没有待审批的延期申请。", code="case.no_pending_extension")
 
 
+def open_suspension(case: Case, status: str) -> Suspension | None:
+    return case.suspensions.filter(status=status).order_by("-requested_at").first()
+
+
+def _no_open_suspension(actor: User, case: Case) -> None:
+    if case.suspensions.filter(status=Suspension.Status.PENDING).exists():
+        raise Conflict("该工单已有待审批的挂起申请。", code="case.suspension_pending")
+
+
+def _a_pending_suspension(actor: User, case: Case) -> None:
+    if open_suspension(case, Suspension.Status.PENDING) is None:
+        raise Conflict("该工单没有待审批的挂起申请。", code="case.no_pending_suspension")
+
+
+def _lead_unit_or_centre(actor: User, case: Case) -> None:
+    """Resuming: the lead unit (the awaited thing arrived) or the centre's dispatchers."""
+    if actor.role in UNIT_HANDLER_ROLES and not _is_lead_unit(actor, case):
+        raise NotPermitted("只有该工单的主办单位可以恢复计时。", code="permission_denied.unit")
+
+
 def co_assignments(actor: User, case: Case) -> Any:
     """The actor's unit's live co-handling assignments of the case."""
     return case.assignments.filter(unit_id=actor.unit_id, role=Assignment.Role.CO).exclude(
@@ -120,6 +140,12 @@ GUARDS.rule(
     A.REQUEST_EXTENSION, UNIT_HANDLER_ROLES, what="申请延期", own_unit=True, checks=[_no_pending_extension]
 )
 GUARDS.rule(A.DECIDE_EXTENSION, DISPATCH_ROLES, what="审批延期申请", checks=[_a_pending_extension])
+GUARDS.rule(
+    A.REQUEST_SUSPENSION, UNIT_HANDLER_ROLES, what="申请挂起", own_unit=True, checks=[_no_open_suspension]
+)
+GUARDS.rule(A.DECIDE_SUSPENSION, DISPATCH_ROLES, what="审批挂起申请", checks=[_a_pending_suspension])
+GUARDS.rule(A.SUSPEND, DISPATCH_ROLES, what="审批挂起申请", checks=[_a_pending_suspension])
+GUARDS.rule(A.RESUME, (*UNIT_HANDLER_ROLES, *DISPATCH_ROLES), what="恢复计时", checks=[_lead_unit_or_centre])
 GUARDS.rule(A.CONTRIBUTE, UNIT_HANDLER_ROLES, what="提交协办意见", checks=[_co_unit])
 GUARDS.rule(A.REPLY, UNIT_HANDLER_ROLES, what="提交答复", own_unit=True)
 GUARDS.rule(A.APPROVE_REPLY, [Role.UNIT_LEADER], what="审核答复", own_unit=True)
@@ -135,7 +161,7 @@ GUARDS.rule(A.SUPERVISE, SUPERVISE_ROLES, what="督办", checks=[_someone_to_sup
 # Actions only the system takes (no person is offered them).
 SYSTEM_ACTIONS = frozenset({A.TRIAGE})
 # Sub-actions a verb chooses from its input, never offered as a button of their own.
-OFFERED = tuple(a for a in A if a not in SYSTEM_ACTIONS | {A.REGISTER, A.CALLBACK_MISSED})
+OFFERED = tuple(a for a in A if a not in SYSTEM_ACTIONS | {A.REGISTER, A.CALLBACK_MISSED, A.SUSPEND})
 
 
 # ---------------------------------------------------------------- what pages ask

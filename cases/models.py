@@ -206,6 +206,8 @@ class Case(StatefulModel):
     dispatched_at = models.DateTimeField("派单时间", null=True, blank=True)
     accept_due_at = models.DateTimeField("签收期限", null=True, blank=True)
     due_at = models.DateTimeField("办理期限", null=True, blank=True)
+    # While suspended: the suspension's own limit (its clock, cases.deadlines); else empty.
+    suspended_until = models.DateTimeField("挂起期限", null=True, blank=True)
     replied_at = models.DateTimeField("答复时间", null=True, blank=True)
     closed_at = models.DateTimeField("结案时间", null=True, blank=True)
     reopen_count = models.PositiveSmallIntegerField("重办次数", default=0)
@@ -335,6 +337,75 @@ class Extension(models.Model):
         return f"{self.case_id} 延期{self.days}个工作日（{self.get_status_display()}）"
 
 
+class SuspensionReason(models.TextChoices):
+    """The closed list of what may stop a case's clock: only what the unit does not control."""
+
+    COURT = "court", "司法、仲裁或行政复议程序进行中"
+    SURVEY = "survey", "需鉴定、检测、勘测或评估"
+    CITIZEN_DOCUMENTS = "citizen_documents", "待诉求人补充材料或配合"
+    OTHER_REGION = "other_region", "需外地或上级机关协调办理"
+    FORCE_MAJEURE = "force_majeure", "自然灾害等不可抗力"
+
+
+class Suspension(models.Model):
+    """挂起（中止计时）: a request to stop the handling clock, its decision and its end.
+
+    Approved, the case is SUSPENDED until it is resumed; the handling deadline then moves by the
+    working time the case spent suspended, computed on the calendar (cases.services.suspension).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待审批"
+        REFUSED = "refused", "已拒绝"
+        RUNNING = "running", "挂起中"
+        ENDED = "ended", "已恢复"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="suspensions")
+    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField("挂起事由", max_length=20, choices=SuspensionReason.choices)
+    explanation = models.TextField("情况说明", max_length=1000)
+    document = models.CharField(
+        "依据文书", max_length=200, help_text="文书名称及文号，如法院受理通知书（2026）鄂0881民初123号"
+    )
+    days = models.PositiveSmallIntegerField("申请挂起工作日")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(max_length=500, blank=True)
+    started_at = models.DateTimeField("开始挂起", null=True, blank=True)
+    limit_at = models.DateTimeField("挂起期限", null=True, blank=True)
+    ended_at = models.DateTimeField("恢复计时", null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    suspended_hours = models.FloatField("挂起的工作时长(小时)", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "挂起申请"
+        verbose_name_plural = "挂起申请"
+        ordering = ["requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(status__in=["pending", "running"]),
+                name="one_open_suspension_per_case",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} 挂起（{self.get_status_display()}）"
+
+    @property
+    def overran(self) -> bool:
+        """The suspension ran past its own limit (flagged on the case page and by the sweep)."""
+        end = self.ended_at
+        return bool(self.limit_at and end and end > self.limit_at)
+
+
 class Reply(models.Model):
     class Status(models.TextChoices):
         SUBMITTED = "submitted", "待审核"
@@ -412,6 +483,8 @@ class DeadlineNotice(models.Model):
         ACCEPT_OVERDUE = "accept_overdue", "签收超期"
         HANDLE_NEAR = "handle_near", "办理临期"
         HANDLE_OVERDUE = "handle_overdue", "办理超期"
+        SUSPEND_NEAR = "suspend_near", "挂起临期"
+        SUSPEND_OVERDUE = "suspend_overdue", "挂起超期"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deadline_notices")
     kind = models.CharField(max_length=16, choices=Kind.choices)

@@ -37,6 +37,11 @@ QUEUES: tuple[Queue, ...] = (
         "办理中",
         frozenset({Role.CLERK, Role.UNIT_LEADER, Role.DISPATCHER, Role.LEADER, Role.ADMIN}),
     ),
+    Queue(
+        "suspended",
+        "已挂起",
+        frozenset({Role.CLERK, Role.UNIT_LEADER, Role.DISPATCHER, Role.LEADER, Role.ADMIN}),
+    ),
     Queue("to_approve", "待审核", frozenset({Role.UNIT_LEADER, Role.CLERK, Role.LEADER, Role.ADMIN})),
     Queue("to_callback", "待回访", frozenset({Role.AGENT, Role.DISPATCHER, Role.LEADER, Role.ADMIN})),
     Queue("to_close", "待结案", frozenset({Role.AGENT, Role.DISPATCHER, Role.LEADER, Role.ADMIN})),
@@ -51,7 +56,7 @@ QUEUES: tuple[Queue, ...] = (
 QUEUE_BY_SLUG = {q.slug: q for q in QUEUES}
 
 # Queues that, for a unit's staff, hold only the cases their unit leads.
-LEAD_UNIT_QUEUES = frozenset({"to_accept", "in_progress", "to_approve", "late"})
+LEAD_UNIT_QUEUES = frozenset({"to_accept", "in_progress", "suspended", "to_approve", "late"})
 
 # The queue each role lands on after logging in.
 HOME_QUEUE = {
@@ -87,6 +92,8 @@ def queue_cases(user: User, slug: str, now: datetime | None = None) -> QuerySet[
         return cases.filter(unit_filter, state=State.DISPATCHED)
     if slug == "in_progress":
         return cases.filter(unit_filter, state=State.IN_PROGRESS)
+    if slug == "suspended":
+        return cases.filter(unit_filter, state=State.SUSPENDED).order_by("suspended_until")
     if slug == "to_approve":
         return cases.filter(unit_filter, state=State.PENDING_APPROVAL)
     if slug == "to_callback":

@@ -14,7 +14,7 @@ from ninja import Field, Schema
 from pydantic import ConfigDict, field_validator
 
 from accounts.phones import normalize_phone
-from cases.models import Channel, Kind, Satisfaction, Urgency
+from cases.models import Channel, Kind, Satisfaction, SuspensionReason, Urgency
 from cases.queues import QUEUE_BY_SLUG
 from cases.workflow import State
 from mochou.errors import InvalidInput
@@ -75,6 +75,22 @@ class ExtendIn(StrictIn):
 class DecideExtensionIn(StrictIn):
     approve: bool
     note: str = Field("", max_length=500, description="审批意见；不同意时必填")
+
+
+class SuspensionIn(StrictIn):
+    reason: SuspensionReason = Field(..., description="挂起事由（封闭清单）")
+    explanation: str = Field(..., min_length=1, max_length=1000, description="情况说明")
+    document: str = Field(..., min_length=1, max_length=200, description="依据文书：名称及文号")
+    days: int = Field(..., ge=1, le=60, description="申请挂起的工作日数")
+
+
+class DecideSuspensionIn(StrictIn):
+    approve: bool
+    note: str = Field("", max_length=500, description="审批意见；不同意时必填")
+
+
+class ResumeIn(StrictIn):
+    note: str = Field("", max_length=500, description="恢复说明")
 
 
 class ReplyIn(StrictIn):

@@ -25,6 +25,8 @@ _MESSAGES = {
     K.ACCEPT_OVERDUE: "工单 {number} 已超过签收时限",
     K.HANDLE_NEAR: "工单 {number} 即将超过办理时限（{due}）",
     K.HANDLE_OVERDUE: "工单 {number} 已超期（期限 {due}）",
+    K.SUSPEND_NEAR: "工单 {number} 的挂起即将到期（{due}），请及时恢复办理或说明情况",
+    K.SUSPEND_OVERDUE: "工单 {number} 已超过挂起期限（{due}），请恢复办理",
 }
 
 

@@ -18,6 +18,8 @@ class State(models.TextChoices):
     DISPATCHED = "dispatched", "待签收"
     IN_PROGRESS = "in_progress", "办理中"
     PENDING_APPROVAL = "pending_approval", "待审核"
+    # 中止计时: waiting on something outside the unit (a court, a survey, the citizen's papers).
+    SUSPENDED = "suspended", "已挂起"
     REPLIED = "replied", "待回访"
     CALLED_BACK = "called_back", "待结案"
     CLOSED = "closed", "已办结"
@@ -34,6 +36,11 @@ class Action(models.TextChoices):
     RETURN = "return", "退单"
     REQUEST_EXTENSION = "extend", "申请延期"
     DECIDE_EXTENSION = "decide_extension", "审批延期"
+    REQUEST_SUSPENSION = "request_suspension", "申请挂起"
+    # The decision on a request: refused keeps the clock running; approved is SUSPEND, which stops it.
+    DECIDE_SUSPENSION = "decide_suspension", "审批挂起"
+    SUSPEND = "suspend", "挂起（中止计时）"
+    RESUME = "resume", "恢复计时"
     CONTRIBUTE = "contribute", "协办意见"
     REPLY = "reply", "提交答复"
     APPROVE_REPLY = "approve", "审核通过"
@@ -53,11 +60,11 @@ S, A = State, Action
 
 # States in which the case is still being worked on (open cases).
 OPEN_STATES = frozenset(
-    {S.REGISTERED, S.DISPATCHED, S.IN_PROGRESS, S.PENDING_APPROVAL, S.REPLIED, S.CALLED_BACK}
+    {S.REGISTERED, S.DISPATCHED, S.IN_PROGRESS, S.SUSPENDED, S.PENDING_APPROVAL, S.REPLIED, S.CALLED_BACK}
 )
 # States with a running handling deadline owned by a unit.
 HANDLING_STATES = frozenset({S.IN_PROGRESS, S.PENDING_APPROVAL})
-_SUPERVISABLE = (S.REGISTERED, S.DISPATCHED, S.IN_PROGRESS, S.PENDING_APPROVAL, S.REPLIED, S.CALLED_BACK)
+_SUPERVISABLE = tuple(sorted(OPEN_STATES))
 
 TRANSITIONS: dict[tuple[State | None, Action], State] = {
     (None, A.REGISTER): S.REGISTERED,
@@ -72,6 +79,11 @@ TRANSITIONS: dict[tuple[State | None, Action], State] = {
     (S.IN_PROGRESS, A.REQUEST_EXTENSION): S.IN_PROGRESS,
     (S.IN_PROGRESS, A.DECIDE_EXTENSION): S.IN_PROGRESS,
     (S.PENDING_APPROVAL, A.DECIDE_EXTENSION): S.PENDING_APPROVAL,
+    (S.IN_PROGRESS, A.REQUEST_SUSPENSION): S.IN_PROGRESS,
+    (S.IN_PROGRESS, A.DECIDE_SUSPENSION): S.IN_PROGRESS,
+    (S.IN_PROGRESS, A.SUSPEND): S.SUSPENDED,
+    (S.SUSPENDED, A.RESUME): S.IN_PROGRESS,
+    (S.SUSPENDED, A.CONTRIBUTE): S.SUSPENDED,
     (S.IN_PROGRESS, A.CONTRIBUTE): S.IN_PROGRESS,
     (S.PENDING_APPROVAL, A.CONTRIBUTE): S.PENDING_APPROVAL,
     (S.IN_PROGRESS, A.REPLY): S.PENDING_APPROVAL,

@@ -19,12 +19,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role, User
+from accounts.phones import normalize_mobile
 from cases import services as case_services
 from cases.models import Channel, Kind
 from enterprises import creditcode
 from enterprises.models import Appeal, Enterprise, EnterpriseContact, Visit
 from mochou.errors import Conflict, InvalidInput, NotFound, NotPermitted
 from notifications.services import notify_users, queue_sms
+from notifications.texts import sms_text
 
 MANAGER_ROLES = (Role.DISPATCHER, Role.ADMIN)
 LINK_DAYS = 180  # an access link lasts half a year; the liaison can send a new one at any time
@@ -59,14 +61,7 @@ def clean_text(value: str | None, field: str, label: str, *, max_len: int, requi
 
 
 def clean_mobile(raw: str | None, field: str = "mobile") -> str:
-    phone = re.sub(r"[\s\-()（）]", "", raw or "")
-    if phone.startswith("+86"):
-        phone = phone[3:]
-    if not phone:
-        raise _field_error(field, "请填写手机号。", "invalid_input.required")
-    if not case_services.MOBILE_RE.match(phone):
-        raise _field_error(field, "手机号格式不正确：应为1开头的11位数字。", "invalid_input.phone")
-    return phone
+    return normalize_mobile(raw, field=field)
 
 
 def clean_person_name(raw: str | None, field: str = "name", label: str = "姓名") -> str:
@@ -174,10 +169,8 @@ def issue_access_link(contact: EnterpriseContact, *, actor: User, now: datetime 
     contact.token_issued_at = now
     contact.token_expires_at = now + timedelta(days=LINK_DAYS)
     contact.save(update_fields=["token_digest", "token_issued_at", "token_expires_at"])
-    queue_sms(
-        contact.mobile,
-        f"【钟祥12345】{enterprise.name}的诉求专用链接（请勿转发）：{access_url(token)} 店小二：{actor.name}",
-    )
+    body = sms_text("enterprise_link", enterprise=enterprise.name, link=access_url(token), liaison=actor.name)
+    queue_sms(contact.mobile, body)
     return token
 
 

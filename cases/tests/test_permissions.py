@@ -12,7 +12,7 @@ from django.db import transaction
 from accounts.models import User
 from cases import services
 from cases.guards import available_actions, can_register, refusal
-from cases.models import Case, Kind, Satisfaction
+from cases.models import Case, Kind, Satisfaction, SuspensionReason
 from cases.workflow import Action
 from mochou.errors import DomainError
 from tests.factories import (
@@ -45,6 +45,16 @@ def _attempts(city: City) -> dict[Action, Callable[[Case, User], Any]]:
             c, actor=u, days=3, reason="需要协调施工"
         ),
         Action.DECIDE_EXTENSION: lambda c, u: services.decide_extension(c, actor=u, approve=True),
+        Action.REQUEST_SUSPENSION: lambda c, u: services.request_suspension(
+            c,
+            actor=u,
+            reason=SuspensionReason.COURT,
+            explanation="等待法院判决",
+            document="（2026）鄂0881民初88号",
+            days=10,
+        ),
+        Action.DECIDE_SUSPENSION: lambda c, u: services.decide_suspension(c, actor=u, approve=True),
+        Action.RESUME: lambda c, u: services.resume(c, actor=u),
         Action.CONTRIBUTE: lambda c, u: services.contribute(c, actor=u, body="协办单位已派人到场"),
         Action.REPLY: lambda c, u: services.submit_reply(c, actor=u, body=long_text),
         Action.APPROVE_REPLY: lambda c, u: services.approve_reply(c, actor=u),
@@ -68,6 +78,25 @@ def _situations(city: City) -> dict[str, Case]:
         make_case(city), actor=dispatcher, lead_unit=city.housing, co_units=[city.education]
     )
     jointly = services.accept(jointly, actor=clerk)
+    asking_suspension = accepted_case(city)
+    services.request_suspension(
+        asking_suspension,
+        actor=clerk,
+        reason=SuspensionReason.SURVEY,
+        explanation="需房屋安全鉴定",
+        document="鉴定委托书 钟鉴〔2026〕18号",
+        days=10,
+    )
+    suspended = accepted_case(city)
+    services.request_suspension(
+        suspended,
+        actor=clerk,
+        reason=SuspensionReason.SURVEY,
+        explanation="需房屋安全鉴定",
+        document="鉴定委托书 钟鉴〔2026〕19号",
+        days=10,
+    )
+    services.decide_suspension(suspended, actor=dispatcher, approve=True)
     pending = accepted_case(city)
     services.submit_reply(pending, actor=clerk, body="已安排市政养护队疏通下水道，现已恢复正常。")
     unreached = replied_case(city)
@@ -92,6 +121,8 @@ def _situations(city: City) -> dict[str, Case]:
         "dispatched": dispatched_case(city),
         "in_progress": accepted_case(city),
         "with_extension": with_extension,
+        "asking_suspension": asking_suspension,
+        "suspended": suspended,
         "joint": jointly,
         "pending_approval": pending,
         "replied": replied_case(city),

@@ -18,6 +18,8 @@ EXPECTED = {
     ("dispatched", "accept"): "in_progress",
     ("dispatched", "return"): "registered",
     ("in_progress", "reply"): "pending_approval",
+    ("in_progress", "suspend"): "suspended",
+    ("suspended", "resume"): "in_progress",
     ("pending_approval", "approve"): "replied",
     ("pending_approval", "reject_reply"): "in_progress",
     ("replied", "callback"): "called_back",

@@ -39,6 +39,9 @@ ACTION_HINTS: dict[Action, str] = {
     Action.RETURN: "不属于本单位职责时退回派单员",
     Action.REQUEST_EXTENSION: "无法在期限内办结时，向中心申请延长办理时限",
     Action.DECIDE_EXTENSION: "承办单位申请延期，请审批",
+    Action.REQUEST_SUSPENSION: "须等待法院、鉴定、诉求人补充材料等本单位无法控制的事项时，申请中止计时",
+    Action.DECIDE_SUSPENSION: "承办单位申请挂起（中止计时），请审批",
+    Action.RESUME: "所等待的事项已有结果，恢复办理计时（期限顺延挂起的工作时间）",
     Action.CONTRIBUTE: "本单位为协办单位，请向主办单位提交意见",
     Action.REPLY: "办理完毕后填写答复，提交单位负责人审核",
     Action.APPROVE_REPLY: "审核后答复将告知诉求人并转入回访",
@@ -93,6 +96,13 @@ HANDLERS: dict[Action, Handler] = {
     Action.DECIDE_EXTENSION: lambda c, u, d: services.decide_extension(
         c, actor=u, approve=d["decision"] == "approve", note=d["note"]
     ),
+    Action.REQUEST_SUSPENSION: lambda c, u, d: services.request_suspension(
+        c, actor=u, reason=d["reason"], explanation=d["explanation"], document=d["document"], days=d["days"]
+    ),
+    Action.DECIDE_SUSPENSION: lambda c, u, d: services.decide_suspension(
+        c, actor=u, approve=d["decision"] == "approve", note=d["note"]
+    ),
+    Action.RESUME: lambda c, u, d: services.resume(c, actor=u, note=d["note"]),
     Action.CONTRIBUTE: lambda c, u, d: services.contribute(c, actor=u, body=d["body"]),
     Action.REPLY: lambda c, u, d: services.submit_reply(
         c, actor=u, body=d["body"], result=d["result"], template=d.get("template")
@@ -209,6 +219,7 @@ def case_context(
         "replies": replies,
         "callbacks": list(case.callbacks.select_related("by")),
         "extensions": list(case.extensions.select_related("unit", "requested_by", "decided_by")),
+        "suspensions": list(case.suspensions.select_related("unit", "decided_by")),
         "notices": list(case.supervision_notices.select_related("unit", "supervisor")),
         "duplicates": list(case.duplicates.all()),
         "events": visible_events(user, case),

@@ -332,7 +332,7 @@ def test_bad_input_on_the_enterprise_page_is_explained_and_kept(
     assert not Appeal.objects.exists()
 
 
-def test_the_appeal_form_works_with_csrf_checks_on(firm: Firm) -> None:
+def test_the_appeal_form_works_with_csrf_checks_on(firm: Firm, caplog: pytest.LogCaptureFixture) -> None:
     """Anonymous contacts post the form too: the page must hand out a CSRF token that is accepted."""
     client = Client(enforce_csrf_checks=True)
     page = client.get(appeal_url(firm))
@@ -349,6 +349,7 @@ def test_the_appeal_form_works_with_csrf_checks_on(firm: Firm) -> None:
     refused = Client(enforce_csrf_checks=True).post(appeal_url(firm), data)
     assert refused.status_code == 403
     assert Appeal.objects.count() == 1
+    assert "CSRF" in caplog.text  # Django logs the refusal
 
 
 def test_my_enterprises_takes_the_same_queries_for_one_or_many(
