@@ -23,6 +23,7 @@ from cases.taxonomy import load_taxonomy
 from enterprises.demo import EnterpriseDemoReport, seed_enterprises
 from knowledge.demo import seed_guides
 from org.demo import seed_org
+from replytemplates.demo import seed_reply_templates
 from triage.demo import seed_rules
 from triage.services import ensure_model, suggestions_only
 from worktime.seeding import add_weekend_year, known_years, seed_available_years
@@ -64,6 +65,7 @@ def seed_demo(
     categories = load_taxonomy()
     users = seed_users()
     seed_rules()
+    seed_reply_templates()  # after the categories: templates hang on them
     cases = None
     if force or not Case.objects.exists():
         if settings.MOCHOU_TRIAGE:

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "notifications",
     "triage",
     "knowledge",
+    "replytemplates",
     "portal",
     "console",
     "open311",

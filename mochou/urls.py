@@ -10,6 +10,7 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("notifications/", include("notifications.urls")),
     path("knowledge/", include("knowledge.urls")),
+    path("templates/", include("replytemplates.urls")),
     path("console/", include("console.urls")),
     path("enterprises/", include("enterprises.urls")),
     path("open311/", include("open311.urls")),
