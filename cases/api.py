@@ -54,6 +54,7 @@ from cases.schemas import (
     RegisterIn,
     RejectReplyIn,
     ReopenIn,
+    RepinIn,
     ReplyIn,
     ReplyOut,
     ResumeIn,
@@ -122,7 +123,7 @@ def _category(ref: str | int | None, field: str = "category") -> Category | None
     if ref is None or ref == "":
         return None
     is_id = isinstance(ref, int) or str(ref).isdigit()
-    lookup = {"pk": int(ref)} if is_id else {"path": str(ref).strip().strip("/")}
+    lookup: dict[str, int | str] = {"pk": int(ref)} if is_id else {"path": str(ref).strip().strip("/")}
     category = Category.objects.filter(is_active=True, **lookup).first()
     if category is None:
         raise _unknown(field, f"事项分类“{ref}”不存在或已停用", "invalid_input.category")
@@ -370,7 +371,7 @@ def register(request: HttpRequest, payload: RegisterIn) -> Status[CaseDetailOut]
 
 
 def _action(action: Action) -> Callable[[F], F]:
-    return router.post(  # type: ignore[no-any-return]
+    return router.post(
         f"/{{number}}/{action_path(action)}",
         response={200: CaseDetailOut, **ERRORS_WRITE},
         summary=action.label,
@@ -458,6 +459,13 @@ def decide_suspension(request: HttpRequest, number: str, payload: DecideSuspensi
 def resume(request: HttpRequest, number: str, payload: ResumeIn) -> CaseDetailOut:
     case = _visible_case(request, number)
     services.resume(case, actor=_actor(request), note=payload.note)
+    return _fresh_detail(request, case)
+
+
+@_action(Action.REPIN)
+def repin(request: HttpRequest, number: str, payload: RepinIn) -> CaseDetailOut:
+    case = _visible_case(request, number)
+    services.repin_limits(case, actor=_actor(request), reason=payload.reason)
     return _fresh_detail(request, case)
 
 

@@ -429,7 +429,7 @@ class DemoSeeder:
         )
 
     def handle_limit_hours(self, case: Case) -> float:
-        _, days = case.category.limits_for(case.urgency) if case.category_id else (2, 15)
+        _, days = case.category.limits_for(case.urgency, case.limit_version) if case.category_id else (2, 15)
         return days * 7.0
 
     def reply_span(self, case: Case) -> float:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.db.models import Q, QuerySet
@@ -19,18 +19,28 @@ from org.models import Unit
 
 PAGE_SIZE = 50
 
+# The model choice fields are generic only in django-stubs; at run time they cannot be subscripted
+# (no django_stubs_ext.monkeypatch() in the settings), so the parameterised bases are for mypy only.
+if TYPE_CHECKING:
+    _CategoryField = forms.ModelChoiceField[Category]
+    _UnitField = forms.ModelChoiceField[Unit]
+    _UnitsField = forms.ModelMultipleChoiceField[Unit]
+else:
+    _CategoryField = _UnitField = forms.ModelChoiceField
+    _UnitsField = forms.ModelMultipleChoiceField
 
-class CategoryChoiceField(forms.ModelChoiceField):
+
+class CategoryChoiceField(_CategoryField):
     def label_from_instance(self, obj: Category) -> str:
         return obj.path.replace("/", " / ")
 
 
-class UnitChoiceField(forms.ModelChoiceField):
+class UnitChoiceField(_UnitField):
     def label_from_instance(self, obj: Unit) -> str:
         return obj.name
 
 
-class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
+class UnitMultipleChoiceField(_UnitsField):
     def label_from_instance(self, obj: Unit) -> str:
         return obj.name
 
@@ -46,6 +56,11 @@ class Form(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+
+
+def model_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
+    """A model choice field of `form`, to set its queryset: `form.fields` holds plain `Field`s."""
+    return cast("forms.ModelChoiceField[Any]", form.fields[name])
 
 
 def textarea(rows: int = 3) -> forms.Textarea:
@@ -75,8 +90,8 @@ class RegisterForm(Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["township"].queryset = Unit.objects.townships()
-        self.fields["category"].queryset = leaf_categories()
+        model_field(self, "township").queryset = Unit.objects.townships()
+        model_field(self, "category").queryset = leaf_categories()
 
 
 # ---------------------------------------------------------------- queue filters
@@ -107,10 +122,10 @@ class QueueFilterForm(Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.handlers().order_by("kind", "sort_order", "code")
+        model_field(self, "unit").queryset = Unit.objects.handlers().order_by("kind", "sort_order", "code")
         # Every level of the tree: filtering on a parent matches all of its descendants.
-        self.fields["category"].queryset = Category.objects.filter(is_active=True).order_by("path")
-        self.fields["township"].queryset = Unit.objects.townships()
+        model_field(self, "category").queryset = Category.objects.filter(is_active=True).order_by("path")
+        model_field(self, "township").queryset = Unit.objects.townships()
 
     def query_kind(self) -> str:
         """How `q` is read: "digits" (number prefix or exact phone), "text", or "" (none)."""
@@ -183,15 +198,16 @@ class DispatchForm(ActionForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         handlers = Unit.objects.handlers().order_by("kind", "sort_order", "code")
-        self.fields["lead_unit"].queryset = handlers
-        self.fields["co_units"].queryset = handlers
+        model_field(self, "lead_unit").queryset = handlers
+        model_field(self, "co_units").queryset = handlers
         self.fields["co_units"].widget.attrs["size"] = 5
-        self.fields["category"].queryset = leaf_categories()
+        model_field(self, "category").queryset = leaf_categories()
         self.fields["urgency"].initial = self.case.urgency
         if self.case.category_id:
             self.fields["category"].initial = self.case.category_id
-            if self.case.category.default_unit_id:
-                self.fields["lead_unit"].initial = self.case.category.default_unit_id
+            category = self.case.category
+            if category is not None and category.default_unit_id:
+                self.fields["lead_unit"].initial = category.default_unit_id
         self._prefill_from_triage()
 
     def _prefill_from_triage(self) -> None:
@@ -248,6 +264,11 @@ class DecideSuspensionForm(ActionForm):
 class ResumeForm(ActionForm):
     action = Action.RESUME
     note = forms.CharField(label="恢复说明", required=False, widget=textarea(2), max_length=500)
+
+
+class RepinForm(ActionForm):
+    action = Action.REPIN
+    reason = forms.CharField(label="重算理由", widget=textarea(2), max_length=500)
 
 
 class ContributeForm(ActionForm):
@@ -338,6 +359,7 @@ ACTION_FORMS: dict[Action, type[ActionForm]] = {
         SuspensionForm,
         DecideSuspensionForm,
         ResumeForm,
+        RepinForm,
         ContributeForm,
         ReplyForm,
         ApproveForm,

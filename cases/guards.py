@@ -8,12 +8,14 @@ aside). cases/tests/test_permissions.py tries every action against the verbs to 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.db.models import QuerySet
+from django.utils import timezone
 
 from accounts.models import Role
-from cases.models import Assignment, Extension, Kind, Reply, Satisfaction, Suspension
+from cases.models import Assignment, Extension, Kind, LimitVersion, Reply, Satisfaction, Suspension
 from cases.workflow import MACHINE, Action, State
 from loop.guards import Guards
 from mochou.errors import Conflict, DomainError, InvalidInput, NotPermitted
@@ -97,8 +99,16 @@ def _lead_unit_or_centre(actor: User, case: Case) -> None:
         raise NotPermitted("只有该工单的主办单位可以恢复计时。", code="permission_denied.unit")
 
 
-def co_assignments(actor: User, case: Case) -> Any:
+def _newer_limits_in_force(actor: User, case: Case) -> None:
+    current = LimitVersion.in_force(timezone.now())
+    if current is None or current.pk == case.limit_version_id:
+        raise Conflict("该工单已按现行时限版本计算期限，无需重算。", code="case.limits_current")
+
+
+def co_assignments(actor: User, case: Case) -> QuerySet[Assignment]:
     """The actor's unit's live co-handling assignments of the case."""
+    if actor.unit_id is None:  # assignments always have a unit
+        return case.assignments.none()
     return case.assignments.filter(unit_id=actor.unit_id, role=Assignment.Role.CO).exclude(
         status=Assignment.Status.RETURNED
     )
@@ -156,6 +166,7 @@ GUARDS.rule(A.CLOSE, CALLBACK_ROLES, what="结案", checks=[_approved_reply_and_
 GUARDS.rule(A.REOPEN, CALLBACK_ROLES, what="重办", checks=[_dispatched_once])
 GUARDS.rule(A.MERGE, DISPATCH_ROLES, what="合并工单")
 GUARDS.rule(A.TRANSFER, DISPATCH_ROLES, what="转办")
+GUARDS.rule(A.REPIN, DISPATCH_ROLES, what="按现行时限重算期限", checks=[_newer_limits_in_force])
 GUARDS.rule(A.SUPERVISE, SUPERVISE_ROLES, what="督办", checks=[_someone_to_supervise])  # fmt: skip
 
 # Actions only the system takes (no person is offered them).

@@ -15,6 +15,7 @@ from django.db.models import Q
 
 from cases.workflow import OPEN_STATES, Action, State
 from loop.events import EventBase
+from loop.versions import SettingsEntry, SettingsVersion
 from loop.writes import StatefulModel, StatefulQuerySet
 
 if TYPE_CHECKING:
@@ -53,7 +54,8 @@ class Satisfaction(models.TextChoices):
 
 
 class Category(models.Model):
-    """事项分类: a three-level tree; time limits are inherited from the nearest ancestor that sets them."""
+    """事项分类: a three-level tree. Its time limits are versioned (LimitVersion): each is
+    inherited from the nearest ancestor that sets it in the version in force."""
 
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
@@ -69,10 +71,6 @@ class Category(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    accept_hours = models.PositiveSmallIntegerField("签收时限(工作小时)", null=True, blank=True)
-    handle_days = models.PositiveSmallIntegerField("办理时限(工作日)", null=True, blank=True)
-    urgent_accept_hours = models.PositiveSmallIntegerField("紧急件签收时限(工作小时)", null=True, blank=True)
-    urgent_handle_days = models.PositiveSmallIntegerField("紧急件办理时限(工作日)", null=True, blank=True)
     is_active = models.BooleanField("启用", default=True)
 
     class Meta:
@@ -86,20 +84,72 @@ class Category(models.Model):
     # Fallbacks when no category on the path sets a limit (hours / working days).
     DEFAULT_LIMITS = {"accept_hours": 2, "handle_days": 15, "urgent_accept_hours": 1, "urgent_handle_days": 3}
 
-    def limit(self, field: str) -> int:
+    def limit(self, field: str, version: LimitVersion | None) -> int:
+        """One limit in `version`: this category's, else its nearest ancestor's, else the default."""
+        table = version.table() if version is not None else {}
         node: Category | None = self
         while node is not None:
-            value = getattr(node, field)
+            value = table.get(node.pk, {}).get(field)
             if value is not None:
                 return int(value)
             node = node.parent
         return self.DEFAULT_LIMITS[field]
 
-    def limits_for(self, urgency: str) -> tuple[int, int]:
+    def limits_for(self, urgency: str, version: LimitVersion | None) -> tuple[int, int]:
         """(acceptance limit in working hours, handling limit in working days) for an urgency."""
         if urgency == Urgency.URGENT:
-            return self.limit("urgent_accept_hours"), self.limit("urgent_handle_days")
-        return self.limit("accept_hours"), self.limit("handle_days")
+            return self.limit("urgent_accept_hours", version), self.limit("urgent_handle_days", version)
+        return self.limit("accept_hours", version), self.limit("handle_days", version)
+
+
+LIMIT_FIELDS = ("accept_hours", "handle_days", "urgent_accept_hours", "urgent_handle_days")
+
+
+class LimitVersion(SettingsVersion):
+    """办理时限版本: the categories' time limits in force for a period (loop.versions)."""
+
+    class Meta(SettingsVersion.Meta):
+        verbose_name = "办理时限版本"
+        verbose_name_plural = "办理时限版本"
+        constraints = [models.UniqueConstraint(fields=["number"], name="limit_version_number_unique")]
+
+    def table(self) -> dict[int, dict[str, int | None]]:
+        """{category id: {field: value}}; cached per object (a published version never changes)."""
+        cached: dict[int, dict[str, int | None]] | None = getattr(self, "_table", None)
+        if cached is None or not self.is_published:
+            rows = self.entries.values("category_id", *LIMIT_FIELDS)
+            cached = {row.pop("category_id"): row for row in rows}
+            self._table = cached
+        return cached
+
+    def copy_entries_to(self, draft: SettingsVersion) -> None:
+        CategoryLimit.objects.bulk_create(
+            CategoryLimit(
+                version=draft, category_id=e.category_id, **{f: getattr(e, f) for f in LIMIT_FIELDS}
+            )
+            for e in self.entries.all()
+        )
+
+
+class CategoryLimit(SettingsEntry):
+    """One category's limits in one version; an empty field is inherited from the parent category."""
+
+    version = models.ForeignKey(LimitVersion, on_delete=models.CASCADE, related_name="entries")
+    category = models.ForeignKey(
+        Category, verbose_name="事项分类", on_delete=models.PROTECT, related_name="+"
+    )
+    accept_hours = models.PositiveSmallIntegerField("签收时限(工作小时)", null=True, blank=True)
+    handle_days = models.PositiveSmallIntegerField("办理时限(工作日)", null=True, blank=True)
+    urgent_accept_hours = models.PositiveSmallIntegerField("紧急件签收时限(工作小时)", null=True, blank=True)
+    urgent_handle_days = models.PositiveSmallIntegerField("紧急件办理时限(工作日)", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "分类时限"
+        verbose_name_plural = "分类时限"
+        constraints = [models.UniqueConstraint(fields=["version", "category"], name="category_limit_once")]
+
+    def __str__(self) -> str:
+        return f"{self.category_id}@{self.version_id}"
 
 
 def phone_q(phone: str) -> Q:
@@ -181,6 +231,16 @@ class Case(StatefulModel):
         related_name="cases",
     )
     urgency = models.CharField("紧急程度", max_length=8, choices=Urgency.choices, default=Urgency.NORMAL)
+    # The time limits in force when the case came in: its deadlines are computed from these
+    # however the limits change later, unless a dispatcher re-pins it (an event of its own).
+    limit_version = models.ForeignKey(
+        "cases.LimitVersion",
+        verbose_name="时限版本",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     state = models.CharField("状态", max_length=20, choices=State.choices, default=State.REGISTERED)
     lead_unit = models.ForeignKey(
         "org.Unit",

@@ -89,6 +89,10 @@ class DecideSuspensionIn(StrictIn):
     note: str = Field("", max_length=500, description="审批意见；不同意时必填")
 
 
+class RepinIn(StrictIn):
+    reason: str = Field(..., min_length=1, max_length=500, description="重算理由")
+
+
 class ResumeIn(StrictIn):
     note: str = Field("", max_length=500, description="恢复说明")
 

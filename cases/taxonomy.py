@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from django.db import transaction
 
-from cases.models import Category
+from cases.models import LIMIT_FIELDS, Category, CategoryLimit, LimitVersion
+from loop.versions import VersionStatus
 from org.demo import DATA_DIR
 from org.models import Unit
 
@@ -152,21 +154,39 @@ def load_taxonomy(path: Path = TAXONOMY_CSV) -> dict[int, int]:
             "default_unit": units.get(default_unit_code(key) or ""),
             "is_active": True,
         }
-        if len(names) == 1:
-            limits = LIMITS.get(names[0])
-            defaults.update(
-                accept_hours=limits.accept_hours if limits else None,
-                handle_days=limits.handle_days if limits else None,
-                urgent_accept_hours=limits.urgent_accept_hours if limits else None,
-                urgent_handle_days=limits.urgent_handle_days if limits else None,
-            )
         category, _ = Category.objects.update_or_create(path=key, defaults=defaults)
         nodes[key] = category
         return category
 
     for names in read_taxonomy(path):
         node(names)
+    tops = [(c, LIMITS[c.name]) for c in nodes.values() if c.level == 1 and c.name in LIMITS]
+    seed_first_limits({c: {f: getattr(limits, f) for f in LIMIT_FIELDS} for c, limits in tops})
     return {level: sum(1 for c in nodes.values() if c.level == level) for level in (1, 2, 3)}
+
+
+# The first limits version is in force "since always": the limits the city worked with before
+# Mochou; every later change is a new version, drafted and published (loop.versions).
+FIRST_VERSION_FROM = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def seed_first_limits(limits: dict[Category, dict[str, int | None]]) -> LimitVersion | None:
+    """Publish version 1 of the time limits when there is none yet; a second load changes nothing
+    (later limits come as new versions, never by editing a published one)."""
+    if LimitVersion.objects.exists():
+        return None
+    version = LimitVersion.objects.create(
+        number=1,
+        status=VersionStatus.PUBLISHED,
+        valid_from=FIRST_VERSION_FROM,
+        published_at=FIRST_VERSION_FROM,
+        note="《12345热线事项分类及办理时限》初始时限",
+    )
+    # bulk_create: the entries of a published version are written once, here, and never saved again.
+    CategoryLimit.objects.bulk_create(
+        CategoryLimit(version=version, category=c, **v) for c, v in limits.items()
+    )
+    return version
 
 
 def default_unit_for(category: Category) -> Unit | None:

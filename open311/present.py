@@ -33,6 +33,9 @@ def request_queryset() -> QuerySet[Case]:
     return (
         public_cases()
         .select_related("category__parent__parent", "lead_unit", "parent", "open311")
+        # Prefetched, not joined: every case of a version shares one object, whose limits table is
+        # then read once for the whole page.
+        .prefetch_related("limit_version")
         .annotate(
             last_event_at=Subquery(last_event),
             # A merged case may name its parent only if the parent is published itself.
@@ -54,7 +57,7 @@ def _status_notes(case: Case) -> str:
 def _service_notice(case: Case) -> str | None:
     if case.state not in OPEN_STATES or case.category_id is None:
         return None
-    accept_hours, handle_days = case.category.limits_for(case.urgency)
+    accept_hours, handle_days = case.category.limits_for(case.urgency, case.limit_version)
     return f"派单后{accept_hours}个工作小时内签收，{handle_days}个工作日内办结答复。"
 
 

@@ -249,7 +249,7 @@ def receipt(created: Created) -> list[dict[str, Any]]:
     case = created.case
     notice = f"您的诉求已受理，受理编号 {case.number}，可凭编号查询办理进度。"
     if case.kind != Kind.CONSULT and case.category_id:
-        _, days = case.category.limits_for(case.urgency)
+        _, days = case.category.limits_for(case.urgency, case.limit_version)
         notice += f"一般在{days}个工作日内办结答复。"
     return [
         {

@@ -8,6 +8,7 @@ from typing import Any
 from accounts.models import Role, User
 from cases import services
 from cases.models import Case, Category, Channel, Kind, Satisfaction
+from cases.taxonomy import seed_first_limits
 from org.models import Unit, UnitKind
 
 PASSWORD = "mochou-test-pass"
@@ -39,14 +40,9 @@ def make_city() -> City:
     township = Unit.objects.create(
         code="420881001", name="郢中街道", kind=UnitKind.TOWNSHIP, division_code="420881001000"
     )
-    top = Category.objects.create(
-        name="城乡建设",
-        level=1,
-        path="城乡建设",
-        accept_hours=2,
-        handle_days=5,
-        urgent_accept_hours=1,
-        urgent_handle_days=1,
+    top = Category.objects.create(name="城乡建设", level=1, path="城乡建设")
+    seed_first_limits(
+        {top: {"accept_hours": 2, "handle_days": 5, "urgent_accept_hours": 1, "urgent_handle_days": 1}}
     )
     mid = Category.objects.create(
         name="城市建设和市政管理", level=2, path="城乡建设/城市建设和市政管理", parent=top

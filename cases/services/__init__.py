@@ -24,6 +24,7 @@ from cases.services.dispatch import accept, dispatch, return_case
 from cases.services.handling import contribute, decide_extension, request_extension
 from cases.services.intake import answer_at_intake, record_triage, register_case
 from cases.services.merging import merge, transfer
+from cases.services.repin import repin_limits
 from cases.services.replies import approve_reply, reject_reply, submit_reply
 from cases.services.supervision import supervise
 from cases.services.suspension import decide_suspension, request_suspension, resume
@@ -53,6 +54,7 @@ __all__ = [
     "register_case",
     "reject_reply",
     "reopen",
+    "repin_limits",
     "request_extension",
     "request_suspension",
     "resume",

@@ -26,7 +26,7 @@ CASES: Loop[Case, State, Action] = Loop(
     item_field="case",
     machine=MACHINE,
     guards=GUARDS,
-    related=("category", "lead_unit"),
+    related=("category", "lead_unit", "limit_version"),
 )
 
 MAX_TEXT = 5000
@@ -38,7 +38,7 @@ FIELD_OF_LABEL = {
     "审批意见": "note", "协办意见": "body", "办理结果": "result", "审核意见": "note",
     "退回意见": "note", "回访意见": "comment", "结案说明": "note", "重办理由": "reason",
     "合并说明": "note", "转办去向": "target", "转办说明": "note", "督办要求": "body",
-    "情况说明": "explanation", "依据文书": "document", "恢复说明": "note",
+    "情况说明": "explanation", "依据文书": "document", "恢复说明": "note", "重算理由": "reason",
 }  # fmt: skip
 
 
@@ -68,9 +68,10 @@ def now_or(now: datetime | None) -> datetime:
 
 
 def limits(case: Case) -> tuple[int, int]:
-    """(acceptance limit in working hours, handling limit in working days) of the case now."""
-    if case.category_id and case.category is not None:
-        return case.category.limits_for(case.urgency)
+    """(acceptance limit in working hours, handling limit in working days) of the case, from the
+    limits version it is pinned to (the one in force when it came in)."""
+    if case.category is not None:
+        return case.category.limits_for(case.urgency, case.limit_version)
     defaults = Category.DEFAULT_LIMITS
     if case.urgency == Urgency.URGENT:
         return defaults["urgent_accept_hours"], defaults["urgent_handle_days"]

@@ -63,6 +63,7 @@ def dispatch(
                 "category": case.category.path if case.category is not None else None,
                 "accept_due_at": case.accept_due_at.isoformat(),
                 "due_at": case.due_at.isoformat(),
+                "limit_version": case.limit_version.number if case.limit_version else None,
             },
             fields=["category", "urgency", "lead_unit", "dispatched_at", "accept_due_at", "due_at"],
         )

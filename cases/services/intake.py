@@ -8,7 +8,7 @@ from typing import Any
 from accounts.models import User
 from accounts.phones import normalize_phone
 from cases import hooks
-from cases.models import Case, CaseEvent, Category, Channel, Kind, Reply, Urgency
+from cases.models import Case, CaseEvent, Category, Channel, Kind, LimitVersion, Reply, Urgency
 from cases.services.common import CASES, next_number, now_or, tell_citizen, text
 from cases.workflow import Action
 from mochou.errors import InvalidInput, TransitionNotAllowed
@@ -63,7 +63,9 @@ def register_case(
         "urgency": urgency,
         "registered_by": actor,
     }
-    with CASES.start(Action.REGISTER, actor, now=now_or(now)) as step:
+    when = now_or(now)
+    values["limit_version"] = LimitVersion.in_force(when)
+    with CASES.start(Action.REGISTER, actor, now=when) as step:
         case = CASES.create(step, number=next_number(step.now), created_at=step.now, **values)
         step.record(payload={"channel": channel})
         # Triage and whatever else builds on intake subscribe; the receipt SMS is stored with the

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
-from cases.models import Category, Urgency
+from cases.models import Category, CategoryLimit, LimitVersion, Urgency
 from cases.taxonomy import LIMITS, default_unit_for, load_taxonomy, read_taxonomy
 from org.demo import seed_org
 
@@ -22,30 +23,38 @@ def test_the_517_leaf_paths_become_a_three_level_tree(taxonomy: dict[int, int]) 
     for leaf in Category.objects.filter(level=3).select_related("parent__parent"):
         top, mid, name = leaf.path.split("/")
         assert leaf.name == name
-        assert leaf.parent.path == f"{top}/{mid}"
-        assert leaf.parent.level == 2
-        assert leaf.parent.parent.path == top
-        assert leaf.parent.parent.parent_id is None
+        parent = leaf.parent
+        assert parent is not None
+        assert parent.path == f"{top}/{mid}"
+        assert parent.level == 2
+        assert parent.parent is not None
+        assert parent.parent.path == top
+        assert parent.parent.parent_id is None
 
 
 def test_every_first_level_category_has_limits_that_leaves_inherit(taxonomy: dict[int, int]) -> None:
     tops = Category.objects.filter(level=1)
     assert set(tops.values_list("name", flat=True)) == set(LIMITS)
     leaf = Category.objects.get(path="城乡建设/城市建设和市政管理/自来水供应")
-    assert leaf.handle_days is None  # set on the first level only
-    assert leaf.limits_for(Urgency.NORMAL) == (
+    version = LimitVersion.in_force(timezone.now())
+    assert version is not None
+    assert version.number == 1
+    assert not CategoryLimit.objects.filter(category=leaf).exists()  # set on the first level only
+    assert leaf.limits_for(Urgency.NORMAL, version) == (
         LIMITS["城乡建设"].accept_hours,
         LIMITS["城乡建设"].handle_days,
     )
-    assert leaf.limits_for(Urgency.URGENT) == (1, 3)
+    assert leaf.limits_for(Urgency.URGENT, version) == (1, 3)
     for top in tops:
         limits = LIMITS[top.name]
-        assert top.limits_for(Urgency.NORMAL) == (limits.accept_hours, limits.handle_days)
+        assert top.limits_for(Urgency.NORMAL, version) == (limits.accept_hours, limits.handle_days)
 
 
 def test_categories_point_at_the_department_that_handles_them(taxonomy: dict[int, int]) -> None:
     def unit_code(path: str) -> str:
-        return default_unit_for(Category.objects.get(path=path)).code
+        unit = default_unit_for(Category.objects.get(path=path))
+        assert unit is not None
+        return unit.code
 
     assert unit_code("城乡建设/城市建设和市政管理/自来水供应") == "D-ZLS"
     assert unit_code("城乡建设/住房保障与房地产/房屋租赁") == "D-ZJJ"
@@ -57,10 +66,12 @@ def test_categories_point_at_the_department_that_handles_them(taxonomy: dict[int
 
 def test_loading_twice_changes_nothing(taxonomy: dict[int, int]) -> None:
     ids = dict(Category.objects.values_list("path", "pk"))
-    Category.objects.filter(path="城乡建设").update(handle_days=99)
+    entries = list(CategoryLimit.objects.values_list("version_id", "category_id", "handle_days"))
     assert load_taxonomy() == taxonomy
     assert dict(Category.objects.values_list("path", "pk")) == ids
-    assert Category.objects.get(path="城乡建设").handle_days == LIMITS["城乡建设"].handle_days
+    # Limits are versioned: a second load publishes nothing and edits no published version.
+    assert LimitVersion.objects.count() == 1
+    assert list(CategoryLimit.objects.values_list("version_id", "category_id", "handle_days")) == entries
 
 
 def test_the_tree_loads_without_units() -> None:

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -30,6 +30,7 @@ from cases.timeline import sees_drafts, visible_events
 from cases.views._common import is_htmx
 from cases.workflow import Action
 from mochou.errors import DomainError, InvalidInput
+from mochou.http import AuthenticatedHttpRequest
 
 # Helper text above each action's form: the button carries the action's own label.
 ACTION_HINTS: dict[Action, str] = {
@@ -52,6 +53,7 @@ ACTION_HINTS: dict[Action, str] = {
     Action.MERGE: "与已有工单反映同一事项时，合并到主工单",
     Action.TRANSFER: "不属于本市管辖时转至其他平台，并继续跟踪",
     Action.SUPERVISE: "向承办单位发出督办单",
+    Action.REPIN: "办理时限已发布新版本；确有必要时按现行时限重新计算本件期限（记录在案）",
 }
 
 # Actions whose form is the quick, everyday one: rendered first on the page.
@@ -103,6 +105,7 @@ HANDLERS: dict[Action, Handler] = {
         c, actor=u, approve=d["decision"] == "approve", note=d["note"]
     ),
     Action.RESUME: lambda c, u, d: services.resume(c, actor=u, note=d["note"]),
+    Action.REPIN: lambda c, u, d: services.repin_limits(c, actor=u, reason=d["reason"]),
     Action.CONTRIBUTE: lambda c, u, d: services.contribute(c, actor=u, body=d["body"]),
     Action.REPLY: lambda c, u, d: services.submit_reply(
         c, actor=u, body=d["body"], result=d["result"], template=d.get("template")
@@ -140,14 +143,14 @@ def _visible_case(user: User, number: str) -> Case:
 
 
 @login_required
-def case_detail(request: HttpRequest, number: str) -> HttpResponse:
+def case_detail(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     case = _visible_case(request.user, number)
     return render(request, "cases/case.html", case_context(request, case))
 
 
 @login_required
 @require_POST
-def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
+def act(request: AuthenticatedHttpRequest, number: str, action: str) -> HttpResponse:
     try:
         verb = Action(action)
     except ValueError:
@@ -193,7 +196,7 @@ def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
 
 
 def case_context(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     case: Case,
     *,
     notice: str = "",
