@@ -28,11 +28,11 @@ from django.utils import timezone
 
 from loop.guards import Guards
 from loop.machine import Machine
-from loop.writes import recording
+from loop.writes import StatefulModel, recording
 
 log = logging.getLogger(__name__)
 
-M = TypeVar("M", bound=models.Model)
+M = TypeVar("M", bound=StatefulModel)
 S = TypeVar("S", bound=Enum)
 A = TypeVar("A", bound=Enum)
 

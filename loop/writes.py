@@ -8,10 +8,10 @@ outside the verb would be a change with no event, which no page or report could 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from django.db import models
 
@@ -52,7 +52,8 @@ class StatefulQuerySet(models.QuerySet[M]):
             _refuse(self.model, "queryset.update")
         return super().update(**kwargs)
 
-    def bulk_update(self, objs: Iterable[M], fields: Sequence[str], batch_size: int | None = None) -> int:
+    def bulk_update(self, objs: Iterable[M], fields: Iterable[str], batch_size: int | None = None) -> int:
+        fields = tuple(fields)  # read twice: by the check and by Django
         if self.state_field in fields and not _recording.get():
             _refuse(self.model, "bulk_update")
         return super().bulk_update(objs, fields, batch_size=batch_size)
@@ -67,6 +68,9 @@ class StatefulModel(models.Model):
     """Base of a loop item: remembers the state it was read with and refuses to save another."""
 
     state_field: ClassVar[str] = "state"
+    if TYPE_CHECKING:
+        # What the guards read (loop.guards.Item); the concrete item declares the field itself.
+        state: str
 
     class Meta:
         abstract = True
