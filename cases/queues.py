@@ -59,7 +59,7 @@ QUEUE_BY_SLUG = {q.slug: q for q in QUEUES}
 LEAD_UNIT_QUEUES = frozenset({"to_accept", "in_progress", "suspended", "to_approve", "late"})
 
 # The queue each role lands on after logging in.
-HOME_QUEUE = {
+HOME_QUEUE: dict[str, str] = {
     Role.AGENT: "to_callback",
     Role.DISPATCHER: "to_dispatch",
     Role.CLERK: "to_accept",
@@ -108,7 +108,8 @@ def queue_cases(user: User, slug: str, now: datetime | None = None) -> QuerySet[
         if user.role == Role.SUPERVISOR:
             notices = notices.filter(supervisor=user)
         elif user.is_unit_staff:
-            notices = notices.filter(unit_id=user.unit_id)
+            # A unit's staff without a unit supervise nothing (filtering on a null unit matched no row).
+            notices = notices.filter(unit_id=user.unit_id) if user.unit_id is not None else notices.none()
         return cases.filter(pk__in=notices.values("case_id"))
     if slug == "all":
         return cases

@@ -20,7 +20,7 @@ from notifications.services import notify_role, notify_unit, queue_sms
 from notifications.texts import sms_text
 
 K = DeadlineNotice.Kind
-_MESSAGES = {
+_MESSAGES: dict[str, str] = {
     K.ACCEPT_NEAR: "工单 {number} 即将超过签收时限，请尽快签收",
     K.ACCEPT_OVERDUE: "工单 {number} 已超过签收时限",
     K.HANDLE_NEAR: "工单 {number} 即将超过办理时限（{due}）",

@@ -368,7 +368,11 @@ def test_a_merged_duplicate_gets_the_parent_cases_answer(city, clock) -> None:
     services.approve_reply(fresh(parent), actor=city.users["unit_leader"])
     texts = list(SmsMessage.objects.filter(phone="13700001111").values_list("body", flat=True))
     assert any(duplicate.number in t and "已有答复" in t for t in texts)
-    assert fresh(duplicate).parent.approved_reply.body.startswith("已安排市政养护队")
+    merged_into = fresh(duplicate).parent
+    assert merged_into is not None
+    answer = merged_into.approved_reply
+    assert answer is not None
+    assert answer.body.startswith("已安排市政养护队")
 
 
 def test_a_case_cannot_merge_into_itself(city, clock) -> None:

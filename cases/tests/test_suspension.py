@@ -52,6 +52,7 @@ def test_five_working_days_suspended_across_a_tiaoxiu_weekend_move_the_deadline_
     # 2026-05-09 is a Saturday worked in exchange for the 劳动节 holiday (调休): it counts.
     case = accepted_on(city, "2026-05-06")
     due_before = case.due_at
+    assert due_before is not None
     case = suspend(city, case, "2026-05-07")
     assert case.state == State.SUSPENDED
     # Suspended Thu 05-07 10:00, resumed Wed 05-13 10:00: five working days (the rest of the 7th and
@@ -62,12 +63,15 @@ def test_five_working_days_suspended_across_a_tiaoxiu_weekend_move_the_deadline_
     assert case.due_at == add_working_days(due_before, 5)
     suspension = case.suspensions.get()
     assert suspension.suspended_hours == pytest.approx(35.0)
-    assert case.events.last().payload["due_at_before"] == due_before.isoformat()
+    last = case.events.last()
+    assert last is not None
+    assert last.payload["due_at_before"] == due_before.isoformat()
 
 
 def test_a_case_answered_after_its_old_deadline_but_within_the_moved_one_is_on_time(city) -> None:
     case = accepted_on(city, "2026-05-06")
     due_before = case.due_at
+    assert due_before is not None
     case = suspend(city, case, "2026-05-07")
     services.resume(case, actor=city.users["clerk"], now=at("2026-05-14", 10))
     answered = add_working_days(due_before, 2)  # past the old deadline, inside the moved one
@@ -83,6 +87,7 @@ def test_a_case_answered_after_its_old_deadline_but_within_the_moved_one_is_on_t
 def test_while_suspended_the_case_is_neither_near_due_nor_overdue_but_its_own_limit_runs(city) -> None:
     case = accepted_on(city, "2026-05-06")
     case = suspend(city, case, "2026-05-07", days=3)
+    assert case.due_at is not None
     past_old_due = add_working_days(case.due_at, 1)
     status = deadline_of(case, past_old_due)
     assert status is not None
@@ -92,7 +97,9 @@ def test_while_suspended_the_case_is_neither_near_due_nor_overdue_but_its_own_li
     assert (sent["suspend_overdue"], sent["handle_overdue"]) == (1, 0)
     assert DeadlineNotice.objects.filter(case=case, kind="suspend_overdue").count() == 1
     within = at("2026-05-08", 10)
-    assert deadline_of(case, within).kind == "suspend"
+    within_status = deadline_of(case, within)
+    assert within_status is not None
+    assert within_status.kind == "suspend"
     assert not Case.objects.filter(late_q(within), pk=case.pk).exists()
 
 
@@ -101,7 +108,9 @@ def test_a_suspension_run_past_its_limit_is_flagged_when_it_ends(city) -> None:
     services.resume(case, actor=city.users["dispatcher"], now=at("2026-05-14", 10))
     suspension = Suspension.objects.get(case=case)
     assert suspension.overran is True
-    assert Case.objects.get(pk=case.pk).events.last().payload["overran"] is True
+    last = Case.objects.get(pk=case.pk).events.last()
+    assert last is not None
+    assert last.payload["overran"] is True
 
 
 def test_suspension_needs_a_reason_from_the_list_a_document_and_the_centre_s_approval(city) -> None:

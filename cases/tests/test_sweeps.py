@@ -19,10 +19,14 @@ pytestmark = pytest.mark.django_db
 
 def test_deadline_state_is_computed_from_the_data_and_now(city, clock) -> None:
     case = f.accepted_case(city)  # due Tuesday 30 Sept 17:30
-    assert deadline_status(case, datetime(2025, 9, 24, 10, 0, tzinfo=SHANGHAI)).level == "ok"
+    ok = deadline_status(case, datetime(2025, 9, 24, 10, 0, tzinfo=SHANGHAI))
+    assert ok is not None
+    assert ok.level == "ok"
     near = deadline_status(case, datetime(2025, 9, 30, 9, 0, tzinfo=SHANGHAI))
+    assert near is not None
     assert (near.level, near.label) == ("near", "办理剩余6小时30分钟")  # 09:00–12:00 and 14:00–17:30
     late = deadline_status(case, datetime(2025, 10, 9, 9, 30, tzinfo=SHANGHAI))
+    assert late is not None
     assert late.level == "overdue"
     assert late.label == "办理超期1小时"  # 国庆 holidays do not count against the unit
 
@@ -30,6 +34,7 @@ def test_deadline_state_is_computed_from_the_data_and_now(city, clock) -> None:
 def test_an_unaccepted_dispatch_runs_on_the_acceptance_deadline(city, clock) -> None:
     case = f.dispatched_case(city)  # accept within 2 working hours: 12:00
     status = deadline_status(case, datetime(2025, 9, 24, 14, 30, tzinfo=SHANGHAI))
+    assert status is not None
     assert (status.kind, status.level) == ("accept", "overdue")
     assert status.remaining_hours == pytest.approx(-0.5)  # lunch break is not working time
 

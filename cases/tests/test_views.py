@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from typing import TypedDict
 
 import pytest
 from django.test import Client
@@ -25,7 +26,14 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-HX = {"HTTP_HX_REQUEST": "true"}
+
+class HtmxHeaders(TypedDict):
+    """The header htmx sends, as the test client's extra WSGI environ (not its positional flags)."""
+
+    HTTP_HX_REQUEST: str
+
+
+HX: HtmxHeaders = {"HTTP_HX_REQUEST": "true"}
 
 
 def page(response: object) -> str:

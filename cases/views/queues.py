@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,10 +17,11 @@ from cases.forms import PAGE_SIZE, QueueFilterForm
 from cases.guards import can_register
 from cases.queues import HOME_QUEUE, QUEUE_BY_SLUG, queue_cases, queues_for
 from cases.views._common import is_htmx
+from mochou.http import AuthenticatedHttpRequest
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     queues = queues_for(request.user)
     slug = HOME_QUEUE.get(request.user.role, "all")
     if slug not in {q.slug for q in queues}:
@@ -31,7 +32,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 @vary_on_headers("HX-Request")
-def queue(request: HttpRequest, slug: str) -> HttpResponse:
+def queue(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     user = request.user
     queues = queues_for(user)
     if slug not in {q.slug for q in queues}:
@@ -69,7 +70,7 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def queue_counts(request: HttpRequest, slug: str) -> HttpResponse:
+def queue_counts(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """The queue nav with the number of cases in each of the user's queues (an htmx fragment)."""
     user = request.user
     now = timezone.now()

@@ -5,17 +5,18 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from cases import services
 from cases.forms import RegisterForm
 from cases.guards import can_register
 from mochou.errors import DomainError
+from mochou.http import AuthenticatedHttpRequest
 
 
 @login_required
-def register(request: HttpRequest) -> HttpResponse:
+def register(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not can_register(request.user):
         raise PermissionDenied("只有话务员、派单员、督办员和管理员可以登记工单。")
     form = RegisterForm(request.POST or None)
