@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime, time, timedelta
 from typing import Any, TypeVar
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Status
@@ -29,7 +29,7 @@ from accounts.privacy import (
 from cases import services
 from cases.deadlines import deadline_of
 from cases.guards import OFFERED, available_actions
-from cases.models import Assignment, Case, Category, Channel, Kind, Reply, Urgency
+from cases.models import Assignment, Case, CaseQuerySet, Category, Channel, Kind, Reply, Urgency
 from cases.queues import queue_cases
 from cases.schemas import (
     ActionOut,
@@ -278,7 +278,7 @@ def _start_of(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
 
 
-def _filtered(user: User, f: CaseFilters) -> QuerySet[Case]:
+def _filtered(user: User, f: CaseFilters) -> CaseQuerySet:
     if f.created_from and f.created_to and f.created_from > f.created_to:
         message = "起始日期不能晚于截止日期"
         raise InvalidInput(message, details={"errors": [field_error("created_to", message, source="query")]})
@@ -286,7 +286,7 @@ def _filtered(user: User, f: CaseFilters) -> QuerySet[Case]:
     if f.state:
         cases = cases.filter(state=f.state)
     if f.q and f.q.strip():
-        cases = cases.search(f.q, user)  # type: ignore[attr-defined]  # a CaseQuerySet
+        cases = cases.search(f.q, user)
     if f.unit:
         cases = cases.filter(lead_unit__code=f.unit)
     if f.township:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.privacy import searched_phone
 from cases import hooks
-from cases.models import Case, Category, Channel, Kind, Satisfaction, SuspensionReason, Urgency
+from cases.models import Case, CaseQuerySet, Category, Channel, Kind, Satisfaction, SuspensionReason, Urgency
 from cases.workflow import Action, State
 from org.models import Unit
 
@@ -138,13 +138,13 @@ class QueueFilterForm(Form):
         """The full phone number searched for (digits only), or "" when `q` is not one."""
         return searched_phone(self.cleaned_data["q"]) if self.query_kind() == "digits" else ""
 
-    def apply(self, cases: QuerySet[Case], *, user: User | None = None) -> QuerySet[Case]:
+    def apply(self, cases: CaseQuerySet, *, user: User | None = None) -> CaseQuerySet:
         if not self.is_valid():
             return cases
         data = self.cleaned_data
         q = (data.get("q") or "").strip()
         if q and user is not None:
-            cases = cases.search(q, user)  # type: ignore[attr-defined]  # queue_cases gives a CaseQuerySet
+            cases = cases.search(q, user)
         if data.get("unit"):
             cases = cases.filter(lead_unit=data["unit"])
         if data.get("category"):

@@ -9,12 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Role, User
 from cases.deadlines import late_q
-from cases.models import Case, SupervisionNotice
+from cases.models import Case, CaseQuerySet, SupervisionNotice
 from cases.workflow import State
 
 
@@ -74,7 +74,7 @@ def queues_for(user: User) -> list[Queue]:
     return [q for q in QUEUES if user.role in q.roles or user.is_superuser]
 
 
-def queue_cases(user: User, slug: str, now: datetime | None = None) -> QuerySet[Case]:
+def queue_cases(user: User, slug: str, now: datetime | None = None) -> CaseQuerySet:
     """The cases of one queue for this user, newest first (late queue: most urgent deadline first)."""
     now = now or timezone.now()
     if user.is_unit_staff and slug in LEAD_UNIT_QUEUES:
