@@ -46,6 +46,7 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
     DemoLogin("supervisor1", Role.SUPERVISOR, CENTRE_CODE, "周建华"),
     DemoLogin("leader1", Role.LEADER, None, "吴国平"),
     DemoLogin("admin", Role.ADMIN, CENTRE_CODE, "郑伟", is_superuser=True),
+    DemoLogin("auditor1", Role.AUDITOR, None, "陈审计"),
 )
 
 _SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程"

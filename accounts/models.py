@@ -17,6 +17,8 @@ class Role(models.TextChoices):
     SUPERVISOR = "supervisor", "督办员"
     LEADER = "leader", "领导"
     ADMIN = "admin", "管理员"
+    # Reads the audit log (audit/); sees no case (neither a centre nor a unit role).
+    AUDITOR = "auditor", "审计员"
 
 
 # Roles that work at the 12345 centre and see every case.

@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from audit.audited_admin import AuditedAdmin
 from console.models import AgentExtension, Call, IntakeAnswer
 
 
 @admin.register(AgentExtension)
-class AgentExtensionAdmin(admin.ModelAdmin):
+class AgentExtensionAdmin(AuditedAdmin):
+    audit_action = "setting"  # which agent a call to an extension pops up for
     list_display = ("extension", "user")
     search_fields = ("extension", "user__username", "user__display_name")
     autocomplete_fields = ("user",)

@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from audit.audited_admin import AuditedAdmin
 from org.models import Unit
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(AuditedAdmin):
+    audit_action = "unit"
     list_display = ("name", "code", "kind", "parent", "is_active")
     list_filter = ("kind", "is_active")
     search_fields = ("name", "code", "short_name")

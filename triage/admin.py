@@ -2,6 +2,7 @@ from typing import TYPE_CHECKING
 
 from django.contrib import admin
 
+from audit.audited_admin import AuditedAdmin
 from mochou.admin import ReadOnlyAdmin
 from triage.models import DispatchRule, Suggestion, TrainingExample
 
@@ -15,7 +16,9 @@ else:
 
 
 @admin.register(DispatchRule)
-class DispatchRuleAdmin(_RuleAdmin):
+class DispatchRuleAdmin(AuditedAdmin, _RuleAdmin):
+    audit_action = "rule"
+    audit_m2m = ("co_units",)
     list_display = ("category", "township", "lead_unit", "is_active", "note")
     list_filter = ("is_active", "category__level")
     search_fields = ("category__path", "township__name", "lead_unit__name")

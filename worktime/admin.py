@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 
+from audit.audited_admin import AuditedAdmin
 from worktime.models import CalendarDay, CalendarSource
 
 WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
@@ -30,7 +31,8 @@ class YearFilter(admin.SimpleListFilter):
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # not subscriptable at runtime
+class CalendarDayAdmin(AuditedAdmin):
+    audit_action = "calendar"
     list_display = ("date", "weekday", "is_workday", "name", "source", "updated_at")
     list_editable = ("is_workday", "name")
     list_filter = (YearFilter, "is_workday", "source")
