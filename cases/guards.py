@@ -105,6 +105,16 @@ def _newer_limits_in_force(actor: User, case: Case) -> None:
         raise Conflict("该工单已按现行时限版本计算期限，无需重算。", code="case.limits_current")
 
 
+OVERRIDE_PERMISSION = "cases.override_closed_case"
+
+
+def _may_override(actor: User, case: Case) -> None:
+    if not actor.has_perm(OVERRIDE_PERMISSION):
+        raise NotPermitted(
+            "更正已办结工单需要专门授权（可更正已办结工单）。", code="permission_denied.override"
+        )
+
+
 def co_assignments(actor: User, case: Case) -> QuerySet[Assignment]:
     """The actor's unit's live co-handling assignments of the case."""
     if actor.unit_id is None:  # assignments always have a unit
@@ -166,13 +176,17 @@ GUARDS.rule(A.CLOSE, CALLBACK_ROLES, what="结案", checks=[_approved_reply_and_
 GUARDS.rule(A.REOPEN, CALLBACK_ROLES, what="重办", checks=[_dispatched_once])
 GUARDS.rule(A.MERGE, DISPATCH_ROLES, what="合并工单")
 GUARDS.rule(A.TRANSFER, DISPATCH_ROLES, what="转办")
+GUARDS.rule(A.OVERRIDE, (Role.ADMIN, Role.SUPERVISOR), what="更正已办结工单", checks=[_may_override])
 GUARDS.rule(A.REPIN, DISPATCH_ROLES, what="按现行时限重算期限", checks=[_newer_limits_in_force])
 GUARDS.rule(A.SUPERVISE, SUPERVISE_ROLES, what="督办", checks=[_someone_to_supervise])  # fmt: skip
 
 # Actions only the system takes (no person is offered them).
 SYSTEM_ACTIONS = frozenset({A.TRIAGE})
 # Sub-actions a verb chooses from its input, never offered as a button of their own.
-OFFERED = tuple(a for a in A if a not in SYSTEM_ACTIONS | {A.REGISTER, A.CALLBACK_MISSED, A.SUSPEND})
+# OVERRIDE is an administrator's correction with its own form (the admin), not a case-page button.
+OFFERED = tuple(
+    a for a in A if a not in SYSTEM_ACTIONS | {A.REGISTER, A.CALLBACK_MISSED, A.SUSPEND, A.OVERRIDE}
+)
 
 
 # ---------------------------------------------------------------- what pages ask

@@ -56,6 +56,9 @@ class Action(models.TextChoices):
     SUPERVISE = "supervise", "督办"
     # A deliberate move to the time limits in force now (the case keeps its own otherwise).
     REPIN = "repin", "按现行时限重算"
+    # A forced correction of a closed case (a wrong category in the statistics, a mistyped
+    # satisfaction): only with the explicit permission, with its reason, old and new values.
+    OVERRIDE = "override", "更正已办结工单"
 
 
 S, A = State, Action
@@ -96,6 +99,7 @@ TRANSITIONS: dict[tuple[State | None, Action], State] = {
     (S.CALLED_BACK, A.CLOSE): S.CLOSED,
     (S.CALLED_BACK, A.REOPEN): S.IN_PROGRESS,
     (S.CLOSED, A.REOPEN): S.IN_PROGRESS,
+    (S.CLOSED, A.OVERRIDE): S.CLOSED,
     **{(state, A.SUPERVISE): state for state in _SUPERVISABLE},
     **{(state, A.REPIN): state for state in (S.REGISTERED, S.DISPATCHED, *HANDLING_STATES, S.SUSPENDED)},
 }

@@ -24,6 +24,7 @@ from cases.services.dispatch import accept, dispatch, return_case
 from cases.services.handling import contribute, decide_extension, request_extension
 from cases.services.intake import answer_at_intake, record_triage, register_case
 from cases.services.merging import merge, transfer
+from cases.services.overrides import override_closed
 from cases.services.repin import repin_limits
 from cases.services.replies import approve_reply, reject_reply, submit_reply
 from cases.services.supervision import supervise
@@ -50,6 +51,7 @@ __all__ = [
     "dispatch",
     "has_callback_outcome",
     "merge",
+    "override_closed",
     "record_triage",
     "register_case",
     "reject_reply",
