@@ -54,7 +54,7 @@ def test_state_changing_transitions_are_exactly_the_case_loop() -> None:
 def test_terminal_states_allow_nothing() -> None:
     assert allowed_actions(State.MERGED) == []
     assert allowed_actions(State.TRANSFERRED) == []
-    assert allowed_actions(State.CLOSED) == [Action.REOPEN]
+    assert allowed_actions(State.CLOSED) == [Action.REOPEN, Action.OVERRIDE]
 
 
 def test_refusal_names_the_state_and_action_in_chinese() -> None:
