@@ -8,8 +8,10 @@ from typing import TypedDict
 
 import pytest
 from django.test import Client
+from pytest_django import DjangoAssertNumQueries
+from time_machine import Traveller
 
-from accounts.models import PersonalDataView
+from accounts.models import PersonalDataView, User
 from cases import services
 from cases.models import Case, CaseEvent, Category, Kind, Satisfaction, Urgency
 from cases.workflow import State
@@ -37,6 +39,7 @@ HX: HtmxHeaders = {"HTTP_HX_REQUEST": "true"}
 
 
 def page(response: object) -> str:
+    # The test client's responses are typed as HttpResponseBase, which has no `content`.
     return response.content.decode()  # type: ignore[attr-defined]
 
 
@@ -52,8 +55,8 @@ def events_of(case: Case) -> list[str]:
     return list(CaseEvent.objects.filter(case=case).order_by("seq").values_list("action", flat=True))
 
 
-def login(client: Client, user: object) -> Client:
-    client.force_login(user)  # type: ignore[arg-type]
+def login(client: Client, user: User) -> Client:
+    client.force_login(user)
     return client
 
 
@@ -143,7 +146,7 @@ def test_queue_nav_lists_the_users_queues_with_counts(client: Client, city: City
     assert "待派单" not in counted
 
 
-def test_deadline_countdown_and_urgency_are_shown(client: Client, city: City, clock: object) -> None:
+def test_deadline_countdown_and_urgency_are_shown(client: Client, city: City, clock: Traveller) -> None:
     dispatched_case(city, urgency=Urgency.URGENT)  # one working hour to accept: near due at once
     dispatched_case(city)
     body = page(login(client, city.users["clerk"]).get("/cases/queue/to_accept/"))
@@ -151,7 +154,7 @@ def test_deadline_countdown_and_urgency_are_shown(client: Client, city: City, cl
     assert 'class="deadline level-ok"' in body
     assert "签收剩余" in body
     assert '<span class="badge urgent">紧急</span>' in body
-    clock.move_to(datetime(2025, 9, 25, 10, 0, tzinfo=SHANGHAI))  # type: ignore[attr-defined]
+    clock.move_to(datetime(2025, 9, 25, 10, 0, tzinfo=SHANGHAI))
     late = page(client.get("/cases/queue/to_accept/"))
     assert 'class="deadline level-overdue"' in late
 
@@ -237,10 +240,10 @@ def test_filter_by_category_matches_every_level(
     assert numbers_listed(client.get("/cases/queue/all/", {"category": lookalike.pk})) == set()
 
 
-def test_filter_by_registration_date(client: Client, city: City, clock: object) -> None:
-    clock.move_to(datetime(2025, 9, 22, 9, 0, tzinfo=SHANGHAI))  # type: ignore[attr-defined]
+def test_filter_by_registration_date(client: Client, city: City, clock: Traveller) -> None:
+    clock.move_to(datetime(2025, 9, 22, 9, 0, tzinfo=SHANGHAI))
     monday = make_case(city)
-    clock.move_to(datetime(2025, 9, 24, 23, 30, tzinfo=SHANGHAI))  # type: ignore[attr-defined]
+    clock.move_to(datetime(2025, 9, 24, 23, 30, tzinfo=SHANGHAI))
     wednesday_night = make_case(city)
     login(client, city.users["dispatcher"])
     only_wed = {"date_from": "2025-09-23", "date_to": "2025-09-24"}
@@ -283,17 +286,21 @@ def test_queue_paginates_by_fifty(client: Client, city: City, clock: object) -> 
 
 @pytest.mark.parametrize("username", ["dispatcher", "clerk"])
 def test_queue_query_count_does_not_grow_with_rows(
-    client: Client, city: City, clock: object, django_assert_max_num_queries: object, username: str
+    client: Client,
+    city: City,
+    clock: object,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+    username: str,
 ) -> None:
     for _ in range(3):
         dispatched_case(city)
     login(client, city.users[username])
     client.get("/cases/queue/all/")  # warm the working-day cache
-    with django_assert_max_num_queries(25) as few:  # type: ignore[operator]
+    with django_assert_max_num_queries(25) as few:
         client.get("/cases/queue/all/")
     for _ in range(40):
         dispatched_case(city)
-    with django_assert_max_num_queries(len(few.captured_queries)) as many:  # type: ignore[operator]
+    with django_assert_max_num_queries(len(few.captured_queries)) as many:
         response = client.get("/cases/queue/all/")
     assert len(numbers_listed(response)) == 43
     assert len(many.captured_queries) == len(few.captured_queries)
@@ -668,12 +675,12 @@ def test_a_unit_that_returns_a_case_no_longer_sees_it(client: Client, city: City
 
 
 def test_case_page_query_count_is_bounded(
-    client: Client, city: City, clock: object, django_assert_max_num_queries: object
+    client: Client, city: City, clock: object, django_assert_max_num_queries: DjangoAssertNumQueries
 ) -> None:
     case = called_back_case(city)
     login(client, city.users["agent"])
     client.get(f"/cases/{case.number}/")
-    with django_assert_max_num_queries(30):  # type: ignore[operator]
+    with django_assert_max_num_queries(30):
         client.get(f"/cases/{case.number}/")
 
 
