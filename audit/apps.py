@@ -11,3 +11,7 @@ class AuditConfig(AppConfig):
         from audit import signals
 
         signals.connect()
+        from accounts.homes import register_home
+        from accounts.models import Role
+
+        register_home(Role.AUDITOR, "audit:list")

@@ -25,6 +25,9 @@ class Queue:
     roles: frozenset[str]
 
 
+# Everyone who works cases; the auditors read the audit log, not the cases.
+CASE_ROLES = frozenset(set(Role.values) - {Role.AUDITOR})
+
 QUEUES: tuple[Queue, ...] = (
     Queue("to_dispatch", "待派单", frozenset({Role.DISPATCHER, Role.AGENT, Role.ADMIN, Role.LEADER})),
     Queue(
@@ -45,13 +48,13 @@ QUEUES: tuple[Queue, ...] = (
     Queue("to_approve", "待审核", frozenset({Role.UNIT_LEADER, Role.CLERK, Role.LEADER, Role.ADMIN})),
     Queue("to_callback", "待回访", frozenset({Role.AGENT, Role.DISPATCHER, Role.LEADER, Role.ADMIN})),
     Queue("to_close", "待结案", frozenset({Role.AGENT, Role.DISPATCHER, Role.LEADER, Role.ADMIN})),
-    Queue("late", "临期/超期", frozenset(set(Role.values))),
+    Queue("late", "临期/超期", CASE_ROLES),
     Queue(
         "supervised",
         "我的督办",
         frozenset({Role.SUPERVISOR, Role.CLERK, Role.UNIT_LEADER, Role.LEADER, Role.ADMIN}),
     ),
-    Queue("all", "全部工单", frozenset(set(Role.values))),
+    Queue("all", "全部工单", CASE_ROLES),
 )
 QUEUE_BY_SLUG = {q.slug: q for q in QUEUES}
 

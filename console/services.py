@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from cases import services
-from cases.models import Case, Channel, Kind, Urgency
+from cases.models import Case, Channel, Urgency
 from console import kb
 from console.calls import wrap_up
 from console.models import Call, IntakeAnswer
@@ -43,20 +43,17 @@ def intake(
     """Register the caller's request; with path "answer", answer it at once (直接办结)."""
     now = now or timezone.now()
     guide_title = ""
-    if path == "answer":
-        if kind != Kind.CONSULT:
+    # Whether this request may be answered at once (a consultation, an agent) is the loop's guard
+    # of answer_at_intake: refused there, the whole intake below rolls back.
+    if path == "answer" and guide is not None:
+        found = kb.guide_title(guide)
+        if found is None:
             raise InvalidInput(
-                "只有咨询类诉求可以直接办结。", code="invalid_input.kind", details={"field": "kind"}
+                "所选莫愁指南已不存在或已停用，请重新查找。",
+                code="invalid_input.guide",
+                details={"field": "guide"},
             )
-        if guide is not None:
-            found = kb.guide_title(guide)
-            if found is None:
-                raise InvalidInput(
-                    "所选莫愁指南已不存在或已停用，请重新查找。",
-                    code="invalid_input.guide",
-                    details={"field": "guide"},
-                )
-            guide_title = found
+        guide_title = found
     with transaction.atomic():
         case = services.register_case(
             actor=actor,

@@ -15,3 +15,11 @@ class AuthenticatedHttpRequest(HttpRequest):
     signed-in `User`, never `AnonymousUser`. Only an annotation — Django builds plain requests."""
 
     user: User
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    """An htmx swap wants a fragment; a history restore (back button, cache miss) wants the full page."""
+    return (
+        request.headers.get("HX-Request") == "true"
+        and request.headers.get("HX-History-Restore-Request") != "true"
+    )

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from accounts.masking import Audience, mask_personal_text
-from cases.models import Case, CaseEvent, Reply
+from cases.guards import refusal
+from cases.models import Case, CaseEvent, Channel, Reply
+from cases.services import channel_user
 from cases.workflow import Action, State
 from org.models import Unit
 
@@ -111,7 +113,9 @@ def citizen_view(case: Case) -> CitizenView:
         reply_body=body,
         reply_result=result,
         reply_intro=intro,
-        can_rate=case.state == State.REPLIED,
+        # The citizen's rating is the callback, taken by the mobile page's channel user: offered
+        # exactly when the loop's guard would let that callback through.
+        can_rate=refusal(channel_user(Channel.MOBILE), case, Action.CALLBACK) is None,
     )
 
 

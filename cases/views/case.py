@@ -27,10 +27,9 @@ from cases.forms import ACTION_FORMS, ActionForm, yes_no
 from cases.guards import available_actions, refusal
 from cases.models import Case, Reply
 from cases.timeline import sees_drafts, visible_events
-from cases.views._common import is_htmx
 from cases.workflow import Action
 from mochou.errors import DomainError, InvalidInput
-from mochou.http import AuthenticatedHttpRequest
+from mochou.http import AuthenticatedHttpRequest, is_htmx
 
 # Helper text above each action's form: the button carries the action's own label.
 ACTION_HINTS: dict[Action, str] = {

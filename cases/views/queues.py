@@ -11,17 +11,20 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
+from accounts.homes import home_of
 from accounts.privacy import audit_phone_search, mask_phone, may_search_by_phone
 from cases.deadlines import deadline_of
 from cases.forms import PAGE_SIZE, QueueFilterForm
 from cases.guards import can_register
 from cases.queues import HOME_QUEUE, QUEUE_BY_SLUG, queue_cases, queues_for
-from cases.views._common import is_htmx
-from mochou.http import AuthenticatedHttpRequest
+from mochou.http import AuthenticatedHttpRequest, is_htmx
 
 
 @login_required
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
+    elsewhere = home_of(request.user.role)
+    if elsewhere is not None:
+        return redirect(elsewhere)
     queues = queues_for(request.user)
     slug = HOME_QUEUE.get(request.user.role, "all")
     if slug not in {q.slug for q in queues}:
