@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from cases import services
-from cases.models import Case, Category, Channel, Kind, Satisfaction, Urgency
+from cases.models import Case, Category, Channel, Kind, Satisfaction, SuspensionReason, Urgency
 from cases.taxonomy import default_unit_for
 from cases.workflow import State
 from org.demo import CENTRE_CODE, DATA_DIR, short_township_name
@@ -227,6 +227,8 @@ class DemoSeeder:
         ("returned", 2, 0, 2),
         ("dispatched", 6, 0, 2),
         ("in_progress", 14, 1, 30),
+        ("suspended", 2, 3, 30),
+        ("resumed", 1, 5, 30),
         ("pending_approval", 5, 1, 20),
         ("replied", 7, 2, 20),
         ("called_back", 4, 2, 20),
@@ -566,6 +568,42 @@ class DemoSeeder:
                     body="该工单已超过办理时限，请抓紧办理，并于2个工作日内反馈办理情况。",
                     now=at,
                 )
+
+    SUSPENSION_GROUNDS = (
+        (
+            SuspensionReason.SURVEY,
+            "需委托房屋安全鉴定，鉴定结论出具前无法确定处理方案。",
+            "房屋安全鉴定委托书 钟房鉴〔2026〕{n}号",
+        ),
+        (
+            SuspensionReason.COURT,
+            "诉求涉及的合同纠纷已由法院受理，需待判决后依法处理。",
+            "法院受理案件通知书（2026）鄂0881民初{n}号",
+        ),
+        (
+            SuspensionReason.CITIZEN_DOCUMENTS,
+            "需诉求人补充提供购房合同及缴费凭证，材料齐全后继续办理。",
+            "补充材料告知书 钟住建告〔2026〕{n}号",
+        ),
+    )
+
+    def _suspend(self, start: datetime) -> tuple[Case, Unit, list[datetime]]:
+        """Accepted, then suspended on grounds the unit does not control, approved by the centre."""
+        case, lead, t = self._accepted(start, lambda _: [self.u(1, 6), self.u(0.5, 4), self.u(7, 35)])
+        reason, explanation, document = self.rng.choice(self.SUSPENSION_GROUNDS)
+        services.request_suspension(
+            case, actor=self._clerk(lead), reason=reason, explanation=explanation,
+            document=document.format(n=self.rng.randint(10, 300)), days=self.rng.randint(5, 20), now=t[0],
+        )  # fmt: skip
+        services.decide_suspension(case, actor=self._dispatcher(), approve=True, now=t[1])
+        return case, lead, t[2:]
+
+    def s_suspended(self, start: datetime) -> None:
+        self._suspend(start)
+
+    def s_resumed(self, start: datetime) -> None:
+        case, lead, t = self._suspend(start)
+        services.resume(case, actor=self._clerk(lead), note="鉴定结论已出具，恢复办理。", now=t[0])
 
     def s_pending_approval(self, start: datetime) -> None:
         rejected_first = self.rng.random() < 0.3
