@@ -207,7 +207,7 @@ DEFAULT_REPLY_ACTIONS = ("已按相关政策规定处理，并向您作了解释
 
 
 def reply_text(case: Case, unit: Unit, rng: random.Random) -> str:
-    label = case.category.path.split("/")[0] if case.category_id else ""
+    label = case.category.path.split("/")[0] if case.category is not None else ""
     action = rng.choice(REPLY_ACTIONS.get(label, DEFAULT_REPLY_ACTIONS))
     return (
         f"您好！您反映的“{case.title}”问题收悉。{unit.display_name}高度重视，经工作人员调查核实，"
@@ -335,7 +335,9 @@ class DemoSeeder:
             ("138", "139", "137", "135", "150", "152", "158", "187", "189", "177")
         ) + "".join(self.rng.choice("0123456789") for _ in range(8))
 
-    def _address(self, township: Unit) -> str:
+    def _address(self, township: Unit | None) -> str:
+        if township is None:
+            return ""
         if township.code in ("420881001", "420881002"):
             return f"{township.name}{self.rng.choice(URBAN_ROADS)}{self.rng.randint(1, 299)}号"
         return f"{township.display_name}{self.rng.choice(RURAL_SPOTS)}"
@@ -343,7 +345,9 @@ class DemoSeeder:
     def register(self, start: datetime, *, kind: str | None = None, like: Case | None = None) -> Case:
         if like is not None:  # a duplicate: another citizen about the same thing
             message = Message(
-                like.title, like.content, like.category.path.split("/")[0] if like.category_id else ""
+                like.title,
+                like.content,
+                like.category.path.split("/")[0] if like.category is not None else "",
             )
             township, category = like.township, like.category
             title, content = like.title, like.content
@@ -391,14 +395,14 @@ class DemoSeeder:
     # -- the unit's side
 
     def lead_unit_for(self, case: Case) -> Unit:
-        path = case.category.path if case.category_id else ""
+        path = case.category.path if case.category is not None else ""
         local = any(
             part in path
             for part in ("村镇建设", "村务管理", "土地承包经营", "基层选举和社区建设", "小区管理")
         )
         if case.township and (local or self.rng.random() < 0.08) and self._handles(case.township):
             return case.township
-        unit = default_unit_for(case.category) if case.category_id else None
+        unit = default_unit_for(case.category) if case.category is not None else None
         if not self._handles(unit):
             unit = next(u for u in self._unit_pool() if u.code == "D-ZJJ")
         return unit  # type: ignore[return-value]
@@ -431,7 +435,8 @@ class DemoSeeder:
         )
 
     def handle_limit_hours(self, case: Case) -> float:
-        _, days = case.category.limits_for(case.urgency, case.limit_version) if case.category_id else (2, 15)
+        category = case.category
+        _, days = category.limits_for(case.urgency, case.limit_version) if category is not None else (2, 15)
         return days * 7.0
 
     def reply_span(self, case: Case) -> float:
@@ -463,7 +468,7 @@ class DemoSeeder:
         services.approve_reply(case, actor=self._unit_leader(unit), note="同意", now=at_approve)
 
     def callback(self, case: Case, at: datetime, satisfaction: str) -> None:
-        comments = {
+        comments: dict[str, str] = {
             Satisfaction.SATISFIED: "问题已解决，对处理结果满意。",
             Satisfaction.BASICALLY: "问题基本解决，希望后续继续关注。",
             Satisfaction.UNSATISFIED: "问题没有解决，对答复不满意。",
@@ -632,7 +637,7 @@ class DemoSeeder:
         """Accepted, replied (on time or late) and approved; then the extra steps' instants."""
         case, lead, t = self._accepted(start, lambda c: [self.reply_span(c), self.u(0.3, 4), *extra])
         if case.assignments.filter(role="co").exists():
-            accepted_at = case.events.order_by("-seq").first().created_at
+            accepted_at = case.events.order_by("-seq").values_list("created_at", flat=True)[0]
             halfway = working_hours_between(accepted_at, t[0]) / 2
             self.maybe_contribute(case, add_working_hours(accepted_at, max(halfway, 0.02)))
         self.reply_and_approve(case, lead, t[0], t[1])

@@ -123,6 +123,8 @@ class LimitVersion(SettingsVersion):
         return cached
 
     def copy_entries_to(self, draft: SettingsVersion) -> None:
+        if not isinstance(draft, LimitVersion):
+            raise TypeError(f"limits copy into a LimitVersion, not {type(draft).__name__}")
         CategoryLimit.objects.bulk_create(
             CategoryLimit(
                 version=draft, category_id=e.category_id, **{f: getattr(e, f) for f in LIMIT_FIELDS}
@@ -169,12 +171,12 @@ class CaseQuerySet(StatefulQuerySet["Case"]):
             return self.none()
         if user.is_centre_staff or user.is_superuser:
             return self
-        if user.is_unit_staff and user.unit_id:
+        if user.is_unit_staff and user.unit is not None:
             # A literal list of unit ids lets the (unit, case) index serve the subquery; an OR over
             # joins made PostgreSQL scan every assignment (docs/benchmarks.md). Cached on the user
             # object, so one request asks for it once.
             if not hasattr(user, "_visible_unit_ids"):
-                user._visible_unit_ids = user.unit.descendant_ids()  # type: ignore[attr-defined]
+                user._visible_unit_ids = user.unit.descendant_ids()  # type: ignore[attr-defined]  # a per-request cache on the user
             units = user._visible_unit_ids  # type: ignore[attr-defined]
             # A case the unit returned (退单) is no longer its case.
             theirs = Assignment.objects.filter(unit_id__in=units).exclude(status=Assignment.Status.RETURNED)

@@ -25,6 +25,8 @@ def request_extension(
                 "延期天数应为1至30个工作日。", code="invalid_input.days", details={"field": "days"}
             )
         why = text(reason, "延期理由", min_len=4, max_len=1000)
+        if case.lead_unit is None:  # the guard lets only the lead unit ask, so there is one
+            raise RuntimeError(f"case {case.number} has no lead unit to extend for")
         extension = Extension.objects.create(
             case=case, unit=case.lead_unit, requested_by=actor, requested_at=now, days=days, reason=why
         )

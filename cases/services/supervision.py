@@ -32,7 +32,7 @@ def supervise(
         )
         step.record(
             note=demand,
-            payload={"notice": notice.pk, "unit": unit.code, "respond_by": notice.respond_by.isoformat()},
+            payload={"notice": notice.pk, "unit": unit.code, "respond_by": respond_by.isoformat()},
         )
         step.after_commit(
             notify_unit,

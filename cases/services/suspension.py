@@ -42,6 +42,8 @@ def request_suspension(
                 code="invalid_input.days",
                 details={"field": "days"},
             )
+        if case.lead_unit is None:  # the guard lets only the lead unit ask, so there is one
+            raise RuntimeError(f"case {case.number} has no lead unit to suspend for")
         suspension = Suspension.objects.create(
             case=case,
             unit=case.lead_unit,

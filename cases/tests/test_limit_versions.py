@@ -47,6 +47,8 @@ def test_a_limit_changed_while_cases_run_leaves_their_deadlines_and_new_cases_ta
     assert running.due_at == due_before
     assert running.limit_version == first
     now = timezone.now()
+    assert waiting.dispatched_at is not None
+    assert fresh.limit_version is not None
     assert waiting.due_at == add_working_days(waiting.dispatched_at, 5)  # the limits it came in under
     assert fresh.due_at == add_working_days(now, 2)
     assert fresh.limit_version.number == 2
@@ -118,9 +120,12 @@ def test_re_pinning_is_a_deliberate_event_that_keeps_granted_extensions(city: Ci
         services.repin_limits(case, actor=city.users["dispatcher"], reason="")
     services.repin_limits(case, actor=city.users["dispatcher"], reason="按市政府新规定压缩时限")
     case = Case.objects.get(pk=case.pk)
+    assert case.limit_version is not None
+    assert case.dispatched_at is not None
     assert case.limit_version.number == 2
     assert case.due_at == add_working_days(add_working_days(case.dispatched_at, 2), 3)
     event = case.events.last()
+    assert event is not None
     assert event.action == Action.REPIN
     assert event.payload["before"]["limit_version"] == 1
     assert datetime.fromisoformat(event.payload["after"]["due_at"]) == case.due_at

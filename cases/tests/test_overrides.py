@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import Permission
 
-from accounts.models import Role
+from accounts.models import Role, User
 from audit.models import AuditRecord
 from cases import services
 from cases.models import Case, Category, Kind, Satisfaction
@@ -16,9 +16,9 @@ from tests.factories import City, accepted_case, closed_case, make_user
 pytestmark = pytest.mark.django_db
 
 
-def grant_override(user: object) -> object:
-    user.user_permissions.add(Permission.objects.get(codename="override_closed_case"))  # type: ignore[attr-defined]
-    return type(user).objects.get(pk=user.pk)  # type: ignore[attr-defined]  # a fresh permission cache
+def grant_override(user: User) -> User:
+    user.user_permissions.add(Permission.objects.get(codename="override_closed_case"))
+    return User.objects.get(pk=user.pk)  # a fresh object: Django caches permissions per object
 
 
 def test_a_forced_edit_of_a_closed_case_without_the_permission_is_refused_and_changes_nothing(
@@ -52,6 +52,7 @@ def test_with_the_permission_the_correction_is_an_event_and_audited_with_old_and
     case = Case.objects.get(pk=case.pk)
     assert (case.state, case.category, case.satisfaction) == (State.CLOSED, other, Satisfaction.BASICALLY)
     event = case.events.last()
+    assert event is not None
     assert event.action == Action.OVERRIDE
     assert event.payload == {
         "old": {"category": city.category.pk, "satisfaction": Satisfaction.SATISFIED},
