@@ -11,7 +11,6 @@ Deterministic for a given seed and now: the same database comes out each time.
 
 from __future__ import annotations
 
-import csv
 import random
 import re
 from collections import Counter
@@ -27,6 +26,7 @@ from cases import services
 from cases.models import Case, Category, Channel, Kind, Satisfaction, SuspensionReason, Urgency
 from cases.taxonomy import default_unit_for
 from cases.workflow import State
+from mochou.datasets import read_messages
 from org.demo import CENTRE_CODE, DATA_DIR, short_township_name
 from org.models import Unit, UnitKind
 from worktime.calendar import add_working_hours, is_workday, work_periods, working_hours_between
@@ -52,13 +52,12 @@ def clean_text(raw: str) -> str:
 
 
 def load_messages() -> list[Message]:
-    with MESSAGES_CSV.open(encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh))
+    """The shipped messages (mochou.datasets, the one reader), cleaned for the demo's cases."""
     messages = []
-    for row in rows:
-        title, content = clean_text(row["留言主题"]).replace("\n", " "), clean_text(row["留言详情"])
+    for row in read_messages(MESSAGES_CSV):
+        title, content = clean_text(row.title).replace("\n", " "), clean_text(row.body)
         if len(content) >= 10 and title:
-            messages.append(Message(title=title[:120], content=content[:5000], label=row["一级分类"].strip()))
+            messages.append(Message(title=title[:120], content=content[:5000], label=row.label))
     return messages
 
 

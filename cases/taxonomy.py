@@ -8,7 +8,6 @@ of the first-, second- or third-level nodes, pointing at the demo departments of
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,6 +16,7 @@ from django.db import transaction
 
 from cases.models import LIMIT_FIELDS, Category, CategoryLimit, LimitVersion
 from loop.versions import VersionStatus
+from mochou.datasets import read_taxonomy as read_rows
 from org.demo import DATA_DIR
 from org.models import Unit
 
@@ -114,11 +114,10 @@ DEFAULT_UNITS: dict[str, str] = {
 def read_taxonomy(path: Path = TAXONOMY_CSV) -> list[tuple[str, str, str]]:
     """The (一级, 二级, 三级) rows of the taxonomy CSV, stripped, in file order, without duplicates."""
     seen: dict[tuple[str, str, str], None] = {}
-    with path.open(encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh):
-            names = (row["一级分类"].strip(), row["二级分类"].strip(), row["三级分类"].strip())
-            if all(names):
-                seen.setdefault(names, None)
+    for row in read_rows(path):  # mochou.datasets: the one reader of the shipped data
+        names = (row.level1, row.level2, row.level3)
+        if all(names):
+            seen.setdefault(names, None)
     return list(seen)
 
 

@@ -10,13 +10,13 @@ Every function here is idempotent (update_or_create on the unit code).
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
 
 import mochou
+from mochou.datasets import read_streets
 from org.models import Unit, UnitKind
 
 DATA_DIR = Path(mochou.__file__).resolve().parent / "data"
@@ -121,8 +121,7 @@ VILLAGES: tuple[tuple[str, str, str], ...] = (
 
 def read_townships() -> list[tuple[str, str]]:
     """(NBS code, name) of 钟祥市's township-level units, from the shipped CSV."""
-    with STREETS_CSV.open(encoding="utf-8", newline="") as fh:
-        return [(row["code"], row["name"]) for row in csv.DictReader(fh) if row["areaCode"] == ZHONGXIANG]
+    return [(s.code, s.name) for s in read_streets(STREETS_CSV) if s.area_code == ZHONGXIANG]
 
 
 def short_township_name(name: str) -> str:
