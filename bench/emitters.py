@@ -18,7 +18,7 @@ from operator import attrgetter
 from typing import Any, NamedTuple
 
 from bench.paths import Reach, Step
-from bench.reference import Ref
+from bench.reference import LimitRef, Ref
 from bench.tables import (
     ASSIGNMENT,
     CALLBACK,
@@ -27,6 +27,7 @@ from bench.tables import (
     EXTENSION,
     NOTICE,
     REPLY,
+    SUSPENSION,
     Output,
     Row,
 )
@@ -35,13 +36,17 @@ from bench.texts import (
     CONTRIBUTIONS,
     EXTENSION_REASONS,
     REJECT_NOTES,
+    REPIN_REASONS,
+    RESUME_NOTES,
     RETURN_REASONS,
     SUPERVISE_NOTES,
+    SUSPENSION_REFUSALS,
+    SUSPENSIONS,
     UNSATISFIED_CLOSE,
 )
-from cases.models import Assignment, Callback, Extension, Reply, Satisfaction
+from cases.models import Assignment, Callback, Extension, Reply, Satisfaction, Suspension, Urgency
 from cases.workflow import Action, State, next_state
-from worktime.calendar import add_working_days, add_working_hours
+from worktime.calendar import add_working_days, add_working_hours, working_hours_between
 
 A = Action
 
@@ -89,9 +94,32 @@ class ExtensionDraft:
     decision_note: str = ""
 
 
+@dataclass(slots=True)
+class SuspensionDraft:
+    id: int
+    case_id: int
+    unit_id: int
+    reason: str
+    explanation: str
+    document: str
+    days: int
+    requested_by_id: int
+    requested_at: datetime
+    status: str = Suspension.Status.PENDING
+    decided_by_id: int | None = None
+    decided_at: datetime | None = None
+    decision_note: str = ""
+    started_at: datetime | None = None
+    limit_at: datetime | None = None
+    ended_at: datetime | None = None
+    ended_by_id: int | None = None
+    suspended_hours: float | None = None
+
+
 ASSIGNMENT_ROW = attrgetter(*ASSIGNMENT.columns)
 REPLY_ROW = attrgetter(*REPLY.columns)
 EXTENSION_ROW = attrgetter(*EXTENSION.columns)
+SUSPENSION_ROW = attrgetter(*SUSPENSION.columns)
 CASE_DRAFT_ROW = attrgetter(*CASE_DRAFT_COLUMNS)
 
 
@@ -111,9 +139,11 @@ class CaseDraft:
     township_id: int | None
     category_id: int
     urgency: str
+    limit_version_id: int | None  # the version in force at registration, until a re-pin
     registered_by_id: int
     created_at: datetime
-    limits: tuple[int, int]  # accept hours, handle days for the case's urgency
+    version: LimitRef | None  # the pinned version itself (not a column)
+    limits: tuple[int, int]  # accept hours, handle days for the case's urgency, in that version
     agent: tuple[int, int | None]  # (user, unit) of the agent who registers and calls back
     dispatcher: tuple[int, int | None]
     co_handled: bool
@@ -123,6 +153,7 @@ class CaseDraft:
     dispatched_at: datetime | None = None
     accept_due_at: datetime | None = None
     due_at: datetime | None = None
+    suspended_until: datetime | None = None
     replied_at: datetime | None = None
     closed_at: datetime | None = None
     reopen_count: int = 0
@@ -134,7 +165,13 @@ class CaseDraft:
     assignments: list[AssignmentDraft] = field(default_factory=list)
     replies: list[ReplyDraft] = field(default_factory=list)
     extensions: list[ExtensionDraft] = field(default_factory=list)
+    suspensions: list[SuspensionDraft] = field(default_factory=list)
     used_units: set[int] = field(default_factory=set)
+    # What cases.services.repin.handling_deadline reads from the log: the start of the handling
+    # clock (the last dispatch or reopening) and, since, each granted extension's working days
+    # ("days") and each suspension's working hours ("hours"), in their order.
+    clock_start: datetime | None = None
+    clock_moves: list[tuple[str, float]] = field(default_factory=list)
 
     def own_rows(self, out: Output) -> None:
         """The rows that stayed mutable while the case was walked, once it is done."""
@@ -144,6 +181,12 @@ class CaseDraft:
             out.add(REPLY, REPLY_ROW(r))
         for e in self.extensions:
             out.add(EXTENSION, EXTENSION_ROW(e))
+        for s in self.suspensions:
+            out.add(SUSPENSION, SUSPENSION_ROW(s))
+
+    def start_clock(self, at: datetime) -> None:
+        self.clock_start = at
+        self.clock_moves.clear()
 
 
 class Ctx(NamedTuple):
@@ -248,6 +291,7 @@ def emit_dispatch(ctx: Ctx, c: CaseDraft, step: Step) -> Event:
     c.lead_unit_id, c.dispatched_at = lead, at
     c.accept_due_at = add_working_hours(at, accept_hours)
     c.due_at = add_working_days(at, handle_days)
+    c.start_clock(at)
     dispatcher = c.dispatcher[0]
     for unit, role in [(lead, Assignment.Role.LEAD), *((u, Assignment.Role.CO) for u in co)]:
         a_id = ctx.out.next_id(ASSIGNMENT)
@@ -260,6 +304,7 @@ def emit_dispatch(ctx: Ctx, c: CaseDraft, step: Step) -> Event:
         "category": ref.cat_path[c.category_id],
         "accept_due_at": c.accept_due_at.isoformat(),
         "due_at": c.due_at.isoformat(),
+        "limit_version": c.version.number if c.version else None,
     }
     return Event(*c.dispatcher, payload=payload)
 
@@ -346,6 +391,7 @@ def emit_decide_extension(ctx: Ctx, c: CaseDraft, step: Step) -> Event:
     payload: dict[str, Any] = {"approved": approve, "days": extension.days}
     if approve:
         c.due_at = add_working_days(c.due_at or step.at, extension.days)
+        c.clock_moves.append(("days", extension.days))
         payload["due_at"] = c.due_at.isoformat()
     return Event(*c.dispatcher, note=extension.decision_note, payload=payload)
 
@@ -360,6 +406,135 @@ def _withdraw_pending_extensions(c: CaseDraft, actor: int, at: datetime, why: st
                 at,
                 why,
             )
+
+
+# ---------------------------------------------------------------- suspension (挂起) and re-pinning
+
+
+def emit_request_suspension(ctx: Ctx, c: CaseDraft, step: Step) -> Event:
+    lead, clerk = _lead(c), _clerk(ctx, c)
+    reason, explanation, document = ctx.rng.choice(SUSPENSIONS)
+    days: int = step.detail
+    suspension = SuspensionDraft(
+        ctx.out.next_id(SUSPENSION), c.id, lead, reason, explanation,
+        document.format(n=ctx.rng.randint(10, 999)), days, clerk, step.at,
+    )  # fmt: skip
+    c.suspensions.append(suspension)
+    payload = {"suspension": suspension.id, "reason": reason, "days": days, "document": suspension.document}
+    return Event(clerk, lead, note=explanation, payload=payload)
+
+
+def _open_suspension(c: CaseDraft, status: str) -> SuspensionDraft:
+    for suspension in reversed(c.suspensions):
+        if suspension.status == status:
+            return suspension
+    raise ValueError(f"case {c.number}: no {status} suspension")
+
+
+def _decide_suspension(ctx: Ctx, c: CaseDraft, step: Step, approve: bool) -> Event:
+    """As services.decide_suspension: SUSPEND when approved, DECIDE_SUSPENSION when refused."""
+    suspension = _open_suspension(c, Suspension.Status.PENDING)
+    note = "" if approve else ctx.rng.choice(SUSPENSION_REFUSALS)
+    suspension.decided_by_id, suspension.decided_at, suspension.decision_note = c.dispatcher[0], step.at, note
+    if approve:
+        suspension.status, suspension.started_at = Suspension.Status.RUNNING, step.at
+        suspension.limit_at = add_working_days(step.at, suspension.days)
+        c.suspended_until = suspension.limit_at
+    else:
+        suspension.status = Suspension.Status.REFUSED
+    payload = {
+        "suspension": suspension.id,
+        "approved": approve,
+        "limit_at": suspension.limit_at.isoformat() if suspension.limit_at else None,
+    }
+    return Event(*c.dispatcher, note=note, payload=payload)
+
+
+def emit_suspend(ctx: Ctx, c: CaseDraft, step: Step) -> Event:
+    return _decide_suspension(ctx, c, step, approve=True)
+
+
+def emit_decide_suspension(ctx: Ctx, c: CaseDraft, step: Step) -> Event:
+    return _decide_suspension(ctx, c, step, approve=False)
+
+
+def emit_resume(ctx: Ctx, c: CaseDraft, step: Step) -> Event:
+    """恢复计时: due_at moves by the working hours spent suspended, as services.resume computes them."""
+    suspension = _open_suspension(c, Suspension.Status.RUNNING)
+    if suspension.started_at is None:
+        raise ValueError(f"case {c.number}: a running suspension without its start")
+    # The lead unit when what it waited for arrived, else the centre.
+    by_unit = ctx.rng.random() < 0.8
+    actor, unit = (_clerk(ctx, c), _lead(c)) if by_unit else c.dispatcher
+    hours = max(0.0, working_hours_between(suspension.started_at, step.at))
+    before = c.due_at
+    if before is not None:
+        c.due_at = add_working_hours(before, hours)
+    c.suspended_until = None
+    suspension.status, suspension.ended_at, suspension.ended_by_id = Suspension.Status.ENDED, step.at, actor
+    suspension.suspended_hours = hours
+    c.clock_moves.append(("hours", round(hours, 4)))  # what repin reads back: the payload's value
+    overran = bool(suspension.limit_at and step.at > suspension.limit_at)
+    payload = {
+        "suspension": suspension.id,
+        "suspended_hours": round(hours, 4),
+        "overran": overran,
+        "due_at_before": _iso(before),
+        "due_at": _iso(c.due_at),
+    }
+    return Event(actor, unit, note=ctx.rng.choice(RESUME_NOTES), payload=payload)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def _awaiting_acceptance(c: CaseDraft) -> bool:
+    """The case is DISPATCHED: its lead unit has not signed for it yet."""
+    return any(
+        a.unit_id == c.lead_unit_id
+        and a.role == Assignment.Role.LEAD
+        and a.status == Assignment.Status.PENDING
+        for a in c.assignments
+    )
+
+
+def _handling_deadline(c: CaseDraft, handle_days: int) -> datetime | None:
+    """cases.services.repin.handling_deadline, from the draft instead of the log."""
+    if c.clock_start is None:
+        return None
+    due = add_working_days(c.clock_start, handle_days)
+    for kind, value in c.clock_moves:
+        due = add_working_days(due, int(value)) if kind == "days" else add_working_hours(due, value)
+    return due
+
+
+def emit_repin(ctx: Ctx, c: CaseDraft, step: Step) -> Event:
+    """按现行时限重算: the case moves to the version in force now; its deadlines are recomputed."""
+    ref = ctx.ref
+    version = ref.version_at(step.at)
+    if version is None or version is c.version:  # the service's guard, _newer_limits_in_force
+        raise ValueError(f"case {c.number}: a re-pin with no newer limits version in force")
+    before = {
+        "limit_version": c.version.number if c.version else None,
+        "accept_due_at": _iso(c.accept_due_at),
+        "due_at": _iso(c.due_at),
+    }
+    c.version, c.limit_version_id = version, version.id
+    c.limits = ref.limits(version, c.category_id, c.urgency == Urgency.URGENT)
+    accept_hours, handle_days = c.limits
+    if _awaiting_acceptance(c) and c.dispatched_at is not None:
+        c.accept_due_at = add_working_hours(c.dispatched_at, accept_hours)
+    if c.due_at is not None:
+        c.due_at = _handling_deadline(c, handle_days) or c.due_at
+    after = {
+        "limit_version": version.number,
+        "accept_due_at": _iso(c.accept_due_at),
+        "due_at": _iso(c.due_at),
+    }
+    return Event(
+        *c.dispatcher, note=ctx.rng.choice(REPIN_REASONS), payload={"before": before, "after": after}
+    )
 
 
 # ---------------------------------------------------------------- replies
@@ -441,6 +616,7 @@ def emit_reopen(ctx: Ctx, c: CaseDraft, step: Step) -> Event:
     lead, at = _lead(c), step.at
     agent = c.agent[0]
     c.due_at = add_working_days(at, c.limits[1])
+    c.start_clock(at)
     c.reopen_count += 1
     c.satisfaction, c.resolved, c.callback_attempts, c.closed_at = "", None, 0, None
     c.replied_at, c.is_overdue_closed = None, False
@@ -453,7 +629,8 @@ def emit_reopen(ctx: Ctx, c: CaseDraft, step: Step) -> Event:
 
 
 # The one emitter of each action. TRIAGE is missing on purpose: its payload is the triage model's
-# output (bench does not run the model), and it never changes a case's state or columns.
+# output (bench does not run the model), and it never changes a case's state or columns. So is
+# OVERRIDE (更正已办结工单): its actor needs a permission no bench user holds.
 EMITTERS: dict[Action, Emitter] = {
     A.REGISTER: emit_register,
     A.ANSWER_AT_INTAKE: emit_answer_at_intake,
@@ -462,6 +639,11 @@ EMITTERS: dict[Action, Emitter] = {
     A.RETURN: emit_return,
     A.REQUEST_EXTENSION: emit_request_extension,
     A.DECIDE_EXTENSION: emit_decide_extension,
+    A.REQUEST_SUSPENSION: emit_request_suspension,
+    A.DECIDE_SUSPENSION: emit_decide_suspension,
+    A.SUSPEND: emit_suspend,
+    A.RESUME: emit_resume,
+    A.REPIN: emit_repin,
     A.CONTRIBUTE: emit_contribute,
     A.REPLY: emit_reply,
     A.APPROVE_REPLY: emit_approve_reply,

@@ -6,7 +6,13 @@ Reference data, created only if missing (the demo seeders org.demo / cases.taxon
 accounts.demo when present, else a minimal set of our own): the working calendar
 (worktime.seeding.seed_available_years), the 12345 centre, the city departments, the 31 townships
 of mochou/data/streets-zhongxiang.csv, the category tree of mochou/data/category-taxonomy.csv,
-centre staff (agents, a dispatcher, a supervisor, a leader) and a clerk plus a leader per unit.
+version 1 of its time limits (published, in force since 2000-01-01, as
+cases.taxonomy.seed_first_limits writes it), centre staff (agents, a dispatcher, a supervisor, a
+leader) and a clerk plus a leader per unit. Each case pins the limits version in force at its
+registration (limit_version_id) and its deadlines come from that version's limits, read as
+Category.limits_for does. With Mix.limits_revised (the tests' mix) a version 2 with shorter
+handling limits is added, in force since 10 days ago (bench.reference.revise_limits), so that
+running cases can be re-pinned.
 
 Cases, over the last `--days` (730) days, on working days and within working hours
 (settings.MOCHOU_WORK_HOURS), ids and 受理编号 in time order, each planned towards one of:
@@ -30,13 +36,19 @@ The path is walked through `cases.workflow.next_state` (bench.emitters.walk): th
 event and of the case row is what the table returns, never a state written here. Each action has
 one emitter (bench.emitters.EMITTERS) that writes the rows the matching service writes: the
 CaseEvent's payload with the service's keys, Assignments (pending/accepted/returned/done), Replies
-(submitted/approved/rejected), Callbacks, Extensions and SupervisionNotices, and the case's columns;
-accept_due_at and due_at come from worktime.calendar, so they honour holidays and 调休.
+(submitted/approved/rejected), Callbacks, Extensions, Suspensions and SupervisionNotices, and the
+case's columns; accept_due_at, due_at and suspended_until come from worktime.calendar, so they
+honour holidays and 调休.
 bench/tests/test_generate.py checks the result against the services' invariants and payloads.
 
 Side roads (bench.paths.Mix): 5 % of dispatches are returned once (退单) and re-dispatched to
 another unit; 8 % have a co-handling unit that contributes (协办意见); 3 % of handled cases ask for
-an extension (85 % granted; open ones may leave it pending); 4 % are supervised (督办单); 6 % of
+an extension (85 % granted; open ones may leave it pending); 0.5 % ask to stop the clock (挂起: 85 %
+granted, then resumed, 15 % of those after the suspension's own limit; due_at moves by the working
+hours suspended, and what else would have happened meanwhile waits, but for 协办 and 督办, which a
+suspended case allows; a case still open may be left suspended or with its request pending);
+2 % of the cases running when a newer limits version comes into force are re-pinned to it
+(按现行时限重算; none on a database with one version); 4 % are supervised (督办单); 6 % of
 replies are rejected once and resubmitted; 12 % of callbacks need one or two unreachable attempts
 first, 2 % stay unreachable for all MOCHOU_CALLBACK_ATTEMPTS; 30 % of consultations are answered at
 intake (直接办结, no unit); 30 % of the unsatisfied citizens of a case headed for closing get it
@@ -45,8 +57,9 @@ reopened (重办) and answered again. Satisfaction: 85 % satisfied, 10 % basical
 closed case has on average about 7 events. Titles and bodies are sampled from
 mochou/data/messages-labelled.csv (body cut at 300 characters), with the message's first-level
 subject choosing the category; phones are random valid mobiles (5 % landlines); lead units follow
-the category's default unit, the township, or a skewed draw over departments. No notifications, SMS
-or triage events are generated.
+the category's default unit, the township, or a skewed draw over departments. No notifications, SMS,
+audit records, triage events or 更正已办结工单 (OVERRIDE: it needs a permission no bench user has)
+are generated.
 
 Speed: on PostgreSQL rows go in with COPY (psycopg 3 `cursor.copy`) in chunks of `--chunk`
 cases, one transaction per chunk, with foreign-key triggers off for the chunk
@@ -77,7 +90,7 @@ import bench  # noqa: F401  (sets Django up)
 from bench.clock import Clock
 from bench.emitters import CaseDraft, Ctx, case_row, walk
 from bench.paths import Mix, Planner, Traits, pick
-from bench.reference import Ref, ensure_reference_data, load_ref
+from bench.reference import Ref, ensure_reference_data, load_ref, revise_limits
 from bench.tables import CASE, TABLES, Output, Row
 from bench.texts import CHANNELS, GIVEN, KINDS, ROADS, SURNAMES
 from cases.models import Case, CaseNumberCounter, Urgency
@@ -107,7 +120,7 @@ class Generator:
         self.rng = random.Random(seed)
         self.out = Output()
         self.ctx = Ctx(self.rng, ref, self.out)
-        self.planner = Planner(self.rng, clock, mix or Mix())
+        self.planner = Planner(self.rng, clock, mix or Mix(), ref.changes())
         self.urgent_share = self.planner.mix.urgent
         self.counters: dict[date, int] = dict(CaseNumberCounter.objects.values_list("day", "last"))
         self.recent: list[tuple[int, str]] = []  # (id, number) of recent cases a duplicate may join
@@ -149,7 +162,7 @@ class Generator:
         ref, rng = self.ref, self.rng
         msg = rng.choice(ref.messages)
         category = rng.choice(ref.leaves_by_subject.get(msg.subject) or ref.leaves)
-        limits = ref.cat_limits[category]
+        version = ref.version_at(t0)  # as register_case pins LimitVersion.in_force(now)
         kind = pick(rng, KINDS)
         urgent = rng.random() < self.urgent_share
         township = rng.choice(ref.townships) if rng.random() < 0.85 else None
@@ -168,9 +181,11 @@ class Generator:
             township_id=township,
             category_id=category,
             urgency=Urgency.URGENT if urgent else Urgency.NORMAL,
+            limit_version_id=version.id if version else None,
             registered_by_id=agent[0],
             created_at=t0,
-            limits=(limits[2], limits[3]) if urgent else (limits[0], limits[1]),
+            version=version,
+            limits=ref.limits(version, category, urgent),
             agent=agent,
             dispatcher=rng.choice(ref.dispatchers),
             co_handled=co_handled,
@@ -294,6 +309,8 @@ def generate(
     now = timezone.now()
     clock = Clock(now, days)
     ensure_reference_data()
+    if mix is not None and mix.limits_revised:
+        revise_limits(now, log)
     ref = load_ref()
     gen = Generator(ref, clock, seed + Case.objects.count(), mix)
     starts = gen.starts(count)

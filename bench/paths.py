@@ -9,6 +9,7 @@ planner ever asks for an action the table does not allow.
 from __future__ import annotations
 
 import random
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -38,6 +39,13 @@ class Mix:
     unreachable_always: float = 0.02  # … or never reached (closed as unreachable)
     reopened: float = 0.30  # of unsatisfied citizens of a closed case: 重办 once, then closed again
     urgent: float = 0.03
+    suspension: float = 0.005  # of handled cases: a request to stop the clock (挂起) …
+    suspension_granted: float = 0.85  # … granted this often, then resumed …
+    suspension_overrun: float = 0.15  # … after its own limit this often
+    # A second limits version in the reference data, in force since a few days ago (bench.reference
+    # .revise_limits), and the share of the cases running under the older one that are re-pinned.
+    limits_revised: bool = False
+    repin: float = 0.02
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,10 +77,17 @@ def pick(rng: random.Random, weighted: list[tuple[Any, int]]) -> Any:
     return rng.choices([v for v, _ in weighted], weights=[w for _, w in weighted])[0]
 
 
+# The actions that end a case's handling: a re-pin comes before the first of them.
+HANDLING_ENDS = (A.APPROVE_REPLY, A.ANSWER_AT_INTAKE, A.MERGE, A.TRANSFER)
+
+
 class Planner:
-    def __init__(self, rng: random.Random, clock: Clock, mix: Mix) -> None:
+    def __init__(
+        self, rng: random.Random, clock: Clock, mix: Mix, changes: list[datetime] | None = None
+    ) -> None:
         self.rng, self.clock, self.mix = rng, clock, mix
         self.attempts = settings.MOCHOU_CALLBACK_ATTEMPTS
+        self.changes = changes or []  # the moments a limits version comes into force, in order
 
     def after(self, t: datetime, lo: float, hi: float) -> datetime:
         return self.clock.after(self.rng, t, lo, hi)
@@ -83,6 +98,7 @@ class Planner:
     def path(self, t0: datetime, target: State, traits: Traits, parents: list[tuple[int, str]]) -> list[Step]:
         """The actions that lead a case registered at t0 towards `target`, cut at the present."""
         steps, now = self._path(t0, target, traits, parents), self.clock.now
+        self._repin(steps)
         for i, step in enumerate(steps):
             if step.at >= now:
                 return steps[:i]
@@ -142,14 +158,19 @@ class Planner:
         extras = self._extras(accepted, traits)
         fraction = rng.uniform(0.05, 0.95) if rng.random() < 0.92 else rng.uniform(1.0, 1.6)
         reply_at = self.after_workdays(accepted, traits.handle_days * fraction)
+        block = self._suspension(accepted, traits) if rng.random() < self.mix.suspension else []
+        if block:
+            extras, reply_at = self._pause(extras, reply_at, block)
         if target == S.IN_PROGRESS:
             steps.extend(extras)
             return
         # Side actions happen before the reply; later ones are dropped, and so is a request for an
-        # extension whose decision would come after the reply.
+        # extension whose decision would come after the reply, and a suspension not over by then.
         before = [s for s in extras if s.at < reply_at]
         if not any(s.action == A.DECIDE_EXTENSION for s in before):
             before = [s for s in before if s.action != A.REQUEST_EXTENSION]
+        if not all(s in before for s in block):
+            before = [s for s in before if s not in block]
         steps.extend(before)
         self._answer(steps, max(reply_at, steps[-1].at + timedelta(minutes=5)), target)
 
@@ -166,6 +187,52 @@ class Planner:
             decided = rng.random() < mix.extension_granted
             extras.append(Step(A.DECIDE_EXTENSION, self.after(ask, 1800, 86400), decided))
         return sorted(extras, key=lambda s: s.at)
+
+    def _suspension(self, accepted: datetime, traits: Traits) -> list[Step]:
+        """挂起: a request, the decision, and (approved) the resumption, before or after its limit."""
+        rng, mix = self.rng, self.mix
+        ask = self.after_workdays(accepted, rng.uniform(0.5, max(1.0, traits.handle_days * 0.5)))
+        days = rng.choice([5, 10, 10, 15, 20, 30])
+        decided = self.after(ask, 1800, 86400)
+        if rng.random() >= mix.suspension_granted:
+            return [Step(A.REQUEST_SUSPENSION, ask, days), Step(A.DECIDE_SUSPENSION, decided)]
+        # The limit ends with the days-th working day after the decision: at ≥ 1.2 × days (days ≥ 5)
+        # the resumption is on a later day, so an overrun is one; at < 1 it is within the limit.
+        overrun = rng.random() < mix.suspension_overrun
+        share = rng.uniform(1.2, 1.6) if overrun else rng.uniform(0.2, 0.95)
+        resumed = self.after_workdays(decided, days * share)
+        return [Step(A.REQUEST_SUSPENSION, ask, days), Step(A.SUSPEND, decided), Step(A.RESUME, resumed)]
+
+    def _pause(
+        self, extras: list[Step], reply_at: datetime, block: list[Step]
+    ) -> tuple[list[Step], datetime]:
+        """The side actions and the reply with a suspension among them. While suspended only
+        CONTRIBUTE and SUPERVISE may happen; whatever else (and the reply) would fall after the
+        suspension's start waits for it to end: it moves on by the suspension's length."""
+        if block[-1].action != A.RESUME:  # refused: the clock never stopped
+            return sorted([*extras, *block], key=lambda s: s.at), reply_at
+        start, end = block[1].at, block[2].at
+
+        def moved(t: datetime) -> datetime:
+            return self.clock.snap(self.rng, t + (end - start) + timedelta(minutes=1)) if t >= start else t
+
+        kept = [
+            s if s.action in (A.CONTRIBUTE, A.SUPERVISE) else Step(s.action, moved(s.at), s.detail)
+            for s in extras
+        ]
+        return sorted([*kept, *block], key=lambda s: s.at), moved(reply_at)
+
+    def _repin(self, steps: list[Step]) -> None:
+        """按现行时限重算, for a share of the cases a newer limits version came into force for while
+        they were handled: some time after its start, before the handling ends."""
+        i = bisect_right(self.changes, steps[0].at)
+        if i == len(self.changes) or self.rng.random() >= self.mix.repin:
+            return
+        at = self.after(self.changes[i], 600, 2 * 86400)
+        end = next((s.at for s in steps if s.action in HANDLING_ENDS), None)
+        if end is not None and at >= end:
+            return
+        steps.insert(bisect_right([s.at for s in steps], at), Step(A.REPIN, at))
 
     def _answer(self, steps: list[Step], t: datetime, target: State) -> None:
         """Reply, maybe rejected once and sent again, then approved."""

@@ -5,15 +5,19 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.utils import timezone
 
 from accounts.models import Role, User
 from bench.texts import REPLY_TEMPLATES
-from cases.models import Category
+from cases.models import LIMIT_FIELDS, Case, Category, CategoryLimit, LimitVersion
+from cases.taxonomy import seed_first_limits
+from loop.versions import VersionStatus
 from org.models import Unit, UnitKind
 from worktime.models import CalendarDay
 
@@ -52,6 +56,9 @@ def ensure_reference_data() -> None:
             _minimal_categories()
         else:
             load_taxonomy()
+    # A database whose categories came without limits (or the minimal set): version 1 of the
+    # limits, as the taxonomy loader publishes it; every case pins the version in force.
+    seed_first_limits({})
     needed: set[str] = {Role.AGENT, Role.DISPATCHER, Role.CLERK, Role.UNIT_LEADER, Role.SUPERVISOR}
     have: set[str] = set(User.objects.filter(is_active=True).values_list("role", flat=True))
     if needed - have:
@@ -110,22 +117,65 @@ def _minimal_units() -> None:
 
 def _minimal_categories() -> None:
     nodes: dict[str, Category] = {}
+    tops: dict[Category, dict[str, int | None]] = {}
     with (DATA_DIR / "category-taxonomy.csv").open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
             names = [row["一级分类"].strip(), row["二级分类"].strip(), row["三级分类"].strip()]
             for level in (1, 2, 3):
                 path = "/".join(names[:level])
                 if path not in nodes:
-                    limits = {"accept_hours": 2, "handle_days": 10} if level == 1 else {}
                     nodes[path], _ = Category.objects.get_or_create(
                         path=path,
                         defaults={
                             "name": names[level - 1],
                             "level": level,
                             "parent": nodes.get("/".join(names[: level - 1])),
-                            **limits,
                         },
                     )
+                    if level == 1:
+                        tops[nodes[path]] = {"accept_hours": 2, "handle_days": 10}
+    seed_first_limits(tops)
+
+
+# The second limits version of a revised bench database (Mix.limits_revised): in force since this
+# many days ago, so that cases running then can be re-pinned (按现行时限重算).
+REVISED_DAYS_AGO = 10
+
+
+def revise_limits(now: datetime, log: Callable[[str], None] = print) -> LimitVersion | None:
+    """Version 2 of the limits, every handling limit cut by a fifth, in force since REVISED_DAYS_AGO.
+
+    The rows loop.versions.publish leaves (version 1 closed at the start of version 2), written
+    directly because publish refuses a start in the past. Only on a database with version 1 alone
+    and no case registered since that start: those cases pinned version 1, and a version in force
+    before them would contradict their pins. No audit records are written (none are generated).
+    """
+    published = list(LimitVersion.objects.filter(status=VersionStatus.PUBLISHED))
+    local = now.astimezone(timezone.get_default_timezone())
+    start = (local - timedelta(days=REVISED_DAYS_AGO)).replace(hour=0, minute=0, second=0, microsecond=0)
+    if len(published) != 1 or published[0].valid_to is not None or published[0].valid_from >= start:
+        return None
+    if Case.objects.filter(created_at__gte=start).exists():
+        log("bench.generate: cases registered after the revision's start: limits left as they are.")
+        return None
+    first = published[0]
+    revised = LimitVersion.objects.create(
+        number=first.number + 1,
+        status=VersionStatus.PUBLISHED,
+        valid_from=start,
+        published_at=start,
+        note="压缩办理时限（bench）",
+    )
+    LimitVersion.objects.filter(pk=first.pk).update(valid_to=start)
+    entries = []
+    for entry in first.entries.all():
+        values = {f: getattr(entry, f) for f in LIMIT_FIELDS}
+        for f in ("handle_days", "urgent_handle_days"):
+            if values[f] is not None:
+                values[f] = max(1, round(values[f] * 0.8))
+        entries.append(CategoryLimit(version=revised, category_id=entry.category_id, **values))
+    CategoryLimit.objects.bulk_create(entries)
+    return revised
 
 
 def _minimal_users() -> None:
@@ -176,6 +226,49 @@ def load_messages() -> list[Message]:
     return out
 
 
+Limits = tuple[int, int, int, int]  # accept_h, handle_d, urgent_accept_h, urgent_handle_d
+
+
+@dataclass(frozen=True)
+class LimitRef:
+    """One published limits version: its period and the limits of every leaf category in it."""
+
+    id: int
+    number: int
+    valid_from: datetime
+    valid_to: datetime | None
+    limits: dict[int, Limits]
+
+
+def load_limit_versions(cats: dict[int, Category], leaves: list[Category]) -> list[LimitRef]:
+    """Each published version's limits per leaf, as Category.limit reads them: the nearest
+    ancestor that sets a field in that version, else Category.DEFAULT_LIMITS."""
+    out = []
+    for version in LimitVersion.objects.filter(status=VersionStatus.PUBLISHED).order_by("valid_from"):
+        table = version.table()
+
+        def limit(c: Category, f: str, table: dict[int, dict[str, int | None]] = table) -> int:
+            node: Category | None = c
+            while node is not None:
+                value = table.get(node.pk, {}).get(f)
+                if value is not None:
+                    return int(value)
+                node = cats.get(node.parent_id) if node.parent_id else None
+            return Category.DEFAULT_LIMITS[f]
+
+        limits: dict[int, Limits] = {
+            c.pk: (
+                limit(c, "accept_hours"),
+                limit(c, "handle_days"),
+                limit(c, "urgent_accept_hours"),
+                limit(c, "urgent_handle_days"),
+            )
+            for c in leaves
+        }
+        out.append(LimitRef(version.pk, version.number, version.valid_from, version.valid_to, limits))
+    return out
+
+
 @dataclass
 class Ref:
     """Everything the per-case code needs, read once: ids, codes, names, limits."""
@@ -194,10 +287,33 @@ class Ref:
     leaves: list[int]
     leaves_by_subject: dict[str, list[int]]
     cat_path: dict[int, str]
-    cat_limits: dict[int, tuple[int, int, int, int]]  # accept_h, handle_d, urgent_accept_h, urgent_handle_d
+    versions: list[LimitRef]  # published limits versions, by valid_from
     cat_default_unit: dict[int, int | None]
     messages: list[Message]
     reply_bodies: dict[int, list[str]] = field(default_factory=dict)
+
+    def version_at(self, at: datetime) -> LimitRef | None:
+        """The version in force at `at`, as LimitVersion.in_force finds it."""
+        for v in reversed(self.versions):
+            if v.valid_from <= at and (v.valid_to is None or v.valid_to > at):
+                return v
+        return None
+
+    def changes(self) -> list[datetime]:
+        """The moments a version comes into force, in order."""
+        return sorted({v.valid_from for v in self.versions})
+
+    def limits(self, version: LimitRef | None, category: int, urgent: bool) -> tuple[int, int]:
+        """(accept hours, handle days) as Category.limits_for(urgency, version) gives them."""
+        if version is None:
+            d = Category.DEFAULT_LIMITS
+            return (
+                (d["urgent_accept_hours"], d["urgent_handle_days"])
+                if urgent
+                else (d["accept_hours"], d["handle_days"])
+            )
+        a, h, ua, uh = version.limits[category]
+        return (ua, uh) if urgent else (a, h)
 
 
 def load_ref() -> Ref:
@@ -236,7 +352,6 @@ def load_ref() -> Ref:
     by_subject: dict[str, list[int]] = {}
     for c in leaves:
         by_subject.setdefault(c.path.split("/")[0], []).append(c.pk)
-    defaults = Category.DEFAULT_LIMITS
     ref = Ref(
         centre_id=centre.pk,
         agents=role(Role.AGENT),
@@ -253,13 +368,7 @@ def load_ref() -> Ref:
         leaves=[c.pk for c in leaves],
         leaves_by_subject=by_subject,
         cat_path={c.pk: c.path for c in leaves},
-        cat_limits={
-            c.pk: tuple(
-                inherited(c, f) or defaults[f]
-                for f in ("accept_hours", "handle_days", "urgent_accept_hours", "urgent_handle_days")  # type: ignore[misc]
-            )
-            for c in leaves
-        },
+        versions=load_limit_versions(cats, leaves),
         cat_default_unit={
             c.pk: (u if (u := inherited(c, "default_unit_id")) in handling else None) for c in leaves
         },

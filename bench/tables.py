@@ -7,7 +7,16 @@ from typing import Any
 
 from django.db.models import Max
 
-from cases.models import Assignment, Callback, Case, CaseEvent, Extension, Reply, SupervisionNotice
+from cases.models import (
+    Assignment,
+    Callback,
+    Case,
+    CaseEvent,
+    Extension,
+    Reply,
+    SupervisionNotice,
+    Suspension,
+)
 
 
 @dataclass(frozen=True)
@@ -49,6 +58,7 @@ CASE_DRAFT_COLUMNS = (
     "township_id",
     "category_id",
     "urgency",
+    "limit_version_id",
     "lead_unit_id",
     "parent_id",
     "transferred_to",
@@ -57,6 +67,7 @@ CASE_DRAFT_COLUMNS = (
     "dispatched_at",
     "accept_due_at",
     "due_at",
+    "suspended_until",
     "replied_at",
     "closed_at",
     "reopen_count",
@@ -133,8 +144,31 @@ EXTENSION = Table(
         "decision_note",
     ),
 )
+SUSPENSION = Table(
+    Suspension,
+    (
+        "id",
+        "case_id",
+        "unit_id",
+        "reason",
+        "explanation",
+        "document",
+        "days",
+        "requested_by_id",
+        "requested_at",
+        "status",
+        "decided_by_id",
+        "decided_at",
+        "decision_note",
+        "started_at",
+        "limit_at",
+        "ended_at",
+        "ended_by_id",
+        "suspended_hours",
+    ),
+)
 # In the order COPY writes them: parents before the rows that point at them.
-TABLES = (CASE, EVENT, ASSIGNMENT, REPLY, CALLBACK, NOTICE, EXTENSION)
+TABLES = (CASE, EVENT, ASSIGNMENT, REPLY, CALLBACK, NOTICE, EXTENSION, SUSPENSION)
 
 Row = tuple[Any, ...]
 

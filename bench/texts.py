@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cases.models import Channel, Kind, Satisfaction
+from cases.models import Channel, Kind, Satisfaction, SuspensionReason
 
 CHANNELS = [
     (Channel.HOTLINE, 70),
@@ -82,3 +82,34 @@ SUPERVISE_NOTES = [
 ]
 CALLBACK_NOTES = ["", "", "诉求人表示问题已解决", "诉求人对处理结果认可", "诉求人希望加强后续管理"]
 UNSATISFIED_CLOSE = ["诉求人要求超出政策规定，已做好解释工作", "问题已按规定处理，诉求人仍不认可，作结案处理"]
+# 挂起: (reason, 情况说明, 依据文书), each reason with the kind of document it rests on.
+SUSPENSIONS = [
+    (
+        SuspensionReason.COURT,
+        "诉求涉及的合同纠纷已由人民法院受理，需待判决后依法处理",
+        "法院受理案件通知书（2026）鄂0881民初{n}号",
+    ),
+    (
+        SuspensionReason.SURVEY,
+        "需委托第三方对房屋安全状况进行鉴定，鉴定结论出具后方能处理",
+        "房屋安全鉴定委托书 钟鉴〔2026〕{n}号",
+    ),
+    (
+        SuspensionReason.CITIZEN_DOCUMENTS,
+        "已一次性告知诉求人需补充的材料，待其提交后继续办理",
+        "补正材料告知书 第{n}号",
+    ),
+    (
+        SuspensionReason.OTHER_REGION,
+        "诉求涉及外地企业，需商请属地主管部门协助调查",
+        "协助调查函 钟函〔2026〕{n}号",
+    ),
+    (
+        SuspensionReason.FORCE_MAJEURE,
+        "受强降雨影响现场无法施工，待天气条件允许后继续处理",
+        "气象灾害预警信息（第{n}期）",
+    ),
+]
+SUSPENSION_REFUSALS = ["所述情形不属于中止计时事由，请按期办结", "依据文书不充分，请补充后再申请"]
+RESUME_NOTES = ["", "鉴定结论已出具，恢复办理", "诉求人已补齐材料", "相关程序已结束，恢复计时"]
+REPIN_REASONS = ["按市政府新规定的办理时限重算", "依诉求人申请按现行时限重新计算期限"]
