@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import Q
@@ -19,7 +19,7 @@ from org.models import Unit
 
 class LiaisonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: User) -> str:
-        unit = obj.unit.display_name if obj.unit_id else "无单位"
+        unit = obj.unit.display_name if obj.unit is not None else "无单位"
         return f"{obj.name}（{unit}，{obj.get_role_display()}）"
 
 
@@ -65,8 +65,9 @@ class EnterpriseForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        self.fields["township"].queryset = Unit.objects.townships()
-        self.fields["liaison"].queryset = liaison_candidates()
+        # form.fields holds plain Fields in the stubs; these two are the ModelChoiceFields declared above.
+        cast("forms.ModelChoiceField[Unit]", self.fields["township"]).queryset = Unit.objects.townships()
+        cast("forms.ModelChoiceField[User]", self.fields["liaison"]).queryset = liaison_candidates()
         self.fields["park"].widget.attrs["list"] = "parks"
         self.fields["credit_code"].widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
         self.parks = PARKS
@@ -87,7 +88,8 @@ class EnterpriseForm(forms.ModelForm):
         )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what ModelForm.clean() returns (typed as Optional by the stubs)
         if bool(data.get("contact_name")) != bool(data.get("contact_mobile")):
             raise forms.ValidationError("联系人和联系人手机请一起填写，或都不填。", code="contact_pair")
         return data

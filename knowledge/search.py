@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, Max
@@ -82,8 +83,8 @@ def search_guides(
 @dataclass(frozen=True)
 class _Meta:
     public: bool
-    valid_from: object
-    valid_until: object
+    valid_from: date | None
+    valid_until: date | None
 
     def current(self) -> bool:
         from django.utils import timezone

@@ -55,7 +55,8 @@ def _status_notes(case: Case) -> str:
 
 
 def _service_notice(case: Case) -> str | None:
-    if case.state not in OPEN_STATES or case.category_id is None:
+    # case.category is None without a query when category_id is None.
+    if case.state not in OPEN_STATES or case.category is None:
         return None
     accept_hours, handle_days = case.category.limits_for(case.urgency, case.limit_version)
     return f"派单后{accept_hours}个工作小时内签收，{handle_days}个工作日内办结答复。"

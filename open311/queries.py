@@ -46,9 +46,10 @@ def parse_w3c(name: str, raw: str, *, end: bool = False) -> datetime:
         if day is not None:
             moment = datetime.combine(day, time.max if end else time.min)
         else:
-            moment = parse_datetime(text)
-            if moment is None:
+            parsed = parse_datetime(text)
+            if parsed is None:
                 raise Open311Error(400, problem)
+            moment = parsed
     except ValueError:  # well-formed but impossible, e.g. 2025-02-30
         raise Open311Error(400, problem) from None
     if timezone.is_naive(moment):
@@ -77,7 +78,8 @@ def filter_requests(qs: QuerySet[Case], params: QueryDict, *, now: datetime | No
         states = set().union(*(STATUSES[s] for s in statuses))
         qs = qs.filter(state__in=states)
 
-    start = end = None
+    start: datetime | None = None
+    end: datetime | None = None
     for name in ("start_date", "end_date"):
         raw = params.get(name, "")
         if raw.strip():
@@ -92,11 +94,11 @@ def filter_requests(qs: QuerySet[Case], params: QueryDict, *, now: datetime | No
                 end = moment
     if errors:
         raise Open311Error(400, *errors)
-    if start is None and end is None:
-        end = now or timezone.now()
     if start is None:
-        start = end - MAX_SPAN  # type: ignore[operator]
-    if end is None:
+        if end is None:
+            end = now or timezone.now()
+        start = end - MAX_SPAN
+    elif end is None:
         end = start + MAX_SPAN
     if start > end:
         raise Open311Error(400, "start_date 不能晚于 end_date。")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
@@ -114,7 +114,9 @@ class SubmitForm(Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["township"].queryset = Unit.objects.townships().order_by("sort_order", "code")
+        # form.fields holds plain Fields in the stubs; township is the TownshipField declared above.
+        township = cast("forms.ModelChoiceField[Unit]", self.fields["township"])
+        township.queryset = Unit.objects.townships().order_by("sort_order", "code")
         self.fields["kind"].error_messages["required"] = "请选择诉求类型。"
         self.fields["township"].error_messages["required"] = "请选择所在乡镇（街道）。"
         self.fields["township"].error_messages["invalid_choice"] = "请从列表中选择所在乡镇（街道）。"

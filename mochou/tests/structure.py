@@ -75,9 +75,12 @@ def _call_writes_state(call: ast.Call) -> bool:
         for keyword in call.keywords:
             if keyword.arg in STATE_FIELDS:
                 return True
-            if keyword.arg is None and isinstance(keyword.value, ast.Dict):  # **{"state": …}
-                if any(_is_state_key(k) for k in keyword.value.keys):
-                    return True
+            if (
+                keyword.arg is None
+                and isinstance(keyword.value, ast.Dict)  # **{"state": …}
+                and any(_is_state_key(k) for k in keyword.value.keys)
+            ):
+                return True
     return False
 
 
@@ -87,14 +90,14 @@ def state_writes(source: str, rel: str) -> list[str]:
         return []
     found = []
     for node in ast.walk(ast.parse(source)):
-        targets: list[ast.expr] = []
-        if isinstance(node, ast.Assign):
-            targets = node.targets
-        elif isinstance(node, ast.AugAssign | ast.AnnAssign):
-            targets = [node.target]
-        for target in targets:
-            if isinstance(target, ast.Attribute) and target.attr in STATE_FIELDS:
-                if (rel, ast.unparse(target)) not in NOT_LOOP_STATES:
+        if isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                if (
+                    isinstance(target, ast.Attribute)
+                    and target.attr in STATE_FIELDS
+                    and (rel, ast.unparse(target)) not in NOT_LOOP_STATES
+                ):
                     found.append(f"{rel}:{node.lineno}: {ast.unparse(node)[:100]}")
         if isinstance(node, ast.Call) and _call_writes_state(node):
             found.append(f"{rel}:{node.lineno}: {ast.unparse(node)[:100]}")
@@ -127,9 +130,8 @@ def upward_imports(source: str, rel: str) -> list[str]:
         return []
     found = []
     for line, module in _imported_modules(ast.parse(source)):
-        if _is_upper(module):
-            found.append(f"{rel}:{line} imports {module}")
-        elif app == "loop" and module.split(".")[0] == "cases":  # the core serves every loop
+        # The core serves every loop: loop imports no cases module either.
+        if _is_upper(module) or (app == "loop" and module.split(".")[0] == "cases"):
             found.append(f"{rel}:{line} imports {module}")
     return found
 

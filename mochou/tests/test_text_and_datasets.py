@@ -7,7 +7,7 @@ import threading
 from mochou import datasets, text
 
 
-def test_one_tokenizer_per_process_even_when_threads_race():
+def test_one_tokenizer_per_process_even_when_threads_race() -> None:
     seen: list[int] = []
     threads = [threading.Thread(target=lambda: seen.append(id(text.tokenizer()))) for _ in range(8)]
     for t in threads:

@@ -51,7 +51,9 @@ def test_post_registers_a_case_and_answers_its_number(
     case = Case.objects.get()
     assert receipt["service_request_id"] == case.number == "2025092400001"
     assert receipt["token"] == RequestToken.objects.get(case=case).token
-    assert "受理编号 2025092400001" in receipt["service_notice"]
+    notice = receipt["service_notice"]
+    assert notice is not None
+    assert "受理编号 2025092400001" in notice
     assert receipt["account_id"] == "acct-7"
     assert case.channel == Channel.OPEN311
     assert case.kind == Kind.HELP
@@ -61,6 +63,7 @@ def test_post_registers_a_case_and_answers_its_number(
     assert case.citizen_name == "张伟"
     assert case.citizen_phone == "13812345678"
     assert case.address == "郢中街道莫愁湖路与承天大道路口"
+    assert case.registered_by is not None
     assert case.registered_by.username == "channel-open311"
     extra = case.open311
     assert (extra.lat, extra.long) == (31.168011, 112.588322)

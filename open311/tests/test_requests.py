@@ -39,8 +39,11 @@ def test_staff_case_round_trips_with_every_field(client: Any, clock: Any, city: 
     assert detail["agency_responsible"] == "钟祥市住房和城乡建设局"
     assert detail["service_notice"] == "派单后2个工作小时内签收，5个工作日内办结答复。"
     assert detail["requested_datetime"] == "2025-09-24T10:00:00+08:00"
-    assert detail["expected_datetime"].endswith("+08:00")
-    assert detail["expected_datetime"] > detail["requested_datetime"]
+    expected, requested = detail["expected_datetime"], detail["requested_datetime"]
+    assert expected is not None
+    assert requested is not None
+    assert expected.endswith("+08:00")
+    assert expected > requested
     # House numbers of a caller's address are masked; the street stays for the map.
     assert detail["address"] == "郢中街道莫愁湖路**号"
     assert detail["lat"] is None
@@ -101,8 +104,10 @@ def test_personal_data_never_appears(client: Any, clock: Any, city: Any, api_key
         ):  # fmt: skip
             assert secret not in text
     [detail] = rows(client.get(f"/open311/v2/requests/{staff.number}.{fmt}"), fmt)
-    assert "138****5678" in detail["description"]
-    assert "路灯坏了" in detail["description"]
+    description = detail["description"]
+    assert description is not None
+    assert "138****5678" in description
+    assert "路灯坏了" in description
 
 
 def test_reports_and_confidential_subjects_are_not_published(client: Any, clock: Any, city: Any) -> None:
@@ -148,6 +153,7 @@ def test_merged_case_names_its_parent_only_when_the_parent_is_public(
         text = client.get(f"/open311/v2/requests/{case.number}.json").content.decode()
         [detail] = json.loads(text)
         assert detail["status_notes"] == "已合并"
+        assert case.parent is not None
         assert case.parent.number not in text
     listing = client.get("/open311/v2/requests.xml").content.decode()
     assert unread.number not in listing

@@ -103,7 +103,8 @@ def test_staff_who_see_the_case_get_the_photo(client: Client, city: City, clock:
         staff.force_login(city.users[username])
         response = staff.get(f"/m/photos/{attachment.pk}/")
         assert response.status_code == 200, username
-        assert b"".join(response.streaming_content) == photo  # the stored, clean bytes
+        assert response.streaming
+        assert response.getvalue() == photo  # the stored, clean bytes (b"".join of the stream)
         assert response["Content-Type"] == "image/png"
         assert response["X-Content-Type-Options"] == "nosniff"
         assert "private" in response["Cache-Control"]

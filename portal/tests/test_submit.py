@@ -73,7 +73,9 @@ def test_a_submission_with_a_photo_shows_the_number_and_queues_the_sms(
     response = client.post("/m/", {**form_data(city), "photos": [upload("IMG_0001.png", photo)]})
     assert response.status_code == 302
     done = client.get(response["Location"])
-    number = re.search(r'id="case-number">(\d+)<', page(done)).group(1)
+    shown = re.search(r'id="case-number">(\d+)<', page(done))
+    assert shown is not None
+    number = shown.group(1)
     assert "提交成功" in page(done)
     assert "已收到照片 1 张" in page(done)
 
@@ -86,6 +88,7 @@ def test_a_submission_with_a_photo_shows_the_number_and_queues_the_sms(
     )
     assert case.township == city.township
     assert case.content == TEXT
+    assert case.registered_by is not None
     assert case.registered_by.username == "channel-mobile"
     sms = SmsMessage.objects.get(phone=PHONE)
     assert number in sms.body
@@ -261,7 +264,9 @@ def test_a_post_without_the_csrf_token_is_refused(city: City, clock: object, cap
     assert "CSRF" in caplog.text  # Django's security log records the refusal
     assert_nothing_stored()
     form = client.get("/m/")
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page(form)).group(1)
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page(form))
+    assert found is not None
+    token = found.group(1)
     assert client.post("/m/", {**form_data(city), "csrfmiddlewaretoken": token}).status_code == 302
 
 

@@ -31,6 +31,8 @@ from tests.browser.desks import Desk
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
+    from tests.factories import City
+
 CHROMIUM = "/usr/bin/chromium"
 LAUNCH_ARGS = [
     "--no-sandbox",
@@ -95,7 +97,7 @@ def desk(browser: object, live_server: object) -> Iterator[Callable[[str], Desk]
 
 
 @pytest.fixture
-def journey_city(transactional_db: None) -> object:
+def journey_city(transactional_db: None) -> City:
     """The test city plus the working-day calendar of 2025, 2026 and the real current year (the
     live server computes deadlines in real time unless a test travels). Built through services."""
     from django.utils import timezone

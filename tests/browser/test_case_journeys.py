@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 
 from conftest import SHANGHAI
 from tests.browser.desks import Desk
-from tests.factories import dispatched_case
+from tests.factories import City, dispatched_case
 
 pytestmark = pytest.mark.browser
 
@@ -28,9 +28,7 @@ PHONE, MASKED_PHONE = "13812345678", "138****5678"
 OpenDesk = Callable[[str], Desk]
 
 
-def test_one_case_through_every_role_from_registration_to_closure(
-    journey_city: object, desk: OpenDesk
-) -> None:
+def test_one_case_through_every_role_from_registration_to_closure(journey_city: City, desk: OpenDesk) -> None:
     # 话务员 registers the call.
     agent = desk("agent")
     page = agent.page
@@ -52,7 +50,9 @@ def test_one_case_through_every_role_from_registration_to_closure(
     page.get_by_role("button", name="登记", exact=True).click()
     message = page.locator(".messages .message.success")
     expect(message).to_contain_text("工单已登记，受理编号")
-    number = re.search(r"受理编号 (\d+)", message.inner_text()).group(1)
+    registered = re.search(r"受理编号 (\d+)", message.inner_text())
+    assert registered is not None
+    number = registered.group(1)
     page.wait_for_url(re.compile(rf"/cases/{number}/$"))
     expect(page.locator("#case-number")).to_have_text(number)
     agent.expect_state("待派单")
@@ -111,7 +111,7 @@ def test_one_case_through_every_role_from_registration_to_closure(
     ]  # fmt: skip
 
 
-def test_a_case_through_return_reopen_and_overdue_supervision(journey_city: object, desk: OpenDesk) -> None:
+def test_a_case_through_return_reopen_and_overdue_supervision(journey_city: City, desk: OpenDesk) -> None:
     # The whole journey happens on a fixed working morning, with the clock ticking; the live
     # server runs in this process, so it lives in the travelled time too.
     monday = datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI)
@@ -191,7 +191,7 @@ def test_a_case_through_return_reopen_and_overdue_supervision(journey_city: obje
         clerk.open_case_from_queue("supervised", number)
         expect(clerk.page.locator("#case-supervision")).to_contain_text(demand)
         expect(clerk.page.locator("#case-supervision")).to_contain_text("周督办")
-        steps = [what for what, _ in clerk.timeline()]
-        assert steps == [
+        labels = [what for what, _ in clerk.timeline()]
+        assert labels == [
             "登记", "派单", "退单", "派单", "签收", "提交答复", "审核通过", "回访", "重办", "督办",
         ]  # fmt: skip

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FilePayload, Page, expect
 
 from cases import services
 from cases.models import Case, Satisfaction
@@ -40,6 +40,7 @@ def test_a_citizen_submits_with_a_photo_then_reads_the_answer_and_rates_it(
 ) -> None:
     city = journey_city
     photo = samples.png(32, 24)
+    upload: FilePayload = {"name": "IMG_2031.png", "mimeType": "image/png", "buffer": photo}
 
     # On the phone: the form, filled in and sent with a photo.
     page = phone()
@@ -50,9 +51,7 @@ def test_a_citizen_submits_with_a_photo_then_reads_the_answer_and_rates_it(
     page.locator("#id_content").fill(TEXT)
     page.locator("#id_township").select_option(label="郢中街道")
     page.locator("#id_address").fill("郢中街道莫愁湖路12号")
-    page.locator("#id_photos").set_input_files(
-        files=[{"name": "IMG_2031.png", "mimeType": "image/png", "buffer": photo}]
-    )
+    page.locator("#id_photos").set_input_files(files=[upload])
     page.locator("#id_name").fill("刘先生")
     page.locator("#id_mobile").fill(PHONE)
     # Sent without consent first: refused next to the box, the text still there.
@@ -60,9 +59,9 @@ def test_a_citizen_submits_with_a_photo_then_reads_the_answer_and_rates_it(
     expect(page.locator("#error-consent")).to_have_text("请阅读并同意《个人信息保护告知》后再提交。")
     expect(page.locator("#id_content")).to_have_value(TEXT)
     assert not Case.objects.exists()
-    page.locator("#id_photos").set_input_files(  # a browser never keeps the files: chosen again
-        files=[{"name": "IMG_2031.png", "mimeType": "image/png", "buffer": photo}]
-    )
+    page.locator("#id_photos").set_input_files(
+        files=[upload]
+    )  # a browser never keeps the files: chosen again
     page.locator("#id_consent").tap()
     page.get_by_role("button", name="提交", exact=True).tap()
     page.wait_for_url(re.compile(r"/m/done/$"))

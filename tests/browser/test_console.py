@@ -116,6 +116,7 @@ def test_a_call_pops_the_history_and_a_consultation_is_answered_from_the_knowled
     case = Case.objects.get(number=number.inner_text())
     assert case.state == State.REPLIED
     assert case.citizen_phone == PHONE
+    assert case.approved_reply is not None
     assert case.approved_reply.body.endswith("所需材料：户口簿、出生医学证明可在“鄂汇办”上办理。")
     assert case.intake_answer.guide_id == guide.pk
     assert case.calls.get().call_id == "call-1"
@@ -153,6 +154,7 @@ def test_a_call_becomes_a_registered_case_that_a_dispatcher_dispatches(
     case_number = number.inner_text()
     case = Case.objects.get(number=case_number)
     assert (case.state, case.kind) == (State.REGISTERED, Kind.COMPLAINT)
+    assert case.township is not None
     assert (case.citizen_name, case.citizen_phone, case.township.name) == ("张女士", OTHER_PHONE, "郢中街道")
     assert case.calls.get().call_id == "call-2"
 

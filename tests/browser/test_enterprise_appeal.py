@@ -101,12 +101,15 @@ def test_an_enterprise_appeals_through_its_link_and_reads_the_approved_answer(
     )
     expect(contact_row.get_by_role("button", name="重新发送诉求链接", exact=True)).to_be_visible()
     sms = SmsMessage.objects.filter(phone=CONTACT_MOBILE, body__contains="诉求专用链接").get()
-    link = re.search(r"(https?://\S+/enterprises/e/[\w-]+/)", sms.body).group(1)
+    sent = re.search(r"(https?://\S+/enterprises/e/[\w-]+/)", sms.body)
+    assert sent is not None
+    link = sent.group(1)
     assert link.startswith(live_server.url + "/enterprises/e/")  # MOCHOU_PUBLIC_URL, not the liaison's host
 
     # The contact, on a phone, no login: the enterprise's own page, without the staff bar.
     mobile = phone()
     response = mobile.goto(link)
+    assert response is not None
     assert response.status == 200
     # The token is in the URL: never cached, never sent to another site as a Referer.
     assert response.headers["cache-control"] == "no-store"
@@ -138,7 +141,9 @@ def test_an_enterprise_appeals_through_its_link_and_reads_the_approved_answer(
     assert posted.value.status == 302, posted.value.status  # 403 would be the CSRF check refusing
     message = mobile.locator("#appeal-message")
     expect(message).to_contain_text("诉求已提交，受理编号")
-    number = re.search(r"受理编号 (\d{13})", message.inner_text()).group(1)
+    posted_number = re.search(r"受理编号 (\d{13})", message.inner_text())
+    assert posted_number is not None
+    number = posted_number.group(1)
     assert mobile.url == link
     appeal = mobile.locator("#my-appeals article.appeal")
     expect(appeal).to_have_count(1)
@@ -156,6 +161,7 @@ def test_an_enterprise_appeals_through_its_link_and_reads_the_approved_answer(
     garbled = link.replace(token, ("A" if token[0] != "A" else "B") + token[1:])
     stranger = phone()
     response = stranger.goto(garbled)
+    assert response is not None
     assert response.status == 404
     expect(stranger.get_by_role("heading", name="链接不可用")).to_be_visible()
     expect(stranger.locator("#link-message")).to_have_text("链接无效或已被更换，请联系您的店小二重新发送。")
