@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from accounts.models import PersonalDataView, Role, User
+from accounts.phones import read_phone, stored_spellings
 from accounts.privacy import audit
 from cases.models import Case
 from cases.workflow import OPEN_STATES
@@ -71,17 +72,16 @@ def normalize_caller(raw: Any) -> str:
         digits = digits[1:]
     if len(digits) > 20:
         raise _bad("caller", "caller", "来电号码过长。")
-    return digits
+    # A number the one phone parser knows is stored as every case stores it; what it does not
+    # know (an internal extension, a short service number) stays as the switch sent it.
+    return read_phone(digits) or digits
 
 
 def phone_variants(caller: str) -> set[str]:
-    """The forms a case may have stored this number in: landlines with or without the dash."""
+    """The forms a case may have stored this number in (accounts.phones.stored_spellings)."""
     if not caller:
         return set()
-    variants = {caller}
-    if caller.startswith("0") and "-" not in caller and len(caller) >= 10:
-        variants |= {f"{caller[:3]}-{caller[3:]}", f"{caller[:4]}-{caller[4:]}"}
-    return variants
+    return stored_spellings(caller) or {caller}
 
 
 def parse_at(raw: Any) -> datetime:

@@ -130,7 +130,8 @@ def test_the_agent_may_be_given_by_extension(client: Client, agent: User, key: s
         ("8613812345678", "13812345678"),
         ("008613812345678", "13812345678"),
         ("013812345678", "13812345678"),  # the trunk prefix of a non-local mobile
-        ("07244222345", "07244222345"),
+        ("07244222345", "0724-4222345"),  # landlines as accounts.phones stores them
+        ("+86 724 422 2345", "0724-4222345"),
         ("anonymous", ""),  # a withheld number
     ],
 )
