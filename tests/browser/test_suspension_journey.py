@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from cases.models import Case
 from conftest import SHANGHAI
 from tests.browser.desks import Desk
-from tests.factories import accepted_case
+from tests.factories import City, accepted_case
 from worktime.calendar import add_working_days
 
 pytestmark = pytest.mark.browser
@@ -21,7 +21,7 @@ OpenDesk = Callable[[str], Desk]
 
 
 def test_a_clerk_suspends_a_case_for_a_survey_and_resumes_it_with_the_deadline_moved(
-    journey_city: object, desk: OpenDesk
+    journey_city: City, desk: OpenDesk
 ) -> None:
     thursday = datetime(2026, 5, 7, 9, 0, tzinfo=SHANGHAI)  # 2026-05-09 is a 调休 working Saturday
     with time_machine.travel(thursday, tick=True) as traveller:
