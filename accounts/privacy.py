@@ -7,6 +7,7 @@ PersonalDataView row; every other viewer sees the masked form.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -56,6 +57,21 @@ def citizen_phone_for(
     return mask_phone(case.citizen_phone), False
 
 
+def case_text_for(user: User, case: Case, *, purpose: str, request: HttpRequest | None = None) -> str:
+    """The request's text as this user may read it: in full (audited) for whoever may see the
+    phone, else with every phone, ID, bank-card number, e-mail and flat masked (the street and
+    its house number stay: the units act on the place). Citizens type their numbers into it."""
+    from accounts.masking import Audience, mask_personal_text  # masking imports this module
+
+    masked = mask_personal_text(case.content, audience=Audience.CITIZEN)
+    if masked == case.content or not may_see_phone(user, case):
+        return masked
+    # Audited only when the full text shows what the masked one hides: a view of nothing personal
+    # is no personal-data view.
+    audit(user, case, fields="content", purpose=purpose, request=request)
+    return case.content
+
+
 def audit(user: User, case: Case, *, fields: str, purpose: str, request: HttpRequest | None = None) -> None:
     ip = request.META.get("REMOTE_ADDR") if request is not None else None
     PersonalDataView.objects.create(user=user, case=case, fields=fields, purpose=purpose, ip=ip or None)
@@ -83,3 +99,21 @@ def may_search_by_phone(user: User) -> bool:
 def audit_phone_search(user: User, cases: Iterable[Case], request: HttpRequest | None = None) -> None:
     for case in cases:
         audit(user, case, fields="citizen_phone", purpose="phone_search", request=request)
+
+
+# ---------------------------------------------------------------- links and secrets in texts
+
+LINK_HIDDEN = "【链接已隐藏】"
+# An SMS may carry a citizen's signed link (/m/r/<token>/) or an enterprise contact's personal
+# link (/e/<token>/): whoever opens one acts as that person (rates the case, files appeals), so
+# no member of staff may read one, administrators included. Every absolute URL goes (the
+# characters of RFC 3986, so a Chinese word after it stays), and so do the bare paths of those
+# links, should a text or a gateway's error carry one without its host.
+_LINK = re.compile(r"(?:https?://|(?<![\w/])/(?:m/r|e)/)[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+", re.ASCII)
+
+
+def hide_links(text: str) -> str:
+    """`text` as staff may read it: every link replaced by 【链接已隐藏】 (the stored text is unchanged)."""
+    if not text:
+        return text
+    return _LINK.sub(LINK_HIDDEN, text)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
-from accounts.privacy import audit, mask_phone
+from accounts.privacy import audit, hide_links, mask_phone
 from mochou.http import AuthenticatedHttpRequest
 from notifications.models import Notification, SmsMessage
 
@@ -60,8 +60,16 @@ def sms_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     # Full numbers only for administrators, who may need to trace a delivery with the carrier.
     unmasked = user.is_superuser or user.role == Role.ADMIN
     page = Paginator(SmsMessage.objects.select_related("case"), PAGE_SIZE).get_page(request.GET.get("page"))
+    # The body as delivered stays in the row; staff read it without its links (accounts.privacy.
+    # hide_links): a citizen's signed link would let whoever opens it rate the case as the citizen.
     rows = [
-        {"sms": sms, "phone": sms.phone if unmasked else mask_phone(sms.phone)} for sms in page.object_list
+        {
+            "sms": sms,
+            "phone": sms.phone if unmasked else mask_phone(sms.phone),
+            "body": hide_links(sms.body),
+            "error": hide_links(sms.error),
+        }
+        for sms in page.object_list
     ]
     if unmasked:  # every unmasked view of a citizen's number by staff is audited
         for sms in page.object_list:

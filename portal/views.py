@@ -8,6 +8,7 @@ and the citizen's input kept (files cannot be kept by a browser).
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -18,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.masking import Audience, mask_address, mask_personal_text
 from accounts.privacy import audit
 from cases import services
 from cases.models import Case, Channel
@@ -206,12 +208,26 @@ def _case_response(
     request: HttpRequest, case: Case, *, form: RatingForm | None = None, error: str = "", status: int = 200
 ) -> HttpResponse:
     view = citizen_view(case)
+    own = access.may_rate(request, case)
+    # A lookup needs only the number and the phone, which neighbours and family may know: that
+    # reader gets the street without house numbers and the request's text through the same
+    # masker (it usually repeats the address, sometimes a phone or an ID); the answer keeps its
+    # street but loses flats and numbers, as a merged case's answer does. The browser that
+    # submitted the case, or the citizen's own SMS link, reads them in full.
+    if not own:
+        view = replace(
+            view,
+            reply_body=mask_personal_text(view.reply_body, audience=Audience.CITIZEN),
+            reply_result=mask_personal_text(view.reply_result, audience=Audience.CITIZEN),
+        )
     context = {
         "view": view,
         "case": case,
+        "address": case.address if own else mask_address(case.address),
+        "content": case.content if own else mask_personal_text(case.content),
         "photo_count": case.attachments.count(),
         "form": form or RatingForm(),
-        "may_rate": access.may_rate(request, case),
+        "may_rate": own,
         "rate_hint": RATE_BY_SMS_LINK,
         "error": error,
         "rated": request.session.pop("portal_rated", False),

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
-from accounts.privacy import citizen_phone_for
+from accounts.privacy import case_text_for, citizen_phone_for
 from cases import hooks, services
 from cases.deadlines import deadline_of
 from cases.forms import ACTION_FORMS, ActionForm, yes_no
@@ -216,6 +216,7 @@ def case_context(
         "case": case,
         "phone": phone,
         "phone_unmasked": phone_unmasked,
+        "content": case_text_for(user, case, purpose="case_page", request=request),
         "deadline": deadline_of(case, now),
         "assignments": list(case.assignments.select_related("unit").order_by("dispatched_at", "role")),
         "replies": replies,

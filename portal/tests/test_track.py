@@ -42,7 +42,9 @@ def test_lookup_with_number_and_phone_opens_the_case(client: Client, city: City,
     body = page(client.get(response["Location"]))
     assert "已派至承办单位，等待签收" in body
     assert "已派至钟祥市住房和城乡建设局办理" in body
-    assert case.content in body
+    # Read through a lookup: the text without its house number (issue 8, finding 8).
+    assert "郢中街道莫愁湖路**号小区门口的下水道堵塞好几天了" in body
+    assert "莫愁湖路12号" not in body
 
 
 @pytest.mark.parametrize("phone", ["13900000000", "13812345679"])
@@ -213,8 +215,13 @@ def test_a_merged_case_shows_the_parents_answer_without_the_other_citizens_perso
     assert "张**您好：经核实，您家（莫愁湖路12号*-*-***）门前下水道已疏通。" in reply
     assert "请拨打138****5678或****-*******联系" in reply
     assert "办理结果：</strong>已疏通，联系人张**" in reply
-    # The parent's own citizen still reads their reply as it was written.
+    # The parent's own citizen, through their SMS link, reads their reply as it was written;
+    # a lookup (number + phone, which others may know) reads it without its numbers and flats.
     look_up(client, parent.number, "13812345678")
+    looked_up = page(client.get(f"/m/case/{parent.number}/"))
+    assert "138 1234 5678" not in looked_up
+    assert "3-2-201" not in looked_up
+    open_sms_link(client, parent)
     own = page(client.get(f"/m/case/{parent.number}/"))
     assert "张秀英您好" in own
     assert "138 1234 5678" in own
