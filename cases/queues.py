@@ -80,6 +80,8 @@ def queues_for(user: User) -> list[Queue]:
 def queue_cases(user: User, slug: str, now: datetime | None = None) -> CaseQuerySet:
     """The cases of one queue for this user, newest first (late queue: most urgent deadline first)."""
     now = now or timezone.now()
+    if user.is_unit_staff and user.unit_id is None:
+        return Case.objects.none()  # unit staff of no unit: nobody's cases, not the unassigned ones
     if user.is_unit_staff and slug in LEAD_UNIT_QUEUES:
         # A unit's working queues are the cases it leads, which it always sees: filtering on the
         # lead unit alone keeps the (lead_unit, state, created_at) index in charge, without the
