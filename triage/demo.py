@@ -1,14 +1,20 @@
 """Demo dispatch rules: a few township-specific routes on top of the taxonomy's default units.
 
 In the two urban 街道 the 街道 handles city-construction matters itself, with 市住建局
-co-handling; elsewhere the category's default department applies (cases/taxonomy.py).
+co-handling; elsewhere the category's default department applies (cases/taxonomy.py). They are
+version 1 of the dispatch catalogue, in force "since always" like the first time limits.
 """
 
 from __future__ import annotations
 
+from django.db import transaction
+from django.utils import timezone
+
 from cases.models import Category
+from cases.taxonomy import FIRST_VERSION_FROM
+from loop.versions import VersionStatus
 from org.models import Unit
-from triage.models import DispatchRule
+from triage.models import DispatchCatalogue, DispatchRule
 
 # (first-level category, township name, lead unit code, co-handler codes)
 DEMO_RULES: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
@@ -20,15 +26,32 @@ DEMO_RULES: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
 
 
 def seed_rules() -> int:
-    """Create or update the demo rules; returns how many exist afterwards. Missing units are skipped."""
-    for category_name, township_name, lead_code, co_codes in DEMO_RULES:
-        category = Category.objects.filter(level=1, name=category_name).first()
-        township = Unit.objects.filter(kind="township", name=township_name).first()
-        lead = Unit.objects.filter(code=lead_code).first()
-        if not (category and township and lead):
-            continue
-        rule, _ = DispatchRule.objects.update_or_create(
-            category=category, township=township, defaults={"lead_unit": lead, "note": "演示规则"}
+    """Publish the demo rules as version 1 of the catalogue when there is no catalogue yet; returns
+    how many rules the catalogue in force has. A second load changes nothing (later rules come as
+    new versions, never by editing a published one). Missing units are skipped."""
+    if not DispatchCatalogue.objects.exists():
+        _publish_first_catalogue()
+    current = DispatchCatalogue.in_force(timezone.now())
+    return current.rules.count() if current is not None else 0
+
+
+def _publish_first_catalogue() -> None:
+    """Version 1, in force since FIRST_VERSION_FROM: written as a draft, then marked published in
+    place (publish() refuses a start in the past, which is right for every later version)."""
+    with transaction.atomic():
+        version = DispatchCatalogue.objects.create(
+            number=1, valid_from=FIRST_VERSION_FROM, note="演示派单规则"
         )
-        rule.co_units.set(Unit.objects.filter(code__in=co_codes))
-    return DispatchRule.objects.count()
+        for category_name, township_name, lead_code, co_codes in DEMO_RULES:
+            category = Category.objects.filter(level=1, name=category_name).first()
+            township = Unit.objects.filter(kind="township", name=township_name).first()
+            lead = Unit.objects.filter(code=lead_code).first()
+            if not (category and township and lead):
+                continue
+            rule = DispatchRule.objects.create(
+                version=version, category=category, township=township, lead_unit=lead, note="演示规则"
+            )
+            rule.co_units.set(Unit.objects.filter(code__in=co_codes))
+        DispatchCatalogue.objects.filter(pk=version.pk).update(
+            status=VersionStatus.PUBLISHED, published_at=FIRST_VERSION_FROM
+        )

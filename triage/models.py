@@ -1,15 +1,61 @@
-"""What the triage integration stores: dispatch rules, suggestions, and dispatchers' corrections."""
+"""What the triage integration stores: the dispatch catalogue (versions of dispatch rules),
+suggestions, and dispatchers' corrections."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
+from django.db.models.signals import m2m_changed
+from django.dispatch import receiver
+
+from loop.versions import SettingsEntry, SettingsVersion
 
 
-class DispatchRule(models.Model):
-    """Category × township → lead unit (+ co-handlers). Edited by administrators, so the model
-    never hard-codes a department. The most specific rule wins (see triage.rules)."""
+class DispatchCatalogue(SettingsVersion):
+    """派单目录版本: the dispatch rules in force for a period (loop.versions). Drafted, published
+    for a period that overlaps no other, then read-only; each suggestion records the version its
+    unit came from (Suggestion.catalogue)."""
 
+    entries_name = "rules"
+
+    class Meta(SettingsVersion.Meta):
+        verbose_name = "派单目录版本"
+        verbose_name_plural = "派单目录版本"
+        constraints = [models.UniqueConstraint(fields=["number"], name="dispatch_catalogue_number_unique")]
+
+    def copy_entries_to(self, draft: SettingsVersion) -> None:
+        if not isinstance(draft, DispatchCatalogue):
+            raise TypeError(f"dispatch rules copy into a DispatchCatalogue, not {type(draft).__name__}")
+        rules = list(self.rules.order_by("pk").prefetch_related("co_units"))
+        copies = DispatchRule.objects.bulk_create(
+            DispatchRule(
+                version=draft,
+                category_id=r.category_id,
+                township_id=r.township_id,
+                lead_unit_id=r.lead_unit_id,
+                is_active=r.is_active,
+                note=r.note,
+            )
+            for r in rules
+        )
+        through = DispatchRule.co_units.through
+        through.objects.bulk_create(
+            through(dispatchrule_id=copy.pk, unit_id=unit.pk)
+            for rule, copy in zip(rules, copies, strict=True)
+            for unit in rule.co_units.all()
+        )
+
+
+class DispatchRule(SettingsEntry):
+    """Category × township → lead unit (+ co-handlers), in one version of the catalogue. Edited by
+    administrators in a draft, so the model never hard-codes a department. The most specific rule
+    wins (see triage.rules)."""
+
+    version = models.ForeignKey(
+        DispatchCatalogue, verbose_name="派单目录版本", on_delete=models.CASCADE, related_name="rules"
+    )
     category = models.ForeignKey(
         "cases.Category", verbose_name="事项分类", on_delete=models.CASCADE, related_name="+"
     )
@@ -33,17 +79,26 @@ class DispatchRule(models.Model):
         verbose_name = "派单规则"
         verbose_name_plural = "派单规则"
         constraints = [
-            models.UniqueConstraint(fields=["category", "township"], name="one_rule_per_category_township"),
             models.UniqueConstraint(
-                fields=["category"],
+                fields=["version", "category", "township"], name="one_rule_per_version_category_township"
+            ),
+            models.UniqueConstraint(
+                fields=["version", "category"],
                 condition=models.Q(township__isnull=True),
-                name="one_citywide_rule_per_category",
+                name="one_citywide_rule_per_version_category",
             ),
         ]
 
     def __str__(self) -> str:
         where = self.township.name if self.township is not None else "全市"
         return f"{self.category} × {where} → {self.lead_unit}"
+
+
+@receiver(m2m_changed, sender=DispatchRule.co_units.through)
+def _co_units_read_only_once_published(sender: Any, instance: Any, action: str, **_: Any) -> None:
+    """A published rule's co-handlers are part of it: read-only like its other fields."""
+    if action in ("pre_add", "pre_remove", "pre_clear") and isinstance(instance, DispatchRule):
+        instance._refuse_if_published()
 
 
 class Suggestion(models.Model):
@@ -63,6 +118,15 @@ class Suggestion(models.Model):
         "org.Unit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     co_units = models.JSONField(default=list, blank=True)
+    # The catalogue the units were looked up in (in force at intake); None: none was in force.
+    catalogue = models.ForeignKey(
+        DispatchCatalogue,
+        verbose_name="派单目录版本",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     urgent = models.BooleanField(default=False)
     urgency_reasons = models.JSONField(default=list, blank=True)
     duplicates = models.JSONField(default=list, blank=True)

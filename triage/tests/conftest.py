@@ -1,7 +1,12 @@
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
 
 from mochou.datasets import MESSAGES_CSV, read_messages, read_taxonomy, sha256_of_files
+from triage import dupindex
 from triage.pipeline import TriageModel
+from triage.services import train_model
 
 
 @pytest.fixture(scope="session")
@@ -27,3 +32,21 @@ def model_path(model, tmp_path_factory):
     path = tmp_path_factory.mktemp("triage") / "model.joblib"
     model.save(path, data_sha256=sha256_of_files(MESSAGES_CSV))
     return path
+
+
+@pytest.fixture(scope="session")
+def trained_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One model trained on the shipped messages for the whole session (a few seconds)."""
+    path = tmp_path_factory.mktemp("triage") / "model.joblib"
+    train_model(out=path)
+    return path
+
+
+@pytest.fixture
+def triage_on(settings, trained_model: Path) -> Iterator[Path]:
+    settings.MOCHOU_TRIAGE = True
+    settings.MOCHOU_TRIAGE_MODEL = str(trained_model)
+    settings.MOCHOU_AUTO_DISPATCH_THRESHOLD = 0  # most tests look at the suggestion, not the dispatch
+    dupindex.reset()
+    yield trained_model
+    dupindex.reset()

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from cases import services
@@ -12,9 +9,9 @@ from cases.models import Case, CaseEvent
 from cases.workflow import State
 from notifications.models import SmsMessage
 from tests import factories as f
-from triage import dupindex
 from triage.models import DispatchRule, Suggestion, TrainingExample
 from triage.services import export_examples, train_model
+from triage.tests.factories import publish_rules
 
 pytestmark = pytest.mark.django_db
 
@@ -25,31 +22,12 @@ DRAIN = {
 }
 
 
-@pytest.fixture(scope="session")
-def trained_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One model trained on the shipped messages for the whole session (a few seconds)."""
-    path = tmp_path_factory.mktemp("triage") / "model.joblib"
-    train_model(out=path)
-    return path
-
-
-@pytest.fixture
-def triage_on(settings, trained_model: Path) -> Iterator[Path]:
-    settings.MOCHOU_TRIAGE = True
-    settings.MOCHOU_TRIAGE_MODEL = str(trained_model)
-    settings.MOCHOU_AUTO_DISPATCH_THRESHOLD = 0  # most tests look at the suggestion, not the dispatch
-    dupindex.reset()
-    yield trained_model
-    dupindex.reset()
-
-
 @pytest.fixture
 def drain_rule(city) -> DispatchRule:
-    """城乡建设 in 郢中街道 goes to the 街道 itself, with 市住建局 co-handling."""
+    """城乡建设 in 郢中街道 goes to the 街道 itself, with 市住建局 co-handling (catalogue version 1)."""
     top = city.category.parent.parent
-    rule = DispatchRule.objects.create(category=top, township=city.township, lead_unit=city.township)
-    rule.co_units.add(city.housing)
-    return rule
+    catalogue = publish_rules(city.users["admin"], [(top, city.township, city.township, [city.housing])])
+    return catalogue.rules.get()
 
 
 def triage_event(case: Case) -> CaseEvent:
@@ -66,9 +44,11 @@ def test_a_blocked_drain_in_yingzhong_is_suggested_to_the_unit_the_rules_give(
     assert suggestion.co_units == [city.housing.code]
     assert len(suggestion.top3) == 3
     assert suggestion.explanation  # the words that weighed most
+    assert suggestion.catalogue == drain_rule.version
     event = triage_event(case)
     assert event.payload["model"] == suggestion.model_version
     assert event.payload["unit"] == city.township.code
+    assert event.payload["catalogue"] == 1
     assert event.payload["latency_ms"] > 0
     assert "郢中街道" in event.note
     assert Case.objects.get(pk=case.pk).state == State.REGISTERED  # below the threshold: a dispatcher decides

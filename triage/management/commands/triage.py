@@ -80,7 +80,7 @@ class Command(BaseCommand):
 
 
 def _unit_of_category(label: str) -> str | None:
-    """The lead unit the administrators' rules give a first-level category city-wide (no township)."""
+    """The lead unit the dispatch catalogue in force gives a first-level category city-wide (no township)."""
     from cases.models import Category
     from triage.rules import units_for
 
