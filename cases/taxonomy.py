@@ -9,13 +9,12 @@ of the first-, second- or third-level nodes, pointing at the demo departments of
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 from django.db import transaction
 
 from cases.models import LIMIT_FIELDS, Category, CategoryLimit, LimitVersion
-from loop.versions import VersionStatus
+from loop.versions import first_version
 from mochou.datasets import read_taxonomy as read_rows
 from org.demo import DATA_DIR
 from org.models import Unit
@@ -164,28 +163,15 @@ def load_taxonomy(path: Path = TAXONOMY_CSV) -> dict[int, int]:
     return {level: sum(1 for c in nodes.values() if c.level == level) for level in (1, 2, 3)}
 
 
-# The first limits version is in force "since always": the limits the city worked with before
-# Mochou; every later change is a new version, drafted and published (loop.versions).
-FIRST_VERSION_FROM = datetime(2000, 1, 1, tzinfo=UTC)
-
-
 def seed_first_limits(limits: dict[Category, dict[str, int | None]]) -> LimitVersion | None:
     """Publish version 1 of the time limits when there is none yet; a second load changes nothing
     (later limits come as new versions, never by editing a published one)."""
-    if LimitVersion.objects.exists():
-        return None
-    version = LimitVersion.objects.create(
-        number=1,
-        status=VersionStatus.PUBLISHED,
-        valid_from=FIRST_VERSION_FROM,
-        published_at=FIRST_VERSION_FROM,
-        note="《12345热线事项分类及办理时限》初始时限",
-    )
-    # bulk_create: the entries of a published version are written once, here, and never saved again.
-    CategoryLimit.objects.bulk_create(
-        CategoryLimit(version=version, category=c, **v) for c, v in limits.items()
-    )
-    return version
+    with first_version(LimitVersion, note="《12345热线事项分类及办理时限》初始时限") as draft:
+        if draft is not None:
+            CategoryLimit.objects.bulk_create(
+                CategoryLimit(version=draft, category=c, **v) for c, v in limits.items()
+            )
+    return draft
 
 
 def default_unit_for(category: Category) -> Unit | None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, ClassVar, TypeVar
 
 from django.conf import settings
@@ -126,6 +126,28 @@ class SettingsEntry(models.Model):
 
 
 # ---------------------------------------------------------------- the verbs of settings
+
+# The first version of a kind of settings is the one the city worked with before Mochou: in force
+# "since always". Every later version is drafted and published from now on (publish refuses the past).
+SINCE_ALWAYS = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+@contextmanager
+def first_version(kind: type[V], *, note: str) -> Iterator[V | None]:
+    """Version 1 of `kind`, when it has no version yet: yields the draft for the caller to fill
+    with its entries, then publishes it in force since always; yields None when a version exists."""
+    with transaction.atomic():
+        if kind._default_manager.exists():
+            yield None
+            return
+        draft = kind._default_manager.create(number=1, valid_from=SINCE_ALWAYS, note=note)
+        yield draft
+        # In place, not publish(): the entries were written into a draft, and its start is the past.
+        kind._default_manager.filter(pk=draft.pk).update(
+            status=VersionStatus.PUBLISHED, published_at=SINCE_ALWAYS
+        )
+        draft.refresh_from_db()
+        record(actor=None, action="setting.publish", target=draft, new=snapshot(draft), reason=note)
 
 
 def new_draft(

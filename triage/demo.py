@@ -7,12 +7,10 @@ version 1 of the dispatch catalogue, in force "since always" like the first time
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.utils import timezone
 
 from cases.models import Category
-from cases.taxonomy import FIRST_VERSION_FROM
-from loop.versions import VersionStatus
+from loop.versions import first_version
 from org.models import Unit
 from triage.models import DispatchCatalogue, DispatchRule
 
@@ -36,12 +34,10 @@ def seed_rules() -> int:
 
 
 def _publish_first_catalogue() -> None:
-    """Version 1, in force since FIRST_VERSION_FROM: written as a draft, then marked published in
-    place (publish() refuses a start in the past, which is right for every later version)."""
-    with transaction.atomic():
-        version = DispatchCatalogue.objects.create(
-            number=1, valid_from=FIRST_VERSION_FROM, note="演示派单规则"
-        )
+    """Version 1, in force since always (loop.versions.first_version)."""
+    with first_version(DispatchCatalogue, note="演示派单规则") as version:
+        if version is None:
+            return
         for category_name, township_name, lead_code, co_codes in DEMO_RULES:
             category = Category.objects.filter(level=1, name=category_name).first()
             township = Unit.objects.filter(kind="township", name=township_name).first()
@@ -52,6 +48,3 @@ def _publish_first_catalogue() -> None:
                 version=version, category=category, township=township, lead_unit=lead, note="演示规则"
             )
             rule.co_units.set(Unit.objects.filter(code__in=co_codes))
-        DispatchCatalogue.objects.filter(pk=version.pk).update(
-            status=VersionStatus.PUBLISHED, published_at=FIRST_VERSION_FROM
-        )
