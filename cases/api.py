@@ -32,6 +32,7 @@ from cases.guards import OFFERED, available_actions
 from cases.models import Assignment, Case, CaseQuerySet, Category, Channel, Kind, Reply, Urgency
 from cases.queues import queue_cases
 from cases.schemas import (
+    MAX_ID,
     ActionOut,
     AnswerAtIntakeIn,
     ApproveIn,
@@ -64,9 +65,10 @@ from cases.schemas import (
     TransferIn,
     UnitOut,
 )
+from cases.services.dispatch import DISPATCHABLE_KINDS
 from cases.timeline import sees_drafts, visible_events
 from cases.workflow import Action
-from mochou.api_errors import ERRORS_READ, ERRORS_WRITE, field_error
+from mochou.api_errors import ERRORS_LIST, ERRORS_READ, ERRORS_WRITE, field_error
 from mochou.errors import InvalidInput
 from org.models import Unit
 
@@ -105,14 +107,22 @@ def _unknown(field: str, message: str, code: str) -> InvalidInput:
     return InvalidInput(message, code=code, details={"errors": [field_error(field, message, type_=code)]})
 
 
-def _units(codes: dict[str, str]) -> dict[str, Unit]:
-    """Resolve {field: unit code} in one query; every unknown code is reported with its field."""
+def _units(codes: dict[str, str], *, dispatchable: bool = False) -> dict[str, Unit]:
+    """Resolve {field: unit code} in one query; every unknown code is reported with its field, and
+    with `dispatchable` every unit that may not handle cases (the centre, an inactive unit) too —
+    the service refuses those as well, but without knowing which field named them."""
     found = {u.code: u for u in Unit.objects.filter(code__in=set(codes.values()))}
     errors = [
         field_error(field, f"单位编码“{code}”不存在", type_="invalid_input.unit")
         for field, code in codes.items()
         if code not in found
     ]
+    if dispatchable:
+        errors += [
+            field_error(field, f"“{found[code].name}”不是可派单的承办单位", type_="invalid_input.unit")
+            for field, code in codes.items()
+            if code in found and (not found[code].is_active or found[code].kind not in DISPATCHABLE_KINDS)
+        ]
     if errors:
         raise InvalidInput(errors[0]["message"], code="invalid_input.unit", details={"errors": errors})
     return {field: found[code] for field, code in codes.items()}
@@ -122,9 +132,11 @@ def _category(ref: str | int | None, field: str = "category") -> Category | None
     """A category by id or full path ("城乡建设/城市建设和市政管理/市政设施")."""
     if ref is None or ref == "":
         return None
-    is_id = isinstance(ref, int) or str(ref).isdigit()
+    # ASCII digits only: "²".isdigit() is true, and int("²") raises.
+    is_id = isinstance(ref, int) or (ref.isascii() and ref.isdigit())
     lookup: dict[str, int | str] = {"pk": int(ref)} if is_id else {"path": str(ref).strip().strip("/")}
-    category = Category.objects.filter(is_active=True, **lookup).first()
+    too_big = is_id and int(ref) > MAX_ID  # no such row; PostgreSQL would refuse the number
+    category = None if too_big else Category.objects.filter(is_active=True, **lookup).first()
     if category is None:
         raise _unknown(field, f"事项分类“{ref}”不存在或已停用", "invalid_input.category")
     return category
@@ -306,7 +318,7 @@ def _filtered(user: User, f: CaseFilters) -> CaseQuerySet:
 # ---------------------------------------------------------------- reading
 
 
-@router.get("", response={200: CasePageOut, **ERRORS_READ}, summary="工单列表")
+@router.get("", response={200: CasePageOut, **ERRORS_LIST}, summary="工单列表")
 def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> CasePageOut:
     user = _actor(request)
     cases = _filtered(user, filters)
@@ -390,7 +402,7 @@ def answer_at_intake(request: HttpRequest, number: str, payload: AnswerAtIntakeI
 def dispatch(request: HttpRequest, number: str, payload: DispatchIn) -> CaseDetailOut:
     case = _visible_case(request, number)
     codes = {"lead_unit": payload.lead_unit} | {f"co_units.{i}": c for i, c in enumerate(payload.co_units)}
-    units = _units(codes)
+    units = _units(codes, dispatchable=True)
     lead = units.pop("lead_unit")
     # A code listed twice would become two co-handling assignments of the same unit.
     co_units = list({u.pk: u for u in units.values()}.values())

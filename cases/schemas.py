@@ -7,11 +7,22 @@ how long a reply must be) stay in cases.services, which runs the same checks for
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Field, Schema
-from pydantic import ConfigDict, field_validator
+from pydantic import (
+    BeforeValidator,
+    ConfigDict,
+    PlainValidator,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
 from accounts.phones import normalize_phone
 from cases.models import Channel, Kind, Satisfaction, SuspensionReason, Urgency
@@ -20,11 +31,60 @@ from cases.workflow import State
 from mochou.errors import InvalidInput
 
 MAX_PAGE = 200
+# Far beyond any real page (1M cases / 200 per page), far below PostgreSQL's bigint: an OFFSET of
+# 2**63 was a 500 there.
+MAX_OFFSET = 10_000_000
+# Row ids are PostgreSQL integers (serial); a larger id can name nothing.
+MAX_ID = 2**31 - 1
+UNIT_CODE_MAX = 32  # org.Unit.code
+CATEGORY_PATH_MAX = 200  # cases.Category.path
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date(value: object) -> object:
+    """Only YYYY-MM-DD: pydantic alone also reads numbers as Unix times ("-1.2e-200" → 1970-01-01)."""
+    if isinstance(value, str) and not _ISO_DATE.fullmatch(value):
+        raise ValueError("日期格式应为 YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+# Strict types in bodies: JSON true is not the id 1, 1 is not the string "1", "yes" is not true.
+Id = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
+UnitCode = Annotated[StrictStr, Field(min_length=1, max_length=UNIT_CODE_MAX)]
+
+
+def _category_ref(value: object) -> str | int:
+    # One validator for "path or id", so an error is reported on `category` itself rather than
+    # once per member of a union (category.str, category.constrained-int).
+    if isinstance(value, str) and len(value) <= CATEGORY_PATH_MAX:
+        return value
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID:
+        return value
+    raise ValueError(f"应为事项分类的完整路径（不超过{CATEGORY_PATH_MAX}字）或编号（1至{MAX_ID}的整数）")
+
+
+CategoryRef = Annotated[
+    str | int,
+    PlainValidator(_category_ref),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "maxLength": CATEGORY_PATH_MAX},
+                {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+            ]
+        }
+    ),
+]
 
 
 class StrictIn(Schema):
     # A misspelt field ("reson") is an error, not a silently missing value.
     model_config = ConfigDict(extra="forbid")
+
+
+def _required(field: str) -> dict[str, Any]:
+    return {"field": field, "loc": ["body", "payload", field], "type": "missing", "message": "此项为必填项"}
 
 
 def _phone(value: str) -> str:
@@ -37,16 +97,20 @@ def _phone(value: str) -> str:
 # ---------------------------------------------------------------- input
 
 
+# Minimum lengths are the services' own (cases/services: `text(..., min_len=N)`), repeated here so
+# the OpenAPI document states them; the services still check the stripped text.
+
+
 class RegisterIn(StrictIn):
     channel: Channel = Field(Channel.API, description="受理渠道")
     kind: Kind = Field(..., description="诉求类型")
-    title: str = Field("", max_length=120, description="标题；为空时取诉求内容的前30字")
-    content: str = Field(..., min_length=1, max_length=5000, description="诉求内容")
-    citizen_name: str = Field("", max_length=40)
-    citizen_phone: str = Field("", max_length=30, description="手机号或固定电话")
-    address: str = Field("", max_length=200)
-    township: str | None = Field(None, description="所属乡镇的单位编码")
-    category: str | int | None = Field(None, description="事项分类：完整路径或编号")
+    title: StrictStr = Field("", max_length=120, description="标题；为空时取诉求内容的前30字")
+    content: StrictStr = Field(..., min_length=5, max_length=5000, description="诉求内容（至少5个字）")
+    citizen_name: StrictStr = Field("", max_length=40)
+    citizen_phone: StrictStr = Field("", max_length=30, description="手机号或固定电话")
+    address: StrictStr = Field("", max_length=200)
+    township: UnitCode | None = Field(None, description="所属乡镇的单位编码")
+    category: CategoryRef | None = Field(None, description="事项分类：完整路径或编号")
     urgency: Urgency = Urgency.NORMAL
 
     @field_validator("citizen_phone")
@@ -56,110 +120,129 @@ class RegisterIn(StrictIn):
 
 
 class DispatchIn(StrictIn):
-    lead_unit: str = Field(..., min_length=1, description="主办单位编码")
-    co_units: list[str] = Field(default_factory=list, max_length=20, description="协办单位编码")
-    category: str | int | None = Field(None, description="事项分类：完整路径或编号（改派时可修正）")
+    lead_unit: UnitCode = Field(..., description="主办单位编码")
+    co_units: list[UnitCode] = Field(default_factory=list, max_length=20, description="协办单位编码")
+    category: CategoryRef | None = Field(None, description="事项分类：完整路径或编号（改派时可修正）")
     urgency: Urgency | None = None
-    note: str = Field("", max_length=500)
+    note: StrictStr = Field("", max_length=500)
 
 
 class ReturnIn(StrictIn):
-    reason: str = Field(..., min_length=1, max_length=500, description="退单理由")
+    reason: StrictStr = Field(..., min_length=4, max_length=500, description="退单理由（至少4个字）")
 
 
 class ExtendIn(StrictIn):
-    days: int = Field(..., ge=1, le=30, description="延期工作日数")
-    reason: str = Field(..., min_length=1, max_length=1000)
+    days: StrictInt = Field(..., ge=1, le=30, description="延期工作日数")
+    reason: StrictStr = Field(..., min_length=4, max_length=1000, description="延期理由（至少4个字）")
 
 
 class DecideExtensionIn(StrictIn):
-    approve: bool
-    note: str = Field("", max_length=500, description="审批意见；不同意时必填")
+    approve: StrictBool
+    note: StrictStr = Field("", max_length=500, description="审批意见；不同意时必填")
 
 
 class SuspensionIn(StrictIn):
     reason: SuspensionReason = Field(..., description="挂起事由（封闭清单）")
-    explanation: str = Field(..., min_length=1, max_length=1000, description="情况说明")
-    document: str = Field(..., min_length=1, max_length=200, description="依据文书：名称及文号")
-    days: int = Field(..., ge=1, le=60, description="申请挂起的工作日数")
+    explanation: StrictStr = Field(..., min_length=4, max_length=1000, description="情况说明（至少4个字）")
+    document: StrictStr = Field(
+        ..., min_length=4, max_length=200, description="依据文书：名称及文号（至少4个字）"
+    )
+    days: StrictInt = Field(..., ge=1, le=60, description="申请挂起的工作日数")
 
 
 class DecideSuspensionIn(StrictIn):
-    approve: bool
-    note: str = Field("", max_length=500, description="审批意见；不同意时必填")
+    approve: StrictBool
+    note: StrictStr = Field("", max_length=500, description="审批意见；不同意时必填")
 
 
 class RepinIn(StrictIn):
-    reason: str = Field(..., min_length=1, max_length=500, description="重算理由")
+    reason: StrictStr = Field(..., min_length=4, max_length=500, description="重算理由（至少4个字）")
 
 
 class ResumeIn(StrictIn):
-    note: str = Field("", max_length=500, description="恢复说明")
+    note: StrictStr = Field("", max_length=500, description="恢复说明")
 
 
 class ReplyIn(StrictIn):
-    body: str = Field(..., min_length=1, max_length=5000, description="答复内容")
-    result: str = Field("", max_length=200, description="办理结果")
-    template: int | None = Field(None, ge=1, le=2**31 - 1, description="起草所用的常用答复模板编号（可选）")
+    body: StrictStr = Field(..., min_length=10, max_length=5000, description="答复内容（至少10个字）")
+    result: StrictStr = Field("", max_length=200, description="办理结果")
+    template: Id | None = Field(None, description="起草所用的常用答复模板编号（可选）")
 
 
 class ApproveIn(StrictIn):
-    note: str = Field("", max_length=500)
+    note: StrictStr = Field("", max_length=500)
 
 
 class RejectReplyIn(StrictIn):
-    note: str = Field(..., min_length=1, max_length=500, description="退回意见")
+    note: StrictStr = Field(..., min_length=2, max_length=500, description="退回意见（至少2个字）")
 
 
 class CallbackIn(StrictIn):
-    reached: bool = Field(..., description="是否联系上诉求人")
-    resolved: bool | None = None
-    satisfaction: Satisfaction | None = None
-    comment: str = Field("", max_length=1000)
+    reached: StrictBool = Field(..., description="是否联系上诉求人")
+    resolved: StrictBool | None = Field(None, description="是否已解决；联系上时必填")
+    satisfaction: Satisfaction | None = Field(None, description="满意度；联系上时必填")
+    comment: StrictStr = Field("", max_length=1000)
+
+    @model_validator(mode="after")
+    def outcome_when_reached(self) -> CallbackIn:
+        # A shape rule, checked here so the 422 names its fields (the service would only say so).
+        missing = [
+            name for name in ("satisfaction", "resolved") if self.reached and getattr(self, name) is None
+        ]
+        if missing:
+            raise InvalidInput(
+                "联系上诉求人时，请填写满意度和是否已解决。",
+                code="invalid_input.required",
+                details={"errors": [_required(name) for name in missing]},
+            )
+        return self
 
 
 class CloseIn(StrictIn):
-    note: str = Field("", max_length=500, description="结案说明；不满意件必填")
+    note: StrictStr = Field("", max_length=500, description="结案说明；不满意件必填（至少4个字）")
 
 
 class ReopenIn(StrictIn):
-    reason: str = Field(..., min_length=1, max_length=500)
+    reason: StrictStr = Field(..., min_length=4, max_length=500, description="重办理由（至少4个字）")
 
 
 class MergeIn(StrictIn):
-    parent: str = Field(..., min_length=1, description="主工单的受理编号")
-    note: str = Field("", max_length=500)
+    parent: StrictStr = Field(..., min_length=1, max_length=20, description="主工单的受理编号")
+    note: StrictStr = Field("", max_length=500)
 
 
 class TransferIn(StrictIn):
-    target: str = Field(..., min_length=1, max_length=100, description="转办去向（外地平台名称）")
-    note: str = Field("", max_length=500)
+    target: StrictStr = Field(
+        ..., min_length=2, max_length=100, description="转办去向（外地平台名称，至少2个字）"
+    )
+    note: StrictStr = Field("", max_length=500)
 
 
 class SuperviseIn(StrictIn):
-    body: str = Field(..., min_length=1, max_length=2000, description="督办要求")
-    respond_days: int = Field(2, ge=1, le=30, description="反馈期限（工作日）")
+    body: StrictStr = Field(..., min_length=4, max_length=2000, description="督办要求（至少4个字）")
+    respond_days: StrictInt = Field(2, ge=1, le=30, description="反馈期限（工作日）")
 
 
 class AnswerAtIntakeIn(StrictIn):
-    answer: str = Field(..., min_length=1, max_length=5000)
+    answer: StrictStr = Field(..., min_length=5, max_length=5000, description="答复内容（至少5个字）")
 
 
 class ContributeIn(StrictIn):
-    body: str = Field(..., min_length=1, max_length=5000, description="协办意见")
+    body: StrictStr = Field(..., min_length=4, max_length=5000, description="协办意见（至少4个字）")
 
 
 class CaseFilters(Schema):
+    # Query parameters arrive as text, so these stay lax ("50" is 50); each one is bounded.
     state: State | None = None
     queue: str | None = Field(None, description="工作队列：" + "、".join(QUEUE_BY_SLUG))
     q: str | None = Field(None, max_length=100, description="受理编号、电话或文字")
-    unit: str | None = Field(None, description="主办单位编码")
-    category: str | None = Field(None, description="事项分类路径（含下级）")
-    township: str | None = Field(None, description="乡镇单位编码")
-    created_from: date | None = None
-    created_to: date | None = None
+    unit: str | None = Field(None, max_length=UNIT_CODE_MAX, description="主办单位编码")
+    category: str | None = Field(None, max_length=CATEGORY_PATH_MAX, description="事项分类路径（含下级）")
+    township: str | None = Field(None, max_length=UNIT_CODE_MAX, description="乡镇单位编码")
+    created_from: IsoDate | None = Field(None, description="起始日期 YYYY-MM-DD（含）")
+    created_to: IsoDate | None = Field(None, description="截止日期 YYYY-MM-DD（含）")
     limit: int = Field(50, ge=1, le=MAX_PAGE)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
     @field_validator("queue")
     @classmethod

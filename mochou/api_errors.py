@@ -27,9 +27,23 @@ class ErrorOut(Schema):
     details: dict[str, Any] = {}
 
 
-# Response declarations shared by the routers so the OpenAPI document shows the error shape.
-ERRORS_READ: dict[int, type[Schema]] = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-ERRORS_WRITE: dict[int, type[Schema]] = {**ERRORS_READ, 403: ErrorOut, 409: ErrorOut}
+# Response declarations shared by the routers, so the OpenAPI document lists every status an
+# operation can answer (the fuzz test, tests/test_fuzz_api.py, fails on any other):
+# 400 a NUL byte anywhere (mochou.middleware) or a body that is not JSON; 401 no valid token;
+# 403 role or unit; 404 no such case or not visible; 409 the case's state; 415 a body that is not
+# application/json (mochou.middleware); 422 a field (details.errors names it).
+ERRORS_LIST: dict[int, type[Schema]] = {400: ErrorOut, 401: ErrorOut, 422: ErrorOut}
+ERRORS_READ: dict[int, type[Schema]] = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut}
+ERRORS_WRITE: dict[int, type[Schema]] = {
+    **ERRORS_READ,
+    403: ErrorOut,
+    409: ErrorOut,
+    415: ErrorOut,
+    422: ErrorOut,
+}
+# The `field` of an error that concerns the request as a whole rather than one input field
+# (Django's NON_FIELD_ERRORS), so details.errors is never empty.
+NON_FIELD = "__all__"
 
 # Chinese messages for the pydantic error types a client can actually trigger.
 _MESSAGES: dict[str, str] = {
@@ -42,6 +56,8 @@ _MESSAGES: dict[str, str] = {
     "int_parsing": "应为整数",
     "int_from_float": "应为整数",
     "bool_type": "应为 true 或 false",
+    "date_from_datetime_inexact": "日期格式应为 YYYY-MM-DD",
+    "int_too_big": "数值过大",
     "bool_parsing": "应为 true 或 false",
     "greater_than_equal": "不能小于{ge}",
     "greater_than": "应大于{gt}",
@@ -114,8 +130,8 @@ def _domain_details(exc: DomainError) -> dict[str, Any]:
     details = dict(exc.details)
     if exc.status == 422 and "errors" not in details:
         # Services name the offending field in details["field"]; lift it into the shared list.
-        field = str(details.get("field", ""))
-        details["errors"] = [field_error(field, exc.message, type_=exc.code)] if field else []
+        field = str(details.get("field", "")) or NON_FIELD
+        details["errors"] = [field_error(field, exc.message, type_=exc.code)]
     return details
 
 

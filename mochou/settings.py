@@ -70,6 +70,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions and auth (a cookie is input too): refuses NUL bytes and non-JSON API bodies.
+    "mochou.middleware.HostileInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -136,14 +138,23 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Background work: huey on SQLite by default, Redis when REDIS_URL is set; immediate in tests.
+# results=False: no code reads a task's return value (tasks write what matters to the database),
+# and huey would otherwise keep every result forever, growing its table or Redis keys unbounded.
 if REDIS_URL and not TESTING:
-    HUEY = {"huey_class": "huey.RedisHuey", "name": "mochou", "url": REDIS_URL, "immediate": False}
+    HUEY = {
+        "huey_class": "huey.RedisHuey",
+        "name": "mochou",
+        "url": REDIS_URL,
+        "immediate": False,
+        "results": False,
+    }
 else:
     HUEY = {
         "huey_class": "huey.SqliteHuey",
         "name": "mochou",
         "filename": str(VAR_DIR / "huey.sqlite3"),
         "immediate": TESTING,
+        "results": False,
     }
 
 # Working hours of the centre and the units (local time), e.g. "08:30-12:00,14:30-17:30".
