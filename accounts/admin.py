@@ -26,7 +26,7 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
     autocomplete_fields = ("unit",)
     fieldsets = (
         *(BaseUserAdmin.fieldsets or ()),  # a tuple; the stubs allow None
-        ("莫愁", {"fields": ("display_name", "role", "unit", "mobile")}),
+        ("莫愁", {"fields": ("display_name", "role", "unit", "mobile", "must_change_password")}),
     )
     audit_action = "user"
     audit_m2m = ("groups", "user_permissions")
@@ -41,12 +41,11 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
         with transaction.atomic():
             response = super().user_change_password(request, id, form_url)
             if request.method == "POST" and response.status_code == 302:
-                record(
-                    actor=request.user,
-                    action="user.password",
-                    target=User.objects.get(pk=id),
-                    request=request,
-                )
+                user = User.objects.get(pk=id)
+                record(actor=request.user, action="user.password", target=user, request=request)
+                # A password somebody else chose is known to them: the user must replace it.
+                if user.pk != getattr(request.user, "pk", None):
+                    User.objects.filter(pk=user.pk).update(must_change_password=True)
         return response
 
 

@@ -39,6 +39,9 @@ class User(AbstractUser):
     )
     display_name = models.CharField("姓名", max_length=40, blank=True)
     mobile = models.CharField("手机号", max_length=20, blank=True)
+    # Set when the password was handed to the user by somebody else (an administrator's reset, the
+    # demo password outside demo mode): accounts.middleware then allows nothing but changing it.
+    must_change_password = models.BooleanField("下次登录须修改密码", default=False)
 
     class Meta:
         verbose_name = "用户"
@@ -105,3 +108,45 @@ class PersonalDataView(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} 查看 {self.case_id} {self.fields}"
+
+
+class LoginFailure(models.Model):
+    """One failed password login, counted per account and per address (accounts.lockout).
+
+    In the database rather than the cache: the default cache is per process, and a lockout that a
+    restart or a second worker forgets protects nothing."""
+
+    username = models.CharField("用户名", max_length=150)  # as tried, casefolded; may not exist
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "登录失败"
+        verbose_name_plural = "登录失败"
+        indexes = [
+            models.Index(fields=["username", "at"], name="loginfailure_user_at"),
+            models.Index(fields=["ip", "at"], name="loginfailure_ip_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.ip} {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class LoginLock(models.Model):
+    """An account name or an address that may not log in until `until`."""
+
+    class Scope(models.TextChoices):
+        ACCOUNT = "account", "账户"
+        ADDRESS = "address", "地址"
+
+    scope = models.CharField("范围", max_length=8, choices=Scope.choices)
+    key = models.CharField("账户或地址", max_length=150)
+    until = models.DateTimeField("锁定至")
+
+    class Meta:
+        verbose_name = "登录锁定"
+        verbose_name_plural = "登录锁定"
+        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="loginlock_scope_key")]
+
+    def __str__(self) -> str:
+        return f"{self.get_scope_display()} {self.key} → {self.until:%Y-%m-%d %H:%M}"

@@ -35,6 +35,8 @@ ACTIONS: dict[str, str] = {
     "case.repin": "重新锁定工单时限",
     "login": "登录",
     "login.failed": "登录失败",
+    "login.locked": "登录锁定",
+    "password.change": "修改本人密码",
     "logout": "退出登录",
     "audit.export": "导出审计日志",
 }

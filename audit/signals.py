@@ -1,4 +1,4 @@
-"""Logins, failed logins and logouts, from Django's auth signals."""
+"""Logins, failed logins and logouts, from Django's auth signals; lockouts from accounts.lockout."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.auth import signals as auth_signals
 from django.http import HttpRequest
+from django.utils.timezone import localtime
 
 from audit.services import record
 
@@ -40,8 +41,30 @@ def on_login_failed(
     )
 
 
+def on_login_locked(
+    sender: Any, lock: Any, failures: int, request: HttpRequest | None = None, **kwargs: Any
+) -> None:
+    # The locked name (as tried, casefolded) or address, with when the lock ends.
+    record(
+        actor=None,
+        action="login.locked",
+        target_type=USER_TARGET if lock.scope == "account" else "",
+        target_repr=lock.key,
+        new={
+            "scope": lock.scope,
+            "key": lock.key,
+            "until": localtime(lock.until).isoformat(timespec="seconds"),
+            "failures": failures,
+        },
+        request=request,
+    )
+
+
 def connect() -> None:
     # dispatch_uid: ready() may run more than once (tests, autoreload); one record per event.
     auth_signals.user_logged_in.connect(on_login, dispatch_uid="audit.login")
     auth_signals.user_logged_out.connect(on_logout, dispatch_uid="audit.logout")
     auth_signals.user_login_failed.connect(on_login_failed, dispatch_uid="audit.login_failed")
+    from accounts.lockout import login_locked  # accounts' models are loaded by now (ready())
+
+    login_locked.connect(on_login_locked, dispatch_uid="audit.login_locked")

@@ -69,14 +69,18 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside whitenoise: static files carry the same headers as the pages.
+    "mochou.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions and auth (a cookie is input too): refuses NUL bytes and non-JSON API bodies.
     "mochou.middleware.HostileInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "accounts.middleware.SessionIdleMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -107,10 +111,28 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# GB/T 22239-2019 level 3 (口令复杂度): at least 10 characters of three classes, not like the
+# user's name, not a common password, not digits only.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "accounts.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.validators.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
 ]
+# Password logins go through the lockout (accounts.lockout): the login page and the admin's alike.
+AUTHENTICATION_BACKENDS = ["accounts.backends.LockoutModelBackend"]
+# Failed logins: this many within the window lock the account name (and, with the larger count,
+# the address: a township office shares one NAT address) for MOCHOU_LOGIN_LOCK_MINUTES.
+MOCHOU_LOGIN_MAX_FAILURES = env_int("MOCHOU_LOGIN_MAX_FAILURES", 5)
+MOCHOU_LOGIN_MAX_FAILURES_PER_ADDRESS = env_int("MOCHOU_LOGIN_MAX_FAILURES_PER_ADDRESS", 20)
+MOCHOU_LOGIN_WINDOW_MINUTES = env_int("MOCHOU_LOGIN_WINDOW_MINUTES", 15)
+MOCHOU_LOGIN_LOCK_MINUTES = env_int("MOCHOU_LOGIN_LOCK_MINUTES", 15)
+# Sessions end after MOCHOU_SESSION_IDLE_MINUTES without a request and when the browser closes.
+# accounts.middleware.SessionIdleMiddleware renews the expiry at most once a minute of activity,
+# not on every request as SESSION_SAVE_EVERY_REQUEST would (a database write per request).
+SESSION_COOKIE_AGE = env_int("MOCHOU_SESSION_IDLE_MINUTES", 30) * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 if TESTING:
     # A fast hasher: the suite logs users in hundreds of times.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -155,7 +155,8 @@ def test_deadline_countdown_and_urgency_are_shown(client: Client, city: City, cl
     assert "签收剩余" in body
     assert '<span class="badge urgent">紧急</span>' in body
     clock.move_to(datetime(2025, 9, 25, 10, 0, tzinfo=SHANGHAI))
-    late = page(client.get("/cases/queue/to_accept/"))
+    # A day later the session has ended (30 idle minutes, accounts.middleware): log in again.
+    late = page(login(client, city.users["clerk"]).get("/cases/queue/to_accept/"))
     assert 'class="deadline level-overdue"' in late
 
 

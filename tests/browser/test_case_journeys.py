@@ -185,7 +185,9 @@ def test_a_case_through_return_reopen_and_overdue_supervision(journey_city: City
         supervisor.act("supervise", "督办", body=demand, respond_days=2)
         expect(page.locator("#case-supervision")).to_contain_text(demand)
 
-        # 承办人 is told, and finds it in 我的督办 with the notice on the case.
+        # 承办人 is told, and finds it in 我的督办 with the notice on the case. Nine days on, the
+        # clerk's session has long ended (30 idle minutes): they log in again.
+        clerk.login()
         clerk.page.goto("/")
         expect(clerk.page.locator("#unread-count")).to_be_visible()
         clerk.open_case_from_queue("supervised", number)
