@@ -98,9 +98,11 @@ def test_the_filters_narrow_the_list(client: Client, auditor, records) -> None:
 
 def test_an_invalid_filter_shows_its_error_and_no_rows(client: Client, auditor, records) -> None:
     client.force_login(auditor)
-    response = client.get("/audit/", {"q": "a\x00b"})
+    response = client.get("/audit/", {"date_from": "2025-13-45"})
     assert response.status_code == 200
     assert list(response.context["page"].object_list) == []
+    # A NUL is refused before any page sees it (mochou.middleware), here as everywhere.
+    assert client.get("/audit/", {"q": "a\x00b"}).status_code == 400
 
 
 def test_the_htmx_request_gets_the_table_only(client: Client, auditor, records) -> None:
