@@ -146,8 +146,8 @@ def first_version(kind: type[V], *, note: str) -> Iterator[V | None]:
         kind._default_manager.filter(pk=draft.pk).update(
             status=VersionStatus.PUBLISHED, published_at=SINCE_ALWAYS
         )
+        # Not an administrator's change but the initial data, as the version itself says (no record).
         draft.refresh_from_db()
-        record(actor=None, action="setting.publish", target=draft, new=snapshot(draft), reason=note)
 
 
 def new_draft(

@@ -15,7 +15,7 @@ from audit.tests.conftest import form_data
 from cases.models import Category, LimitVersion
 from loop.versions import new_draft
 from org.models import Unit
-from triage.models import DispatchRule
+from triage.models import DispatchCatalogue
 from worktime.models import CalendarDay
 
 pytestmark = pytest.mark.django_db
@@ -201,13 +201,8 @@ def test_a_unit_change_is_audited(admin_client, city) -> None:
     assert rec.new == {"phone": "0724-4221234"}
 
 
-def test_a_dispatch_rule_change_with_co_units_is_audited(admin_client, city) -> None:
-    rule = DispatchRule.objects.create(category=city.category, township=city.township, lead_unit=city.housing)
-    response = post_change(admin_client, rule, co_units=[city.education.pk], audit_reason="教育局协办")
-    assert response.status_code == 302, response.context["adminform"].form.errors
-    rec = only_record(action="rule.change")
-    assert rec.old == {"co_units": []}
-    assert rec.new == {"co_units": [city.education.pk]}
+# Dispatch rules are versioned (a catalogue draft, rules edited inline, then published): their
+# audited edit through the catalogue's admin is triage/tests/test_catalogue.py's admin test.
 
 
 def test_a_calendar_day_change_is_audited(admin_client, city) -> None:
@@ -238,14 +233,14 @@ def test_adding_needs_no_reason_and_records_the_new_values(admin_client, city) -
     assert rec.target_id == str(unit.pk)
 
 
-def test_deleting_is_audited_with_the_old_values(admin_client, city) -> None:
-    rule = DispatchRule.objects.create(category=city.category, township=city.township, lead_unit=city.housing)
-    url = reverse("admin:triage_dispatchrule_delete", args=[rule.pk])
+def test_deleting_is_audited_with_the_old_values(admin_client, city, clock) -> None:
+    draft = new_draft(DispatchCatalogue, actor=city.users["admin"], valid_from=timezone.now(), note="试拟")
+    url = reverse("admin:triage_dispatchcatalogue_delete", args=[draft.pk])
     response = admin_client.post(url, {"post": "yes"})
     assert response.status_code == 302
-    assert not DispatchRule.objects.filter(pk=rule.pk).exists()
-    rec = only_record(action="rule.delete")
-    assert rec.old["lead_unit"] == city.housing.pk
+    assert not DispatchCatalogue.objects.filter(pk=draft.pk).exists()
+    rec = only_record(action="setting.delete")
+    assert rec.old["note"] == "试拟"
     assert rec.new == {}
 
 
@@ -255,7 +250,7 @@ def test_every_settings_admin_is_audited() -> None:
 
     from audit.audited_admin import AuditedAdmin
 
-    for model in (Category, LimitVersion, DispatchRule, Unit, User, Group, CalendarDay):
+    for model in (Category, LimitVersion, DispatchCatalogue, Unit, User, Group, CalendarDay):
         assert isinstance(admin.site._registry[model], AuditedAdmin), model
 
 

@@ -7,10 +7,12 @@ import json
 
 import pytest
 from django.test import RequestFactory
+from django.utils import timezone
 
 from audit.models import AuditRecord
 from audit.services import changes, record, snapshot
-from triage.models import DispatchRule
+from loop.versions import new_draft
+from triage.models import DispatchCatalogue, DispatchRule
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +54,10 @@ def test_no_actor_is_the_system(city) -> None:
 
 
 def test_snapshot_is_json_safe(city) -> None:
-    rule = DispatchRule.objects.create(category=city.category, township=city.township, lead_unit=city.housing)
+    draft = new_draft(DispatchCatalogue, actor=None, valid_from=timezone.now())
+    rule = DispatchRule.objects.create(
+        version=draft, category=city.category, township=city.township, lead_unit=city.housing
+    )
     rule.co_units.set([city.education, city.centre])
     values = snapshot(rule, ["category", "lead_unit", "is_active", "co_units"])
     assert values == {
