@@ -1,4 +1,4 @@
-"""Forms of the guide pages: the editor's form and the reviewer's note."""
+"""Forms of the guide pages: the editor's form (the reviewer's note is loop.review.NoteForm)."""
 
 from __future__ import annotations
 
@@ -74,9 +74,3 @@ def _max_length(limit: int) -> Callable[[str], None]:
             raise forms.ValidationError(f"内容过长（{len(value)} 字），最多 {limit} 字。")
 
     return check
-
-
-class NoteForm(forms.Form):
-    note = forms.CharField(
-        label="说明", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
-    )

@@ -5,17 +5,21 @@ the edit goes into a *revision draft* — a second Guide row with ``draft_of`` p
 published one — which follows the review flow on its own; when a reviewer publishes it, its
 content is copied onto the published row (same id, same slug, so every link stays valid) and the
 draft row is removed. Every step is a GuideRevision row with a snapshot of the content, always
-filed under the published ("root") guide, so nothing written is lost.
+filed under the published ("root") guide, so nothing written is lost. The mechanism is the loop
+core's reviewed content (loop/review.py), shared with the reply templates; a guide adds its unit,
+its audience and its validity dates.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+
+from loop import review
+from loop.review import RevisionAction
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -26,6 +30,12 @@ class GuideStatus(models.TextChoices):
     SUBMITTED = "submitted", "待审核"
     PUBLISHED = "published", "已发布"
     ARCHIVED = "archived", "已归档"
+
+
+# The review flow of a guide (loop/review.py): withdrawn by archiving it.
+MACHINE: review.ReviewMachine[GuideStatus] = review.ReviewMachine(
+    GuideStatus, withdraw=RevisionAction.ARCHIVED, item_label="指南", code="knowledge"
+)
 
 
 class Audience(models.TextChoices):
@@ -80,7 +90,9 @@ class GuideQuerySet(models.QuerySet["Guide"]):
         return self.filter(shown)
 
 
-class Guide(models.Model):
+class Guide(review.ReviewedContent):
+    content_fields = CONTENT_FIELDS
+
     slug = models.SlugField(
         "标识", max_length=64, unique=True, null=True, blank=True, help_text="稳定的英文标识，修订草稿没有"
     )
@@ -98,43 +110,9 @@ class Guide(models.Model):
     legal_basis = models.TextField("办理依据", blank=True)
     valid_from = models.DateField("生效日期", null=True, blank=True)
     valid_until = models.DateField("失效日期", null=True, blank=True)
-    status = models.CharField("状态", max_length=16, choices=GuideStatus.choices, default=GuideStatus.DRAFT)
+    status = review.status_field(GuideStatus)
     audience = models.CharField("公开范围", max_length=16, choices=Audience.choices, default=Audience.PUBLIC)
-    draft_of = models.ForeignKey(
-        "self",
-        verbose_name="修订的指南",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="revision_drafts",
-    )
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="编写人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    editor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="最后修改人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="审核人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
-    review_note = models.TextField("审核意见", blank=True)
-    created_at = models.DateTimeField("创建时间", default=timezone.now)
+    draft_of = review.draft_of_field("修订的指南")
     updated_at = models.DateTimeField("更新时间", auto_now=True, db_index=True)
 
     objects = GuideQuerySet.as_manager()
@@ -144,20 +122,10 @@ class Guide(models.Model):
         verbose_name_plural = "办事指南"
         ordering = ["unit__sort_order", "unit__code", "title"]
         indexes = [models.Index(fields=["status", "audience"])]
-        constraints = [
-            # A published guide is always a root: revision drafts never go live as rows.
-            models.CheckConstraint(
-                condition=~Q(status="published") | Q(draft_of__isnull=True),
-                name="knowledge_guide_published_is_root",
-            ),
-        ]
+        constraints = [review.published_is_root("knowledge_guide_published_is_root")]
 
     def __str__(self) -> str:
         return self.title
-
-    @property
-    def root(self) -> Guide:
-        return self.draft_of or self
 
     @property
     def alias_list(self) -> list[str]:
@@ -174,36 +142,12 @@ class Guide(models.Model):
             self.valid_until is None or self.valid_until >= today
         )
 
-    def content(self) -> dict[str, Any]:
-        """A JSON-able snapshot of the editable content."""
-        data: dict[str, Any] = {}
-        for name in CONTENT_FIELDS:
-            value = getattr(self, "unit_id" if name == "unit" else name)
-            data[name] = value.isoformat() if hasattr(value, "isoformat") else value
-        return data
 
-
-class RevisionAction(models.TextChoices):
-    CREATED = "created", "新建"
-    EDITED = "edited", "修改"
-    SUBMITTED = "submitted", "提交审核"
-    PUBLISHED = "published", "审核发布"
-    RETURNED = "returned", "退回修改"
-    ARCHIVED = "archived", "归档"
-    IMPORTED = "imported", "导入"
-
-
-class GuideRevision(models.Model):
+class GuideRevision(review.RevisionBase):
     """One step in a guide's life, with the content as it stood then (append-only)."""
 
     guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="revisions")
-    action = models.CharField("操作", max_length=16, choices=RevisionAction.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    note = models.TextField("说明", blank=True)
-    content = models.JSONField("内容快照", default=dict)
-    created_at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+    action = models.CharField("操作", max_length=16, choices=RevisionAction.of(RevisionAction.ARCHIVED))
 
     class Meta:
         verbose_name = "指南修订记录"

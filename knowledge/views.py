@@ -3,7 +3,6 @@ the public pages for citizens (no login)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -16,9 +15,9 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from knowledge import services
-from knowledge.forms import GuideForm, NoteForm
+from knowledge.forms import GuideForm
 from knowledge.models import Guide, GuideStatus
-from knowledge.permissions import can_edit, can_publish, can_write, is_reviewer
+from knowledge.permissions import can_edit, can_write, is_reviewer
 from knowledge.search import MAX_QUERY_CHARS, Hit, search_guides
 from mochou.errors import DomainError
 from mochou.http import AuthenticatedHttpRequest
@@ -160,25 +159,11 @@ def _limit(raw: str | None, *, default: int) -> int | None:
 def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     guide = get_object_or_404(Guide.objects.visible_to(user).select_related("unit", "draft_of"), pk=pk)
-    pending = guide.revision_drafts.first() if guide.status == GuideStatus.PUBLISHED else None
+    pending = services.GUIDES.pending(guide)
     if pending is not None and not Guide.objects.visible_to(user).filter(pk=pending.pk).exists():
         pending = None
-    editable = can_edit(user, guide)
-    return render(
-        request,
-        "knowledge/detail.html",
-        {
-            "guide": guide,
-            "pending": pending,
-            "can_edit": editable,
-            "can_submit": editable and guide.status == GuideStatus.DRAFT,
-            "can_review": guide.status == GuideStatus.SUBMITTED and is_reviewer(user),
-            "may_publish": can_publish(user, guide),
-            "can_archive": guide.status == GuideStatus.PUBLISHED and is_reviewer(user),
-            "revisions": guide.root.revisions.select_related("actor").order_by("-created_at", "-pk")[:30],
-            "note_form": NoteForm(),
-        },
-    )
+    review = services.GUIDES.panel(user, guide, pending=pending, history=30)
+    return render(request, "knowledge/detail.html", {"guide": guide, **review})
 
 
 @login_required
@@ -203,7 +188,7 @@ def edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not can_edit(request.user, guide):
         return render(request, "knowledge/denied.html", {"message": "只能修改本单位的办事指南。"}, status=403)
     # Editing a published guide opens its pending revision when there is one.
-    source = guide.revision_drafts.first() if guide.status == GuideStatus.PUBLISHED else None
+    source = services.GUIDES.pending(guide)
     form = GuideForm(request.POST or None, instance=source or guide, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -223,33 +208,12 @@ def _status(form: GuideForm) -> int:
     return 422 if form.is_bound and form.errors else 200
 
 
-VERBS: dict[str, Callable[..., Guide]] = {
-    "submit": services.submit_guide,
-    "publish": services.publish_guide,
-    "return": services.return_guide,
-    "archive": services.archive_guide,
-}
-DONE = {"submit": "已提交审核。", "publish": "已审核发布。", "return": "已退回修改。", "archive": "已归档。"}
-
-
 @login_required
 @require_POST
 def act(request: AuthenticatedHttpRequest, pk: int, verb: str) -> HttpResponse:
-    if verb not in VERBS:
-        raise Http404("没有这个操作")
+    action = services.GUIDES.action_for(verb)
     guide = get_object_or_404(Guide.objects.visible_to(request.user), pk=pk)
-    form = NoteForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
-    if not form.is_valid():
-        messages.error(request, "说明过长，最多 2000 字。")
-        return redirect("knowledge:detail", pk=guide.pk)
-    try:
-        result = VERBS[verb](guide, actor=request.user, note=note)
-    except DomainError as error:
-        messages.error(request, error.message)
-        return redirect("knowledge:detail", pk=guide.pk)
-    messages.success(request, DONE[verb])
-    return redirect("knowledge:detail", pk=result.pk)
+    return services.GUIDES.act(request, guide, action, detail="knowledge:detail")
 
 
 # ---------------------------------------------------------------- citizens (no login)

@@ -1,4 +1,4 @@
-"""Forms of the templates' pages: the editor's form, the reviewer's note, the list's filter."""
+"""Forms of the templates' pages: the editor's form and the list's filter (the note is loop.review's)."""
 
 from __future__ import annotations
 
@@ -76,12 +76,6 @@ class TemplateForm(forms.ModelForm):
             field = error.details.get("field")
             self.add_error(field if field in self.fields else None, error.message)
         return data
-
-
-class NoteForm(forms.Form):
-    note = forms.CharField(
-        label="说明", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
-    )
 
 
 class FilterForm(forms.Form):

@@ -4,6 +4,8 @@ Like the guides of 莫愁指南 (knowledge/models.py), a template's row holds th
 editing a published template writes a *revision draft* (a second row, `draft_of` = the published
 one) that goes through review on its own and, once published, is copied onto the published row
 (same id, so use counts and links stay with it). Every step is a TemplateRevision under the root.
+Both are the loop core's reviewed content (loop/review.py); a template adds its kind, its scope
+(category and kind of case, or the SMS and case state it words) and the placeholders of its body.
 
 Use is counted from TemplateUse rows, one per reply drafted from a template; how well a template
 does is computed from the cases those replies answered (replytemplates/ranking.py), never stored.
@@ -11,15 +13,13 @@ does is computed from the cases those replies answered (replytemplates/ranking.p
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 
 from cases.models import Kind
 from cases.workflow import State
+from loop import review
+from loop.review import RevisionAction
 
 
 class TemplateKind(models.TextChoices):
@@ -32,6 +32,12 @@ class TemplateStatus(models.TextChoices):
     SUBMITTED = "submitted", "待审核"
     PUBLISHED = "published", "已发布"
     RETIRED = "retired", "已停用"
+
+
+# The review flow of a template (loop/review.py): withdrawn by retiring it.
+MACHINE: review.ReviewMachine[TemplateStatus] = review.ReviewMachine(
+    TemplateStatus, withdraw=RevisionAction.RETIRED, item_label="模板", code="replytemplates"
+)
 
 
 class SmsName(models.TextChoices):
@@ -56,7 +62,9 @@ class ReplyTemplateQuerySet(models.QuerySet["ReplyTemplate"]):
         return self.filter(draft_of__isnull=True)
 
 
-class ReplyTemplate(models.Model):
+class ReplyTemplate(review.ReviewedContent):
+    content_fields = CONTENT_FIELDS
+
     title = models.CharField("标题", max_length=60)
     kind = models.CharField("用途", max_length=8, choices=TemplateKind.choices, default=TemplateKind.REPLY)
     category = models.ForeignKey(
@@ -78,44 +86,8 @@ class ReplyTemplate(models.Model):
         "工单状态", max_length=20, blank=True, help_text="不选则任何状态都用这条短信"
     )
     body = models.TextField("模板内容", max_length=5000)
-    status = models.CharField(
-        "状态", max_length=16, choices=TemplateStatus.choices, default=TemplateStatus.DRAFT
-    )
-    draft_of = models.ForeignKey(
-        "self",
-        verbose_name="修订的模板",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="revision_drafts",
-    )
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="编写人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    editor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="最后修改人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="审核人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
-    review_note = models.TextField("审核意见", blank=True)
-    created_at = models.DateTimeField("创建时间", default=timezone.now)
+    status = review.status_field(TemplateStatus)
+    draft_of = review.draft_of_field("修订的模板")
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     objects = ReplyTemplateQuerySet.as_manager()
@@ -126,10 +98,7 @@ class ReplyTemplate(models.Model):
         ordering = ["kind", "title", "pk"]
         indexes = [models.Index(fields=["kind", "status"])]
         constraints = [
-            models.CheckConstraint(
-                condition=~Q(status="published") | Q(draft_of__isnull=True),
-                name="replytemplates_published_is_root",
-            ),
+            review.published_is_root("replytemplates_published_is_root"),
             # One live wording per SMS and state: the source must not have to guess.
             models.UniqueConstraint(
                 fields=["name", "case_state"],
@@ -140,10 +109,6 @@ class ReplyTemplate(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    @property
-    def root(self) -> ReplyTemplate:
-        return self.draft_of or self
 
     @property
     def case_state_label(self) -> str:
@@ -158,32 +123,12 @@ class ReplyTemplate(models.Model):
         where = self.category.path.replace("/", " / ") if self.category else "所有分类"
         return f"{where} · {self.get_case_kind_display() if self.case_kind else '所有类型'}"
 
-    def content(self) -> dict[str, Any]:
-        """A JSON-able snapshot of the editable content."""
-        return {name: getattr(self, "category_id" if name == "category" else name) for name in CONTENT_FIELDS}
 
-
-class RevisionAction(models.TextChoices):
-    CREATED = "created", "新建"
-    EDITED = "edited", "修改"
-    SUBMITTED = "submitted", "提交审核"
-    PUBLISHED = "published", "审核发布"
-    RETURNED = "returned", "退回修改"
-    RETIRED = "retired", "停用"
-    IMPORTED = "imported", "导入"
-
-
-class TemplateRevision(models.Model):
+class TemplateRevision(review.RevisionBase):
     """One step in a template's life, with the content as it stood then (append-only)."""
 
     template = models.ForeignKey(ReplyTemplate, on_delete=models.CASCADE, related_name="revisions")
-    action = models.CharField("操作", max_length=16, choices=RevisionAction.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    note = models.TextField("说明", blank=True)
-    content = models.JSONField("内容快照", default=dict)
-    created_at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+    action = models.CharField("操作", max_length=16, choices=RevisionAction.of(RevisionAction.RETIRED))
 
     class Meta:
         verbose_name = "模板修订记录"

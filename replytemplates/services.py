@@ -1,14 +1,11 @@
 """The verbs of the templates' review flow, and the record of their use. Every write goes here.
 
-    draft ──submit──> submitted ──publish──> published ──retire──> retired
-      ^                   │                      │
-      └─────return────────┘                      └─edit─> revision draft (a new row, draft_of=…)
-                                                          that follows the same flow; publishing
-                                                          it replaces the published text in place
-
-The pattern of knowledge/services.py: editing a submitted template takes it back to draft,
-editing a retired one reopens it as a draft. Each verb checks permissions
-(replytemplates/permissions.py), runs in one transaction and appends a TemplateRevision.
+The flow is the loop core's reviewed content (loop/review.py), as for the guides: draft →
+submitted → published → retired, an edit of a published template being a revision draft that
+replaces the live text once published. `TEMPLATES` runs it — each verb one transaction that locks
+the template, asks the guards (replytemplates/permissions.py) and appends one TemplateRevision.
+What is a template's own is here: its content (the fields of the other kind cleared, the
+placeholders checked) and, at publishing, one live wording per SMS and case state.
 """
 
 from __future__ import annotations
@@ -17,50 +14,23 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.utils import timezone
 
-from mochou.errors import Conflict, InvalidInput, NotPermitted, TransitionNotAllowed
+from loop.review import Review
+from mochou.errors import Conflict, InvalidInput
 from replytemplates import placeholders
 from replytemplates.models import (
     CONTENT_FIELDS,
     ReplyTemplate,
-    RevisionAction,
     SmsName,
     TemplateKind,
     TemplateRevision,
     TemplateStatus,
     TemplateUse,
 )
-from replytemplates.permissions import can_publish, can_write, is_reviewer
+from replytemplates.permissions import GUARDS
 
 if TYPE_CHECKING:
     from accounts.models import User
-
-# (status, verb) → new status: the only place the flow is defined.
-TRANSITIONS: dict[tuple[str, str], str] = {
-    (TemplateStatus.DRAFT, "submit"): TemplateStatus.SUBMITTED,
-    (TemplateStatus.SUBMITTED, "publish"): TemplateStatus.PUBLISHED,
-    (TemplateStatus.SUBMITTED, "return"): TemplateStatus.DRAFT,
-    (TemplateStatus.PUBLISHED, "retire"): TemplateStatus.RETIRED,
-}
-VERB_LABELS = {"submit": "提交审核", "publish": "发布", "return": "退回", "retire": "停用"}
-
-
-def next_status(status: str, verb: str) -> str:
-    try:
-        return TRANSITIONS[(status, verb)]
-    except KeyError:
-        raise TransitionNotAllowed(
-            f"模板当前为“{TemplateStatus(status).label}”，不能{VERB_LABELS.get(verb, verb)}。",
-            code="replytemplates.transition_not_allowed",
-            details={"status": status, "action": verb},
-        ) from None
-
-
-def _log(template: ReplyTemplate, action: str, actor: User | None, note: str = "") -> None:
-    TemplateRevision.objects.create(
-        template=template.root, action=action, actor=actor, note=note, content=template.content()
-    )
 
 
 def clean_content(data: Mapping[str, Any], current: ReplyTemplate | None = None) -> dict[str, Any]:
@@ -101,94 +71,10 @@ def clean_content(data: Mapping[str, Any], current: ReplyTemplate | None = None)
     return cleaned
 
 
-def _locked(template: ReplyTemplate) -> ReplyTemplate:
-    return ReplyTemplate.objects.select_for_update().get(pk=template.pk)
-
-
-# ---------------------------------------------------------------- writing
-
-
-@transaction.atomic
-def create_template(*, actor: User, data: Mapping[str, Any]) -> ReplyTemplate:
-    if not can_write(actor):
-        raise NotPermitted("您没有编写答复模板的权限。", code="replytemplates.not_permitted")
-    template = ReplyTemplate.objects.create(
-        **clean_content(data), status=TemplateStatus.DRAFT, author=actor, editor=actor
-    )
-    _log(template, RevisionAction.CREATED, actor)
-    return template
-
-
-@transaction.atomic
-def edit_template(template: ReplyTemplate, *, actor: User, data: Mapping[str, Any]) -> ReplyTemplate:
-    """Save an edit. Returns the row that holds it: the template itself, or its revision draft
-    when the template is published (the published text stays in use until the revision is)."""
-    if not can_write(actor):
-        raise NotPermitted("您没有修改答复模板的权限。", code="replytemplates.not_permitted")
-    template = _locked(template)
-    target = template
-    if template.status == TemplateStatus.PUBLISHED:
-        target = template.revision_drafts.first() or _new_revision_draft(template, actor)
-    for name, value in clean_content(data, current=target).items():
-        setattr(target, name, value)
-    if target.status in (TemplateStatus.SUBMITTED, TemplateStatus.RETIRED):
-        target.status = TemplateStatus.DRAFT
-    target.editor = actor
-    target.save()
-    _log(target, RevisionAction.EDITED, actor)
-    return target
-
-
-def _new_revision_draft(template: ReplyTemplate, actor: User) -> ReplyTemplate:
-    copy = {name: getattr(template, name) for name in CONTENT_FIELDS}
-    return ReplyTemplate.objects.create(
-        **copy, status=TemplateStatus.DRAFT, draft_of=template, author=actor, editor=actor
-    )
-
-
-# ---------------------------------------------------------------- the review flow
-
-
-@transaction.atomic
-def submit_template(template: ReplyTemplate, *, actor: User, note: str = "") -> ReplyTemplate:
-    template = _locked(template)
-    if not can_write(actor):
-        raise NotPermitted("您没有提交答复模板的权限。", code="replytemplates.not_permitted")
-    template.status = next_status(template.status, "submit")
-    template.save(update_fields=["status", "updated_at"])
-    _log(template, RevisionAction.SUBMITTED, actor, note)
-    return template
-
-
-@transaction.atomic
-def publish_template(template: ReplyTemplate, *, actor: User, note: str = "") -> ReplyTemplate:
-    """Approve a submitted template. A revision draft's content replaces its published
-    template's text; the returned row is the published one."""
-    template = _locked(template)
-    if not is_reviewer(actor):
-        raise NotPermitted("只有审核人可以发布答复模板。", code="replytemplates.not_reviewer")
-    if not can_publish(actor, template):
-        raise NotPermitted(
-            "不能审核发布自己最后修改的版本，请由其他审核人审核。", code="replytemplates.four_eyes"
-        )
-    next_status(template.status, "publish")
-    target = template if template.draft_of_id is None else _locked(template.root)
-    if template.kind == TemplateKind.SMS:
-        _one_live_sms(template, keep=target)
-    if target is not template:
-        for name in CONTENT_FIELDS:
-            setattr(target, name, getattr(template, name))
-        target.editor = template.editor
-    target.status = TemplateStatus.PUBLISHED
-    target.reviewer, target.reviewed_at, target.review_note = actor, timezone.now(), note
-    target.save()
-    _log(target, RevisionAction.PUBLISHED, actor, note)
-    if target is not template:
-        template.delete()  # its edits live on in the published row and in the revision log
-    return target
-
-
-def _one_live_sms(template: ReplyTemplate, *, keep: ReplyTemplate) -> None:
+def _one_live_sms(template: ReplyTemplate, keep: ReplyTemplate) -> None:
+    """Publishing an SMS wording: no other may be live for the same SMS and case state."""
+    if template.kind != TemplateKind.SMS:
+        return
     clash = (
         ReplyTemplate.objects.published()
         .filter(kind=TemplateKind.SMS, name=template.name, case_state=template.case_state)
@@ -204,32 +90,34 @@ def _one_live_sms(template: ReplyTemplate, *, keep: ReplyTemplate) -> None:
         )
 
 
-@transaction.atomic
-def return_template(template: ReplyTemplate, *, actor: User, note: str) -> ReplyTemplate:
-    template = _locked(template)
-    if not is_reviewer(actor):
-        raise NotPermitted("只有审核人可以退回答复模板。", code="replytemplates.not_reviewer")
-    if not note.strip():
-        raise InvalidInput(
-            "退回时请写明修改意见。", code="replytemplates.note_required", details={"field": "note"}
-        )
-    template.status = next_status(template.status, "return")
-    template.reviewer, template.reviewed_at, template.review_note = actor, timezone.now(), note.strip()
-    template.save(update_fields=["status", "reviewer", "reviewed_at", "review_note", "updated_at"])
-    _log(template, RevisionAction.RETURNED, actor, note.strip())
-    return template
+TEMPLATES: Review[ReplyTemplate, TemplateStatus] = Review(
+    model=ReplyTemplate,
+    log=TemplateRevision,
+    item_field="template",
+    guards=GUARDS,
+    before_publish=_one_live_sms,
+)
 
 
-@transaction.atomic
-def retire_template(template: ReplyTemplate, *, actor: User, note: str = "") -> ReplyTemplate:
-    template = _locked(template)
-    if not is_reviewer(actor):
-        raise NotPermitted("只有审核人可以停用答复模板。", code="replytemplates.not_reviewer")
-    template.status = next_status(template.status, "retire")
-    template.save(update_fields=["status", "updated_at"])
-    template.revision_drafts.all().delete()  # a pending edit of a withdrawn template has no purpose
-    _log(template, RevisionAction.RETIRED, actor, note)
-    return template
+# ---------------------------------------------------------------- writing
+
+
+def create_template(*, actor: User, data: Mapping[str, Any]) -> ReplyTemplate:
+    return TEMPLATES.create(actor=actor, values=clean_content(data))
+
+
+def edit_template(template: ReplyTemplate, *, actor: User, data: Mapping[str, Any]) -> ReplyTemplate:
+    """Save an edit. Returns the row that holds it: the template itself, or its revision draft
+    when the template is published (the published text stays in use until the revision is)."""
+    return TEMPLATES.edit(template, actor=actor, values=lambda target: clean_content(data, current=target))
+
+
+# ---------------------------------------------------------------- the review flow (loop/review.py)
+
+submit_template = TEMPLATES.submit
+publish_template = TEMPLATES.publish  # a revision draft's content replaces the published template's text
+return_template = TEMPLATES.send_back  # with the reviewer's note, which is required
+retire_template = TEMPLATES.withdraw
 
 
 # ---------------------------------------------------------------- import (the demo seed)
@@ -241,20 +129,13 @@ def import_template(*, data: Mapping[str, Any], actor: User | None = None) -> tu
     logged as 导入. An unchanged template is left alone, so re-running the seed writes nothing."""
     values = clean_content(data)
     template = ReplyTemplate.objects.roots().filter(title=values["title"], kind=values["kind"]).first()
-    if template is None:
-        template = ReplyTemplate.objects.create(**values, status=TemplateStatus.PUBLISHED, author=actor)
-        _log(template, RevisionAction.IMPORTED, actor)
-        return template, True
-    if template.status == TemplateStatus.PUBLISHED and all(
-        getattr(template, name) == value for name, value in values.items()
+    if (
+        template is not None
+        and template.status == TemplateStatus.PUBLISHED
+        and TEMPLATES.holds(template, values)
     ):
         return template, False
-    for name, value in values.items():
-        setattr(template, name, value)
-    template.status = TemplateStatus.PUBLISHED
-    template.save()
-    _log(template, RevisionAction.IMPORTED, actor)
-    return template, False
+    return TEMPLATES.import_(template, actor=actor, values=values)
 
 
 # ---------------------------------------------------------------- use (the loop's hook)

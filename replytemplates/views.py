@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from mochou.errors import DomainError
 from mochou.http import AuthenticatedHttpRequest
 from replytemplates import services
-from replytemplates.forms import FilterForm, NoteForm, TemplateForm
+from replytemplates.forms import FilterForm, TemplateForm
 from replytemplates.models import ReplyTemplate, TemplateStatus
-from replytemplates.permissions import can_maintain, can_publish, can_write, is_reviewer
+from replytemplates.permissions import can_maintain, can_write
 from replytemplates.ranking import records
 
 PAGE_SIZE = 30
@@ -75,22 +73,13 @@ def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not can_maintain(user):
         return _denied(request, "常用答复模板由热线中心维护，您没有查看权限。")
     template = get_object_or_404(ReplyTemplate.objects.select_related("category", "draft_of"), pk=pk)
-    pending = template.revision_drafts.first() if template.status == TemplateStatus.PUBLISHED else None
-    writer = can_write(user)
+    review = services.TEMPLATES.panel(
+        user, template, pending=services.TEMPLATES.pending(template), history=50
+    )
     return render(
         request,
         "replytemplates/detail.html",
-        {
-            "template": template,
-            "pending": pending,
-            "record": records([template.root.pk]).get(template.root.pk),
-            "can_edit": writer,
-            "can_submit": writer and template.status == TemplateStatus.DRAFT,
-            "can_review": template.status == TemplateStatus.SUBMITTED and is_reviewer(user),
-            "may_publish": can_publish(user, template),
-            "can_retire": template.status == TemplateStatus.PUBLISHED and is_reviewer(user),
-            "revisions": template.root.revisions.select_related("actor").order_by("-created_at", "-pk")[:50],
-        },
+        {"template": template, "record": records([template.root.pk]).get(template.root.pk), **review},
     )
 
 
@@ -116,7 +105,7 @@ def edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return _denied(request, "只有管理员和派单员可以修改答复模板。")
     template = get_object_or_404(ReplyTemplate, pk=pk)
     # Editing a published template opens its pending revision when there is one.
-    source = template.revision_drafts.first() if template.status == TemplateStatus.PUBLISHED else None
+    source = services.TEMPLATES.pending(template)
     form = TemplateForm(request.POST or None, instance=source or template)
     if request.method == "POST" and form.is_valid():
         try:
@@ -143,31 +132,11 @@ def _status(form: TemplateForm) -> int:
     return 422 if form.is_bound and form.errors else 200
 
 
-VERBS: dict[str, Callable[..., ReplyTemplate]] = {
-    "submit": services.submit_template,
-    "publish": services.publish_template,
-    "return": services.return_template,
-    "retire": services.retire_template,
-}
-DONE = {"submit": "已提交审核。", "publish": "已审核发布。", "return": "已退回修改。", "retire": "已停用。"}
-
-
 @login_required
 @require_POST
 def act(request: AuthenticatedHttpRequest, pk: int, verb: str) -> HttpResponse:
-    if verb not in VERBS:
-        raise Http404("没有这个操作")
+    action = services.TEMPLATES.action_for(verb)
     if not can_maintain(request.user):
         return _denied(request, "常用答复模板由热线中心维护，您没有操作权限。")
     template = get_object_or_404(ReplyTemplate, pk=pk)
-    form = NoteForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "说明过长，最多 2000 字。")
-        return redirect("replytemplates:detail", pk=template.pk)
-    try:
-        result = VERBS[verb](template, actor=request.user, note=form.cleaned_data["note"])
-    except DomainError as error:
-        messages.error(request, error.message)
-        return redirect("replytemplates:detail", pk=template.pk)
-    messages.success(request, DONE[verb])
-    return redirect("replytemplates:detail", pk=result.pk)
+    return services.TEMPLATES.act(request, template, action, detail="replytemplates:detail")
