@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Status
+from ninja.params import functions as param_functions
 
 from accounts.models import User
 from accounts.privacy import (
@@ -68,6 +69,7 @@ from cases.schemas import (
 from cases.services.dispatch import DISPATCHABLE_KINDS
 from cases.timeline import sees_drafts, visible_events
 from cases.workflow import Action
+from mochou import idempotency
 from mochou.api_errors import ERRORS_LIST, ERRORS_READ, ERRORS_WRITE, field_error
 from mochou.errors import InvalidInput
 from org.models import Unit
@@ -361,22 +363,44 @@ def list_events(request: HttpRequest, number: str) -> list[EventOut]:
 
 
 @router.post("", response={201: CaseDetailOut, **ERRORS_WRITE}, summary="登记工单")
-def register(request: HttpRequest, payload: RegisterIn) -> Status[CaseDetailOut]:
-    township = _units({"township": payload.township})["township"] if payload.township else None
-    case = services.register_case(
-        actor=_actor(request),
-        channel=payload.channel,
-        kind=payload.kind,
-        content=payload.content,
-        title=payload.title,
-        citizen_name=payload.citizen_name,
-        citizen_phone=payload.citizen_phone,
-        address=payload.address,
-        township=township,
-        category=_category(payload.category),
-        urgency=payload.urgency,
+def register(
+    request: HttpRequest,
+    payload: RegisterIn,
+    idempotency_key: str | None = param_functions.Header(
+        None,
+        alias=idempotency.HEADER,
+        max_length=idempotency.MAX_KEY_LENGTH,
+        description=idempotency.HEADER_DESCRIPTION,
+    ),
+) -> Status[CaseDetailOut]:
+    actor = _actor(request)
+
+    def run() -> tuple[int, dict[str, Any]]:
+        township = _units({"township": payload.township})["township"] if payload.township else None
+        case = services.register_case(
+            actor=actor,
+            channel=payload.channel,
+            kind=payload.kind,
+            content=payload.content,
+            title=payload.title,
+            citizen_name=payload.citizen_name,
+            citizen_phone=payload.citizen_phone,
+            address=payload.address,
+            township=township,
+            category=_category(payload.category),
+            urgency=payload.urgency,
+        )
+        return 201, {"case_id": case.pk, "number": case.number}
+
+    # A retry with the same key gets the same case (re-read now, so the phone's masking and its
+    # audit apply to this view), never a second registration.
+    outcome = idempotency.once(
+        f"api:user:{actor.pk}",
+        idempotency.checked_key(idempotency_key),
+        idempotency.fingerprint(payload.model_dump(mode="json")),
+        run,
     )
-    return Status(201, _fresh_detail(request, case))
+    return Status(outcome.status, _fresh_detail(request, Case(pk=outcome.result["case_id"])))
 
 
 # ---------------------------------------------------------------- actions, one endpoint each

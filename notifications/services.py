@@ -7,8 +7,10 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from mochou import leases
 from notifications.models import Notification, SmsMessage
 
 if TYPE_CHECKING:
@@ -55,29 +57,49 @@ def queue_sms(phone: str, body: str, *, case: Case | None = None) -> SmsMessage 
     return sms
 
 
+# How long a worker may hold a message while it sends: well past the gateway's 10 s timeout, so a
+# live sender never loses it; a sender killed mid-send is replaced after this.
+SEND_LEASE_SECONDS = 120
+
+
 def deliver(sms_id: int) -> bool:
-    """Send one queued message through the configured backend. Raises on failure so huey retries."""
+    """Send one queued message through the configured backend, once. Raises on failure so huey retries.
+
+    The message may reach several tasks (the handover sweep re-enqueues a message whose first
+    task it cannot see); a lease claims it, so two workers never send it at once, and after the
+    send the message is marked sent before the lease is given back.
+    """
     from notifications.sms import get_backend
 
     claimed = SmsMessage.objects.filter(pk=sms_id, status=SmsMessage.Status.QUEUED)
-    sms = claimed.first()
-    if sms is None:
+    if not claimed.exists():
         return False
-    backend = get_backend()
+    lease = leases.take("sms.deliver", sms_id, seconds=SEND_LEASE_SECONDS)
+    if lease is None:
+        return False  # another worker is sending it right now
     try:
-        backend.send(sms.phone, sms.body)
-    except Exception as exc:
-        SmsMessage.objects.filter(pk=sms_id).update(attempts=sms.attempts + 1, error=str(exc)[:300])
-        raise
-    # Conditional update: two workers never both mark the same message sent.
-    return bool(
-        claimed.update(
-            status=SmsMessage.Status.SENT,
-            backend=backend.name,
-            attempts=sms.attempts + 1,
-            sent_at=timezone.now(),
+        # Read again under the lease: the previous holder may have sent it since our first look.
+        sms = claimed.first()
+        if sms is None:
+            return False
+        backend = get_backend()
+        try:
+            backend.send(sms.phone, sms.body)
+        except Exception as exc:
+            SmsMessage.objects.filter(pk=sms_id).update(attempts=sms.attempts + 1, error=str(exc)[:300])
+            raise
+        # Conditional update: two workers never both mark the same message sent.
+        return bool(
+            claimed.update(
+                status=SmsMessage.Status.SENT,
+                backend=backend.name,
+                attempts=sms.attempts + 1,
+                sent_at=timezone.now(),
+            )
         )
-    )
+    finally:
+        # Sent (and marked) or failed (and huey will retry): either way the next try may claim it.
+        leases.release("sms.deliver", sms_id, lease)
 
 
 def mark_failed(sms_id: int, error: str) -> None:
@@ -86,9 +108,23 @@ def mark_failed(sms_id: int, error: str) -> None:
     )
 
 
-def stuck_messages(now: datetime | None = None, *, after: timedelta = timedelta(minutes=30)) -> list[int]:
-    """Messages still queued well after huey's own retries would have ended (the queue was down when
-    they were stored, or a worker died): the periodic task hands them to the worker again."""
+# A message its worker has not taken within this was most likely never handed over (the web
+# process died between the commit and the enqueue, or the queue was down).
+HANDOVER_GRACE = timedelta(minutes=2)
+
+
+def stuck_messages(
+    now: datetime | None = None,
+    *,
+    after: timedelta = timedelta(minutes=30),
+    grace: timedelta = HANDOVER_GRACE,
+) -> list[int]:
+    """Messages the periodic task hands to the worker again: never tried and older than `grace`
+    (never handed over, or the worker was down: a second task for one message is harmless, see
+    `deliver`), or still queued well after huey's own retries would have ended (`after`)."""
     now = now or timezone.now()
-    stuck = SmsMessage.objects.filter(status=SmsMessage.Status.QUEUED, created_at__lt=now - after)
+    never_tried = Q(attempts=0, created_at__lt=now - grace)
+    stuck = SmsMessage.objects.filter(
+        never_tried | Q(created_at__lt=now - after), status=SmsMessage.Status.QUEUED
+    )
     return list(stuck.order_by("pk").values_list("pk", flat=True)[:1000])

@@ -15,6 +15,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
+from mochou import idempotency
+from mochou.errors import InvalidInput
 from open311 import catalog, submit
 from open311.keys import key_for
 from open311.models import RequestToken
@@ -107,8 +109,30 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     key = key_for(_api_key(request))
     if key is None:
         raise Open311Error(403, "api_key 无效或已停用。")
-    created = submit.create(submit.parse(request.POST), key)
-    return respond(fmt, "service_requests", submit.receipt(created))
+    api_key = key
+
+    def run() -> tuple[int, dict[str, Any]]:
+        created = submit.create(submit.parse(request.POST), api_key)
+        return 200, {"receipt": submit.receipt(created)}
+
+    # A client that lost our answer retries with the same Idempotency-Key and gets the same
+    # service_request_id and token (the receipt holds no personal data), not a second case.
+    try:
+        raw = request.headers.get(idempotency.HEADER)
+        outcome = idempotency.once(
+            f"open311:key:{key.pk}", idempotency.checked_key(raw), _fingerprint(request), run
+        )
+    except InvalidInput as error:
+        raise Open311Error(
+            error.status if isinstance(error, idempotency.KeyReused) else 400, error.message
+        ) from None
+    return respond(fmt, "service_requests", outcome.result["receipt"], status=outcome.status)
+
+
+def _fingerprint(request: HttpRequest) -> str:
+    """The posted parameters without the api_key (the client is already part of the key's scope)."""
+    params = {name: request.POST.getlist(name) for name in request.POST if name != "api_key"}
+    return idempotency.fingerprint(params)
 
 
 @endpoint("GET")

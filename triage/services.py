@@ -13,14 +13,19 @@ import logging
 import threading
 import time
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
 
 from cases import services as case_services
-from cases.models import Case, Category, Kind
+from cases.models import Case, CaseEvent, Category, Kind
+from cases.workflow import Action as CaseAction
+from cases.workflow import State as CaseState
 from mochou.errors import DomainError
 from triage.models import Suggestion, TrainingExample
 from triage.rules import units_for
@@ -87,7 +92,11 @@ def train_model(*, with_examples: bool = False, out: Path | None = None) -> dict
 
 
 def triage_new_case(case_id: int) -> Suggestion | None:
-    """Entry point after registration: never raises."""
+    """Entry point after registration and for the sweep: never raises, and triages a case once.
+
+    None when triage is off, the case was triaged already (the hook and the sweep, or two sweeps,
+    met on it) or triage failed (the failure is on the case's log).
+    """
     if not settings.MOCHOU_TRIAGE:
         return None
     try:
@@ -95,70 +104,114 @@ def triage_new_case(case_id: int) -> Suggestion | None:
     except Exception as exc:
         log.exception("triage failed for case %s", case_id)
         try:
-            case = Case.objects.get(pk=case_id)
-            Suggestion.objects.create(case=case, error=f"{type(exc).__name__}: {exc}"[:300])
-            case_services.record_triage(
-                case, payload={"error": type(exc).__name__}, note="智能分拣出错，请人工派单。"
-            )
+            with transaction.atomic():
+                case = _claim(case_id)
+                if case is None:
+                    return None
+                Suggestion.objects.create(case=case, error=f"{type(exc).__name__}: {exc}"[:300])
+                case_services.record_triage(
+                    case, payload={"error": type(exc).__name__}, note="智能分拣出错，请人工派单。"
+                )
         except Exception:
             log.exception("could not record the triage failure of case %s", case_id)
         return None
 
 
-def triage_case(case_id: int) -> Suggestion:
+def _claim(case_id: int) -> Case | None:
+    """The case, locked, if nobody triaged it yet; None if someone did. Call inside a transaction.
+
+    The lock is the one every verb takes on the case (SQLite: the IMMEDIATE transaction), and the
+    Suggestion row written under it is the mark: whoever takes the lock second sees the first's
+    committed row and stops. So the hook and the sweep, or two workers, triage a case once.
+    """
+    case = (
+        Case.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("township", "category")
+        .get(pk=case_id)
+    )
+    return None if _triaged(case) else case
+
+
+def _triaged(case: Case) -> bool:
+    return (
+        Suggestion.objects.filter(case=case).exists() or case.events.filter(action=CaseAction.TRIAGE).exists()
+    )
+
+
+def triage_case(case_id: int) -> Suggestion | None:
+    """Triage one case unless it was triaged already (then None).
+
+    The model runs before the claim, so the case is locked only while the result is written; a
+    run that finds the case claimed meanwhile throws its result away.
+    """
     case = Case.objects.select_related("township", "category").get(pk=case_id)
+    if _triaged(case):
+        return None
     started = time.perf_counter()
     model = current_model()
     if model is None:
-        suggestion = Suggestion.objects.create(case=case, error="model_missing")
-        case_services.record_triage(
-            case, payload={"model": None}, note="智能分拣模型尚未生成（mochou triage train），请人工派单。"
-        )
+        with transaction.atomic():
+            claimed = _claim(case_id)
+            if claimed is None:
+                return None
+            suggestion = Suggestion.objects.create(case=claimed, error="model_missing")
+            case_services.record_triage(
+                claimed,
+                payload={"model": None},
+                note="智能分拣模型尚未生成（mochou triage train），请人工派单。",
+            )
         return suggestion
 
     prediction = model.predict(case.title, case.content)
     category = case.category or _first_level(prediction.label)
+    # The rules in force when the case came in, as its time limits are (Case.limit_version).
     choice = units_for(category, case.township)
     urgency = _assess_urgency(case)
     duplicates = _duplicates(case)
     latency_ms = (time.perf_counter() - started) * 1000
 
-    suggestion = Suggestion.objects.create(
-        case=case,
-        model_version=model.version,
-        category_label=prediction.label,
-        category=category,
-        confidence=prediction.confidence,
-        top3=[{"category": label, "confidence": round(p, 4)} for label, p in prediction.top3],
-        explanation=list(prediction.explanation),
-        lead_unit=choice.lead if choice else None,
-        co_units=[u.code for u in choice.co] if choice else [],
-        urgent=urgency["urgent"],
-        urgency_reasons=urgency["reasons"],
-        duplicates=duplicates,
-        latency_ms=round(latency_ms, 2),
-    )
-    payload = {
-        "model": model.version,
-        "category": prediction.label,
-        "confidence": round(prediction.confidence, 4),
-        "top3": suggestion.top3,
-        "unit": choice.lead.code if choice else None,
-        "urgent": urgency["urgent"],
-        "urgency_reasons": urgency["reasons"],
-        "duplicates": duplicates[:3],
-        "latency_ms": suggestion.latency_ms,
-    }
-    unit_text = f"，建议主办：{choice.lead.name}" if choice else "，无匹配的派单规则"
-    note = f"建议分类：{prediction.label}（置信度{prediction.confidence:.0%}）{unit_text}"
-    if urgency["urgent"]:
-        note += "；紧急：" + "；".join(urgency["reasons"])
-    if duplicates:
-        note += f"；疑似重复：{duplicates[0]['number']}（相似度{duplicates[0]['score']:.0%}）"
-    # Triage belongs to the moment of intake (demo and imported cases are registered in the past).
-    at = max(case.created_at, case.events.latest("seq").created_at)
-    case_services.record_triage(case, payload=payload, note=note, urgent=urgency["urgent"], now=at)
+    with transaction.atomic():
+        claimed = _claim(case_id)
+        if claimed is None:
+            return None
+        case = claimed
+        suggestion = Suggestion.objects.create(
+            case=case,
+            model_version=model.version,
+            category_label=prediction.label,
+            category=category,
+            confidence=prediction.confidence,
+            top3=[{"category": label, "confidence": round(p, 4)} for label, p in prediction.top3],
+            explanation=list(prediction.explanation),
+            lead_unit=choice.lead if choice else None,
+            co_units=[u.code for u in choice.co] if choice else [],
+            urgent=urgency["urgent"],
+            urgency_reasons=urgency["reasons"],
+            duplicates=duplicates,
+            latency_ms=round(latency_ms, 2),
+        )
+        payload = {
+            "model": model.version,
+            "category": prediction.label,
+            "confidence": round(prediction.confidence, 4),
+            "top3": suggestion.top3,
+            "unit": choice.lead.code if choice else None,
+            "urgent": urgency["urgent"],
+            "urgency_reasons": urgency["reasons"],
+            "duplicates": duplicates[:3],
+            "latency_ms": suggestion.latency_ms,
+        }
+        unit_text = f"，建议主办：{choice.lead.name}" if choice else "，无匹配的派单规则"
+        note = f"建议分类：{prediction.label}（置信度{prediction.confidence:.0%}）{unit_text}"
+        if urgency["urgent"]:
+            note += "；紧急：" + "；".join(urgency["reasons"])
+        if duplicates:
+            note += f"；疑似重复：{duplicates[0]['number']}（相似度{duplicates[0]['score']:.0%}）"
+        # Triage belongs to the moment of intake (demo and imported cases are registered in the past).
+        at = max(case.created_at, case.events.latest("seq").created_at)
+        case_services.record_triage(case, payload=payload, note=note, urgent=urgency["urgent"], now=at)
 
+    # After the commit: the dispatch is its own verb, refused if a person was faster.
     if _may_auto_dispatch(case, prediction.confidence, choice, duplicates):
         _auto_dispatch(case, suggestion, choice, category, prediction.confidence, at)
     return suggestion
@@ -214,6 +267,37 @@ def _duplicates(case: Case) -> list[dict[str, Any]]:
     from triage.dupindex import candidates_for
 
     return candidates_for(case)
+
+
+# ---------------------------------------------------------------- the sweep: triage the hook missed
+
+# A case younger than this is left to its hook (it runs right after the registration commits).
+TRIAGE_GRACE = timedelta(minutes=2)
+# Older cases were registered while triage was off, or before it existed: not the sweep's to judge.
+TRIAGE_LOOKBACK = timedelta(days=3)
+
+
+def untriaged_cases(now: datetime | None = None, *, limit: int = 500) -> list[int]:
+    """Registered cases of the last TRIAGE_LOOKBACK, past the grace period, with no triage yet:
+    their registration committed but the process died before (or while) its hook ran."""
+    now = now or timezone.now()
+    suggested = Suggestion.objects.filter(case=OuterRef("pk"))
+    triaged = CaseEvent.objects.filter(case=OuterRef("pk"), action=CaseAction.TRIAGE)
+    pending = Case.objects.filter(
+        state=CaseState.REGISTERED,
+        created_at__lt=now - TRIAGE_GRACE,
+        created_at__gte=now - TRIAGE_LOOKBACK,
+    ).exclude(Exists(suggested) | Exists(triaged))
+    return list(pending.order_by("created_at", "pk").values_list("pk", flat=True)[:limit])
+
+
+def sweep_untriaged(now: datetime | None = None) -> int:
+    """Triage every case its hook missed; returns how many this run triaged (a case claimed by
+    someone else meanwhile, or whose triage failed and says so on its log, is not counted).
+    Nothing while MOCHOU_TRIAGE is off."""
+    if not settings.MOCHOU_TRIAGE:
+        return 0
+    return sum(1 for case_id in untriaged_cases(now) if triage_new_case(case_id) is not None)
 
 
 # ---------------------------------------------------------------- dispatchers' decisions as training data
