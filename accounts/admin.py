@@ -7,9 +7,10 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 
+from accounts.audit import admin as audit_admin  # noqa: F401  # registers the audit log's read-only admin
+from accounts.audit.audited_admin import AuditedAdmin
+from accounts.audit.services import record
 from accounts.models import ApiToken, PersonalDataView, User
-from audit.audited_admin import AuditedAdmin
-from audit.services import record
 from mochou.admin import ReadOnlyAdmin
 
 # What decides what a user may see and do: a change to any of them is recorded as "user.roles".

@@ -150,3 +150,10 @@ class LoginLock(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_scope_display()} {self.key} → {self.until:%Y-%m-%d %H:%M}"
+
+
+# The audit log lives in accounts.audit; its model is imported here so that Django registers it
+# with the accounts app (one audit log beside the views of personal data, PersonalDataView).
+from accounts.audit.models import AuditRecord  # noqa: E402
+
+__all__ = ["AuditRecord"]

@@ -12,10 +12,10 @@ from django.http import HttpResponse
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from accounts.audit.services import record
 from accounts.demo import DEMO_PASSWORD
 from accounts.forms import LoginForm, PasswordChangeForm
 from accounts.models import User
-from audit.services import record
 
 # Set at login when the password typed was the published demo password, whatever the mode: a
 # session opened in demo mode must still be stopped once the server runs without it.

@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
-from audit.audited_admin import AuditedAdmin
+from accounts.audit.audited_admin import AuditedAdmin
 from cases.models import Case, CaseEvent, Category, CategoryLimit, LimitVersion
 from loop.versions import new_draft, publish
 from mochou.admin import ReadOnlyAdmin

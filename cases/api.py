@@ -22,6 +22,7 @@ from ninja.params import functions as param_functions
 from accounts.models import User
 from accounts.privacy import (
     audit_phone_search,
+    case_text_for,
     citizen_phone_for,
     mask_phone,
     may_search_by_phone,
@@ -248,7 +249,7 @@ def _case_detail(request: HttpRequest, case: Case) -> CaseDetailOut:
     phone, unmasked = citizen_phone_for(user, case, purpose="api", request=request)
     return CaseDetailOut(
         **_case_fields(case, timezone.now(), phone),
-        content=case.content,
+        content=case_text_for(user, case, purpose="api", request=request),
         address=case.address,
         phone_unmasked=unmasked,
         co_units=_co_units(case),

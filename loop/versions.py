@@ -21,7 +21,7 @@ from django.db import models, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from audit.services import record, snapshot
+from accounts.audit.services import record, snapshot
 from mochou.errors import Conflict, InvalidInput
 
 V = TypeVar("V", bound="SettingsVersion")

@@ -52,7 +52,6 @@ INSTALLED_APPS = [
     "ninja",  # serves Swagger UI's assets locally: no CDN on a government intranet
     "mochou",
     "accounts",
-    "audit",
     "org",
     "worktime",
     "loop",

@@ -7,7 +7,7 @@ from mochou.api import api
 urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include("accounts.urls")),
-    path("audit/", include("audit.urls")),
+    path("audit/", include("accounts.audit.urls")),
     path("cases/", include("cases.urls")),
     path("notifications/", include("notifications.urls")),
     path("knowledge/", include("knowledge.urls")),

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from audit.audited_admin import AuditedAdmin
+from accounts.audit.audited_admin import AuditedAdmin
 from mochou.admin import ReadOnlyAdmin
 from open311.models import ApiKey, Open311Request
 

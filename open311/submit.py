@@ -248,7 +248,7 @@ def create(sub: Submission, key: ApiKey) -> Created:
 def receipt(created: Created) -> list[dict[str, Any]]:
     case = created.case
     notice = f"您的诉求已受理，受理编号 {case.number}，可凭编号查询办理进度。"
-    if case.kind != Kind.CONSULT and case.category_id:
+    if case.kind != Kind.CONSULT and case.category is not None:
         _, days = case.category.limits_for(case.urgency, case.limit_version)
         notice += f"一般在{days}个工作日内办结答复。"
     return [

@@ -102,7 +102,7 @@ def requests(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 def _create(request: HttpRequest, fmt: str) -> HttpResponse:
-    if not request.content_type.startswith(FORM_TYPES):
+    if not (request.content_type or "").startswith(FORM_TYPES):
         raise Open311Error(
             400, "请以 application/x-www-form-urlencoded（表单）格式提交，参数见 GeoReport v2 规范。"
         )

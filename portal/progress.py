@@ -94,10 +94,10 @@ def citizen_view(case: Case) -> CitizenView:
     words = STATE_WORDS[case.state]
     reply = case.approved_reply
     body, result, intro = (reply.body, reply.result, "") if reply else ("", "", "")
-    if case.state == State.MERGED and case.parent_id:
+    parent = case.parent
+    if case.state == State.MERGED and parent is not None:
         # A duplicate's citizen gets the parent's answer, and its progress. That answer was
         # written to another citizen: it is shown only through the masking pass.
-        parent = case.parent
         words = f"{words}：{STATE_WORDS[parent.state]}"
         reply = parent.approved_reply
         if reply:

@@ -22,9 +22,9 @@ import pytest
 from django.db import transaction
 from django.test import Client
 
+from accounts.audit.access import READER_ROLES
+from accounts.audit.models import AuditRecord
 from accounts.models import CENTRE_ROLES, UNIT_ROLES, ApiToken, Role, User
-from audit.access import READER_ROLES
-from audit.models import AuditRecord
 from cases import services
 from cases.api import action_path
 from cases.guards import GUARDS, OFFERED, refusal
@@ -429,7 +429,7 @@ def _readable(city: City, tmp_media: object) -> Readable:
     photo = save_photo(ours, Photo(image=clean_photo(samples.png(40, 30))))
     record = AuditRecord.objects.order_by("-pk").first()
     if record is None:
-        from audit.services import record as write
+        from accounts.audit.services import record as write
 
         write(actor=city.users["admin"], action="test.read", target=city.housing, reason="矩阵测试")
         record = AuditRecord.objects.order_by("-pk").get()

@@ -28,7 +28,7 @@ from cases.workflow import Action as CaseAction
 from cases.workflow import State as CaseState
 from mochou.errors import DomainError
 from triage.models import Suggestion, TrainingExample
-from triage.rules import units_for
+from triage.rules import catalogue_in_force, units_for
 
 log = logging.getLogger(__name__)
 # Set while the demo seeder registers cases whose dispatch it decides itself.
@@ -165,7 +165,8 @@ def triage_case(case_id: int) -> Suggestion | None:
     prediction = model.predict(case.title, case.content)
     category = case.category or _first_level(prediction.label)
     # The rules in force when the case came in, as its time limits are (Case.limit_version).
-    choice = units_for(category, case.township)
+    catalogue = catalogue_in_force(case.created_at)
+    choice = units_for(category, case.township, catalogue=catalogue, at=case.created_at)
     urgency = _assess_urgency(case)
     duplicates = _duplicates(case)
     latency_ms = (time.perf_counter() - started) * 1000
@@ -185,6 +186,7 @@ def triage_case(case_id: int) -> Suggestion | None:
             explanation=list(prediction.explanation),
             lead_unit=choice.lead if choice else None,
             co_units=[u.code for u in choice.co] if choice else [],
+            catalogue=catalogue,
             urgent=urgency["urgent"],
             urgency_reasons=urgency["reasons"],
             duplicates=duplicates,
@@ -196,6 +198,7 @@ def triage_case(case_id: int) -> Suggestion | None:
             "confidence": round(prediction.confidence, 4),
             "top3": suggestion.top3,
             "unit": choice.lead.code if choice else None,
+            "catalogue": catalogue.number if catalogue else None,
             "urgent": urgency["urgent"],
             "urgency_reasons": urgency["reasons"],
             "duplicates": duplicates[:3],

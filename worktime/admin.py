@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 
-from audit.audited_admin import AuditedAdmin
+from accounts.audit.audited_admin import AuditedAdmin
 from worktime.models import CalendarDay, CalendarSource
 
 WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")

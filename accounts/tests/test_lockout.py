@@ -10,8 +10,8 @@ from pytest_django import Settings
 from time_machine import Traveller
 
 from accounts import lockout
+from accounts.audit.models import AuditRecord
 from accounts.models import LoginLock
-from audit.models import AuditRecord
 from tests.factories import PASSWORD, City
 
 pytestmark = pytest.mark.django_db

@@ -9,10 +9,10 @@ from django.test import Client
 from django.utils import translation
 from pytest_django import Settings
 
+from accounts.audit.models import AuditRecord
 from accounts.demo import DEMO_PASSWORD
 from accounts.models import User
 from accounts.validators import CharacterClassesValidator, character_classes
-from audit.models import AuditRecord
 from tests.factories import PASSWORD, City
 
 pytestmark = pytest.mark.django_db

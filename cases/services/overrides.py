@@ -11,8 +11,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from accounts.audit.services import record
 from accounts.models import User
-from audit.services import record
 from cases.models import Case, Category, Kind, Satisfaction
 from cases.services.common import CASES, now_or, text
 from cases.workflow import Action

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from audit.models import AuditRecord
+from accounts.audit.models import AuditRecord
 from cases import services
 from cases.models import Case, CategoryLimit, LimitVersion
 from cases.services.common import limits

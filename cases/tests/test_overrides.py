@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import Permission
 
+from accounts.audit.models import AuditRecord
 from accounts.models import Role, User
-from audit.models import AuditRecord
 from cases import services
 from cases.models import Case, Category, Kind, Satisfaction
 from cases.workflow import Action, State

@@ -72,3 +72,10 @@ def test_the_core_serves_every_loop_without_knowing_the_cases() -> None:
     assert upward_imports("from cases.models import Case", "cases/forms.py") == []
     assert upward_imports("from mochou.errors import DomainError", "cases/forms.py") == []
     assert upward_imports("from triage.services import x", "portal/views.py") == []
+
+
+def test_every_app_is_core_base_or_built_on_the_core() -> None:
+    from mochou.tests.structure import BASE_APPS, CORE_APPS, UPPER_APPS
+
+    assert {"triage", "portal", "replytemplates"} <= UPPER_APPS
+    assert not (UPPER_APPS & (CORE_APPS | BASE_APPS))

@@ -15,8 +15,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from audit.models import AuditRecord
-from audit.tests.conftest import form_data
+from accounts.audit.models import AuditRecord
+from accounts.audit.tests.conftest import form_data
 from cases.models import CaseEvent
 from loop.versions import ReadOnlyVersion, VersionStatus, new_draft, publish
 from mochou.errors import InvalidInput

@@ -46,7 +46,10 @@ def test_admin_edit_marks_the_day_as_admin_and_moves_deadlines(admin_client: Cli
 
     assert admin_client.get("/admin/worktime/calendarday/2025-09-28/change/").status_code == 200
     # Unchecked checkbox = not a workday.
-    response = admin_client.post("/admin/worktime/calendarday/2025-09-28/change/", {"name": "本市临时休息"})
+    response = admin_client.post(
+        "/admin/worktime/calendarday/2025-09-28/change/",
+        {"name": "本市临时休息", "audit_reason": "市政府临时通知"},
+    )
     assert response.status_code == 302
 
     day = CalendarDay.objects.get(date=date(2025, 9, 28))

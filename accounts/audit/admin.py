@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from audit.models import AuditRecord
+from accounts.audit.models import AuditRecord
 from mochou.admin import ReadOnlyAdmin
 
 

@@ -84,7 +84,7 @@ class AuditRecord(models.Model):
 
     @property
     def action_label(self) -> str:
-        from audit.actions import label_of
+        from accounts.audit.actions import label_of
 
         return label_of(self.action)
 

@@ -10,9 +10,9 @@ from django.test import Client
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from accounts.audit.models import AuditRecord
+from accounts.audit.services import record
 from accounts.models import Role
-from audit.models import AuditRecord
-from audit.services import record
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.db import IntegrityError, transaction
 
-from audit.models import AppendOnlyError, AuditRecord
-from audit.services import record
+from accounts.audit.models import AppendOnlyError, AuditRecord
+from accounts.audit.services import record
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from django.db import models
 from django.http import HttpRequest
 from django.utils import timezone
 
-from audit.models import AuditRecord
+from accounts.audit.models import AuditRecord
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser

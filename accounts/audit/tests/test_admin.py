@@ -9,9 +9,9 @@ from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.audit.models import AuditRecord
+from accounts.audit.tests.conftest import form_data
 from accounts.models import Role, User
-from audit.models import AuditRecord
-from audit.tests.conftest import form_data
 from cases.models import Category, LimitVersion
 from loop.versions import new_draft
 from org.models import Unit
@@ -248,7 +248,7 @@ def test_every_settings_admin_is_audited() -> None:
     from django.contrib import admin
     from django.contrib.auth.models import Group
 
-    from audit.audited_admin import AuditedAdmin
+    from accounts.audit.audited_admin import AuditedAdmin
 
     for model in (Category, LimitVersion, DispatchCatalogue, Unit, User, Group, CalendarDay):
         assert isinstance(admin.site._registry[model], AuditedAdmin), model
@@ -282,7 +282,7 @@ def test_inline_rows_are_part_of_old_and_new(city) -> None:
     from django.contrib import admin
     from django.test import RequestFactory
 
-    from audit.audited_admin import AuditedAdmin
+    from accounts.audit.audited_admin import AuditedAdmin
 
     community = Unit.objects.create(code="C-001", name="莫愁湖社区", kind="village", parent=city.township)
     Unit.objects.create(code="C-002", name="王府社区", kind="village", parent=city.township)

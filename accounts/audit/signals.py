@@ -8,7 +8,7 @@ from django.contrib.auth import signals as auth_signals
 from django.http import HttpRequest
 from django.utils.timezone import localtime
 
-from audit.services import record
+from accounts.audit.services import record
 
 USER_TARGET = "accounts.user"
 # A username longer than this is not one of ours; the rest is kept for the record.

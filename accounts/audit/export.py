@@ -12,8 +12,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import Cell
 
-from audit.forms import target_type_label
-from audit.models import AuditRecord
+from accounts.audit.forms import target_type_label
+from accounts.audit.models import AuditRecord
 
 # One export is one file in memory; past this many rows the auditor narrows the filter.
 EXPORT_LIMIT = 50_000

@@ -11,8 +11,8 @@ from django.contrib import admin
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from audit.actions import ACTIONS
-from audit.models import AuditRecord
+from accounts.audit.actions import ACTIONS
+from accounts.audit.models import AuditRecord
 
 # Targets written by something other than an audited admin (the case loop, the logins).
 OTHER_TARGETS = ("cases.case", "accounts.user")
@@ -21,7 +21,7 @@ OTHER_TARGETS = ("cases.case", "accounts.user")
 def target_type_choices() -> list[tuple[str, str]]:
     """Every model an audited admin edits, plus the loop's and the logins' targets, by label.
     From the code, not from the table: no scan of the whole log to fill a drop-down."""
-    from audit.audited_admin import AuditedAdmin
+    from accounts.audit.audited_admin import AuditedAdmin
 
     labels = {m._meta.label_lower for m, a in admin.site._registry.items() if isinstance(a, AuditedAdmin)}
     labels.update(label for label in OTHER_TARGETS if model_of(label) is not None)

@@ -19,7 +19,7 @@ from django.db import models, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponseRedirect
 
-from audit.services import changes, record, snapshot
+from accounts.audit.services import changes, record, snapshot
 
 REASON_FIELD = "audit_reason"
 REASON_LABEL = "修改原因"

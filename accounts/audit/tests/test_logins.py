@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from audit.models import AuditRecord
+from accounts.audit.models import AuditRecord
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db

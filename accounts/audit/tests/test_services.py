@@ -9,8 +9,8 @@ import pytest
 from django.test import RequestFactory
 from django.utils import timezone
 
-from audit.models import AuditRecord
-from audit.services import changes, record, snapshot
+from accounts.audit.models import AuditRecord
+from accounts.audit.services import changes, record, snapshot
 from loop.versions import new_draft
 from triage.models import DispatchCatalogue, DispatchRule
 
@@ -85,7 +85,7 @@ def test_snapshot_of_decimals_and_dates() -> None:
         "is_workday": False,
         "name": "国庆节",
     }
-    from audit.services import _jsonable
+    from accounts.audit.services import _jsonable
 
     assert _jsonable(Decimal("1.50")) == "1.50"
 

@@ -14,11 +14,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from audit.access import may_read_audit
-from audit.export import EXPORT_LIMIT, workbook_bytes
-from audit.forms import AuditFilterForm, model_of, target_type_label
-from audit.models import AuditRecord
-from audit.services import record
+from accounts.audit.access import may_read_audit
+from accounts.audit.export import EXPORT_LIMIT, workbook_bytes
+from accounts.audit.forms import AuditFilterForm, model_of, target_type_label
+from accounts.audit.models import AuditRecord
+from accounts.audit.services import record
 from mochou.http import AuthenticatedHttpRequest
 
 PAGE_SIZE = 50
@@ -74,7 +74,7 @@ def export(request: AuthenticatedHttpRequest) -> HttpResponse:
     record(
         actor=request.user,
         action="audit.export",
-        target_type="audit.auditrecord",
+        target_type="accounts.auditrecord",
         target_repr=f"导出 {len(records)} 条",
         new={"filters": form.describe(), "rows": len(records)},
         request=request,
