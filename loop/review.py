@@ -39,6 +39,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 
+from accounts.audit.services import record
 from loop.guards import Actor, DataCheck, Guards, Item, UnitCheck
 from loop.machine import Machine
 from mochou.errors import DomainError, InvalidInput, NotPermitted, TransitionNotAllowed
@@ -393,9 +394,14 @@ class Review(Generic[M, S]):
         return self.model._default_manager.select_for_update().get(pk=pk)
 
     def log(self, item: M, action: RevisionAction, actor: Any, note: str = "") -> RevisionBase:
-        """The one revision row of a step, filed under the root, with the content as it stands."""
+        """The one revision row of a step, filed under the root, with the content as it stands —
+        and the same step in the one audit log (who, when, why, the content), for the auditor."""
+        content = item.content()
+        record(
+            actor=actor, action=f"content.{action.value}", target=item.root, new=content, reason=note
+        )  # fmt: skip
         return self.log_model._default_manager.create(
-            **{self.item_field: item.root, "action": action}, actor=actor, note=note, content=item.content()
+            **{self.item_field: item.root, "action": action}, actor=actor, note=note, content=content
         )
 
     @contextmanager

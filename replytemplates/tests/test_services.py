@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from accounts.audit.models import AuditRecord
 from mochou.errors import Conflict, InvalidInput, NotPermitted, TransitionNotAllowed
 from replytemplates import services
 from replytemplates.models import ReplyTemplate, RevisionAction, TemplateKind, TemplateStatus
@@ -28,6 +29,16 @@ def test_the_review_flow_with_its_log(city, dispatcher, supervisor) -> None:
     services.retire_template(template, actor=supervisor)
     steps = list(template.revisions.values_list("action", flat=True))
     assert steps == ["created", "submitted", "returned", "edited", "submitted", "published", "retired"]
+    # Every step is in the one audit log too, with who, why and the content as it stood.
+    audited = AuditRecord.objects.filter(
+        target_type="replytemplates.replytemplate", target_id=str(template.pk)
+    )
+    assert list(audited.order_by("at", "pk").values_list("action", flat=True)) == [
+        f"content.{s}" for s in steps
+    ]
+    returned = audited.get(action="content.returned")
+    assert (returned.actor, returned.reason) == (supervisor, "请写明修复时间")
+    assert audited.get(action="content.published").new["body"] == "{称呼}：已于{今天}修复。"
 
 
 def test_who_may_do_what(city, dispatcher, supervisor, clerk) -> None:
