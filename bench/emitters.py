@@ -468,7 +468,7 @@ def emit_resume(ctx: Ctx, c: CaseDraft, step: Step) -> Event:
     actor, unit = (_clerk(ctx, c), _lead(c)) if by_unit else c.dispatcher
     hours = max(0.0, working_hours_between(suspension.started_at, step.at))
     before = c.due_at
-    if before is not None:
+    if before is not None and hours > 0:  # as the service: no working hour, no move
         c.due_at = add_working_hours(before, hours)
     c.suspended_until = None
     suspension.status, suspension.ended_at, suspension.ended_by_id = Suspension.Status.ENDED, step.at, actor
@@ -505,7 +505,10 @@ def _handling_deadline(c: CaseDraft, handle_days: int) -> datetime | None:
         return None
     due = add_working_days(c.clock_start, handle_days)
     for kind, value in c.clock_moves:
-        due = add_working_days(due, int(value)) if kind == "days" else add_working_hours(due, value)
+        if kind == "days":
+            due = add_working_days(due, int(value))
+        elif value > 0:  # as the service: a suspension of no working hour moves nothing
+            due = add_working_hours(due, value)
     return due
 
 

@@ -160,11 +160,7 @@ def revise_limits(now: datetime, log: Callable[[str], None] = print) -> LimitVer
         return None
     first = published[0]
     revised = LimitVersion.objects.create(
-        number=first.number + 1,
-        status=VersionStatus.PUBLISHED,
-        valid_from=start,
-        published_at=start,
-        note="压缩办理时限（bench）",
+        number=first.number + 1, valid_from=start, note="压缩办理时限（bench）"
     )
     LimitVersion.objects.filter(pk=first.pk).update(valid_to=start)
     entries = []
@@ -175,6 +171,9 @@ def revise_limits(now: datetime, log: Callable[[str], None] = print) -> LimitVer
                 values[f] = max(1, round(values[f] * 0.8))
         entries.append(CategoryLimit(version=revised, category_id=entry.category_id, **values))
     CategoryLimit.objects.bulk_create(entries)
+    # Marked published in place, as publish() would leave it (which refuses a start in the past).
+    LimitVersion.objects.filter(pk=revised.pk).update(status=VersionStatus.PUBLISHED, published_at=start)
+    revised.refresh_from_db()
     return revised
 
 

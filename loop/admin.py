@@ -73,7 +73,7 @@ class SettingsVersionAdmin(AuditedAdmin):
             obj.number, obj.created_by = last + 1, request.user
         super().save_model(request, obj, form, change)
 
-    @admin.action(description="发布所选草稿（发布后只读）")
+    @admin.action(description="发布所选草稿（发布后只读）", permissions=["change"])
     def publish_versions(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         for version in queryset.order_by("valid_from"):
             try:
@@ -83,7 +83,7 @@ class SettingsVersionAdmin(AuditedAdmin):
             else:
                 self.message_user(request, f"{version}已发布，自{version.valid_from:%Y-%m-%d %H:%M}起生效。")
 
-    @admin.action(description="复制为新版本草稿（次日零时生效，可修改）")
+    @admin.action(description="复制为新版本草稿（次日零时生效，可修改）", permissions=["add"])
     def copy_as_draft(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         for version in queryset:
             draft = new_draft(

@@ -77,10 +77,16 @@ class SettingsVersion(models.Model):
         return f"第{self.number}版（{self.get_status_display()}）"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not _publishing.get():
-            stored = type(self)._default_manager.filter(pk=self.pk).values_list("status", flat=True).first()
-            if stored == VersionStatus.PUBLISHED:
-                raise ReadOnlyVersion(f"{self}已发布，不能修改；请新建版本。")
+        if not _publishing.get():
+            if self.pk is not None:
+                stored = (
+                    type(self)._default_manager.filter(pk=self.pk).values_list("status", flat=True).first()
+                )
+                if stored == VersionStatus.PUBLISHED:
+                    raise ReadOnlyVersion(f"{self}已发布，不能修改；请新建版本。")
+            # Published only through publish(): its overlap and start checks and its audit record.
+            if self.status == VersionStatus.PUBLISHED:
+                raise ReadOnlyVersion(f"{self}只能通过“发布”生效。")
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:

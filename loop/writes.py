@@ -85,6 +85,14 @@ class StatefulModel(models.Model):
             current = self.__dict__.get(self.state_field, _UNSET)
             if writes_state and current is not _UNSET and current != getattr(self, "_loaded_state", None):
                 _refuse(type(self), "save")
+            if update_fields is None:
+                # A full save outside a verb writes every field but the state: an instance read
+                # before a verb moved the row cannot write its old state back over the new one.
+                kwargs["update_fields"] = [
+                    f.attname
+                    for f in self._meta.concrete_fields
+                    if not f.primary_key and f.name != self.state_field
+                ]
         super().save(*args, **kwargs)
         self._loaded_state = getattr(self, self.state_field)
 
@@ -95,5 +103,9 @@ class StatefulModel(models.Model):
         return instance
 
     def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
+        fields = kwargs.get("fields") if "fields" in kwargs else (args[1] if len(args) > 1 else None)
         super().refresh_from_db(*args, **kwargs)
-        self._loaded_state = self.__dict__.get(self.state_field)
+        # Only a refresh that re-read the state makes it "as loaded" (a deferred field's refresh
+        # or fields=[…] without it must not approve a state set in memory).
+        if fields is None or self.state_field in fields:
+            self._loaded_state = self.__dict__.get(self.state_field)

@@ -9,7 +9,7 @@ from cases import hooks
 from cases.guards import close_needs_note
 from cases.models import Assignment, Callback, Case, Satisfaction
 from cases.services.common import CASES, callback_attempts_allowed, limits, now_or, text
-from cases.services.handling import withdraw_pending_extensions
+from cases.services.handling import withdraw_pending_extensions, withdraw_pending_suspensions
 from cases.workflow import Action
 from mochou.errors import InvalidInput
 from notifications.services import notify_unit
@@ -96,6 +96,7 @@ def reopen(case: Case, *, actor: User, reason: str, now: datetime | None = None)
         # The previous answer was not accepted: the case is unanswered again until a new one is approved.
         case.replied_at, case.is_overdue_closed = None, False
         withdraw_pending_extensions(case, actor, now, "工单重办，原延期申请失效")
+        withdraw_pending_suspensions(case, actor, now, "工单重办，原挂起申请失效")
         case.assignments.filter(unit=case.lead_unit, role=Assignment.Role.LEAD).exclude(
             status=Assignment.Status.RETURNED
         ).update(status=Assignment.Status.ACCEPTED)

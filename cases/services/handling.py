@@ -7,7 +7,7 @@ from typing import Any
 
 from accounts.models import Role, User
 from cases.guards import co_assignments
-from cases.models import Assignment, Case, Extension
+from cases.models import Assignment, Case, Extension, Suspension
 from cases.services.common import CASES, now_or, text
 from cases.workflow import Action
 from mochou.errors import Conflict, InvalidInput
@@ -88,4 +88,11 @@ def withdraw_pending_extensions(case: Case, actor: User, now: datetime, why: str
     pending it would block the next request and could later stretch a fresh deadline."""
     case.extensions.filter(status=Extension.Status.PENDING).update(
         status=Extension.Status.REFUSED, decided_by=actor, decided_at=now, decision_note=why
+    )
+
+
+def withdraw_pending_suspensions(case: Case, actor: User, now: datetime, why: str) -> None:
+    """Likewise a request to stop the clock: once answered or started over, it waits for nothing."""
+    case.suspensions.filter(status=Suspension.Status.PENDING).update(
+        status=Suspension.Status.REFUSED, decided_by=actor, decided_at=now, decision_note=why
     )

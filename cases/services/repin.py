@@ -38,8 +38,8 @@ def handling_deadline(case: Case, handle_days: int) -> datetime | None:
     for event in (e for e in events if e.seq > start.seq):
         if event.action == Action.DECIDE_EXTENSION and event.payload.get("approved"):
             due = add_working_days(due, int(event.payload["days"]))
-        elif event.action == Action.RESUME:
-            due = add_working_hours(due, float(event.payload.get("suspended_hours") or 0))
+        elif event.action == Action.RESUME and float(event.payload.get("suspended_hours") or 0) > 0:
+            due = add_working_hours(due, float(event.payload["suspended_hours"]))
     return due
 
 

@@ -8,7 +8,7 @@ from accounts.models import Role, User
 from cases import hooks
 from cases.models import Assignment, Case, Reply
 from cases.services.common import CASES, now_or, tell_citizen, text
-from cases.services.handling import withdraw_pending_extensions
+from cases.services.handling import withdraw_pending_extensions, withdraw_pending_suspensions
 from cases.workflow import Action, State
 from mochou.errors import Conflict
 from notifications.services import notify_role, notify_unit, notify_users
@@ -62,6 +62,7 @@ def approve_reply(case: Case, *, actor: User, note: str = "", now: datetime | No
         case.replied_at = now
         case.is_overdue_closed = bool(case.due_at and now > case.due_at)
         withdraw_pending_extensions(case, actor, now, "答复已审核通过，延期申请失效")
+        withdraw_pending_suspensions(case, actor, now, "答复已审核通过，挂起申请失效")
         step.record(
             note=reply.review_note,
             payload={"reply": reply.pk, "late": case.is_overdue_closed},

@@ -118,7 +118,9 @@ def resume(case: Case, *, actor: User, note: str = "", now: datetime | None = No
             raise Conflict("该工单没有进行中的挂起。", code="case.not_suspended")
         hours = max(0.0, working_hours_between(suspension.started_at, now))
         old_due = case.due_at
-        if old_due is not None:
+        # Only working time moves it: a suspension that spanned no working hour (a Friday night to
+        # Saturday) leaves the deadline where it was (add_working_hours of 0 would roll it forward).
+        if old_due is not None and hours > 0:
             case.due_at = add_working_hours(old_due, hours)
         case.suspended_until = None
         suspension.status, suspension.ended_at, suspension.ended_by = Suspension.Status.ENDED, now, actor

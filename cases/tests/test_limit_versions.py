@@ -132,3 +132,13 @@ def test_re_pinning_is_a_deliberate_event_that_keeps_granted_extensions(city: Ci
     assert AuditRecord.objects.filter(action="case.repin", target_id=str(case.pk)).exists()
     with pytest.raises(Conflict):  # already on the limits in force
         services.repin_limits(case, actor=city.users["dispatcher"], reason="再次重算一下")
+
+
+def test_a_draft_becomes_published_only_through_publish(city: City, clock: object) -> None:
+    draft = new_draft(LimitVersion, actor=city.users["admin"], valid_from=timezone.now() + timedelta(days=1))
+    draft.status = "published"
+    with pytest.raises(ReadOnlyVersion):
+        draft.save()
+    with pytest.raises(ReadOnlyVersion):
+        LimitVersion.objects.create(number=9, status="published", valid_from=timezone.now())
+    assert not LimitVersion.objects.get(pk=draft.pk).is_published

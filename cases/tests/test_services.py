@@ -125,10 +125,19 @@ def test_a_state_written_outside_a_verb_is_refused_and_nothing_changes(city, clo
         Case.objects.create(
             number="2026010100001", channel="hotline", kind="help", title="t", content="内容内容内容"
         )
+    loaded.refresh_from_db(fields=["title"])  # a refresh without the state approves nothing
+    with pytest.raises(StateWriteRefused):
+        loaded.save()
+    stale = Case.objects.get(pk=case.pk)  # read before a verb moves the row …
+    services.submit_reply(case, actor=city.users["clerk"], body="已安排市政养护队疏通下水道，排水已恢复。")
+    stale.title = "改标题"
+    stale.save()  # … its full save keeps the verb's state
+    assert Case.objects.get(pk=case.pk).state == State.PENDING_APPROVAL
+    loaded = Case.objects.get(pk=case.pk)
     loaded.title = "只改标题"  # other fields, with the state as loaded, save as usual
     loaded.state = State.IN_PROGRESS
     loaded.save(update_fields=["title"])
-    assert Case.objects.get(pk=case.pk).state == State.IN_PROGRESS
+    assert Case.objects.get(pk=case.pk).state == State.PENDING_APPROVAL
 
 
 def test_unreachable_citizen_can_be_closed_only_after_the_configured_attempts(city, clock, settings) -> None:

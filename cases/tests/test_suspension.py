@@ -175,3 +175,40 @@ def test_a_suspended_case_can_only_be_resumed_supervised_or_contributed_to(city)
     with pytest.raises(NotPermitted):
         services.resume(case, actor=outsider)
     assert [e.action for e in case.events.order_by("seq")][-1] == Action.SUSPEND
+
+
+def test_an_answer_approved_while_a_suspension_was_asked_withdraws_the_request(city) -> None:
+    case = accepted_on(city, "2026-05-06")
+    services.request_suspension(
+        case,
+        actor=city.users["clerk"],
+        reason=SuspensionReason.SURVEY,
+        explanation="需房屋安全鉴定",
+        document="鉴定委托书 钟鉴〔2026〕20号",
+        days=5,
+        now=at("2026-05-07"),
+    )
+    services.submit_reply(
+        case, actor=city.users["clerk"], body="经现场核实已完成维修，排水恢复正常。", now=at("2026-05-07", 10)
+    )
+    services.approve_reply(case, actor=city.users["unit_leader"], now=at("2026-05-07", 11))
+    suspension = Suspension.objects.get(case=case)
+    assert suspension.status == Suspension.Status.REFUSED
+    assert "挂起申请失效" in suspension.decision_note
+
+
+def test_a_suspension_over_no_working_hour_leaves_the_deadline(city) -> None:
+    case = accepted_on(city, "2026-05-06")
+    services.request_suspension(
+        case,
+        actor=city.users["clerk"],
+        reason=SuspensionReason.COURT,
+        explanation="等待法院判决",
+        document="（2026）鄂0881民初90号",
+        days=5,
+        now=at("2026-05-08", 17),
+    )
+    services.decide_suspension(case, actor=city.users["dispatcher"], approve=True, now=at("2026-05-08", 18))
+    due = Case.objects.get(pk=case.pk).due_at
+    services.resume(case, actor=city.users["dispatcher"], now=at("2026-05-08", 22))  # Friday night
+    assert Case.objects.get(pk=case.pk).due_at == due
