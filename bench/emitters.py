@@ -548,7 +548,7 @@ def emit_reply(ctx: Ctx, c: CaseDraft, step: Step) -> Event:
     body = ctx.rng.choice(ctx.ref.reply_bodies[lead])
     reply_id = ctx.out.next_id(REPLY)
     c.replies.append(ReplyDraft(reply_id, c.id, lead, clerk, body, "", Reply.Status.SUBMITTED, step.at))
-    return Event(clerk, lead, note=body, payload={"reply": reply_id})
+    return Event(clerk, lead, note=body, payload={"reply": reply_id, "template": None})
 
 
 def _submitted_reply(c: CaseDraft) -> ReplyDraft:

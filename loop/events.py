@@ -8,6 +8,16 @@ from django.conf import settings
 from django.db import models
 
 
+class AppendOnlyQuerySet(models.QuerySet[Any]):
+    """Bulk writes other than inserts are refused too, not only an instance's save and delete."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise RuntimeError(f"{self.model.__name__} is append-only (queryset.update refused)")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise RuntimeError(f"{self.model.__name__} is append-only (queryset.delete refused)")
+
+
 class EventBase(models.Model):
     """One action on an item. Append-only: rows are never updated or deleted.
 
@@ -28,6 +38,8 @@ class EventBase(models.Model):
     note = models.TextField("说明", blank=True)
     payload = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField("时间", db_index=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         abstract = True

@@ -32,7 +32,7 @@ def submit_reply(
             case=case, unit=case.lead_unit, author=actor, body=answer,
             result=text(result, "办理结果", required=False, max_len=200), submitted_at=now,
         )  # fmt: skip
-        step.record(note=answer, payload={"reply": reply.pk})
+        step.record(note=answer, payload={"reply": reply.pk, "template": template})
         hooks.case_reply_submitted.send_after_commit(case_id=case.pk, reply_id=reply.pk, template_id=template)
         if case.lead_unit is not None:
             step.after_commit(

@@ -500,3 +500,12 @@ def test_a_reopened_case_is_unanswered_again(city, clock) -> None:
     duplicate = f.make_case(city, citizen_phone="13700009999")
     services.merge(duplicate, actor=city.users["dispatcher"], parent=case)
     assert not SmsMessage.objects.filter(phone="13700009999", body__contains="与已办理的诉求相同").exists()
+
+
+def test_the_event_log_refuses_bulk_changes_too(city, clock) -> None:
+    case = f.accepted_case(city)
+    with pytest.raises(RuntimeError, match="append-only"):
+        CaseEvent.objects.filter(case=case).update(note="改写")
+    with pytest.raises(RuntimeError, match="append-only"):
+        case.events.all().delete()
+    assert case.events.count() == 3

@@ -57,6 +57,10 @@ def _root_name(node: ast.expr) -> str:
     return node.id if isinstance(node, ast.Name) else ""
 
 
+def _dict_sets_state(node: ast.expr) -> bool:
+    return isinstance(node, ast.Dict) and any(_is_state_key(k) for k in node.keys)
+
+
 def _call_writes_state(call: ast.Call) -> bool:
     func = call.func
     name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
@@ -76,6 +80,8 @@ def _call_writes_state(call: ast.Call) -> bool:
     # A write method, or a model's constructor (a capitalised name): Case(state=…).
     if name in WRITE_METHODS or (isinstance(func, ast.Name) and name[:1].isupper()):
         for keyword in call.keywords:
+            if keyword.arg in ("defaults", "create_defaults") and _dict_sets_state(keyword.value):
+                return True  # update_or_create(defaults={"state": …})
             if keyword.arg in STATE_FIELDS:
                 return True
             if (
@@ -87,6 +93,15 @@ def _call_writes_state(call: ast.Call) -> bool:
     return False
 
 
+def _flat(targets: list[ast.expr]) -> Iterator[ast.expr]:
+    """Assignment targets with tuples unpacked: `case.state, case.closed_at = …` writes the state."""
+    for target in targets:
+        if isinstance(target, ast.Tuple | ast.List):
+            yield from _flat(list(target.elts))
+        else:
+            yield target
+
+
 def state_writes(source: str, rel: str) -> list[str]:
     """Every write of a state field in `source` (the file at `rel`), as "rel:line: code"."""
     if rel.startswith(STATE_WRITERS):
@@ -95,7 +110,7 @@ def state_writes(source: str, rel: str) -> list[str]:
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            for target in targets:
+            for target in _flat(targets):
                 if (
                     isinstance(target, ast.Attribute)
                     and target.attr in STATE_FIELDS

@@ -31,6 +31,8 @@ PLANTED_STATE_WRITES = [
     "Case.objects.bulk_update(rows, ['title', 'state'])",
     "Case.objects.bulk_update(rows, fields=('state',))",
     "setattr(case, 'state', 'closed')",
+    "case.state, case.closed_at = State.CLOSED, now",
+    "Case.objects.update_or_create(number='1', defaults={'state': 'closed'})",
 ]
 
 
