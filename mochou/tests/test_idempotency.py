@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
 from datetime import timedelta
 from typing import Any
 
@@ -16,6 +15,7 @@ from accounts.models import ApiToken, User
 from cases.models import Case
 from mochou.idempotency import IDEMPOTENCY_TTL
 from mochou.models import IdempotencyKey
+from tests.concurrency import at_once
 from tests.factories import City
 
 pytestmark = pytest.mark.django_db
@@ -98,24 +98,14 @@ def test_two_identical_requests_at_once_create_one_case(calendar: None) -> None:
 
     city = make_city()
     token = ApiToken.issue(city.users["agent"])
-    barrier = threading.Barrier(4)
-    statuses: list[int] = []
-    numbers: list[str] = []
 
-    def post() -> None:
-        barrier.wait()
-        try:
-            r = register(Client(), token, BODY, "same-moment")
-            statuses.append(r.status_code)
-            numbers.append(r.json().get("number", ""))
-        finally:
-            connection.close()
+    def post() -> tuple[int, str]:
+        r = register(Client(), token, BODY, "same-moment")
+        return r.status_code, r.json().get("number", "")
 
-    threads = [threading.Thread(target=post) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    answers = at_once(post, 4)
+    statuses = [status for status, _ in answers]
+    numbers = [number for _, number in answers]
     assert statuses == [201] * 4
     assert len(set(numbers)) == 1
     assert Case.objects.count() == 1

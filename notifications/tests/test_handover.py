@@ -3,7 +3,6 @@ commit and the enqueue) is sent by the periodic task, once; two workers never se
 
 from __future__ import annotations
 
-import threading
 import time
 from datetime import timedelta
 
@@ -16,6 +15,7 @@ from mochou import leases
 from mochou.models import Lease
 from notifications import services, sms, tasks
 from notifications.models import SmsMessage
+from tests.concurrency import at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -91,20 +91,6 @@ def test_two_workers_delivering_one_message_send_it_once(
     slow = Counting(pause=0.3)
     monkeypatch.setattr(sms, "get_backend", lambda: slow)
     message = never_handed_over(timedelta(minutes=5))
-    barrier = threading.Barrier(3)
-    results: list[bool] = []
-
-    def deliver() -> None:
-        barrier.wait()
-        try:
-            results.append(services.deliver(message.pk))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=deliver) for _ in range(3)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results = at_once(lambda: services.deliver(message.pk), 3)
     assert sorted(results) == [False, False, True]
     assert len(slow.sent) == 1

@@ -3,7 +3,6 @@ the registration committed) is triaged by the worker, exactly once, however many
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from time_machine import Traveller
 
 from cases.models import Case, CaseEvent
 from tests import factories as f
+from tests.concurrency import at_once
 from tests.factories import City
 from triage import tasks
 from triage.models import Suggestion
@@ -83,20 +83,6 @@ def test_two_sweeps_at_once_triage_each_case_once(
     city = f.make_city()
     cases = [registered_without_triage(city, settings) for _ in range(6)]
     later = max(c.created_at for c in cases) + TRIAGE_GRACE + timedelta(seconds=1)
-    barrier = threading.Barrier(3)
-    done: list[int] = []
-
-    def sweep() -> None:
-        barrier.wait()
-        try:
-            done.append(sweep_untriaged(later))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=sweep) for _ in range(3)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    done = at_once(lambda: sweep_untriaged(later), 3)
     assert sum(done) == len(cases)
     assert [triage_count(c) for c in cases] == [(1, 1)] * len(cases)
