@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 if TYPE_CHECKING:
+    from django.db.migrations.executor import MigrationExecutor
     from time_machine import Traveller
 
     from accounts.models import User
@@ -238,3 +239,15 @@ def leader(city: City) -> User:
 def outsider(city: City) -> User:
     """A clerk of another department: may see nothing of the first department's cases."""
     return city.users["outsider"]
+
+
+@pytest.fixture
+def executor(transactional_db: None) -> Iterator[MigrationExecutor]:
+    """Django's migration executor on the test database, for tests of data migrations (back to
+    before, data in, forward again); the newest schema is restored for the tests after."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    yield MigrationExecutor(connection)
+    latest = MigrationExecutor(connection)
+    latest.migrate(latest.loader.graph.leaf_nodes())

@@ -2,22 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 BEFORE = [("cases", "0004_case_suspension")]
 AFTER = [("cases", "0005_limit_versions")]
-
-
-@pytest.fixture
-def executor(transactional_db: None) -> Iterator[MigrationExecutor]:
-    executor = MigrationExecutor(connection)
-    yield executor
-    executor = MigrationExecutor(connection)  # back to the newest schema for the other tests
-    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 def test_the_categories_limits_become_version_one_with_existing_cases_pinned(

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
-import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
@@ -14,14 +12,6 @@ from org.models import Unit
 
 BEFORE = [("triage", "0001_dispatch_rules_suggestions_examples")]
 AFTER = [("triage", "0004_rule_version_required")]
-
-
-@pytest.fixture
-def executor(transactional_db: None) -> Iterator[MigrationExecutor]:
-    executor = MigrationExecutor(connection)
-    yield executor
-    executor = MigrationExecutor(connection)  # back to the newest schema for the other tests
-    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 def test_todays_rules_become_catalogue_version_one_published_since_2000(executor: MigrationExecutor) -> None:
