@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db.models import Q
+from django.utils import timezone
 
 from cases.workflow import HANDLING_STATES, State
 from loop.deadlines import Clock, Clocks, DeadlineStatus
@@ -30,8 +31,6 @@ __all__ = ["CLOCKS", "DeadlineStatus", "deadline_of", "deadline_status", "late_q
 
 def deadline_status(case: object, now: datetime | None = None) -> DeadlineStatus | None:
     """The running deadline of a case and how it stands, or None when no unit owes anything."""
-    from django.utils import timezone
-
     return CLOCKS.status(case, now or timezone.now())
 
 

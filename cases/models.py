@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from accounts.privacy import may_search_by_phone, searched_phone
 from cases.workflow import OPEN_STATES, Action, State
 from loop.events import EventBase
 from loop.versions import SettingsEntry, SettingsVersion
@@ -193,8 +194,6 @@ class CaseQuerySet(StatefulQuerySet["Case"]):
         受理编号 prefix or — for the roles that work with callers — an exact full phone number
         (never a part of one: that would let anyone rebuild a masked number digit by digit).
         """
-        from accounts.privacy import may_search_by_phone, searched_phone
-
         text = (text or "").strip()
         if not text:
             return self
