@@ -5,6 +5,9 @@ Every CSV that ships with the platform is read here, into typed records, and now
 | file | reader | record |
 |---|---|---|
 | ``mochou/data/messages-labelled.csv`` (or a CSV like it) | :func:`read_messages` | :class:`Message` |
+| ``mochou/data/messages-labelled-contest-split.csv`` | :func:`read_messages` | :class:`Message` |
+| ``mochou/data/messages-with-votes-full.csv`` | :func:`read_voted_messages` | :class:`VotedMessage` |
+| ``mochou/data/messages-with-replies-full.csv`` | :func:`read_replied_messages` | :class:`RepliedMessage` |
 | ``mochou/data/category-taxonomy.csv`` | :func:`read_taxonomy` | :class:`TaxonomyRow` |
 | ``mochou/data/streets-zhongxiang.csv`` | :func:`read_streets` | :class:`Street` |
 | ``triage/data/duplicate-pairs.csv`` | :func:`read_duplicate_pairs` | :class:`DuplicatePair` |
@@ -37,6 +40,12 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 _ROOT = PACKAGE_DIR.parent
 
 MESSAGES_CSV = PACKAGE_DIR / "data" / "messages-labelled.csv"
+# 441 labelled messages drawn from the FULL contest set (its distribution, not the sample's). No
+# licence was found for this file: it stays a separable data file, read from a path, never embedded.
+CONTEST_MESSAGES_CSV = PACKAGE_DIR / "data" / "messages-labelled-contest-split.csv"
+# Unlabelled real messages: the full 附件3 (likes/dislikes) and the full 附件4 (government replies).
+VOTES_FULL_CSV = PACKAGE_DIR / "data" / "messages-with-votes-full.csv"
+REPLIES_FULL_CSV = PACKAGE_DIR / "data" / "messages-with-replies-full.csv"
 TAXONOMY_CSV = PACKAGE_DIR / "data" / "category-taxonomy.csv"
 STREETS_CSV = PACKAGE_DIR / "data" / "streets-zhongxiang.csv"
 DUPLICATE_PAIRS_CSV = _ROOT / "triage" / "data" / "duplicate-pairs.csv"
@@ -101,6 +110,64 @@ def read_messages(path: str | Path = MESSAGES_CSV, *, require_label: bool = Fals
             if msg.label or not require_label:
                 out.append(msg)
     return out
+
+
+def _int(value: str) -> int:
+    # Vote counts are whole numbers in the files; a blank or garbled cell counts as 0, not an error.
+    try:
+        return int(float(value.strip() or 0))
+    except ValueError:
+        return 0
+
+
+@dataclass(frozen=True)
+class VotedMessage(Message):
+    """A message of the hot-issue corpus (附件3) with its 点赞数 / 反对数."""
+
+    likes: int = 0  # 点赞数
+    dislikes: int = 0  # 反对数
+
+
+def read_voted_messages(path: str | Path = VOTES_FULL_CSV) -> list[VotedMessage]:
+    """The messages of a votes CSV (附件3 layout), in file order."""
+    with _rows(path) as rows:
+        return [
+            VotedMessage(
+                id=_get(row, ID_COL).strip() or str(i + 1),
+                title=_get(row, TITLE_COL),
+                body=_get(row, BODY_COL),
+                user=_get(row, USER_COL).strip(),
+                time=_get(row, TIME_COL).strip(),
+                likes=_int(_get(row, "点赞数")),
+                dislikes=_int(_get(row, "反对数")),
+            )
+            for i, row in enumerate(rows)
+        ]
+
+
+@dataclass(frozen=True)
+class RepliedMessage(Message):
+    """A message of the reply corpus (附件4) with the government's 答复意见 and 答复时间."""
+
+    reply: str = ""  # 答复意见, as written
+    reply_time: str = ""  # 答复时间, as written
+
+
+def read_replied_messages(path: str | Path = REPLIES_FULL_CSV) -> list[RepliedMessage]:
+    """The messages of a replies CSV (附件4 layout), in file order."""
+    with _rows(path) as rows:
+        return [
+            RepliedMessage(
+                id=_get(row, ID_COL).strip() or str(i + 1),
+                title=_get(row, TITLE_COL),
+                body=_get(row, BODY_COL),
+                user=_get(row, USER_COL).strip(),
+                time=_get(row, TIME_COL).strip(),
+                reply=_get(row, "答复意见"),
+                reply_time=_get(row, "答复时间").strip(),
+            )
+            for i, row in enumerate(rows)
+        ]
 
 
 # ---------------------------------------------------------------------- category tree
