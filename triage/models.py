@@ -35,6 +35,10 @@ class DispatchCatalogue(SettingsVersion):
                 category_id=r.category_id,
                 township_id=r.township_id,
                 lead_unit_id=r.lead_unit_id,
+                keywords=r.keywords,
+                hours_from=r.hours_from,
+                hours_to=r.hours_to,
+                basis=r.basis,
                 is_active=r.is_active,
                 note=r.note,
             )
@@ -48,10 +52,14 @@ class DispatchCatalogue(SettingsVersion):
         )
 
 
+# A plain rule: no keyword and no time of day (one per version × category × township).
+PLAIN_RULE = models.Q(keywords="", hours_from__isnull=True)
+
+
 class DispatchRule(SettingsEntry):
-    """Category × township → lead unit (+ co-handlers), in one version of the catalogue. Edited by
-    administrators in a draft, so the model never hard-codes a department. The most specific rule
-    wins (see triage.rules)."""
+    """One matter of the 派单目录 in one version: category (× township, time of day, keywords) →
+    lead unit (+ co-handlers), with the duty it rests on. Edited by the centre in a draft, so the
+    code never hard-codes a department. The most specific matching entry wins (triage.catalogue)."""
 
     version = models.ForeignKey(
         DispatchCatalogue, verbose_name="派单目录版本", on_delete=models.CASCADE, related_name="rules"
@@ -68,30 +76,60 @@ class DispatchRule(SettingsEntry):
         related_name="+",
         limit_choices_to={"kind": "township"},
     )
+    # "施工|工地 噪声|噪音": every space-separated group must occur in the text, any word of a group.
+    keywords = models.CharField(
+        "关键词",
+        max_length=200,
+        blank=True,
+        help_text="各组以空格分隔、须全部出现，组内“|”分隔任一词，如“施工|工地 噪声|噪音”",
+    )
+    # A window of the day (Asia/Shanghai); from > to wraps midnight (22:00–06:00 is the night).
+    hours_from = models.TimeField("时段起", null=True, blank=True, help_text="留空表示全天")
+    hours_to = models.TimeField("时段止", null=True, blank=True)
     lead_unit = models.ForeignKey(
         "org.Unit", verbose_name="主办单位", on_delete=models.PROTECT, related_name="+"
     )
     co_units = models.ManyToManyField("org.Unit", verbose_name="协办单位", blank=True, related_name="+")
+    basis = models.CharField(
+        "职责依据", max_length=200, blank=True, help_text="三定规定、派单口径或异议裁定的出处"
+    )
     is_active = models.BooleanField("启用", default=True)
     note = models.CharField("说明", max_length=200, blank=True)
 
     class Meta:
-        verbose_name = "派单规则"
-        verbose_name_plural = "派单规则"
+        verbose_name = "派单目录事项"
+        verbose_name_plural = "派单目录事项"
         constraints = [
             models.UniqueConstraint(
-                fields=["version", "category", "township"], name="one_rule_per_version_category_township"
+                fields=["version", "category", "township"],
+                condition=PLAIN_RULE,
+                name="one_plain_rule_per_version_category_township",
             ),
             models.UniqueConstraint(
                 fields=["version", "category"],
-                condition=models.Q(township__isnull=True),
-                name="one_citywide_rule_per_version_category",
+                condition=PLAIN_RULE & models.Q(township__isnull=True),
+                name="one_plain_citywide_rule_per_version_category",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(hours_from__isnull=True, hours_to__isnull=True)
+                | models.Q(hours_from__isnull=False, hours_to__isnull=False),
+                name="dispatch_rule_hours_both_or_neither",
             ),
         ]
 
     def __str__(self) -> str:
         where = self.township.name if self.township is not None else "全市"
-        return f"{self.category} × {where} → {self.lead_unit}"
+        extra = "".join(
+            f"·{part}"
+            for part in (self.time_text(), self.keywords.strip() and f"含“{self.keywords.strip()}”")
+            if part
+        )
+        return f"{self.category} × {where}{extra} → {self.lead_unit}"
+
+    def time_text(self) -> str:
+        if self.hours_from is None or self.hours_to is None:
+            return ""
+        return f"{self.hours_from:%H:%M}–{self.hours_to:%H:%M}"
 
 
 @receiver(m2m_changed, sender=DispatchRule.co_units.through)
@@ -118,6 +156,11 @@ class Suggestion(models.Model):
         "org.Unit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     co_units = models.JSONField(default=list, blank=True)
+    # Why this unit (or why none): the catalogue entry, and what of the model's advice was not taken.
+    reason = models.TextField("派单依据", blank=True)
+    # catalogue: an entry placed it; default: only the category's default unit (advice, never
+    # dispatched automatically); "": nothing placed it — a person decides.
+    unit_source = models.CharField("单位来源", max_length=16, blank=True)
     # The catalogue the units were looked up in (in force at intake); None: none was in force.
     catalogue = models.ForeignKey(
         DispatchCatalogue,
