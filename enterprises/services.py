@@ -13,7 +13,6 @@ import secrets
 from datetime import date as Day
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +24,7 @@ from cases.models import Channel, Kind
 from enterprises import creditcode
 from enterprises.models import Appeal, Enterprise, EnterpriseContact, Visit
 from mochou.errors import Conflict, InvalidInput, NotFound, NotPermitted
+from mochou.http import public_url
 from notifications.services import notify_users, queue_sms
 from notifications.texts import sms_text
 
@@ -147,13 +147,12 @@ def access_path(token: str) -> str:
 
 
 def access_url(token: str) -> str:
-    """The absolute link for the SMS, always on the public address (settings.MOCHOU_PUBLIC_URL).
+    """The absolute link for the SMS, always on the public address (mochou.http.public_url).
 
     Never the host of the liaison's request: they may use an intranet name or plain http behind
     the TLS proxy, which the contact's phone cannot reach or should not use.
     """
-    base = getattr(settings, "MOCHOU_PUBLIC_URL", "") or "http://127.0.0.1:8000"
-    return base.rstrip("/") + access_path(token)
+    return public_url(access_path(token))
 
 
 @transaction.atomic

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.http import HttpRequest
 
 if TYPE_CHECKING:
@@ -23,3 +24,15 @@ def is_htmx(request: HttpRequest) -> bool:
         request.headers.get("HX-Request") == "true"
         and request.headers.get("HX-History-Restore-Request") != "true"
     )
+
+
+# Where `mochou serve` runs when nothing else is said (and what `manage.py runserver` serves).
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
+
+
+def public_url(path: str) -> str:
+    """An absolute address for a link that leaves the platform (an SMS): on MOCHOU_PUBLIC_URL, which
+    `mochou serve` derives from the address it serves on unless it is set. Never the host of the
+    staff member's request: they may use an intranet name the citizen's phone cannot reach."""
+    base = getattr(settings, "MOCHOU_PUBLIC_URL", "") or DEFAULT_PUBLIC_URL
+    return base.rstrip("/") + path

@@ -182,6 +182,12 @@ else:
 MOCHOU_WORK_HOURS = env_str("MOCHOU_WORK_HOURS", "08:30-12:00,14:00-17:30")
 # Callback attempts after which a citizen counts as unreachable.
 MOCHOU_CALLBACK_ATTEMPTS = env_int("MOCHOU_CALLBACK_ATTEMPTS", 3)
+# How long an agent's claim on a callback in the callback pool (回访池) lasts, in minutes.
+MOCHOU_CALLBACK_CLAIM_MINUTES = env_int("MOCHOU_CALLBACK_CLAIM_MINUTES", 60)
+# The lead unit's limit for reporting the rectification a 差评 opens, in working days.
+MOCHOU_RECTIFY_DAYS = env_int("MOCHOU_RECTIFY_DAYS", 5)
+# 提级办理: a case re-done (重办) or returned (退单) this many times becomes a 问题工单 for the supervisors.
+MOCHOU_ESCALATION_MOVES = env_int("MOCHOU_ESCALATION_MOVES", 3)
 # SMS: "record" keeps messages in the database (demo); "http" posts to MOCHOU_SMS_URL.
 MOCHOU_SMS_BACKEND = env_str("MOCHOU_SMS_BACKEND", "record")
 MOCHOU_SMS_URL = env_str("MOCHOU_SMS_URL")
@@ -195,7 +201,8 @@ MOCHOU_TRIAGE_MODEL = env_str("MOCHOU_TRIAGE_MODEL", str(VAR_DIR / "triage" / "m
 MOCHOU_AUTO_DISPATCH_THRESHOLD = env_float("MOCHOU_AUTO_DISPATCH_THRESHOLD", 0.9)
 
 # The address citizens reach the platform at: links in SMS (the rating link) are built on it.
-MOCHOU_PUBLIC_URL = env_str("MOCHOU_PUBLIC_URL", "http://127.0.0.1:8000")
+# Unset, `mochou serve` uses the address it serves on (mochou.http.public_url).
+MOCHOU_PUBLIC_URL = env_str("MOCHOU_PUBLIC_URL")
 
 # The jurisdiction_id Open311 clients send (GeoReport v2).
 MOCHOU_OPEN311_JURISDICTION = env_str("MOCHOU_OPEN311_JURISDICTION") or "zhongxiang.gov.cn"

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from cases.views import home
 from mochou.api import api
+from portal.views import link as citizen_link
 
 urlpatterns = [
     path("", home, name="home"),
@@ -16,6 +17,8 @@ urlpatterns = [
     path("enterprises/", include("enterprises.urls")),
     path("open311/", include("open311.urls")),
     path("m/", include("portal.urls")),  # the citizens' mobile page
+    # The SMS link, as short as it can be: every character of an SMS counts (portal.links).
+    path("r/<str:token>", citizen_link, name="short_link"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

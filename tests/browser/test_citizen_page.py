@@ -115,7 +115,7 @@ def test_a_citizen_submits_with_a_photo_then_reads_the_answer_and_rates_it(
 
     # The rating is the callback: the citizen opens the link of the reply SMS.
     sms = SmsMessage.objects.get(phone=PHONE, case=case, body__contains="已有答复")
-    link = re.search(r"https?://\S+(/m/r/\S+)$", sms.body)
+    link = re.search(r"https?://\S+(/r/\S+)$", sms.body)
     assert link, sms.body
     page.goto(link.group(1))
     page.wait_for_url(re.compile(rf"/m/case/{number}/$"))

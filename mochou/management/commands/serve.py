@@ -80,6 +80,7 @@ class Command(BaseCommand):
                 f"无法在 {options['host']}:{options['port']} 上监听：{exc}（端口是否已被占用？）"
             ) from exc
 
+        use_served_address_for_links(options["host"], options["port"])
         worker = None if options["no_worker"] else self.start_worker()
         self.print_banner(options["host"], options["port"], worker is not None)
 
@@ -201,6 +202,19 @@ def _width(text: str) -> int:
 
 def _pad(text: str, width: int) -> str:
     return text + " " * (width - _width(text))
+
+
+def use_served_address_for_links(host: str, port: int) -> str:
+    """MOCHOU_PUBLIC_URL, derived from the served address when it is not set, for this process and
+    the worker it starts (both build SMS links): `serve --port 8101` must not send links to :8000.
+    Behind a proxy or on a public name, set MOCHOU_PUBLIC_URL: a phone cannot reach 127.0.0.1."""
+    if not settings.MOCHOU_PUBLIC_URL:
+        shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # noqa: S104
+        if ":" in shown:  # an IPv6 address
+            shown = f"[{shown}]"
+        settings.MOCHOU_PUBLIC_URL = f"http://{shown}:{port}"
+    os.environ["MOCHOU_PUBLIC_URL"] = settings.MOCHOU_PUBLIC_URL
+    return str(settings.MOCHOU_PUBLIC_URL)
 
 
 def waitress_options(options: dict[str, Any]) -> dict[str, Any]:
