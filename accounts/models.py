@@ -152,6 +152,27 @@ class LoginLock(models.Model):
         return f"{self.get_scope_display()} {self.key} → {self.until:%Y-%m-%d %H:%M}"
 
 
+class SavedFilter(models.Model):
+    """常用筛选: a member of staff's named queue filter (the queue and its query string, as in the
+    page's URL), offered beside their queues. Only the filter's own parameters are kept (no page
+    number, never a phone number: cases.views.saved_filters)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="saved_filters")
+    name = models.CharField("名称", max_length=30)
+    queue = models.CharField("工作队列", max_length=40)
+    query = models.CharField("筛选条件", max_length=1000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "常用筛选"
+        verbose_name_plural = "常用筛选"
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["user", "name"], name="saved_filter_name_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.name}"
+
+
 # The audit log lives in accounts.audit; its model is imported here so that Django registers it
 # with the accounts app (one audit log beside the views of personal data, PersonalDataView).
 from accounts.audit.models import AuditRecord  # noqa: E402
