@@ -20,6 +20,13 @@ case_reply_submitted = Hook("case.reply_submitted")
 case_replied = Hook("case.replied")  # the reply was approved: the citizen has an answer
 case_closed = Hook("case.closed")
 case_reopened = Hook("case.reopened")
+# The centre ruled on a unit's 退单 (派单异议审核): `case_id`, `dispute_id`, `upheld`, `category_id`,
+# `township_id`, `unit_id` (the returning unit), `suggested_unit_id` (the unit it named),
+# `decided_unit_id` (the unit the centre holds responsible) and `amend_catalogue` (the ruling asks
+# the dispatch catalogue to change accordingly) — the catalogue (triage) subscribes.
+dispute_ruled = Hook("case.dispute_ruled")
+# A case became a 问题工单 (提级办理): `case_id`, `moves` (returns and re-dos counted).
+case_escalated = Hook("case.escalated")
 
 
 def _no_link(case: Any) -> str:
@@ -34,6 +41,14 @@ def _no_templates(case: Any, user: Any) -> list[Any]:
     return []
 
 
+def _advice_excluding(case: Any, exclude: frozenset[int]) -> Any:
+    """Without an app that re-resolves: the triage's advice, unless it names an excluded unit."""
+    advice = triage_advice(case)
+    if advice is None or getattr(advice, "lead_unit_id", None) in exclude:
+        return None
+    return advice
+
+
 # The citizen's own link to a case (portal.links.rating_url): carried by the SMS the loop sends.
 citizen_link: Provider[str] = Provider("case.citizen_link", _no_link)
 # The triage's latest advice on a case (triage.models.Suggestion or None): shown to the centre
@@ -42,3 +57,8 @@ triage_advice: Provider[Any] = Provider("case.triage_advice", _no_advice)
 # The reply templates (常用答复模板) a clerk may draft this case's answer from, best first; each
 # item has `id`, `title` and `body` (filled from the case). The reply form offers them.
 reply_templates: Provider[list[Any]] = Provider("case.reply_templates", _no_templates)
+# The advice for re-dispatching a case after upheld returns: `redispatch_advice(case, exclude=…)`
+# with the ids of the units whose return was upheld; the answer has the shape of triage_advice's
+# (`lead_unit_id`, `co_units` as codes) and names none of them, or is None. The dispatch form asks
+# it once a return was upheld (the catalogue's resolver answers it, leaving those units out).
+redispatch_advice: Provider[Any] = Provider("case.redispatch_advice", _advice_excluding)

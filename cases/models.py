@@ -7,6 +7,7 @@ refuses any other write (loop.writes).
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -49,9 +50,18 @@ class Urgency(models.TextChoices):
 
 
 class Satisfaction(models.TextChoices):
+    """好差评 (国办发〔2019〕51号): five levels. The three of before keep their values and meaning
+    (满意 stays 满意, never promoted to 非常满意): migration 0008 only widens the choices."""
+
+    VERY_SATISFIED = "very_satisfied", "非常满意"
     SATISFIED = "satisfied", "满意"
     BASICALLY = "basically", "基本满意"
     UNSATISFIED = "unsatisfied", "不满意"
+    VERY_UNSATISFIED = "very_unsatisfied", "非常不满意"
+
+
+# 差评: a rating that opens a rectification (整改) of the lead unit (cases.services.rectification).
+POOR_RATINGS = frozenset({Satisfaction.UNSATISFIED, Satisfaction.VERY_UNSATISFIED})
 
 
 class Category(models.Model):
@@ -273,9 +283,23 @@ class Case(StatefulModel):
     closed_at = models.DateTimeField("结案时间", null=True, blank=True)
     reopen_count = models.PositiveSmallIntegerField("重办次数", default=0)
     callback_attempts = models.PositiveSmallIntegerField("回访次数", default=0)
-    satisfaction = models.CharField("满意度", max_length=12, choices=Satisfaction.choices, blank=True)
+    satisfaction = models.CharField("满意度", max_length=16, choices=Satisfaction.choices, blank=True)
     resolved = models.BooleanField("是否解决", null=True)
+    # While rectifying after a 差评: the lead unit's deadline for its report (its clock); else empty.
+    rectify_due_at = models.DateTimeField("整改期限", null=True, blank=True)
+    # The callback pool: an agent's claim on the callback, until it is done, released or expires.
+    callback_claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="回访认领人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    callback_claimed_until = models.DateTimeField("认领有效期至", null=True, blank=True)
     is_overdue_closed = models.BooleanField("超期办结", default=False)
+    # 提级办理: when the case became a 问题工单 for the supervisors (the ESCALATE event's cache).
+    escalated_at = models.DateTimeField("提级时间", null=True, blank=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = CaseQuerySet.as_manager()
@@ -293,6 +317,7 @@ class Case(StatefulModel):
             # Near-due and overdue are "deadline < instant" on these: see cases/deadlines.py.
             models.Index(fields=["state", "due_at"], name="case_state_due"),
             models.Index(fields=["state", "accept_due_at"], name="case_state_accept_due"),
+            models.Index(fields=["state", "rectify_due_at"], name="case_state_rectify_due"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -311,6 +336,18 @@ class Case(StatefulModel):
     @property
     def approved_reply(self) -> Reply | None:
         return self.replies.filter(status=Reply.Status.APPROVED).order_by("-approved_at").first()
+
+    @property
+    def poorly_rated(self) -> bool:
+        """The citizen's rating is a 差评 (不满意 or 非常不满意)."""
+        return self.satisfaction in POOR_RATINGS
+
+    def callback_claim_holder(self, now: datetime) -> User | None:
+        """The agent whose claim on this callback is still running at `now`, if any."""
+        until = self.callback_claimed_until
+        if self.callback_claimed_by_id is None or until is None or until <= now:
+            return None
+        return self.callback_claimed_by
 
 
 class Assignment(models.Model):
@@ -470,6 +507,89 @@ class Suspension(models.Model):
         return bool(self.limit_at and end and end > self.limit_at)
 
 
+class ReturnReason(models.TextChoices):
+    """The grounds a unit may return a dispatched case on (退单理由, a closed list plus text)."""
+
+    NOT_OUR_DUTY = "not_our_duty", "不属于本单位职责范围"
+    NOT_OUR_AREA = "not_our_area", "不在本单位管辖区域"
+    OTHER_LEVEL = "other_level", "属上级或其他层级事权"
+    STATUTORY_ROUTE = "statutory_route", "应通过诉讼、仲裁、复议等法定途径解决"
+    INCOMPLETE = "incomplete", "工单信息不全，无法办理"
+
+
+class Dispute(models.Model):
+    """派单异议: a unit's 退单 and the centre's ruling on it (国办函〔2025〕66号).
+
+    Opened by the return (cases.services.dispatch.return_case), ruled by the centre
+    (cases.services.disputes.rule_dispute). Upheld, the returning unit is excluded from the case's
+    re-dispatch; rejected, the case goes back to it with the ruling. Counted per unit (cases.stats).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待审核"
+        UPHELD = "upheld", "异议成立"
+        REJECTED = "rejected", "异议不成立"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="disputes")
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name="退单单位", on_delete=models.PROTECT, related_name="returned_disputes"
+    )
+    # The co-handlers taken off with the return: a rejected dispute sends the case back to them too.
+    co_units = models.JSONField("协办单位", default=list, blank=True)
+    reason = models.CharField("退单理由", max_length=20, choices=ReturnReason.choices)
+    explanation = models.CharField("退单说明", max_length=500)
+    suggested_unit = models.ForeignKey(
+        "org.Unit",
+        verbose_name="建议承办单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    returned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    returned_at = models.DateTimeField("退单时间", db_index=True)
+    # When the returned dispatch was made: how long the unit held the case before returning it.
+    dispatched_at = models.DateTimeField("原派单时间", null=True, blank=True)
+    status = models.CharField("审核结果", max_length=12, choices=Status.choices, default=Status.PENDING)
+    ruled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    ruled_at = models.DateTimeField("审核时间", null=True, blank=True)
+    ruling = models.CharField("审核意见", max_length=500, blank=True)
+    # The unit the centre holds responsible (upheld): the re-dispatch form offers it first.
+    decided_unit = models.ForeignKey(
+        "org.Unit",
+        verbose_name="认定承办单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    amend_catalogue = models.BooleanField("据此修订派单目录", default=False)
+
+    class Meta:
+        verbose_name = "派单异议"
+        verbose_name_plural = "派单异议"
+        ordering = ["returned_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(status="pending"), name="one_pending_dispute_per_case"
+            )
+        ]
+        indexes = [models.Index(fields=["unit", "returned_at"], name="dispute_unit_returned")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} 退单（{self.get_status_display()}）"
+
+    @staticmethod
+    def excluded_unit_ids(case: Case) -> frozenset[int]:
+        """Units whose return of this case the centre upheld: never offered for its re-dispatch."""
+        if case.pk is None:
+            return frozenset()
+        upheld = Dispute.objects.filter(case=case, status=Dispute.Status.UPHELD)
+        return frozenset(upheld.values_list("unit_id", flat=True))
+
+
 class Reply(models.Model):
     class Status(models.TextChoices):
         SUBMITTED = "submitted", "待审核"
@@ -508,7 +628,7 @@ class Callback(models.Model):
     at = models.DateTimeField()
     outcome = models.CharField(max_length=12, choices=Outcome.choices)
     resolved = models.BooleanField(null=True)
-    satisfaction = models.CharField(max_length=12, choices=Satisfaction.choices, blank=True)
+    satisfaction = models.CharField(max_length=16, choices=Satisfaction.choices, blank=True)
     comment = models.CharField("回访意见", max_length=1000, blank=True)
 
     class Meta:
@@ -518,6 +638,61 @@ class Callback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} 回访（{self.get_outcome_display()}）"
+
+
+class Rectification(models.Model):
+    """整改: what a 差评 opens for the lead unit — a report within the rectification limit, verified
+    by the centre (核实), then the case is called back again and that callback's result stands.
+
+    One per approved answer (`reply`): a second 差评 on the same answer does not open another.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", "整改中"
+        REPORTED = "reported", "待核实"
+        ACCEPTED = "accepted", "核实通过"
+        WITHDRAWN = "withdrawn", "已撤销（重办）"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="rectifications")
+    unit = models.ForeignKey("org.Unit", verbose_name="整改单位", on_delete=models.PROTECT, related_name="+")
+    # The answer whose 差评 opened it, and the callback that gave the 差评.
+    reply = models.ForeignKey(Reply, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    callback = models.ForeignKey(
+        Callback, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    satisfaction = models.CharField("差评等级", max_length=16, choices=Satisfaction.choices)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField("开始整改")
+    due_at = models.DateTimeField("整改期限")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
+    report = models.TextField("整改情况", max_length=2000, blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reported_at = models.DateTimeField("报告时间", null=True, blank=True)
+    # The (last) report came after the deadline: counted, like an answer given late.
+    late = models.BooleanField("超期报告", default=False)
+    returns = models.PositiveSmallIntegerField("核实未通过次数", default=0)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    verified_at = models.DateTimeField("核实时间", null=True, blank=True)
+    verify_note = models.CharField("核实意见", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "差评整改"
+        verbose_name_plural = "差评整改"
+        ordering = ["opened_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(status__in=["open", "reported"]),
+                name="one_live_rectification_per_case",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} 整改（{self.get_status_display()}）"
 
 
 class SupervisionNotice(models.Model):
@@ -549,6 +724,8 @@ class DeadlineNotice(models.Model):
         HANDLE_OVERDUE = "handle_overdue", "办理超期"
         SUSPEND_NEAR = "suspend_near", "挂起临期"
         SUSPEND_OVERDUE = "suspend_overdue", "挂起超期"
+        RECTIFY_NEAR = "rectify_near", "整改临期"
+        RECTIFY_OVERDUE = "rectify_overdue", "整改超期"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deadline_notices")
     kind = models.CharField(max_length=16, choices=Kind.choices)

@@ -22,6 +22,9 @@ class State(models.TextChoices):
     SUSPENDED = "suspended", "已挂起"
     REPLIED = "replied", "待回访"
     CALLED_BACK = "called_back", "待结案"
+    # 差评整改: the lead unit owes a rectification report (its own clock), then the centre verifies it.
+    RECTIFYING = "rectifying", "整改中"
+    RECTIFIED = "rectified", "整改待核实"
     CLOSED = "closed", "已办结"
     MERGED = "merged", "已合并"
     TRANSFERRED = "transferred", "已转办"
@@ -49,6 +52,17 @@ class Action(models.TextChoices):
     # An attempt that did not reach the citizen while attempts remain: the case waits in 待回访.
     # The last unanswered attempt is a CALLBACK (the citizen counts as unreachable).
     CALLBACK_MISSED = "callback_missed", "回访未接通"
+    # The callback pool (回访池): an agent claims a callback for a while, or gives it back.
+    CLAIM_CALLBACK = "claim_callback", "认领回访"
+    RELEASE_CALLBACK = "release_callback", "放弃认领"
+    # 差评整改 (国办发〔2019〕51号): a 差评 opens a rectification of the lead unit (a sub-action the
+    # callback chooses: no separate step, the case never waits in 待结案 first); the unit
+    # reports; the centre verifies (核实): accepted, the case is called back again; not accepted
+    # (a sub-action of the verification), back to the unit.
+    RECTIFY = "rectify", "转整改"
+    REPORT_RECTIFICATION = "report_rectify", "报告整改情况"
+    VERIFY_RECTIFICATION = "verify_rectify", "核实整改"
+    RETURN_RECTIFICATION = "return_rectify", "整改核实未通过"
     CLOSE = "close", "结案"
     REOPEN = "reopen", "重办"
     MERGE = "merge", "合并"
@@ -59,14 +73,23 @@ class Action(models.TextChoices):
     # A forced correction of a closed case (a wrong category in the statistics, a mistyped
     # satisfaction): only with the explicit permission, with its reason, old and new values.
     OVERRIDE = "override", "更正已办结工单"
+    # 派单异议审核 (国办函〔2025〕66号): the centre rules on a unit's 退单. Upheld, the case waits
+    # for re-dispatch elsewhere; rejected (a sub-action the verb chooses) it goes back to the unit.
+    RULE_DISPUTE = "rule_dispute", "派单异议审核"
+    REJECT_DISPUTE = "reject_dispute", "退单异议不成立"
+    # 提级办理: the system flags a case re-done or passed between units too often (问题工单).
+    ESCALATE = "escalate", "提级办理"
 
 
 S, A = State, Action
 
 # States in which the case is still being worked on (open cases).
 OPEN_STATES = frozenset(
-    {S.REGISTERED, S.DISPATCHED, S.IN_PROGRESS, S.SUSPENDED, S.PENDING_APPROVAL, S.REPLIED, S.CALLED_BACK}
-)
+    {
+        S.REGISTERED, S.DISPATCHED, S.IN_PROGRESS, S.SUSPENDED, S.PENDING_APPROVAL, S.REPLIED,
+        S.CALLED_BACK, S.RECTIFYING, S.RECTIFIED,
+    }
+)  # fmt: skip
 # States with a running handling deadline owned by a unit.
 HANDLING_STATES = frozenset({S.IN_PROGRESS, S.PENDING_APPROVAL})
 _SUPERVISABLE = tuple(sorted(OPEN_STATES))
@@ -81,6 +104,9 @@ TRANSITIONS: dict[tuple[State | None, Action], State] = {
     (S.REGISTERED, A.TRANSFER): S.TRANSFERRED,
     (S.DISPATCHED, A.ACCEPT): S.IN_PROGRESS,
     (S.DISPATCHED, A.RETURN): S.REGISTERED,
+    # The return waits in 待派单 with its dispute open; dispatch waits for the ruling (guards).
+    (S.REGISTERED, A.RULE_DISPUTE): S.REGISTERED,
+    (S.REGISTERED, A.REJECT_DISPUTE): S.DISPATCHED,
     (S.IN_PROGRESS, A.REQUEST_EXTENSION): S.IN_PROGRESS,
     (S.IN_PROGRESS, A.DECIDE_EXTENSION): S.IN_PROGRESS,
     (S.PENDING_APPROVAL, A.DECIDE_EXTENSION): S.PENDING_APPROVAL,
@@ -96,11 +122,22 @@ TRANSITIONS: dict[tuple[State | None, Action], State] = {
     (S.PENDING_APPROVAL, A.REJECT_REPLY): S.IN_PROGRESS,
     (S.REPLIED, A.CALLBACK): S.CALLED_BACK,
     (S.REPLIED, A.CALLBACK_MISSED): S.REPLIED,
+    (S.REPLIED, A.CLAIM_CALLBACK): S.REPLIED,
+    (S.REPLIED, A.RELEASE_CALLBACK): S.REPLIED,
+    # A 差评 on the answer's first rating goes straight to the unit's rectification, not to 待结案.
+    (S.REPLIED, A.RECTIFY): S.RECTIFYING,
+    (S.RECTIFYING, A.REPORT_RECTIFICATION): S.RECTIFIED,
+    (S.RECTIFIED, A.VERIFY_RECTIFICATION): S.REPLIED,
+    (S.RECTIFIED, A.RETURN_RECTIFICATION): S.RECTIFYING,
+    # 重办 instead: the centre judges the answer itself wrong, not only its manner.
+    (S.RECTIFYING, A.REOPEN): S.IN_PROGRESS,
+    (S.RECTIFIED, A.REOPEN): S.IN_PROGRESS,
     (S.CALLED_BACK, A.CLOSE): S.CLOSED,
     (S.CALLED_BACK, A.REOPEN): S.IN_PROGRESS,
     (S.CLOSED, A.REOPEN): S.IN_PROGRESS,
     (S.CLOSED, A.OVERRIDE): S.CLOSED,
     **{(state, A.SUPERVISE): state for state in _SUPERVISABLE},
+    **{(state, A.ESCALATE): state for state in _SUPERVISABLE},
     **{(state, A.REPIN): state for state in (S.REGISTERED, S.DISPATCHED, *HANDLING_STATES, S.SUSPENDED)},
 }
 

@@ -18,14 +18,18 @@ from cases.guards import (
     UNIT_HANDLER_ROLES,
     has_callback_outcome,
 )
+from cases.services.callback_pool import claim_callback, release_callback
 from cases.services.closing import callback, close, reopen
 from cases.services.common import CASES, channel_user, system_user
 from cases.services.dispatch import accept, dispatch, return_case
+from cases.services.disputes import rule_dispute
+from cases.services.escalation import escalate_if_due, escalation_moves, sweep_escalations
 from cases.services.handling import contribute, decide_extension, request_extension
 from cases.services.intake import answer_at_intake, record_triage, register_case
 from cases.services.merging import merge, transfer
 from cases.services.overrides import override_closed
 from cases.services.repin import repin_limits
+from cases.services.rectification import report_rectification, verify_rectification
 from cases.services.replies import approve_reply, reject_reply, submit_reply
 from cases.services.supervision import supervise
 from cases.services.suspension import decide_suspension, request_suspension, resume
@@ -44,25 +48,33 @@ __all__ = [
     "approve_reply",
     "callback",
     "channel_user",
+    "claim_callback",
     "close",
     "contribute",
     "decide_extension",
     "decide_suspension",
     "dispatch",
+    "escalate_if_due",
+    "escalation_moves",
     "has_callback_outcome",
     "merge",
     "override_closed",
     "record_triage",
     "register_case",
     "reject_reply",
+    "release_callback",
     "reopen",
     "repin_limits",
+    "report_rectification",
     "request_extension",
     "request_suspension",
     "resume",
     "return_case",
+    "rule_dispute",
     "submit_reply",
     "supervise",
+    "sweep_escalations",
     "system_user",
     "transfer",
+    "verify_rectification",
 ]  # fmt: skip

@@ -67,6 +67,9 @@ def _attempts(city: City) -> dict[Action, Callable[[Case, User], Any]]:
         Action.MERGE: lambda c, u: services.merge(c, actor=u, parent=parent),
         Action.TRANSFER: lambda c, u: services.transfer(c, actor=u, target="荆门市12345平台"),
         Action.SUPERVISE: lambda c, u: services.supervise(c, actor=u, body="请加快办理进度"),
+        Action.RULE_DISPUTE: lambda c, u: services.rule_dispute(
+            c, actor=u, upheld=False, note="该路段属市住建局养护范围"
+        ),
     }
 
 
@@ -111,6 +114,8 @@ def _situations(city: City) -> dict[str, Case]:
     services.callback(
         answered_called_back, actor=agent, reached=True, resolved=False, satisfaction=Satisfaction.UNSATISFIED
     )
+    returned = dispatched_case(city)
+    services.return_case(returned, actor=clerk, reason="该路段属于郢中街道管理")
     merged = make_case(city)
     services.merge(merged, actor=dispatcher, parent=make_case(city))
     transferred = make_case(city)
@@ -119,6 +124,7 @@ def _situations(city: City) -> dict[str, Case]:
         "registered_complaint": make_case(city),
         "registered_consult": make_case(city, kind=Kind.CONSULT),
         "dispatched": dispatched_case(city),
+        "returned": returned,
         "in_progress": accepted_case(city),
         "with_extension": with_extension,
         "asking_suspension": asking_suspension,

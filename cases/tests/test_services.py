@@ -42,7 +42,9 @@ def test_every_state_change_has_exactly_one_event_and_the_state_is_the_last_even
     steps = [
         lambda c: services.dispatch(c, actor=city.users["dispatcher"], lead_unit=city.housing),
         lambda c: services.return_case(c, actor=city.users["clerk"], reason="不属于我局职责范围"),
-        lambda c: services.dispatch(c, actor=city.users["dispatcher"], lead_unit=city.housing),
+        lambda c: services.rule_dispute(
+            c, actor=city.users["dispatcher"], upheld=False, note="市政排水设施属市住建局养护"
+        ),
         lambda c: services.accept(c, actor=city.users["clerk"]),
         lambda c: services.submit_reply(c, actor=city.users["clerk"], body="已安排人员疏通，现已恢复排水。"),
         lambda c: services.reject_reply(c, actor=city.users["unit_leader"], note="请写明疏通时间"),
