@@ -12,6 +12,8 @@ Every CSV that ships with the platform is read here, into typed records, and now
 | ``mochou/data/streets-zhongxiang.csv`` | :func:`read_streets` | :class:`Street` |
 | ``triage/data/duplicate-pairs.csv`` | :func:`read_duplicate_pairs` | :class:`DuplicatePair` |
 | ``triage/data/urgency-testset.csv`` | :func:`read_urgency_testset` | :class:`UrgencyExample` |
+| ``triage/data/real-duplicate-pairs.csv`` | :func:`read_real_duplicate_pairs` | :class:`RealDuplicatePair` |
+| ``triage/data/real-urgency-labelled.csv`` | :func:`read_real_urgency_labels` | :class:`RealUrgencyLabel` |
 | ``knowledge/data/questions.csv`` | :func:`read_guide_questions` | :class:`GuideQuestion` |
 
 Records carry the file's values as read (stripped where a stray space would change a key or a
@@ -50,6 +52,10 @@ TAXONOMY_CSV = PACKAGE_DIR / "data" / "category-taxonomy.csv"
 STREETS_CSV = PACKAGE_DIR / "data" / "streets-zhongxiang.csv"
 DUPLICATE_PAIRS_CSV = _ROOT / "triage" / "data" / "duplicate-pairs.csv"
 URGENCY_TESTSET_CSV = _ROOT / "triage" / "data" / "urgency-testset.csv"
+# Hand labels on real messages by annotators who never saw the methods (ids only; the texts are
+# those of VOTES_FULL_CSV / REPLIES_FULL_CSV). See triage/data/REAL-DUPLICATES.md, REAL-LABELS.md.
+REAL_DUPLICATE_PAIRS_CSV = _ROOT / "triage" / "data" / "real-duplicate-pairs.csv"
+REAL_URGENCY_CSV = _ROOT / "triage" / "data" / "real-urgency-labelled.csv"
 GUIDE_QUESTIONS_CSV = _ROOT / "knowledge" / "data" / "questions.csv"
 
 # Columns of a message CSV (the 2020 泰迪杯 problem C layout).
@@ -285,6 +291,69 @@ def read_urgency_testset(path: str | Path = URGENCY_TESTSET_CSV) -> list[Urgency
                 urgent=r["urgent"].strip() == "1",
                 category=r["category"].strip(),
                 source=r["source"].strip(),
+            )
+            for r in rows
+        ]
+
+
+# ---------------------------------------------------------------------- real labelled sets
+
+
+@dataclass(frozen=True)
+class RealDuplicatePair:
+    """A hand-labelled pair of real messages of the votes corpus (by 留言编号)."""
+
+    pair_id: str
+    a_id: str
+    b_id: str
+    label: int  # 1 = one case (a dispatcher would merge them), 0 = not
+    kind: str  # same_user_repost, different_users_same_problem, same_place_different_problem, …
+    split: str  # dev | test
+    note: str
+
+
+def read_real_duplicate_pairs(path: str | Path = REAL_DUPLICATE_PAIRS_CSV) -> list[RealDuplicatePair]:
+    with _rows(path) as rows:
+        return [
+            RealDuplicatePair(
+                pair_id=r["pair_id"].strip(),
+                a_id=r["a_id"].strip(),
+                b_id=r["b_id"].strip(),
+                label=int(r["label"]),
+                kind=r["kind"].strip(),
+                split=r["split"].strip(),
+                note=_get(r, "note"),
+            )
+            for r in rows
+        ]
+
+
+@dataclass(frozen=True)
+class RealUrgencyLabel:
+    """A real message (of the votes or replies corpus, by 留言编号) labelled urgent or not."""
+
+    id: str
+    source: str  # votes | replies
+    urgent: bool
+    reason: str  # the annotator's reason; "borderline: …" where they hesitated
+    split: str  # dev | test
+    sample: str  # random | candidate (found by title keywords)
+
+    @property
+    def borderline(self) -> bool:
+        return self.reason.strip().lower().startswith("borderline")
+
+
+def read_real_urgency_labels(path: str | Path = REAL_URGENCY_CSV) -> list[RealUrgencyLabel]:
+    with _rows(path) as rows:
+        return [
+            RealUrgencyLabel(
+                id=r[ID_COL].strip(),
+                source=r["source"].strip(),
+                urgent=r["urgent"].strip() == "1",
+                reason=_get(r, "reason"),
+                split=r["split"].strip(),
+                sample=r["sample"].strip(),
             )
             for r in rows
         ]
