@@ -68,7 +68,7 @@ class IntakeForm(forms.Form):
                 # As the agent types, the knowledge base is searched (the console's own fragment,
                 # which adds a button to use each guide's answer).
                 "hx-get": reverse_lazy("console:kb"),
-                "hx-trigger": "keyup changed delay:300ms, load",
+                "hx-trigger": "input changed delay:300ms, load",  # input: typing, paste, cut, IME
                 "hx-target": "#kb-results",
                 "hx-swap": "outerHTML",
                 "hx-sync": "this:replace",

@@ -71,7 +71,7 @@ def test_the_textarea_searches_as_the_agent_types(client: Client, agent: User) -
     textarea = html[html.index("<textarea") : html.index("</textarea>")]
     assert 'name="content"' in textarea
     assert 'hx-get="/console/_kb/"' in textarea
-    assert 'hx-trigger="keyup changed delay:300ms, load"' in textarea
+    assert 'hx-trigger="input changed delay:300ms, load"' in textarea
     assert "autofocus" in textarea
 
 

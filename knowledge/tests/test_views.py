@@ -74,7 +74,7 @@ def test_the_results_fragment_lists_title_snippet_and_link(city: City, agent: Us
 
 def test_the_index_searches_live_as_the_agent_types(city: City, agent: User) -> None:
     html = page(login(agent).get("/knowledge/"))
-    assert 'hx-trigger="keyup changed delay:300ms, search"' in html
+    assert 'hx-trigger="input changed delay:300ms, search"' in html
     assert 'hx-get="/knowledge/_results/"' in html
 
 

@@ -175,3 +175,23 @@ def test_a_call_becomes_a_registered_case_that_a_dispatcher_dispatches(
     dispatcher.act("dispatch", "派单", lead_unit=HOUSING, note="请住建局尽快疏通")
     dispatcher.expect_state("待签收")
     assert Case.objects.get(number=case_number).state == State.DISPATCHED
+
+
+def test_a_pasted_request_finds_its_guide_without_a_key_press(journey_city: Any, desk: OpenDesk) -> None:
+    """Agents paste what a caller dictated or what came by e-mail: no key goes down, yet the
+    knowledge base must be searched (issue 10, item 12: it fired only on keyup)."""
+    knowledge = pytest.importorskip("knowledge.services", reason="knowledge/ (莫愁指南) is not built yet")
+    guide, _ = knowledge.import_guide(
+        slug="newborn-insurance",
+        data={
+            "title": "新生儿参加城乡居民医保",
+            "body": "新生儿出生后三个月内办理参保登记，自出生之日起享受医保待遇。",
+            "documents": "户口簿\n出生医学证明",
+            "unit": journey_city.housing,
+        },
+    )
+    page = open_console(desk("agent"))
+    page.locator("#id_content").fill("请问新生儿医保怎么办理")  # sets the value at once, like a paste
+    expect(page.locator(f'#kb-results .kb-hit[data-guide="{guide.pk}"]')).to_contain_text(
+        "新生儿参加城乡居民医保"
+    )
