@@ -13,11 +13,25 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.privacy import searched_phone
 from cases import hooks
-from cases.models import Case, CaseQuerySet, Category, Channel, Kind, Satisfaction, SuspensionReason, Urgency
+from cases.models import (
+    Case,
+    CaseQuerySet,
+    Category,
+    Channel,
+    Dispute,
+    Kind,
+    ReturnReason,
+    Satisfaction,
+    SuspensionReason,
+    Urgency,
+)
+from cases.queues import filterable_units
 from cases.workflow import Action, State
 from org.models import Unit
 
 PAGE_SIZE = 50
+# A unit filter with at most this many units lists them all; beyond, it is searched.
+UNITS_LISTED = 30
 
 # The model choice fields are generic only in django-stubs; at run time they cannot be subscripted
 # (no django_stubs_ext.monkeypatch() in the settings), so the parameterised bases are for mypy only.
@@ -120,12 +134,31 @@ class QueueFilterForm(Form):
     )
     date_to = forms.DateField(label="至", required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        model_field(self, "unit").queryset = Unit.objects.handlers().order_by("kind", "sort_order", "code")
+        # A unit's staff filter by their own unit and those below it; the centre by every unit.
+        units = filterable_units(user) if user is not None else Unit.objects.handlers()
+        model_field(self, "unit").queryset = units
         # Every level of the tree: filtering on a parent matches all of its descendants.
         model_field(self, "category").queryset = Category.objects.filter(is_active=True).order_by("path")
         model_field(self, "township").queryset = Unit.objects.townships()
+        # The pickers render only a few choices (the ~650 categories and ~70 units are searched
+        # through /cases/queue-choices/, not sent with every page): the top level of the tree,
+        # a unit's own short list, and whatever is selected.
+        few_units = list(units[: UNITS_LISTED + 1])
+        self.unit_searchable = len(few_units) > UNITS_LISTED
+        self._offer("unit", [] if self.unit_searchable else few_units, UnitChoiceField.label_from_instance)
+        top = Category.objects.filter(is_active=True, level=1).order_by("path")
+        self._offer("category", list(top), CategoryChoiceField.label_from_instance)
+
+    def _offer(self, name: str, shown: list[Any], label: Any) -> None:
+        field = model_field(self, name)
+        chosen = self.data.get(name) if self.is_bound else None
+        if chosen and str(chosen).isdigit() and all(str(obj.pk) != chosen for obj in shown):
+            selected = field.queryset.filter(pk=int(chosen)).first()
+            shown = [selected, *shown] if selected is not None else shown
+        choices = [(obj.pk, label(field, obj)) for obj in shown]
+        field.widget.choices = [("", field.empty_label or ""), *choices]
 
     def query_kind(self) -> str:
         """How `q` is read: "digits" (number prefix or exact phone), "text", or "" (none)."""
@@ -208,11 +241,18 @@ class DispatchForm(ActionForm):
             category = self.case.category
             if category is not None and category.default_unit_id:
                 self.fields["lead_unit"].initial = category.default_unit_id
+        # Units whose 退单 the centre upheld: never offered again for this case (issue 10, item 4).
+        self.excluded = Dispute.excluded_unit_ids(self.case)
         self._prefill_from_triage()
+        if self.excluded:
+            self._leave_out_returning_units()
 
     def _prefill_from_triage(self) -> None:
         """The triage's unit (from the administrators' rules) is the default a dispatcher confirms."""
-        best = hooks.triage_advice(self.case)
+        if self.excluded:  # re-resolved without the units whose return was upheld
+            best = hooks.redispatch_advice(self.case, exclude=self.excluded)
+        else:
+            best = hooks.triage_advice(self.case)
         if best is None or best.lead_unit_id is None:
             return
         self.fields["lead_unit"].initial = best.lead_unit_id
@@ -222,13 +262,79 @@ class DispatchForm(ActionForm):
             )
 
 
+    def _leave_out_returning_units(self) -> None:
+        """The returning units are not in the lead list nor pre-filled anywhere; the unit the centre
+        named in its ruling (or the one the returning unit suggested) is offered first."""
+        lead = model_field(self, "lead_unit")
+        lead.queryset = lead.queryset.exclude(pk__in=self.excluded)
+        ruled = self.case.disputes.filter(status=Dispute.Status.UPHELD).order_by("-ruled_at").first()
+        named = (ruled.decided_unit_id or ruled.suggested_unit_id) if ruled is not None else None
+        if named is not None and named not in self.excluded:
+            self.fields["lead_unit"].initial = named
+        elif self.fields["lead_unit"].initial in self.excluded:
+            self.fields["lead_unit"].initial = None
+        co_initial = self.fields["co_units"].initial or []
+        self.fields["co_units"].initial = [pk for pk in co_initial if pk not in self.excluded]
+        excluded = Unit.objects.filter(pk__in=self.excluded).order_by("code")
+        names = "、".join(excluded.values_list("name", flat=True))
+        self.fields["lead_unit"].help_text = f"退单异议已审核成立，不再派给：{names}"
+
+
 class AcceptForm(ActionForm):
     action = Action.ACCEPT
 
 
 class ReturnForm(ActionForm):
     action = Action.RETURN
-    reason = forms.CharField(label="退单理由", widget=textarea(2), max_length=500)
+    reason_kind = forms.ChoiceField(label="退单理由", choices=[("", "（请选择）"), *ReturnReason.choices])
+    reason = forms.CharField(
+        label="退单说明", widget=textarea(2), max_length=500, help_text="写明不属于本单位的依据（至少4个字）"
+    )
+    suggested_unit = UnitChoiceField(
+        label="建议承办单位", queryset=Unit.objects.none(), required=False, empty_label="（不确定）"
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        others = Unit.objects.handlers().order_by("kind", "sort_order", "code")
+        if self.case.lead_unit_id is not None:
+            others = others.exclude(pk=self.case.lead_unit_id)
+        model_field(self, "suggested_unit").queryset = others
+
+
+class RuleDisputeForm(ActionForm):
+    """派单异议审核: the centre's ruling on a unit's return."""
+
+    action = Action.RULE_DISPUTE
+    decision = forms.ChoiceField(
+        label="审核结果",
+        choices=[("upheld", "异议成立，另行派单"), ("rejected", "异议不成立，退回原单位办理")],
+        widget=forms.RadioSelect,
+    )
+    decided_unit = UnitChoiceField(
+        label="认定承办单位",
+        queryset=Unit.objects.none(),
+        required=False,
+        empty_label="（派单时再定）",
+        help_text="异议成立时填写，重新派单时优先推荐",
+    )
+    note = forms.CharField(
+        label="审核意见",
+        required=False,
+        widget=textarea(2),
+        max_length=500,
+        help_text="异议不成立时必填，承办单位可见",
+    )
+    amend_catalogue = forms.BooleanField(label="据此修订派单目录", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        dispute = self.case.disputes.filter(status=Dispute.Status.PENDING).first()
+        units = Unit.objects.handlers().order_by("kind", "sort_order", "code")
+        if dispute is not None:
+            units = units.exclude(pk=dispute.unit_id)
+            self.fields["decided_unit"].initial = dispute.suggested_unit_id
+        model_field(self, "decided_unit").queryset = units
 
 
 class ExtensionForm(ActionForm):
@@ -313,6 +419,36 @@ class CallbackForm(ActionForm):
     comment = forms.CharField(label="回访意见", required=False, widget=textarea(2), max_length=1000)
 
 
+class ClaimCallbackForm(ActionForm):
+    action = Action.CLAIM_CALLBACK
+
+
+class ReleaseCallbackForm(ActionForm):
+    action = Action.RELEASE_CALLBACK
+
+
+class ReportRectificationForm(ActionForm):
+    action = Action.REPORT_RECTIFICATION
+    report = forms.CharField(
+        label="整改情况",
+        widget=textarea(4),
+        max_length=2000,
+        help_text="针对诉求人的差评意见，写明已采取的整改措施和结果",
+    )
+
+
+class VerifyRectificationForm(ActionForm):
+    action = Action.VERIFY_RECTIFICATION
+    decision = forms.ChoiceField(
+        label="核实结果",
+        choices=[("accept", "整改到位，转回访"), ("return", "整改不到位，退回承办单位")],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label="核实意见", required=False, widget=textarea(2), max_length=500, help_text="退回时必填"
+    )
+
+
 class CloseForm(ActionForm):
     action = Action.CLOSE
     note = forms.CharField(label="结案说明", required=False, widget=textarea(2), max_length=500)
@@ -354,6 +490,7 @@ ACTION_FORMS: dict[Action, type[ActionForm]] = {
         DispatchForm,
         AcceptForm,
         ReturnForm,
+        RuleDisputeForm,
         ExtensionForm,
         DecideExtensionForm,
         SuspensionForm,
@@ -365,6 +502,10 @@ ACTION_FORMS: dict[Action, type[ActionForm]] = {
         ApproveForm,
         RejectReplyForm,
         CallbackForm,
+        ClaimCallbackForm,
+        ReleaseCallbackForm,
+        ReportRectificationForm,
+        VerifyRectificationForm,
         CloseForm,
         ReopenForm,
         MergeForm,
@@ -372,3 +513,33 @@ ACTION_FORMS: dict[Action, type[ActionForm]] = {
         SuperviseForm,
     )
 }
+
+
+# ---------------------------------------------------------------- bulk actions on a queue
+
+
+class BulkDispatchForm(Form):
+    """批量派单: one unit (and co-units) for every case, or — left empty — each case's suggestion."""
+
+    lead_unit = UnitChoiceField(
+        label="主办单位", queryset=Unit.objects.none(), required=False, empty_label="按各件的分拣建议派单"
+    )
+    co_units = UnitMultipleChoiceField(
+        label="协办单位",
+        queryset=Unit.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    note = forms.CharField(label="派单意见", required=False, widget=textarea(2), max_length=5000)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        handlers = Unit.objects.handlers().order_by("kind", "sort_order", "code")
+        model_field(self, "lead_unit").queryset = handlers
+        model_field(self, "co_units").queryset = handlers
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("co_units") and not data.get("lead_unit"):
+            self.add_error("co_units", "按分拣建议派单时协办单位取自建议；指定协办单位请先选择主办单位。")
+        return data

@@ -1,13 +1,21 @@
 from django.urls import path
 
 from cases import views
+from cases.views.returns import return_stats
 
 app_name = "cases"
 
 urlpatterns = [
     path("queue/<slug:slug>/", views.queue, name="queue"),
     path("queue/<slug:slug>/counts/", views.queue_counts, name="queue_counts"),
+    path("queue-choices/<slug:kind>/", views.queue_choices, name="queue_choices"),
+    path("bulk/dispatch/fields/", views.bulk_dispatch_fields, name="bulk_dispatch_fields"),
+    path("bulk/<slug:action>/", views.bulk_action, name="bulk"),
+    path("filters/save/", views.save_filter, name="save_filter"),
+    path("filters/<int:pk>/delete/", views.delete_filter, name="delete_filter"),
     path("new/", views.register, name="register"),
+    path("returns/", return_stats, name="return_stats"),
     path("<str:number>/", views.case_detail, name="detail"),
     path("<str:number>/act/<slug:action>/", views.act, name="act"),
+    path("<str:number>/phone/", views.reveal_phone, name="reveal_phone"),
 ]
