@@ -9,8 +9,14 @@ class TriageConfig(AppConfig):
         # Triage builds on the case loop, never the other way round: it subscribes to the loop's
         # hooks and answers its question for the triage's advice.
         from cases import hooks
-        from triage import services
+        from triage import amend, rules, services
 
         hooks.case_registered.connect(services.on_case_registered)
         hooks.case_dispatched.connect(services.on_case_dispatched)
         hooks.triage_advice.provide(services.latest_suggestion)
+        # The 退单/异议 workflow's questions and news (guarded: they arrived in cases.hooks with
+        # that workflow, and triage must not break a tree that lacks them).
+        if hasattr(hooks, "redispatch_advice"):
+            hooks.redispatch_advice.provide(rules.redispatch_advice)
+        if hasattr(hooks, "dispute_ruled"):
+            hooks.dispute_ruled.connect(amend.on_dispute_ruled)

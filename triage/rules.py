@@ -1,28 +1,33 @@
-"""Category × township → units, from the administrators' rules in one version of the dispatch
-catalogue (DispatchCatalogue), most specific first."""
+"""Which units a case goes to: the questions other code asks of the dispatch catalogue.
+
+All of them go through the one resolver (triage.catalogue.resolve); this module only adapts it
+to what each caller holds: a category and a township (the `predict` command, old suggestions
+explained months later), or a whole case (the re-dispatch after a 退单, leaving out the units
+that returned it).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.utils import timezone
 
-from cases.models import Category
+from cases.models import Case, Category
 from org.models import Unit
-from triage.models import DispatchCatalogue, DispatchRule
+from triage.catalogue import Placement, catalogue_in_force, resolve
+from triage.models import DispatchCatalogue
+
+__all__ = ["UnitChoice", "catalogue_in_force", "redispatch_advice", "units_for", "units_for_case"]
 
 
 @dataclass(frozen=True)
 class UnitChoice:
     lead: Unit
     co: list[Unit] = field(default_factory=list)
-    source: str = ""  # which rule gave it, for the dispatcher and the log
-
-
-def catalogue_in_force(at: datetime | None = None) -> DispatchCatalogue | None:
-    """The published catalogue whose period holds `at` (default now); None before the first."""
-    return DispatchCatalogue.in_force(at or timezone.now())
+    source: str = ""  # why, for the dispatcher and the log
 
 
 def units_for(
@@ -31,30 +36,56 @@ def units_for(
     *,
     catalogue: DispatchCatalogue | None = None,
     at: datetime | None = None,
+    exclude: Collection[int | Unit] = (),
 ) -> UnitChoice | None:
-    """Walk from the category up to its root; at each level a township rule beats a city-wide one.
-    With no rule at all (or no catalogue), the nearest category's default unit (set in the
-    taxonomy) is the answer.
+    """The units for a category in a township, from `catalogue` (or the one in force at `at`,
+    default now): the category's own entries (no text, so no keyword entry), else — as advice —
+    the nearest category's default unit. None when nothing names a unit."""
+    at = at or timezone.now()
+    placement = resolve(
+        text="", township=township, at=at, category=category, catalogue=catalogue, exclude_units=exclude
+    )
+    if placement.lead is None:
+        return None
+    return UnitChoice(placement.lead, placement.co, source=placement.reason)
 
-    The rules are those of `catalogue`, or of the catalogue in force at `at` (default now): a case
-    is triaged with the catalogue in force when it came in, so that its suggestion is explained by
-    the rules of its day."""
-    if catalogue is None:
-        catalogue = catalogue_in_force(at)
-    node = category
-    while catalogue is not None and node is not None:
-        rules = DispatchRule.objects.filter(version=catalogue, category=node, is_active=True)
-        by_township = {
-            r.township_id: r for r in rules.select_related("lead_unit").prefetch_related("co_units")
-        }
-        rule = by_township.get(township.pk if township else None) or by_township.get(None)
-        if rule is not None and rule.lead_unit.is_active:
-            co = [u for u in rule.co_units.all() if u.is_active]
-            return UnitChoice(rule.lead_unit, co, source=f"派单目录第{catalogue.number}版：{rule}")
-        node = node.parent
-    node = category
-    while node is not None:
-        if node.default_unit is not None and node.default_unit.is_active:
-            return UnitChoice(node.default_unit, [], source=f"分类默认单位：{node.path}")
-        node = node.parent
-    return None
+
+def units_for_case(
+    case: Case, *, exclude_units: Collection[int | Unit] = (), now: datetime | None = None
+) -> Placement:
+    """The catalogue's placement of a case now (its category, township and words; the time of
+    day of its intake), never naming `exclude_units` — after a 退单, the unit that returned it."""
+    suggestion = case.suggestions.exclude(category=None).order_by("-created_at").first()
+    model_category = suggestion.category if suggestion is not None else None
+    return resolve(
+        text=f"{case.title}\n{case.content}",
+        township=case.township,
+        at=case.created_at,
+        category=case.category,
+        model_category=model_category,
+        catalogue=catalogue_in_force(now),
+        exclude_units=exclude_units,
+    )
+
+
+@dataclass(frozen=True)
+class Advice:
+    """The shape of triage's advice (cases.hooks.triage_advice) for the re-dispatch form."""
+
+    lead_unit: Unit | None
+    co_units: list[str]
+    category: Category | None
+    reason: str
+
+    @property
+    def lead_unit_id(self) -> int | None:
+        return self.lead_unit.pk if self.lead_unit is not None else None
+
+
+def redispatch_advice(case: Any, exclude: Collection[int] = frozenset()) -> Advice | None:
+    """cases.hooks.redispatch_advice: the catalogue re-resolved without the units whose 退单 was
+    upheld; None when it places the case nowhere else (a person decides)."""
+    placement = units_for_case(case, exclude_units=exclude)
+    if placement.lead is None:
+        return None
+    return Advice(placement.lead, [u.code for u in placement.co], placement.category, placement.reason)

@@ -27,8 +27,8 @@ from cases.models import Case, CaseEvent, Category, Kind
 from cases.workflow import Action as CaseAction
 from cases.workflow import State as CaseState
 from mochou.errors import DomainError
+from triage.catalogue import Placement, catalogue_in_force, resolve
 from triage.models import Suggestion, TrainingExample
-from triage.rules import catalogue_in_force, units_for
 
 log = logging.getLogger(__name__)
 # Set while the demo seeder registers cases whose dispatch it decides itself.
@@ -163,10 +163,18 @@ def triage_case(case_id: int) -> Suggestion | None:
         return suggestion
 
     prediction = model.predict(case.title, case.content)
-    category = case.category or _first_level(prediction.label)
-    # The rules in force when the case came in, as its time limits are (Case.limit_version).
+    # The rules in force when the case came in, as its time limits are (Case.limit_version); the
+    # catalogue places the case (unit and full category path) and says what of the model it overruled.
     catalogue = catalogue_in_force(case.created_at)
-    choice = units_for(category, case.township, catalogue=catalogue, at=case.created_at)
+    placement = resolve(
+        text=f"{case.title}\n{case.content}",
+        township=case.township,
+        at=case.created_at,
+        category=case.category,
+        model_category=_first_level(prediction.label),
+        catalogue=catalogue,
+    )
+    category = placement.category or case.category
     urgency = _assess_urgency(case)
     duplicates = _duplicates(case)
     latency_ms = (time.perf_counter() - started) * 1000
@@ -184,8 +192,10 @@ def triage_case(case_id: int) -> Suggestion | None:
             confidence=prediction.confidence,
             top3=[{"category": label, "confidence": round(p, 4)} for label, p in prediction.top3],
             explanation=list(prediction.explanation),
-            lead_unit=choice.lead if choice else None,
-            co_units=[u.code for u in choice.co] if choice else [],
+            lead_unit=placement.lead,
+            co_units=[u.code for u in placement.co],
+            reason=placement.reason,
+            unit_source=placement.source,
             catalogue=catalogue,
             urgent=urgency["urgent"],
             urgency_reasons=urgency["reasons"],
@@ -197,15 +207,19 @@ def triage_case(case_id: int) -> Suggestion | None:
             "category": prediction.label,
             "confidence": round(prediction.confidence, 4),
             "top3": suggestion.top3,
-            "unit": choice.lead.code if choice else None,
+            "unit": placement.lead.code if placement.lead else None,
+            "path": category.path if category else None,
+            "unit_source": placement.source,
+            "reason": placement.reason,
             "catalogue": catalogue.number if catalogue else None,
             "urgent": urgency["urgent"],
             "urgency_reasons": urgency["reasons"],
             "duplicates": duplicates[:3],
             "latency_ms": suggestion.latency_ms,
         }
-        unit_text = f"，建议主办：{choice.lead.name}" if choice else "，无匹配的派单规则"
-        note = f"建议分类：{prediction.label}（置信度{prediction.confidence:.0%}）{unit_text}"
+        unit_text = f"，建议主办：{placement.lead.name}" if placement.lead else "，派单目录未能确定承办单位"
+        shown = category.path if category else prediction.label
+        note = f"建议分类：{shown}（置信度{prediction.confidence:.0%}）{unit_text}；{placement.reason}"
         if urgency["urgent"]:
             note += "；紧急：" + "；".join(urgency["reasons"])
         if duplicates:
@@ -215,13 +229,13 @@ def triage_case(case_id: int) -> Suggestion | None:
         case_services.record_triage(case, payload=payload, note=note, urgent=urgency["urgent"], now=at)
 
     # After the commit: the dispatch is its own verb, refused if a person was faster.
-    if _may_auto_dispatch(case, prediction.confidence, choice, duplicates):
-        _auto_dispatch(case, suggestion, choice, category, prediction.confidence, at)
+    if _may_auto_dispatch(case, prediction.confidence, placement, duplicates):
+        _auto_dispatch(case, suggestion, placement, prediction.confidence, at)
     return suggestion
 
 
 def _auto_dispatch(
-    case: Case, suggestion: Suggestion, choice: Any, category: Any, confidence: float, at: Any
+    case: Case, suggestion: Suggestion, placement: Placement, confidence: float, at: Any
 ) -> None:
     """Dispatch as the system. If that fails (a person was faster, a rule names a unit that cannot
     take cases, no calendar), the suggestion stands and the case waits for a dispatcher."""
@@ -230,10 +244,10 @@ def _auto_dispatch(
             Case.objects.get(pk=case.pk),
             now=at,
             actor=case_services.system_user(),
-            lead_unit=choice.lead,
-            co_units=choice.co,
-            category=category,
-            note=f"智能分拣自动派单（置信度{confidence:.0%}，{choice.source}）",
+            lead_unit=placement.lead,
+            co_units=placement.co,
+            category=placement.category,  # the full path: _may_auto_dispatch asks for it
+            note=f"智能分拣自动派单（置信度{confidence:.0%}，{placement.reason}）",
         )
     except DomainError as exc:
         log.warning("automatic dispatch of case %s refused: %s", case.pk, exc.message)
@@ -246,13 +260,19 @@ def _first_level(label: str) -> Category | None:
     return Category.objects.filter(level=1, name=label, is_active=True).first()
 
 
-def _may_auto_dispatch(case: Case, confidence: float, choice: Any, duplicates: list[dict[str, Any]]) -> bool:
+def _may_auto_dispatch(
+    case: Case, confidence: float, placement: Placement, duplicates: list[dict[str, Any]]
+) -> bool:
     """Only sure, unambiguous requests go out without a person: a consultation may be answered at
-    intake, and a possible duplicate should be merged rather than handled twice."""
+    intake, and a possible duplicate should be merged rather than handled twice. The unit must
+    come from an entry of the catalogue (a category's default unit is advice, never a dispatch)
+    and the path must reach the third level: what the catalogue cannot place, a person places."""
     threshold = 0 if _auto_dispatch_paused.get() else settings.MOCHOU_AUTO_DISPATCH_THRESHOLD
     return (
         0 < threshold <= confidence
-        and choice is not None
+        and placement.placed
+        and placement.category is not None
+        and placement.category.level >= 3
         and case.kind != Kind.CONSULT
         and not duplicates
         and Case.objects.filter(pk=case.pk, state="registered").exists()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cases import services
-from cases.models import Case, CaseEvent
+from cases.models import Case, CaseEvent, Category
 from cases.workflow import State
 from notifications.models import SmsMessage
 from tests import factories as f
@@ -65,8 +65,12 @@ def test_without_a_township_rule_the_citywide_default_applies(city, clock, triag
 
 def test_a_sure_suggestion_is_dispatched_by_the_system(city, clock, triage_on, drain_rule, settings):
     settings.MOCHOU_AUTO_DISPATCH_THRESHOLD = 0.3
+    # Auto-dispatch fills the full path: the drain's words ("下水道") find this third level.
+    mid = city.category.parent
+    drains = Category.objects.create(name="下水道疏通", level=3, path=f"{mid.path}/下水道疏通", parent=mid)
     case = Case.objects.get(pk=f.make_case(city, **DRAIN).pk)
     assert case.state == State.DISPATCHED
+    assert case.category == drains
     assert case.lead_unit == city.township
     dispatch = CaseEvent.objects.get(case=case, action="dispatch")
     assert dispatch.actor is not None
@@ -241,6 +245,8 @@ def test_the_demo_seeder_gets_suggestions_without_automatic_dispatch(
     from triage.services import suggestions_only
 
     settings.MOCHOU_AUTO_DISPATCH_THRESHOLD = 0.3  # would dispatch the drain case
+    mid = city.category.parent  # a third level for the drain's words (auto-dispatch needs the full path)
+    Category.objects.create(name="下水道疏通", level=3, path=f"{mid.path}/下水道疏通", parent=mid)
     with suggestions_only():
         case = f.make_case(city, **DRAIN)
     assert Case.objects.get(pk=case.pk).state == State.REGISTERED
