@@ -14,6 +14,7 @@ Every CSV that ships with the platform is read here, into typed records, and now
 | ``triage/data/urgency-testset.csv`` | :func:`read_urgency_testset` | :class:`UrgencyExample` |
 | ``triage/data/real-duplicate-pairs.csv`` | :func:`read_real_duplicate_pairs` | :class:`RealDuplicatePair` |
 | ``triage/data/real-urgency-labelled.csv`` | :func:`read_real_urgency_labels` | :class:`RealUrgencyLabel` |
+| ``triage/data/real-categories-labelled.csv`` | :func:`read_real_category_labels` | ``RealCategoryLabel`` |
 | ``knowledge/data/questions.csv`` | :func:`read_guide_questions` | :class:`GuideQuestion` |
 
 Records carry the file's values as read (stripped where a stray space would change a key or a
@@ -56,6 +57,7 @@ URGENCY_TESTSET_CSV = _ROOT / "triage" / "data" / "urgency-testset.csv"
 # those of VOTES_FULL_CSV / REPLIES_FULL_CSV). See triage/data/REAL-DUPLICATES.md, REAL-LABELS.md.
 REAL_DUPLICATE_PAIRS_CSV = _ROOT / "triage" / "data" / "real-duplicate-pairs.csv"
 REAL_URGENCY_CSV = _ROOT / "triage" / "data" / "real-urgency-labelled.csv"
+REAL_CATEGORIES_CSV = _ROOT / "triage" / "data" / "real-categories-labelled.csv"
 GUIDE_QUESTIONS_CSV = _ROOT / "knowledge" / "data" / "questions.csv"
 
 # Columns of a message CSV (the 2020 泰迪杯 problem C layout).
@@ -354,6 +356,36 @@ def read_real_urgency_labels(path: str | Path = REAL_URGENCY_CSV) -> list[RealUr
                 reason=_get(r, "reason"),
                 split=r["split"].strip(),
                 sample=r["sample"].strip(),
+            )
+            for r in rows
+        ]
+
+
+@dataclass(frozen=True)
+class RealCategoryLabel:
+    """A real message (of the votes or replies corpus, by 留言编号) with its first-level subject
+    among all 15 of the tree, labelled by hand."""
+
+    id: str
+    source: str  # votes | replies
+    level1: str
+    level2: str  # "" where the annotator was unsure
+    confidence: str  # sure | unsure (about level1)
+    split: str  # dev | test
+    note: str
+
+
+def read_real_category_labels(path: str | Path = REAL_CATEGORIES_CSV) -> list[RealCategoryLabel]:
+    with _rows(path) as rows:
+        return [
+            RealCategoryLabel(
+                id=r[ID_COL].strip(),
+                source=r["source"].strip(),
+                level1=r["level1"].strip(),
+                level2=_get(r, "level2").strip(),
+                confidence=r["confidence"].strip(),
+                split=r["split"].strip(),
+                note=_get(r, "note"),
             )
             for r in rows
         ]
