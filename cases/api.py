@@ -28,16 +28,32 @@ from accounts.privacy import (
     may_search_by_phone,
     searched_phone,
 )
-from cases import services
+from cases import bulk, services
 from cases.deadlines import deadline_of
-from cases.guards import OFFERED, available_actions
-from cases.models import Assignment, Case, CaseQuerySet, Category, Channel, Kind, Reply, Urgency
-from cases.queues import queue_cases
+from cases.guards import OFFERED, available_actions, may
+from cases.models import (
+    Assignment,
+    Case,
+    CaseQuerySet,
+    Category,
+    Channel,
+    Dispute,
+    Kind,
+    Rectification,
+    Reply,
+    Urgency,
+)
+from cases.queues import queue_cases, sorted_cases
 from cases.schemas import (
     MAX_ID,
     ActionOut,
     AnswerAtIntakeIn,
     ApproveIn,
+    BulkAcceptIn,
+    BulkDispatchIn,
+    BulkItemOut,
+    BulkOut,
+    CallbackClaimOut,
     CallbackIn,
     CaseDetailOut,
     CaseFilters,
@@ -50,29 +66,34 @@ from cases.schemas import (
     DecideExtensionIn,
     DecideSuspensionIn,
     DispatchIn,
+    DisputeOut,
     EventOut,
     ExtendIn,
     ExtensionOut,
     MergeIn,
+    RectificationOut,
     RegisterIn,
     RejectReplyIn,
     ReopenIn,
     RepinIn,
     ReplyIn,
     ReplyOut,
+    ReportRectificationIn,
     ResumeIn,
     ReturnIn,
+    RuleDisputeIn,
     SuperviseIn,
     SuspensionIn,
     TransferIn,
     UnitOut,
+    VerifyRectificationIn,
 )
 from cases.services.dispatch import DISPATCHABLE_KINDS
 from cases.timeline import sees_drafts, visible_events
-from cases.workflow import Action
+from cases.workflow import Action, State
 from mochou import idempotency
 from mochou.api_errors import ERRORS_LIST, ERRORS_READ, ERRORS_WRITE, field_error
-from mochou.errors import InvalidInput
+from mochou.errors import InvalidInput, NotPermitted
 from org.models import Unit
 
 router = Router()
@@ -276,8 +297,52 @@ def _case_detail(request: HttpRequest, case: Case) -> CaseDetailOut:
             )
             for e in case.extensions.order_by("requested_at", "pk")
         ],
+        rectify_due_at=case.rectify_due_at,
+        rectifications=[_rectification_out(r) for r in case.rectifications.select_related("unit")],
+        callback_claim=_claim_out(case),
+        disputes=[_dispute_out(d) for d in _disputes_of(user, case)],
+        escalated_at=case.escalated_at,
         actions=_actions(user, case),
     )
+
+
+def _disputes_of(user: User, case: Case) -> Iterable[Dispute]:
+    """退单 and their rulings; a unit's staff see their own unit's (the ruling is addressed to it)."""
+    disputes = case.disputes.select_related("unit", "suggested_unit", "decided_unit")
+    return disputes.filter(unit_id=user.unit_id) if user.is_unit_staff else disputes
+
+
+def _dispute_out(d: Dispute) -> DisputeOut:
+    return DisputeOut(
+        id=d.pk,
+        unit=UnitOut(code=d.unit.code, name=d.unit.display_name),
+        reason=d.reason,
+        reason_label=d.get_reason_display(),
+        explanation=d.explanation,
+        suggested_unit=_unit_out(d.suggested_unit),
+        returned_at=d.returned_at,
+        status=d.status,
+        status_label=d.get_status_display(),
+        ruling=d.ruling,
+        decided_unit=_unit_out(d.decided_unit),
+        ruled_at=d.ruled_at,
+    )
+
+
+def _rectification_out(r: Rectification) -> RectificationOut:
+    return RectificationOut(
+        id=r.pk, status=r.status, status_label=r.get_status_display(), satisfaction=r.satisfaction,
+        unit=UnitOut(code=r.unit.code, name=r.unit.display_name), opened_at=r.opened_at, due_at=r.due_at,
+        report=r.report, reported_at=r.reported_at, late=r.late, returns=r.returns,
+        verified_at=r.verified_at, verify_note=r.verify_note,
+    )  # fmt: skip
+
+
+def _claim_out(case: Case) -> CallbackClaimOut | None:
+    holder = case.callback_claim_holder(timezone.now()) if case.state == State.REPLIED else None
+    if holder is None or case.callback_claimed_until is None:
+        return None
+    return CallbackClaimOut(agent=holder.name, until=case.callback_claimed_until)
 
 
 def _fresh_detail(request: HttpRequest, case: Case) -> CaseDetailOut:
@@ -313,9 +378,9 @@ def _filtered(user: User, f: CaseFilters) -> CaseQuerySet:
         cases = cases.filter(created_at__gte=_start_of(f.created_from))
     if f.created_to:
         cases = cases.filter(created_at__lt=_start_of(f.created_to + timedelta(days=1)))
-    # Keep a queue's own order (the late queue sorts by deadline); the pk makes pages stable.
-    ordering = [*(cases.query.order_by or ("-created_at",)), "-pk"]
-    return cases.select_related(*CASE_RELATED).order_by(*ordering)
+    # The asked order, else the queue's own (the late queue sorts by deadline); the pk makes pages stable.
+    cases, _ = sorted_cases(cases, f.sort)
+    return cases.select_related(*CASE_RELATED)
 
 
 # ---------------------------------------------------------------- reading
@@ -332,6 +397,60 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> CasePageOut
         audit_phone_search(user, [c for c in page if c.citizen_phone.replace("-", "") == phone], request)
     now = timezone.now()
     return CasePageOut(count=count, items=[_case_out(c, now) for c in page])
+
+
+# ---------------------------------------------------------------- bulk actions
+# Declared before the /{number}/… paths: "/bulk/dispatch" would otherwise be read as case "bulk".
+
+
+def _bulk_out(results: list[bulk.BulkResult]) -> BulkOut:
+    items = [
+        BulkItemOut(number=r.number, done=r.done, code=r.code, message=r.message, state=r.state or None)
+        for r in results
+    ]
+    done = sum(r.done for r in results)
+    return BulkOut(done=done, refused=len(results) - done, results=items)
+
+
+def _may_bulk(user: User, action: Action) -> None:
+    if not may(user, action):
+        raise NotPermitted(f"您的角色不能批量{action.label}。", code="permission_denied.role")
+
+
+@router.post(
+    "/bulk/dispatch",
+    response={200: BulkOut, **ERRORS_WRITE},
+    summary="批量派单",
+    operation_id="cases_bulk_dispatch",
+    description="每件工单各自派单（各自的事务）；某件未能派出不影响其他工单，结果逐件列出。",
+)
+def bulk_dispatch(request: HttpRequest, payload: BulkDispatchIn) -> BulkOut:
+    user = _actor(request)
+    _may_bulk(user, Action.DISPATCH)
+    if payload.co_units and payload.lead_unit is None:
+        message = "按分拣建议派单时协办单位取自建议；指定协办单位须同时指定主办单位"
+        raise InvalidInput(message, details={"errors": [field_error("co_units", message)]})
+    lead, co_units = None, []
+    if payload.lead_unit is not None:
+        co_codes = {f"co_units.{i}": c for i, c in enumerate(payload.co_units)}
+        units = _units({"lead_unit": payload.lead_unit} | co_codes, dispatchable=True)
+        lead = units.pop("lead_unit")
+        co_units = list({u.pk: u for u in units.values()}.values())
+    numbers = bulk.numbers_of(payload.numbers)
+    return _bulk_out(bulk.bulk_dispatch(user, numbers, lead_unit=lead, co_units=co_units, note=payload.note))
+
+
+@router.post(
+    "/bulk/accept",
+    response={200: BulkOut, **ERRORS_WRITE},
+    summary="批量签收",
+    operation_id="cases_bulk_accept",
+    description="每件工单各自签收（各自的事务）；结果逐件列出。",
+)
+def bulk_accept(request: HttpRequest, payload: BulkAcceptIn) -> BulkOut:
+    user = _actor(request)
+    _may_bulk(user, Action.ACCEPT)
+    return _bulk_out(bulk.bulk_accept(user, bulk.numbers_of(payload.numbers)))
 
 
 @router.get("/{number}", response={200: CaseDetailOut, **ERRORS_READ}, summary="工单详情")
@@ -453,7 +572,31 @@ def accept(request: HttpRequest, number: str) -> CaseDetailOut:
 @_action(Action.RETURN)
 def return_case(request: HttpRequest, number: str, payload: ReturnIn) -> CaseDetailOut:
     case = _visible_case(request, number)
-    services.return_case(case, actor=_actor(request), reason=payload.reason)
+    named = {"suggested_unit": payload.suggested_unit} if payload.suggested_unit else {}
+    suggested = _units(named, dispatchable=True).get("suggested_unit")
+    services.return_case(
+        case,
+        actor=_actor(request),
+        reason=payload.reason,
+        reason_kind=payload.reason_kind,
+        suggested_unit=suggested,
+    )
+    return _fresh_detail(request, case)
+
+
+@_action(Action.RULE_DISPUTE)
+def rule_dispute(request: HttpRequest, number: str, payload: RuleDisputeIn) -> CaseDetailOut:
+    case = _visible_case(request, number)
+    named = {"decided_unit": payload.decided_unit} if payload.decided_unit else {}
+    decided = _units(named, dispatchable=True).get("decided_unit")
+    services.rule_dispute(
+        case,
+        actor=_actor(request),
+        upheld=payload.upheld,
+        note=payload.note,
+        decided_unit=decided,
+        amend_catalogue=payload.amend_catalogue,
+    )
     return _fresh_detail(request, case)
 
 
@@ -547,6 +690,34 @@ def callback(request: HttpRequest, number: str, payload: CallbackIn) -> CaseDeta
         satisfaction=payload.satisfaction or "",
         comment=payload.comment,
     )
+    return _fresh_detail(request, case)
+
+
+@_action(Action.CLAIM_CALLBACK)
+def claim_callback(request: HttpRequest, number: str) -> CaseDetailOut:
+    case = _visible_case(request, number)
+    services.claim_callback(case, actor=_actor(request))
+    return _fresh_detail(request, case)
+
+
+@_action(Action.RELEASE_CALLBACK)
+def release_callback(request: HttpRequest, number: str) -> CaseDetailOut:
+    case = _visible_case(request, number)
+    services.release_callback(case, actor=_actor(request))
+    return _fresh_detail(request, case)
+
+
+@_action(Action.REPORT_RECTIFICATION)
+def report_rectification(request: HttpRequest, number: str, payload: ReportRectificationIn) -> CaseDetailOut:
+    case = _visible_case(request, number)
+    services.report_rectification(case, actor=_actor(request), report=payload.report)
+    return _fresh_detail(request, case)
+
+
+@_action(Action.VERIFY_RECTIFICATION)
+def verify_rectification(request: HttpRequest, number: str, payload: VerifyRectificationIn) -> CaseDetailOut:
+    case = _visible_case(request, number)
+    services.verify_rectification(case, actor=_actor(request), accepted=payload.accepted, note=payload.note)
     return _fresh_detail(request, case)
 
 

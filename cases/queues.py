@@ -238,6 +238,8 @@ def filterable_units(user: User) -> models.QuerySet[Unit]:
 COUNT_CAP = 1000
 
 
-def bounded_count(cases: CaseQuerySet, cap: int = COUNT_CAP) -> int:
-    """The number of cases, or `cap` when there are at least that many (a LIMITed subquery)."""
-    return cases.order_by()[:cap].count()
+def nav_count(cases: CaseQuerySet) -> str:
+    """The number of cases for the nav, counted up to COUNT_CAP (a LIMITed subquery): "12", "999+"."""
+    cap = COUNT_CAP
+    count = cases.order_by()[:cap].count()
+    return f"{cap - 1}+" if count >= cap else str(count)

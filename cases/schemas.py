@@ -25,8 +25,9 @@ from pydantic import (
 )
 
 from accounts.phones import normalize_phone
-from cases.models import Channel, Kind, Satisfaction, SuspensionReason, Urgency
-from cases.queues import QUEUE_BY_SLUG
+from cases.bulk import MAX_BULK
+from cases.models import Channel, Kind, ReturnReason, Satisfaction, SuspensionReason, Urgency
+from cases.queues import QUEUE_BY_SLUG, SORTS, parse_sort
 from cases.workflow import State
 from mochou.errors import InvalidInput
 
@@ -128,7 +129,16 @@ class DispatchIn(StrictIn):
 
 
 class ReturnIn(StrictIn):
-    reason: StrictStr = Field(..., min_length=4, max_length=500, description="退单理由（至少4个字）")
+    reason_kind: ReturnReason = Field(..., description="退单理由（封闭清单）")
+    reason: StrictStr = Field(..., min_length=4, max_length=500, description="退单说明（至少4个字）")
+    suggested_unit: UnitCode | None = Field(None, description="退单单位认为应承办的单位编码（可不填）")
+
+
+class RuleDisputeIn(StrictIn):
+    upheld: StrictBool = Field(..., description="true：异议成立，另行派单；false：异议不成立，退回原单位")
+    note: StrictStr = Field("", max_length=500, description="审核意见；异议不成立时必填（至少4个字）")
+    decided_unit: UnitCode | None = Field(None, description="异议成立时认定的承办单位编码（可不填）")
+    amend_catalogue: StrictBool = Field(False, description="是否据此修订派单目录")
 
 
 class ExtendIn(StrictIn):
@@ -199,7 +209,18 @@ class CallbackIn(StrictIn):
 
 
 class CloseIn(StrictIn):
-    note: StrictStr = Field("", max_length=500, description="结案说明；不满意件必填（至少4个字）")
+    note: StrictStr = Field(
+        "", max_length=500, description="结案说明；差评（不满意、非常不满意）件必填（至少4个字）"
+    )
+
+
+class ReportRectificationIn(StrictIn):
+    report: StrictStr = Field(..., min_length=10, max_length=2000, description="整改情况（至少10个字）")
+
+
+class VerifyRectificationIn(StrictIn):
+    accepted: StrictBool = Field(..., description="整改是否到位：是则转回访，否则退回承办单位")
+    note: StrictStr = Field("", max_length=500, description="核实意见；退回时必填（至少4个字）")
 
 
 class ReopenIn(StrictIn):
@@ -241,8 +262,18 @@ class CaseFilters(Schema):
     township: str | None = Field(None, max_length=UNIT_CODE_MAX, description="乡镇单位编码")
     created_from: IsoDate | None = Field(None, description="起始日期 YYYY-MM-DD（含）")
     created_to: IsoDate | None = Field(None, description="截止日期 YYYY-MM-DD（含）")
+    sort: str | None = Field(
+        None, max_length=20, description="排序：" + "、".join(SORTS) + "（前加 - 为倒序）；不填按队列默认顺序"
+    )
     limit: int = Field(50, ge=1, le=MAX_PAGE)
     offset: int = Field(0, ge=0, le=MAX_OFFSET)
+
+    @field_validator("sort")
+    @classmethod
+    def check_sort(cls, value: str | None) -> str | None:
+        if value and parse_sort(value) is None:
+            raise ValueError("未知的排序，可选：" + "、".join(SORTS))
+        return value or None
 
     @field_validator("queue")
     @classmethod
@@ -320,10 +351,46 @@ class ExtensionOut(Schema):
     decision_note: str
 
 
+class RectificationOut(Schema):
+    id: int
+    status: str
+    status_label: str
+    satisfaction: str
+    unit: UnitOut
+    opened_at: datetime
+    due_at: datetime
+    report: str
+    reported_at: datetime | None
+    late: bool
+    returns: int
+    verified_at: datetime | None
+    verify_note: str
+
+
+class CallbackClaimOut(Schema):
+    agent: str = Field(..., description="认领回访的话务员")
+    until: datetime
+
+
 class ActionOut(Schema):
     action: str
     label: str
     path: str = Field(..., description="POST /api/v1/cases/{number}/{path}")
+
+
+class DisputeOut(Schema):
+    id: int
+    unit: UnitOut
+    reason: str
+    reason_label: str
+    explanation: str
+    suggested_unit: UnitOut | None
+    returned_at: datetime
+    status: str
+    status_label: str
+    ruling: str
+    decided_unit: UnitOut | None
+    ruled_at: datetime | None
 
 
 class CaseDetailOut(CaseOut):
@@ -342,6 +409,11 @@ class CaseDetailOut(CaseOut):
     transferred_to: str
     replies: list[ReplyOut]
     extensions: list[ExtensionOut]
+    rectify_due_at: datetime | None = Field(None, description="差评整改期限（整改中时）")
+    rectifications: list[RectificationOut] = []
+    callback_claim: CallbackClaimOut | None = Field(None, description="回访池中的认领（待回访时）")
+    disputes: list[DisputeOut] = Field(default_factory=list, description="退单及派单异议审核")
+    escalated_at: datetime | None = Field(None, description="转为问题工单（提级办理）的时间")
     actions: list[ActionOut]
 
 
@@ -361,3 +433,35 @@ class EventOut(Schema):
     note: str
     payload: dict[str, Any]
     created_at: datetime
+
+
+# ---------------------------------------------------------------- bulk actions (cases.bulk)
+
+CaseNumber = Annotated[StrictStr, Field(min_length=1, max_length=20)]
+
+
+class BulkDispatchIn(StrictIn):
+    numbers: list[CaseNumber] = Field(..., min_length=1, max_length=MAX_BULK, description="受理编号")
+    lead_unit: UnitCode | None = Field(None, description="主办单位编码；不填则每件按其分拣建议派单")
+    co_units: list[UnitCode] = Field(
+        default_factory=list, max_length=20, description="协办单位编码（须同时指定主办单位）"
+    )
+    note: StrictStr = Field("", max_length=500)
+
+
+class BulkAcceptIn(StrictIn):
+    numbers: list[CaseNumber] = Field(..., min_length=1, max_length=MAX_BULK, description="受理编号")
+
+
+class BulkItemOut(Schema):
+    number: str
+    done: bool
+    code: str = Field(description="未完成时的错误代码（与单件操作相同），完成时为空")
+    message: str = Field(description="完成情况或未完成的原因")
+    state: State | None = Field(None, description="操作后的状态；找不到的工单为空")
+
+
+class BulkOut(Schema):
+    done: int
+    refused: int
+    results: list[BulkItemOut]

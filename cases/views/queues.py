@@ -31,12 +31,11 @@ from cases.forms import PAGE_SIZE, QueueFilterForm
 from cases.guards import can_register, may
 from cases.models import Case, CaseEvent, Category, Dispute, Extension, Suspension
 from cases.queues import (
-    COUNT_CAP,
     HOME_QUEUE,
     QUEUE_BY_SLUG,
     SORTS,
-    bounded_count,
     filterable_units,
+    nav_count,
     queue_cases,
     queues_for,
     sorted_cases,
@@ -117,10 +116,7 @@ def queue_counts(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     Each count stops at COUNT_CAP ("999+"): its cost does not grow with the table."""
     user = request.user
     now = timezone.now()
-    nav = []
-    for q in queues_for(user):
-        count = bounded_count(queue_cases(user, q.slug, now))
-        nav.append({"queue": q, "count": f"{COUNT_CAP - 1}+" if count >= COUNT_CAP else count})
+    nav = [{"queue": q, "count": nav_count(queue_cases(user, q.slug, now))} for q in queues_for(user)]
     return render(request, "cases/_queue_nav.html", {"nav": nav, "queue": QUEUE_BY_SLUG.get(slug)})
 
 
