@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "console",
     "open311",
     "enterprises",
+    "supervision",
 ]
 
 MIDDLEWARE = [
@@ -197,8 +198,12 @@ MOCHOU_SMS_SIGNATURE = env_str("MOCHOU_SMS_SIGNATURE", "【钟祥12345】")
 # Triage of new cases (off in tests unless a test turns it on: most tests walk the loop by hand).
 MOCHOU_TRIAGE = env_bool("MOCHOU_TRIAGE", default=not TESTING)
 MOCHOU_TRIAGE_MODEL = env_str("MOCHOU_TRIAGE_MODEL", str(VAR_DIR / "triage" / "model.joblib"))
-# Confidence at or above which a suggestion is dispatched without a person; 0 turns it off.
-MOCHOU_AUTO_DISPATCH_THRESHOLD = env_float("MOCHOU_AUTO_DISPATCH_THRESHOLD", 0.9)
+# Confidence at or above which a suggestion is dispatched without a person. Unset (None): the
+# model's own threshold, chosen on held-out real messages (docs/triage.md; a model that found none
+# dispatches nothing alone). A number overrides it; 0 turns automatic dispatch off.
+MOCHOU_AUTO_DISPATCH_THRESHOLD: float | None = (
+    env_float("MOCHOU_AUTO_DISPATCH_THRESHOLD", 0.0) if env_str("MOCHOU_AUTO_DISPATCH_THRESHOLD") else None
+)
 
 # The address citizens reach the platform at: links in SMS (the rating link) are built on it.
 # Unset, `mochou serve` uses the address it serves on (mochou.http.public_url).

@@ -14,7 +14,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
-from mochou.datasets import MESSAGES_CSV, TAXONOMY_CSV, read_messages, read_taxonomy, sha256_of_files
+from mochou.datasets import (
+    CONTEST_MESSAGES_CSV,
+    MESSAGES_CSV,
+    REPLIES_FULL_CSV,
+    TAXONOMY_CSV,
+    read_messages,
+    read_taxonomy,
+    sha256_of_files,
+)
+from triage import corpus
 from triage.evaluate import DEFAULT_THRESHOLD, build_report, render_markdown
 from triage.pipeline import TriageModel
 
@@ -35,26 +44,40 @@ def train(
     extra_examples: str | Path | None = None,
     taxonomy_path: str | Path = TAXONOMY_CSV,
 ) -> dict[str, Any]:
-    """Train on ``data_path`` (+ the labelled rows of ``extra_examples``, same CSV columns), save ONE
-    file at ``out_path``; return its metadata (path, version, data SHA-256, labels, metrics)."""
-    messages = read_messages(data_path, require_label=True)
-    files = [data_path]
+    """Train and save ONE file at ``out_path``; return its metadata (path, version, data SHA-256,
+    labels, metrics).
+
+    With the default ``data_path`` the model trains on the default set (:func:`triage.corpus.
+    training_set`: the sample, the selection half of the full-distribution messages — its
+    out-of-fold predictions calibrate the confidence and choose the dispatch threshold — and the
+    weak examples), then chooses its out-of-scope threshold on the dev rows of the hand-labelled
+    real messages. Another ``data_path`` trains on that file alone (all of it counted real).
+    ``extra_examples`` (same CSV columns, e.g. the dispatchers' decisions) count as real."""
+    taxonomy = read_taxonomy(taxonomy_path)
+    files: list[str | Path] = [data_path]
+    extra = read_messages(extra_examples, require_label=True) if extra_examples else []
     if extra_examples:
-        messages += read_messages(extra_examples, require_label=True)
         files.append(extra_examples)
     t0 = time.perf_counter()
-    model = TriageModel(read_taxonomy(taxonomy_path))
-    model.fit([m.title for m in messages], [m.body for m in messages], [m.label for m in messages])
-    path = model.save(
-        out_path,
-        data_sha256=sha256_of_files(*files),
-        metrics={"train_seconds": round(time.perf_counter() - t0, 2)},
-    )
+    if Path(data_path).resolve() == MESSAGES_CSV.resolve():
+        model, _ = corpus.fit_default_model(taxonomy, extra=extra)
+        files += [f for f in (CONTEST_MESSAGES_CSV, REPLIES_FULL_CSV) if Path(f).is_file()]
+    else:
+        ts = corpus.TrainingSet()
+        for m in [*read_messages(data_path, require_label=True), *extra]:
+            ts.add(m.title, m.body, m.label, "data", real=True)
+        model = TriageModel(taxonomy)
+        model.fit(ts.titles, ts.bodies, ts.labels, real=ts.real, weights=ts.weights)
+    extra_metrics: dict[str, Any] = {}
+    extra_metrics["train_seconds"] = round(time.perf_counter() - t0, 2)
+    path = model.save(out_path, data_sha256=sha256_of_files(*files), metrics=extra_metrics)
     return {
         "path": str(path),
         "version": model.version,
         "data_sha256": model.data_sha256,
         "labels": model.labels,
+        "dispatch_threshold": model.dispatch_threshold,
+        "oos_threshold": model.params["oos_threshold"],
         "created_at": model.created_at,
         "metrics": model.metrics,
     }

@@ -10,9 +10,19 @@ Features (concatenated, each TF-IDF block L2-normalised per message):
    (see :mod:`triage.lexicon`), scaled by ``keyword_weight``.
 
 Classifier: ``LinearSVC(class_weight="balanced")``. Probabilities: softmax of the SVM scores with
-one temperature fitted (minimum log-loss) on 5-fold out-of-fold scores of the training data, so
-the ranking is the SVM's and the confidence is calibrated. The out-of-fold scores also give the
-``oof_macro_f1`` stored in the artefact's metrics.
+one temperature fitted (minimum log-loss) on 5-fold out-of-fold scores, so the ranking is the
+SVM's and the confidence is calibrated. When ``fit`` is told which examples come from the real
+stream (``real=``), only those are scored out of fold (the other examples — the contest's sample,
+weak labels — stay in every fold's training), so temperature and auto-dispatch threshold are
+fitted on data like the messages the platform will see.
+
+Out of scope: examples labelled :data:`triage.scope.OUT_OF_SCOPE` (messages of the 8 subjects
+the labels do not cover) train one more class; a message whose best class is that one, or whose
+probability of it reaches ``oos_threshold``, is ``out_of_scope`` and never dispatched alone.
+
+The auto-dispatch threshold is chosen on the out-of-fold predictions of the real examples
+(:func:`triage.calibration.choose_threshold`) and stored in the artefact
+(``dispatch_threshold``); ``triage.services`` uses it unless the settings override it.
 """
 
 from __future__ import annotations
@@ -31,7 +41,6 @@ from typing import Any
 import joblib
 import numpy as np
 from scipy import sparse
-from scipy.optimize import minimize_scalar
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import StratifiedKFold
@@ -39,13 +48,15 @@ from sklearn.svm import LinearSVC
 
 from mochou import text
 from mochou.datasets import TAXONOMY_CSV, read_taxonomy
+from triage.calibration import choose_threshold, fit_temperature, softmax
 from triage.lexicon import KeywordScorer, class_terms
 from triage.normalize import normalize
+from triage.scope import OUT_OF_SCOPE
 
 log = logging.getLogger(__name__)
 
 FORMAT = "mochou-triage"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 DEFAULT_PARAMS: dict[str, Any] = {
     "C": 1.0,
     "title_weight": 1.0,
@@ -55,6 +66,11 @@ DEFAULT_PARAMS: dict[str, Any] = {
     "use_seed_terms": True,
     "calibration_folds": 5,
     "random_state": 20200101,
+    # Only the first characters of a long body are read: the subject is stated early, and the
+    # cost of the features grows with the length (the p99 latency was the longest messages').
+    "max_body_chars": 600,
+    # A message is out of scope when P(out of scope) reaches this (and whenever it is the top class).
+    "oos_threshold": 1.0,
 }
 
 
@@ -64,10 +80,16 @@ class ModelFormatError(ValueError):
 
 @dataclass(frozen=True)
 class Prediction:
+    """``label`` is the best of the trained subjects, ``confidence`` its calibrated probability;
+    ``out_of_scope`` says the message is probably of none of them (then ``label`` is only the
+    nearest one, and the message goes to a person); ``scope_score`` is P(out of scope)."""
+
     label: str
     confidence: float
     top3: list[tuple[str, float]]
     explanation: list[str] = field(default_factory=list)
+    out_of_scope: bool = False
+    scope_score: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -75,6 +97,8 @@ class Prediction:
             "confidence": round(self.confidence, 4),
             "top3": [{"category": c, "confidence": round(p, 4)} for c, p in self.top3],
             "explanation": list(self.explanation),
+            "out_of_scope": self.out_of_scope,
+            "scope_score": round(self.scope_score, 4),
         }
 
 
@@ -86,11 +110,7 @@ def _split_words(text: str) -> list[str]:
     return text.split()
 
 
-def _softmax(z: np.ndarray) -> np.ndarray:
-    z = z - z.max(axis=1, keepdims=True)
-    e = np.exp(z)
-    out: np.ndarray = e / e.sum(axis=1, keepdims=True)
-    return out
+_softmax = softmax
 
 
 class TriageModel:
@@ -107,7 +127,9 @@ class TriageModel:
             taxonomy = read_taxonomy(TAXONOMY_CSV) if TAXONOMY_CSV.is_file() else []
         self.taxonomy: list[tuple[str, str, str]] = [(r[0], r[1], r[2]) for r in taxonomy]
         # Metadata, filled by fit()/save()/load().
-        self.labels: list[str] = []
+        self.labels: list[str] = []  # the trained subjects (never OUT_OF_SCOPE)
+        self.classes: list[str] = []  # the classifier's classes: labels (+ OUT_OF_SCOPE)
+        self.dispatch_threshold: float | None = None  # chosen on held-out real messages; None: none
         self.version: str = ""
         self.data_sha256: str = ""
         self.metrics: dict[str, Any] = {}
@@ -116,13 +138,17 @@ class TriageModel:
 
     # ------------------------------------------------------------------ features
     def _prepare(self, title: str, body: str) -> Prepared:
-        t, b = normalize(title), normalize(body)
+        t, b = normalize(title), normalize((body or "")[: self.params["max_body_chars"] * 2])
+        b = b[: self.params["max_body_chars"]]
         words = " ".join(text.cut(t) + text.cut(b))
         return t, b, f"{t} {b}", words
 
     def _build(self, labels: list[str]) -> None:
         p = self.params
-        terms = class_terms(self.taxonomy, labels, use_seed=p["use_seed_terms"])
+        taxonomy = self.taxonomy
+        if OUT_OF_SCOPE in labels:  # the other subjects' vocabulary speaks for "out of scope"
+            taxonomy = [(r[0] if r[0] in labels else OUT_OF_SCOPE, r[1], r[2]) for r in taxonomy]
+        terms = class_terms(taxonomy, labels, use_seed=p["use_seed_terms"])
         # The words are cut with the process's one dictionary; the model records which one.
         self.dictionary = text.dictionary_id()
         self._keywords = KeywordScorer(terms, labels)
@@ -159,7 +185,7 @@ class TriageModel:
     def _feature_names(self) -> list[str]:
         names: list[str] | None = getattr(self, "_names", None)
         if names is None:
-            kw = [f"kw:{where}:{label}" for where in ("title", "body") for label in self.labels]
+            kw = [f"kw:{where}:{label}" for where in ("title", "body") for label in self.classes]
             names = self._names = (
                 list(self._v_char.get_feature_names_out())
                 + list(self._v_title.get_feature_names_out())
@@ -173,60 +199,89 @@ class TriageModel:
 
     # ------------------------------------------------------------------ training
     def fit(
-        self, texts_title: Sequence[str], texts_body: Sequence[str], labels: Sequence[str]
+        self,
+        texts_title: Sequence[str],
+        texts_body: Sequence[str],
+        labels: Sequence[str],
+        *,
+        real: Sequence[bool] | None = None,
+        weights: Sequence[float] | None = None,
     ) -> TriageModel:
+        """Train on the messages. ``real`` marks the examples of the real stream (default: all):
+        only they are scored out of fold, for the temperature, the dispatch threshold and the
+        ``oof_*`` metrics. ``weights`` are per-example sample weights (default 1)."""
         if not (len(texts_title) == len(texts_body) == len(labels)):
             raise ValueError("titles, bodies and labels must have the same length")
         t0 = time.perf_counter()
         y = np.asarray(list(labels))
-        self.labels = sorted(set(y.tolist()))
+        self.labels = sorted(set(y.tolist()) - {OUT_OF_SCOPE})
         if len(self.labels) < 2:
             raise ValueError("need at least two labels")
+        self.classes = self.labels + ([OUT_OF_SCOPE] if OUT_OF_SCOPE in set(y.tolist()) else [])
+        is_real = np.ones(len(y), bool) if real is None else np.asarray(list(real), bool)
+        w = np.ones(len(y)) if weights is None else np.asarray(list(weights), float)
         self._names = None
-        self._build(self.labels)
+        self._build(self.classes)
         prepared = [self._prepare(t, b) for t, b in zip(texts_title, texts_body, strict=True)]
 
-        # Out-of-fold SVM scores, for the temperature and an honest training-time metric.
-        self.temperature, oof = self._calibrate(prepared, y)
-
+        # Out-of-fold scores of the real examples: temperature, threshold, honest training metrics.
+        oof_scores, scored = self.out_of_fold_scores(prepared, y, is_real, w)
+        metrics: dict[str, Any] = {}
+        self.temperature = 1.0
+        self.dispatch_threshold = None
+        if oof_scores is not None:
+            yi = np.array([self.classes.index(v) for v in y[scored]])
+            self.temperature, log_loss = fit_temperature(oof_scores, yi)
+            prob = softmax(oof_scores * self.temperature)
+            outs = [self._decide(row) for row in prob]
+            pred = np.array([o[0] for o in outs])
+            conf = np.array([o[1] for o in outs])
+            oos = np.array([o[2] for o in outs])
+            truth = y[scored]
+            # Dispatched = in scope and confident; right = the true label (an OOS message is never right).
+            ok = (pred == truth) & ~oos
+            self.dispatch_threshold = choose_threshold(np.where(oos, 0.0, conf), ok)
+            in_scope = truth != OUT_OF_SCOPE
+            metrics = {
+                "oof_n": len(truth),
+                "oof_macro_f1": round(float(f1_score(truth[in_scope], pred[in_scope], average="macro")), 4),
+                "oof_accuracy": round(float(accuracy_score(truth[in_scope], pred[in_scope])), 4),
+                "oof_log_loss": round(log_loss, 4),
+            }
         X = self._features(prepared, fit=True)
-        self._clf = self._new_clf().fit(X, y)
+        self._clf = self._new_clf().fit(X, y, sample_weight=w)
         self.fitted = True
         self.metrics = {
             "n_train": len(y),
+            "n_real": int(is_real.sum()),
             "class_counts": dict(sorted(Counter(y.tolist()).items())),
             "train_seconds": round(time.perf_counter() - t0, 2),
             "temperature": round(self.temperature, 4),
-            **oof,
+            "dispatch_threshold": self.dispatch_threshold,
+            **metrics,
         }
         return self
 
-    def _calibrate(self, prepared: list[Prepared], y: np.ndarray) -> tuple[float, dict[str, Any]]:
-        k = min(self.params["calibration_folds"], int(min(Counter(y.tolist()).values())))
+    def out_of_fold_scores(
+        self, prepared: list[Prepared], y: np.ndarray, is_real: np.ndarray, w: np.ndarray
+    ) -> tuple[np.ndarray | None, np.ndarray]:
+        """SVM scores (columns = ``self.classes``) of the real examples, each from a model that
+        did not see it, and the indices scored; (None, []) when too few to fold."""
+        real_idx = np.flatnonzero(is_real)
+        counts = Counter(y[real_idx].tolist())
+        k = min(self.params["calibration_folds"], min(counts.values()) if counts else 0)
         if k < 2:
-            return 1.0, {}
-        scores = np.zeros((len(y), len(self.labels)))
+            return None, np.array([], int)
+        fixed = np.flatnonzero(~is_real)
+        scores = np.zeros((len(real_idx), len(self.classes)))
         skf = StratifiedKFold(n_splits=k, shuffle=True, random_state=self.params["random_state"])
-        for tr, te in skf.split(np.zeros(len(y)), y):
-            Xtr = self._features([prepared[i] for i in tr], fit=True)
-            clf = self._new_clf().fit(Xtr, y[tr])
-            s = clf.decision_function(self._features([prepared[i] for i in te]))
-            scores[te] = s[:, [list(clf.classes_).index(lab) for lab in self.labels]] if s.ndim == 2 else 0
-        yi = np.array([self.labels.index(v) for v in y])
-
-        def nll(log_a: float) -> float:
-            prob = _softmax(scores * np.exp(log_a))
-            return -float(np.mean(np.log(prob[np.arange(len(yi)), yi] + 1e-12)))
-
-        res = minimize_scalar(nll, bounds=(-3.0, 5.0), method="bounded")
-        pred = np.array(self.labels)[scores.argmax(axis=1)]
-        metrics = {
-            "oof_folds": k,
-            "oof_macro_f1": round(float(f1_score(y, pred, average="macro")), 4),
-            "oof_accuracy": round(float(accuracy_score(y, pred)), 4),
-            "oof_log_loss": round(float(res.fun), 4),
-        }
-        return float(np.exp(res.x)), metrics
+        for tr, te in skf.split(np.zeros(len(real_idx)), y[real_idx]):
+            train = np.concatenate([fixed, real_idx[tr]])
+            Xtr = self._features([prepared[i] for i in train], fit=True)
+            clf = self._new_clf().fit(Xtr, y[train], sample_weight=w[train])
+            s = clf.decision_function(self._features([prepared[i] for i in real_idx[te]]))
+            scores[te] = s[:, [list(clf.classes_).index(c) for c in self.classes]]
+        return scores, real_idx
 
     # ------------------------------------------------------------------ prediction
     def _check(self) -> None:
@@ -235,12 +290,20 @@ class TriageModel:
 
     def _scores(self, X: sparse.csr_matrix) -> np.ndarray:
         s = self._clf.decision_function(X)
-        order = [list(self._clf.classes_).index(lab) for lab in self.labels]
+        order = [list(self._clf.classes_).index(c) for c in self.classes]
         scores: np.ndarray = s[:, order]
         return scores
 
+    def _decide(self, prob: np.ndarray) -> tuple[str, float, bool, float]:
+        """(best trained label, its probability, out of scope?, P(out of scope)) of one row."""
+        n = len(self.labels)
+        best = int(np.argmax(prob[:n]))
+        p_oos = float(prob[n]) if len(prob) > n else 0.0
+        oos = p_oos > 0 and (p_oos >= float(prob[best]) or p_oos >= self.params["oos_threshold"])
+        return self.labels[best], float(prob[best]), oos, p_oos
+
     def predict_proba(self, titles: Sequence[str], bodies: Sequence[str]) -> np.ndarray:
-        """Probabilities, columns in the order of ``self.labels``."""
+        """Probabilities, columns in the order of ``self.classes`` (``labels``, then out of scope)."""
         self._check()
         prepared = [self._prepare(t, b) for t, b in zip(titles, bodies, strict=True)]
         return _softmax(self._scores(self._features(prepared)) * self.temperature)
@@ -250,10 +313,18 @@ class TriageModel:
         prepared = self._prepare(title or "", body or "")
         X = self._features([prepared])
         prob = _softmax(self._scores(X) * self.temperature)[0]
-        order = np.argsort(-prob)
-        best = self.labels[order[0]]
+        best, confidence, oos, p_oos = self._decide(prob)
+        n = len(self.labels)
+        order = np.argsort(-prob[:n])
         top3 = [(self.labels[i], float(prob[i])) for i in order[:3]]
-        return Prediction(best, float(prob[order[0]]), top3, self._explain(X, best, prepared, n_explain))
+        explanation = self._explain(X, best, prepared, n_explain)
+        return Prediction(best, confidence, top3, explanation, oos, p_oos)
+
+    def may_auto_dispatch(self, prediction: Prediction, threshold: float | None = None) -> bool:
+        """Whether the prediction alone may dispatch: in scope and at or above the threshold
+        (``threshold`` overrides the stored one; None and 0 mean never)."""
+        t = self.dispatch_threshold if threshold is None else threshold
+        return bool(t) and not prediction.out_of_scope and prediction.confidence >= float(t or 0)
 
     def predict_many(self, titles: Sequence[str], bodies: Sequence[str]) -> list[Prediction]:
         return [self.predict(t, b) for t, b in zip(titles, bodies, strict=True)]
@@ -299,7 +370,15 @@ class TriageModel:
             self.metrics = {**self.metrics, **metrics}
         now = dt.datetime.now(dt.UTC)
         self.created_at = now.isoformat(timespec="seconds")
-        ident = [self.data_sha256, self.params, self.labels, self.taxonomy, self.dictionary, FORMAT_VERSION]
+        ident = [
+            self.data_sha256,
+            self.params,
+            self.classes,
+            self.taxonomy,
+            self.dictionary,
+            self.dispatch_threshold,
+            FORMAT_VERSION,
+        ]
         fingerprint = hashlib.sha256(json.dumps(ident, ensure_ascii=False).encode()).hexdigest()
         self.version = f"{now:%Y%m%d}-{fingerprint[:10]}"
         path = Path(path)
@@ -312,6 +391,7 @@ class TriageModel:
             "data_sha256": self.data_sha256,
             "metrics": self.metrics,
             "labels": list(self.labels),
+            "dispatch_threshold": self.dispatch_threshold,
             "created_at": self.created_at,
             "state": state,
         }

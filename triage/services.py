@@ -29,6 +29,7 @@ from cases.workflow import State as CaseState
 from mochou.errors import DomainError
 from triage.catalogue import Placement, catalogue_in_force, resolve
 from triage.models import Suggestion, TrainingExample
+from triage.scope import OUT_OF_SCOPE, OUT_OF_SCOPE_NOTE
 
 log = logging.getLogger(__name__)
 # Set while the demo seeder registers cases whose dispatch it decides itself.
@@ -163,15 +164,18 @@ def triage_case(case_id: int) -> Suggestion | None:
         return suggestion
 
     prediction = model.predict(case.title, case.content)
+    # Out of scope: of none of the trained subjects. Its nearest label is no category advice.
+    oos = bool(getattr(prediction, "out_of_scope", False))
     # The rules in force when the case came in, as its time limits are (Case.limit_version); the
     # catalogue places the case (unit and full category path) and says what of the model it overruled.
     catalogue = catalogue_in_force(case.created_at)
     placement = resolve(
         text=f"{case.title}\n{case.content}",
+        title=case.title,
         township=case.township,
         at=case.created_at,
         category=case.category,
-        model_category=_first_level(prediction.label),
+        model_category=None if oos else _first_level(prediction.label),
         catalogue=catalogue,
     )
     category = placement.category or case.category
@@ -187,7 +191,7 @@ def triage_case(case_id: int) -> Suggestion | None:
         suggestion = Suggestion.objects.create(
             case=case,
             model_version=model.version,
-            category_label=prediction.label,
+            category_label=OUT_OF_SCOPE if oos else prediction.label,
             category=category,
             confidence=prediction.confidence,
             top3=[{"category": label, "confidence": round(p, 4)} for label, p in prediction.top3],
@@ -206,6 +210,9 @@ def triage_case(case_id: int) -> Suggestion | None:
             "model": model.version,
             "category": prediction.label,
             "confidence": round(prediction.confidence, 4),
+            "out_of_scope": oos,
+            "scope_score": round(float(getattr(prediction, "scope_score", 0.0)), 4),
+            "dispatch_threshold": dispatch_threshold(model),
             "top3": suggestion.top3,
             "unit": placement.lead.code if placement.lead else None,
             "path": category.path if category else None,
@@ -220,6 +227,9 @@ def triage_case(case_id: int) -> Suggestion | None:
         unit_text = f"，建议主办：{placement.lead.name}" if placement.lead else "，派单目录未能确定承办单位"
         shown = category.path if category else prediction.label
         note = f"建议分类：{shown}（置信度{prediction.confidence:.0%}）{unit_text}；{placement.reason}"
+        if oos:  # said first: the person must sort it, whatever the nearest subject is
+            nearest = f"最接近：{prediction.label}，置信度{prediction.confidence:.0%}"
+            note = f"{OUT_OF_SCOPE_NOTE}（{nearest}）；{note}"
         if urgency["urgent"]:
             note += "；紧急：" + "；".join(urgency["reasons"])
         if duplicates:
@@ -229,7 +239,7 @@ def triage_case(case_id: int) -> Suggestion | None:
         case_services.record_triage(case, payload=payload, note=note, urgent=urgency["urgent"], now=at)
 
     # After the commit: the dispatch is its own verb, refused if a person was faster.
-    if _may_auto_dispatch(case, prediction.confidence, placement, duplicates):
+    if not oos and _may_auto_dispatch(case, prediction.confidence, placement, duplicates, model):
         _auto_dispatch(case, suggestion, placement, prediction.confidence, at)
     return suggestion
 
@@ -260,14 +270,22 @@ def _first_level(label: str) -> Category | None:
     return Category.objects.filter(level=1, name=label, is_active=True).first()
 
 
+def dispatch_threshold(model: Any) -> float:
+    """The confidence from which a suggestion dispatches alone: the setting when it is set, else
+    the threshold stored in the model (chosen on held-out real messages); 0 = never."""
+    if settings.MOCHOU_AUTO_DISPATCH_THRESHOLD is not None:
+        return float(settings.MOCHOU_AUTO_DISPATCH_THRESHOLD)
+    return float(getattr(model, "dispatch_threshold", None) or 0.0)
+
+
 def _may_auto_dispatch(
-    case: Case, confidence: float, placement: Placement, duplicates: list[dict[str, Any]]
+    case: Case, confidence: float, placement: Placement, duplicates: list[dict[str, Any]], model: Any
 ) -> bool:
     """Only sure, unambiguous requests go out without a person: a consultation may be answered at
     intake, and a possible duplicate should be merged rather than handled twice. The unit must
     come from an entry of the catalogue (a category's default unit is advice, never a dispatch)
     and the path must reach the third level: what the catalogue cannot place, a person places."""
-    threshold = 0 if _auto_dispatch_paused.get() else settings.MOCHOU_AUTO_DISPATCH_THRESHOLD
+    threshold = 0.0 if _auto_dispatch_paused.get() else dispatch_threshold(model)
     return (
         0 < threshold <= confidence
         and placement.placed

@@ -42,8 +42,8 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(info, ensure_ascii=False, indent=2, default=str))
         elif verb == "evaluate":
             threshold = options["threshold"]
-            if threshold is None:
-                threshold = settings.MOCHOU_AUTO_DISPATCH_THRESHOLD or 0.9
+            if threshold is None:  # the setting's override, if any, gets its own row in the report
+                threshold = settings.MOCHOU_AUTO_DISPATCH_THRESHOLD
             cli.evaluate(
                 doc_path=options["doc"], threshold=threshold, with_cv=not options["no_cv"], out=self.stdout
             )
