@@ -131,6 +131,13 @@ def _root(category: Category) -> Category:
     return category
 
 
+def _compatible(category: Category, chosen: Category | None) -> bool:
+    """On one branch: one of them is an ancestor (or itself) of the other."""
+    if chosen is None:
+        return False
+    return category.pk in _path_ids(chosen) or chosen.pk in _path_ids(category)
+
+
 def _pick(rules: list[DispatchRule]) -> tuple[DispatchRule | None, list[DispatchRule]]:
     """The most specific rule, or None and the tied rules when equals disagree on the lead."""
     if not rules:
@@ -168,6 +175,7 @@ def _route_text(lead: Unit, co: Iterable[Unit]) -> str:
 def resolve(
     *,
     text: str,
+    title: str = "",
     township: Unit | None,
     at: datetime,
     category: Category | None = None,
@@ -175,7 +183,8 @@ def resolve(
     catalogue: DispatchCatalogue | None = None,
     exclude_units: Collection[int | Unit] = (),
 ) -> Placement:
-    """Place a matter: `category` is a person's choice (kept, entries looked up on its path and,
+    """Place a matter (`text`: title and body; `title` alone decides keyword entries across the
+    tree): `category` is a person's choice (kept, entries looked up on its path and,
     by keywords, below it); without one, `model_category` (the model's first level) is refined
     by the words and keyword entries anywhere in the catalogue may place it elsewhere.
     `exclude_units`: units never to suggest (a unit that returned the case, 退单)."""
@@ -191,22 +200,26 @@ def resolve(
         notes.append(f"已退单的{unit_label(gone)}不再建议")
     usable = [r for r in matching if r not in skipped]
 
-    start = category or model_category
-    keyword_rules = [r for r in usable if r.keywords.strip()]
-    if category is not None:  # a person's category bounds the search: its path and below it
-        path, below = set(_path_ids(category)), category.pk
-        keyword_rules = [r for r in keyword_rules if r.category_id in path or below in _path_ids(r.category)]
+    # The path first: a person's category, or the model's first level refined by the words.
+    chosen, evidence = category or model_category, []
+    if category is None and model_category is not None:
+        keywords: dict[int, list[str]] = {}
+        for r in rules:
+            if r.keywords.strip():
+                keywords.setdefault(r.category_id, []).append(r.keywords)
+        refined = refine(_root(model_category), text, keywords)
+        chosen, evidence = refined.category, refined.evidence
+    # An entry described in words decides when its words are in the title (what the matter is),
+    # wherever it sits in the tree (unless a person chose the category); words found only in the
+    # body may be incidental, so there the entry must agree with the path.
+    keyword_rules = [
+        r
+        for r in usable
+        if r.keywords.strip()
+        and (_compatible(r.category, chosen) or (category is None and keywords_match(r.keywords, title)))
+    ]
     rule, tied = _pick(keyword_rules)
-    evidence: list[str] = []
-    chosen = start
     if rule is None and not tied:
-        if category is None and model_category is not None:
-            keywords: dict[int, list[str]] = {}
-            for r in rules:
-                if r.keywords.strip():
-                    keywords.setdefault(r.category_id, []).append(r.keywords)
-            refined = refine(_root(model_category), text, keywords)
-            chosen, evidence = refined.category, refined.evidence
         on_path = set(_path_ids(chosen)) if chosen is not None else set()
         rule, tied = _pick([r for r in usable if not r.keywords.strip() and r.category_id in on_path])
     if tied:

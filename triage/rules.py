@@ -59,6 +59,7 @@ def units_for_case(
     model_category = suggestion.category if suggestion is not None else None
     return resolve(
         text=f"{case.title}\n{case.content}",
+        title=case.title,
         township=case.township,
         at=case.created_at,
         category=case.category,
