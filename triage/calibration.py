@@ -65,7 +65,9 @@ def bootstrap(
 # fitted to reach exactly 0.97 on one sample falls below it on the next about half the time.
 TARGET_PRECISION = 0.97
 TARGET_MARGIN = 0.01
-MIN_DISPATCHED = 20  # fewer held-out messages above a threshold say nothing about its precision
+MIN_DISPATCHED = 20
+# The thresholds of the coverage-vs-precision tables.
+CURVE_THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99)  # fewer held-out messages above a threshold say nothing about its precision
 
 
 def choose_threshold(

@@ -24,7 +24,7 @@ from mochou.datasets import (
     sha256_of_files,
 )
 from triage import corpus
-from triage.evaluate import DEFAULT_THRESHOLD, build_report, render_markdown
+from triage.evaluate import build_report, render_markdown
 from triage.pipeline import TriageModel
 
 
@@ -84,21 +84,17 @@ def train(
 
 
 def evaluate(
-    data_path: str | Path = MESSAGES_CSV,
     doc_path: str | Path | None = DEFAULT_DOC_PATH,
     *,
-    taxonomy_path: str | Path = TAXONOMY_CSV,
-    threshold: float = DEFAULT_THRESHOLD,
-    folds: int = 5,
-    repeats: int = 3,
+    threshold: float | None = None,
     with_cv: bool = True,
     out: Writer | None = None,
 ) -> dict[str, Any]:
-    """Fixed split + baseline + repeated CV; write the Markdown report to ``doc_path`` (unless None)
-    and print it to ``out`` (default stdout). Returns the report dict (with ``markdown``)."""
-    report = build_report(
-        data_path, taxonomy_path, threshold=threshold, folds=folds, repeats=repeats, with_cv=with_cv
-    )
+    """Retrain and score everything (:func:`triage.evaluate.build_report`); write the Markdown to
+    ``doc_path`` (unless None) and print it to ``out`` (default stdout). ``threshold`` adds a row
+    for an operator's override; ``with_cv=False`` skips the training-data variants' OOF runs.
+    Returns the report dict (with ``markdown``)."""
+    report = build_report(threshold=threshold, with_selection=with_cv)
     md = render_markdown(report)
     if doc_path is not None:
         doc_path = Path(doc_path)
@@ -144,15 +140,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--extra-examples", default=None, help="CSV of extra labelled messages, same columns")
     p.add_argument("--taxonomy", default=str(TAXONOMY_CSV), help="category tree CSV")
 
-    p = sub.add_parser("evaluate", help="fixed split + CV + baseline; write the Markdown report")
-    p.add_argument("--data", default=str(MESSAGES_CSV))
-    p.add_argument("--taxonomy", default=str(TAXONOMY_CSV))
+    p = sub.add_parser("evaluate", help="retrain, score on the real test data; write the Markdown report")
     p.add_argument("--doc", default=str(DEFAULT_DOC_PATH), help="Markdown output (default: %(default)s)")
     p.add_argument("--no-doc", action="store_true", help="only print the report")
-    p.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD, help="auto-dispatch confidence")
-    p.add_argument("--folds", type=int, default=5)
-    p.add_argument("--repeats", type=int, default=3)
-    p.add_argument("--no-cv", action="store_true", help="skip the cross-validation")
+    p.add_argument(
+        "--threshold", type=float, default=None, help="an override threshold to show beside the model's"
+    )
+    p.add_argument("--no-selection", action="store_true", help="skip the training-data variants' OOF runs")
 
     p = sub.add_parser("predict", help="one JSON line per CSV row")
     p.add_argument(
@@ -164,16 +158,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "train":
         info = train(args.data, args.out, args.extra_examples, args.taxonomy)
         print(json.dumps(info, ensure_ascii=False, indent=2))
+    elif args.command == "evaluate-replies":
+        from triage import replyquality_eval
+
+        report = replyquality_eval.evaluate(None if args.no_doc else Path(args.doc))
+        print(report["markdown"])
     elif args.command == "evaluate":
-        evaluate(
-            args.data,
-            None if args.no_doc else args.doc,
-            taxonomy_path=args.taxonomy,
-            threshold=args.threshold,
-            folds=args.folds,
-            repeats=args.repeats,
-            with_cv=not args.no_cv,
-        )
+        evaluate(None if args.no_doc else args.doc, threshold=args.threshold, with_cv=not args.no_selection)
     else:
         predict(args.model, args.csv)
     return 0

@@ -48,7 +48,7 @@ from sklearn.svm import LinearSVC
 
 from mochou import text
 from mochou.datasets import TAXONOMY_CSV, read_taxonomy
-from triage.calibration import choose_threshold, fit_temperature, softmax
+from triage.calibration import CURVE_THRESHOLDS, choose_threshold, coverage_curve, fit_temperature, softmax
 from triage.lexicon import KeywordScorer, class_terms
 from triage.normalize import normalize
 from triage.scope import OUT_OF_SCOPE
@@ -195,7 +195,10 @@ class TriageModel:
         return names
 
     def _new_clf(self) -> LinearSVC:
-        return LinearSVC(C=self.params["C"], class_weight="balanced")
+        # A fixed seed: liblinear shuffles, and the report's figures must be reproducible.
+        return LinearSVC(
+            C=self.params["C"], class_weight="balanced", random_state=self.params["random_state"]
+        )
 
     # ------------------------------------------------------------------ training
     def fit(
@@ -247,6 +250,8 @@ class TriageModel:
                 "oof_macro_f1": round(float(f1_score(truth[in_scope], pred[in_scope], average="macro")), 4),
                 "oof_accuracy": round(float(accuracy_score(truth[in_scope], pred[in_scope])), 4),
                 "oof_log_loss": round(log_loss, 4),
+                # The held-out curve the threshold was chosen on (docs/triage.md shows it).
+                "oof_curve": coverage_curve(np.where(oos, 0.0, conf), ok, CURVE_THRESHOLDS),
             }
         X = self._features(prepared, fit=True)
         self._clf = self._new_clf().fit(X, y, sample_weight=w)
