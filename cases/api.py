@@ -28,7 +28,7 @@ from accounts.privacy import (
     may_search_by_phone,
     searched_phone,
 )
-from cases import bulk, services
+from cases import bulk, hooks, services
 from cases.deadlines import deadline_of
 from cases.guards import OFFERED, available_actions, may
 from cases.models import (
@@ -76,6 +76,7 @@ from cases.schemas import (
     RejectReplyIn,
     ReopenIn,
     RepinIn,
+    ReplyCheckOut,
     ReplyIn,
     ReplyOut,
     ReportRectificationIn,
@@ -241,7 +242,16 @@ def _reply_out(reply: Reply) -> ReplyOut:
         submitted_at=reply.submitted_at,
         approved_at=reply.approved_at,
         review_note=reply.review_note,
+        checks=_reply_checks(reply),
     )
+
+
+def _reply_checks(reply: Reply) -> list[ReplyCheckOut] | None:
+    """The checks of an answer awaiting approval, as the leader's form shows them."""
+    if reply.status != Reply.Status.SUBMITTED:
+        return None
+    found = hooks.reply_checks(reply.case, reply.body)
+    return None if found is None else [ReplyCheckOut(**c) for c in found["checks"]]
 
 
 def _co_units(case: Case) -> list[CoUnitOut]:

@@ -62,3 +62,51 @@ reply_templates: Provider[list[Any]] = Provider("case.reply_templates", _no_temp
 # (`lead_unit_id`, `co_units` as codes) and names none of them, or is None. The dispatch form asks
 # it once a return was upheld (the catalogue's resolver answers it, leaving those units out).
 redispatch_advice: Provider[Any] = Provider("case.redispatch_advice", _advice_excluding)
+
+
+# ---------------------------------------------------------------- 督办 (the supervision app answers)
+
+
+def _record_supervision_only(case: Any, **kwargs: Any) -> Any:
+    """Without an app that keeps 督办单: the case's 督办 event alone (and the unit told)."""
+    from cases.services.supervision import record_supervision
+
+    return record_supervision(case, **kwargs)
+
+
+def _no_panel(case: Any, user: Any, request: Any = None) -> str:
+    return ""
+
+
+def _no_supervised_cases(user: Any) -> list[int]:
+    return []
+
+
+def _no_form_url(case: Any) -> str:
+    return ""
+
+
+# The 督办 of a case: `supervise(case, actor=…, body=…, respond_days=…, now=…)` issues a 督办单 to
+# the case's unit and records the case's 督办 event in the same transaction; returns the notice.
+# The supervision app answers (supervision.services.issue_notice); cases.services.supervise, the
+# case page's form, the API's POST …/supervise and the demo all go through it.
+supervise: Provider[Any] = Provider("case.supervise", _record_supervision_only)
+# The case page's 督办 section as HTML: the notices with their colour, state, deadlines and
+# answers, and the button to issue one when the user may (the supervision app renders it).
+supervision_panel: Provider[str] = Provider("case.supervision_panel", _no_panel)
+# Where the case page's 督办 button leads (the supervision app's form for this case); "" keeps
+# the case page's own form.
+supervise_form_url: Provider[str] = Provider("case.supervise_form_url", _no_form_url)
+# The ids of the cases in a user's 督办件 queue (a values() queryset or a list).
+supervised_cases: Provider[Any] = Provider("case.supervised_cases", _no_supervised_cases)
+
+
+def _no_reply_checks(case: Any, body: str) -> None:
+    return None
+
+
+# The checks of a draft answer against the case's request (triage.replyquality): a dict with
+# `checks` (each `code`, `label`, `detail`, `text`), `version`, `stats` and `fingerprint` — what
+# the clerk and the unit leader see before the answer is approved, and what the submit and approve
+# events record — or None when no app checks replies.
+reply_checks: Provider[Any] = Provider("case.reply_checks", _no_reply_checks)

@@ -327,6 +327,17 @@ class CoUnitOut(UnitOut):
     status_label: str
 
 
+class ReplyCheckOut(Schema):
+    """One reason an answer may not answer the request (cases.hooks.reply_checks)."""
+
+    code: str = Field(
+        ..., description="forwarded / boilerplate / irrelevant / incomplete / no_action / no_date"
+    )
+    label: str
+    detail: str
+    text: str
+
+
 class ReplyOut(Schema):
     id: int
     status: str
@@ -338,6 +349,9 @@ class ReplyOut(Schema):
     submitted_at: datetime
     approved_at: datetime | None
     review_note: str
+    checks: list[ReplyCheckOut] | None = Field(
+        None, description="待审核答复的自动检查（答复可能存在的问题；空列表 = 未发现）；其他为 null"
+    )
 
 
 class ExtensionOut(Schema):

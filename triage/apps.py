@@ -20,3 +20,14 @@ class TriageConfig(AppConfig):
             hooks.redispatch_advice.provide(rules.redispatch_advice)
         if hasattr(hooks, "dispute_ruled"):
             hooks.dispute_ruled.connect(amend.on_dispute_ruled)
+        # The reply checks before a leader approves an answer (triage/replyquality.py), with the
+        # corpus statistics cached under var/ (built by `mochou triage evaluate-replies`).
+        from pathlib import Path
+
+        from django.conf import settings
+
+        from mochou.datasets import REPLIES_FULL_CSV
+        from triage import replyquality
+
+        replyquality.configure(REPLIES_FULL_CSV, Path(settings.VAR_DIR) / "triage")
+        hooks.reply_checks.provide(replyquality.case_checks)

@@ -11,7 +11,7 @@ from cases.services.common import CASES, now_or, tell_citizen, text
 from cases.services.handling import withdraw_pending_extensions, withdraw_pending_suspensions
 from cases.workflow import Action, State
 from mochou.errors import Conflict
-from notifications.services import notify_role, notify_unit, notify_users
+from notifications.services import notify_unit, notify_users
 
 
 def submit_reply(
@@ -32,7 +32,9 @@ def submit_reply(
             case=case, unit=case.lead_unit, author=actor, body=answer,
             result=text(result, "办理结果", required=False, max_len=200), submitted_at=now,
         )  # fmt: skip
-        step.record(note=answer, payload={"reply": reply.pk, "template": template})
+        # The reply checks the clerk is shown (None without an app that checks), kept with the event.
+        checks = hooks.reply_checks(case, answer)
+        step.record(note=answer, payload={"reply": reply.pk, "template": template, "checks": checks})
         hooks.case_reply_submitted.send_after_commit(case_id=case.pk, reply_id=reply.pk, template_id=template)
         if case.lead_unit is not None:
             step.after_commit(
@@ -63,18 +65,15 @@ def approve_reply(case: Case, *, actor: User, note: str = "", now: datetime | No
         case.is_overdue_closed = bool(case.due_at and now > case.due_at)
         withdraw_pending_extensions(case, actor, now, "答复已审核通过，延期申请失效")
         withdraw_pending_suspensions(case, actor, now, "答复已审核通过，挂起申请失效")
+        # What the leader's form showed (the same checks of the same text): approved knowingly.
+        checks = hooks.reply_checks(case, reply.body)
         step.record(
             note=reply.review_note,
-            payload={"reply": reply.pk, "late": case.is_overdue_closed},
+            payload={"reply": reply.pk, "late": case.is_overdue_closed, "checks": checks},
             fields=["replied_at", "is_overdue_closed"],
         )
-        step.after_commit(
-            notify_role,
-            [Role.AGENT],
-            kind="to_callback",
-            message=f"工单 {case.number} 已答复，待回访",
-            case=case,
-        )
+        # No notice to every agent (issue 10, item 11): the case joins the callback pool (回访池),
+        # where an agent claims it (cases.services.callback_pool).
         hooks.case_replied.send_after_commit(case_id=case.pk)
         # The citizen of the case, and of every duplicate merged into it, hears of the answer; the
         # rating is the callback, so only the case itself is rated, a duplicate just reads.

@@ -25,9 +25,10 @@ from cases import hooks, services
 from cases.deadlines import deadline_of
 from cases.forms import ACTION_FORMS, ActionForm, yes_no
 from cases.guards import available_actions, refusal
-from cases.models import Case, Reply
+from cases.history import stints
+from cases.models import Case, Dispute, Reply
 from cases.timeline import sees_drafts, visible_events
-from cases.workflow import Action
+from cases.workflow import Action, State
 from mochou.errors import DomainError, InvalidInput
 from mochou.http import AuthenticatedHttpRequest, is_htmx
 
@@ -36,7 +37,8 @@ ACTION_HINTS: dict[Action, str] = {
     Action.ANSWER_AT_INTAKE: "咨询件可依据莫愁指南当场答复，答复后仍需回访",
     Action.DISPATCH: "选择主办单位，必要时加派协办单位",
     Action.ACCEPT: "确认本单位承办此件",
-    Action.RETURN: "不属于本单位职责时退回派单员",
+    Action.RETURN: "不属于本单位职责时退单，由热线中心审核派单异议",
+    Action.RULE_DISPUTE: "承办单位退单，请审核：异议成立则另行派单，不成立则退回原单位办理",
     Action.REQUEST_EXTENSION: "无法在期限内办结时，向中心申请延长办理时限",
     Action.DECIDE_EXTENSION: "承办单位申请延期，请审批",
     Action.REQUEST_SUSPENSION: "须等待法院、鉴定、诉求人补充材料等本单位无法控制的事项时，申请中止计时",
@@ -47,6 +49,10 @@ ACTION_HINTS: dict[Action, str] = {
     Action.APPROVE_REPLY: "审核后答复将告知诉求人并转入回访",
     Action.REJECT_REPLY: "答复不妥时退回承办人修改",
     Action.CALLBACK: "联系诉求人，记录是否解决与满意度",
+    Action.CLAIM_CALLBACK: "认领后由您回访，其他话务员不再重复拨打（到期或放弃后回到回访池）",
+    Action.RELEASE_CALLBACK: "暂时无法回访时放回回访池，由其他话务员认领",
+    Action.REPORT_RECTIFICATION: "诉求人差评，请针对其意见整改，并在整改期限内报告整改情况",
+    Action.VERIFY_RECTIFICATION: "核实承办单位的整改情况：到位则转回访，由诉求人再次评价",
     Action.CLOSE: "确认答复与回访结果后结案",
     Action.REOPEN: "诉求人不满意或问题未解决时，退回承办单位重新办理",
     Action.MERGE: "与已有工单反映同一事项时，合并到主工单",
@@ -61,9 +67,15 @@ PRIMARY_ACTIONS = (
     Action.ACCEPT,
     Action.REPLY,
     Action.APPROVE_REPLY,
+    Action.CLAIM_CALLBACK,
     Action.CALLBACK,
+    Action.REPORT_RECTIFICATION,
+    Action.VERIFY_RECTIFICATION,
     Action.CLOSE,
 )
+# Over a 差评 that stands (rated after its rectification, or before 好差评 existed) the next step
+# is to redo the case; closing it needs a stated reason and is the secondary choice.
+POORLY_RATED_ORDER = (Action.REOPEN, Action.CLOSE)
 
 
 # ---------------------------------------------------------------- handlers: form data → service call
@@ -90,7 +102,17 @@ HANDLERS: dict[Action, Handler] = {
         note=d["note"],
     ),
     Action.ACCEPT: lambda c, u, d: services.accept(c, actor=u),
-    Action.RETURN: lambda c, u, d: services.return_case(c, actor=u, reason=d["reason"]),
+    Action.RETURN: lambda c, u, d: services.return_case(
+        c, actor=u, reason=d["reason"], reason_kind=d["reason_kind"], suggested_unit=d["suggested_unit"]
+    ),
+    Action.RULE_DISPUTE: lambda c, u, d: services.rule_dispute(
+        c,
+        actor=u,
+        upheld=d["decision"] == "upheld",
+        note=d["note"],
+        decided_unit=d["decided_unit"] if d["decision"] == "upheld" else None,
+        amend_catalogue=d["amend_catalogue"],
+    ),
     Action.REQUEST_EXTENSION: lambda c, u, d: services.request_extension(
         c, actor=u, days=d["days"], reason=d["reason"]
     ),
@@ -118,6 +140,14 @@ HANDLERS: dict[Action, Handler] = {
         resolved=yes_no(d["resolved"]),
         satisfaction=d["satisfaction"],
         comment=d["comment"],
+    ),
+    Action.CLAIM_CALLBACK: lambda c, u, d: services.claim_callback(c, actor=u),
+    Action.RELEASE_CALLBACK: lambda c, u, d: services.release_callback(c, actor=u),
+    Action.REPORT_RECTIFICATION: lambda c, u, d: services.report_rectification(
+        c, actor=u, report=d["report"]
+    ),
+    Action.VERIFY_RECTIFICATION: lambda c, u, d: services.verify_rectification(
+        c, actor=u, accepted=d["decision"] == "accept", note=d["note"]
     ),
     Action.CLOSE: lambda c, u, d: services.close(c, actor=u, note=d["note"]),
     Action.REOPEN: lambda c, u, d: services.reopen(c, actor=u, reason=d["reason"]),
@@ -208,10 +238,25 @@ def case_context(
     replies = list(case.replies.select_related("author", "reviewer", "unit"))
     if not sees_drafts(user, case):
         replies = [r for r in replies if r.status == Reply.Status.APPROVED]
+    # The checks of the answer awaiting approval (cases.hooks.reply_checks): shown to the clerk on
+    # the draft and to the leader on the approval form, before it goes to the citizen.
+    submitted = [r for r in replies if r.status == Reply.Status.SUBMITTED]
+    pending = max(submitted, key=lambda r: r.submitted_at, default=None)
+    reply_checks = hooks.reply_checks(case, pending.body) if pending is not None else None
     actions = []
-    for verb in sorted(available_actions(user, case), key=_action_order):
+    poorly_rated = case.state == State.CALLED_BACK and case.poorly_rated
+    for verb in sorted(available_actions(user, case), key=lambda v: _action_order(v, poorly_rated)):
+        if verb == Action.SUPERVISE and (url := hooks.supervise_form_url(case)):
+            # 督办 opens the supervision app's own form (colour, 反馈期限), not a form of this page.
+            actions.append({"action": verb, "link": url, "hint": ACTION_HINTS[verb], "secondary": False})
+            continue
         form = failed[1] if failed and failed[0] == verb else ACTION_FORMS[verb](case=case, user=user)
-        actions.append({"action": verb, "form": form, "hint": ACTION_HINTS.get(verb, "")})
+        hint = ACTION_HINTS.get(verb, "")
+        secondary = verb == Action.RELEASE_CALLBACK or (poorly_rated and verb == Action.CLOSE)
+        if poorly_rated and verb == Action.CLOSE:
+            hint = "诉求人不满意：确属诉求不合理或政策不支持的，写明理由后结案"
+        checks = reply_checks if verb == Action.APPROVE_REPLY else None
+        actions.append({"action": verb, "form": form, "hint": hint, "secondary": secondary, "checks": checks})
     return {
         "case": case,
         "phone": phone,
@@ -220,10 +265,21 @@ def case_context(
         "deadline": deadline_of(case, now),
         "assignments": list(case.assignments.select_related("unit").order_by("dispatched_at", "role")),
         "replies": replies,
+        "pending_reply": pending,
+        # The leader reads them on the approval form; everyone else who sees the draft, on it.
+        "draft_checks": None if any(a.get("checks") is not None for a in actions) else reply_checks,
         "callbacks": list(case.callbacks.select_related("by")),
+        "rectifications": list(case.rectifications.select_related("unit", "reported_by", "verified_by")),
+        "claim_holder": case.callback_claim_holder(now) if case.state == State.REPLIED else None,
         "extensions": list(case.extensions.select_related("unit", "requested_by", "decided_by")),
         "suspensions": list(case.suspensions.select_related("unit", "decided_by")),
-        "notices": list(case.supervision_notices.select_related("unit", "supervisor")),
+        # The 督办单 are the supervision app's: it renders their section (cases.hooks).
+        "supervision_panel": hooks.supervision_panel(case, user, request),
+        # 退单 and their rulings: the unit sees its own (the ruling is addressed to it).
+        "disputes": _disputes_for(user, case),
+        "excluded_unit_ids": Dispute.excluded_unit_ids(case),
+        # 提级办理: the supervisors' summary of who had the case, for how long and why it moved.
+        "stints": stints(case) if case.escalated_at is not None and not user.is_unit_staff else [],
         "duplicates": list(case.duplicates.all()),
         "events": visible_events(user, case),
         "actions": actions,
@@ -236,9 +292,19 @@ def case_context(
     }
 
 
+def _disputes_for(user: User, case: Case) -> list[Dispute]:
+    related = ("unit", "suggested_unit", "decided_unit", "ruled_by", "returned_by")
+    disputes = case.disputes.select_related(*related)
+    if user.is_unit_staff:
+        disputes = disputes.filter(unit_id=user.unit_id)
+    return list(disputes)
+
+
 def latest_suggestion(case: Case) -> Any:
     return hooks.triage_advice(case)
 
 
-def _action_order(verb: Action) -> int:
+def _action_order(verb: Action, poorly_rated: bool = False) -> int:
+    if poorly_rated and verb in POORLY_RATED_ORDER:
+        return -len(POORLY_RATED_ORDER) + POORLY_RATED_ORDER.index(verb)
     return PRIMARY_ACTIONS.index(verb) if verb in PRIMARY_ACTIONS else len(PRIMARY_ACTIONS)

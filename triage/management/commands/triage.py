@@ -26,6 +26,11 @@ class Command(BaseCommand):
         evaluate.add_argument(
             "--with-corrections", action="store_true", help="另报告加入纠正样本前后在留出集上的成绩"
         )
+        replies = sub.add_parser(
+            "evaluate-replies", help="答复质量检查：在真实答复标注集上重算各表，写入 docs/reply-quality.md"
+        )
+        replies.add_argument("--doc", default="docs/reply-quality.md")
+        replies.add_argument("--no-doc", action="store_true", help="只打印，不写文件")
         predict = sub.add_parser("predict", help="对 CSV 每行输出一行 JSON")
         predict.add_argument("file", help="与随包留言相同列的 CSV（'-' 为标准输入）")
         predict.add_argument("--model", default=None)
@@ -40,6 +45,14 @@ class Command(BaseCommand):
             out = Path(options["out"]) if options["out"] else None
             info = services.train_model(with_examples=options["with_corrections"], out=out)
             self.stdout.write(json.dumps(info, ensure_ascii=False, indent=2, default=str))
+        elif verb == "evaluate-replies":
+            # The reply checks' figures (triage/replyquality_eval.py); also builds the corpus
+            # statistics the case page's checks read (under var/triage).
+            from triage import replyquality_eval
+
+            doc = None if options["no_doc"] else Path(options["doc"])
+            report = replyquality_eval.evaluate(doc, cache_dir=Path(settings.VAR_DIR) / "triage")
+            self.stdout.write(report["markdown"])
         elif verb == "evaluate":
             threshold = options["threshold"]
             if threshold is None:  # the setting's override, if any, gets its own row in the report
