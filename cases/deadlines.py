@@ -1,8 +1,8 @@
 """Deadline states of a case, computed from the data and an explicit `now` — never stored.
 
 The case loop's clocks (签收 while dispatched, 办理 while handled, the suspension's own limit
-while suspended — the handling clock stops then) on the loop core's
-deadline arithmetic (loop.deadlines): "overdue" is `deadline <= now`, "near due" is
+while suspended — the handling clock stops then —, 整改 while a 差评 is rectified) on the loop
+core's deadline arithmetic (loop.deadlines): "overdue" is `deadline <= now`, "near due" is
 `deadline <= now + NEAR working hours`, both plain index range queries.
 """
 
@@ -24,7 +24,9 @@ ACCEPT = Clock("accept", "签收", "accept_due_at", frozenset({State.DISPATCHED}
 HANDLE = Clock("handle", "办理", "due_at", frozenset(HANDLING_STATES), NEAR_HANDLE_HOURS)
 # A suspension has its own limit: running past it is flagged (临期/超期, the sweep's notices).
 SUSPEND = Clock("suspend", "挂起", "suspended_until", frozenset({State.SUSPENDED}), NEAR_HANDLE_HOURS)
-CLOCKS = Clocks([ACCEPT, HANDLE, SUSPEND])
+# 差评整改: the lead unit's report is due within the rectification limit (MOCHOU_RECTIFY_DAYS).
+RECTIFY = Clock("rectify", "整改", "rectify_due_at", frozenset({State.RECTIFYING}), NEAR_HANDLE_HOURS)
+CLOCKS = Clocks([ACCEPT, HANDLE, SUSPEND, RECTIFY])
 
 __all__ = ["CLOCKS", "DeadlineStatus", "deadline_of", "deadline_status", "late_q", "near_due_q", "overdue_q"]
 

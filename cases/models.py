@@ -657,9 +657,7 @@ class Rectification(models.Model):
     unit = models.ForeignKey("org.Unit", verbose_name="整改单位", on_delete=models.PROTECT, related_name="+")
     # The answer whose 差评 opened it, and the callback that gave the 差评.
     reply = models.ForeignKey(Reply, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    callback = models.ForeignKey(
-        Callback, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    callback = models.ForeignKey(Callback, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     satisfaction = models.CharField("差评等级", max_length=16, choices=Satisfaction.choices)
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     opened_at = models.DateTimeField("开始整改")
@@ -693,25 +691,6 @@ class Rectification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} 整改（{self.get_status_display()}）"
-
-
-class SupervisionNotice(models.Model):
-    """督办单: a supervisor's notice to a unit about a late or important case."""
-
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="supervision_notices")
-    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="supervision_notices")
-    supervisor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    body = models.TextField("督办要求", max_length=2000)
-    respond_by = models.DateTimeField("反馈期限", null=True, blank=True)
-    created_at = models.DateTimeField()
-
-    class Meta:
-        verbose_name = "督办单"
-        verbose_name_plural = "督办单"
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.case_id} 督办 {self.unit}"
 
 
 class DeadlineNotice(models.Model):

@@ -27,6 +27,8 @@ _MESSAGES: dict[str, str] = {
     K.HANDLE_OVERDUE: "工单 {number} 已超期（期限 {due}）",
     K.SUSPEND_NEAR: "工单 {number} 的挂起即将到期（{due}），请及时恢复办理或说明情况",
     K.SUSPEND_OVERDUE: "工单 {number} 已超过挂起期限（{due}），请恢复办理",
+    K.RECTIFY_NEAR: "工单 {number} 的差评整改即将到期（{due}），请及时报告整改情况",
+    K.RECTIFY_OVERDUE: "工单 {number} 的差评整改已超期（期限 {due}）",
 }
 
 

@@ -181,7 +181,7 @@ class RatingForm(Form):
         label="您对办理结果满意吗？",
         choices=Satisfaction.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "请选择满意、基本满意或不满意。"},
+        error_messages={"required": "请选择非常满意、满意、基本满意、不满意或非常不满意。"},
     )
     comment = forms.CharField(
         label="意见建议（可选）",

@@ -23,8 +23,11 @@ STATE_WORDS: dict[str, str] = {
     State.DISPATCHED: "已派至承办单位，等待签收",
     State.IN_PROGRESS: "承办单位正在办理",
     State.PENDING_APPROVAL: "承办单位正在办理",  # the unit's internal review is not the citizen's concern
+    State.SUSPENDED: "承办单位正在办理，等待相关事项结果（期间暂停计时）",
     State.REPLIED: "已答复，请您评价",
     State.CALLED_BACK: "已收到您的评价，即将办结",
+    State.RECTIFYING: "已收到您的评价，承办单位正在整改",
+    State.RECTIFIED: "承办单位已报告整改情况，热线中心正在核实",
     State.CLOSED: "已办结",
     State.MERGED: "与其他市民反映的同一事项合并办理",
     State.TRANSFERRED: "已转至其他平台办理",
@@ -74,6 +77,10 @@ def _step_text(event: CaseEvent, units: dict[str, str]) -> str | None:
             return "已答复"
         case Action.CALLBACK if payload.get("reached"):
             return "已回访"
+        case Action.RECTIFY:
+            return "已收到您的评价，已要求承办单位整改"
+        case Action.VERIFY_RECTIFICATION:
+            return "整改情况经热线中心核实，请您再次评价"
         case Action.CLOSE:
             return "已办结"
         case Action.REOPEN:

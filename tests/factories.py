@@ -7,7 +7,7 @@ from typing import Any
 
 from accounts.models import Role, User
 from cases import services
-from cases.models import Case, Category, Channel, Kind, Satisfaction
+from cases.models import POOR_RATINGS, Case, Category, Channel, Kind, Satisfaction
 from cases.taxonomy import seed_first_limits
 from org.models import Unit, UnitKind
 
@@ -109,8 +109,33 @@ def replied_case(city: City, **overrides: Any) -> Case:
     return Case.objects.get(pk=case.pk)
 
 
-def called_back_case(city: City, satisfaction: str = Satisfaction.SATISFIED, **overrides: Any) -> Case:
+def rectifying_case(city: City, satisfaction: str = Satisfaction.UNSATISFIED, **overrides: Any) -> Case:
+    """A 差评 on the first callback: the lead unit's rectification is under way (整改中)."""
     case = replied_case(city, **overrides)
+    services.callback(
+        case, actor=city.users["agent"], reached=True, resolved=False, satisfaction=satisfaction
+    )
+    return Case.objects.get(pk=case.pk)
+
+
+def rectified_case(city: City, **overrides: Any) -> Case:
+    """The unit has reported its rectification: the centre verifies it (整改待核实)."""
+    case = rectifying_case(city, **overrides)
+    services.report_rectification(
+        case, actor=city.users["clerk"], report="已约谈责任人并再次疏通，现场排水恢复正常。"
+    )
+    return Case.objects.get(pk=case.pk)
+
+
+def called_back_case(city: City, satisfaction: str = Satisfaction.SATISFIED, **overrides: Any) -> Case:
+    """Called back with `satisfaction`. A 差评 goes through its rectification first (reported,
+    verified, called back again with the same rating), so the case waits in 待结案 over a 差评
+    that stands."""
+    if satisfaction in POOR_RATINGS:
+        case = rectified_case(city, **overrides)
+        services.verify_rectification(case, actor=city.users["dispatcher"], accepted=True)
+    else:
+        case = replied_case(city, **overrides)
     services.callback(case, actor=city.users["agent"], reached=True, resolved=True, satisfaction=satisfaction)
     return Case.objects.get(pk=case.pk)
 

@@ -156,8 +156,16 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name="Rectification",
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("satisfaction", models.CharField(choices=SATISFACTION, max_length=16, verbose_name="差评等级")),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "satisfaction",
+                    models.CharField(choices=SATISFACTION, max_length=16, verbose_name="差评等级"),
+                ),
                 ("opened_at", models.DateTimeField(verbose_name="开始整改")),
                 ("due_at", models.DateTimeField(verbose_name="整改期限")),
                 (
@@ -200,7 +208,9 @@ class Migration(migrations.Migration):
                 (
                     "opened_by",
                     models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
                     ),
                 ),
                 (

@@ -63,7 +63,12 @@ def callback(
         case.callback_attempts = attempts
         clear_claim(case)
         fields = ["satisfaction", "resolved", "callback_attempts", *CLAIM_FIELDS]
-        payload = {"reached": reached, "resolved": resolved, "satisfaction": satisfaction, "attempt": attempts}
+        payload = {
+            "reached": reached,
+            "resolved": resolved,
+            "satisfaction": satisfaction,
+            "attempt": attempts,
+        }
         rectification = None
         if reached and rectification_due(case):
             action = Action.RECTIFY

@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from accounts.phones import is_mobile
 from cases import hooks
-from cases.guards import GUARDS
+from cases.guards import CHANNEL_USER_PREFIX, GUARDS
 from cases.models import Case, CaseEvent, CaseNumberCounter, Category, Channel, Urgency
 from cases.workflow import MACHINE, Action, State
 from loop.verbs import Loop
@@ -39,7 +39,7 @@ FIELD_OF_LABEL = {
     "退回意见": "note", "回访意见": "comment", "结案说明": "note", "重办理由": "reason",
     "合并说明": "note", "转办去向": "target", "转办说明": "note", "督办要求": "body",
     "情况说明": "explanation", "依据文书": "document", "恢复说明": "note", "重算理由": "reason",
-    "更正理由": "reason",
+    "更正理由": "reason", "整改情况": "report", "核实意见": "note",
 }  # fmt: skip
 
 
@@ -109,7 +109,7 @@ def channel_user(channel: str) -> User:
     """The actor that registers requests arriving by a self-service door (mobile page, Open311, …)."""
     label = Channel(channel).label
     user, _ = User.objects.get_or_create(
-        username=f"channel-{channel}",
+        username=f"{CHANNEL_USER_PREFIX}{channel}",
         defaults={"role": Role.AGENT, "display_name": f"{label}（系统）", "unit": _centre(), "password": "!"},
     )
     return user

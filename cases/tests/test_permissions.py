@@ -22,6 +22,8 @@ from tests.factories import (
     closed_case,
     dispatched_case,
     make_case,
+    rectified_case,
+    rectifying_case,
     replied_case,
 )
 
@@ -62,6 +64,12 @@ def _attempts(city: City) -> dict[Action, Callable[[Case, User], Any]]:
         Action.CALLBACK: lambda c, u: services.callback(
             c, actor=u, reached=True, resolved=True, satisfaction=Satisfaction.SATISFIED
         ),
+        Action.CLAIM_CALLBACK: lambda c, u: services.claim_callback(c, actor=u),
+        Action.RELEASE_CALLBACK: lambda c, u: services.release_callback(c, actor=u),
+        Action.REPORT_RECTIFICATION: lambda c, u: services.report_rectification(
+            c, actor=u, report="已约谈责任人并再次疏通，现场排水恢复正常。"
+        ),
+        Action.VERIFY_RECTIFICATION: lambda c, u: services.verify_rectification(c, actor=u, accepted=True),
         Action.CLOSE: lambda c, u: services.close(c, actor=u, note="诉求人不满意，但已依政策答复"),
         Action.REOPEN: lambda c, u: services.reopen(c, actor=u, reason="诉求人反映仍未疏通"),
         Action.MERGE: lambda c, u: services.merge(c, actor=u, parent=parent),
@@ -120,6 +128,8 @@ def _situations(city: City) -> dict[str, Case]:
     services.merge(merged, actor=dispatcher, parent=make_case(city))
     transferred = make_case(city)
     services.transfer(transferred, actor=dispatcher, target="荆门市12345平台")
+    claimed = replied_case(city)
+    services.claim_callback(claimed, actor=agent)
     cases = {
         "registered_complaint": make_case(city),
         "registered_consult": make_case(city, kind=Kind.CONSULT),
@@ -137,6 +147,9 @@ def _situations(city: City) -> dict[str, Case]:
         "called_back": called_back_case(city),
         "unsatisfied": called_back_case(city, satisfaction=Satisfaction.UNSATISFIED),
         "unreachable": unreached,
+        "claimed": claimed,
+        "rectifying": rectifying_case(city),
+        "rectified": rectified_case(city),
         "closed": closed_case(city),
         "merged": merged,
         "transferred": transferred,

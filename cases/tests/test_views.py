@@ -408,7 +408,7 @@ def test_centre_roles_see_no_unit_actions_on_dispatched_case(
         ("in_progress", "unit_leader", ["提交答复", "申请延期", "申请挂起"]),
         ("pending_approval", "unit_leader", ["审核通过", "退回修改"]),
         ("pending_approval", "clerk", []),
-        ("replied", "agent", ["回访"]),
+        ("replied", "agent", ["认领回访", "回访"]),
         ("called_back", "agent", ["结案", "重办"]),
         ("called_back", "leader", []),
     ],
@@ -624,6 +624,7 @@ def test_the_whole_loop_through_the_pages(client: Client, city: City, clock: obj
     post("clerk", "reply", {"body": "9月24日下午已安排市政养护队疏通下水道，现已恢复正常排水。"})
     post("unit_leader", "approve", {"note": "同意"})
     post("agent", "callback", {"reached": "yes", "resolved": "no", "satisfaction": Satisfaction.UNSATISFIED})
+    # The 差评 went straight to the unit's rectification; the centre redoes the case instead.
     post("agent", "reopen", {"reason": "市民反映仍有污水外溢"})
     post("clerk", "reply", {"body": "已更换破损管道，彻底解决污水外溢问题。"})
     post("unit_leader", "approve")
@@ -635,7 +636,7 @@ def test_the_whole_loop_through_the_pages(client: Client, city: City, clock: obj
     assert case.reopen_count == 1
     assert events_of(case) == [
         "register", "dispatch", "accept", "contribute", "extend", "decide_extension", "reply", "reject_reply",
-        "reply", "approve", "callback", "reopen", "reply", "approve", "callback", "close",
+        "reply", "approve", "rectify", "reopen", "reply", "approve", "callback", "close",
     ]  # fmt: skip
 
 
@@ -666,7 +667,7 @@ def test_agent_answers_a_consultation_at_intake(client: Client, city: City, cloc
 def test_a_unit_that_returns_a_case_no_longer_sees_it(client: Client, city: City, clock: object) -> None:
     case = dispatched_case(city)
     login(client, city.users["clerk"])
-    response = client.post(f"/cases/{case.number}/act/return/", {"reason": "属于教育局职责"}, **HX)
+    response = client.post(f"/cases/{case.number}/act/return/", {"reason_kind": "not_our_duty", "reason": "属于教育局职责"}, **HX)
     assert response.status_code == 204
     assert response["HX-Redirect"] == "/"
     assert Case.objects.get(pk=case.pk).state == State.REGISTERED
