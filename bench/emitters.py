@@ -17,6 +17,8 @@ from datetime import datetime
 from operator import attrgetter
 from typing import Any, NamedTuple
 
+from django.utils import timezone
+
 from bench.paths import Reach, Step
 from bench.reference import LimitRef, Ref
 from bench.tables import (
@@ -26,6 +28,7 @@ from bench.tables import (
     EVENT,
     EXTENSION,
     NOTICE,
+    NOTICE_EVENT,
     REPLY,
     SUSPENSION,
     Output,
@@ -46,6 +49,9 @@ from bench.texts import (
 )
 from cases.models import Assignment, Callback, Extension, Reply, Satisfaction, Suspension, Urgency
 from cases.workflow import Action, State, next_state
+from supervision.deadlines import sign_hours as notice_sign_hours
+from supervision.workflow import MACHINE as NOTICE_MACHINE
+from supervision.workflow import Action as NoticeAction
 from worktime.calendar import add_working_days, add_working_hours, working_hours_between
 
 A = Action
@@ -364,8 +370,23 @@ def emit_supervise(ctx: Ctx, c: CaseDraft, step: Step) -> Event:
     body = ctx.rng.choice(SUPERVISE_NOTES)
     respond_by = add_working_days(step.at, 2)
     notice_id = ctx.out.next_id(NOTICE)
-    ctx.out.add(NOTICE, (notice_id, c.id, unit, supervisor, body, respond_by, step.at))
-    payload = {"notice": notice_id, "unit": ctx.ref.unit_code[unit], "respond_by": respond_by.isoformat()}
+    number = f"DB{timezone.localtime(step.at).year}-{notice_id:05d}"
+    # A 蓝色督办单 as supervision.services.issue_notice writes it, in the state its table gives.
+    issued = NOTICE_MACHINE.next_state(None, NoticeAction.ISSUE).value
+    sign_by = add_working_hours(step.at, notice_sign_hours())
+    ctx.out.add(
+        NOTICE,
+        (notice_id, number, c.id, unit, supervisor, "blue", issued, body, False, None, None, step.at,
+         sign_by, respond_by, None, None, "", None, None, "", None, None, step.at),
+    )  # fmt: skip
+    payload = {
+        "notice": number, "colour": "blue", "unit": ctx.ref.unit_code[unit], "respond_by": respond_by.isoformat(),
+    }  # fmt: skip
+    ctx.out.add(
+        NOTICE_EVENT,
+        (ctx.out.next_id(NOTICE_EVENT), notice_id, 1, NoticeAction.ISSUE.value, "", issued, supervisor,
+         supervisor_unit, body, _json(payload), step.at),
+    )  # fmt: skip
     return Event(supervisor, supervisor_unit, note=body, payload=payload)
 
 

@@ -36,7 +36,7 @@ The path is walked through `cases.workflow.next_state` (bench.emitters.walk): th
 event and of the case row is what the table returns, never a state written here. Each action has
 one emitter (bench.emitters.EMITTERS) that writes the rows the matching service writes: the
 CaseEvent's payload with the service's keys, Assignments (pending/accepted/returned/done), Replies
-(submitted/approved/rejected), Callbacks, Extensions, Suspensions and SupervisionNotices, and the
+(submitted/approved/rejected), Callbacks, Extensions, Suspensions and 督办单 (supervision.Notice, with its event), and the
 case's columns; accept_due_at, due_at and suspended_until come from worktime.calendar, so they
 honour holidays and 调休.
 bench/tests/test_generate.py checks the result against the services' invariants and payloads.

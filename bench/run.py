@@ -44,14 +44,15 @@ import bench  # noqa: F401  (sets Django up)
 from accounts.models import ApiToken, Role, User
 from bench.generate import generate
 from cases import services
-from cases.models import Case, Category, Channel, Kind, SupervisionNotice
+from cases.models import Case, Category, Channel, Kind
 from cases.queues import queue_cases, queues_for
 from cases.workflow import State
 from org.models import Unit, UnitKind
+from supervision.models import Notice
 
 PAGE = 50
 RELATED = ("category", "township", "lead_unit")  # what cases/views/queues.py selects
-BIG_TABLES = ("cases_case", "cases_caseevent", "cases_assignment", "cases_supervisionnotice", "cases_reply")
+BIG_TABLES = ("cases_case", "cases_caseevent", "cases_assignment", "supervision_notice", "cases_reply")
 ROOT = Path(settings.BASE_DIR).parent
 
 
@@ -92,7 +93,7 @@ def pick_users() -> dict[str, User]:
     users: dict[str, User] = {}
     for role in (Role.DISPATCHER, Role.AGENT):
         users[role] = User.objects.filter(role=role, is_active=True).order_by("pk").first()  # type: ignore[assignment]
-    busiest = SupervisionNotice.objects.values("supervisor").annotate(n=Count("id")).order_by("-n").first()
+    busiest = Notice.objects.values("supervisor").annotate(n=Count("id")).order_by("-n").first()
     if busiest:
         users[Role.SUPERVISOR] = User.objects.get(pk=busiest["supervisor"])
     else:

@@ -14,9 +14,9 @@ from cases.models import (
     CaseEvent,
     Extension,
     Reply,
-    SupervisionNotice,
     Suspension,
 )
+from supervision.models import Notice, NoticeEvent
 
 
 @dataclass(frozen=True)
@@ -125,9 +125,23 @@ REPLY = Table(
     ),
 )
 CALLBACK = Table(Callback, ("id", "case_id", "by_id", "at", "outcome", "resolved", "satisfaction", "comment"))
+# A 督办单 as issued (蓝色, 已下发) with its one ISSUE event: the bench supervises, nobody answers.
 NOTICE = Table(
-    SupervisionNotice, ("id", "case_id", "unit_id", "supervisor_id", "body", "respond_by", "created_at")
-)
+    Notice,
+    (
+        "id", "number", "case_id", "unit_id", "supervisor_id", "colour", "state", "body", "major",
+        "addressed_to_id", "previous_id", "created_at", "sign_by", "respond_by", "signed_at",
+        "signed_by_id", "answer", "answered_at", "answered_by_id", "return_note", "approved_at",
+        "approved_by_id", "updated_at",
+    ),
+)  # fmt: skip
+NOTICE_EVENT = Table(
+    NoticeEvent,
+    (
+        "id", "notice_id", "seq", "action", "from_state", "to_state", "actor_id", "actor_unit_id",
+        "note", "payload", "created_at",
+    ),
+)  # fmt: skip
 EXTENSION = Table(
     Extension,
     (
@@ -168,7 +182,7 @@ SUSPENSION = Table(
     ),
 )
 # In the order COPY writes them: parents before the rows that point at them.
-TABLES = (CASE, EVENT, ASSIGNMENT, REPLY, CALLBACK, NOTICE, EXTENSION, SUSPENSION)
+TABLES = (CASE, EVENT, ASSIGNMENT, REPLY, CALLBACK, NOTICE, NOTICE_EVENT, EXTENSION, SUSPENSION)
 
 Row = tuple[Any, ...]
 

@@ -24,6 +24,7 @@ from enterprises.demo import EnterpriseDemoReport, seed_enterprises
 from knowledge.demo import seed_guides
 from org.demo import seed_org
 from replytemplates.demo import seed_reply_templates
+from supervision.demo import seed_notices
 from triage.demo import seed_rules
 from triage.services import ensure_model, suggestions_only
 from worktime.seeding import add_weekend_year, known_years, seed_available_years
@@ -74,6 +75,8 @@ def seed_demo(
         # dispatch itself, so the demo spreads over all states as planned.
         with suggestions_only():
             cases = seed_cases(n, seed=seed, now=moment)
+        # The case demo issued its 督办单 (cases.hooks.supervise): signed, answered, escalated here.
+        seed_notices(seed=seed, now=moment)
     # After the cases: its first run files a few appeals, which would count as "cases exist".
     enterprises = seed_enterprises()
     return DemoReport(years, provisional, units, categories, len(users), cases, enterprises)

@@ -12,10 +12,11 @@ from time_machine import Traveller
 from accounts.demo import DEMO_LOGINS, DEMO_PASSWORD
 from accounts.models import Role, User
 from cases.guards import has_callback_outcome
-from cases.models import Case, CaseEvent, Category, Extension, Reply, SupervisionNotice
+from cases.models import Case, CaseEvent, Category, Extension, Reply
 from cases.workflow import State
 from mochou.demo import seed_demo
 from org.models import Unit
+from supervision.models import Notice
 from worktime.calendar import is_workday
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +34,7 @@ def test_demo_cases_reach_every_state(seeded: object) -> None:
     assert set(Case.objects.values_list("state", flat=True)) == set(State.values)
     assert Case.objects.filter(state=State.CLOSED, reopen_count__gt=0).exists()
     assert Extension.objects.exists()
-    assert SupervisionNotice.objects.exists()
+    assert Notice.objects.exists()
 
 
 def test_every_case_is_what_its_event_log_says(seeded: object) -> None:
