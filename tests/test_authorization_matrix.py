@@ -49,6 +49,8 @@ from tests.factories import (
     dispatched_case,
     make_case,
     make_user,
+    rectified_case,
+    rectifying_case,
     replied_case,
 )
 
@@ -64,8 +66,10 @@ LONG = "已安排市政养护队疏通下水道，现已恢复正常排水。"
 # permission, cases/tests/test_overrides.py).
 ACTIONS = tuple(a for a in GUARDS.rules if a in OFFERED)
 SUB_ACTIONS: dict[Action, frozenset[Action]] = {
-    Action.CALLBACK: frozenset({Action.CALLBACK_MISSED}),
+    Action.CALLBACK: frozenset({Action.CALLBACK_MISSED, Action.RECTIFY}),
     Action.DECIDE_SUSPENSION: frozenset({Action.SUSPEND}),
+    Action.VERIFY_RECTIFICATION: frozenset({Action.RETURN_RECTIFICATION}),
+    Action.RULE_DISPUTE: frozenset({Action.REJECT_DISPUTE}),
 }
 
 
@@ -171,11 +175,24 @@ def _newer_limits(city: City) -> Situation:
     return Situation(case)
 
 
+def _returned(city: City) -> Case:
+    case = dispatched_case(city)
+    return services.return_case(case, actor=city.users["clerk"], reason="不属于本单位职责")
+
+
+def _claimed(city: City) -> Case:
+    """A callback in the pool claimed by an agent of no unit under test: only the holder (none of
+    the matrix's users) or a dispatcher may release it."""
+    holder = make_user("pool-agent", Role.AGENT, city.centre)
+    return services.claim_callback(replied_case(city), actor=holder)
+
+
 SITUATIONS: dict[Action, Callable[[City], Situation]] = {
     Action.ANSWER_AT_INTAKE: lambda c: Situation(make_case(c, kind=Kind.CONSULT)),
     Action.DISPATCH: lambda c: Situation(make_case(c)),
     Action.ACCEPT: lambda c: Situation(dispatched_case(c)),
     Action.RETURN: lambda c: Situation(dispatched_case(c)),
+    Action.RULE_DISPUTE: lambda c: Situation(_returned(c)),
     Action.REQUEST_EXTENSION: lambda c: Situation(accepted_case(c)),
     Action.DECIDE_EXTENSION: lambda c: Situation(
         _in_progress_with(
@@ -195,6 +212,10 @@ SITUATIONS: dict[Action, Callable[[City], Situation]] = {
     Action.APPROVE_REPLY: lambda c: Situation(_pending_approval(c)),
     Action.REJECT_REPLY: lambda c: Situation(_pending_approval(c)),
     Action.CALLBACK: lambda c: Situation(replied_case(c)),
+    Action.CLAIM_CALLBACK: lambda c: Situation(replied_case(c)),
+    Action.RELEASE_CALLBACK: lambda c: Situation(_claimed(c)),
+    Action.REPORT_RECTIFICATION: lambda c: Situation(rectifying_case(c)),
+    Action.VERIFY_RECTIFICATION: lambda c: Situation(rectified_case(c)),
     Action.CLOSE: lambda c: Situation(called_back_case(c)),
     Action.REOPEN: lambda c: Situation(called_back_case(c)),
     Action.MERGE: lambda c: Situation(make_case(c), parent=make_case(c, title="同一处下水道堵塞（主工单）")),
@@ -210,7 +231,7 @@ def _api_input(action: Action, s: Situation, city: City) -> dict[str, Any]:
     inputs: dict[Action, dict[str, Any]] = {
         Action.ANSWER_AT_INTAKE: {"answer": LONG},
         Action.DISPATCH: {"lead_unit": city.housing.code},
-        Action.RETURN: {"reason": "不属于本单位职责"},
+        Action.RETURN: {"reason_kind": "not_our_duty", "reason": "不属于本单位职责"},
         Action.REQUEST_EXTENSION: {"days": 3, "reason": "需要协调施工"},
         Action.DECIDE_EXTENSION: {"approve": True},
         Action.REQUEST_SUSPENSION: {"reason": SuspensionReason.COURT, **SUSPENSION},
@@ -224,6 +245,9 @@ def _api_input(action: Action, s: Situation, city: City) -> dict[str, Any]:
         Action.MERGE: {"parent": s.parent.number if s.parent else ""},
         Action.TRANSFER: {"target": "荆门市12345平台"},
         Action.SUPERVISE: {"body": "请加快办理进度"},
+        Action.REPORT_RECTIFICATION: {"report": "已约谈责任人并再次疏通，现场排水恢复正常。"},
+        Action.VERIFY_RECTIFICATION: {"accepted": True},
+        Action.RULE_DISPUTE: {"upheld": False, "note": "经核实仍属本单位职责"},
     }
     return inputs.get(action, {})
 
@@ -239,6 +263,10 @@ def _form_input(action: Action, s: Situation, city: City) -> dict[str, Any]:
         data = {"reached": "yes", "resolved": "yes", "satisfaction": Satisfaction.SATISFIED}
     if action == Action.SUPERVISE:
         data["respond_days"] = 2
+    if action == Action.VERIFY_RECTIFICATION:
+        data = {"decision": "accept"}
+    if action == Action.RULE_DISPUTE:
+        data = {"decision": "rejected", "note": "经核实仍属本单位职责"}
     return data
 
 

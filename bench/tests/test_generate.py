@@ -68,7 +68,9 @@ EVERY_ROAD = Mix(
 # Actions the generator does not take: TRIAGE's payload is the triage model's output (bench does not
 # run the model); OVERRIDE (更正已办结工单) needs an actor holding the override permission, which no
 # bench user has, and is an administrator's rare correction, not part of a case's life.
-NOT_GENERATED = {Action.TRIAGE, Action.OVERRIDE}
+# The rulings on returns (派单异议审核) and 提级办理 are not generated yet: a generated return is
+# still followed directly by a new dispatch, as before disputes existed (issue 10's follow-up).
+NOT_GENERATED = {Action.TRIAGE, Action.OVERRIDE, Action.RULE_DISPUTE, Action.REJECT_DISPUTE, Action.ESCALATE}
 ANSWERED = {State.REPLIED, State.CALLED_BACK, State.CLOSED}
 KeySets = dict[str, set[frozenset[str]]]
 

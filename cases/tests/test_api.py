@@ -489,7 +489,7 @@ def test_the_openapi_schema_lists_every_action(client: Client) -> None:
         "dispatch", "accept", "return", "extend", "decide-extension", "reply", "approve", "reject-reply",
         "callback", "close", "reopen", "merge", "transfer", "supervise", "answer-at-intake", "contribute",
             "request-suspension", "decide-suspension", "resume", "repin",
-        "claim-callback", "release-callback", "report-rectify", "verify-rectify",
+        "claim-callback", "release-callback", "report-rectify", "verify-rectify", "rule-dispute",
     )  # fmt: skip
     assert set(actions) == set(ACTION_PATHS)  # a new workflow action needs its endpoint
     for action in actions:

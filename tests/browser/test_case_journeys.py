@@ -123,6 +123,7 @@ def test_a_case_through_return_reopen_and_overdue_supervision(journey_city: City
         clerk = desk("clerk")
         clerk.open_case_from_queue("to_accept", number)
         reason = "该路段排水管网由郢中街道管护，不属于本局职责"
+        clerk.form("return").locator("#id_return_reason_kind").select_option(label="不属于本单位职责范围")
         clerk.form("return").locator("#id_return_reason").fill(reason)
         with clerk.page.expect_response(lambda r: r.url.endswith("/act/return/")) as answer:
             clerk.form("return").get_by_role("button", name="退单", exact=True).click()
@@ -134,15 +135,22 @@ def test_a_case_through_return_reopen_and_overdue_supervision(journey_city: City
         clerk.open_queue("to_accept")
         expect(clerk.row(number)).to_have_count(0)
 
-        # 派单员 sees it again in 待派单, with the reason, and dispatches it once more.
+        # 派单员 finds it in 派单异议审核, with the reason, and rules the return unfounded: it goes
+        # back to 住建局 with the ruling (issue 10; the upheld ruling: test_dispute_journeys.py).
         dispatcher = desk("dispatcher")
-        dispatcher.open_case_from_queue("to_dispatch", number)
+        dispatcher.open_case_from_queue("disputes", number)
         steps = dispatcher.timeline()
         assert [what for what, _ in steps] == ["登记", "派单", "退单"]
-        assert steps[-1] == ("退单", reason)
+        assert steps[-1] == ("退单", f"不属于本单位职责范围：{reason}")
         expect(dispatcher.page.locator("#case-handling")).to_contain_text(f"退单理由：{reason}")
-        dispatcher.act("dispatch", "派单", lead_unit=HOUSING, note="经核实仍属住建局职责，请办理")
+        ruling = "经核实该路段排水管网仍属住建局养护范围，请办理"
+        dispatcher.form("rule_dispute").get_by_label("异议不成立，退回原单位办理").check()
+        dispatcher.act("rule_dispute", "派单异议审核", note=ruling)
         dispatcher.expect_state("待签收")
+        expect(dispatcher.page.locator("#lead-unit")).to_have_text(HOUSING)
+        clerk.open_case_from_queue("to_accept", number)
+        expect(clerk.page.locator("#case-disputes .dispute-ruling")).to_contain_text("异议不成立")
+        expect(clerk.page.locator("#case-disputes .dispute-note")).to_contain_text(ruling)
 
         # Accepted, answered, approved.
         clerk.open_case_from_queue("to_accept", number)
@@ -195,5 +203,5 @@ def test_a_case_through_return_reopen_and_overdue_supervision(journey_city: City
         expect(clerk.page.locator("#case-supervision")).to_contain_text("周督办")
         labels = [what for what, _ in clerk.timeline()]
         assert labels == [
-            "登记", "派单", "退单", "派单", "签收", "提交答复", "审核通过", "回访", "重办", "督办",
+            "登记", "派单", "退单", "退单异议不成立", "签收", "提交答复", "审核通过", "回访", "重办", "督办",
         ]  # fmt: skip
