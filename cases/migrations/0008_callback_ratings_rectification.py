@@ -7,8 +7,8 @@
 #   cases.deadlines, indexed like the others); the states 整改中/整改待核实 and the actions of the
 #   rectification and of the callback pool join the table's choices.
 # - The callback pool: an agent's claim (Case.callback_claimed_by / callback_claimed_until).
-# Cases already in 待结案 with a 不满意 stay there: no rectification is invented for them; the
-# centre may open one (转整改) or 重办 or close with a reason, as the case page offers.
+# Cases already in 待结案 with a 不满意 stay there: no rectification is invented for them (it would
+# carry a deadline nobody set); the case page offers them 重办 first, and 结案 with a reason.
 
 import django.db.models.deletion
 from django.conf import settings
