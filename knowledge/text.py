@@ -71,11 +71,14 @@ def concepts(text: str) -> list[str]:
     return out
 
 
+GRAM_PREFIX = "#"  # marks a bigram term, so that it never equals a word of the same two characters
+
+
 def grams(text: str) -> list[str]:
     """Character bigrams of each run of Chinese characters, ``#``-prefixed."""
     out: list[str] = []
     for run in _CJK_RUN.findall(normalize(text)):
-        out.extend("#" + run[i : i + 2] for i in range(len(run) - 1))
+        out.extend(GRAM_PREFIX + run[i : i + 2] for i in range(len(run) - 1))
     return out
 
 

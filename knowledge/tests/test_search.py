@@ -104,6 +104,22 @@ def test_empty_or_meaningless_queries_return_nothing(demo_guides: dict, query: s
     assert search_guides(query) == []
 
 
+@pytest.mark.parametrize("query", ["今天天气怎么样", "你好请问", "我想问一下", "火星移民签证怎么办"])
+def test_a_query_of_common_words_only_finds_nothing_rather_than_every_guide(
+    demo_guides: dict, query: str, client: Any
+) -> None:
+    """Issue 10, item 13: the list was never empty (怎么/请问 are in most guides); now the staff
+    page says so."""
+    from accounts.models import Role
+    from tests.factories import make_user
+
+    agent = make_user("kb_agent", Role.AGENT, None)
+    assert search_guides(query, user=agent) == []
+    client.force_login(agent)
+    page = client.get("/knowledge/", {"q": query}).content.decode()
+    assert "没有找到与" in page
+
+
 def test_a_10k_character_query_is_cut_and_still_answers(demo_guides: dict) -> None:
     query = "身份证丢了怎么补" + "啊" * 10_000
     assert "id-card-replace" in top(query)
