@@ -24,8 +24,8 @@ _lock = threading.Lock()
 _state: dict[str, Any] = {"index": None, "last_id": 0, "built": 0.0}
 
 
-# (case id, text, place, phone, created_at): a row of triage.duplicates.build_index
-Row = tuple[int, str, str, str, datetime]
+# (case id, text, place, phone, created_at, title): a row of triage.duplicates.build_index
+Row = tuple[int, str, str, str, datetime, str]
 
 
 def _row(case: Mapping[str, Any]) -> Row:
@@ -36,6 +36,7 @@ def _row(case: Mapping[str, Any]) -> Row:
         place,
         case["citizen_phone"],
         case["created_at"],
+        case["title"],  # indexed apart too: the title decides most real duplicates
     )
 
 
@@ -88,7 +89,9 @@ def candidates_for(case: Case, k: int = 5) -> list[dict[str, Any]]:
     index = _fresh_index()
     township = case.township.name if case.township is not None else ""
     place = " ".join(filter(None, [township, case.address]))
-    found = index.query(f"{case.title} {case.content}", place, case.citizen_phone, timezone.now(), k=k + 1)
+    found = index.query(
+        f"{case.title} {case.content}", place, case.citizen_phone, timezone.now(), k=k + 1, title=case.title
+    )
     ids = [c.case_id for c in found if c.case_id != case.pk]
     still_open = dict(Case.objects.filter(pk__in=ids, state__in=OPEN_STATES).values_list("pk", "number"))
     return [

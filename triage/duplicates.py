@@ -1,58 +1,75 @@
 """Duplicate detection for incoming requests against the open cases (no Django imports).
 
-:class:`DuplicateIndex` keeps the open cases in memory and, for a new request, proposes the most
-similar open cases of the last ``window_days`` days for merging, each with a score in [0, 1]:
+:class:`DuplicateIndex` keeps the open cases in memory and, for a new request, proposes the open
+cases of the last ``window_days`` days most likely to be the same case, each with a score in [0, 1]:
 
 * **Text.** :func:`triage.normalize.normalize` (personal data masked), the mask tokens, punctuation
   and white space removed; character 2–3-grams hashed into a fixed space of ``2**n_bits`` features
   (no vocabulary, so adding a case never refits anything); weight ``(1 + log tf) · idf`` with the
   idf of the index at the time the case is added; each case keeps only its ``max_features`` heaviest
   features (the common n-grams carry almost no weight and would make the postings long); rows are
-  L2-normalised, so the product is the cosine.
-* **Search.** An inverted index (a CSR matrix feature × case, float32) holds the merged cases and
-  a small buffer holds the recent additions; a query is one sparse product over the postings of its
-  own features, then the live cases inside the time window are kept and the best ``k`` re-ranked.
-  The buffer is merged into the inverted index when it exceeds ``max(4096, n/8)`` cases; removed
-  cases are tombstones, dropped when a quarter of the index is dead.
+  L2-normalised, so a product is a cosine.
+* **Two fields.** The whole text and the title are indexed apart (two inverted indexes sharing
+  one document-frequency table). On the real labelled pairs the title's cosine separates "same
+  problem, same place" from look-alikes much better than the whole text alone (the bodies of
+  real messages share long stretches of boilerplate and place description). Without a title
+  (a phone transcript) the first clause of the text stands in for it.
+* **Score.** ``sigmoid(B0 + B_TEXT · cos(text) + B_TITLE · cos(title))``: a logistic regression
+  fitted on the *dev* half of the real hand-labelled pairs (``triage/duplicates_eval.py`` refits
+  it and prints whether these constants are still its result), so the score reads as the chance
+  that a dispatcher would merge the two.
+* **Search.** Each inverted index is a CSR matrix feature × case (float32) plus a small buffer of
+  recent additions; a query is one sparse product per field over the postings of its own
+  features, then the live cases inside the time window are kept and the best ``k`` re-ranked.
+  The buffer is merged when it exceeds ``max(4096, n/8)`` cases; removed cases are tombstones,
+  dropped when a quarter of the index is dead.
 * **Place.** When both places are given they are cut into administrative units (…区/县/镇/街道/
   小区/村/路…): sharing a specific unit adds ``place_bonus · overlap``; sharing none multiplies the
-  text score by ``place_mismatch``. An unknown place changes nothing.
+  score by ``place_mismatch``. An unknown place changes nothing. (Not measured on real pairs: the
+  real messages have no separate place field; see docs/duplicates.md.)
 * **Same phone.** A candidate from the same phone number with a score ≥ ``flag_threshold`` is
   flagged at once (``same_phone=True``, reason ``同一号码的近似诉求``) and listed first.
 
-Proposals are the candidates with a score ≥ ``threshold`` (:data:`PROPOSAL_THRESHOLD`, chosen from
-the precision/recall curve of ``python -m triage.duplicates evaluate``; see ``docs/duplicates.md``).
+Proposals are the candidates with a score ≥ ``threshold`` (:data:`PROPOSAL_THRESHOLD`, chosen on
+the dev half of the real pairs by ``python -m triage.duplicates_eval``; see ``docs/duplicates.md``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import sys
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import HashingVectorizer
 
-from mochou.datasets import DUPLICATE_PAIRS_CSV, DuplicatePair, read_duplicate_pairs
 from triage.normalize import EMAIL_TOKEN, IDCARD_TOKEN, LANDLINE_TOKEN, MOBILE_TOKEN, normalize
 
-# Chosen on the dev half of the labelled pairs (see docs/duplicates.md), checked on the test half.
-PROPOSAL_THRESHOLD = 0.2
-SAME_PHONE_THRESHOLD = 0.6
+# Fitted / chosen on the dev half of triage/data/real-duplicate-pairs.csv by triage.duplicates_eval
+# (it prints the values it finds; docs/duplicates.md). Never chosen on the test half.
+B0, B_TEXT, B_TITLE = -2.141, 3.488, 4.55
+PROPOSAL_THRESHOLD = 0.55
+SAME_PHONE_THRESHOLD = 0.55
 SAME_PHONE_REASON = "同一号码的近似诉求"
 
 _MASKS = re.compile("|".join(t.strip() for t in (EMAIL_TOKEN, IDCARD_TOKEN, MOBILE_TOKEN, LANDLINE_TOKEN)))
 _NON_WORD = re.compile(r"[\W_]+")
+_FIRST_CLAUSE = re.compile(r"[^。！？!?\n]{1,40}")
 _PLACE_UNIT = re.compile(
     r".+?(?:自治区|省|市|区|县|镇|乡|街道|办事处|社区|村|组|小区|花园|新城|山庄|家园|新村|大道|路|街|巷|号|栋|幢|单元|室)"
 )
 _TOP_LEVEL = re.compile(r".*(?:省|自治区|市)$")
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+# (case_id, text, place, phone, created_at) or the same with the title last.
+Row = tuple[Hashable, str, str | None, str | None, dt.datetime] | tuple[
+    Hashable, str, str | None, str | None, dt.datetime, str | None
+]
 
 
 @dataclass(frozen=True)
@@ -72,6 +89,14 @@ class Candidate:
 def text_for_ngrams(text: str | None) -> str:
     """Normalised text with the personal-data tokens, punctuation and spaces removed."""
     return _NON_WORD.sub("", _MASKS.sub("", normalize(text)))
+
+
+def title_of(text: str | None, title: str | None) -> str:
+    """The title, or for a text without one its first clause (≤ 40 characters)."""
+    if title and title.strip():
+        return title
+    m = _FIRST_CLAUSE.search(normalize(text))
+    return m.group(0) if m else ""
 
 
 def place_units(place: str | None) -> frozenset[str]:
@@ -95,10 +120,108 @@ def phone_key(phone: str | None) -> str:
     return digits
 
 
+def merge_probability(text_cosine: float, title_cosine: float) -> float:
+    """The score of a pair from its two cosines (the fitted logistic regression)."""
+    return 1.0 / (1.0 + math.exp(-(B0 + B_TEXT * text_cosine + B_TITLE * title_cosine)))
+
+
 def _ts(value: dt.datetime) -> float:
     if value.tzinfo is None:
         raise ValueError("created_at/now must be timezone-aware")
     return (value - _EPOCH).total_seconds()
+
+
+class _Postings:
+    """One field's inverted index: merged rows (CSR feature × row) plus a buffer of new rows."""
+
+    def __init__(self, n_features: int) -> None:
+        self.n_features = n_features
+        self.main = sparse.csr_matrix((n_features, 0), dtype=np.float32)
+        self.n_main = 0
+        self.buf_indices: list[np.ndarray] = []
+        self.buf_data: list[np.ndarray] = []
+        self._buf: sparse.csr_matrix | None = None
+
+    def append(self, cols: np.ndarray, w: np.ndarray) -> None:
+        self.buf_indices.append(cols)
+        self.buf_data.append(w)
+        self._buf = None
+
+    def buffer(self) -> sparse.csr_matrix:
+        if self._buf is None:
+            n = len(self.buf_indices)
+            indptr = np.zeros(n + 1, dtype=np.int64)
+            if n:
+                np.cumsum([len(c) for c in self.buf_indices], out=indptr[1:])
+            self._buf = sparse.csr_matrix(
+                (
+                    np.concatenate(self.buf_data) if n else np.zeros(0, np.float32),
+                    np.concatenate(self.buf_indices) if n else np.zeros(0, np.int32),
+                    indptr,
+                ),
+                shape=(n, self.n_features),
+            )
+        return self._buf
+
+    def merge(self) -> None:
+        """Append the buffer's rows to the inverted index (O(nnz), no sorting)."""
+        n_rows = self.n_main + len(self.buf_indices)
+        buf_t = self.buffer().T.tocsr()  # feature × new rows
+        main = self.main
+        len_main = np.diff(main.indptr)
+        len_buf = np.diff(buf_t.indptr)
+        indptr = np.zeros(self.n_features + 1, dtype=np.int64)
+        np.cumsum(len_main + len_buf, out=indptr[1:])
+        nnz = int(indptr[-1])
+        indices = np.empty(nnz, dtype=np.int32)
+        data = np.empty(nnz, dtype=np.float32)
+        # Main entries keep their order at the start of each feature's postings …
+        feat_main = np.repeat(np.arange(self.n_features), len_main)
+        pos_main = indptr[feat_main] + (np.arange(main.nnz) - main.indptr[feat_main])
+        indices[pos_main] = main.indices
+        data[pos_main] = main.data
+        # … and the buffer's follow them.
+        feat_buf = np.repeat(np.arange(self.n_features), len_buf)
+        pos_buf = indptr[feat_buf] + len_main[feat_buf] + (np.arange(buf_t.nnz) - buf_t.indptr[feat_buf])
+        indices[pos_buf] = buf_t.indices + self.n_main
+        data[pos_buf] = buf_t.data
+        self.main = sparse.csr_matrix((data, indices, indptr), shape=(self.n_features, n_rows))
+        self.n_main = n_rows
+        self.buf_indices, self.buf_data, self._buf = [], [], None
+
+    def compact(self, alive: np.ndarray) -> None:
+        """Keep only the rows where ``alive`` (after a merge), renumbered in order."""
+        self.merge()
+        new_row = np.cumsum(alive) - 1
+        main = self.main
+        keep = alive[main.indices]
+        feat = np.repeat(np.arange(self.n_features), np.diff(main.indptr))[keep]
+        indptr = np.zeros(self.n_features + 1, dtype=np.int64)
+        np.cumsum(np.bincount(feat, minlength=self.n_features), out=indptr[1:])
+        n_alive = int(alive.sum())
+        self.main = sparse.csr_matrix(
+            (main.data[keep], new_row[main.indices[keep]].astype(np.int32), indptr),
+            shape=(self.n_features, n_alive),
+        )
+        self.n_main = n_alive
+
+    def scores_into(self, q: sparse.csr_matrix, out: np.ndarray) -> None:
+        """Write the cosine of ``q`` with every row sharing a feature into ``out`` (dense by row)."""
+        if self.n_main:
+            res = (q @ self.main).tocsr()
+            out[res.indices] = res.data
+        if self.buf_indices:
+            res = (self.buffer() @ q.T).tocsc()
+            out[res.indices + self.n_main] = res.data
+
+    def memory_bytes(self) -> int:
+        m = self.main
+        total: int = m.data.nbytes + m.indices.nbytes + m.indptr.nbytes
+        return total + sum(a.nbytes for a in self.buf_indices) + sum(a.nbytes for a in self.buf_data)
+
+    @property
+    def nnz(self) -> int:
+        return int(self.main.nnz) + sum(len(c) for c in self.buf_indices)
 
 
 class DuplicateIndex:
@@ -109,19 +232,25 @@ class DuplicateIndex:
         *,
         n_bits: int = 20,
         max_features: int = 160,
+        max_title_features: int = 48,
         threshold: float = PROPOSAL_THRESHOLD,
         flag_threshold: float = SAME_PHONE_THRESHOLD,
         place_bonus: float = 0.1,
         place_mismatch: float = 0.85,
         rerank: int = 50,
+        coefficients: tuple[float, float, float] | None = None,
     ) -> None:
         self.n_features = 1 << n_bits
         self.max_features = max_features
+        self.max_title_features = max_title_features
         self.threshold = threshold
         self.flag_threshold = flag_threshold
         self.place_bonus = place_bonus
         self.place_mismatch = place_mismatch
         self.rerank = rerank
+        # (B0, B_TEXT, B_TITLE) of the score; None = the fitted module constants. The evaluator
+        # passes others to refit them or to score with the text cosine alone (the old method).
+        self.coefficients = coefficients
         self._hasher = HashingVectorizer(
             analyzer="char",
             ngram_range=(2, 3),
@@ -132,7 +261,7 @@ class DuplicateIndex:
             dtype=np.float32,
         )
         self._df = np.zeros(self.n_features, dtype=np.int32)
-        self._n_docs = 0  # documents counted in _df (live ones)
+        self._n_docs = 0  # documents counted in _df
         # Per-row data (row = position of a case in the index).
         self._ids: list[Hashable] = []
         self._row_of: dict[Hashable, int] = {}
@@ -141,13 +270,8 @@ class DuplicateIndex:
         self._phones: list[str] = []
         self._places: list[frozenset[str]] = []
         self._n_rows = 0
-        # Inverted index of rows [0, _n_main): CSR feature × row.
-        self._main = sparse.csr_matrix((self.n_features, 0), dtype=np.float32)
-        self._n_main = 0
-        # Buffer of rows [_n_main, _n_rows): CSR row × feature, built lazily from the pieces.
-        self._buf_indices: list[np.ndarray] = []
-        self._buf_data: list[np.ndarray] = []
-        self._buf: sparse.csr_matrix | None = None
+        self._text = _Postings(self.n_features)
+        self._title = _Postings(self.n_features)
         self._n_dead = 0
         self._place_units: dict[str, frozenset[str]] = {}
 
@@ -159,7 +283,7 @@ class DuplicateIndex:
         return units
 
     # ------------------------------------------------------------------ vectors
-    def _counts(self, texts: list[str]) -> sparse.csr_matrix:
+    def _counts(self, texts: Sequence[str]) -> sparse.csr_matrix:
         return self._hasher.transform([text_for_ngrams(t) for t in texts]).tocsr()
 
     def _idf(self, cols: np.ndarray) -> np.ndarray:
@@ -191,38 +315,45 @@ class DuplicateIndex:
         place: str | None,
         phone: str | None,
         created_at: dt.datetime,
+        *,
+        title: str | None = None,
     ) -> None:
-        """Index an open case (replacing the case of the same id, if any)."""
-        self.add_many([(case_id, text, place, phone, created_at)])
+        """Index an open case (replacing the case of the same id, if any). ``text`` is the whole
+        text (title included); ``title`` the title alone, if the case has one."""
+        self.add_many([(case_id, text, place, phone, created_at, title)])
 
-    def add_many(self, rows: Iterable[tuple[Hashable, str, str | None, str | None, dt.datetime]]) -> None:
+    def add_many(self, rows: Iterable[Row]) -> None:
         """Index many cases at once; the document frequencies are counted before weighing."""
         rows = list(rows)
         if not rows:
             return
-        for case_id, *_ in rows:
-            if case_id in self._row_of:
-                self.remove(case_id)
-        counts = self._counts([r[1] for r in rows])
+        for r in rows:
+            if r[0] in self._row_of:
+                self.remove(r[0])
+        texts = [r[1] for r in rows]
+        titles = [title_of(r[1], r[5] if len(r) > 5 else None) for r in rows]  # type: ignore[misc]
+        counts = self._counts(texts)
+        t_counts = self._counts(titles)
         # Document frequencies count every case ever added (removals do not decrement them): a
         # slowly moving background statistic, so the stored weights of older cases stay consistent.
         np.add.at(self._df, counts.indices, 1)
         self._n_docs += len(rows)
         created = np.array([_ts(r[4]) for r in rows])
-        for i, (case_id, _text, place, phone, _c) in enumerate(rows):
+        for i, r in enumerate(rows):
             lo, hi = counts.indptr[i], counts.indptr[i + 1]
-            cols, w = self._weigh(counts.indices[lo:hi], counts.data[lo:hi], self.max_features)
-            self._buf_indices.append(cols)
-            self._buf_data.append(w)
-            self._row_of[case_id] = self._n_rows
-            self._ids.append(case_id)
-            self._phones.append(phone_key(phone))
-            self._places.append(self._place_cache(place))
+            self._text.append(*self._weigh(counts.indices[lo:hi], counts.data[lo:hi], self.max_features))
+            lo, hi = t_counts.indptr[i], t_counts.indptr[i + 1]
+            self._title.append(
+                *self._weigh(t_counts.indices[lo:hi], t_counts.data[lo:hi], self.max_title_features)
+            )
+            self._row_of[r[0]] = self._n_rows
+            self._ids.append(r[0])
+            self._phones.append(phone_key(r[3]))
+            self._places.append(self._place_cache(r[2]))
             self._n_rows += 1
         self._created = np.concatenate([self._created, created])
         self._alive = np.concatenate([self._alive, np.ones(len(rows), dtype=bool)])
-        self._buf = None
-        if self._n_rows - self._n_main > max(4096, self._n_main // 8):
+        if self._n_rows - self._text.n_main > max(4096, self._text.n_main // 8):
             self._merge()
 
     def remove(self, case_id: Hashable) -> bool:
@@ -244,90 +375,56 @@ class DuplicateIndex:
             self.remove(case_id)
         return len(old)
 
-    def _buffer(self) -> sparse.csr_matrix:
-        if self._buf is None:
-            n = len(self._buf_indices)
-            indptr = np.zeros(n + 1, dtype=np.int64)
-            if n:
-                np.cumsum([len(c) for c in self._buf_indices], out=indptr[1:])
-            self._buf = sparse.csr_matrix(
-                (
-                    np.concatenate(self._buf_data) if n else np.zeros(0, np.float32),
-                    np.concatenate(self._buf_indices) if n else np.zeros(0, np.int32),
-                    indptr,
-                ),
-                shape=(n, self.n_features),
-            )
-        return self._buf
-
     def _merge(self) -> None:
-        """Append the buffer's rows to the inverted index (O(nnz), no sorting)."""
-        buf_t = self._buffer().T.tocsr()  # feature × new rows
-        main = self._main
-        len_main = np.diff(main.indptr)
-        len_buf = np.diff(buf_t.indptr)
-        indptr = np.zeros(self.n_features + 1, dtype=np.int64)
-        np.cumsum(len_main + len_buf, out=indptr[1:])
-        nnz = int(indptr[-1])
-        indices = np.empty(nnz, dtype=np.int32)
-        data = np.empty(nnz, dtype=np.float32)
-        # Main entries keep their order at the start of each feature's postings …
-        feat_main = np.repeat(np.arange(self.n_features), len_main)
-        pos_main = indptr[feat_main] + (np.arange(main.nnz) - main.indptr[feat_main])
-        indices[pos_main] = main.indices
-        data[pos_main] = main.data
-        # … and the buffer's follow them.
-        feat_buf = np.repeat(np.arange(self.n_features), len_buf)
-        pos_buf = indptr[feat_buf] + len_main[feat_buf] + (np.arange(buf_t.nnz) - buf_t.indptr[feat_buf])
-        indices[pos_buf] = buf_t.indices + self._n_main
-        data[pos_buf] = buf_t.data
-        self._main = sparse.csr_matrix((data, indices, indptr), shape=(self.n_features, self._n_rows))
-        self._n_main = self._n_rows
-        self._buf_indices, self._buf_data, self._buf = [], [], None
+        self._text.merge()
+        self._title.merge()
 
     def _compact(self) -> None:
         """Drop the dead rows (tombstones) from every structure."""
-        self._merge()
         alive = self._alive
-        new_row = np.cumsum(alive) - 1
-        main = self._main
-        keep = alive[main.indices]
-        feat = np.repeat(np.arange(self.n_features), np.diff(main.indptr))[keep]
-        indptr = np.zeros(self.n_features + 1, dtype=np.int64)
-        np.cumsum(np.bincount(feat, minlength=self.n_features), out=indptr[1:])
-        n_alive = int(alive.sum())
-        self._main = sparse.csr_matrix(
-            (main.data[keep], new_row[main.indices[keep]].astype(np.int32), indptr),
-            shape=(self.n_features, n_alive),
-        )
+        self._text.compact(alive)
+        self._title.compact(alive)
         rows = np.flatnonzero(alive)
         self._ids = [self._ids[r] for r in rows]
         self._phones = [self._phones[r] for r in rows]
         self._places = [self._places[r] for r in rows]
         self._created = self._created[rows]
-        self._alive = np.ones(n_alive, dtype=bool)
+        self._alive = np.ones(len(rows), dtype=bool)
         self._row_of = {cid: i for i, cid in enumerate(self._ids)}
-        self._n_rows = self._n_main = n_alive
+        self._n_rows = len(rows)
         self._n_dead = 0
 
     # ------------------------------------------------------------------ query
-    def text_scores(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """(rows, cosine) of every indexed row sharing a feature with ``text`` (dead rows included)."""
+    def _query_vector(self, text: str, top: int | None) -> sparse.csr_matrix | None:
         counts = self._counts([text])
-        if counts.nnz == 0 or self._n_rows == 0:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        cols, w = self._weigh(counts.indices, counts.data, None)
-        q = sparse.csr_matrix((w, cols, np.array([0, len(cols)])), shape=(1, self.n_features))
-        parts_rows, parts_scores = [], []
-        if self._n_main:
-            res = (q @ self._main).tocsr()
-            parts_rows.append(res.indices.astype(np.int64))
-            parts_scores.append(res.data)
-        if self._n_rows > self._n_main:
-            res = (self._buffer() @ q.T).tocsc()
-            parts_rows.append(res.indices.astype(np.int64) + self._n_main)
-            parts_scores.append(res.data)
-        return np.concatenate(parts_rows), np.concatenate(parts_scores)
+        if counts.nnz == 0:
+            return None
+        cols, w = self._weigh(counts.indices, counts.data, top)
+        return sparse.csr_matrix((w, cols, np.array([0, len(cols)])), shape=(1, self.n_features))
+
+    def similarities(self, text: str, title: str | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(rows, text cosine, title cosine) of every indexed row sharing a feature with the
+        request in either field (dead rows included)."""
+        text_cos = np.zeros(self._n_rows, dtype=np.float32)
+        title_cos = np.zeros(self._n_rows, dtype=np.float32)
+        if self._n_rows == 0:
+            return np.zeros(0, dtype=np.int64), text_cos, title_cos
+        q = self._query_vector(text, None)
+        if q is not None:
+            self._text.scores_into(q, text_cos)
+        qt = self._query_vector(title_of(text, title), None)
+        if qt is not None:
+            self._title.scores_into(qt, title_cos)
+        rows = np.flatnonzero((text_cos > 0) | (title_cos > 0))
+        return rows, text_cos[rows], title_cos[rows]
+
+    def _score(self, text_cos: np.ndarray, title_cos: np.ndarray) -> np.ndarray:
+        b0, b_text, b_title = self.coefficients or (B0, B_TEXT, B_TITLE)
+        if b0 == 0.0 and b_text == 1.0 and b_title == 0.0:
+            return text_cos.astype(np.float64)  # the text cosine itself (the method before titles)
+        z = b0 + b_text * text_cos.astype(np.float64) + b_title * title_cos.astype(np.float64)
+        scores: np.ndarray = 1.0 / (1.0 + np.exp(-z))
+        return scores
 
     def place_factor(self, query_units: frozenset[str], row: int) -> tuple[float, bool]:
         """(overlap of the specific place units in [0, 1], or -1 if a place is unknown; same place)."""
@@ -347,21 +444,23 @@ class DuplicateIndex:
         window_days: float = 30,
         *,
         min_score: float | None = None,
+        title: str | None = None,
     ) -> list[Candidate]:
-        """The open cases created in ``[now - window_days, now]`` most similar to the request.
+        """The open cases created in ``[now - window_days, now]`` most likely the same case.
 
         Only candidates with a score ≥ ``min_score`` (default: the index's ``threshold``) are
         returned, best first, at most ``k``; flagged same-phone candidates come first."""
         threshold = self.threshold if min_score is None else min_score
-        rows, scores = self.text_scores(text)
+        rows, text_cos, title_cos = self.similarities(text, title)
         if len(rows) == 0:
             return []
         t_now = _ts(now)
         ok = self._alive[rows] & (self._created[rows] >= t_now - window_days * 86400.0)
         ok &= self._created[rows] <= t_now + 60.0
-        rows, scores = rows[ok], scores[ok]
-        # Place adjustments move a score by at most place_bonus / (1 - place_mismatch), so the
-        # re-ranked set only needs the candidates that can still reach the threshold.
+        rows = rows[ok]
+        scores = self._score(text_cos[ok], title_cos[ok])
+        # Place adjustments raise a score by at most place_bonus, so the re-ranked set only needs
+        # the candidates that can still reach the threshold.
         keep = scores >= threshold - self.place_bonus
         rows, scores = rows[keep], scores[keep]
         if len(rows) > self.rerank:
@@ -392,361 +491,32 @@ class DuplicateIndex:
     # ------------------------------------------------------------------ stats
     def memory_bytes(self) -> int:
         """Approximate bytes held by the arrays of the index (not the Python per-case objects)."""
-        main = self._main
-        total: int = main.data.nbytes + main.indices.nbytes + main.indptr.nbytes + self._df.nbytes
-        total += self._created.nbytes + self._alive.nbytes
-        total += sum(a.nbytes for a in self._buf_indices) + sum(a.nbytes for a in self._buf_data)
-        return total
+        total = self._text.memory_bytes() + self._title.memory_bytes() + self._df.nbytes
+        return total + self._created.nbytes + self._alive.nbytes
 
     @property
     def nnz(self) -> int:
-        return int(self._main.nnz) + sum(len(c) for c in self._buf_indices)
+        return self._text.nnz + self._title.nnz
 
 
-def build_index(
-    rows: Iterable[tuple[Hashable, str, str | None, str | None, dt.datetime]], **options: Any
-) -> DuplicateIndex:
-    """A :class:`DuplicateIndex` of ``(case_id, text, place, phone, created_at)`` rows (one batch)."""
+def build_index(rows: Iterable[Row], **options: Any) -> DuplicateIndex:
+    """A :class:`DuplicateIndex` of ``(case_id, text, place, phone, created_at[, title])`` rows."""
     index = DuplicateIndex(**options)
     index.add_many(rows)
-    if index._n_rows > index._n_main:
+    if index._n_rows > index._text.n_main:
         index._merge()
     return index
 
 
-# ---------------------------------------------------------------------- evaluation
-DOC_PATH = Path(__file__).resolve().parent.parent / "docs" / "duplicates.md"
-EVAL_NOW = dt.datetime(2024, 6, 1, 12, 0, tzinfo=dt.UTC)
-
-
-@dataclass
-class _Query:
-    qid: str
-    split: str
-    text: str
-    place: str
-    phone: str
-    exclude: frozenset[str]  # ids left out of the index for this query
-    correct: frozenset[str]  # ids that are a right top-1 (empty: nothing should be proposed)
-    kind: str
-
-
-def _queries(pairs: list[DuplicatePair]) -> list[_Query]:
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        while parent.get(x, x) != x:
-            x = parent[x]
-        return x
-
-    for p in pairs:
-        if p.label == 1 and p.kind == "real_duplicate":
-            ra, rb = find(p.a_id), find(p.b_id)
-            if ra != rb:
-                parent[rb] = ra
-    members: dict[str, set[str]] = {}
-    for x in list(parent) + list(parent.values()):
-        members.setdefault(find(x), set()).add(x)
-
-    def group(x: str) -> frozenset[str]:
-        return frozenset(members.get(find(x), {x}))
-
-    out: dict[tuple[str, str], _Query] = {}
-    for p in pairs:
-        if p.kind == "real_duplicate":
-            for mid, text, place, phone in (
-                (p.a_id, p.a_text, p.a_place, p.a_phone),
-                (p.b_id, p.b_text, p.b_place, p.b_phone),
-            ):
-                g = group(mid)
-                q = _Query(mid, p.split, text, place, phone, frozenset({mid}), g - {mid}, "real_duplicate")
-                out.setdefault((mid, "pos"), q)
-        elif p.kind == "synthetic_rewrite":
-            g = group(p.b_origin)
-            out[(p.b_id, "pos")] = _Query(
-                p.b_id, p.split, p.b_text, p.b_place, p.b_phone, frozenset(), g, p.kind
-            )
-        else:  # label 0: the query's own message and its real duplicates are left out
-            g = group(p.b_origin)
-            out.setdefault(
-                (p.b_id, "neg"),
-                _Query(p.b_id, p.split, p.b_text, p.b_place, p.b_phone, g | {p.b_id}, frozenset(), p.kind),
-            )
-    return list(out.values())
-
-
-def _top1(index: DuplicateIndex, q: _Query, window_days: float) -> Candidate | None:
-    cands = index.query(
-        q.text, q.place, q.phone, EVAL_NOW, k=len(q.exclude) + 1, window_days=window_days, min_score=0.0
-    )
-    for c in cands:
-        if c.case_id not in q.exclude:
-            return c
-    return None
-
-
-Result = tuple[_Query, Candidate | None]  # a query and its top-1 proposal
-
-
-def _curve(
-    results: list[Result], thresholds: Iterable[float], base_rate: float = 0.1
-) -> list[tuple[float, float, float, float]]:
-    """Per threshold: (t, precision at top-1, recall, precision re-weighted to ``base_rate``).
-
-    Precision counts every top-1 proposal ≥ t: right if it is a true duplicate of the query, wrong
-    otherwise (a wrong case for a query with a duplicate, or any case for a query without one).
-    The re-weighted precision assumes only ``base_rate`` of the requests have an open duplicate."""
-    pos = [(q, c) for q, c in results if q.correct]
-    neg = [(q, c) for q, c in results if not q.correct]
-    rows = []
-    for t in thresholds:
-        tp = sum(1 for q, c in pos if c is not None and c.score >= t and c.case_id in q.correct)
-        fp_pos = sum(1 for q, c in pos if c is not None and c.score >= t and c.case_id not in q.correct)
-        fp_neg = sum(1 for q, c in neg if c is not None and c.score >= t)
-        prec = tp / (tp + fp_pos + fp_neg) if tp + fp_pos + fp_neg else 1.0
-        r_tp, r_fp = tp / max(1, len(pos)), fp_pos / max(1, len(pos))
-        r_fn = fp_neg / max(1, len(neg))
-        denom = base_rate * (r_tp + r_fp) + (1 - base_rate) * r_fn
-        prec_w = base_rate * r_tp / denom if denom else 1.0
-        rows.append((t, prec, r_tp, prec_w))
-    return rows
-
-
-def _rss_bytes() -> int:
-    with open("/proc/self/status") as fh:
-        for line in fh:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
-    return 0
-
-
-def _quality(n_distractors: int, **options: Any) -> dict[str, Any]:
-    """Top-1 of every query of the pair set, per split, against the real messages + distractors.
-
-    The distractors of the dev queries recombine sentences of the test messages only, and vice
-    versa: a distractor never contains a verbatim sentence of the message its query rewrites."""
-    from triage.dupdata import corpus_from_pairs, synthetic_open_cases
-
-    pairs = read_duplicate_pairs()
-    corpus = corpus_from_pairs(pairs)
-    split_of = {p.a_id: p.split for p in pairs if p.kind == "synthetic_rewrite"}
-    queries = _queries(pairs)
-    base = [(mid, t, pl, ph, EVAL_NOW - dt.timedelta(days=1)) for mid, (t, pl, ph) in corpus.items()]
-    results = []
-    n_index = 0
-    for split, other in (("dev", "test"), ("test", "dev")):
-        texts = [t for mid, (t, _, _) in corpus.items() if split_of.get(mid) == other]
-        rows = base + list(synthetic_open_cases(n_distractors, now=EVAL_NOW, texts=texts))
-        index = build_index(rows, **options)
-        n_index = len(index)
-        # The window is widened to 61 days so that every distractor (created over 60 days) competes.
-        results += [(q, _top1(index, q, window_days=61)) for q in queries if q.split == split]
-        del index
-    return {"queries": queries, "results": results, "n_corpus": len(corpus), "n_index": n_index}
-
-
-def _latency(
-    distractors: list[tuple[str, str, str, str, dt.datetime]],
-    pairs: list[DuplicatePair],
-    runs: int,
-    n_queries: int,
-) -> dict[str, list[float]]:
-    import gc
-    import random
-    import time
-
-    rng = random.Random(7)  # noqa: S311 (sampling, not security)
-    qs = [p for p in pairs if p.kind == "synthetic_rewrite"]
-    queries = [(p.b_text, p.b_place or None, p.b_phone) for p in rng.choices(qs, k=n_queries)]
-    out: dict[str, list[float]] = {"build_s": [], "rss_mb": [], "arrays_mb": [], "p50_ms": [], "p99_ms": []}
-    out.update({"mean_ms": [], "add_ms": [], "nnz": [], "in_window": []})
-    for _ in range(runs):
-        gc.collect()
-        rss0 = _rss_bytes()
-        t0 = time.perf_counter()
-        index = build_index(distractors)
-        out["build_s"].append(time.perf_counter() - t0)
-        gc.collect()
-        out["rss_mb"].append((_rss_bytes() - rss0) / 2**20)
-        out["arrays_mb"].append(index.memory_bytes() / 2**20)
-        out["nnz"].append(index.nnz)
-        lat = []
-        n_cands = 0
-        for text, place, phone in queries:
-            t0 = time.perf_counter()
-            res = index.query(text, place, phone, EVAL_NOW)
-            lat.append((time.perf_counter() - t0) * 1000)
-            n_cands += len(res)
-        lat.sort()
-        out["p50_ms"].append(lat[len(lat) // 2])
-        out["p99_ms"].append(lat[int(len(lat) * 0.99)])
-        out["mean_ms"].append(sum(lat) / len(lat))
-        t0 = time.perf_counter()
-        for i, (text, place, phone) in enumerate(queries[:1000]):
-            index.add(f"new-{i}", text, place, phone, EVAL_NOW)
-        out["add_ms"].append((time.perf_counter() - t0) * 1000 / min(1000, len(queries)))
-        cutoff = EVAL_NOW.timestamp() - 30 * 86400
-        out["in_window"].append(int(sum(1 for r in distractors if r[4].timestamp() >= cutoff)))
-        del index
-    return out
-
-
-def _median(xs: Iterable[float]) -> float:
-    xs = sorted(xs)
-    n = len(xs)
-    return xs[n // 2] if n % 2 else (xs[n // 2 - 1] + xs[n // 2]) / 2
-
-
-def evaluate(argv: list[str] | None = None) -> int:
-    import argparse
-    import platform
-
-    from triage.dupdata import synthetic_open_cases
-
-    ap = argparse.ArgumentParser(prog="python -m triage.duplicates evaluate")
-    ap.add_argument("--cases", type=int, default=100_000, help="synthetic open cases (latency, distractors)")
-    ap.add_argument("--runs", type=int, default=3, help="latency runs (medians are quoted)")
-    ap.add_argument("--queries", type=int, default=2000, help="queries per latency run")
-    ap.add_argument("--out", type=str, default=str(DOC_PATH), help="markdown report ('-' = none)")
-    args = ap.parse_args(argv)
-
-    pairs = read_duplicate_pairs()
-    distractors = list(synthetic_open_cases(args.cases, now=EVAL_NOW))
-    thresholds = [round(0.10 + 0.01 * i, 2) for i in range(81)]
-    settings = {}
-    for n in (0, args.cases):
-        settings[n] = _quality(n)
-    main_res = settings[args.cases]["results"]
-    # The lowest threshold at which (and above which) the dev precision at top-1 stays >= 0.9 even
-    # when only 10 % of the requests have an open duplicate (re-weighted), in both index settings.
-    chosen = thresholds[0]
-    for res in settings.values():
-        dev_curve = _curve([r for r in res["results"] if r[0].split == "dev"], thresholds)
-        for t, _prec, _rec, prec_w in reversed(dev_curve):
-            if prec_w < 0.9:
-                chosen = max(chosen, round(t + 0.01, 2))
-                break
-    lat = _latency(distractors, pairs, args.runs, args.queries)
-
-    lines: list[str] = []
-    w = lines.append
-    w("## Results")
-    w("")
-    w("<!-- Generated by `python -m triage.duplicates evaluate` (edit triage/duplicates.py). -->")
-    w("")
-    w(f"Machine: {platform.machine()}, Python {platform.python_version()}, one process (scipy's sparse")
-    w(
-        "product is single-threaded). `PROPOSAL_THRESHOLD` in code = "
-        f"{PROPOSAL_THRESHOLD}; threshold chosen by this run = **{chosen}**; same-phone flag at "
-        f"score ≥ {SAME_PHONE_THRESHOLD}."
-    )
-    w("")
-    n_q = len(main_res)
-    n_pos = sum(1 for q, _ in main_res if q.correct)
-    shown = DUPLICATE_PAIRS_CSV.relative_to(DUPLICATE_PAIRS_CSV.parents[2])
-    w(
-        f"Pair set: `{shown}` ({len(pairs)} pairs) → {n_q} queries: "
-        f"{n_pos} with a duplicate in the index, {n_q - n_pos} without (their own message and its real"
-    )
-    w("duplicates left out). Split dev/test by source message (hash, fixed seed); threshold chosen on dev.")
-    w("")
-    for n, res in settings.items():
-        w(f"### Index of {res['n_corpus']} real messages + {n:,} synthetic open cases")
-        w("")
-        w("P = precision at top-1, R = recall, P10 = precision re-weighted to a 10 % duplicate rate;")
-        w("real R = recall on the hand-labelled real duplicates only.")
-        w("")
-        w("| threshold | dev P | dev R | dev P10 | test P | test R | test P10 | real R (dev+test) |")
-        w("|---:|---:|---:|---:|---:|---:|---:|---:|")
-        r_dev = [r for r in res["results"] if r[0].split == "dev"]
-        r_test = [r for r in res["results"] if r[0].split == "test"]
-        r_real = [r for r in res["results"] if r[0].kind.startswith("real")]
-        marks = sorted({0.15, 0.2, 0.25, 0.3, chosen, PROPOSAL_THRESHOLD, 0.35, 0.4, 0.5, 0.6})
-        cd, ct, cr = (_curve(x, marks) for x in (r_dev, r_test, r_real))
-        for (t, pd, rd, wd), (_, pt, rt, wt), (_, _, rr, _) in zip(cd, ct, cr, strict=True):
-            star = " ←" if t == PROPOSAL_THRESHOLD else ""
-            w(
-                f"| {t:.2f}{star} | {pd:.3f} | {rd:.3f} | {wd:.3f} "
-                f"| {pt:.3f} | {rt:.3f} | {wt:.3f} | {rr:.3f} |"
-            )
-        w("")
-        # Per kind at the code threshold.
-        w(f"Per kind of query at threshold {PROPOSAL_THRESHOLD} (top-1 right / proposed / queries):")
-        w("")
-        w("| kind | queries | proposed | right top-1 | wrong top-1 |")
-        w("|---|---:|---:|---:|---:|")
-        kinds: dict[str, list[int]] = {}
-        for q, c in res["results"]:
-            k = kinds.setdefault(q.kind, [0, 0, 0, 0])
-            k[0] += 1
-            if c is not None and c.score >= PROPOSAL_THRESHOLD:
-                k[1] += 1
-                k[2 if c.case_id in q.correct else 3] += 1
-        for kind, (nq, npr, ok, bad) in sorted(kinds.items()):
-            w(f"| {kind} | {nq} | {npr} | {ok} | {bad} |")
-        w("")
-        flags = [(q, c) for q, c in res["results"] if c is not None and c.flagged]
-        right = sum(1 for q, c in flags if c.case_id in q.correct)
-        same_phone_pos = sum(
-            1
-            for q, c in res["results"]
-            if q.correct and c is not None and c.same_phone and c.case_id in q.correct
-        )
-        w(
-            f"Same-phone flags: {len(flags)} raised, {right} right; {same_phone_pos} positive queries had "
-            "the "
-            "true duplicate at top-1 from the same phone."
-        )
-        w("")
-    w("### Latency against the synthetic open cases")
-    w("")
-    w(
-        f"{args.cases:,} synthetic open cases (created over the last 60 days, "
-        f"{_median(lat['in_window']):,.0f} in the 30-day window), {args.queries} queries per run (rewrites of"
-    )
-    w(f"the pair set with their place and phone), k=5, {args.runs} runs; medians of the runs:")
-    w("")
-    w("| figure | median | runs |")
-    w("|---|---:|---|")
-    for key, label, fmt in (
-        ("p50_ms", "query p50 (ms)", "{:.2f}"),
-        ("p99_ms", "query p99 (ms)", "{:.2f}"),
-        ("mean_ms", "query mean (ms)", "{:.2f}"),
-        ("build_s", "build_index of all cases (s)", "{:.1f}"),
-        ("add_ms", "add() one case into the full index, amortised (ms)", "{:.2f}"),
-        ("rss_mb", "RSS growth of the process for the index (MiB)", "{:.0f}"),
-        ("arrays_mb", "index arrays (MiB)", "{:.0f}"),
-        ("nnz", "stored weights (nnz)", "{:,.0f}"),
-    ):
-        vals = lat[key]
-        w(f"| {label} | {fmt.format(_median(vals))} | {', '.join(fmt.format(v) for v in vals)} |")
-    w("")
-    report = "\n".join(lines)
-    print(report)
-    if args.out != "-":
-        _write_report(args.out, report)
-    return 0
-
-
-def _write_report(path: str, generated: str) -> None:
-    """Replace the generated section of the markdown file (between the markers), keep the rest."""
-    begin, end = "<!-- BEGIN GENERATED -->", "<!-- END GENERATED -->"
-    p = Path(path)
-    old = p.read_text(encoding="utf-8") if p.exists() else ""
-    block = f"{begin}\n{generated}\n{end}"
-    if begin in old and end in old:
-        new = old[: old.index(begin)] + block + old[old.index(end) + len(end) :]
-    else:
-        new = (old.rstrip() + "\n\n" if old else "") + block + "\n"
-    p.write_text(new, encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
+    """``python -m triage.duplicates evaluate …`` (kept for old scripts) runs the evaluator."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] != "evaluate":
-        print("usage: python -m triage.duplicates evaluate [--cases N] [--runs R] [--queries Q] [--out PATH]")
+        print("usage: python -m triage.duplicates_eval [--synthetic] [--cases N] [--out PATH]")
         return 2
-    return evaluate(argv[1:])
+    from triage.duplicates_eval import main as eval_main
+
+    return eval_main(argv[1:])
 
 
 if __name__ == "__main__":
