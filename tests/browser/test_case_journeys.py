@@ -160,7 +160,8 @@ def test_a_case_through_return_reopen_and_overdue_supervision(journey_city: City
         unit_leader.open_case_from_queue("to_approve", number)
         unit_leader.act("approve", "审核通过")
 
-        # The citizen is not satisfied: 重办.
+        # The citizen is not satisfied: the 差评 goes straight to the unit's rectification (issue
+        # 10), and the agent, finding the answer itself wrong, redoes the case instead (重办).
         agent = desk("agent")
         agent.open_case_from_queue("to_callback", number)
         callback = agent.form("callback")
@@ -168,7 +169,7 @@ def test_a_case_through_return_reopen_and_overdue_supervision(journey_city: City
         callback.locator("#field-id_callback_resolved").get_by_label("否", exact=True).check()
         callback.get_by_label("不满意", exact=True).check()
         agent.act("callback", "回访", comment="下雨后又堵了")
-        agent.expect_state("待结案")
+        agent.expect_state("整改中")
         agent.act("reopen", "重办", reason="诉求人反映下雨后再次堵塞，问题未解决")
         agent.expect_state("办理中")
         expect(agent.page.locator("#case-body")).to_contain_text("重办 1 次")
