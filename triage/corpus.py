@@ -95,13 +95,22 @@ class TrainingSet:
     labels: list[str] = field(default_factory=list)
     real: list[bool] = field(default_factory=list)
     weights: list[float] = field(default_factory=list)
-    sources: list[str] = field(
-        default_factory=list
-    )  # sample | selection | weak | weak-oos | taxonomy-oos | extra
+    # sample | selection | weak | weak-oos | taxonomy-oos | data | extra
+    sources: list[str] = field(default_factory=list)
+    ids: list[str] = field(default_factory=list)  # 留言编号 where there is one
 
     def add(
-        self, title: str, body: str, label: str, source: str, *, real: bool = False, weight: float = 1.0
+        self,
+        title: str,
+        body: str,
+        label: str,
+        source: str,
+        *,
+        real: bool = False,
+        weight: float = 1.0,
+        msg_id: str = "",
     ) -> None:
+        self.ids.append(msg_id)
         self.titles.append(title)
         self.bodies.append(body)
         self.labels.append(label)
@@ -147,18 +156,19 @@ def training_set(
         taxonomy = read_taxonomy(TAXONOMY_CSV) if TAXONOMY_CSV.is_file() else []
     ts = TrainingSet()
     for m in sample:
-        ts.add(m.title, m.body, m.label, "sample", weight=float(opts["sample_weight"]))  # type: ignore[arg-type]
+        ts.add(m.title, m.body, m.label, "sample", weight=float(opts["sample_weight"]), msg_id=m.id)  # type: ignore[arg-type]
     for m in selection:
-        ts.add(m.title, m.body, m.label, "selection", real=True, weight=float(opts["selection_weight"]))  # type: ignore[arg-type]
+        sel_weight = float(opts["selection_weight"])  # type: ignore[arg-type]
+        ts.add(m.title, m.body, m.label, "selection", real=True, weight=sel_weight, msg_id=m.id)
     labels = sorted({m.label for m in [*sample, *selection]})
     skip = set(exclude_ids) | {m.id for m in selection}
     weight = float(opts["weak_weight"])  # type: ignore[arg-type]
     if (opts["weak_in_scope"] or opts["weak_oos"]) and Path(replies_path).is_file():
         for ex in weak_examples(read_replied_messages(replies_path), exclude_ids=sorted(skip)):
             if ex.label in labels and opts["weak_in_scope"]:
-                ts.add(ex.title, ex.body, ex.label, "weak", weight=weight)
+                ts.add(ex.title, ex.body, ex.label, "weak", weight=weight, msg_id=ex.id)
             elif ex.label not in labels and opts["weak_oos"]:
-                ts.add(ex.title, ex.body, OUT_OF_SCOPE, "weak-oos", weight=weight)
+                ts.add(ex.title, ex.body, OUT_OF_SCOPE, "weak-oos", weight=weight, msg_id=ex.id)
     if opts["taxonomy_oos"]:
         for title, body in taxonomy_documents(taxonomy, out_of_scope_subjects(taxonomy, labels)):
             ts.add(title, body, OUT_OF_SCOPE, "taxonomy-oos", weight=weight)
@@ -208,7 +218,7 @@ def fit_default_model(
         taxonomy = read_taxonomy(TAXONOMY_CSV) if TAXONOMY_CSV.is_file() else []
     ts = training_set(taxonomy=taxonomy, options=options)
     for m in extra:
-        ts.add(m.title, m.body, m.label, "extra", real=True)
+        ts.add(m.title, m.body, m.label, "extra", real=True, msg_id=m.id)
     model = TriageModel(taxonomy)
     model.fit(ts.titles, ts.bodies, ts.labels, real=ts.real, weights=ts.weights)
     dev = real_labelled("dev") if OUT_OF_SCOPE in model.classes else []

@@ -42,6 +42,12 @@ def trained_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def default_model(trained_model: Path) -> TriageModel:
+    """The default model as `mochou triage train` writes it (sample + selection half + weak examples)."""
+    return TriageModel.load(trained_model)
+
+
 @pytest.fixture
 def triage_on(settings, trained_model: Path) -> Iterator[Path]:
     settings.MOCHOU_TRIAGE = True

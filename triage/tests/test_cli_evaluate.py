@@ -2,8 +2,11 @@ import csv
 import io
 import json
 
+import numpy as np
+from sklearn.metrics import f1_score
+
 from triage import cli
-from triage.evaluate import cross_validate, evaluate_split, render_markdown, stable_split
+from triage.evaluate import BASELINE_GRID, scored, stable_split, tune_baseline
 
 
 def _write_csv(path, header, rows):
@@ -26,7 +29,16 @@ def test_predict_cli_tolerates_missing_and_extra_columns(model_path, tmp_path):
     assert lines == results
     assert [r["id"] for r in results] == ["1", "2"]
     assert results[0]["category"] == "教育文体"  # the label column is ignored
-    assert set(results[0]) == {"id", "category", "confidence", "top3", "explanation"}
+    assert set(results[0]) == {
+        "id",
+        "category",
+        "confidence",
+        "top3",
+        "explanation",
+        "out_of_scope",
+        "scope_score",
+    }
+    assert results[0]["out_of_scope"] is False  # a model trained without the out-of-scope class never says so
     assert len(results[0]["top3"]) == 3
     assert set(results[0]["top3"][0]) == {"category", "confidence"}
 
@@ -63,31 +75,26 @@ def test_stable_split_is_stratified_and_order_independent(messages):
     assert {messages[i].id for i in te} == {shuffled[i].id for i in te2}
 
 
-def test_evaluate_and_markdown_on_a_subset(messages, taxonomy):
-    subset = [m for i, m in enumerate(messages) if i % 3 == 0]
-    split = evaluate_split(subset, taxonomy, threshold=0.6)
-    assert 0 <= split["macro_f1"] <= 1
-    assert split["latency"]["p50_ms"] > 0
-    assert "baseline" in split
-    cv = cross_validate(subset, taxonomy, folds=2, repeats=1)
-    assert 0 <= cv["macro_f1"]["mean"] <= 1
-    report = {
-        "data_path": "x.csv",
-        "taxonomy_path": "t.csv",
-        "data_sha256": "0" * 64,
-        "n_messages": len(subset),
-        "n_taxonomy": len(taxonomy),
-        "class_counts": {"a": 1},
-        "seed": 20200101,
-        "test_size": 0.2,
-        "split": split,
-        "cv": cv,
-        "machine": "test",
-        "python": "3",
-        "sklearn": "1",
-        "generated_at": "now",
-        "seconds": 1.0,
-    }
-    md = render_markdown(report)
-    assert "macro-F1" in md
-    assert "Confusion matrix" in md
+def test_scored_figures_are_a_recomputation_with_intervals_around_them():
+    y = ["a", "a", "b", "b", "c", "c", "a", "b"] * 5
+    p = ["a", "b", "b", "b", "c", "a", "a", "b"] * 5
+    out = scored(y, p, ["a", "b", "c"])
+    assert out["macro_f1"] == f1_score(y, p, average="macro")
+    assert out["accuracy"] == np.mean(np.array(y) == np.array(p))
+    assert out["macro_f1_ci"][0] <= out["macro_f1"] <= out["macro_f1_ci"][1]
+    assert out["accuracy_ci"][0] < out["accuracy"] < out["accuracy_ci"][1]
+    assert scored(y, p, ["a", "b", "c"]) == out  # the bootstrap is seeded: the report is reproducible
+
+
+def test_the_tuned_baseline_is_the_best_point_of_its_grid(messages):
+    sample = messages[:150]
+    selection = [m for i, m in enumerate(messages[150:]) if i % 2 == 0]
+    tuned = tune_baseline(sample, selection)
+    n_points = 1
+    for values in BASELINE_GRID.values():
+        n_points *= len(values)
+    assert len(tuned["grid"]) == n_points
+    best = max(tuned["grid"], key=lambda r: r["oof_macro_f1"])
+    assert tuned["best"] == {k: best[k] for k in BASELINE_GRID}
+    # plain and sublinear tf both tried, at every n-gram range and C
+    assert {r["sublinear_tf"] for r in tuned["grid"]} == {False, True}

@@ -93,3 +93,26 @@ def test_unfitted_and_bad_arguments():
         TriageModel(nonsense=1)
     with pytest.raises(ValueError, match="same length"):
         TriageModel().fit(["a"], ["b", "c"], ["x"])
+
+
+def test_real_examples_alone_calibrate_and_the_threshold_is_stored(messages, taxonomy, tmp_path):
+    # 120 "real" messages scored out of fold, the rest always in training.
+    real = [i % 3 == 0 for i in range(len(messages))]
+    m = TriageModel(taxonomy).fit(
+        [x.title for x in messages], [x.body for x in messages], [x.label for x in messages], real=real
+    )
+    assert m.metrics["oof_n"] == sum(real)
+    assert m.metrics["n_real"] == sum(real)
+    assert m.metrics["dispatch_threshold"] == m.dispatch_threshold
+    path = m.save(tmp_path / "m.joblib")
+    assert joblib.load(path)["dispatch_threshold"] == m.dispatch_threshold
+    assert TriageModel.load(path).dispatch_threshold == m.dispatch_threshold
+    # the OOF curve the threshold was chosen on is stored with it
+    assert [row["threshold"] for row in m.metrics["oof_curve"]][:2] == [0.5, 0.6]
+
+
+def test_without_out_of_scope_examples_nothing_is_out_of_scope(model):
+    assert model.classes == model.labels
+    p = model.predict("被电信诈骗报警后派出所不立案", "我被网络诈骗了三万元，派出所不立案。")
+    assert not p.out_of_scope
+    assert p.scope_score == 0.0
