@@ -374,7 +374,8 @@ def own_text(sentence: str, stats: ReplyStats, request: str = "") -> str:
 
 def _split_forwarding(text: str) -> tuple[str, str]:
     """(forwarding clauses, the rest) of one sentence's own text."""
-    fwd, rest = [], []
+    fwd: list[str] = []
+    rest: list[str] = []
     for clause in _CLAUSE_SPLIT.split(text):
         (fwd if _FORWARD.search(clause) or _PUSH_BACK.search(clause) else rest).append(clause)
     return "，".join(c for c in fwd if c), "，".join(c for c in rest if c)

@@ -57,7 +57,8 @@ def test_a_forwarding_reply_is_flagged_to_the_clerk_and_the_leader_and_recorded_
 
     clerk_page = _page(client, city.users["clerk"], case)
     assert 'id="draft-reply-checks"' in clerk_page
-    assert "答复可能存在的问题：" in clerk_page and "只说明已转办或请诉求人另找部门" in clerk_page
+    assert "答复可能存在的问题：" in clerk_page
+    assert "只说明已转办或请诉求人另找部门" in clerk_page
 
     leader_page = _page(client, city.users["unit_leader"], case)
     form = leader_page.split('id="action-approve"', 1)[1].split("</form>", 1)[0]
@@ -72,7 +73,8 @@ def test_a_forwarding_reply_is_flagged_to_the_clerk_and_the_leader_and_recorded_
     case.refresh_from_db()
     assert approved == replyquality.checks_payload(case.title, case.content, FORWARD_ONLY)
     assert approved["fingerprint"] == replyquality.fingerprint(case.title, case.content, FORWARD_ONLY)
-    assert approved["version"] == replyquality.VERSION and approved["stats"] == "builtin"
+    assert approved["version"] == replyquality.VERSION
+    assert approved["stats"] == "builtin"
 
 
 def test_a_concrete_reply_with_a_date_shows_no_problem(client: Client, city: Any, clock: Any) -> None:
@@ -87,7 +89,9 @@ def test_a_concrete_reply_with_a_date_shows_no_problem(client: Client, city: Any
     assert _event(case, Action.APPROVE_REPLY).payload["checks"]["checks"] == []
 
 
-def test_the_api_carries_the_checks_of_the_reply_awaiting_approval(client: Client, city: Any, clock: Any) -> None:
+def test_the_api_carries_the_checks_of_the_reply_awaiting_approval(
+    client: Client, city: Any, clock: Any
+) -> None:
     from accounts.models import ApiToken
 
     case = accepted_case(city)
@@ -98,7 +102,9 @@ def test_the_api_carries_the_checks_of_the_reply_awaiting_approval(client: Clien
         url = f"/api/v1/cases/{case.number}{path}"
         if method == "get":
             return client.get(url, headers=headers).json()
-        return client.post(url, json.dumps(body or {}), content_type="application/json", headers=headers).json()
+        return client.post(
+            url, json.dumps(body or {}), content_type="application/json", headers=headers
+        ).json()
 
     submitted = call(clerk, "post", "/reply", {"body": FORWARD_ONLY})
     [reply] = submitted["replies"]
@@ -108,4 +114,5 @@ def test_the_api_carries_the_checks_of_the_reply_awaiting_approval(client: Clien
     assert seen["checks"] == reply["checks"]
     call(leader, "post", "/approve", {})
     [approved] = call(leader, "get", "")["replies"]
-    assert approved["status"] == "approved" and approved["checks"] is None
+    assert approved["status"] == "approved"
+    assert approved["checks"] is None
