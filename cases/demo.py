@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from cases import services
-from cases.models import Case, Category, Channel, Kind, Satisfaction, SuspensionReason, Urgency
+from cases.models import POOR_RATINGS, Case, Category, Channel, Kind, Satisfaction, SuspensionReason, Urgency
 from cases.taxonomy import default_unit_for
 from cases.workflow import State
 from mochou.datasets import read_messages
@@ -231,6 +231,9 @@ class DemoSeeder:
         ("pending_approval", 5, 1, 20),
         ("replied", 7, 2, 20),
         ("called_back", 4, 2, 20),
+        # 差评整改: the unit's report awaited (some past their limit), or the centre's 核实.
+        ("rectifying", 2, 2, 15),
+        ("rectified", 1, 3, 15),
         ("closed", 36, 8, WINDOW_DAYS),
         ("reopened_closed", 4, 15, WINDOW_DAYS),
         ("reopened_open", 3, 10, 40),
@@ -468,15 +471,17 @@ class DemoSeeder:
 
     def callback(self, case: Case, at: datetime, satisfaction: str) -> None:
         comments: dict[str, str] = {
+            Satisfaction.VERY_SATISFIED: "问题解决得又快又好，非常满意。",
             Satisfaction.SATISFIED: "问题已解决，对处理结果满意。",
             Satisfaction.BASICALLY: "问题基本解决，希望后续继续关注。",
             Satisfaction.UNSATISFIED: "问题没有解决，对答复不满意。",
+            Satisfaction.VERY_UNSATISFIED: "工作人员态度敷衍，问题一直没人管，非常不满意。",
         }
         services.callback(
             case,
             actor=self._agent(),
             reached=True,
-            resolved=satisfaction != Satisfaction.UNSATISFIED,
+            resolved=satisfaction not in POOR_RATINGS,
             satisfaction=satisfaction,
             comment=comments[satisfaction],
             now=at,
@@ -484,8 +489,25 @@ class DemoSeeder:
 
     def satisfaction(self) -> str:
         return self.rng.choices(
-            [Satisfaction.SATISFIED, Satisfaction.BASICALLY, Satisfaction.UNSATISFIED], weights=[72, 20, 8]
-        )[0]
+            [
+                Satisfaction.VERY_SATISFIED, Satisfaction.SATISFIED, Satisfaction.BASICALLY,
+                Satisfaction.UNSATISFIED, Satisfaction.VERY_UNSATISFIED,
+            ],
+            weights=[30, 42, 20, 6, 2],
+        )[0]  # fmt: skip
+
+    def rectify(self, case: Case, lead: Unit, at_report: datetime, at_verify: datetime | None) -> None:
+        """差评整改: the unit reports what it put right; the centre verifies (None: not yet)."""
+        services.report_rectification(
+            case,
+            actor=self._clerk(lead),
+            report=f"{lead.display_name}已约谈经办人员，重新到现场核查处理，并当面向诉求人作了解释说明。",
+            now=at_report,
+        )
+        if at_verify is not None:
+            services.verify_rectification(
+                case, actor=self._dispatcher(), accepted=True, note="经电话核实，整改到位。", now=at_verify
+            )
 
     # -- scenarios: each ends in the state of its name
 
@@ -663,9 +685,19 @@ class DemoSeeder:
                 )
             services.close(case, actor=self._agent(), note="三次回访均未接通，按规定结案。", now=t[3])
             return
-        satisfaction = self.rng.choices([Satisfaction.SATISFIED, Satisfaction.BASICALLY], weights=[78, 22])[0]
+        good = [Satisfaction.VERY_SATISFIED, Satisfaction.SATISFIED, Satisfaction.BASICALLY]
+        satisfaction = self.rng.choices(good, weights=[35, 43, 22])[0]
         if self.rng.random() < 0.05:
-            satisfaction = Satisfaction.UNSATISFIED  # closed over an unsatisfied citizen, with a reason
+            # A 差评: rectified, verified, called back again; that result stands and the case is
+            # closed over it with a reason.
+            satisfaction = Satisfaction.UNSATISFIED
+            lead = case.lead_unit
+            if lead is None:  # _replied dispatched it
+                raise RuntimeError(f"demo case {case.number} has no lead unit")
+            r = self.plan(t[0], [self.u(2, 20), self.u(0.5, 6), self.u(1, 6)])
+            self.callback(case, t[0], satisfaction)
+            self.rectify(case, lead, r[0], r[1])
+            t = [r[2], *self.plan(r[2], [self.u(0.05, 1)])]
         self.callback(case, t[0], satisfaction)
         note = (
             "诉求已按政策规定答复，群众要求超出政策范围，予以结案。"
@@ -693,6 +725,18 @@ class DemoSeeder:
         services.approve_reply(case, actor=self._unit_leader(lead), note="同意", now=t[1])
         self.callback(case, t[2], self.rng.choice([Satisfaction.SATISFIED, Satisfaction.BASICALLY]))
         services.close(case, actor=self._agent(), now=t[3])
+
+    def _poorly_rated(self, start: datetime) -> tuple[Case, Unit, list[datetime]]:
+        case, lead, t = self._replied(start, [self.u(2, 10), self.u(2, 40), self.u(0.5, 6)])
+        self.callback(case, t[0], self.rng.choice([Satisfaction.UNSATISFIED, Satisfaction.VERY_UNSATISFIED]))
+        return case, lead, t
+
+    def s_rectifying(self, start: datetime) -> None:
+        self._poorly_rated(start)  # the unit's report is awaited; past its limit when old enough
+
+    def s_rectified(self, start: datetime) -> None:
+        case, lead, t = self._poorly_rated(start)
+        self.rectify(case, lead, t[1], None)
 
     def s_reopened_closed(self, start: datetime) -> None:
         self._reopened(start, close_again=True)

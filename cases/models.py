@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from accounts.privacy import may_search_by_phone, searched_phone
 from cases.workflow import OPEN_STATES, Action, State
@@ -341,6 +342,13 @@ class Case(StatefulModel):
     def poorly_rated(self) -> bool:
         """The citizen's rating is a 差评 (不满意 or 非常不满意)."""
         return self.satisfaction in POOR_RATINGS
+
+    @property
+    def live_claim_holder(self) -> User | None:
+        """The callback pool's "taken by" on pages: the running claim's agent, if any."""
+        if self.state != State.REPLIED:
+            return None
+        return self.callback_claim_holder(timezone.now())
 
     def callback_claim_holder(self, now: datetime) -> User | None:
         """The agent whose claim on this callback is still running at `now`, if any."""

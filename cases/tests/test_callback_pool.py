@@ -99,6 +99,7 @@ def test_the_pool_page_shows_who_claimed(city: City, clock: object) -> None:
     assert "王话务已认领" in page
     assert 'id="action-callback"' not in page
     queue = client.get("/cases/queue/to_callback/").content.decode()
+    assert "王话务已认领" in queue
     assert "回访池" in queue
     assert case.number in queue
 
