@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy.optimize import minimize_scalar
 
 Z95 = 1.959963984540054
@@ -65,14 +66,14 @@ def bootstrap(
 # fitted to reach exactly 0.97 on one sample falls below it on the next about half the time.
 TARGET_PRECISION = 0.97
 TARGET_MARGIN = 0.01
-MIN_DISPATCHED = 20
+MIN_DISPATCHED = 20  # fewer held-out messages above a threshold say nothing about its precision
 # The thresholds of the coverage-vs-precision tables.
-CURVE_THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99)  # fewer held-out messages above a threshold say nothing about its precision
+CURVE_THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99)
 
 
 def choose_threshold(
-    confidences: Sequence[float],
-    correct: Sequence[bool],
+    confidences: ArrayLike,
+    correct: ArrayLike,
     *,
     target: float = TARGET_PRECISION + TARGET_MARGIN,
     min_n: int = MIN_DISPATCHED,
@@ -103,7 +104,7 @@ def choose_threshold(
 
 
 def coverage_curve(
-    confidences: Sequence[float], correct: Sequence[bool], thresholds: Sequence[float]
+    confidences: ArrayLike, correct: ArrayLike, thresholds: Sequence[float]
 ) -> list[dict[str, Any]]:
     """For each threshold: share and number dispatched, precision with its Wilson interval."""
     conf = np.asarray(confidences, dtype=float)
