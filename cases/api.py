@@ -319,7 +319,9 @@ def _case_detail(request: HttpRequest, case: Case) -> CaseDetailOut:
 def _disputes_of(user: User, case: Case) -> Iterable[Dispute]:
     """退单 and their rulings; a unit's staff see their own unit's (the ruling is addressed to it)."""
     disputes = case.disputes.select_related("unit", "suggested_unit", "decided_unit")
-    return disputes.filter(unit_id=user.unit_id) if user.is_unit_staff else disputes
+    if not user.is_unit_staff:
+        return disputes
+    return disputes.filter(unit_id=user.unit_id) if user.unit_id is not None else disputes.none()
 
 
 def _dispute_out(d: Dispute) -> DisputeOut:

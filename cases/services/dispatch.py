@@ -35,18 +35,22 @@ def _check_not_excluded(case: Case, lead_unit: Unit) -> None:
         )
 
 
-def assign(case: Case, lead_unit: Unit, co_units: list[Unit], actor: User, now: datetime) -> None:
-    """Hand the case to its units with fresh deadlines (a dispatch, or a return sent back)."""
+def assign(
+    case: Case, lead_unit: Unit, co_units: list[Unit], actor: User, now: datetime
+) -> tuple[datetime, datetime]:
+    """Hand the case to its units with fresh deadlines (a dispatch, or a return sent back);
+    returns the (acceptance, handling) deadlines."""
     accept_hours, handle_days = limits(case)
     case.lead_unit = lead_unit
     case.dispatched_at = now
-    case.accept_due_at = add_working_hours(now, accept_hours)
-    case.due_at = add_working_days(now, handle_days)
+    case.accept_due_at = accept_due = add_working_hours(now, accept_hours)
+    case.due_at = due = add_working_days(now, handle_days)
     roles = [(lead_unit, Assignment.Role.LEAD)] + [(u, Assignment.Role.CO) for u in co_units]
     Assignment.objects.bulk_create(
         Assignment(case=case, unit=unit, role=role, dispatched_by=actor, dispatched_at=now)
         for unit, role in roles
     )
+    return accept_due, due
 
 
 ASSIGN_FIELDS = ["lead_unit", "dispatched_at", "accept_due_at", "due_at"]
@@ -74,15 +78,15 @@ def dispatch(
             case.urgency = urgency
         if category is not None:
             case.category = category
-        assign(case, lead_unit, co_list, actor, now)
+        accept_due, due = assign(case, lead_unit, co_list, actor, now)
         step.record(
             note=text(note, "派单意见", required=False),
             payload={
                 "lead_unit": lead_unit.code,
                 "co_units": [u.code for u in co_list],
                 "category": case.category.path if case.category is not None else None,
-                "accept_due_at": case.accept_due_at.isoformat(),
-                "due_at": case.due_at.isoformat(),
+                "accept_due_at": accept_due.isoformat(),
+                "due_at": due.isoformat(),
                 "limit_version": case.limit_version.number if case.limit_version else None,
             },
             fields=["category", "urgency", *ASSIGN_FIELDS],

@@ -58,7 +58,7 @@ def rule_dispute(
                 )
             dispute.status, dispute.decided_unit = Dispute.Status.REJECTED, unit
             co_units = list(Unit.objects.filter(code__in=dispute.co_units, is_active=True))
-            assign(case, unit, [u for u in co_units if u.pk != unit.pk], actor, now)
+            deadlines = assign(case, unit, [u for u in co_units if u.pk != unit.pk], actor, now)
         dispute.ruled_by, dispute.ruled_at, dispute.ruling = actor, now, ruling
         dispute.amend_catalogue = amend_catalogue
         dispute.save(
@@ -75,8 +75,7 @@ def rule_dispute(
         if upheld:
             step.record(note=f"{outcome}：{ruling}" if ruling else outcome, payload=payload)
         else:
-            due = {"accept_due_at": case.accept_due_at, "due_at": case.due_at}  # set by assign()
-            payload |= {key: at.isoformat() for key, at in due.items() if at is not None}
+            payload |= {"accept_due_at": deadlines[0].isoformat(), "due_at": deadlines[1].isoformat()}
             step.record(action=Action.REJECT_DISPUTE, note=ruling, payload=payload, fields=ASSIGN_FIELDS)
         hooks.dispute_ruled.send_after_commit(
             case_id=case.pk,

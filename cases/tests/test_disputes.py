@@ -241,7 +241,7 @@ def test_the_threshold_is_a_setting_and_the_sweep_recovers_a_lost_check(city: f.
 # ---------------------------------------------------------------- pages
 
 
-HX = {"HTTP_HX_REQUEST": "true"}
+HX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 
 
 def _page(client: Client, case: Case) -> str:

@@ -295,8 +295,8 @@ def case_context(
 def _disputes_for(user: User, case: Case) -> list[Dispute]:
     related = ("unit", "suggested_unit", "decided_unit", "ruled_by", "returned_by")
     disputes = case.disputes.select_related(*related)
-    if user.is_unit_staff:
-        disputes = disputes.filter(unit_id=user.unit_id)
+    if user.is_unit_staff:  # a unit's staff without a unit see none
+        disputes = disputes.filter(unit_id=user.unit_id) if user.unit_id is not None else disputes.none()
     return list(disputes)
 
 
