@@ -47,11 +47,13 @@ REASONS: dict[str, str] = {
     "vulnerable": "老人或弱势人员独处、失联或倒地：危及人身安全",
     "self_harm": "自伤自杀倾向：危及生命安全",
     "violence": "暴力或人身威胁：危及人身安全",
+    "outage": "大范围停水停电：基本生活保障正在中断",
     "public_opinion": "舆情风险：媒体曝光、群体性事件或越级上访",
 }
 CATEGORIES: tuple[str, ...] = tuple(REASONS)
 _PHYSICAL = frozenset(CATEGORIES) - {"public_opinion"}
 
+NEAR = 20  # characters either side of a weak match where an immediacy cue counts
 STRONG = 1.0
 WEAK = 0.5
 THRESHOLD = 1.0
@@ -81,7 +83,7 @@ _RULES_SRC: list[tuple[str, float, str]] = [
     ("gas", WEAK, r"(?:燃气|煤气|天然气|液化气)(?:管道?|表|罐|瓶|灶|阀门?)|头晕|头疼|头痛|想吐|恶心"),
     # --- fire ------------------------------------------------------------------------------------
     ("fire", STRONG, r"着火|起火|失火|着了火|烧起来|烧着了|燃起来|火烧|火苗|明火|火势|火光"),
-    ("fire", STRONG, r"冒(?:黑|浓|白|青)?烟|浓烟|黑烟|烟雾弥漫|全是烟|烟子"),
+    ("fire", STRONG, r"冒(?:黑|浓|白|青)?烟|浓烟|黑烟|烟雾弥漫|全是烟|烟子"),  # not pollution: _CHRONIC_SMOKE
     ("fire", STRONG, r"(?:焦糊|烧焦|焦臭|糊)的?味"),
     ("fire", WEAK, r"(?<!会)(?<!可能)(?:爆炸|炸了|爆燃)"),
     ("fire", WEAK, r"火灾(?!隐患)"),
@@ -96,10 +98,25 @@ _RULES_SRC: list[tuple[str, float, str]] = [
         STRONG,
         (
             r"(?:墙|墙体|墙身|房子?|屋|楼|房梁|梁|天花板|楼板|地基|路面|地面|桥面?|"
-            r"桥墩)[^，。！？]{0,6}(?:裂了|裂开|开裂|裂缝|裂口|倾斜|歪了|往外歪|下沉|"
-            r"鼓出|咔咔|掉灰|冲空)"
+            r"桥墩)[^，。！？]{0,6}(?:倾斜|歪了|往外歪|下沉|鼓出|咔咔|冲空)"
         ),
     ),
+    # A crack alone is, on the real messages, a building-quality complaint about one flat: it
+    # needs a second sign or an immediacy cue (越来越, 现在 …).
+    (
+        "collapse",
+        WEAK,
+        r"(?:墙|墙体|墙身|房子?|屋|楼|房梁|梁|天花板|楼板|地基|路面|地面|桥面?|桥墩)[^，。！？]{0,6}"
+        r"(?:裂了|裂开|开裂|裂缝|裂口|掉灰)",
+    ),
+    # Things falling onto people: facade tiles, objects from high floors.
+    (
+        "collapse",
+        STRONG,
+        r"高空坠物|(?:外墙|瓷砖|墙砖|墙皮|玻璃|广告牌|招牌)[^，。！？]{0,8}(?:脱落|掉落|掉下|坠落|砸到|砸伤|砸中)",
+    ),
+    # A broken or missing manhole cover in a street is a hazard to passers-by now.
+    ("collapse", STRONG, r"井盖[^，。！？]{0,6}(?:裂开|裂了|破了|坏了|破损|丢失|丢了|没了|缺失|被偷|塌|翻)"),
     (
         "collapse",
         STRONG,
@@ -176,7 +193,7 @@ _RULES_SRC: list[tuple[str, float, str]] = [
         STRONG,
         _OLD + r"[^。！？]{0,10}(?:摔倒|晕倒|倒在地|倒地|叫不醒|昏迷|走失|走丢|没回来|找不到)",
     ),
-    ("vulnerable", STRONG, r"(?:晕倒|昏倒|叫不醒|不省人事|昏迷)"),
+    ("vulnerable", WEAK, r"(?:晕倒|昏倒|叫不醒|不省人事|昏迷)"),
     (
         "vulnerable",
         STRONG,
@@ -218,19 +235,28 @@ _RULES_SRC: list[tuple[str, float, str]] = [
         STRONG,
         r"卸[^，。]{0,4}(?:腿|胳膊)|打断[^，。]{0,4}(?:腿|手)|泼硫酸|绑架|被绑|撕票|家暴|家庭暴力",
     ),
+    # A fight told in a long complaint is usually past (real dev: mahjong parlours, quarrels):
+    # weak, it needs a second sign or an immediacy cue.
     (
         "violence",
-        STRONG,
+        WEAK,
         r"(?:打人|打我(?!电话|手机|的电话)|殴打|打伤|被打|围殴|围着[^，。]{0,4}打|打起来|打架|打得[^，。]{0,3}(?:狠|凶|厉害)|打砸)",
     ),
+    ("violence", WEAK, r"恐吓|扬言"),
+    ("violence", WEAK, r"涉黑|黑社会|社会人员|打手"),
+    ("violence", STRONG, r"(?:威胁|扬言|恐吓)[^，。]{0,8}(?:杀了|砍死|砍人|弄死|打死|要你的?命|要他的?命|卸)"),
     ("violence", WEAK, r"砸(?:东西|车|门|窗|了)|惨叫|流血|头破|倒在地上不动"),
     ("violence", WEAK, r"威胁(?:我|我们|要|说)"),
     # --- public opinion ------------------------------------------------------------------------------
-    ("public_opinion", STRONG, r"上访(?!人)|进京|越级|(?:去|到|找|上|跑)" + _HIGHER + r"(?!的)"),
+    ("public_opinion", STRONG, r"进京|越级|(?:要|就|准备|只能|只好|集体|继续|一起)去?上访|上访到底"),
+    # 上访 mentioned in passing (real dev: "多次上访无果", a past petition) is weak.
+    ("public_opinion", WEAK, r"上访(?!人)"),
+    ("public_opinion", STRONG, r"(?:要|就|准备|只能|只好|集体|一起)(?:去|到|找|跑)" + _HIGHER + r"(?!的)"),
+    ("public_opinion", WEAK, r"(?:去|到|找|上|跑)" + _HIGHER + r"(?!的)"),
     (
         "public_opinion",
         STRONG,
-        r"群体性|聚众|集体(?:上访|去|到|请愿|维权|反映)|拉横幅|举横幅|打横幅|挂横幅|静坐|堵(?:路|马路|门)|把路堵|罢工|停运|爬上塔吊|跪求政府",
+        r"群体性|聚众|集体(?:上访|去|到|请愿|维权|反映)|拉横幅|举横幅|打横幅|挂横幅|静坐|堵(?:路|马路|门)|把路堵|罢工|(?:集体|全部|司机|罢工)[^，。]{0,4}停运|爬上塔吊|跪求政府",
     ),
     (
         "public_opinion",
@@ -261,6 +287,22 @@ _RULES_SRC: list[tuple[str, float, str]] = [
         STRONG,
         r"(?:人|我们|大家|全村|全组)[^，。]{0,6}都(?:到|去)[^，。]{0,4}(?:市里|市政府|镇里|镇政府|县里)",
     ),
+    # --- outage (many households without water or power now) -------------------------------------
+    (
+        "outage",
+        STRONG,
+        r"(?:停水|断水|没水|没有水|停电|断电|没电)[^，。！？]{0,10}"
+        r"(?:\d+|[一二三四五六七八九十两几半]+)多?(?:天|日|个?多?小时|周|星期)",
+    ),
+    (
+        "outage",
+        STRONG,
+        r"(?:停水|断水|停电|断电)(?:已经|已|都)?(?:好几天|多天|一周|至今|到现在|了?[一二三四五六七八九十两几]+天)"
+        r"|(?:至今|目前|现在|仍然|还是|一直)(?:还|都)?(?:在)?(?:遭遇|处于)?(?:停水|断水|没水|停电|断电|没电)",
+    ),
+    ("outage", WEAK, r"无水可用|没有?水用|没水喝|吃不上水|用不上水|无电可用"),
+    ("outage", WEAK, r"(?:小区|全村|整栋|全楼|上千户|几百户|居民|住户)[^，。！？]{0,8}(?:停水|断水|没水|停电|断电|没电)"),
+    # --- public opinion (continued) --------------------------------------------------------------
     ("public_opinion", WEAK, r"围住|围堵|(?:一直|就)坐在(?:那里|那儿|门口)|不走了"),
     ("public_opinion", WEAK, r"讨(?:个)?说法|情绪(?:很|非常)?激动|几十个人|几百人|上百户?人?|上千人"),
 ]
@@ -294,13 +336,26 @@ _RESOLVED = re.compile(
 # A consultation (fees, subsidies, procedures): physical dangers need an immediacy cue to count.
 _CONSULT_TITLE = re.compile(
     r"咨询|请问|如何|怎么(?:办理|申请|办)|政策|补贴|资金|费用|收费|流程|手续|标准|材料|多少钱|何时|什么时候"
+    # A title that reports a hazard, a quality defect or a proposal (real dev: 消防隐患, 偷工减料,
+    # 建议…排查, 反对…建设) treats its physical dangers the same way: they need an immediacy cue.
+    r"|隐患|消防|质量|偷工减料|建议|反对|改造|升级|规划"
 )
 _PAST = re.compile(
     r"(?:去年|前年|曾经|以前|当年|那年|上次|早年|年前|多年前|(?:19|20)\d{2}年|上个月|往年|历史上)"
 )
 _HYPOTHETICAL = re.compile(
-    r"(?:一旦|万一|如果|假如|若是|防止|以免|避免|预防|隐患|可能会|容易|会不会|是否|担心|面临)"
+    r"(?:一旦|一但|万一|如果|假如|若是|防止|以免|避免|预防|隐患|可能会|容易|会不会|是否|担心|面临|怎么办"
+    r"|后果不堪设想|排查|检查|整改|风险)"
 )
+# A hazard word anywhere in the sentence (not only the clause) makes a physical match a hazard
+# report, not an emergency (real dev: "电表箱装在门口…一旦漏电", "消防通道…出了火灾怎么办").
+_HAZARD_SENTENCE = re.compile(r"怎么办|后果不堪设想")
+# Fees, deposits, prices in the clause: a gas bottle's deposit is not a gas leak.
+_MONEY = re.compile(r"押金|退还|退钱|费用|收费|缴费|价格|多少钱|充值|开户|安装费|燃气费|煤气费|补贴|赔偿")
+# Danger elsewhere or in the news ("全国各地机动车起火事故频发"), not at the writer's place now.
+_ELSEWHERE = re.compile(r"全国各地|各地|频发|新闻|报道|媒体上")
+# Smoke from a factory, a chimney or burning rubbish is pollution, a chronic complaint.
+_CHRONIC_SMOKE = re.compile(r"排放|污染|烟囱|工厂|[^一]厂|焚烧|烧垃圾|油烟|扬尘|尾气|环保")
 _STILL = re.compile(r"现在|正在|还在|今天|刚才|刚刚|目前还")
 _IMMEDIATE = re.compile(
     r"现在|正在|马上|刚才|刚刚|此刻|还在|一直在|越来越|赶紧|赶快|快来|快点|救命|急|今天|今晚|今早|昨晚|半个钟头|一下午"
@@ -335,9 +390,14 @@ def _discarded(text: str, cat: str, start: int, end: int) -> bool:
         clause = text[c_left:c_right]
         if _PAST.search(before) and not _STILL.search(clause):
             return True
-        if _HYPOTHETICAL.search(clause):
+        if _HYPOTHETICAL.search(clause) or _MONEY.search(clause) or _ELSEWHERE.search(clause):
             return True
-        _, s_right = _bounds(text, start, end, _SENT_END)
+        s_left, s_right = _bounds(text, start, end, _SENT_END)
+        sentence = text[s_left:s_right]
+        if _HAZARD_SENTENCE.search(sentence) and not _STILL.search(sentence):
+            return True
+        if cat == "fire" and "烟" in text[start:end] and _CHRONIC_SMOKE.search(sentence):
+            return True
         if _RESOLVED.search(text, end, s_right):
             return True
     return False
@@ -346,7 +406,10 @@ def _discarded(text: str, cat: str, start: int, end: int) -> bool:
 def _immediate_near(text: str, start: int) -> bool:
     """An immediacy cue (现在, 正在, 越来越 …) in the sentence containing position ``start``."""
     s_left, s_right = _bounds(text, start, start, _SENT_END)
-    return _IMMEDIATE.search(text, s_left, s_right) is not None
+    # Within a window of the match, not a whole long sentence: in the real letters "现在" far away
+    # in the same sentence is usually about the writer ("我现在承担着房贷"), not the danger.
+    lo, hi = max(s_left, start - NEAR), min(s_right, start + NEAR)
+    return _IMMEDIATE.search(text, lo, hi) is not None
 
 
 def assess_urgency(title: str, body: str) -> UrgencyAssessment:
@@ -357,17 +420,23 @@ def assess_urgency(title: str, body: str) -> UrgencyAssessment:
     hit_starts: dict[str, list[int]] = {}
     matched: dict[str, list[str]] = {}
     for cat, weight, rx in _RULES:
+        counted = False
         for m in rx.finditer(text):
             if _discarded(text, cat, m.start(), m.end()):
                 continue
-            phrase = m.group(0)
-            scores[cat] = scores.get(cat, 0.0) + weight
+            if not counted:  # each rule counts once …
+                counted = True
+                scores[cat] = scores.get(cat, 0.0) + weight
+                phrase = m.group(0)
+                if phrase not in matched.setdefault(cat, []):
+                    matched[cat].append(phrase)
             hit_starts.setdefault(cat, []).append(m.start())
             if weight < STRONG:
+                # … but every place it matches may have its immediacy cue (a crack named in the
+                # title and "还在往外歪" in the body).
                 weak_hits.setdefault(cat, []).append(m.start())
-            if phrase not in matched.setdefault(cat, []):
-                matched[cat].append(phrase)
-            break  # each rule counts once
+            else:
+                break
     if _CONSULT_TITLE.search(normalize(title or "")):
         # A consultation: a physical danger counts only with an immediacy cue next to one of its matches.
         for cat in _PHYSICAL & scores.keys():

@@ -1,8 +1,16 @@
-"""Measure the urgency detector on triage/data/urgency-testset.csv and write docs/urgency.md.
+"""Measure the urgency detector and write docs/urgency.md (every table recomputed from the files).
 
     python -m triage.urgency_eval            # print the report and write docs/urgency.md
-    python -m triage.urgency_eval --dev      # print only the development part's errors (for tuning)
+    python -m triage.urgency_eval --dev      # print only the development rows' errors (for tuning)
     python -m triage.urgency_eval --no-write # print, do not write
+
+**Real** (the figures that count): ``triage/data/real-urgency-labelled.csv``, 640 real messages of
+the votes and replies corpora labelled by an annotator who never saw the detector, split dev/test
+by the annotator; the lexicon was tuned on the dev rows' errors only. The random sample and the
+keyword candidates are reported apart.
+
+**Synthetic (the project's own rewrites and written examples)**: ``triage/data/urgency-testset.csv``,
+below.
 
 The test set is split deterministically by id: a row is in the *development* part when the first
 8 hex digits of SHA-256(id) modulo 10 are < 3 (≈ 30 %); the rest is *held out*. The lexicon was
@@ -20,7 +28,18 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from mochou.datasets import URGENCY_TESTSET_CSV, UrgencyExample, read_urgency_testset
+from mochou.datasets import (
+    REAL_URGENCY_CSV,
+    URGENCY_TESTSET_CSV,
+    RealUrgencyLabel,
+    UrgencyExample,
+    read_real_urgency_labels,
+    read_replied_messages,
+    read_urgency_testset,
+    read_voted_messages,
+    sha256_of_files,
+)
+from triage.calibration import wilson
 from triage.urgency import _RULES_SRC, CATEGORIES, REASONS, UrgencyAssessment, assess_urgency
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -60,6 +79,153 @@ def score(examples: list[UrgencyExample], predictions: dict[str, bool]) -> Score
     fp = sum(1 for e in examples if not e.urgent and predictions[e.id])
     fn = sum(1 for e in examples if e.urgent and not predictions[e.id])
     return Scores(n=len(examples), urgent=sum(e.urgent for e in examples), tp=tp, fp=fp, fn=fn)
+
+
+# ---------------------------------------------------------------------- real messages
+
+SCORE_GRID = (0.5, 1.0, 1.5, 2.0)  # UrgencyAssessment.score: urgent ⇔ score ≥ THRESHOLD (1.0)
+
+
+@dataclass(frozen=True)
+class RealRow:
+    label: RealUrgencyLabel
+    title: str
+    assessment: UrgencyAssessment
+
+    def said(self, at: float = 1.0, *, danger_only: bool = False) -> bool:
+        if danger_only and not any(c != "public_opinion" for c in self.assessment.categories):
+            return False
+        return self.assessment.score >= at
+
+
+def real_rows(labels: list[RealUrgencyLabel] | None = None) -> list[RealRow]:
+    """Every labelled real message with its assessment (texts from the votes and replies corpora)."""
+    texts = {m.id: (m.title, m.body) for m in read_voted_messages()}
+    texts.update({m.id: (m.title, m.body) for m in read_replied_messages()})
+    out = []
+    for lab in read_real_urgency_labels() if labels is None else labels:
+        title, body = texts[lab.id]
+        out.append(RealRow(lab, title, assess_urgency(title, body)))
+    return out
+
+
+def real_scores(rows: list[RealRow], at: float = 1.0, *, danger_only: bool = False) -> Scores:
+    tp = sum(1 for r in rows if r.label.urgent and r.said(at, danger_only=danger_only))
+    fp = sum(1 for r in rows if not r.label.urgent and r.said(at, danger_only=danger_only))
+    fn = sum(1 for r in rows if r.label.urgent and not r.said(at, danger_only=danger_only))
+    return Scores(n=len(rows), urgent=sum(r.label.urgent for r in rows), tp=tp, fp=fp, fn=fn)
+
+
+def _ci(k: int, n: int) -> str:
+    lo, hi = wilson(k, n)
+    return f"{lo:.2f}–{hi:.2f}"
+
+
+def _pr_cells(s: Scores) -> str:
+    return (
+        f"{s.precision:.3f} ({_ci(s.tp, s.tp + s.fp)}) | {s.recall:.3f} ({_ci(s.tp, s.tp + s.fn)}) | "
+        f"{s.tp} | {s.fp} | {s.fn}"
+    )
+
+
+def dev_best_threshold(rows: list[RealRow]) -> float:
+    """The score threshold of SCORE_GRID with the best F1 on the dev rows (ties: the lower)."""
+    dev = [r for r in rows if r.label.split == "dev"]
+    return max(SCORE_GRID, key=lambda t: (round(real_scores(dev, t).f1, 6), -t))
+
+
+def render_real(rows: list[RealRow]) -> list[str]:
+    out: list[str] = []
+    w = out.append
+    shown = REAL_URGENCY_CSV.relative_to(REAL_URGENCY_CSV.parents[2])
+    w("## Real messages (the figures that count)")
+    w("")
+    w(
+        f"`{shown}` (SHA-256 `{sha256_of_files(REAL_URGENCY_CSV)[:16]}…`): {len(rows)} real messages of the "
+        "votes and replies corpora, labelled urgent/ordinary by an annotator who never saw this detector "
+        "(`triage/data/REAL-LABELS.md`), split dev/test by the annotator. The lexicon was changed looking "
+        "only at the errors of the **dev** rows; the test rows were scored once the changes were done. "
+        "Intervals: Wilson 95 %."
+    )
+    w("")
+    w(
+        "- **random**: a random sample of both corpora — the only rows whose urgent share is a base "
+        "rate (and its urgent messages are few: wide intervals)."
+    )
+    w(
+        "- **candidate**: messages whose *title* contains one of ~70 danger words (the annotator's list). "
+        "They were found by title keywords, so they over-represent urgent messages that name their "
+        "danger in the title: recall on them is biased upwards for a keyword detector, and they are "
+        "not a base rate."
+    )
+    w(
+        "- The annotator's definition of urgent (present danger to life, health, safety or property; "
+        "an ongoing outage for many households; violence or threats) does **not** include "
+        "public-opinion risk (上访, 媒体曝光), which this detector also flags by policy (below). The rows "
+        "*danger only* drop the flags raised by `public_opinion` alone."
+    )
+    w("")
+    thr = dev_best_threshold(rows)
+    w(
+        "Operating point: urgent ⇔ score ≥ 1.0 (`THRESHOLD` in triage/urgency.py: one strong sign, or a "
+        "weak one with an immediacy cue) — fixed by design, not chosen on data; what was tuned on dev is "
+        f"the lexicon. For comparison, the score threshold with the best dev F1 among "
+        f"{', '.join(str(t) for t in SCORE_GRID)} is {thr} in this run (table below)."
+    )
+    w("")
+    w("| split | sample | flags | messages | urgent | precision (95 % CI) | recall (95 % CI) | TP | FP | FN |")
+    w("|---|---|---|---:|---:|---|---|---:|---:|---:|")
+    for split in ("test", "dev"):
+        for sample in ("random", "candidate", "all"):
+            part = [r for r in rows if r.label.split == split and sample in ("all", r.label.sample)]
+            for danger in (False, True):
+                sc = real_scores(part, danger_only=danger)
+                flags = "danger only" if danger else "all"
+                w(f"| {split} | {sample} | {flags} | {sc.n} | {sc.urgent} | {_pr_cells(sc)} |")
+    w("")
+    test = [r for r in rows if r.label.split == "test"]
+    clear = [r for r in test if not r.label.borderline]
+    sc = real_scores(clear)
+    w(
+        f"Test rows without the annotator's *borderline* labels ({len(clear)} of {len(test)}): "
+        f"precision {sc.precision:.3f} ({_ci(sc.tp, sc.tp + sc.fp)}), recall {sc.recall:.3f} "
+        f"({_ci(sc.tp, sc.tp + sc.fn)}), TP {sc.tp}, FP {sc.fp}, FN {sc.fn}."
+    )
+    rnd = [r for r in test if r.label.sample == "random"]
+    n_flag = sum(1 for r in rnd if r.said())
+    w(
+        f"On the random test rows {n_flag} of {len(rnd)} messages are flagged "
+        f"({n_flag / max(1, len(rnd)):.1%}, {_ci(n_flag, len(rnd))}): the share of the queue that would jump it."
+    )
+    w("")
+    w("### Precision/recall by score threshold (all flags)")
+    w("")
+    w("| score ≥ | dev P | dev R | test P (95 % CI) | test R (95 % CI) |")
+    w("|---:|---:|---:|---|---|")
+    dev = [r for r in rows if r.label.split == "dev"]
+    for t in SCORE_GRID:
+        d, te = real_scores(dev, t), real_scores(test, t)
+        star = " ←" if t == 1.0 else ""
+        w(
+            f"| {t}{star} | {d.precision:.3f} | {d.recall:.3f} | {te.precision:.3f} "
+            f"({_ci(te.tp, te.tp + te.fp)}) | {te.recall:.3f} ({_ci(te.tp, te.tp + te.fn)}) |"
+        )
+    w("")
+    w("### Test errors (left as they are: fixing them would tune on the test rows)")
+    w("")
+    w("| id | sample | label | title | detector | annotator's reason |")
+    w("|---|---|---:|---|---|---|")
+    for r in test:
+        if r.said() != r.label.urgent:
+            det = ", ".join(r.assessment.categories) or "–"
+            if r.assessment.matched:
+                det += f" ({'、'.join(r.assessment.matched[:3])})"
+            w(
+                f"| {r.label.id} | {r.label.sample} | {int(r.label.urgent)} | {_cell(_short(r.title, 40))} | "
+                f"{_cell(det)} | {_cell(_short(r.label.reason, 70))} |"
+            )
+    w("")
+    return out
 
 
 def predict(examples: list[UrgencyExample]) -> dict[str, UrgencyAssessment]:
@@ -151,6 +317,7 @@ def build_report(examples: list[UrgencyExample]) -> str:
         "vulnerable": "独居老人几天没出门, 老年痴呆老人走失, 老人晕倒/摔倒无人照看",
         "self_harm": "不想活了, 喝了农药, 站在桥栏杆外, 发遗书, 死在政府门口",
         "violence": "拿刀砍人, 家暴, 讨债威胁卸腿, 围殴学生, 绑架",
+        "outage": "小区停水7天了, 停电30多个小时, 至今还在停水",
         "public_opinion": "找媒体/发抖音曝光, 上访/进京/去省里, 集体上访, 聚集/堵路/拉横幅/静坐, 热搜",
     }
     for c in CATEGORIES:
@@ -179,10 +346,11 @@ def build_report(examples: list[UrgencyExample]) -> str:
     w(f"2. **Lexicon** (`triage/urgency.py`, `_RULES_SRC`): {len(_RULES_SRC)} regular expressions in")
     w(f"   {len(CATEGORIES)} categories, written from general knowledge of hotline emergencies.")
     w(f"   {n_strong} are *strong* (weight 1 — enough on their own, e.g. `煤气味`, `着火`, `不想活`,")
-    w("   `上访`); the others are *weak* (weight 0.5, e.g. `异味`, `危房`, `电话打不通`, `讨说法`): they")
-    w("   need a second pattern of the same category, or an immediacy cue (现在/正在/马上/刚才/还在/")
-    w("   越来越/赶紧/救命/急/今天 …) in the same sentence. Each pattern counts once; a category with")
-    w("   score ≥ 1 makes the message urgent. Categories are listed by score.")
+    w("   `进京`, `停水7天`); the others are *weak* (weight 0.5, e.g. `异味`, `危房`, `墙开裂`, `打架`,")
+    w("   `上访`, `讨说法`): they need a second pattern of the same category, or an immediacy cue")
+    w("   (现在/正在/马上/刚才/还在/越来越/赶紧/救命/急/今天 …) within 20 characters in the same")
+    w("   sentence. Each pattern counts once; a category with score ≥ 1 makes the message urgent.")
+    w("   Categories are listed by score.")
     w("3. **Discarding a match** — looked at in its clause (the text between two commas/full stops):")
     w("   - negation just before it: 没有/没/未/无/不存在/并无/不是/排除/不会/未发现/不要/防止/避免")
     w("     (`没有燃气泄漏`, `未发现漏气`);")
@@ -194,16 +362,24 @@ def build_report(examples: list[UrgencyExample]) -> str:
     w("     Not for public opinion: a conditional threat *is* the signal.")
     w("   - for the physical-danger categories, a resolution after it in the same sentence: 已经修好/")
     w("     已处理/已排除/已扑灭/没有危险/不存在隐患 (`墙面裂缝已经修好`);")
+    w("   - for the physical-danger categories, money in the clause (押金/费用/收费/补贴/赔偿 …: a gas")
+    w("     bottle's deposit is not a leak), danger elsewhere or in the news (全国各地/频发/新闻/报道),")
+    w("     or a rhetorical 怎么办/后果不堪设想 in the sentence;")
     w("   - fixed exclusions inside patterns: 火灾隐患, 危房改造, 跳楼价/跳楼机, 上访人 (a signature),")
     w("     `孩子一个人在外地上学`.")
     w("   - **consultations**: when the title asks about fees, subsidies, procedures, policy or dates")
-    w("     (咨询/请问/如何/政策/补贴/资金/收费/流程/手续/何时 …), a physical-danger category counts only if")
+    w("     (咨询/请问/如何/政策/补贴/资金/收费/流程/手续/何时 …) or reports a hazard, a defect or a")
+    w("     proposal (隐患/消防/质量/偷工减料/建议/反对/改造/规划), a physical-danger category counts only if")
     w("     an immediacy cue is in the sentence of one of its matches (`咨询危房改造资金` describing old")
     w("     cracks is normal; `请问…现在楼道里全是煤气味` is urgent).")
     w("4. **Output**: `UrgencyAssessment(urgent, level, reasons, categories, matched, score)`;")
     w("   `reasons` are Chinese sentences such as `燃气泄漏：危及生命财产安全`; `matched` the phrases.")
     w("")
-    w("## Test set")
+    out.extend(render_real(real_rows()))
+    w("## Synthetic (the project's own rewrites and written examples): `urgency-testset.csv`")
+    w("")
+    w("Kept as a regression check. Its urgent rows are mostly written by the lexicon's author, so")
+    w("these figures are not a field estimate; compare the real figures above.")
     w("")
     w(f"`triage/data/urgency-testset.csv` — {len(examples)} rows, SHA-256 `{sha}`;")
     w("columns `id,title,body,urgent,category,source`.")
@@ -235,9 +411,11 @@ def build_report(examples: list[UrgencyExample]) -> str:
     w("- **Order of work**: the whole CSV was written and frozen first; then the lexicon was written from")
     w("  general knowledge; then it was tuned by looking only at the errors on the **development** part")
     w("  (rows whose `int(sha256(id)[:8], 16) % 10 < 3`, ≈ 30 %). The held-out part was evaluated")
-    w("  afterwards, once; the lexicon was **not changed after that** (the held-out errors listed below")
-    w("  are left as they are, so the held-out figures stay honest). The development part scores 1.000")
-    w("  by construction (it was tuned until it had no errors); the gap to the held-out part is the")
+    w("  afterwards, once. Later the lexicon was changed again, looking only at the errors of the")
+    w("  **dev rows of the real set** above (cracks alone, fights told in a complaint, 上访 in passing")
+    w("  became weak; hazard titles, factory smoke and a rhetorical 怎么办 discard a physical match;")
+    w("  outages and falling objects were added), never at this set's held-out part. The development")
+    w("  part scored 1.000 when it was tuned on; the gap to the held-out part is the")
     w("  overfitting. The written examples and the lexicon share an author, so even the held-out recall")
     w("  is optimistic for real calls: treat it as a regression floor, not a field estimate.")
     w("")
