@@ -198,7 +198,7 @@ def _matter_entries(
     version: DispatchCatalogue, categories: dict[str, Category], units: dict[str, Unit], townships: list[Unit]
 ) -> None:
     for matter in MATTERS:
-        category = categories.get(matter.path) or categories.get(matter.path.rsplit("/", 1)[0])
+        category = categories.get(matter.path)
         if category is None:
             continue
         co = [units[c] for c in matter.co if c in units]

@@ -259,15 +259,18 @@ def test_predict_prints_the_unit_of_the_catalogue_in_force(city, clock, triage_o
     assert predicted_unit() == city.housing.name
 
 
-def test_the_demo_rules_are_version_one_published_once(city):
-    assert seed_rules() == 1  # the test city has the units of one demo rule (郢中街道)
+def test_the_demo_catalogue_is_version_one_published_once(city):
+    """The test city has one category of the demo tree with a unit (市政设施 → 市住建局)."""
+    assert seed_rules() == 1
     version = DispatchCatalogue.objects.get()
     assert (version.number, version.status, version.valid_from.year) == (1, VersionStatus.PUBLISHED, 2000)
     rule = version.rules.get()
-    assert (rule.township, rule.lead_unit, list(rule.co_units.all())) == (
-        city.township,
-        city.township,
-        [city.housing],
+    assert (rule.category, rule.township, rule.lead_unit, list(rule.co_units.all())) == (
+        city.category,
+        None,
+        city.housing,
+        [],
     )
+    assert rule.basis.startswith("三定：负责建筑工程施工现场")
     assert seed_rules() == 1
     assert DispatchCatalogue.objects.count() == 1
