@@ -415,11 +415,13 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> CasePageOut
 # Declared before the /{number}/… paths: "/bulk/dispatch" would otherwise be read as case "bulk".
 
 
+def _bulk_item(result: bulk.BulkResult) -> dict[str, Any]:
+    fields = {"number": result.number, "done": result.done, "code": result.code, "message": result.message}
+    return fields | {"state": result.state or None}
+
+
 def _bulk_out(results: list[bulk.BulkResult]) -> BulkOut:
-    items = [
-        BulkItemOut(number=r.number, done=r.done, code=r.code, message=r.message, state=r.state or None)
-        for r in results
-    ]
+    items = [BulkItemOut.model_validate(_bulk_item(r)) for r in results]
     done = sum(r.done for r in results)
     return BulkOut(done=done, refused=len(results) - done, results=items)
 
