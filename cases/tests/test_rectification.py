@@ -266,3 +266,34 @@ def test_a_rectification_cannot_be_reported_twice(city: City, clock: object) -> 
     case = rectified_case(city)
     with pytest.raises(TransitionNotAllowed, match="整改待核实"):
         services.report_rectification(case, actor=city.users["clerk"], report=REPORT)
+
+
+def test_report_and_verify_through_the_api(city: City, clock: object) -> None:
+    from django.test import Client
+
+    from accounts.models import ApiToken
+
+    def post(user: str, path: str, body: dict[str, object]) -> dict[str, object]:
+        token = ApiToken.issue(city.users[user])
+        response = Client().post(
+            f"/api/v1/cases/{case.number}/{path}",
+            data=body,
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {token}",
+        )
+        return {"status": response.status_code, **response.json()}
+
+    case = rectifying_case(city)
+    detail = post("clerk", "callback", {"reached": True, "resolved": True, "satisfaction": "satisfied"})
+    assert detail["status"] == 403
+    short = post("clerk", "report-rectify", {"report": "已整改"})
+    assert short["status"] == 422
+    detail = post("clerk", "report-rectify", {"report": REPORT})
+    assert (detail["status"], detail["state"]) == (200, State.RECTIFIED)
+    rectifications = detail["rectifications"]
+    assert isinstance(rectifications, list)
+    assert rectifications[0]["report"] == REPORT
+    missing_note = post("dispatcher", "verify-rectify", {"accepted": False})
+    assert (missing_note["status"], missing_note["code"]) == (422, "invalid_input.required")
+    detail = post("dispatcher", "verify-rectify", {"accepted": True})
+    assert (detail["status"], detail["state"], detail["rectify_due_at"]) == (200, State.REPLIED, None)
