@@ -13,6 +13,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("knowledge/", include("knowledge.urls")),
     path("templates/", include("replytemplates.urls")),
+    path("catalogue/", include("triage.urls")),  # 派单目录
     path("console/", include("console.urls")),
     path("enterprises/", include("enterprises.urls")),
     path("supervision/", include("supervision.urls")),

@@ -140,3 +140,64 @@ def deactivate_categories(paths: Iterable[str], *, actor: Any = None, reason: st
                        new=snapshot(category), reason=reason)  # fmt: skip
                 changed += 1
     return changed
+
+
+# ---------------------------------------------------------------- the centre's pages edit through these
+
+ENTRY_FIELDS = (
+    "category",
+    "township",
+    "keywords",
+    "hours_from",
+    "hours_to",
+    "lead_unit",
+    "basis",
+    "is_active",
+    "note",
+)
+
+
+def _entry_snapshot(rule: DispatchRule) -> dict[str, Any]:
+    values = snapshot(rule)
+    values["co_units"] = sorted(rule.co_units.values_list("pk", flat=True))
+    return values
+
+
+def start_draft(*, actor: Any, valid_from: Any, note: str = "") -> DispatchCatalogue:
+    """A new draft copied from the catalogue in force (audited by loop.versions.new_draft)."""
+    return new_draft(
+        DispatchCatalogue, actor=actor, valid_from=valid_from, copy_from=catalogue_in_force(), note=note
+    )
+
+
+def save_entry(
+    draft: DispatchCatalogue,
+    *,
+    actor: Any,
+    values: dict[str, Any],
+    co_units: Iterable[Unit],
+    entry: DispatchRule | None = None,
+    reason: str = "",
+) -> DispatchRule:
+    """Create or change one entry of a draft, with its co-handlers; the change is audited
+    (action setting.change on the version, the entry's old and new values)."""
+    with transaction.atomic():
+        before = _entry_snapshot(entry) if entry is not None and entry.pk else None
+        rule = entry or DispatchRule(version=draft)
+        for name in ENTRY_FIELDS:
+            if name in values:
+                setattr(rule, name, values[name])
+        rule.version = draft
+        rule.save()
+        rule.co_units.set([u for u in co_units if u.pk != rule.lead_unit_id])
+        key = f"dispatchrule#{rule.pk}"
+        record(actor=actor, action="setting.change", target=draft, old={key: before} if before else {},
+               new={key: _entry_snapshot(rule)}, reason=reason)  # fmt: skip
+    return rule
+
+
+def delete_entry(entry: DispatchRule, *, actor: Any, reason: str = "") -> None:
+    with transaction.atomic():
+        draft, key, before = entry.version, f"dispatchrule#{entry.pk}", _entry_snapshot(entry)
+        entry.delete()
+        record(actor=actor, action="setting.change", target=draft, old={key: before}, new={}, reason=reason)
