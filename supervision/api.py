@@ -12,7 +12,7 @@ from datetime import datetime
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from accounts.models import User
 from cases.models import Case
@@ -135,7 +135,7 @@ def list_notices(request: HttpRequest, filters: Query[NoticeFilters]) -> NoticeP
 
 
 @router.post("/notices", response={201: NoticeDetailOut, **ERRORS_WRITE}, summary="下发督办单")
-def issue(request: HttpRequest, payload: IssueIn) -> tuple[int, NoticeDetailOut]:
+def issue(request: HttpRequest, payload: IssueIn) -> Status[NoticeDetailOut]:
     user = _actor(request)
     case = Case.objects.visible_to(user).filter(number=payload.case.strip()).first()
     if case is None:
@@ -148,7 +148,7 @@ def issue(request: HttpRequest, payload: IssueIn) -> tuple[int, NoticeDetailOut]
         colour=payload.colour,
         major=payload.major,
     )
-    return 201, _detail(request, notice.number)
+    return Status(201, _detail(request, notice.number))
 
 
 @router.get("/notices/{number}", response={200: NoticeDetailOut, **ERRORS_READ}, summary="督办单详情")

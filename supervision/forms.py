@@ -29,10 +29,12 @@ class IssueForm(forms.Form):
 
 class SignForm(forms.Form):
     action = Action.SIGN
+    prefix = "sign"  # several forms on one page: ids stay unique (id_sign-…)
 
 
 class AnswerForm(forms.Form):
     action = Action.ANSWER
+    prefix = "answer"  # several forms on one page: ids stay unique (id_answer-…)
     body = forms.CharField(
         label="反馈内容", widget=_area(5), max_length=5000, help_text="办理情况与结果，至少10个字"
     )
@@ -45,11 +47,13 @@ class AnswerForm(forms.Form):
 
 class ApproveForm(forms.Form):
     action = Action.APPROVE
+    prefix = "approve"  # several forms on one page: ids stay unique (id_approve-…)
     note = forms.CharField(label="审核意见", widget=_area(2), max_length=500, required=False)
 
 
 class ReturnForm(forms.Form):
     action = Action.RETURN
+    prefix = "return"  # several forms on one page: ids stay unique (id_return-…)
     note = forms.CharField(label="退回意见", widget=_area(2), max_length=500)
 
 

@@ -30,12 +30,14 @@ class NoticeQuerySet(StatefulQuerySet["Notice"]):
         return self.none()
 
     def late(self, now: datetime) -> NoticeQuerySet:
-        """Late now or late when it was done: open past the 反馈期限, or answered, or signed, after it."""
+        """Late now or late when it was done: open past a deadline, signed or answered after it, an
+        answer on an escalated notice, or escalated itself."""
         return self.filter(
             Q(state__in=OPEN_STATES, respond_by__lte=now)
             | Q(signed_at__gt=F("sign_by"))
             | Q(state=State.ISSUED, sign_by__lte=now)
             | Q(approved_at__gt=F("respond_by"))
+            | Q(approved_at__isnull=False, previous__isnull=False)
             | Q(state=State.ESCALATED)
         )
 
@@ -100,8 +102,11 @@ class Notice(StatefulModel):
 
     @property
     def answered_late(self) -> bool:
-        """Answered (approved by the leader) after the 反馈期限."""
-        return bool(self.approved_at and self.respond_by and self.approved_at > self.respond_by)
+        """Answered (approved by the leader) after the 反馈期限, or on a notice that exists only
+        because an earlier one's 反馈期限 passed unanswered (黄, 红 after 蓝): late either way."""
+        if self.approved_at is None:
+            return False
+        return self.previous_id is not None or bool(self.respond_by and self.approved_at > self.respond_by)
 
     def overdue(self, now: datetime) -> bool:
         return self.is_open and self.respond_by is not None and self.respond_by <= now
