@@ -157,14 +157,13 @@ def describe(rule: DispatchRule) -> str:
     """The matter in a few words: its note (e.g. 夜间建筑施工噪声) or its category and conditions."""
     if rule.note.strip():
         return rule.note.strip()
-    parts = [rule.category.name]
-    if rule.township_id:
-        parts.insert(0, rule.township.display_name if rule.township else "")
-    if rule.hours_from is not None:
-        parts.append(f"（{rule.time_text()}）")
-    if rule.keywords.strip():
-        parts.append(f"（含“{rule.keywords.strip()}”）")
-    return "".join(parts)
+    conditions = [
+        rule.township.display_name if rule.township is not None else "",
+        rule.time_text(),
+        f"含“{rule.keywords.strip()}”" if rule.keywords.strip() else "",
+    ]
+    shown = "，".join(c for c in conditions if c)
+    return f"{rule.category.name}（{shown}）" if shown else rule.category.name
 
 
 def _route_text(lead: Unit, co: Iterable[Unit]) -> str:

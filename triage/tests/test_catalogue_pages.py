@@ -135,3 +135,13 @@ def test_a_draft_is_edited_published_with_its_date_and_its_history_says_who_chan
     # A published version's entries refuse the pages' edits.
     assert client.get(edit).status_code == 404
     assert DispatchRule.objects.filter(version=draft).count() == 2
+
+
+def test_the_case_page_tells_the_dispatcher_why(client, city, clock, triage_on, first):
+    from tests import factories as f
+
+    case = f.make_case(city, category=None)
+    client.force_login(city.users["dispatcher"])
+    body = client.get(reverse("cases:detail", args=[case.number])).content.decode()
+    assert 'id="triage-reason"' in body
+    assert "派单目录第1版：城乡建设（郢中街道） → 郢中街道（协办：市住建局）" in body
