@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "open311",
     "enterprises",
     "supervision",
+    "stats",
 ]
 
 MIDDLEWARE = [

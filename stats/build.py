@@ -1,0 +1,165 @@
+"""Keeping the fact tables in step with the event log: rebuild a case's rows whole, idempotently.
+
+- `rebuild_cases(ids)`: fold each case's events (stats.facts) and replace its rows;
+- `refresh()`: the cases with events the tables have not read yet (by CaseEvent id), before a page
+  or an API answer reads the tables, so that they show what the log says now;
+- `rebuild_day(day)`: every case with an event that day — the sweep runs it for today and
+  yesterday, catching an event whose transaction committed after a later one was read;
+- `rebuild_all()`: everything (after a bulk load such as bench.generate).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date, datetime, time, timedelta
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from cases.models import Case, CaseEvent
+from org.models import Unit, UnitKind
+from stats.facts import Event, Folded, UnitInfo, fold
+from stats.models import AnswerFact, BuildMark, CallbackFact, Level, StintFact
+
+BATCH = 2000
+MARK = "facts"
+
+
+def unit_infos() -> dict[str, UnitInfo]:
+    """Every unit by code, with the unit it is assessed as and its group (one query)."""
+    rows = list(Unit.objects.values_list("pk", "code", "kind", "parent_id"))
+    by_id = {pk: (kind, parent) for pk, _, kind, parent in rows}
+    infos: dict[str, UnitInfo] = {}
+    for pk, code, kind, _parent in rows:
+        assessed, level = pk, Level.DEPARTMENT
+        if kind in (UnitKind.TOWNSHIP, UnitKind.VILLAGE):
+            level = Level.TOWNSHIP
+            node: int | None = pk
+            while node is not None and by_id[node][0] == UnitKind.VILLAGE:
+                node = by_id[node][1]
+            assessed = node if node is not None and by_id[node][0] == UnitKind.TOWNSHIP else pk
+        elif kind not in (UnitKind.DEPARTMENT,):
+            infos[code] = UnitInfo(id=pk, assessed_id=None, level=Level.CENTRE)
+            continue
+        infos[code] = UnitInfo(id=pk, assessed_id=assessed, level=level)
+    return infos
+
+
+def events_by_case(case_ids: Sequence[int], *, before: datetime | None = None) -> dict[int, list[Event]]:
+    rows = CaseEvent.objects.filter(case_id__in=case_ids)
+    if before is not None:
+        rows = rows.filter(created_at__lt=before)
+    grouped: dict[int, list[Event]] = defaultdict(list)
+    for case_id, seq, action, at, payload in rows.order_by("case_id", "seq").values_list(
+        "case_id", "seq", "action", "created_at", "payload"
+    ):
+        grouped[case_id].append(Event(seq=seq, action=action, at=at, payload=payload or {}))
+    return grouped
+
+
+def _rows(case_id: int, folded: Folded) -> tuple[list[StintFact], list[AnswerFact], list[CallbackFact]]:
+    stints = [
+        StintFact(
+            case_id=case_id, seq=s.seq, unit_id=s.unit.id, assessed_unit_id=s.unit.assessed_id or s.unit.id,
+            level=s.unit.level, start=s.start, first_dispatch=s.first_dispatch, started_at=s.started_at,
+            accept_due_at=s.accept_due_at, accepted_at=s.accepted_at, returned_at=s.returned_at,
+            ruling=s.ruling, handle_due_at=s.handle_due_at, contacted_at=s.contacted_at,
+            answered_at=s.answered_at, accept_anchor=s.accept_anchor, accept_on_time=s.accept_on_time,
+            handle_anchor=s.handle_anchor, handle_on_time=s.handle_on_time, responded=s.responded,
+        )
+        for s in folded.stints
+    ]  # fmt: skip
+    answers = [
+        AnswerFact(
+            case_id=case_id, seq=a.seq, unit_id=a.unit.id if a.unit else None,
+            assessed_unit_id=a.unit.assessed_id if a.unit else None,
+            level=a.unit.level if a.unit else Level.CENTRE, intake=a.intake, at=a.at,
+            called_back_at=a.called_back_at, reopened_at=a.reopened_at,
+        )
+        for a in folded.answers
+    ]  # fmt: skip
+    callbacks = [
+        CallbackFact(
+            case_id=case_id, seq=c.seq, unit_id=c.unit.id if c.unit else None,
+            assessed_unit_id=c.unit.assessed_id if c.unit else None,
+            level=c.unit.level if c.unit else Level.CENTRE, at=c.at, next_at=c.next_at,
+            reached=c.reached, resolved=c.resolved, satisfaction=c.satisfaction,
+        )
+        for c in folded.callbacks
+    ]  # fmt: skip
+    return stints, answers, callbacks
+
+
+def rebuild_cases(case_ids: Iterable[int], units: dict[str, UnitInfo] | None = None) -> int:
+    """Replace the fact rows of these cases by a fresh fold of their events; returns how many."""
+    units = units if units is not None else unit_infos()
+    done = 0
+    for batch in _batches(sorted(set(case_ids)), BATCH):
+        grouped = events_by_case(batch)
+        stints: list[StintFact] = []
+        answers: list[AnswerFact] = []
+        callbacks: list[CallbackFact] = []
+        for case_id in batch:
+            s, a, c = _rows(case_id, fold(grouped.get(case_id, []), units))
+            stints += s
+            answers += a
+            callbacks += c
+        with transaction.atomic():
+            for model in (StintFact, AnswerFact, CallbackFact):
+                model.objects.filter(case_id__in=batch).delete()
+            StintFact.objects.bulk_create(stints, batch_size=1000)
+            AnswerFact.objects.bulk_create(answers, batch_size=1000)
+            CallbackFact.objects.bulk_create(callbacks, batch_size=1000)
+        done += len(batch)
+    return done
+
+
+def refresh() -> int:
+    """Fold the cases with events newer than the tables have read; returns how many cases."""
+    mark, _ = BuildMark.objects.get_or_create(name=MARK)
+    newest = CaseEvent.objects.aggregate(m=Max("pk"))["m"] or 0
+    if newest <= mark.last_event_id:
+        return 0
+    ids = CaseEvent.objects.filter(pk__gt=mark.last_event_id, pk__lte=newest).values_list("case_id", flat=True)
+    count = rebuild_cases(set(ids))
+    # Only forward: two refreshes at once may both fold the same cases (idempotent), never go back.
+    BuildMark.objects.filter(name=MARK, last_event_id__lt=newest).update(
+        last_event_id=newest, built_at=timezone.now()
+    )
+    return count
+
+
+def _day_bounds(day: date) -> tuple[datetime, datetime]:
+    start = timezone.make_aware(datetime.combine(day, time.min))
+    return start, start + timedelta(days=1)
+
+
+def rebuild_day(day: date) -> int:
+    """Fold again every case with an event on `day` (local time)."""
+    start, end = _day_bounds(day)
+    ids = CaseEvent.objects.filter(created_at__gte=start, created_at__lt=end).values_list("case_id", flat=True)
+    return rebuild_cases(set(ids))
+
+
+def rebuild_all() -> int:
+    newest = CaseEvent.objects.aggregate(m=Max("pk"))["m"] or 0
+    units = unit_infos()
+    count = 0
+    last = 0
+    while True:
+        ids = list(Case.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:20_000])
+        if not ids:
+            break
+        count += rebuild_cases(ids, units)
+        last = ids[-1]
+    BuildMark.objects.update_or_create(
+        name=MARK, defaults={"last_event_id": newest, "built_at": timezone.now()}
+    )
+    return count
+
+
+def _batches(items: list[int], size: int) -> Iterator[list[int]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
