@@ -25,6 +25,7 @@ from org.models import Unit
 from triage import amend
 from triage.catalogue import catalogue_in_force, describe
 from triage.forms import DraftForm, EntryForm, PublishForm
+from triage.guides import dispatch_guides
 from triage.history import changes, previous
 from triage.models import DispatchCatalogue, DispatchRule
 from triage.permissions import may_edit_catalogue, may_view_catalogue
@@ -67,12 +68,14 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
         entries=Count("rules")
     )
     start = timezone.localtime().replace(second=0, microsecond=0) + timedelta(days=1)
+    in_force = catalogue_in_force()
     return render(
         request,
         "triage/catalogue/index.html",
         {
             "versions": versions.order_by("-number"),
-            "in_force": catalogue_in_force(),
+            "in_force": in_force,
+            "guides": dispatch_guides(in_force),
             "can_edit": may_edit_catalogue(request.user),
             "draft_form": DraftForm(initial={"valid_from": start.replace(hour=0, minute=0)}),
         },

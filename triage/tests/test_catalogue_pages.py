@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.audit.models import AuditRecord
-from loop.versions import VersionStatus
+from loop.versions import VersionStatus, new_draft, publish
 from triage.models import DispatchCatalogue, DispatchRule
 from triage.tests.factories import publish_rules
 
@@ -145,3 +145,28 @@ def test_the_case_page_tells_the_dispatcher_why(client, city, clock, triage_on, 
     body = client.get(reverse("cases:detail", args=[case.number])).content.decode()
     assert 'id="triage-reason"' in body
     assert "派单目录第1版：城乡建设（郢中街道） → 郢中街道（协办：市住建局）" in body
+
+
+def test_a_dispatch_guide_counts_only_once_written_into_the_catalogue(client, city, first):
+    from knowledge.models import Audience
+    from knowledge.services import import_guide
+
+    import_guide(
+        slug="noise-dispatch",
+        data={
+            "title": "派单口径：噪音类诉求的派单单位",
+            "body": "夜间建筑施工噪声派市住建局并抄送生态环境分局。",
+            "unit": city.centre,
+            "audience": Audience.INTERNAL,
+        },
+    )
+    listing = page(client, city.users["dispatcher"], "catalogue:index")
+    assert "派单口径：噪音类诉求的派单单位" in listing
+    assert "尚未写入派单目录，不影响派单" in listing
+    admin = city.users["admin"]
+    draft = new_draft(DispatchCatalogue, actor=admin, valid_from=timezone.now(), copy_from=first)
+    DispatchRule.objects.create(
+        version=draft, category=city.category, lead_unit=city.housing, basis="派单口径：噪音类诉求的派单单位"
+    )
+    publish(draft, actor=admin, now=draft.valid_from)
+    assert "已写入生效目录 1 条事项" in page(client, city.users["dispatcher"], "catalogue:index")
