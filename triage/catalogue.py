@@ -118,7 +118,8 @@ def catalogue_in_force(at: datetime | None = None) -> DispatchCatalogue | None:
 
 
 def _path_ids(category: Category) -> list[int]:
-    ids, node = [], category
+    ids: list[int] = []
+    node: Category | None = category
     while node is not None:
         ids.append(node.pk)
         node = node.parent

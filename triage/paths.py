@@ -12,7 +12,7 @@ words stop (a person completes it); only inside a chosen second level does a lea
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -97,7 +97,7 @@ def keyword_terms(keywords: str) -> set[str]:
     return {w for group in keywords.split() for w in group.split("|") if len(w) >= 2}
 
 
-def _own_terms(node: Category, keywords: dict[int, Iterable[str]]) -> set[str]:
+def _own_terms(node: Category, keywords: Mapping[int, Iterable[str]]) -> set[str]:
     words = set(name_terms(node.name)) if node.name != OTHER else set()
     words.update(SUBJECT_TERMS.get(node.path, "").split())
     for words_of in keywords.get(node.pk, ()):
@@ -126,7 +126,7 @@ def _best(
     return scored[0][1], scored[0][2]
 
 
-def refine(root: Category, text: str, keywords: dict[int, Iterable[str]] | None = None) -> PathChoice:
+def refine(root: Category, text: str, keywords: Mapping[int, Iterable[str]] | None = None) -> PathChoice:
     """The deepest category under `root` (itself included) that the text gives evidence for.
 
     `keywords`: catalogue keywords per category id, counted for the node and its ancestors."""

@@ -249,6 +249,8 @@ def _auto_dispatch(
 ) -> None:
     """Dispatch as the system. If that fails (a person was faster, a rule names a unit that cannot
     take cases, no calendar), the suggestion stands and the case waits for a dispatcher."""
+    if placement.lead is None:  # _may_auto_dispatch asked for a placed case
+        return
     try:
         case_services.dispatch(
             Case.objects.get(pk=case.pk),

@@ -264,7 +264,7 @@ def test_a_unit_that_returned_the_case_is_never_suggested_again(city, cat, clock
     assert advice is None or advice.lead_unit_id != city.township.pk
     assert redispatch_advice(case, exclude={city.township.pk}) == advice
     # A co-handler that returned it is left out too, the lead kept.
-    text = NIGHT_NOISE["title"] + NIGHT_NOISE["content"]
+    text = f"{NIGHT_NOISE['title']}{NIGHT_NOISE['content']}"
     night = place(cat, text, township=city.township, at=LATE_EVENING, model=cat.building)
     assert (night.lead, night.co) == (city.housing, [cat.env])
     without = place(
