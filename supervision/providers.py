@@ -28,7 +28,7 @@ def supervise(
     return issue_notice(case, actor=actor, body=body, respond_days=respond_days, now=now)
 
 
-def supervised_cases(user: User) -> QuerySet[Notice, dict[str, Any]]:
+def supervised_cases(user: User) -> QuerySet[Notice, Any]:
     """督办件: a supervisor's own notices' cases, a unit's notices' cases, all for the others."""
     notices = Notice.objects.all()
     if user.role == Role.SUPERVISOR:

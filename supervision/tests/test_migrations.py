@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from tests.factories import accepted_case, make_city
 
-BEFORE = [("cases", "0008_callback_ratings_rectification"), ("supervision", None)]
+CASES_BEFORE = ("cases", "0008_callback_ratings_rectification")
+BEFORE: list[tuple[str, str | None]] = [CASES_BEFORE, ("supervision", None)]
 AFTER = [("supervision", "0004_notice_number_unique")]
 
 
@@ -22,8 +23,8 @@ def test_a_notice_of_before_the_move_survives_with_its_fields(
 ) -> None:
     city = make_city()  # cases, units and users through the services, on the newest schema
     case = accepted_case(city)
-    executor.migrate(BEFORE)
-    old = MigrationExecutor(connection).loader.project_state(BEFORE[:1]).apps
+    executor.migrate(BEFORE)  # ("supervision", None): the app unapplied entirely
+    old = MigrationExecutor(connection).loader.project_state(CASES_BEFORE).apps
     assert "supervisionnotice" in old.all_models["cases"]
     Old = old.get_model("cases", "SupervisionNotice")
     issued = timezone.now() - timedelta(days=3)

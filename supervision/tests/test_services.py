@@ -3,6 +3,7 @@ may; the colour rule; what each person is told."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -154,7 +155,11 @@ def test_who_may_not(city: City, clock: Any, who: str, action: Action, error: st
     if action == Action.APPROVE:
         services.sign_notice(notice, actor=city.users["clerk"])
         services.answer_notice(notice, actor=city.users["clerk"], body=ANSWER)
-    verb = {Action.SIGN: services.sign_notice, Action.APPROVE: services.approve_answer}[action]
+    verbs: dict[Action, Callable[..., Notice]] = {
+        Action.SIGN: services.sign_notice,
+        Action.APPROVE: services.approve_answer,
+    }
+    verb = verbs[action]
     before = fresh(notice).state
     with pytest.raises(NotPermitted) as refused:
         verb(notice, actor=city.users[who])

@@ -107,6 +107,7 @@ def test_an_answer_given_meanwhile_is_not_escalated(city: City, clock: Any) -> N
 def test_a_claimed_rung_is_never_acted_on_twice(city: City, clock: Any) -> None:
     notice = issue(city)
     _past(clock, notice)
+    assert notice.respond_by is not None
     NoticeReminder.objects.create(notice=notice, kind="respond_overdue", deadline=notice.respond_by)
     assert sweep_notices()["escalated"] == 0  # another worker claimed it
     assert fresh(notice).state == State.ISSUED

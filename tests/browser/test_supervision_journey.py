@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 import pytest
 import time_machine
 from playwright.sync_api import expect
+from time_machine import Traveller
 
 from conftest import SHANGHAI
 from supervision.models import Notice
@@ -43,7 +44,7 @@ def _act(desk: Desk, action: str, label: str, **fields: str) -> None:
     expect(desk.page.locator(".messages")).to_contain_text(f"已{label}。")
 
 
-def _past_deadline(traveller: time_machine.Coordinates, notice: Notice) -> None:
+def _past_deadline(traveller: Traveller, notice: Notice) -> None:
     assert notice.respond_by is not None
     traveller.move_to(notice.respond_by + timedelta(minutes=5))
     sweep_notices()  # what the worker's five-minute sweep does (supervision.tasks)
