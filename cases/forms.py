@@ -155,7 +155,7 @@ class QueueFilterForm(Form):
         field = model_field(self, name)
         chosen = self.data.get(name) if self.is_bound else None
         if chosen and str(chosen).isdigit() and all(str(obj.pk) != chosen for obj in shown):
-            selected = field.queryset.filter(pk=int(chosen)).first()
+            selected = cast("QuerySet[Any]", field.queryset).filter(pk=int(chosen)).first()
             shown = [selected, *shown] if selected is not None else shown
         choices = [(obj.pk, label(field, obj)) for obj in shown]
         field.widget.choices = [("", field.empty_label or ""), *choices]

@@ -146,11 +146,11 @@ def queue_cases(user: User, slug: str, now: datetime | None = None) -> CaseQuery
         return cases.filter(pk__in=hooks.supervised_cases(user))
     if slug == "extension_requests":
         # One pending request per case at most (a unique constraint): no duplicate rows.
-        pending = Extension.objects.filter(status=Extension.Status.PENDING)
-        return cases.filter(pk__in=pending.values("case_id")).order_by("due_at")
+        extensions = Extension.objects.filter(status=Extension.Status.PENDING)
+        return cases.filter(pk__in=extensions.values("case_id")).order_by("due_at")
     if slug == "suspension_requests":
-        pending = Suspension.objects.filter(status=Suspension.Status.PENDING)
-        return cases.filter(pk__in=pending.values("case_id")).order_by("due_at")
+        suspensions = Suspension.objects.filter(status=Suspension.Status.PENDING)
+        return cases.filter(pk__in=suspensions.values("case_id")).order_by("due_at")
     if slug == "disputes":
         # Longest waiting first: the return is the case's last change.
         pending = Dispute.objects.filter(status=Dispute.Status.PENDING)

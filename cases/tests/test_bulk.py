@@ -19,7 +19,7 @@ from cases.models import Case, CaseEvent
 from cases.workflow import Action, State
 from tests.factories import City, dispatched_case, make_case
 
-HX = {"HTTP_HX_REQUEST": "true"}
+HX = {"HX-Request": "true"}
 
 
 def page(response: object) -> str:
@@ -67,7 +67,7 @@ def test_the_dispatcher_bulk_dispatches_to_one_unit_and_sees_a_line_per_case(
             "co_units": [city.education.pk],
             "note": "请尽快处理",
         },
-        **HX,
+        headers=HX,
     )
     lines = result_lines(response)
     for case in cases:
@@ -98,7 +98,9 @@ def test_bulk_dispatch_by_each_cases_suggestion(
     }
     monkeypatch.setattr(hooks.triage_advice, "_answer", lambda case: advice.get(case.pk))
     login(client, city.users["dispatcher"])
-    response = client.post("/cases/bulk/dispatch/", {"cases": [suggested.number, unplaced.number]}, **HX)
+    response = client.post(
+        "/cases/bulk/dispatch/", {"cases": [suggested.number, unplaced.number]}, headers=HX
+    )
     lines = result_lines(response)
     assert lines[suggested.number] == ("已完成", "已按分拣建议派单：市教育局（协办：市住建局）")
     assert lines[unplaced.number] == ("未完成", "该工单没有派单建议，请逐件派单。")
@@ -112,7 +114,9 @@ def test_the_unit_bulk_accepts_its_dispatched_cases(client: Client, city: City, 
     login(client, city.users["clerk"])
     html = page(client.get("/cases/queue/to_accept/"))
     assert 'id="bulk-accept-button"' in html
-    response = client.post("/cases/bulk/accept/", {"cases": [c.number for c in ours] + [theirs.number]}, **HX)
+    response = client.post(
+        "/cases/bulk/accept/", {"cases": [c.number for c in ours] + [theirs.number]}, headers=HX
+    )
     lines = result_lines(response)
     assert all(lines[c.number] == ("已完成", "已签收") for c in ours)
     assert {c.state for c in Case.objects.filter(pk__in=[c.pk for c in ours])} == {State.IN_PROGRESS}
@@ -128,7 +132,7 @@ def test_bulk_actions_are_offered_only_to_who_may_take_them(
     assert 'id="bulk-form"' in page(login(client, city.users["dispatcher"]).get("/cases/queue/to_dispatch/"))
     assert 'id="bulk-form"' not in page(login(client, city.users["agent"]).get("/cases/queue/to_dispatch/"))
     refused = client.post(
-        "/cases/bulk/dispatch/", {"cases": [case.number], "lead_unit": city.housing.pk}, **HX
+        "/cases/bulk/dispatch/", {"cases": [case.number], "lead_unit": city.housing.pk}, headers=HX
     )
     assert "您的角色不能批量派单" in page(refused)
     assert Case.objects.get(pk=case.pk).state == State.REGISTERED
@@ -146,7 +150,7 @@ def test_the_bulk_dispatch_choices_load_only_when_opened(
     login(client, city.users["dispatcher"])
     queue = page(client.get("/cases/queue/to_dispatch/"))
     assert city.education.name not in queue.split('id="bulk-form"')[1].split("</form>")[0]
-    fields = page(client.get("/cases/bulk/dispatch/fields/", **HX))
+    fields = page(client.get("/cases/bulk/dispatch/fields/", headers=HX))
     assert city.education.name in fields
     assert "按各件的分拣建议派单" in fields
 

@@ -18,7 +18,7 @@ from cases.services import system_user
 from org.models import Unit, UnitKind
 from tests.factories import City, accepted_case, dispatched_case, make_case
 
-HX = {"HTTP_HX_REQUEST": "true"}
+HX = {"HX-Request": "true"}
 
 
 def page(response: object) -> str:
@@ -87,7 +87,7 @@ def test_an_agent_shows_a_number_they_may_see_and_the_view_is_audited(
     assert "显示号码" in rows
     assert "13812345678" not in rows
     assert not PersonalDataView.objects.exists()  # listing the queue reveals nothing
-    shown = page(client.post(f"/cases/{case.number}/phone/", **HX))
+    shown = page(client.post(f"/cases/{case.number}/phone/", headers=HX))
     assert "13812345678" in shown
     assert "已记录查看" in shown
     view = PersonalDataView.objects.get()
@@ -98,7 +98,7 @@ def test_a_clerk_asking_for_the_number_gets_it_masked_and_nothing_is_audited(
     client: Client, city: City, clock: Traveller
 ) -> None:
     case = dispatched_case(city)
-    shown = page(login(client, city.users["clerk"]).post(f"/cases/{case.number}/phone/", **HX))
+    shown = page(login(client, city.users["clerk"]).post(f"/cases/{case.number}/phone/", headers=HX))
     assert "138****5678" in shown
     assert "13812345678" not in shown
     assert not PersonalDataView.objects.exists()
@@ -154,7 +154,7 @@ def test_a_sorted_queue_pages_without_overlap(client: Client, city: City, clock:
     numbers = {make_case(city).number for _ in range(53)}  # all registered at the same instant
     login(client, city.users["dispatcher"])
     first = listed(client.get("/cases/queue/to_dispatch/", {"sort": "waiting"}))
-    second = listed(client.get("/cases/queue/to_dispatch/", {"sort": "waiting", "page": 2}))
+    second = listed(client.get("/cases/queue/to_dispatch/", {"sort": "waiting", "page": "2"}))
     assert len(first) == 50
     assert len(second) == 3
     assert set(first) | set(second) == numbers

@@ -44,7 +44,7 @@ def bulk_action(request: AuthenticatedHttpRequest, action: str) -> HttpResponse:
         if verb is Action.DISPATCH:
             form = BulkDispatchForm(request.POST)
             if not form.is_valid():
-                error = "；".join(e for errors in form.errors.values() for e in errors)
+                error = "；".join(str(e) for errors in form.errors.values() for e in errors)
             else:
                 data = form.cleaned_data
                 results = bulk_dispatch(

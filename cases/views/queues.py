@@ -127,24 +127,23 @@ def queue_choices(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
     units the user may filter by, or the categories at every level of the tree."""
     term = (request.GET.get("term") or "").strip()[:40]
     chosen = request.GET.get(kind) or ""
+    pool: QuerySet[Any]  # everything this user may pick
     options: QuerySet[Any]
     if kind == "unit":
-        options = filterable_units(request.user)
-        if term:
-            options = options.filter(Q(name__icontains=term) | Q(short_name__icontains=term))
-        empty, label = "全部单位", _unit_label
+        pool, empty = filterable_units(request.user), "全部单位"
+        options = pool.filter(Q(name__icontains=term) | Q(short_name__icontains=term)) if term else pool
     elif kind == "category":
-        options = Category.objects.filter(is_active=True).order_by("path")
-        options = options.filter(path__icontains=term) if term else options.filter(level=1)
-        empty, label = "全部分类", _category_label
+        pool = Category.objects.filter(is_active=True).order_by("path")
+        empty = "全部分类"
+        options = pool.filter(path__icontains=term) if term else pool.filter(level=1)
     else:
         raise Http404("没有这个筛选项")
-    shown = list(options[:CHOICES_SHOWN])
+    shown: list[Unit | Category] = list(options[:CHOICES_SHOWN])
     if chosen.isdigit() and all(str(o.pk) != chosen for o in shown):
-        kept = options.model.objects.filter(pk=int(chosen)).first()
-        if kept is not None and (kind == "category" or kept in filterable_units(request.user)):
+        kept = pool.filter(pk=int(chosen)).first()  # the choice in force stays offered
+        if kept is not None:
             shown.insert(0, kept)
-    choices = [{"value": o.pk, "label": label(o), "selected": str(o.pk) == chosen} for o in shown]
+    choices = [{"value": o.pk, "label": _choice_label(o), "selected": str(o.pk) == chosen} for o in shown]
     return render(
         request,
         "cases/_choice_options.html",
@@ -239,12 +238,13 @@ def sort_columns(params: QueryDict, sort: str) -> dict[str, dict[str, str]]:
     does) and its aria-sort state. The links keep the filters; they start again at page 1."""
     base = params.copy()
     base.pop("sort", None)
-    columns = {}
+    columns: dict[str, dict[str, str]] = {}
     for key in SORTS:
         state = "ascending" if sort == key else "descending" if sort == f"-{key}" else "none"
         link = base.copy()
-        link["sort"] = f"-{key}" if state == "ascending" else key
-        columns[key] = {"href": "?" + link.urlencode(), "next": link["sort"], "aria_sort": state}
+        following = f"-{key}" if state == "ascending" else key
+        link["sort"] = following
+        columns[key] = {"href": "?" + link.urlencode(), "next": following, "aria_sort": state}
     return columns
 
 
@@ -261,12 +261,9 @@ def saveable_query(params: QueryDict) -> str:
     return kept.urlencode()
 
 
-def _unit_label(unit: Unit) -> str:
-    return unit.name
-
-
-def _category_label(category: Category) -> str:
-    return category.path.replace("/", " / ")
+def _choice_label(choice: Unit | Category) -> str:
+    """As the filter form labels them: a unit by its name, a category by its whole path."""
+    return choice.path.replace("/", " / ") if isinstance(choice, Category) else choice.name
 
 
 def _searched_phone(form: QueueFilterForm) -> str:
