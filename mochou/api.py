@@ -17,6 +17,7 @@ from ninja.responses import NinjaJSONEncoder
 from accounts.tokens import BearerToken
 from cases.api import router as cases_router
 from mochou.api_errors import install_error_handlers
+from stats.api import router as stats_router
 from supervision.api import router as supervision_router
 
 
@@ -50,3 +51,4 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("v1/cases", cases_router, tags=["工单"])
 api.add_router("v1/supervision", supervision_router, tags=["督办"])
+api.add_router("v1/stats", stats_router, tags=["统计考核"])

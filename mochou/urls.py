@@ -17,6 +17,7 @@ urlpatterns = [
     path("console/", include("console.urls")),
     path("enterprises/", include("enterprises.urls")),
     path("supervision/", include("supervision.urls")),
+    path("stats/", include("stats.urls")),
     path("open311/", include("open311.urls")),
     path("m/", include("portal.urls")),  # the citizens' mobile page
     # The SMS link, as short as it can be: every character of an SMS counts (portal.links).

@@ -163,3 +163,10 @@ def rebuild_all() -> int:
 def _batches(items: list[int], size: int) -> Iterator[list[int]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
+
+
+def sweep(today: date | None = None) -> int:
+    """The periodic task's work: refresh, then fold again the cases of today and yesterday, so an
+    event whose transaction committed after a later event was read is never missed for long."""
+    today = today or timezone.localdate()
+    return refresh() + rebuild_day(today) + rebuild_day(today - timedelta(days=1))

@@ -170,8 +170,19 @@ class Scheme(SettingsEntry):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from mochou.errors import InvalidInput
         from stats.schemes import parse  # checks the shape; schemes imports nothing of this module's
 
-        parse(self.definition)
+        try:
+            parse(self.definition)
+        except InvalidInput as exc:
+            raise ValidationError({"definition": exc.message}) from exc
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        from stats.schemes import parse
+
+        parse(self.definition)  # never a scheme the scoring cannot read, whoever saves it
         super().save(*args, **kwargs)

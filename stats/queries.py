@@ -29,7 +29,7 @@ from stats.build import refresh
 from stats.counting import Window, count_units
 from stats.models import Level, Scheme
 from stats.periods import Period
-from stats.rates import RATES
+from stats.rates import RATES, Rate
 from stats.schemes import Definition
 from stats.scoring import Scored, evaluate
 from stats.store import scheme as scheme_named
@@ -60,9 +60,21 @@ class UnitRow:
 
     @property
     def rates(self) -> dict[str, RateValue]:
+        # 直接答复率 is the centre's: a unit's first dispatches are counted, but only the centre's
+        # (and the city's) row has the rate.
+        unit_row = self.level not in (Level.CENTRE, "city")
         return {
-            r.code: RateValue(self.counts.get(r.numerator, 0), self.counts.get(r.denominator, 0)) for r in RATES
+            r.code: RateValue(0, 0)
+            if r.centre_only and unit_row
+            else RateValue(self.counts.get(r.numerator, 0), self.counts.get(r.denominator, 0))
+            for r in RATES
         }
+
+    @property
+    def rate_cells(self) -> list[tuple[Rate, RateValue]]:
+        """(rate, value) in the table's order, for templates."""
+        values = self.rates
+        return [(r, values[r.code]) for r in RATES]
 
 
 @dataclass
@@ -72,6 +84,9 @@ class RatesTable:
     rows: list[UnitRow]
     centre: UnitRow
     city: UnitRow
+
+
+CENTRE_CITYWIDE = ("disposed", "callback_due", "called_back")
 
 
 def window(period: Period, now: datetime | None = None, *, fresh: bool = True) -> Window:
@@ -94,10 +109,15 @@ def rates_from_counts(
 ) -> RatesTable:
     units = assessed_units(level)
     rows = [UnitRow(pk, name, lv, Counter(counts.get(pk, Counter()))) for pk, name, lv in units]
-    centre = UnitRow(None, "12345热线中心", Level.CENTRE, Counter(counts.get(None, Counter())))
     city: Counter[str] = Counter()
     for c in counts.values():
         city.update(c)
+    # The centre's own figures: 解决率/满意率 of its 直接办结; 直接答复率 and 回访率 of the whole city
+    # (the centre disposes of every case and calls every answer back).
+    centre = UnitRow(None, "12345热线中心", Level.CENTRE, Counter(counts.get(None, Counter())))
+    for key in CENTRE_CITYWIDE:
+        centre.counts[key] = city[key]
+    centre.counts = +centre.counts
     return RatesTable(period, as_of, rows, centre, UnitRow(None, "全市", "city", +city))
 
 

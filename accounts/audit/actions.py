@@ -48,6 +48,8 @@ ACTIONS: dict[str, str] = {
     "password.change": "修改本人密码",
     "logout": "退出登录",
     "audit.export": "导出审计日志",
+    "stats.export_ledger": "导出工单台账",
+    "stats.export_report": "导出考核月报",
 }
 
 
