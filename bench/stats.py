@@ -1,0 +1,182 @@
+"""Time the statistics at scale: `python -m bench.stats --cases 100000 --repeat 5`.
+
+Makes sure the database holds N cases (bench.generate adds the missing ones), folds the event log
+into the fact tables (stats.build.rebuild_all, timed), checks that the exact recomputation from the
+log equals the fact tables for the last full month, then times what the dashboard and the monthly
+report read (stats.queries), each as the median of --repeat runs after one warm-up:
+
+- the rates of every unit for the last full month, quarter and year (unit_rates);
+- the monthly ranking under the default scheme (ranking: the month and the month before);
+- the dashboard's series: volume by day and channel, by category, by township, overdue and
+  supervised by unit;
+- the ledger of the busiest unit for the month as .xlsx; the monthly report as .xlsx;
+- the exact recomputation of the month from the event log (`mochou stats recompute`).
+
+Results go to stdout and, unless --no-doc, to the stats section of docs/benchmarks.md (between
+its markers; the rest of the file is left as it is).
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import django
+from django.conf import settings
+from django.db import connection
+from django.db.models import Count
+from django.utils import timezone
+
+import bench  # noqa: F401  (sets Django up)
+from accounts.models import Role, User
+from cases.models import Case, CaseEvent
+from stats import queries
+from stats.build import rebuild_all, refresh
+from stats.counting import Window, count_units
+from stats.exact import exact_counts
+from stats.export import ledger_workbook, report_workbook
+from stats.ledger import ledger
+from stats.models import StintFact
+from stats.periods import Period, month, quarter, year
+from stats.report import monthly_report
+
+ROOT = Path(settings.BASE_DIR).parent
+BEGIN, END = "<!-- stats:begin -->", "<!-- stats:end -->"
+
+
+def timed(fn: Callable[[], Any], repeat: int) -> tuple[float, list[float]]:
+    fn()  # warm-up
+    runs = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        runs.append((time.perf_counter() - start) * 1000)
+    return statistics.median(runs), runs
+
+
+def last_full_month() -> Period:
+    today = timezone.localdate()
+    first = today.replace(day=1) - timedelta(days=1)
+    return month(first.year, first.month)
+
+
+def measure(repeat: int) -> dict[str, Any]:
+    m = last_full_month()
+    q = quarter(m.start.year, (m.start.month - 1) // 3 + 1)
+    y = year(m.start.year)
+    busiest = (
+        StintFact.objects.filter(started_at__gte=m.since, started_at__lt=m.until)
+        .values("assessed_unit_id").annotate(n=Count("pk")).order_by("-n").first()
+    )  # fmt: skip
+    unit_id = busiest["assessed_unit_id"] if busiest else None
+    leader = User.objects.filter(role=Role.LEADER).first() or User.objects.filter(is_superuser=True).first()
+    views: list[tuple[str, Callable[[], Any]]] = [
+        (f"各单位比率·月（{m.label}）", lambda: queries.unit_rates(m)),
+        (f"月度排名（默认方案，含上月）（{m.label}）", lambda: queries.ranking(m)),
+        (f"各单位比率·季度（{q.label}）", lambda: queries.unit_rates(q)),
+        (f"各单位比率·年（{y.label}）", lambda: queries.unit_rates(y)),
+        ("受理量·按日与渠道（月）", lambda: queries.volume(m, bucket="day")),
+        ("受理量·按一级分类（月）", lambda: queries.categories(m)),
+        ("受理量·按乡镇（月）", lambda: queries.townships(m)),
+        ("超期（当前）与督办（月）·按单位", lambda: (queries.overdue_by_unit(), queries.supervised_by_unit(m))),
+        ("refresh()（无新事件时）", refresh),
+    ]
+    if unit_id is not None and leader is not None:
+        views.append(("最忙单位的月台账 .xlsx", lambda: ledger_workbook(
+            ledger(m, user=leader, unit_id=unit_id), title="bench", personal=False)))  # fmt: skip
+    views.append(("月度报告 .xlsx", lambda: report_workbook(monthly_report(m))))
+    results = []
+    for name, fn in views:
+        median, runs = timed(fn, repeat)
+        results.append((name, median, runs))
+        print(f"{name:<40} median {median:9.1f} ms  runs {', '.join(f'{r:.0f}' for r in runs)}")
+    start = time.perf_counter()
+    exact = exact_counts(m)
+    exact_ms = (time.perf_counter() - start) * 1000
+    equal = exact == count_units(Window(m.since, m.as_of()))
+    print(f"exact recompute of {m.label}: {exact_ms:.0f} ms, equal to the fact tables: {equal}")
+    return {"month": m, "views": results, "exact_ms": exact_ms, "equal": equal}
+
+
+def write_doc(path: Path, ctx: dict[str, Any]) -> None:
+    db = connection.settings_dict
+    lines = [
+        BEGIN,
+        "## Statistics (stats): rates, ranking, series, exports",
+        "",
+        f"Measured {timezone.localtime():%Y-%m-%d %H:%M} CST with `python -m bench.stats --cases {ctx['cases']} "
+        f"--repeat {ctx['repeat']}` on {connection.vendor} ({db['NAME']}): {ctx['cases_in_db']:,} cases, "
+        f"{ctx['events']:,} events; Python {platform.python_version()}, Django {django.get_version()}. "
+        "Medians of the runs after one warm-up, wall time in the Python process, milliseconds.",
+        "",
+        f"Folding the whole event log into the fact tables (`mochou stats rebuild --all`): "
+        f"{ctx['rebuild_s']:.1f} s for {ctx['cases_in_db']:,} cases ({ctx['fact_rows']:,} fact rows).",
+        "",
+        "| view | median ms | runs |",
+        "|---|---:|---|",
+        *(f"| {name} | {median:.1f} | {', '.join(f'{r:.0f}' for r in runs)} |" for name, median, runs in ctx["views"]),
+        "",
+        f"Exact recomputation of {ctx['month'].label} from the event log (what `mochou stats recompute` "
+        f"does, no fact table read): {ctx['exact_ms']:.0f} ms; equal to the fact tables: "
+        f"{'yes' if ctx['equal'] else 'NO'}.",
+        "",
+        ctx.get("scale_note", ""),
+        END,
+    ]
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+    section = "\n".join(lines)
+    if BEGIN in text and END in text:
+        before, rest = text.split(BEGIN, 1)
+        text = before + section + rest.split(END, 1)[1]
+    else:
+        text = text.rstrip() + "\n\n" + section + "\n"
+    path.write_text(text, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.stats", description=__doc__.split("\n")[0])
+    parser.add_argument("--cases", type=int, default=100_000, help="cases the database should hold (100000)")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--no-rebuild", action="store_true", help="the fact tables are already built")
+    parser.add_argument("--no-doc", action="store_true")
+    parser.add_argument("--doc", default=str(ROOT / "docs" / "benchmarks.md"))
+    parser.add_argument("--note", default="", help="a sentence appended to the section (the scale measured)")
+    args = parser.parse_args(argv)
+    settings.DEBUG = False
+    have = Case.objects.count()
+    if have < args.cases:
+        from bench.generate import generate
+
+        generate(args.cases - have)
+    rebuild_s = 0.0
+    if not args.no_rebuild:
+        start = time.perf_counter()
+        rebuild_all()
+        rebuild_s = time.perf_counter() - start
+        print(f"rebuild_all: {rebuild_s:.1f} s")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE stats_stintfact; ANALYZE stats_answerfact; ANALYZE stats_callbackfact")
+    from stats.models import AnswerFact, CallbackFact
+
+    ctx = measure(args.repeat)
+    ctx |= {
+        "cases": args.cases, "repeat": args.repeat, "cases_in_db": Case.objects.count(),
+        "events": CaseEvent.objects.count(), "rebuild_s": rebuild_s,
+        "fact_rows": StintFact.objects.count() + AnswerFact.objects.count() + CallbackFact.objects.count(),
+        "scale_note": args.note,
+    }  # fmt: skip
+    if not args.no_doc:
+        write_doc(Path(args.doc), ctx)
+    return 0 if ctx["equal"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
