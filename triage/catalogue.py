@@ -242,7 +242,7 @@ def resolve(
         if rule.basis.strip():
             head += f"（依据：{rule.basis.strip()}）"
         notes.insert(0, head)
-        notes.extend(_not_taken(rule, usable, model_category, category, excluded))
+        notes.extend(_not_taken(rule, usable, model_category, chosen, category, excluded))
         return Placement(
             rule.lead_unit, co, path, rule, catalogue, SOURCE_CATALOGUE, "；".join(notes), evidence
         )
@@ -253,20 +253,20 @@ def _not_taken(
     rule: DispatchRule,
     usable: list[DispatchRule],
     model_category: Category | None,
+    chosen: Category | None,
     category: Category | None,
     excluded: set[int],
 ) -> list[str]:
-    """What the model's advice alone would have given, when the catalogue's entry overrules it."""
+    """What the model's advice alone would have given, when an entry in words overrules it: its
+    first level, and the unit of its path (refined by the words) without keyword entries."""
     notes: list[str] = []
-    if category is None and model_category is not None:
+    if category is None and model_category is not None and rule.keywords.strip():
         model_root = _root(model_category)
         if _root(rule.category).pk != model_root.pk:
             notes.append(f"模型建议的一级分类“{model_root.name}”未采用")
-        # The route the model's category alone leads to (its path's entries without keywords).
-        plain, _ = _pick(
-            [r for r in usable if not r.keywords.strip() and r.category_id in _path_ids(model_category)]
-        )
-        fallback = plain.lead_unit if plain is not None else _default_unit(model_category, excluded)
+        path = chosen if chosen is not None and _root(chosen).pk == model_root.pk else model_root
+        plain, _ = _pick([r for r in usable if not r.keywords.strip() and r.category_id in _path_ids(path)])
+        fallback = plain.lead_unit if plain is not None else _default_unit(path, excluded)
         if fallback is not None and fallback.pk != rule.lead_unit_id:
             notes.append(f"模型建议的{unit_label(fallback)}未采用")
     return notes
