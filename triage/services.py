@@ -23,6 +23,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from cases import services as case_services
+from cases.labels import confidence_label
 from cases.models import Case, CaseEvent, Category, Kind
 from cases.workflow import Action as CaseAction
 from cases.workflow import State as CaseState
@@ -226,9 +227,10 @@ def triage_case(case_id: int) -> Suggestion | None:
         }
         unit_text = f"，建议主办：{placement.lead.name}" if placement.lead else "，派单目录未能确定承办单位"
         shown = category.path if category else prediction.label
-        note = f"建议分类：{shown}（置信度{prediction.confidence:.0%}）{unit_text}；{placement.reason}"
+        sure = confidence_label(prediction.confidence)  # 把握较大（87%）: said one way on every page
+        note = f"建议分类：{shown}（{sure}）{unit_text}；{placement.reason}"
         if oos:  # said first: the person must sort it, whatever the nearest subject is
-            nearest = f"最接近：{prediction.label}，置信度{prediction.confidence:.0%}"
+            nearest = f"最接近：{prediction.label}，{sure}"
             note = f"{OUT_OF_SCOPE_NOTE}（{nearest}）；{note}"
         if urgency["urgent"]:
             note += "；紧急：" + "；".join(urgency["reasons"])
@@ -259,7 +261,7 @@ def _auto_dispatch(
             lead_unit=placement.lead,
             co_units=placement.co,
             category=placement.category,  # the full path: _may_auto_dispatch asks for it
-            note=f"智能分拣自动派单（置信度{confidence:.0%}，{placement.reason}）",
+            note=f"智能分拣自动派单：{confidence_label(confidence)}，{placement.reason}",
         )
     except DomainError as exc:
         log.warning("automatic dispatch of case %s refused: %s", case.pk, exc.message)
