@@ -167,6 +167,10 @@ class CaseDraft:
     satisfaction: str = ""
     resolved: bool | None = None
     is_overdue_closed: bool = False
+    rectify_due_at: datetime | None = None
+    callback_claimed_by_id: int | None = None
+    callback_claimed_until: datetime | None = None
+    escalated_at: datetime | None = None
     updated_at: datetime | None = None
     assignments: list[AssignmentDraft] = field(default_factory=list)
     replies: list[ReplyDraft] = field(default_factory=list)
@@ -178,6 +182,8 @@ class CaseDraft:
     # ("days") and each suspension's working hours ("hours"), in their order.
     clock_start: datetime | None = None
     clock_moves: list[tuple[str, float]] = field(default_factory=list)
+    # The clock before a 重办 that kept an approved extension's later deadline (start, moves).
+    clock_kept: tuple[datetime, list[tuple[str, float]]] | None = None
 
     def own_rows(self, out: Output) -> None:
         """The rows that stayed mutable while the case was walked, once it is done."""
@@ -192,7 +198,8 @@ class CaseDraft:
 
     def start_clock(self, at: datetime) -> None:
         self.clock_start = at
-        self.clock_moves.clear()
+        self.clock_moves = []
+        self.clock_kept = None
 
 
 class Ctx(NamedTuple):
@@ -525,7 +532,18 @@ def _handling_deadline(c: CaseDraft, handle_days: int) -> datetime | None:
     if c.clock_start is None:
         return None
     due = add_working_days(c.clock_start, handle_days)
-    for kind, value in c.clock_moves:
+    if c.clock_kept is not None:  # a 重办 that kept an approved extension's later deadline
+        kept = _clock_deadline(*c.clock_kept, handle_days)
+        due = max(due, kept)
+    return _moved(due, c.clock_moves)
+
+
+def _clock_deadline(start: datetime, moves: list[tuple[str, float]], handle_days: int) -> datetime:
+    return _moved(add_working_days(start, handle_days), moves)
+
+
+def _moved(due: datetime, moves: list[tuple[str, float]]) -> datetime:
+    for kind, value in moves:
         if kind == "days":
             due = add_working_days(due, int(value))
         elif value > 0:  # as the service: a suspension of no working hour moves nothing
@@ -639,8 +657,15 @@ def emit_close(ctx: Ctx, c: CaseDraft, step: Step) -> Event:
 def emit_reopen(ctx: Ctx, c: CaseDraft, step: Step) -> Event:
     lead, at = _lead(c), step.at
     agent = c.agent[0]
-    c.due_at = add_working_days(at, c.limits[1])
+    previous_due = c.due_at
+    # As cases.services.closing.reopen_deadline: an approved extension's later deadline stays.
+    fresh = add_working_days(at, c.limits[1])
+    extended = any(e.status == Extension.Status.APPROVED for e in c.extensions)
+    kept = extended and previous_due is not None and previous_due > fresh
+    c.due_at = previous_due if kept and previous_due is not None else fresh
+    prior = (c.clock_start, list(c.clock_moves)) if kept and c.clock_start is not None else None
     c.start_clock(at)
+    c.clock_kept = prior
     c.reopen_count += 1
     c.satisfaction, c.resolved, c.callback_attempts, c.closed_at = "", None, 0, None
     c.replied_at, c.is_overdue_closed = None, False
@@ -648,7 +673,12 @@ def emit_reopen(ctx: Ctx, c: CaseDraft, step: Step) -> Event:
     for a in c.assignments:
         if a.unit_id == lead and a.role == Assignment.Role.LEAD and a.status != Assignment.Status.RETURNED:
             a.status = Assignment.Status.ACCEPTED
-    payload = {"due_at": c.due_at.isoformat(), "reopen_count": c.reopen_count}
+    payload = {
+        "due_at": c.due_at.isoformat(),
+        "reopen_count": c.reopen_count,
+        "kept_extension": kept,
+        "previous_due_at": previous_due.isoformat() if previous_due else None,
+    }
     return Event(*c.agent, note="诉求人对答复不满意，要求重新办理", payload=payload)
 
 

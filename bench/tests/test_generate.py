@@ -71,6 +71,12 @@ EVERY_ROAD = Mix(
 # The rulings on returns (派单异议审核) and 提级办理 are not generated yet: a generated return is
 # still followed directly by a new dispatch, as before disputes existed (issue 10's follow-up).
 NOT_GENERATED = {Action.TRIAGE, Action.OVERRIDE, Action.RULE_DISPUTE, Action.REJECT_DISPUTE, Action.ESCALATE}
+# Issue 10's callback pool and 差评整改 are not generated yet: the generator's 差评 stand at once
+# (待结案 → 结案 with a reason, or 重办), as before the rectification existed.
+NOT_GENERATED |= {
+    Action.CLAIM_CALLBACK, Action.RELEASE_CALLBACK, Action.RECTIFY, Action.REPORT_RECTIFICATION,
+    Action.VERIFY_RECTIFICATION, Action.RETURN_RECTIFICATION,
+}  # fmt: skip
 ANSWERED = {State.REPLIED, State.CALLED_BACK, State.CLOSED}
 KeySets = dict[str, set[frozenset[str]]]
 

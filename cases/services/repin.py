@@ -14,7 +14,7 @@ from typing import Any
 
 from accounts.audit.services import record
 from accounts.models import User
-from cases.models import Case, LimitVersion
+from cases.models import Case, CaseEvent, LimitVersion
 from cases.services.common import CASES, limits, now_or, text
 from cases.workflow import Action, State
 from worktime.calendar import add_working_days, add_working_hours
@@ -29,12 +29,19 @@ def _iso(moment: datetime | None) -> str | None:
 def handling_deadline(case: Case, handle_days: int) -> datetime | None:
     """The handling deadline the case's own history gives with `handle_days`: from the start of
     its clock, plus each extension granted and each suspension's working time, in their order."""
-    events = list(case.events.filter(seq__gt=0).order_by("seq"))
+    return _deadline_from(list(case.events.filter(seq__gt=0).order_by("seq")), handle_days)
+
+
+def _deadline_from(events: list[CaseEvent], handle_days: int) -> datetime | None:
     starts = [e for e in events if e.action in CLOCK_STARTS]
     if not starts:
         return None
     start = starts[-1]
     due = add_working_days(start.created_at, handle_days)
+    if start.action == Action.REOPEN and start.payload.get("kept_extension"):
+        # That 重办 kept an approved extension's later deadline (cases.services.closing.reopen_deadline).
+        before = _deadline_from([e for e in events if e.seq < start.seq], handle_days)
+        due = max(due, before) if before is not None else due
     for event in (e for e in events if e.seq > start.seq):
         if event.action == Action.DECIDE_EXTENSION and event.payload.get("approved"):
             due = add_working_days(due, int(event.payload["days"]))

@@ -297,3 +297,14 @@ def test_report_and_verify_through_the_api(city: City, clock: object) -> None:
     assert (missing_note["status"], missing_note["code"]) == (422, "invalid_input.required")
     detail = post("dispatcher", "verify-rectify", {"accepted": True})
     assert (detail["status"], detail["state"], detail["rectify_due_at"]) == (200, State.REPLIED, None)
+
+
+def test_the_kept_extension_survives_a_recomputation_from_the_log(city: City) -> None:
+    """按现行时限重算 rebuilds the deadline from the case's history: a 重办 that kept an approved
+    extension's later date keeps it there too."""
+    from cases.services.repin import handling_deadline
+
+    case = _extended(city, "2026-03-02", days=20)
+    services.reopen(case, actor=city.users["agent"], reason="诉求人反映仍未疏通", now=at("2026-03-03"))
+    case = fresh(case)
+    assert handling_deadline(case, 5) == case.due_at
