@@ -110,3 +110,11 @@ def _no_reply_checks(case: Any, body: str) -> None:
 # the clerk and the unit leader see before the answer is approved, and what the submit and approve
 # events record — or None when no app checks replies.
 reply_checks: Provider[Any] = Provider("case.reply_checks", _no_reply_checks)
+
+
+# ---------------------------------------------------------------- 高频事 (the hotspots app answers)
+
+# The case page's 高频事 section as HTML: the hotspots the case is behind and the results of the
+# proactive tasks (未诉先办) a unit reported on them; "" without the app. Called as
+# `hotspot_panel(case, user, request)`.
+hotspot_panel: Provider[str] = Provider("case.hotspot_panel", _no_panel)

@@ -16,6 +16,7 @@ from ninja.responses import NinjaJSONEncoder
 
 from accounts.tokens import BearerToken
 from cases.api import router as cases_router
+from hotspots.api import router as hotspots_router
 from mochou.api_errors import install_error_handlers
 from stats.api import router as stats_router
 from supervision.api import router as supervision_router
@@ -52,3 +53,4 @@ install_error_handlers(api)
 api.add_router("v1/cases", cases_router, tags=["工单"])
 api.add_router("v1/supervision", supervision_router, tags=["督办"])
 api.add_router("v1/stats", stats_router, tags=["统计考核"])
+api.add_router("v1/hotspots", hotspots_router, tags=["高频事"])

@@ -15,6 +15,7 @@ Every CSV that ships with the platform is read here, into typed records, and now
 | ``triage/data/real-duplicate-pairs.csv`` | :func:`read_real_duplicate_pairs` | :class:`RealDuplicatePair` |
 | ``triage/data/real-urgency-labelled.csv`` | :func:`read_real_urgency_labels` | :class:`RealUrgencyLabel` |
 | ``triage/data/real-categories-labelled.csv`` | :func:`read_real_category_labels` | ``RealCategoryLabel`` |
+| ``triage/data/real-hotspot-groups.csv`` | :func:`read_real_hotspot_groups` | :class:`RealHotspotGroup` |
 | ``knowledge/data/questions.csv`` | :func:`read_guide_questions` | :class:`GuideQuestion` |
 
 Records carry the file's values as read (stripped where a stray space would change a key or a
@@ -58,6 +59,7 @@ URGENCY_TESTSET_CSV = _ROOT / "triage" / "data" / "urgency-testset.csv"
 REAL_DUPLICATE_PAIRS_CSV = _ROOT / "triage" / "data" / "real-duplicate-pairs.csv"
 REAL_URGENCY_CSV = _ROOT / "triage" / "data" / "real-urgency-labelled.csv"
 REAL_CATEGORIES_CSV = _ROOT / "triage" / "data" / "real-categories-labelled.csv"
+REAL_HOTSPOT_GROUPS_CSV = _ROOT / "triage" / "data" / "real-hotspot-groups.csv"  # REAL-HOTSPOTS.md
 GUIDE_QUESTIONS_CSV = _ROOT / "knowledge" / "data" / "questions.csv"
 
 # Columns of a message CSV (the 2020 泰迪杯 problem C layout).
@@ -387,6 +389,27 @@ def read_real_category_labels(path: str | Path = REAL_CATEGORIES_CSV) -> list[Re
                 split=r["split"].strip(),
                 note=_get(r, "note"),
             )
+            for r in rows
+        ]
+
+
+@dataclass(frozen=True)
+class RealHotspotGroup:
+    """A message of the votes corpus (by 留言编号) in its hand-made hot-issue group."""
+
+    id: str
+    group: str  # g001 …, or s-<留言编号> for a message alone
+    group_title: str
+
+    @property
+    def singleton(self) -> bool:
+        return self.group.startswith("s-")
+
+
+def read_real_hotspot_groups(path: str | Path = REAL_HOTSPOT_GROUPS_CSV) -> list[RealHotspotGroup]:
+    with _rows(path) as rows:
+        return [
+            RealHotspotGroup(id=r[ID_COL].strip(), group=r["group"].strip(), group_title=_get(r, "group_title"))
             for r in rows
         ]
 

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "enterprises",
     "supervision",
     "stats",
+    "hotspots",
 ]
 
 MIDDLEWARE = [

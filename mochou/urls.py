@@ -18,6 +18,7 @@ urlpatterns = [
     path("enterprises/", include("enterprises.urls")),
     path("supervision/", include("supervision.urls")),
     path("stats/", include("stats.urls")),
+    path("hotspots/", include("hotspots.urls")),  # 高频事
     path("open311/", include("open311.urls")),
     path("m/", include("portal.urls")),  # the citizens' mobile page
     # The SMS link, as short as it can be: every character of an SMS counts (portal.links).

@@ -275,6 +275,8 @@ def case_context(
         "suspensions": list(case.suspensions.select_related("unit", "decided_by")),
         # The 督办单 are the supervision app's: it renders their section (cases.hooks).
         "supervision_panel": hooks.supervision_panel(case, user, request),
+        # 高频事 and the results of 未诉先办 tasks on them: the hotspots app's section (cases.hooks).
+        "hotspot_panel": hooks.hotspot_panel(case, user, request),
         # 退单 and their rulings: the unit sees its own (the ruling is addressed to it).
         "disputes": _disputes_for(user, case),
         "excluded_unit_ids": Dispute.excluded_unit_ids(case),

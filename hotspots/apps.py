@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class HotspotsConfig(AppConfig):
+    name = "hotspots"
+    verbose_name = "高频事"
+
+    def ready(self) -> None:
+        # The case page asks this app, through cases.hooks, for the hotspots a case is in and
+        # the results of the proactive tasks taken up on them (cases imports nothing from here).
+        from hotspots import providers
+
+        providers.connect()
