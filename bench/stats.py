@@ -85,7 +85,10 @@ def measure(repeat: int) -> dict[str, Any]:
         ("受理量·按日与渠道（月）", lambda: queries.volume(m, bucket="day")),
         ("受理量·按一级分类（月）", lambda: queries.categories(m)),
         ("受理量·按乡镇（月）", lambda: queries.townships(m)),
-        ("超期（当前）与督办（月）·按单位", lambda: (queries.overdue_by_unit(), queries.supervised_by_unit(m))),
+        (
+            "超期（当前）与督办（月）·按单位",
+            lambda: (queries.overdue_by_unit(), queries.supervised_by_unit(m)),
+        ),
         ("refresh()（无新事件时）", refresh),
     ]
     if unit_id is not None and leader is not None:
@@ -111,7 +114,8 @@ def write_doc(path: Path, ctx: dict[str, Any]) -> None:
         BEGIN,
         "## Statistics (stats): rates, ranking, series, exports",
         "",
-        f"Measured {timezone.localtime():%Y-%m-%d %H:%M} CST with `python -m bench.stats --cases {ctx['cases']} "
+        f"Measured {timezone.localtime():%Y-%m-%d %H:%M} CST with "
+        f"`python -m bench.stats --cases {ctx['cases']} "
         f"--repeat {ctx['repeat']}` on {connection.vendor} ({db['NAME']}): {ctx['cases_in_db']:,} cases, "
         f"{ctx['events']:,} events; Python {platform.python_version()}, Django {django.get_version()}. "
         "Medians of the runs after one warm-up, wall time in the Python process, milliseconds.",
@@ -121,7 +125,10 @@ def write_doc(path: Path, ctx: dict[str, Any]) -> None:
         "",
         "| view | median ms | runs |",
         "|---|---:|---|",
-        *(f"| {name} | {median:.1f} | {', '.join(f'{r:.0f}' for r in runs)} |" for name, median, runs in ctx["views"]),
+        *(
+            f"| {name} | {median:.1f} | {', '.join(f'{r:.0f}' for r in runs)} |"
+            for name, median, runs in ctx["views"]
+        ),
         "",
         f"Exact recomputation of {ctx['month'].label} from the event log (what `mochou stats recompute` "
         f"does, no fact table read): {ctx['exact_ms']:.0f} ms; equal to the fact tables: "

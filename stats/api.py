@@ -77,7 +77,7 @@ def rates(request: HttpRequest, q: Query[RatesIn]) -> dict[str, Any]:
     level = q.level or None
     table = queries.unit_rates(period, level=level)
     ranked = queries.ranking(period, scheme=q.scheme or None, level=level)
-    scored = {r.unit_id: r for r in ranked.rows}
+    scored: dict[int | None, Any] = {r.unit_id: r for r in ranked.rows}
     before = period.previous()
     return {
         "period": {
@@ -88,7 +88,9 @@ def rates(request: HttpRequest, q: Query[RatesIn]) -> dict[str, Any]:
         "scheme": {"code": ranked.scheme.code, "name": ranked.scheme.name,
                    "version": ranked.scheme.version.number, "provenance": ranked.scheme.provenance,
                    "definition": ranked.scheme.definition},
-        "units": [_unit_out(period, row, scored.get(row.unit_id), {"unit": row.unit_id}) for row in table.rows],
+        "units": [
+            _unit_out(period, row, scored.get(row.unit_id), {"unit": row.unit_id}) for row in table.rows
+        ],
         "centre": _unit_out(period, table.centre, None, {"centre": "1"}),
         "city": _unit_out(period, table.city, None, {}),
         "formulas": [{"code": r.code, "label": r.label, "formula": r.formula, "rules": r.rules,
@@ -108,13 +110,22 @@ def ledger_xlsx(request: HttpRequest, q: Query[LedgerIn]) -> HttpResponse:
     user = _user(request)
     period = _period(q)
     rate = q.rate if q.rate in RATE_BY_CODE else None
-    args = {"unit_id": q.unit, "level": q.level if q.level in ("township", "department") else None,
-            "rate": rate, "part": q.part if q.part in ("num", "den") else None, "centre": q.centre}  # fmt: skip
+    args: dict[str, Any] = {
+        "unit_id": q.unit,
+        "level": q.level if q.level in ("township", "department") else None,
+        "rate": rate,
+        "part": q.part if q.part in ("num", "den") else None,
+        "centre": q.centre,
+    }
     rows = ledger(period, user=user, **args)
-    data = export.ledger_workbook(rows, title=_ledger_title(period, args), personal=user.role in PERSONAL_ROLES)
+    data = export.ledger_workbook(
+        rows, title=_ledger_title(period, args), personal=user.role in PERSONAL_ROLES
+    )
     export.audit_export(user, kind="ledger", period=period, filters=args, rows=len(rows), request=request)
     response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="ledger_{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="ledger_{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx"'
+    )
     return response
 
 

@@ -122,7 +122,9 @@ def refresh() -> int:
     newest = CaseEvent.objects.aggregate(m=Max("pk"))["m"] or 0
     if newest <= mark.last_event_id:
         return 0
-    ids = CaseEvent.objects.filter(pk__gt=mark.last_event_id, pk__lte=newest).values_list("case_id", flat=True)
+    ids = CaseEvent.objects.filter(pk__gt=mark.last_event_id, pk__lte=newest).values_list(
+        "case_id", flat=True
+    )
     count = rebuild_cases(set(ids))
     # Only forward: two refreshes at once may both fold the same cases (idempotent), never go back.
     BuildMark.objects.filter(name=MARK, last_event_id__lt=newest).update(
@@ -139,7 +141,9 @@ def _day_bounds(day: date) -> tuple[datetime, datetime]:
 def rebuild_day(day: date) -> int:
     """Fold again every case with an event on `day` (local time)."""
     start, end = _day_bounds(day)
-    ids = CaseEvent.objects.filter(created_at__gte=start, created_at__lt=end).values_list("case_id", flat=True)
+    ids = CaseEvent.objects.filter(created_at__gte=start, created_at__lt=end).values_list(
+        "case_id", flat=True
+    )
     return rebuild_cases(set(ids))
 
 

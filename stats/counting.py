@@ -189,9 +189,9 @@ def count_units(w: Window, *, case_ids: QuerySet[Any] | None = None) -> dict[int
     final = _held("at", w) & (Q(next_at__isnull=True) | Q(next_at__gte=w.end))
     callbacks = CallbackFact.objects.filter(final)
     if case_ids is not None:
-        stints, answers, callbacks = (
-            qs.filter(case_id__in=case_ids) for qs in (stints, answers, callbacks)
-        )
+        stints = stints.filter(case_id__in=case_ids)
+        answers = answers.filter(case_id__in=case_ids)
+        callbacks = callbacks.filter(case_id__in=case_ids)
     parts = [
         _grouped(stints, {
             "dispatched": dispatch,

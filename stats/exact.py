@@ -34,8 +34,9 @@ def folded_cases(case_ids: list[int]) -> Iterator[tuple[int, Folded]]:
         grouped = events_by_case(batch)
         for case_id in batch:
             folded = fold(grouped.get(case_id, []), units)
-            for item in (*folded.stints, *folded.answers, *folded.callbacks):
-                item.case_id = case_id
+            for items in (folded.stints, folded.answers, folded.callbacks):
+                for item in items:
+                    item.case_id = case_id
             yield case_id, folded
 
 

@@ -21,8 +21,9 @@ if TYPE_CHECKING:
     from stats.report import MonthlyReport
 
 CASE_HEADERS = (
-    "受理编号", "标题", "登记时间", "受理渠道", "诉求类型", "事项分类", "所属乡镇", "考核单位", "单位类别",
-    "诉求人", "联系电话", "当前状态", "计入/排除", "签收情况", "办结情况", "回访结果", "满意度", "是否解决", "其他",
+    "受理编号", "标题", "登记时间", "受理渠道", "诉求类型", "事项分类", "所属乡镇", "考核单位",
+    "单位类别", "诉求人", "联系电话", "当前状态", "计入/排除", "签收情况", "办结情况", "回访结果",
+    "满意度", "是否解决", "其他",
 )  # fmt: skip
 CASE_WIDTHS = (16, 30, 17, 12, 9, 30, 14, 22, 9, 9, 14, 9, 26, 16, 16, 30, 9, 8, 20)
 LEDGER_HEADERS = CASE_HEADERS + tuple(COUNTERS.values())
@@ -67,30 +68,48 @@ def audit_export(
         target_type="stats.export",
         target_id=f"{period.start.isoformat()}~{period.end.isoformat()}",
         target_repr=f"{'台账' if kind == 'ledger' else '月度报告'} {period.label}",
-        new={**{k: v for k, v in filters.items() if v not in (None, "")}, "rows": rows,
-             "personal_data": kind == "ledger" and user.role in PERSONAL_ROLES},  # fmt: skip
+        new={
+            **{k: v for k, v in filters.items() if v not in (None, "")},
+            "rows": rows,
+            "personal_data": kind == "ledger" and user.role in PERSONAL_ROLES,
+        },
         request=request,
     )
 
 
 def report_workbook(report: MonthlyReport) -> bytes:
     book = Book()
+    as_of = timezone.localtime(report.as_of)
     rate_headers = ("单位", "单位类别", *(r.label for r in RATES))
     rate_formats = [None, None] + [PERCENT] * len(RATES)
     book.sheet(
         "三率及各项指标", rate_headers, (24, 10, *([10] * len(RATES))), report.rate_rows(), rate_formats,
-        preamble=[f"钟祥市12345热线{report.period.label}考核月报　统计截至 {timezone.localtime(report.as_of):%Y-%m-%d %H:%M}"],
+        preamble=[f"钟祥市12345热线{report.period.label}考核月报　统计截至 {as_of:%Y-%m-%d %H:%M}"],
     )  # fmt: skip
     book.sheet(
         "评分排名",
-        ("分组", "排名", "单位", "得分", "满分", "分档", "上期得分", "得分变化", "上期排名", "名次变化", "上期分档", "红黑榜"),
+        (
+            "分组",
+            "排名",
+            "单位",
+            "得分",
+            "满分",
+            "分档",
+            "上期得分",
+            "得分变化",
+            "上期排名",
+            "名次变化",
+            "上期分档",
+            "红黑榜",
+        ),
         (16, 6, 24, 9, 7, 9, 9, 9, 9, 9, 9, 10),
         report.ranking_rows(),
         [None, None, None, "0.00", None, None, "0.00", "+0.00;-0.00;0.00", None, "+0;-0;0"],
         preamble=[f"考核方案：{report.ranking.scheme.name}（第{report.ranking.scheme.version.number}版）"],
     )
-    book.sheet("趋势", ("月份", *(r.label for r in report.trend_rates)), (12, *([10] * len(report.trend_rates))),
-               report.trend_rows(), [None] + [PERCENT] * len(report.trend_rates))  # fmt: skip
+    trend = report.trend_rates
+    book.sheet("趋势", ("月份", *(r.label for r in trend)), (12, *([10] * len(trend))),
+               report.trend_rows(), [None] + [PERCENT] * len(trend))  # fmt: skip
     book.sheet("热点", ("热点", "热度", "地点", "分类", "件数"), (40, 8, 16, 20, 8), report.hotspot_rows(),
                preamble=[report.hotspot_note])  # fmt: skip
     book.sheet("典型案例", ("类型", "受理编号", "标题", "承办单位", "说明"), (14, 16, 36, 24, 50),

@@ -222,7 +222,8 @@ def fold(events: Iterable[Event], units: Mapping[str, UnitInfo]) -> Folded:
                 out.callbacks.append(
                     Callback(
                         seq=len(out.callbacks) + 1, unit=answer.unit if answer else None, at=e.at,
-                        reached=reached, resolved=bool(resolved) if reached and resolved is not None else None,
+                        reached=reached,
+                        resolved=bool(resolved) if reached and resolved is not None else None,
                         satisfaction=str(p.get("satisfaction") or "") if reached else "",
                     )
                 )  # fmt: skip

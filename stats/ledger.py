@@ -72,7 +72,9 @@ def _stint_texts(row: LedgerRow, s: StintFact, w: Window) -> None:
         elif s.accepted_at is not None and s.accepted_at < w.end:
             row.accept.append("超时签收")
         else:
-            row.accept.append("签收超时" + ("后退单" if s.returned_at and s.returned_at < w.end else "未签收"))
+            row.accept.append(
+                "签收超时" + ("后退单" if s.returned_at and s.returned_at < w.end else "未签收")
+            )
     if w.holds(s.handle_anchor):
         prefix = "重办段：" if s.start == StintFact.Start.REOPEN else ""
         if s.handle_on_time:
@@ -96,12 +98,16 @@ def _callback_texts(row: LedgerRow, c: CallbackFact) -> None:
         row.callback.append("未接通（按规定次数），不计解决率、满意率")
 
 
-def _facts(w: Window, unit_ids: list[int] | None) -> tuple[list[StintFact], list[AnswerFact], list[CallbackFact]]:
+def _facts(
+    w: Window, unit_ids: list[int] | None
+) -> tuple[list[StintFact], list[AnswerFact], list[CallbackFact]]:
     def held(f: str) -> Q:
         return Q(**{f"{f}__gte": w.start, f"{f}__lt": w.end})
 
     stints = StintFact.objects.filter(
-        (~Q(start=StintFact.Start.REOPEN) & held("started_at")) | held("accept_anchor") | held("handle_anchor")
+        (~Q(start=StintFact.Start.REOPEN) & held("started_at"))
+        | held("accept_anchor")
+        | held("handle_anchor")
     )
     answers = AnswerFact.objects.filter(held("at"))
     callbacks = CallbackFact.objects.filter(held("at") & (Q(next_at__isnull=True) | Q(next_at__gte=w.end)))
@@ -200,15 +206,20 @@ def _describe(rows: list[LedgerRow], user: User) -> list[LedgerRow]:
     personal = user.role in PERSONAL_ROLES
     out = []
     for r in rows:
-        case = cases.get(r.case_id)
-        if case is None:
+        found = cases.get(r.case_id)
+        if found is None:
             continue  # not this user's case
+        case = found
         r.number, r.title, r.registered_at = case.number, case.title, case.created_at
         r.channel, r.kind = case.get_channel_display(), case.get_kind_display()
         r.category = case.category.path if case.category else ""
         r.township = case.township.name if case.township else ""
         r.unit = names.get(r.unit_id, "") if r.unit_id else ("12345热线中心" if not r.excluded else "")
-        r.level = {"township": "乡镇", "department": "市直部门"}.get(kinds.get(r.unit_id, ""), "") if r.unit_id else ""
+        r.level = (
+            {"township": "乡镇", "department": "市直部门"}.get(kinds.get(r.unit_id, ""), "")
+            if r.unit_id
+            else ""
+        )
         r.citizen = case.citizen_name if personal else mask_name(case.citizen_name)
         r.phone = case.citizen_phone if personal else mask_phone(case.citizen_phone)
         r.state = case.state_label

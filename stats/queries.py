@@ -3,7 +3,8 @@
     unit_rates(period, level=…)        → RatesTable: every unit's counters and rates, the centre, the city
     ranking(period, scheme=…, level=…) → Ranking: scores, grades, ranks, boards, change from the period before
     ledger(period, user=…, unit=…, rate=…, part=…) → list[LedgerRow] (stats.ledger; one row per case and unit)
-    volume(period, bucket=…)  categories(period)  townships(period)  overdue_by_unit()  supervised_by_unit(period)
+    volume(period, bucket=…)  categories(period)  townships(period)
+    overdue_by_unit()  supervised_by_unit(period)
     hotspots(period) / register_hotspot_provider(fn)   (the hotspot app fills the report's section)
 
 Every reader of the fact tables calls `stats.build.refresh()` first (through `window()`), so what
@@ -97,7 +98,7 @@ def window(period: Period, now: datetime | None = None, *, fresh: bool = True) -
 
 def assessed_units(level: str | None = None) -> list[tuple[int, str, str]]:
     """(id, name, level) of the units assessed: active townships and departments, in their order."""
-    kinds = {Level.TOWNSHIP: UnitKind.TOWNSHIP, Level.DEPARTMENT: UnitKind.DEPARTMENT}
+    kinds: dict[str | None, str] = {Level.TOWNSHIP: UnitKind.TOWNSHIP, Level.DEPARTMENT: UnitKind.DEPARTMENT}
     wanted = [kinds[level]] if level in kinds else list(kinds.values())
     rows = Unit.objects.filter(kind__in=wanted, is_active=True).order_by("kind", "sort_order", "code")
     return [(u.pk, u.display_name, str(Level.TOWNSHIP if u.kind == UnitKind.TOWNSHIP else Level.DEPARTMENT))
@@ -172,10 +173,15 @@ def volume(period: Period, *, bucket: str = "day", now: datetime | None = None) 
         .annotate(b=_trunc(bucket)).values("b", "channel").annotate(n=Count("pk")).order_by("b", "channel")
     )  # fmt: skip
     labels = dict(Channel.choices)
+
+    def day(value: Any) -> str:
+        return (
+            timezone.localtime(value).date().isoformat() if isinstance(value, datetime) else value.isoformat()
+        )
+
     return [
-        {"bucket": timezone.localtime(r["b"]).date().isoformat() if isinstance(r["b"], datetime)
-         else r["b"].isoformat(), "channel": r["channel"], "channel_label": labels.get(r["channel"], r["channel"]),
-         "count": r["n"]}
+        {"bucket": day(r["b"]), "channel": r["channel"],
+         "channel_label": labels.get(r["channel"], r["channel"]), "count": r["n"]}
         for r in rows
     ]  # fmt: skip
 
@@ -194,13 +200,15 @@ def categories(period: Period, *, now: datetime | None = None) -> list[dict[str,
 
 def townships(period: Period, *, now: datetime | None = None) -> list[dict[str, Any]]:
     """Cases registered per township (所属乡镇, where the matter is), every township listed."""
-    counts = dict(
+    counts: dict[int | None, int] = dict(
         Case.objects.filter(created_at__gte=period.since, created_at__lt=period.as_of(now))
         .values_list("township_id").annotate(n=Count("pk")).values_list("township_id", "n")
     )  # fmt: skip
     units = Unit.objects.townships().order_by("sort_order", "code")
-    out = [{"unit_id": u.pk, "township": u.name, "division_code": u.division_code, "count": counts.get(u.pk, 0)}
-           for u in units]  # fmt: skip
+    out = [
+        {"unit_id": u.pk, "township": u.name, "division_code": u.division_code, "count": counts.get(u.pk, 0)}
+        for u in units
+    ]
     if counts.get(None):
         out.append({"unit_id": None, "township": "未填乡镇", "division_code": "", "count": counts[None]})
     return out

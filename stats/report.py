@@ -16,7 +16,16 @@ from cases.workflow import HANDLING_STATES, State
 from stats.counting import Window, count_units
 from stats.models import AnswerFact, CallbackFact
 from stats.periods import Period, month
-from stats.queries import RatesTable, Ranking, RateValue, UnitRow, hotspots, rates_from_counts, ranking, unit_rates
+from stats.queries import (
+    Ranking,
+    RatesTable,
+    RateValue,
+    UnitRow,
+    hotspots,
+    ranking,
+    rates_from_counts,
+    unit_rates,
+)
 from stats.rates import RATE_BY_CODE, RATES, Rate
 
 TREND_MONTHS = 6
@@ -46,7 +55,9 @@ class MonthlyReport:
 
     def rate_rows(self) -> Iterator[list[Any]]:
         for row in [*self.rates.rows, self.rates.centre, self.rates.city]:
-            level = {"township": "乡镇", "department": "市直部门", "centre": "中心", "city": "全市"}[row.level]
+            level = {"township": "乡镇", "department": "市直部门", "centre": "中心", "city": "全市"}[
+                row.level
+            ]
             yield [row.name, level, *(row.rates[r.code].value for r in RATES)]
 
     def ranking_rows(self) -> Iterator[list[Any]]:
@@ -54,8 +65,9 @@ class MonthlyReport:
         for r in self.ranking.rows:
             name, maximum = groups[r.group]
             boards = "、".join({"red": "红榜", "black": "黑榜"}[b] for b in r.boards)
-            yield [name, r.rank if r.rank is not None else "不参评", r.name, r.score, maximum, r.grade,
-                   r.previous_score, r.score_change, r.previous_rank, r.rank_change, r.previous_grade, boards]  # fmt: skip
+            rank = r.rank if r.rank is not None else "不参评"
+            before = (r.previous_score, r.score_change, r.previous_rank, r.rank_change, r.previous_grade)
+            yield [name, rank, r.name, r.score, maximum, r.grade, *before, boards]
 
     @property
     def trend_table(self) -> list[tuple[Period, list[RateValue]]]:
@@ -67,7 +79,13 @@ class MonthlyReport:
 
     def hotspot_rows(self) -> Iterator[list[Any]]:
         for h in self.hotspots or []:
-            yield [h.get("title", ""), h.get("heat"), h.get("place", ""), h.get("category", ""), h.get("count")]
+            yield [
+                h.get("title", ""),
+                h.get("heat"),
+                h.get("place", ""),
+                h.get("category", ""),
+                h.get("count"),
+            ]
 
     def typical_rows(self) -> Iterator[list[Any]]:
         for kind, case, why in self.typical:
@@ -78,7 +96,9 @@ def _typical(period: Period, w: Window) -> list[tuple[str, Case, str]]:
     """A few cases worth reading: re-done ones, those the citizen was unhappy with, the longest overdue."""
     out: list[tuple[str, Case, str]] = []
     reopened = AnswerFact.objects.filter(at__gte=w.start, at__lt=w.end, reopened_at__lt=w.end)
-    for case in Case.objects.filter(pk__in=reopened.values("case_id")).select_related("lead_unit")[:TYPICAL_EACH]:
+    for case in Case.objects.filter(pk__in=reopened.values("case_id")).select_related("lead_unit")[
+        :TYPICAL_EACH
+    ]:
         out.append(("发回重办", case, f"累计重办{case.reopen_count}次"))
     poor = CallbackFact.objects.filter(
         Q(next_at__isnull=True) | Q(next_at__gte=w.end), at__gte=w.start, at__lt=w.end,
@@ -93,7 +113,9 @@ def _typical(period: Period, w: Window) -> list[tuple[str, Case, str]]:
     return out
 
 
-def monthly_report(period: Period, *, scheme: str | None = None, now: datetime | None = None) -> MonthlyReport:
+def monthly_report(
+    period: Period, *, scheme: str | None = None, now: datetime | None = None
+) -> MonthlyReport:
     table = unit_rates(period, now=now)
     ranked = ranking(period, scheme=scheme, now=now)
     trend: list[tuple[Period, UnitRow]] = []

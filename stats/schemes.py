@@ -22,6 +22,7 @@ Ranks are by score within the group, ties sharing a rank (同分排名不分先�
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 from mochou.errors import InvalidInput
@@ -42,12 +43,13 @@ class Item:
             return self.weight * rate
         if self.points == "inverse":
             return self.weight * (1 - rate)
-        assert isinstance(self.points, tuple)
+        if not isinstance(self.points, tuple):
+            raise TypeError(f"unknown points {self.points!r}")  # parse() lets no other through
         pct = 100 * rate
         breaks = self.points
         if pct <= breaks[0][0]:
             return breaks[0][1]
-        for (x0, y0), (x1, y1) in zip(breaks, breaks[1:], strict=False):
+        for (x0, y0), (x1, y1) in pairwise(breaks):
             if pct <= x1:
                 return y0 + (y1 - y0) * (pct - x0) / (x1 - x0)
         return breaks[-1][1]
@@ -107,7 +109,7 @@ def _item(raw: Any) -> Item:
         if not isinstance(breaks, list) or len(breaks) < 2:
             raise _bad(f"{raw['rate']} 的分段至少两个点")
         pairs = tuple((float(x), float(y)) for x, y in breaks)
-        if any(later[0] <= earlier[0] for earlier, later in zip(pairs, pairs[1:], strict=False)):
+        if any(later[0] <= earlier[0] for earlier, later in pairwise(pairs)):
             raise _bad(f"{raw['rate']} 的分段应按比率从小到大排列")
         return Item(raw["rate"], float(weight), pairs)
     if points not in ("linear", "inverse"):

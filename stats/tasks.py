@@ -8,8 +8,7 @@ from huey.contrib.djhuey import db_periodic_task
 from stats.build import sweep
 
 
-# huey ships no type information: its decorator (a TaskWrapper factory) is untyped.
-@db_periodic_task(crontab(minute="*/10"))  # type: ignore[untyped-decorator]
+@db_periodic_task(crontab(minute="*/10"))
 def facts_sweep() -> int:
     """New events folded, and today's and yesterday's cases folded again (late commits)."""
     return sweep()

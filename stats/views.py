@@ -65,7 +65,7 @@ def rates(request: HttpRequest) -> HttpResponse:
         ranked = ranking(period, scheme=request.GET.get("scheme") or None, level=level)
     except DomainError as exc:
         return _error(request, exc)
-    scored = {r.unit_id: r for r in ranked.rows}
+    scored: dict[int | None, Any] = {r.unit_id: r for r in ranked.rows}
     groups = []
     for group in ranked.definition.groups:
         rows = [(row, scored.get(row.unit_id)) for row in table.rows if row.level == group.level]
@@ -83,7 +83,9 @@ def rates(request: HttpRequest) -> HttpResponse:
     return render(request, "stats/rates.html", context)
 
 
-def _unit_cells(period: Period, row: Any, scored: Any, *, centre: bool = False, city: bool = False) -> dict[str, Any]:
+def _unit_cells(
+    period: Period, row: Any, scored: Any, *, centre: bool = False, city: bool = False
+) -> dict[str, Any]:
     """A unit's rates, each with the links to the cases behind its numerator and denominator."""
     where: dict[str, Any] = {"centre": "1"} if centre else ({} if city else {"unit": row.unit_id})
     cells = []
@@ -151,7 +153,9 @@ def ledger_xlsx(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         return _error(request, exc)
     user: Any = request.user
-    data = export.ledger_workbook(rows, title=_ledger_title(period, args), personal=user.role in PERSONAL_ROLES)
+    data = export.ledger_workbook(
+        rows, title=_ledger_title(period, args), personal=user.role in PERSONAL_ROLES
+    )
     export.audit_export(user, kind="ledger", period=period, filters=args, rows=len(rows), request=request)
     return _xlsx(data, f"台账_{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx")
 

@@ -59,12 +59,14 @@ class Book:
         ws.append(header_cells)
         count = 0
         for row in rows:
-            ws.append([self._cell(ws, v, formats[i] if i < len(formats) else None) for i, v in enumerate(row)])
+            ws.append(
+                [self._cell(ws, v, formats[i] if i < len(formats) else None) for i, v in enumerate(row)]
+            )
             count += 1
         return count
 
     @staticmethod
-    def _text(ws: Any, text: str) -> WriteOnlyCell:
+    def _text(ws: Any, text: str) -> Any:
         cell = WriteOnlyCell(ws, value=text)
         cell.data_type = "s"
         return cell
@@ -78,7 +80,8 @@ class Book:
             cell.number_format = fmt or DATETIME
             return cell
         if isinstance(value, date):
-            cell = WriteOnlyCell(ws, value=value)
+            day: Any = value  # openpyxl writes dates; its stubs list only datetimes
+            cell = WriteOnlyCell(ws, value=day)
             cell.number_format = fmt or DATE
             return cell
         if isinstance(value, bool):

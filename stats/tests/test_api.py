@@ -47,7 +47,8 @@ def test_rates_under_another_scheme_and_an_unknown_one(world):
     body = get(leader, f"/api/v1/stats/rates?{RANGE}&scheme=lianyungang").json()
     assert body["scheme"]["code"] == "lianyungang"
     missing = get(leader, f"/api/v1/stats/rates?{RANGE}&scheme=nowhere")
-    assert missing.status_code == 404 and missing.json()["code"] == "not_found.scheme"
+    assert missing.status_code == 404
+    assert missing.json()["code"] == "not_found.scheme"
 
 
 def test_a_reversed_period_is_422_with_a_chinese_message(world):
@@ -77,7 +78,8 @@ def test_series_for_the_dashboard(world):
     assert sum(v["count"] for v in volume) == 8
     assert {v["bucket"] for v in volume} == {"2025-09-01", "2025-10-01"}
     townships = get(leader, f"/api/v1/stats/series/townships?{RANGE}").json()
-    assert townships[0]["township"] == "郢中街道" and townships[0]["count"] == 8
+    assert townships[0]["township"] == "郢中街道"
+    assert townships[0]["count"] == 8
     overdue = get(leader, f"/api/v1/stats/series/overdue?{RANGE}").json()
     assert {o["unit"]: o["accept_overdue"] for o in overdue["overdue"]} == {"钟祥市教育局": 1}
     assert get(leader, f"/api/v1/stats/series/volume?{RANGE}&bucket=hour").status_code == 422
@@ -85,5 +87,8 @@ def test_series_for_the_dashboard(world):
 
 def test_the_openapi_documents_the_stats_routes():
     paths = api.get_openapi_schema()["paths"]
-    assert "/api/v1/stats/rates" in paths and "/api/v1/stats/ledger.xlsx" in paths
-    assert "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" in str(paths["/api/v1/stats/ledger.xlsx"])
+    assert "/api/v1/stats/rates" in paths
+    assert "/api/v1/stats/ledger.xlsx" in paths
+    assert "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" in str(
+        paths["/api/v1/stats/ledger.xlsx"]
+    )

@@ -47,11 +47,13 @@ def test_every_shipped_scheme_parses_and_says_where_it_comes_from():
 
 @pytest.mark.django_db
 def test_the_default_scheme_is_in_force_from_the_first_use():
-    chosen, definition = scheme()
-    assert chosen.code == "three-rates" and chosen.version.number == 1 and chosen.version.is_published
+    chosen, _definition = scheme()
+    assert chosen.code == "three-rates"
+    assert chosen.version.number == 1
+    assert chosen.version.is_published
     assert Scheme.objects.filter(version=chosen.version).count() == 5
+    chosen.name = "改名"
     with pytest.raises(ReadOnlyVersion):
-        chosen.name = "改名"
         chosen.save()
 
 
@@ -65,13 +67,17 @@ def test_lianyungang_item_scores_match_the_published_points():
     assert items["satisfaction"].score(5 / 6) == pytest.approx(17.67, abs=0.005)  # 83.33 %
     assert items["satisfaction"].score(0.875) == pytest.approx(19.75)
     assert items["satisfaction"].score(0.50) == 12.5
-    assert items["accept_on_time"].score(0.80) == 0 and items["accept_on_time"].score(0.7727) == 0
-    assert d.group_of("township").max == 150 and d.group_of("department").max == 100
+    assert items["accept_on_time"].score(0.80) == 0
+    assert items["accept_on_time"].score(0.7727) == 0
+    assert d.group_of("township").max == 150
+    assert d.group_of("department").max == 100
 
 
 def test_lianyungang_groups_are_scored_out_of_150_and_100():
     d = parse(next(r for r in shipped() if r["code"] == "lianyungang")["definition"])
-    perfect = counts(handle_on_time=(10, 10), satisfaction=(10, 10), accept_on_time=(10, 10), closure=(10, 10))
+    perfect = counts(
+        handle_on_time=(10, 10), satisfaction=(10, 10), accept_on_time=(10, 10), closure=(10, 10)
+    )
     rows = evaluate(d, [(1, "甲镇", "township"), (2, "乙局", "department")], {1: perfect, 2: perfect})
     assert {r.name: r.score for r in rows} == {"甲镇": 150.0, "乙局": 100.0}
 
@@ -82,7 +88,9 @@ def test_ties_share_a_rank():
 
 def test_yulin_red_board_per_group_and_black_board_over_all_units():
     d = parse(next(r for r in shipped() if r["code"] == "yulin")["definition"])
-    units = [(i, f"镇{i}", "township") for i in range(1, 8)] + [(i, f"局{i}", "department") for i in range(11, 18)]
+    units = [(i, f"镇{i}", "township") for i in range(1, 8)] + [
+        (i, f"局{i}", "department") for i in range(11, 18)
+    ]
     data = {}
     for pk, _name, _level in units:
         on_time = pk % 10  # 1…7: the higher the better
@@ -100,19 +108,30 @@ def test_yulin_red_board_per_group_and_black_board_over_all_units():
 def test_yueyang_grades_and_the_change_from_the_previous_period():
     d = parse(next(r for r in shipped() if r["code"] == "yueyang")["definition"])
     units = [(1, "长岭", "department"), (2, "城建", "department")]
-    now = {1: counts(handle_on_time=(75, 100), satisfaction=(70, 100)), 2: counts(handle_on_time=(1, 1), satisfaction=(1, 1))}
-    before = {1: counts(handle_on_time=(60, 100), satisfaction=(70, 100)), 2: counts(handle_on_time=(9, 10), satisfaction=(9, 10))}
+    now = {
+        1: counts(handle_on_time=(75, 100), satisfaction=(70, 100)),
+        2: counts(handle_on_time=(1, 1), satisfaction=(1, 1)),
+    }
+    before = {
+        1: counts(handle_on_time=(60, 100), satisfaction=(70, 100)),
+        2: counts(handle_on_time=(9, 10), satisfaction=(9, 10)),
+    }
     rows = {r.name: r for r in evaluate(d, units, now, before)}
-    assert rows["长岭"].score == 72.5 and rows["长岭"].grade == "C类" and rows["长岭"].previous_grade == "D类"
+    assert rows["长岭"].score == 72.5
+    assert rows["长岭"].grade == "C类"
+    assert rows["长岭"].previous_grade == "D类"
     assert rows["长岭"].score_change == 7.5
-    assert rows["城建"].grade == "A类" and rows["城建"].rank == 1 and rows["城建"].rank_change == 0
+    assert rows["城建"].grade == "A类"
+    assert rows["城建"].rank == 1
+    assert rows["城建"].rank_change == 0
 
 
 def test_a_unit_with_no_cases_is_not_ranked_and_a_rate_without_data_is_left_out():
     d = parse(next(r for r in shipped() if r["code"] == "three-rates")["definition"])
     units = [(1, "甲局", "department"), (2, "乙局", "department")]
     rows = {r.name: r for r in evaluate(d, units, {1: counts(response=(1, 2))})}
-    assert rows["乙局"].score is None and rows["乙局"].rank is None
+    assert rows["乙局"].score is None
+    assert rows["乙局"].rank is None
     assert rows["甲局"].score == 50.0  # 5 of 10 points, scaled to 100 over the one item with data
 
 
@@ -144,11 +163,13 @@ def test_an_administrator_publishes_new_weights_as_a_new_version(city, clock):
     admin = city.users["admin"]
     first, _ = scheme()
     starts = timezone.now() + timedelta(days=1)
-    draft = new_draft(SchemeVersion, actor=admin, valid_from=starts, copy_from=first.version, note="满意率加权")
+    draft = new_draft(
+        SchemeVersion, actor=admin, valid_from=starts, copy_from=first.version, note="满意率加权"
+    )
     entry = draft.entries.get(code="three-rates")
-    entry.definition = {**entry.definition, "items": [
-        {"rate": "response", "weight": 20}, {"rate": "resolution", "weight": 30}, {"rate": "satisfaction", "weight": 50},
-    ]}  # fmt: skip
+    weights = {"response": 20, "resolution": 30, "satisfaction": 50}
+    items = [{"rate": rate, "weight": weight} for rate, weight in weights.items()]
+    entry.definition = {**entry.definition, "items": items}
     entry.save()
     publish(draft, actor=admin, reason="市政府办公室通知")
     assert scheme().__getitem__(0).version.number == 1  # today: still the first

@@ -39,8 +39,11 @@ def test_the_page_shows_each_rate_with_its_formula_and_links_to_its_cases(world)
     assert page.status_code == 200
     html = page.content.decode()
     assert "按时办结率 = 按时办结数 ÷ 应办结数" in html
-    assert "合并的重复件" in html and "回访未接通" in html and "退单改派" in html
-    assert "66.67%" in html and "75.00%" in html
+    assert "合并的重复件" in html
+    assert "回访未接通" in html
+    assert "退单改派" in html
+    assert "66.67%" in html
+    assert "75.00%" in html
     assert "/stats/ledger/?start=2025-09-22&amp;end=2025-10-31&amp;rate=handle_on_time&amp;part=den" in html
 
 
@@ -82,17 +85,23 @@ def test_the_ledger_workbook_opens_with_chinese_headers_and_masked_citizens(worl
     assert tuple(headers) == LEDGER_HEADERS
     rows = [dict(zip(headers, (c.value for c in row), strict=True)) for row in sheet.iter_rows(min_row=3)]
     a = next(r for r in rows if r["受理编号"] == world.cases["A"].number)
-    assert a["联系电话"] == "138****5678" and a["诉求人"] == "张**"
-    assert a["满意度"] == "满意" and a["是否解决"] == "是" and a["按时办结"] == 1
+    assert a["联系电话"] == "138****5678"
+    assert a["诉求人"] == "张**"
+    assert a["满意度"] == "满意"
+    assert a["是否解决"] == "是"
+    assert a["按时办结"] == 1
     assert a["登记时间"].year == 2025  # a real date, not text
     assert sheet.cell(row=3, column=3).number_format == "yyyy-mm-dd hh:mm"
     # Anyone can recompute a rate from the columns: 市住建局's 按时办结率 = 3 / 4.
     mine = [r for r in rows if r["考核单位"] == "钟祥市住房和城乡建设局"]
-    assert sum(r["按时办结"] for r in mine) == 3 and sum(r["应办结"] for r in mine) == 4
+    assert sum(r["按时办结"] for r in mine) == 3
+    assert sum(r["应办结"] for r in mine) == 4
     assert set(COUNTERS.values()) <= set(headers)
     assert "口径说明" in book.sheetnames
     record = AuditRecord.objects.get(action="stats.export_ledger")
-    assert record.actor == leader and record.new["rows"] == len(rows) and record.new["personal_data"] is False
+    assert record.actor == leader
+    assert record.new["rows"] == len(rows)
+    assert record.new["personal_data"] is False
 
 
 def test_a_supervisor_exports_citizens_in_full_and_that_is_audited(world):

@@ -113,13 +113,17 @@ def build(city: City, clock) -> World:  # clock: time_machine traveller
     move(at(24, hour=14))
     e = answer(e, u["clerk"], u["unit_leader"])
     move(at(25, hour=9))
-    services.callback(e, actor=u["agent"], reached=True, resolved=False, satisfaction=Satisfaction.UNSATISFIED)
+    services.callback(
+        e, actor=u["agent"], reached=True, resolved=False, satisfaction=Satisfaction.UNSATISFIED
+    )
     move(at(25, hour=10))
     e = services.reopen(Case.objects.get(pk=e.pk), actor=u["dispatcher"], reason="答复未解决实际问题，重办")
     move(at(29, hour=10))
     e = answer(e, u["clerk"], u["unit_leader"])
     move(at(30, hour=10))
-    services.callback(e, actor=u["agent"], reached=True, resolved=True, satisfaction=Satisfaction.VERY_SATISFIED)
+    services.callback(
+        e, actor=u["agent"], reached=True, resolved=True, satisfaction=Satisfaction.VERY_SATISFIED
+    )
     cases["E"] = Case.objects.get(pk=e.pk)
 
     # F — 教育局 never accepts.

@@ -43,7 +43,9 @@ class Command(BaseCommand):
         recompute.add_argument("--end", help="结束日期 2026-11-30（含）")
         recompute.add_argument("--period", help="或：月份 2026-11、季度 2026Q4、年份 2026")
         recompute.add_argument("--level", choices=["township", "department"])
-        recompute.add_argument("--check", action="store_true", help="与页面所用的统计表逐项核对，不一致则失败")
+        recompute.add_argument(
+            "--check", action="store_true", help="与页面所用的统计表逐项核对，不一致则失败"
+        )
         rebuild = sub.add_parser("rebuild", help="重建统计事实表")
         rebuild.add_argument("--all", action="store_true", help="全部工单")
         rebuild.add_argument("--day", help="某一天有事件的工单 2026-11-05")
@@ -69,7 +71,9 @@ class Command(BaseCommand):
             fast = count_units(Window(period.since, as_of))
             if fast != counts:
                 differ = sorted({str(u) for u in set(fast) | set(counts) if fast.get(u) != counts.get(u)})
-                raise CommandError(f"统计表与事件日志不一致（单位 {', '.join(differ)}）：请运行 mochou stats rebuild --all")
+                raise CommandError(
+                    f"统计表与事件日志不一致（单位 {', '.join(differ)}）：请运行 mochou stats rebuild --all"
+                )
             self.stderr.write("核对一致：统计表与事件日志的每个计数相同。")
 
     def _rebuild(self, options: dict[str, Any]) -> None:
