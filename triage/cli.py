@@ -154,6 +154,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     p.add_argument("csv", help="messages CSV ('-' for stdin)")
 
+    # --- duplicates and urgency: their own evaluators take the rest of the command line ----------
+    sub.add_parser("evaluate-duplicates", help="python -m triage.duplicates_eval (docs/duplicates.md)")
+    sub.add_parser("evaluate-urgency", help="python -m triage.urgency_eval (docs/urgency.md)")
+    rest = list(sys.argv[1:] if argv is None else argv)
+    if rest and rest[0] in ("evaluate-duplicates", "evaluate-urgency"):
+        from triage import duplicates_eval, urgency_eval
+
+        return (duplicates_eval.main if rest[0] == "evaluate-duplicates" else urgency_eval.main)(rest[1:])
+    # ---------------------------------------------------------------------------------------------
+
     args = parser.parse_args(argv)
     if args.command == "train":
         info = train(args.data, args.out, args.extra_examples, args.taxonomy)

@@ -67,9 +67,10 @@ _TOP_LEVEL = re.compile(r".*(?:省|自治区|市)$")
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 # (case_id, text, place, phone, created_at) or the same with the title last.
-Row = tuple[Hashable, str, str | None, str | None, dt.datetime] | tuple[
-    Hashable, str, str | None, str | None, dt.datetime, str | None
-]
+Row = (
+    tuple[Hashable, str, str | None, str | None, dt.datetime]
+    | tuple[Hashable, str, str | None, str | None, dt.datetime, str | None]
+)
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,11 @@ def title_of(text: str | None, title: str | None) -> str:
     """The title, or for a text without one its first clause (≤ 40 characters)."""
     if title and title.strip():
         return title
-    m = _FIRST_CLAUSE.search(normalize(text))
+    return _first_clause(normalize(text))
+
+
+def _first_clause(normalised: str) -> str:
+    m = _FIRST_CLAUSE.search(normalised)
     return m.group(0) if m else ""
 
 
@@ -208,8 +213,20 @@ class _Postings:
     def scores_into(self, q: sparse.csr_matrix, out: np.ndarray) -> None:
         """Write the cosine of ``q`` with every row sharing a feature into ``out`` (dense by row)."""
         if self.n_main:
-            res = (q @ self.main).tocsr()
-            out[res.indices] = res.data
+            # The postings of the query's features gathered by hand and summed with bincount:
+            # the same product as q @ main, without scipy's per-call overhead (≈ half the time).
+            cols, w = q.indices, q.data
+            starts = self.main.indptr[cols]
+            lengths = (self.main.indptr[cols + 1] - starts).astype(np.int64)
+            total = int(lengths.sum())
+            if total:
+                first = np.cumsum(lengths) - lengths  # where each feature's run starts in the gather
+                at = np.repeat(starts - first, lengths) + np.arange(total)
+                out[: self.n_main] = np.bincount(
+                    self.main.indices[at],
+                    weights=self.main.data[at] * np.repeat(w, lengths),
+                    minlength=self.n_main,
+                )
         if self.buf_indices:
             res = (self.buffer() @ q.T).tocsc()
             out[res.indices + self.n_main] = res.data
@@ -330,9 +347,12 @@ class DuplicateIndex:
         for r in rows:
             if r[0] in self._row_of:
                 self.remove(r[0])
-        texts = [r[1] for r in rows]
-        titles = [title_of(r[1], r[5] if len(r) > 5 else None) for r in rows]  # type: ignore[misc]
-        counts = self._counts(texts)
+        # Each text is normalised once (normalize is the costly step of a build); a missing title
+        # is the first clause of that normalised text.
+        normed = [normalize(r[1]) for r in rows]
+        given = [r[5] if len(r) > 5 else None for r in rows]
+        titles = [t if t and t.strip() else _first_clause(n) for t, n in zip(given, normed, strict=True)]
+        counts = self._hasher.transform([_NON_WORD.sub("", _MASKS.sub("", n)) for n in normed]).tocsr()
         t_counts = self._counts(titles)
         # Document frequencies count every case ever added (removals do not decrement them): a
         # slowly moving background statistic, so the stored weights of older cases stay consistent.
@@ -395,11 +415,11 @@ class DuplicateIndex:
         self._n_dead = 0
 
     # ------------------------------------------------------------------ query
-    def _query_vector(self, text: str, top: int | None) -> sparse.csr_matrix | None:
-        counts = self._counts([text])
-        if counts.nnz == 0:
+    def _query_vector(self, counts: sparse.csr_matrix, i: int) -> sparse.csr_matrix | None:
+        lo, hi = counts.indptr[i], counts.indptr[i + 1]
+        if lo == hi:
             return None
-        cols, w = self._weigh(counts.indices, counts.data, top)
+        cols, w = self._weigh(counts.indices[lo:hi], counts.data[lo:hi], None)
         return sparse.csr_matrix((w, cols, np.array([0, len(cols)])), shape=(1, self.n_features))
 
     def similarities(self, text: str, title: str | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -409,10 +429,11 @@ class DuplicateIndex:
         title_cos = np.zeros(self._n_rows, dtype=np.float32)
         if self._n_rows == 0:
             return np.zeros(0, dtype=np.int64), text_cos, title_cos
-        q = self._query_vector(text, None)
+        counts = self._counts([text, title_of(text, title)])  # one hashing call: its overhead dominates
+        q = self._query_vector(counts, 0)
         if q is not None:
             self._text.scores_into(q, text_cos)
-        qt = self._query_vector(title_of(text, title), None)
+        qt = self._query_vector(counts, 1)
         if qt is not None:
             self._title.scores_into(qt, title_cos)
         rows = np.flatnonzero((text_cos > 0) | (title_cos > 0))
