@@ -173,7 +173,10 @@ def render_real(rows: list[RealRow]) -> list[str]:
         f"{', '.join(str(t) for t in SCORE_GRID)} is {thr} in this run (table below)."
     )
     w("")
-    w("| split | sample | flags | messages | urgent | precision (95 % CI) | recall (95 % CI) | TP | FP | FN |")
+    w(
+        "| split | sample | flags | messages | urgent | precision (95 % CI) | recall (95 % CI) "
+        "| TP | FP | FN |"
+    )
     w("|---|---|---|---:|---:|---|---|---:|---:|---:|")
     for split in ("test", "dev"):
         for sample in ("random", "candidate", "all"):
@@ -195,7 +198,8 @@ def render_real(rows: list[RealRow]) -> list[str]:
     n_flag = sum(1 for r in rnd if r.said())
     w(
         f"On the random test rows {n_flag} of {len(rnd)} messages are flagged "
-        f"({n_flag / max(1, len(rnd)):.1%}, {_ci(n_flag, len(rnd))}): the share of the queue that would jump it."
+        f"({n_flag / max(1, len(rnd)):.1%}, {_ci(n_flag, len(rnd))}): "
+        "the share of the queue that would jump it."
     )
     w("")
     w("### Precision/recall by score threshold (all flags)")
@@ -369,7 +373,10 @@ def build_report(examples: list[UrgencyExample]) -> str:
     w("     `孩子一个人在外地上学`.")
     w("   - **consultations**: when the title asks about fees, subsidies, procedures, policy or dates")
     w("     (咨询/请问/如何/政策/补贴/资金/收费/流程/手续/何时 …) or reports a hazard, a defect or a")
-    w("     proposal (隐患/消防/质量/偷工减料/建议/反对/改造/规划), a physical-danger category counts only if")
+    w(
+        "     proposal (隐患/消防/质量/偷工减料/建议/反对/改造/规划), a physical-danger category "
+        "counts only if"
+    )
     w("     an immediacy cue is in the sentence of one of its matches (`咨询危房改造资金` describing old")
     w("     cracks is normal; `请问…现在楼道里全是煤气味` is urgent).")
     w("4. **Output**: `UrgencyAssessment(urgent, level, reasons, categories, matched, score)`;")
