@@ -404,6 +404,7 @@ MIN_LENGTHS = {
     ("RepinIn", "reason"): 4,
     ("SuspensionIn", "explanation"): 4,
     ("SuspensionIn", "document"): 4,
+    ("ReportRectificationIn", "report"): 10,
 }
 
 
