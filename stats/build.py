@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
@@ -116,20 +117,31 @@ def rebuild_cases(case_ids: Iterable[int], units: dict[str, UnitInfo] | None = N
     return done
 
 
+@contextmanager
+def _one_builder() -> Iterator[BuildMark]:
+    """One rebuild at a time: two at once would both delete a case's rows and both insert them
+    again (a unique violation on PostgreSQL). The mark's row lock queues the second one."""
+    BuildMark.objects.get_or_create(name=MARK)
+    with transaction.atomic():
+        yield BuildMark.objects.select_for_update().get(name=MARK)
+
+
+def _last_read() -> int:
+    return BuildMark.objects.filter(name=MARK).values_list("last_event_id", flat=True).first() or 0
+
+
 def refresh() -> int:
     """Fold the cases with events newer than the tables have read; returns how many cases."""
-    mark, _ = BuildMark.objects.get_or_create(name=MARK)
-    newest = CaseEvent.objects.aggregate(m=Max("pk"))["m"] or 0
-    if newest <= mark.last_event_id:
-        return 0
-    ids = CaseEvent.objects.filter(pk__gt=mark.last_event_id, pk__lte=newest).values_list(
-        "case_id", flat=True
-    )
-    count = rebuild_cases(set(ids))
-    # Only forward: two refreshes at once may both fold the same cases (idempotent), never go back.
-    BuildMark.objects.filter(name=MARK, last_event_id__lt=newest).update(
-        last_event_id=newest, built_at=timezone.now()
-    )
+    if not CaseEvent.objects.filter(pk__gt=_last_read()).exists():
+        return 0  # the common case, without taking the lock
+    with _one_builder() as mark:
+        newest = CaseEvent.objects.aggregate(m=Max("pk"))["m"] or 0
+        if newest <= mark.last_event_id:
+            return 0  # another refresh did it while this one waited
+        ids = CaseEvent.objects.filter(pk__gt=mark.last_event_id, pk__lte=newest)
+        count = rebuild_cases(set(ids.values_list("case_id", flat=True)))
+        mark.last_event_id, mark.built_at = newest, timezone.now()
+        mark.save(update_fields=["last_event_id", "built_at"])
     return count
 
 
@@ -148,19 +160,19 @@ def rebuild_day(day: date) -> int:
 
 
 def rebuild_all() -> int:
-    newest = CaseEvent.objects.aggregate(m=Max("pk"))["m"] or 0
     units = unit_infos()
     count = 0
     last = 0
-    while True:
-        ids = list(Case.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:20_000])
-        if not ids:
-            break
-        count += rebuild_cases(ids, units)
-        last = ids[-1]
-    BuildMark.objects.update_or_create(
-        name=MARK, defaults={"last_event_id": newest, "built_at": timezone.now()}
-    )
+    with _one_builder() as mark:
+        newest = CaseEvent.objects.aggregate(m=Max("pk"))["m"] or 0
+        while True:
+            ids = list(Case.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:20_000])
+            if not ids:
+                break
+            count += rebuild_cases(ids, units)
+            last = ids[-1]
+        mark.last_event_id, mark.built_at = newest, timezone.now()
+        mark.save(update_fields=["last_event_id", "built_at"])
     return count
 
 

@@ -33,7 +33,7 @@ def _ledger_rows(rows: Sequence[LedgerRow]) -> Iterator[list[Any]]:
     for r in rows:
         yield [
             r.number, r.title, r.registered_at, r.channel, r.kind, r.category, r.township, r.unit, r.level,
-            r.citizen, r.phone, r.state, r.counted, "；".join(r.accept), "；".join(r.handle),
+            r.citizen, r.phone, r.state_label, r.counted, "；".join(r.accept), "；".join(r.handle),
             "；".join(r.callback), r.satisfaction, r.resolved, "；".join(r.notes),
             *(r.counts.get(k, 0) for k in COUNTERS),
         ]  # fmt: skip

@@ -50,7 +50,7 @@ class LedgerRow:
     level: str = ""
     citizen: str = ""
     phone: str = ""
-    state: str = ""
+    state_label: str = ""
     counts: Counter[str] = field(default_factory=Counter)
     accept: list[str] = field(default_factory=list)
     handle: list[str] = field(default_factory=list)
@@ -222,7 +222,7 @@ def _describe(rows: list[LedgerRow], user: User) -> list[LedgerRow]:
         )
         r.citizen = case.citizen_name if personal else mask_name(case.citizen_name)
         r.phone = case.citizen_phone if personal else mask_phone(case.citizen_phone)
-        r.state = case.state_label
+        r.state_label = case.state_label
         out.append(r)
     out.sort(key=lambda r: (r.number, r.unit))
     return out[:LIMIT]
