@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from accounts.models import User
     from cases.models import Case
 
-GOOD = (Satisfaction.SATISFIED, Satisfaction.BASICALLY)
+GOOD = (Satisfaction.VERY_SATISFIED, Satisfaction.SATISFIED, Satisfaction.BASICALLY)  # 好评 (not 差评)
 
 
 @dataclass(frozen=True)

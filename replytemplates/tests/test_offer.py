@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from cases import hooks, services
 from cases.forms import ReplyForm
-from cases.models import Category, Kind, Satisfaction
+from cases.models import POOR_RATINGS, Category, Kind, Satisfaction
 from replytemplates import services as template_services
 from replytemplates.models import TemplateKind, TemplateUse
 from replytemplates.ranking import records
@@ -24,6 +24,13 @@ def _answer_from(city, template, satisfaction=None, *, body="已安排人员到�
     services.submit_reply(case, actor=city.users["clerk"], body=body, template=template.pk)
     if satisfaction is not None:
         services.approve_reply(case, actor=city.users["unit_leader"])
+        if satisfaction in POOR_RATINGS:  # a 差评 is rectified and called back again first
+            services.callback(
+                case, actor=city.users["agent"], reached=True, resolved=False, satisfaction=satisfaction
+            )
+            report = "已约谈经办人员并重新处理。"
+            services.report_rectification(case, actor=city.users["clerk"], report=report)
+            services.verify_rectification(case, actor=city.users["dispatcher"], accepted=True)
         services.callback(
             case, actor=city.users["agent"], reached=True, resolved=True, satisfaction=satisfaction
         )
