@@ -69,7 +69,7 @@ def list_hotspots(request: HttpRequest, filters: Query[HotspotFilters]) -> list[
                 "unsatisfied_share": h.unsatisfied_share, "place": h.place,
                 "township": h.township.display_name if h.township else None,
                 "category": h.category.path if h.category else None,
-                "period_count": h.period_count, "first_at": h.first_at, "last_at": h.last_at,
+                "period_count": getattr(h, "period_count", 0), "first_at": h.first_at, "last_at": h.last_at,
                 "cases": sorted(m.case.number for m in h.members.all()),
             }
         )  # fmt: skip

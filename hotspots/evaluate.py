@@ -194,6 +194,17 @@ class Setting:
     dev: dict[str, float]
 
 
+def _with(base: Params, values: dict[str, float]) -> Params:
+    """``base`` with a grid point's four values."""
+    return replace(
+        base,
+        edge_threshold=values["edge_threshold"],
+        link_threshold=values["link_threshold"],
+        place_bonus=values["place_bonus"],
+        place_mismatch=values["place_mismatch"],
+    )
+
+
 def _objective(s: Setting) -> tuple[float, float]:
     """Dev ARI + dev top-20 precision; on a tie the higher link threshold (fewer merges)."""
     return (round(s.dev["ari"] + s.dev["top"], 9), s.params["link_threshold"])
@@ -276,7 +287,7 @@ def evaluate(
                         "place_bonus": bonus,
                         "place_mismatch": mismatch,
                     }
-                    found = find_hotspots(items, replace(base_params, **values), features=features)
+                    found = find_hotspots(items, _with(base_params, values), features=features)
                     labels = _labels(n, _all_groups(found, index, n))
                     dev = _figures_on(labels, positions["dev"], truth["dev"])
                     judged, _ = top_precision(found, dev_truth, title_of, sizes)
@@ -309,7 +320,7 @@ def evaluate(
         s.dev["top"] = sum(j.correct for j in judged) / max(1, len(judged))
     base_best = max(base_settings, key=_objective)
 
-    chosen = replace(base_params, **best.params)
+    chosen = _with(base_params, best.params)
     rows: list[dict[str, Any]] = []
     rng = np.random.default_rng(SEED)
     tops: dict[str, tuple[list[Judged], int]] = {}
@@ -325,7 +336,7 @@ def evaluate(
             hotspots = _baseline_hotspots(items, groups, base_params)
         else:
             t1 = time.perf_counter()
-            hotspots = find_hotspots(items, replace(base_params, **setting.params), features=features)
+            hotspots = find_hotspots(items, _with(base_params, setting.params), features=features)
             if name == "method":
                 t_find = time.perf_counter() - t1
             groups = _all_groups(hotspots, index, n)
@@ -366,6 +377,7 @@ def evaluate(
             "groups": {h: len(set(truth[h])) for h in truth},
             "groups2": {h: sum(1 for g in set(truth[h]) if not g.startswith("s-")) for h in truth},
             "pairs": len(features.i),
+            "with_place": sum(1 for it in items if it.places),
         },
         "timing": {
             "read": t_read,
@@ -428,7 +440,8 @@ def _intro(r: dict[str, Any]) -> list[str]:
         f"of them ({c['pairs']:,} pairs scored). Hand groups: `triage/data/real-hotspot-groups.csv`, split "
         f"by the hash of the group id — dev {lab['dev']} messages in {grp['dev']} groups "
         f"({grp2['dev']} of ≥ 2), "
-        f"test {lab['test']} messages in {grp['test']} groups ({grp2['test']} of ≥ 2).",
+        f"test {lab['test']} messages in {grp['test']} groups ({grp2['test']} of ≥ 2). Messages with at "
+        f"least one place name: {c['with_place']:,} ({c['with_place'] / c['messages']:.0%}).",
         "",
         f"Chosen on dev (highest dev ARI + dev top-20 precision over the grid): `{_params(r['chosen'])}`; "
         f"the defaults in code (`hotspots.method.Params`): `{_params(r['defaults'])}` — "

@@ -60,10 +60,12 @@ class Hotspot(models.Model):
 
 
 class HotspotMember(models.Model):
-    """One case behind a hotspot (in the last computation's window)."""
+    """One case behind a hotspot. Kept once a case joined (a task's result stays visible on it
+    after it leaves the window); `in_window`: in the last computation's window."""
 
     hotspot = models.ForeignKey(Hotspot, on_delete=models.CASCADE, related_name="members")
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    in_window = models.BooleanField("在当前窗口", default=True)
 
     class Meta:
         verbose_name = "高频事工单"

@@ -309,6 +309,11 @@ _GENERIC = frozenset(
     ]
 )
 _DIGITS_ONLY = re.compile(r"^[\dA-Za-z]+")
+# Words that end in a place word without naming a place (车贷老板跑路, 解决思路, 公交线路 …).
+_NOT_PLACES = (
+    "政府", "跑路", "出路", "思路", "套路", "走路", "线路",
+    "网路", "退路", "半路", "一路", "门路", "销路", "电路",
+)  # fmt: skip
 
 
 @lru_cache(maxsize=65536)
@@ -321,7 +326,7 @@ def _clean(span: str) -> str:
     is too short)."""
     parts = _LEADS.split(span)
     name = _DIGITS_ONLY.sub("", parts[-1] if parts else span)
-    if name.endswith("政府"):
+    if name.endswith(_NOT_PLACES):
         return ""
     freq = tokenizer().FREQ
     words = cut(name)

@@ -127,12 +127,23 @@ def recompute(now: datetime | None = None) -> dict[str, int]:
         _fill(hotspot, group, start, now)
         hotspot.save()
         taken.add(hotspot.pk)
-        HotspotMember.objects.filter(hotspot=hotspot).delete()
-        HotspotMember.objects.bulk_create(HotspotMember(hotspot=hotspot, case_id=int(i)) for i in group.ids)  # type: ignore[call-overload]
+        _set_members(hotspot, {int(i) for i in group.ids}, members.get(hotspot.pk, set()))  # type: ignore[call-overload]
         kept.append(hotspot)
-    faded = Hotspot.objects.filter(is_active=True).exclude(pk__in=taken).update(is_active=False)
+    gone = Hotspot.objects.filter(is_active=True).exclude(pk__in=taken)
+    HotspotMember.objects.filter(hotspot__in=gone).update(in_window=False)
+    faded = gone.update(is_active=False)
     told = notify_new(kept, now)
     return {"cases": len(cases), "hotspots": len(kept), "new": created, "faded": faded, "notified": told}
+
+
+def _set_members(hotspot: Hotspot, now_ids: set[int], known: set[int]) -> None:
+    """The window's cases in the window; earlier members stay, out of it (never deleted)."""
+    rows = HotspotMember.objects.filter(hotspot=hotspot)
+    rows.exclude(case_id__in=now_ids).update(in_window=False)
+    rows.filter(case_id__in=now_ids).update(in_window=True)
+    have = known if known else set(rows.values_list("case_id", flat=True))
+    added = sorted(now_ids - have)
+    HotspotMember.objects.bulk_create(HotspotMember(hotspot=hotspot, case_id=i) for i in added)
 
 
 def _fill(hotspot: Hotspot, group: method.Hotspot, start: datetime, now: datetime) -> None:

@@ -8,8 +8,7 @@ from huey.contrib.djhuey import db_periodic_task
 from hotspots.services import recompute
 
 
-# huey ships no type information: its decorator (a TaskWrapper factory) is untyped.
-@db_periodic_task(crontab(minute="20"))  # type: ignore[untyped-decorator]
+@db_periodic_task(crontab(minute="20"))
 def hotspot_recompute() -> dict[str, int]:
     """The hotspots of the last window, hourly (idempotent: recomputed from the cases)."""
     return recompute()

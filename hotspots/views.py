@@ -80,9 +80,11 @@ def hotspot_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     cases = Case.objects.filter(pk__in=hotspot.members.values("case_id")).select_related(
         "township", "lead_unit"
     )
+    in_window = set(hotspot.members.filter(in_window=True).values_list("case_id", flat=True))
     context = {
         "hotspot": hotspot,
-        "cases": cases.order_by("created_at"),
+        # Every case that joined the hotspot, those out of the last window marked as such.
+        "cases": [(case, case.pk in in_window) for case in cases.order_by("created_at")],
         "tasks": hotspot.tasks.select_related("unit", "assigned_by", "reported_by"),
         "form": TakeUpForm() if may_assign(request.user) else None,
     }

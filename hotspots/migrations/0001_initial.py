@@ -72,6 +72,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='cases.case')),
+                ('in_window', models.BooleanField(default=True, verbose_name='在当前窗口')),
                 ('hotspot', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='members', to='hotspots.hotspot')),
             ],
             options={

@@ -37,7 +37,7 @@ def stored(cases: dict[int, Case]) -> list[list[int]]:
     key_of = {case.pk: k for k, case in cases.items()}
     out = []
     for h in Hotspot.objects.filter(is_active=True).order_by("-heat", "pk"):
-        out.append(sorted(key_of[m.case_id] for m in h.members.all()))
+        out.append(sorted(key_of[m.case_id] for m in h.members.filter(in_window=True)))
     return out
 
 
@@ -125,6 +125,10 @@ def test_a_taken_up_hotspot_shows_its_result_on_each_case(
     # A case outside the hotspot shows nothing of it.
     page = client.get(reverse("cases:detail", args=[world[5].number])).content.decode()
     assert RESULT not in page
+    # Once the hotspot has faded (its cases out of the window), its cases still show the result.
+    services.recompute(now=when(7) + timedelta(days=61))
+    page = client.get(reverse("cases:detail", args=[world[1].number])).content.decode()
+    assert RESULT in page
 
 
 def test_only_supervisors_and_leaders_take_up_a_hotspot(city: City, world: dict[int, Case]) -> None:
@@ -170,5 +174,9 @@ def test_pages_and_api(city: City, world: dict[int, Case], client: Client) -> No
     rows = answer.json()
     assert [r["count"] for r in rows] == [4, 3, 2]
     assert rows[0]["cases"] == sorted(world[k].number for k in EXPECTED[0])
+    schema = client.get("/api/openapi.json").json()
+    assert {"start", "end", "township", "category"} <= {
+        p["name"] for p in schema["paths"]["/api/v1/hotspots"]["get"]["parameters"]
+    }
     clerk = ApiToken.issue(city.users["clerk"])
     assert client.get("/api/v1/hotspots", headers={"Authorization": f"Bearer {clerk}"}).status_code == 403
