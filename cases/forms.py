@@ -26,6 +26,7 @@ from cases.models import (
     Urgency,
 )
 from cases.queues import filterable_units
+from cases.widgets import CategoryTreeWidget, UnitChipsWidget
 from cases.workflow import Action, State
 from org.models import Unit
 
@@ -98,7 +99,10 @@ class RegisterForm(Form):
     )
     address = forms.CharField(label="地址", max_length=200, required=False)
     category = CategoryChoiceField(
-        label="事项分类", queryset=Category.objects.none(), required=False, empty_label="（待派单员确定）"
+        label="事项分类",
+        queryset=Category.objects.none(),
+        required=False,
+        widget=CategoryTreeWidget(empty_label="（待派单员确定）"),
     )
     urgency = forms.ChoiceField(label="紧急程度", choices=Urgency.choices, initial=Urgency.NORMAL)
 
@@ -223,8 +227,13 @@ class AnswerAtIntakeForm(ActionForm):
 class DispatchForm(ActionForm):
     action = Action.DISPATCH
     lead_unit = UnitChoiceField(label="主办单位", queryset=Unit.objects.none())
-    co_units = UnitMultipleChoiceField(label="协办单位", queryset=Unit.objects.none(), required=False)
-    category = CategoryChoiceField(label="事项分类", queryset=Category.objects.none(), required=False)
+    # Chips and a searchable tree (cases.widgets), not a Ctrl-click list nor 517 flat options.
+    co_units = UnitMultipleChoiceField(
+        label="协办单位", queryset=Unit.objects.none(), required=False, widget=UnitChipsWidget
+    )
+    category = CategoryChoiceField(
+        label="事项分类", queryset=Category.objects.none(), required=False, widget=CategoryTreeWidget
+    )
     urgency = forms.ChoiceField(label="紧急程度", choices=Urgency.choices)
     note = forms.CharField(label="派单意见", required=False, widget=textarea(2), max_length=5000)
 
@@ -233,7 +242,6 @@ class DispatchForm(ActionForm):
         handlers = Unit.objects.handlers().order_by("kind", "sort_order", "code")
         model_field(self, "lead_unit").queryset = handlers
         model_field(self, "co_units").queryset = handlers
-        self.fields["co_units"].widget.attrs["size"] = 5
         model_field(self, "category").queryset = leaf_categories()
         self.fields["urgency"].initial = self.case.urgency
         if self.case.category_id:
@@ -253,13 +261,28 @@ class DispatchForm(ActionForm):
             best = hooks.redispatch_advice(self.case, exclude=self.excluded)
         else:
             best = hooks.triage_advice(self.case)
+        self._prefill_category(best)
         if best is None or best.lead_unit_id is None:
             return
         self.fields["lead_unit"].initial = best.lead_unit_id
         if best.co_units:
-            self.fields["co_units"].initial = list(
-                Unit.objects.filter(code__in=best.co_units).values_list("pk", flat=True)
-            )
+            suggested = list(Unit.objects.filter(code__in=best.co_units).values_list("pk", flat=True))
+            self.fields["co_units"].initial = suggested
+            cast("UnitChipsWidget", self.fields["co_units"].widget).suggested = {str(pk) for pk in suggested}
+
+    def _prefill_category(self, best: Any) -> None:
+        """The triage's full path is pre-selected when it refines the case's own category (none, or
+        an ancestor of it) and is a leaf that cases may be filed under."""
+        category = getattr(best, "category", None) if best is not None else None
+        if category is None or not category.is_active:
+            return
+        own = self.case.category
+        if own is not None and own.pk != category.pk and not category.path.startswith(own.path + "/"):
+            return
+        if not leaf_categories().filter(pk=category.pk).exists():
+            return
+        self.fields["category"].initial = category.pk
+        cast("CategoryTreeWidget", self.fields["category"].widget).suggested_id = category.pk
 
 
     def _leave_out_returning_units(self) -> None:
@@ -275,6 +298,8 @@ class DispatchForm(ActionForm):
             self.fields["lead_unit"].initial = None
         co_initial = self.fields["co_units"].initial or []
         self.fields["co_units"].initial = [pk for pk in co_initial if pk not in self.excluded]
+        co = model_field(self, "co_units")
+        co.queryset = co.queryset.exclude(pk__in=self.excluded)  # not as a co-unit either
         excluded = Unit.objects.filter(pk__in=self.excluded).order_by("code")
         names = "、".join(excluded.values_list("name", flat=True))
         self.fields["lead_unit"].help_text = f"退单异议已审核成立，不再派给：{names}"

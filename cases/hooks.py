@@ -64,6 +64,19 @@ reply_templates: Provider[list[Any]] = Provider("case.reply_templates", _no_temp
 redispatch_advice: Provider[Any] = Provider("case.redispatch_advice", _advice_excluding)
 
 
+
+def _no_duplicates(text: str, phone: str = "", township: str = "", **_: Any) -> list[Any]:
+    return []
+
+
+# While a request is being registered: the open cases most likely about the same problem,
+# `possible_duplicates(text, phone, township, title=…, address=…)` (`township` by name) → dicts
+# with `case_id`, `score` (0–1), `same_phone` and `reason`, best first. The registration page and
+# the console warn with them before the agent registers (cases.intake_duplicates); triage answers
+# from its duplicate index. Without it, only the same caller's open cases are shown.
+possible_duplicates: Provider[list[Any]] = Provider("case.possible_duplicates", _no_duplicates)
+
+
 # ---------------------------------------------------------------- 督办 (the supervision app answers)
 
 

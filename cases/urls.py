@@ -1,6 +1,8 @@
 from django.urls import path
 
 from cases import views
+from cases.views.duplicates import duplicates_warning
+from cases.views.pickers import category_tree
 from cases.views.returns import return_stats
 
 app_name = "cases"
@@ -13,6 +15,8 @@ urlpatterns = [
     path("bulk/<slug:action>/", views.bulk_action, name="bulk"),
     path("filters/save/", views.save_filter, name="save_filter"),
     path("filters/<int:pk>/delete/", views.delete_filter, name="delete_filter"),
+    path("category-tree/", category_tree, name="category_tree"),
+    path("possible-duplicates/", duplicates_warning, name="possible_duplicates"),
     path("new/", views.register, name="register"),
     path("returns/", return_stats, name="return_stats"),
     path("<str:number>/", views.case_detail, name="detail"),

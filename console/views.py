@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
 from cases.guards import may
+from cases.intake_duplicates import merge_after_registering
 from cases.models import Case
 from cases.workflow import Action
 from console import calls, kb
@@ -192,12 +193,20 @@ def intake_view(request: AuthenticatedHttpRequest) -> HttpResponse:
                 field = {"body": "answer"}.get(exc.details.get("field", ""), exc.details.get("field"))
                 shown = field in form.fields and not form.fields[field].widget.is_hidden
                 form.add_error(field if shown else None, exc.message)
+    merged_into, merge_refused = "", ""
+    parent = (request.POST.get("merge_into") or "").strip()
+    if case is not None and parent and form.cleaned_data["path"] == "register":
+        # 「登记并合并到此工单」 from the duplicate warning: the registration stands either way.
+        case, merge_refused = merge_after_registering(case, actor=user, parent_number=parent)
+        merged_into = "" if merge_refused else parent
     if case is not None:
         next_call = calls.current_call(user)
         initial = {"call": next_call.pk, "citizen_phone": next_call.caller} if next_call else {}
         context = {
             "form": IntakeForm(initial=initial),
             "saved": case,
+            "merged_into": merged_into,
+            "merge_refused": merge_refused,
             "may_answer": may_answer(user),
         }
         pop = _pop_context(request, next_call)

@@ -14,6 +14,10 @@ class TriageConfig(AppConfig):
         hooks.case_registered.connect(services.on_case_registered)
         hooks.case_dispatched.connect(services.on_case_dispatched)
         hooks.triage_advice.provide(services.latest_suggestion)
+        # The warning while an agent registers a request: its likely duplicates among open cases.
+        from triage import dupindex
+
+        hooks.possible_duplicates.provide(dupindex.possible_duplicates)
         # The 退单/异议 workflow's questions and news (guarded: they arrived in cases.hooks with
         # that workflow, and triage must not break a tree that lacks them).
         if hasattr(hooks, "redispatch_advice"):

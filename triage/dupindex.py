@@ -99,3 +99,16 @@ def candidates_for(case: Case, k: int = 5) -> list[dict[str, Any]]:
         for c in found
         if c.case_id in still_open
     ][:k]
+
+
+def possible_duplicates(
+    text: str, phone: str = "", township: str = "", *, title: str = "", address: str = "", k: int = 5
+) -> list[dict[str, Any]]:
+    """A request not yet registered (the agent is still typing it) against the open cases: the
+    answer of cases.hooks.possible_duplicates. Candidates still open are checked by the caller."""
+    place = " ".join(filter(None, [township, address]))
+    found = _fresh_index().query(f"{title} {text}", place, phone, timezone.now(), k=k, title=title or None)
+    return [
+        {"case_id": c.case_id, "score": c.score, "same_phone": c.same_phone, "reason": c.reason}
+        for c in found
+    ]

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from cases import services
 from cases.forms import RegisterForm
 from cases.guards import can_register
+from cases.intake_duplicates import merge_after_registering
 from mochou.errors import DomainError
 from mochou.http import AuthenticatedHttpRequest
 
@@ -29,5 +30,12 @@ def register(request: AuthenticatedHttpRequest) -> HttpResponse:
             form.add_error(field if field in form.fields else None, error.message)
         else:
             messages.success(request, f"工单已登记，受理编号 {case.number}。")
+            parent = (request.POST.get("merge_into") or "").strip()
+            if parent:  # 「登记并合并到此工单」 from the duplicate warning
+                case, refused = merge_after_registering(case, actor=request.user, parent_number=parent)
+                if refused:
+                    messages.error(request, refused)
+                else:
+                    messages.success(request, f"已合并到工单 {parent}。")
             return redirect("cases:detail", number=case.number)
     return render(request, "cases/register.html", {"form": form})
