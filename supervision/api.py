@@ -17,8 +17,8 @@ from ninja import Query, Router, Status
 from accounts.models import User
 from cases.models import Case
 from cases.schemas import DeadlineOut, UnitOut
-from mochou.api_errors import ERRORS_LIST, ERRORS_READ, ERRORS_WRITE
-from mochou.errors import NotFound
+from mochou.api_errors import ERRORS_LIST, ERRORS_READ, ERRORS_WRITE, field_error
+from mochou.errors import InvalidInput, NotFound
 from supervision import services
 from supervision.guards import available_actions
 from supervision.models import Notice
@@ -115,6 +115,11 @@ def _detail(request: HttpRequest, number: str) -> NoticeDetailOut:
 
 @router.get("/notices", response={200: NoticePageOut, **ERRORS_LIST}, summary="督办单列表")
 def list_notices(request: HttpRequest, filters: Query[NoticeFilters]) -> NoticePageOut:
+    unknown = sorted(set(request.GET) - set(NoticeFilters.model_fields))
+    if unknown:  # a misspelt filter ("colur") is an error, not a silently unfiltered list
+        message = f"未知的查询参数：{'、'.join(unknown) or '（空名）'}"
+        errors = [field_error(name, message, type_="extra_forbidden", source="query") for name in unknown]
+        raise InvalidInput(message, code="invalid_input", details={"errors": errors})
     user, now = _actor(request), timezone.now()
     notices = Notice.objects.visible_to(user).select_related(*RELATED).order_by("-created_at", "-pk")
     if filters.state:

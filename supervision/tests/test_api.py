@@ -122,3 +122,9 @@ def test_the_openapi_lists_every_notice_path(client: Client, db: None) -> None:
         assert BASE + path in paths, path
     assert "post" in paths[BASE]
     assert "/api/v1/cases/{number}/supervise" in paths
+
+
+def test_an_unknown_filter_is_refused(api: Api, city: City, clock: Any) -> None:
+    r = api.get(city.users["supervisor"], colur="red")
+    assert r.status_code == 422
+    assert r.json()["details"]["errors"][0]["field"] == "colur"

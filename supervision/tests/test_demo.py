@@ -23,7 +23,10 @@ def test_seeded_notices_spread_over_the_loop(city: City, clock: Any) -> None:
     for days in range(12, 0, -1):
         case = accepted_case(city)
         case_services.supervise(
-            case, actor=city.users["supervisor"], body="请抓紧办理并按期反馈办理情况。", now=now - timedelta(days=days)
+            case,
+            actor=city.users["supervisor"],
+            body="请抓紧办理并按期反馈办理情况。",
+            now=now - timedelta(days=days),
         )
     report = seed_notices(seed=3, now=now)
     states = set(Notice.objects.values_list("state", flat=True))
