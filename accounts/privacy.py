@@ -96,6 +96,22 @@ def may_search_by_phone(user: User) -> bool:
     return user.is_authenticated and user.role in PHONE_SEARCH_ROLES
 
 
+def phone_search_refusal(user: User) -> str:
+    """Why a full phone number typed into a search found no caller's cases for this user, or ""
+    when the user may search by phone. Said on the page and in the API instead of an empty list
+    that looks like "nobody called from this number" (issue 10, item 9)."""
+    if may_search_by_phone(user):
+        return ""
+    role = Role(user.role).label if user.role in Role.values else "当前角色"
+    order = [Role.AGENT, Role.DISPATCHER, Role.ADMIN, *sorted(PHONE_SEARCH_ROLES)]
+    names = [str(r.label) for r in dict.fromkeys(order) if r in PHONE_SEARCH_ROLES]
+    allowed = "、".join(names[:-1]) + "和" + names[-1] if len(names) > 1 else "".join(names)
+    return (
+        f"按手机号查找来电人的工单需要{allowed}的权限，您的角色（{role}）不能按号码查找；"
+        "可按受理编号、标题或地址关键词查找。"
+    )
+
+
 def audit_phone_search(user: User, cases: Iterable[Case], request: HttpRequest | None = None) -> None:
     for case in cases:
         audit(user, case, fields="citizen_phone", purpose="phone_search", request=request)

@@ -26,6 +26,7 @@ from accounts.privacy import (
     citizen_phone_for,
     mask_phone,
     may_search_by_phone,
+    phone_search_refusal,
     searched_phone,
 )
 from cases import bulk, hooks, services
@@ -408,7 +409,8 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> CasePageOut
     if phone and may_search_by_phone(user):
         audit_phone_search(user, [c for c in page if c.citizen_phone.replace("-", "") == phone], request)
     now = timezone.now()
-    return CasePageOut(count=count, items=[_case_out(c, now) for c in page])
+    notice = phone_search_refusal(user) if phone else ""
+    return CasePageOut(count=count, items=[_case_out(c, now) for c in page], notice=notice or None)
 
 
 # ---------------------------------------------------------------- bulk actions

@@ -434,6 +434,8 @@ class CaseDetailOut(CaseOut):
 class CasePageOut(Schema):
     count: int
     items: list[CaseOut]
+    # Why a full phone number in `q` matched no caller's cases: the role may not search by phone.
+    notice: str | None = None
 
 
 class EventOut(Schema):

@@ -3,6 +3,7 @@ from django.urls import path
 from cases import views
 from cases.views.duplicates import duplicates_warning
 from cases.views.pickers import category_tree
+from cases.views.printing import print_case
 from cases.views.returns import return_stats
 
 app_name = "cases"
@@ -21,5 +22,6 @@ urlpatterns = [
     path("returns/", return_stats, name="return_stats"),
     path("<str:number>/", views.case_detail, name="detail"),
     path("<str:number>/act/<slug:action>/", views.act, name="act"),
+    path("<str:number>/print/", print_case, name="print"),
     path("<str:number>/phone/", views.reveal_phone, name="reveal_phone"),
 ]

@@ -25,6 +25,7 @@ from accounts.privacy import (
     mask_phone,
     may_search_by_phone,
     may_see_phone,
+    phone_search_refusal,
 )
 from cases.deadlines import deadline_of
 from cases.forms import PAGE_SIZE, QueueFilterForm
@@ -94,7 +95,9 @@ def queue(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         "query_string": params.urlencode(),
         "queue_url": reverse("cases:queue", args=[slug]),
         # Searching by phone echoes only the masked number back to the page.
-        "searched_phone": _searched_phone(form),
+        "searched_phone": _searched_phone(form) if may_search_by_phone(user) else "",
+        # A full number typed by a role that may not search by phone: said, not an empty table.
+        "phone_refused": phone_search_refusal(user) if form.phone_searched() else "",
         "bulk": bulk.value if bulk is not None and may(user, bulk) else "",
         "request_column": slug in {"extension_requests", "suspension_requests", "disputes"},
     }
