@@ -626,6 +626,36 @@ class Reply(models.Model):
         return f"{self.case_id} 答复（{self.get_status_display()}）"
 
 
+class ReplyAttachment(models.Model):
+    """A file attached to an answer (答复附件): a photo of the work done, a PDF of a decision.
+
+    Stored under MEDIA_ROOT/reply-files/ with a random name, served only through
+    cases.views.attachments to whoever may read the reply (the draft: the unit and the centre; once
+    approved: also the citizen, on the portal). Images are re-encoded without metadata by
+    mochou.images as the citizens' photos are; a PDF is kept as uploaded once its signature and
+    structure were checked (cases.attachments)."""
+
+    reply = models.ForeignKey(Reply, on_delete=models.CASCADE, related_name="attachments")
+    name = models.CharField("文件名", max_length=120)
+    path = models.CharField("存储路径", max_length=200, unique=True)  # relative to reply-files/
+    content_type = models.CharField("类型", max_length=40)
+    size = models.PositiveIntegerField("大小(字节)")
+    sha256 = models.CharField(max_length=64)  # of the stored file
+    created_at = models.DateTimeField("上传时间")
+
+    class Meta:
+        verbose_name = "答复附件"
+        verbose_name_plural = "答复附件"
+        ordering = ["reply", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.reply_id} 附件 {self.name}"
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+
 class Callback(models.Model):
     class Outcome(models.TextChoices):
         REACHED = "reached", "已回访"

@@ -12,7 +12,7 @@ from accounts.phones import normalize_mobile
 from cases.models import Kind, Satisfaction
 from mochou.errors import InvalidInput
 from org.models import Unit
-from portal.images import MAX_BYTES, BadImage, clean_photo
+from mochou.images import MAX_BYTES, BadImage, clean_photo
 from portal.photos import MAX_PHOTOS, Photo
 
 NUMBER_RE = re.compile(r"^\d{13}$")  # YYYYMMDD + five digits (cases.services._next_number)
@@ -47,7 +47,7 @@ class MultiplePhotoInput(forms.FileInput):
 
 
 class PhotosField(forms.Field):
-    """Up to three photos, each opened and re-encoded without metadata (portal.images).
+    """Up to three photos, each opened and re-encoded without metadata (mochou.images).
 
     Yields Photo objects; the uploaded bytes go no further than this method.
     """

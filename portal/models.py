@@ -8,7 +8,7 @@ from django.db import models
 class Attachment(models.Model):
     """One photo of a case. The file lives under MEDIA_ROOT/case-photos/ with a random name and
     is served only through portal.views.photo, to staff who may see the case. It holds the pixels
-    re-encoded without any metadata (portal.images), never the bytes the citizen uploaded."""
+    re-encoded without any metadata (mochou.images), never the bytes the citizen uploaded."""
 
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="attachments")
     path = models.CharField("存储路径", max_length=200, unique=True)  # relative to case-photos/

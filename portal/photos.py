@@ -1,6 +1,6 @@
 """Storing citizens' photos: random names under MEDIA_ROOT/case-photos/<yyyy>/<mm>/, never a URL.
 
-What is stored is portal.images' clean re-encoding (no EXIF, GPS, XMP or ICC data) and its
+What is stored is mochou.images' clean re-encoding (no EXIF, GPS, XMP or ICC data) and its
 thumbnail; the uploaded bytes are dropped once the form has read them. Nothing here is reachable
 through MEDIA_URL: staff get the files from portal.views.photo, which checks that they may see
 the case.
@@ -20,7 +20,7 @@ from django.core.files.storage import FileSystemStorage
 from django.utils import timezone
 
 from cases.models import Case
-from portal.images import CleanImage
+from mochou.images import CleanImage
 from portal.models import Attachment
 
 MAX_PHOTOS = 3

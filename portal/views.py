@@ -27,7 +27,7 @@ from mochou.errors import DomainError, TransitionNotAllowed
 from mochou.http import AuthenticatedHttpRequest
 from portal import access, ratelimit
 from portal.forms import LookupForm, RatingForm, SubmitForm
-from portal.images import MAX_BYTES
+from mochou.images import MAX_BYTES
 from portal.links import read_token
 from portal.models import Attachment
 from portal.photos import MAX_PHOTOS, open_photo, save_photo

@@ -37,7 +37,7 @@ from knowledge.models import Guide
 from loop.versions import new_draft, publish
 from mochou.errors import DomainError
 from org.models import Unit
-from portal.images import clean_photo
+from mochou.images import clean_photo
 from portal.models import Attachment
 from portal.photos import Photo, save_photo
 from portal.tests import samples

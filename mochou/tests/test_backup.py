@@ -18,7 +18,7 @@ from django.db import connection
 from pytest_django import Settings
 
 from cases.models import Case, CaseEvent
-from portal.images import clean_photo
+from mochou.images import clean_photo
 from portal.models import Attachment
 from portal.photos import Photo, open_photo, save_photo
 from portal.tests import samples

@@ -8,7 +8,7 @@ import io
 import pytest
 from PIL import Image
 
-from portal.images import MAX_PIXELS, MAX_SIDE, BadImage, clean_photo, inspect
+from mochou.images import MAX_PIXELS, MAX_SIDE, BadImage, clean_photo, inspect
 from portal.tests import samples
 
 

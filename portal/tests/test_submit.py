@@ -96,7 +96,7 @@ def test_a_submission_with_a_photo_shows_the_number_and_queues_the_sms(
     attachment = Attachment.objects.get(case=case)
     assert (attachment.content_type, attachment.width, attachment.height) == ("image/png", 32, 24)
     stored = Path(settings.MEDIA_ROOT) / "case-photos" / attachment.path
-    # Re-encoded, not the uploaded bytes (portal.images): the same picture, pixel for pixel (PNG).
+    # Re-encoded, not the uploaded bytes (mochou.images): the same picture, pixel for pixel (PNG).
     with Image.open(stored) as kept, Image.open(io.BytesIO(photo)) as sent:
         assert (kept.format, kept.size) == ("PNG", sent.size)
         assert kept.tobytes() == sent.convert(kept.mode).tobytes()

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from portal.images import clean_photo
+from mochou.images import clean_photo
 from portal.photos import Photo, save_photo
 from portal.tests import samples
 from tests.browser.desks import Desk

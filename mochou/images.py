@@ -1,4 +1,7 @@
-"""A citizen's photo through Pillow: opened, verified, turned upright, and re-encoded without metadata.
+"""An uploaded photo through Pillow: opened, verified, turned upright, and re-encoded without metadata.
+
+The one image checker of Mochou: the citizens' photos (portal) and the files a unit attaches to
+its answer (cases.attachments) both go through it.
 
 A phone's photo carries EXIF: the GPS position where the citizen stood (often their home), the
 time, the phone's model and serial. Mochou keeps none of it, nor the uploaded bytes: only the
