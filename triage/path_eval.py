@@ -12,7 +12,6 @@ from another city, whose units are not 钟祥's); they are tested on constructed
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,6 +24,7 @@ from mochou.datasets import (
     read_replied_messages,
     read_voted_messages,
 )
+from mochou.stats_intervals import wilson
 from triage.catalogue import resolve
 from triage.paths import refine
 
@@ -49,16 +49,6 @@ class Score:
     @property
     def accuracy(self) -> float:
         return self.correct / self.n if self.n else 0.0
-
-
-def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
-    """The 95% Wilson interval of k successes in n."""
-    if n == 0:
-        return (0.0, 0.0)
-    p = k / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return (max(0.0, centre - half), min(1.0, centre + half))
 
 
 def labelled(split: str) -> list[tuple[RealCategoryLabel, str]]:

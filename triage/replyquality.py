@@ -20,8 +20,11 @@ Each check is one reason a leader understands, with the words that made it fire:
 
 The thresholds were chosen on the DEV rows of ``triage/data/real-reply-quality.csv`` only (see
 ``docs/reply-quality.md``); the corpus statistics come from the unlabelled replies. Without the corpus
-file (it is a separable data file, never embedded) the checks fall back to built-in template phrases
-and uniform term weights, and say so in :attr:`ReplyStats.source`.
+file's cached statistics the checks read the same statistics shipped with the package
+(``triage/data/reply-template-sentences.txt`` and ``reply-term-idf.txt``, mined from
+``mochou/data/messages-with-replies-full.csv``; rebuild: ``python -m triage.replyquality ship``), so a
+fresh machine checks a reply as the evaluation did; only without those files do they fall back to
+built-in template phrases and uniform term weights. :attr:`ReplyStats.source` says which.
 """
 
 from __future__ import annotations
@@ -270,6 +273,67 @@ def corpus_stats(corpus_csv: Path, cache_dir: Path | None = None) -> ReplyStats:
     if cached is not None:
         stats.save(cached)
     return stats
+
+
+# The corpus statistics shipped with the package (the evaluation's, on every machine).
+DATA_DIR = Path(__file__).resolve().parent / "data"
+SHIPPED_TEMPLATES = DATA_DIR / "reply-template-sentences.txt"
+SHIPPED_IDF = DATA_DIR / "reply-term-idf.txt"
+_SHIPPED_HEADER = """\
+# The template sentences of the government replies: each sentence (normalize_sentence: quoted
+# titles, user ids, numbers and spaces flattened) found in >= 3 of the replies of
+# mochou/data/messages-with-replies-full.csv, at least 4 characters long, one per line, sorted.
+# Mined by triage.replyquality.ReplyStats.build ({version}); the reply checks cut these sentences
+# out of a reply before judging what is left. Rebuild: .venv/bin/python -m triage.replyquality ship
+"""
+
+
+def ship_stats(corpus_csv: Path, out_dir: Path = DATA_DIR) -> ReplyStats:
+    """Mine ``corpus_csv`` and write the two shipped files into ``out_dir``: the template
+    sentences (text, one a line, a header of how they were derived) and the term IDF (tab-separated text)."""
+    stats = corpus_stats(corpus_csv)
+    head = _SHIPPED_HEADER.format(version=VERSION)
+    meta = f"# source\t{stats.source}\n# n_docs\t{stats.n_docs}\n"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    lines = "".join(f"{t}\n" for t in sorted(stats.templates))
+    (out_dir / SHIPPED_TEMPLATES.name).write_text(head + meta + lines, encoding="utf-8")
+    idf_head = (
+        "# The term weights of the reply checks: IDF of each tokenizer term over the requests and replies\n"
+        "# of the same corpus (terms in >= 2 documents).\n"
+        "# Rebuild: .venv/bin/python -m triage.replyquality ship\n"
+        f"{meta}# default_idf\t{stats.default_idf!r}\n"
+    )
+    rows = "".join(f"{t}\t{v!r}\n" for t, v in sorted(stats.idf.items()))
+    (out_dir / SHIPPED_IDF.name).write_text(idf_head + rows, encoding="utf-8")
+    return stats
+
+
+def _meta_and_rows(path: Path) -> tuple[dict[str, str], list[str]]:
+    meta: dict[str, str] = {}
+    rows: list[str] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("# ") and "\t" in line:
+            key, value = line[2:].split("\t", 1)
+            meta[key] = value
+        elif line and not line.startswith("#"):
+            rows.append(line)
+    return meta, rows
+
+
+def shipped_stats(templates: Path = SHIPPED_TEMPLATES, idf: Path = SHIPPED_IDF) -> ReplyStats | None:
+    """The statistics shipped with the package; None when the files are missing."""
+    if not (templates.is_file() and idf.is_file()):
+        return None
+    meta, sentences_ = _meta_and_rows(templates)
+    idf_meta, idf_rows = _meta_and_rows(idf)
+    weights = {t: float(v) for t, v in (r.split("\t", 1) for r in idf_rows)}
+    return ReplyStats(
+        idf=weights,
+        default_idf=float(idf_meta["default_idf"]),
+        templates=frozenset(sentences_),
+        source=meta["source"],  # the corpus they were mined from: "corpus:<sha12>"
+        n_docs=int(meta["n_docs"]),
+    )
 
 
 # ---------------------------------------------------------------------- thresholds and result
@@ -533,20 +597,22 @@ def stats_path(corpus_csv: Path, cache_dir: Path) -> Path:
 
 
 def serving_stats() -> ReplyStats:
-    """The statistics the page uses: the cached corpus statistics when they were built
-    (``mochou triage evaluate-replies`` or ``reply-stats`` builds them: about half a minute, too
-    long for a request), else the built-in phrases. Which one was used is recorded with the checks."""
+    """The statistics the page uses: the cached statistics of the configured corpus when they were
+    built (``mochou triage evaluate-replies`` or ``reply-stats``: about half a minute, too long for
+    a request), else the statistics shipped with the package (the same corpus's, so a fresh
+    machine checks as the evaluation did), else the built-in phrases. Which one was used is
+    recorded with the checks (``stats``: the corpus's hash, or "builtin")."""
     corpus, cache = _config["corpus"], _config["cache"]
     key = f"{corpus}|{cache}"
     if key not in _stats:
         with _lock:
             if key not in _stats:
-                stats = ReplyStats()
+                stats: ReplyStats | None = None
                 if corpus is not None and cache is not None and corpus.is_file():
                     path = stats_path(corpus, cache)
                     if path.is_file():
                         stats = ReplyStats.load(path)
-                _stats[key] = stats
+                _stats[key] = stats or shipped_stats() or ReplyStats()
     return _stats[key]
 
 
@@ -583,3 +649,14 @@ def case_checks(case: Any, body: str) -> dict[str, Any]:
 def fingerprint(title: str, body: str, reply: str) -> str:
     """A short hash of what was checked: an event's flags can be recomputed and compared."""
     return hashlib.sha256("\x1f".join((title, body, reply)).encode()).hexdigest()[:16]
+
+
+if __name__ == "__main__":  # python -m triage.replyquality ship: rebuild the shipped statistics
+    import sys
+
+    from mochou.datasets import REPLIES_FULL_CSV
+
+    if sys.argv[1:] != ["ship"]:
+        raise SystemExit("usage: python -m triage.replyquality ship")
+    built = ship_stats(REPLIES_FULL_CSV)
+    print(f"{SHIPPED_TEMPLATES}: {len(built.templates)} sentences; {SHIPPED_IDF}: {len(built.idf)} terms")

@@ -17,7 +17,6 @@ No Django imports: plain data in, a report dict and Markdown out.
 from __future__ import annotations
 
 import csv
-import math
 import random
 import statistics
 import time
@@ -27,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from mochou.datasets import REPLIES_FULL_CSV, read_replied_messages, sha256_of_files
+from mochou.stats_intervals import wilson as shared_wilson
 from triage import replyquality as rq
 
 LABELS_CSV = Path(__file__).resolve().parent / "data" / "real-reply-quality.csv"
@@ -107,14 +107,12 @@ REASON_COLUMN = {
 # ---------------------------------------------------------------------- statistics
 
 
-def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
+def wilson(k: int, n: int) -> tuple[float, float]:
+    """The project's Wilson 95 % interval (mochou.stats_intervals); NaN when n = 0, which the
+    tables print as "—" (nothing fired, no precision to bound)."""
     if n == 0:
         return (float("nan"), float("nan"))
-    p = k / n
-    d = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / d
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / d
-    return (max(0.0, centre - half), min(1.0, centre + half))
+    return shared_wilson(k, n)
 
 
 def _counts(pred: Sequence[bool], gold: Sequence[bool]) -> tuple[int, int, int, int]:

@@ -26,8 +26,8 @@ CONCRETE = "您好！经现场查看，小区门口下水道系建筑垃圾堵�
 
 @pytest.fixture(autouse=True)
 def _builtin_stats(tmp_path: Path) -> Iterator[None]:
-    # No cached corpus statistics in an empty directory: the built-in phrases, the same on every
-    # machine whatever var/ holds.
+    # No cached corpus statistics in an empty directory: the statistics shipped with the package
+    # (triage/data), the same on every machine whatever var/ holds.
     replyquality.configure(REPLIES_FULL_CSV, tmp_path)
     yield
     replyquality.configure(REPLIES_FULL_CSV, None)
@@ -74,7 +74,9 @@ def test_a_forwarding_reply_is_flagged_to_the_clerk_and_the_leader_and_recorded_
     assert approved == replyquality.checks_payload(case.title, case.content, FORWARD_ONLY)
     assert approved["fingerprint"] == replyquality.fingerprint(case.title, case.content, FORWARD_ONLY)
     assert approved["version"] == replyquality.VERSION
-    assert approved["stats"] == "builtin"
+    shipped = replyquality.shipped_stats()
+    assert shipped is not None
+    assert approved["stats"] == shipped.source
 
 
 def test_a_concrete_reply_with_a_date_shows_no_problem(client: Client, city: Any, clock: Any) -> None:
