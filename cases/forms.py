@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.privacy import searched_phone
-from cases import hooks
+from cases import attachments, hooks
 from cases.models import (
     Case,
     CaseQuerySet,
@@ -407,16 +407,52 @@ class ContributeForm(ActionForm):
     body = forms.CharField(label="协办意见", widget=textarea(3), max_length=5000)
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django's own recipe): cleans to a list of uploads."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": attachments.ACCEPT}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
 class ReplyForm(ActionForm):
     action = Action.REPLY
     body = forms.CharField(label="答复内容", widget=textarea(5), max_length=5000)
     result = forms.CharField(label="办理结果", required=False, max_length=200)
+    files = MultipleFileField(
+        label="附件",
+        required=False,
+        help_text=(
+            f"可附现场照片或 PDF 文件，最多 {attachments.MAX_FILES} 个；图片不超过"
+            f" {attachments.MAX_IMAGE_BYTES // (1024 * 1024)}MB（去除拍摄位置等信息后保存），"
+            f"PDF 不超过 {attachments.MAX_PDF_BYTES // (1024 * 1024)}MB。审核通过后诉求人可查看。"
+        ),
+    )
     # The reply template the draft started from (set by the template picker), counted by its app.
     template = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.templates = hooks.reply_templates(self.case, self.user) if self.user is not None else []
+
+    def clean_files(self) -> list[attachments.CleanFile]:
+        uploads = self.cleaned_data.get("files") or []
+        if len(uploads) > attachments.MAX_FILES:
+            raise forms.ValidationError(f"附件最多 {attachments.MAX_FILES} 个（现为 {len(uploads)} 个）。")
+        try:
+            return [attachments.read_upload(upload, upload.name or "附件") for upload in uploads]
+        except attachments.BadFile as error:
+            raise forms.ValidationError(str(error), code="file") from None
 
 
 class ApproveForm(ActionForm):

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from cases import views
+from cases.views.attachments import reply_file
 from cases.views.duplicates import duplicates_warning
 from cases.views.pickers import category_tree
 from cases.views.printing import print_case
@@ -18,6 +19,7 @@ urlpatterns = [
     path("filters/<int:pk>/delete/", views.delete_filter, name="delete_filter"),
     path("category-tree/", category_tree, name="category_tree"),
     path("possible-duplicates/", duplicates_warning, name="possible_duplicates"),
+    path("reply-files/<int:pk>/", reply_file, name="reply_file"),
     path("new/", views.register, name="register"),
     path("returns/", return_stats, name="return_stats"),
     path("<str:number>/", views.case_detail, name="detail"),

@@ -17,17 +17,18 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.masking import Audience, mask_address, mask_personal_text
 from accounts.privacy import audit
 from cases import services
-from cases.models import Case, Channel
+from cases.models import Case, Channel, Reply, ReplyAttachment
+from cases.views.attachments import file_response
 from mochou.errors import DomainError, TransitionNotAllowed
 from mochou.http import AuthenticatedHttpRequest
+from mochou.images import MAX_BYTES
 from portal import access, ratelimit
 from portal.forms import LookupForm, RatingForm, SubmitForm
-from mochou.images import MAX_BYTES
 from portal.links import read_token
 from portal.models import Attachment
 from portal.photos import MAX_PHOTOS, open_photo, save_photo
@@ -236,6 +237,8 @@ def _case_response(
         "address": case.address if own else mask_address(case.address),
         "content": case.content if own else mask_personal_text(case.content),
         "photo_count": case.attachments.count(),
+        # The files the unit attached to the answer (cases.attachments), once it is approved.
+        "reply_files": _reply_files(view.reply),
         "form": form or RatingForm(),
         "may_rate": own,
         "rate_hint": RATE_BY_SMS_LINK,
@@ -243,6 +246,24 @@ def _case_response(
         "rated": request.session.pop("portal_rated", False),
     }
     return _page(request, "case.html", context, status=status)
+
+
+def _reply_files(reply: Any) -> list[ReplyAttachment]:
+    if reply is None or reply.status != Reply.Status.APPROVED:
+        return []
+    return list(reply.attachments.all())
+
+
+@require_GET
+def reply_file(request: HttpRequest, number: str, pk: int) -> FileResponse:
+    """An attachment of the approved answer, to whoever may read this case on the portal."""
+    case = access.granted_case(request, number)
+    if case is None:
+        raise Http404("没有这个附件")
+    found = [f for f in _reply_files(citizen_view(case).reply) if f.pk == pk]
+    if not found:
+        raise Http404("没有这个附件")
+    return file_response(found[0])
 
 
 @require_POST

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from accounts.models import Role, User
 from cases import hooks
+from cases.attachments import MAX_FILES, CleanFile, store
 from cases.models import Assignment, Case, Reply
 from cases.services.common import CASES, now_or, tell_citizen, text
 from cases.services.handling import withdraw_pending_extensions, withdraw_pending_suspensions
 from cases.workflow import Action, State
-from mochou.errors import Conflict
+from mochou.errors import Conflict, InvalidInput
 from notifications.services import notify_unit, notify_users
 
 
@@ -21,10 +23,12 @@ def submit_reply(
     body: str,
     result: str = "",
     template: int | None = None,
+    files: Sequence[CleanFile] = (),
     now: datetime | None = None,
 ) -> Reply:
     """提交答复: the lead unit's draft, to its leader; `template` names the reply template it was
-    drafted from (counted by the templates' app through the hook)."""
+    drafted from (counted by the templates' app through the hook); `files` are its attachments,
+    already checked and cleaned (cases.attachments), stored with it."""
     with CASES.verb(case, Action.REPLY, actor, now=now_or(now)) as step:
         case, now = step.item, step.now
         answer = text(body, "答复内容", min_len=10)
@@ -32,9 +36,17 @@ def submit_reply(
             case=case, unit=case.lead_unit, author=actor, body=answer,
             result=text(result, "办理结果", required=False, max_len=200), submitted_at=now,
         )  # fmt: skip
+        if len(files) > MAX_FILES:
+            why = f"附件最多 {MAX_FILES} 个。"
+            raise InvalidInput(why, code="invalid_input.files", details={"field": "files"})
+        stored = store(reply, files, now)
         # The reply checks the clerk is shown (None without an app that checks), kept with the event.
         checks = hooks.reply_checks(case, answer)
-        step.record(note=answer, payload={"reply": reply.pk, "template": template, "checks": checks})
+        files_payload = [{"id": a.pk, "name": a.name, "sha256": a.sha256} for a in stored]
+        step.record(
+            note=answer,
+            payload={"reply": reply.pk, "template": template, "checks": checks, "files": files_payload},
+        )
         hooks.case_reply_submitted.send_after_commit(case_id=case.pk, reply_id=reply.pk, template_id=template)
         if case.lead_unit is not None:
             step.after_commit(

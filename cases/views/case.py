@@ -129,7 +129,7 @@ HANDLERS: dict[Action, Handler] = {
     Action.REPIN: lambda c, u, d: services.repin_limits(c, actor=u, reason=d["reason"]),
     Action.CONTRIBUTE: lambda c, u, d: services.contribute(c, actor=u, body=d["body"]),
     Action.REPLY: lambda c, u, d: services.submit_reply(
-        c, actor=u, body=d["body"], result=d["result"], template=d.get("template")
+        c, actor=u, body=d["body"], result=d["result"], template=d.get("template"), files=d.get("files") or []
     ),
     Action.APPROVE_REPLY: lambda c, u, d: services.approve_reply(c, actor=u, note=d["note"]),
     Action.REJECT_REPLY: lambda c, u, d: services.reject_reply(c, actor=u, note=d["note"]),
@@ -188,7 +188,7 @@ def act(request: AuthenticatedHttpRequest, number: str, action: str) -> HttpResp
         raise Http404("没有这个操作")
     user = request.user
     case = _visible_case(user, number)
-    form = ACTION_FORMS[verb](request.POST, case=case, user=request.user)
+    form = ACTION_FORMS[verb](request.POST, request.FILES, case=case, user=request.user)
     error = refusal(user, case, verb)
     if error is None and not form.is_valid():
         error = InvalidInput("请按提示修改后再提交。")
@@ -235,7 +235,7 @@ def case_context(
     user = request.user
     now = timezone.now()
     phone, phone_unmasked = citizen_phone_for(user, case, purpose="case_page", request=request)
-    replies = list(case.replies.select_related("author", "reviewer", "unit"))
+    replies = list(case.replies.select_related("author", "reviewer", "unit").prefetch_related("attachments"))
     if not sees_drafts(user, case):
         replies = [r for r in replies if r.status == Reply.Status.APPROVED]
     # The checks of the answer awaiting approval (cases.hooks.reply_checks): shown to the clerk on
