@@ -27,10 +27,10 @@ from django.core.files.storage import FileSystemStorage
 from django.utils import timezone
 
 from cases.models import Reply, ReplyAttachment
-from mochou.images import MAX_BYTES as MAX_IMAGE_BYTES
-from mochou.images import BadImage, clean_photo
+from mochou.images import MAX_BYTES, BadImage, clean_photo
 
 MAX_FILES = 5
+MAX_IMAGE_BYTES = MAX_BYTES  # the citizens' photos' limit
 MAX_PDF_BYTES = 10 * 1024 * 1024
 ACCEPT = "image/jpeg,image/png,image/webp,image/heic,image/heif,application/pdf,.pdf,.heic"
 PDF_TYPE = "application/pdf"

@@ -289,7 +289,7 @@ class DispatchForm(ActionForm):
         """The returning units are not in the lead list nor pre-filled anywhere; the unit the centre
         named in its ruling (or the one the returning unit suggested) is offered first."""
         lead = model_field(self, "lead_unit")
-        lead.queryset = lead.queryset.exclude(pk__in=self.excluded)
+        lead.queryset = cast("QuerySet[Unit]", lead.queryset).exclude(pk__in=self.excluded)
         ruled = self.case.disputes.filter(status=Dispute.Status.UPHELD).order_by("-ruled_at").first()
         named = (ruled.decided_unit_id or ruled.suggested_unit_id) if ruled is not None else None
         if named is not None and named not in self.excluded:
@@ -299,7 +299,7 @@ class DispatchForm(ActionForm):
         co_initial = self.fields["co_units"].initial or []
         self.fields["co_units"].initial = [pk for pk in co_initial if pk not in self.excluded]
         co = model_field(self, "co_units")
-        co.queryset = co.queryset.exclude(pk__in=self.excluded)  # not as a co-unit either
+        co.queryset = cast("QuerySet[Unit]", co.queryset).exclude(pk__in=self.excluded)  # nor as co-unit
         excluded = Unit.objects.filter(pk__in=self.excluded).order_by("code")
         names = "、".join(excluded.values_list("name", flat=True))
         self.fields["lead_unit"].help_text = f"退单异议已审核成立，不再派给：{names}"
@@ -429,7 +429,7 @@ class ReplyForm(ActionForm):
     action = Action.REPLY
     body = forms.CharField(label="答复内容", widget=textarea(5), max_length=5000)
     result = forms.CharField(label="办理结果", required=False, max_length=200)
-    files = MultipleFileField(
+    reply_files = MultipleFileField(
         label="附件",
         required=False,
         help_text=(
@@ -445,8 +445,8 @@ class ReplyForm(ActionForm):
         super().__init__(*args, **kwargs)
         self.templates = hooks.reply_templates(self.case, self.user) if self.user is not None else []
 
-    def clean_files(self) -> list[attachments.CleanFile]:
-        uploads = self.cleaned_data.get("files") or []
+    def clean_reply_files(self) -> list[attachments.CleanFile]:
+        uploads = self.cleaned_data.get("reply_files") or []
         if len(uploads) > attachments.MAX_FILES:
             raise forms.ValidationError(f"附件最多 {attachments.MAX_FILES} 个（现为 {len(uploads)} 个）。")
         try:

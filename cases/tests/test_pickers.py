@@ -94,9 +94,10 @@ def test_a_branch_opens_with_its_children_and_a_leaf_is_a_choice(city: City, cli
     client.force_login(city.users["dispatcher"])
     top = html(client.get("/cases/category-tree/", {"name": "category", "id": "id_dispatch_category"}))
     assert "<summary>生态环境</summary>" in top
-    mid = html(client.get("/cases/category-tree/", {"parent": leaf.parent.parent_id}))
+    assert leaf.parent is not None
+    mid = html(client.get("/cases/category-tree/", {"parent": str(leaf.parent.parent_id)}))
     assert "<summary>噪声污染</summary>" in mid
-    leaves = html(client.get("/cases/category-tree/", {"parent": leaf.parent_id}))
+    leaves = html(client.get("/cases/category-tree/", {"parent": str(leaf.parent_id)}))
     assert f'name="category" value="{leaf.pk}"' in leaves
     assert 'data-label="生态环境 › 噪声污染 › 建筑施工噪声"' in leaves
 

@@ -38,7 +38,7 @@ def jpeg_with_gps() -> bytes:
 
 
 def reply_post(client: Client, case: Case, *files: SimpleUploadedFile) -> str:
-    data = {"body": BODY, "result": "已疏通", "files": list(files)}
+    data = {"body": BODY, "result": "已疏通", "reply_files": list(files)}
     response = client.post(f"/cases/{case.number}/act/reply/", data, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     return response.content.decode()

@@ -129,7 +129,12 @@ HANDLERS: dict[Action, Handler] = {
     Action.REPIN: lambda c, u, d: services.repin_limits(c, actor=u, reason=d["reason"]),
     Action.CONTRIBUTE: lambda c, u, d: services.contribute(c, actor=u, body=d["body"]),
     Action.REPLY: lambda c, u, d: services.submit_reply(
-        c, actor=u, body=d["body"], result=d["result"], template=d.get("template"), files=d.get("files") or []
+        c,
+        actor=u,
+        body=d["body"],
+        result=d["result"],
+        template=d.get("template"),
+        files=d.get("reply_files") or [],
     ),
     Action.APPROVE_REPLY: lambda c, u, d: services.approve_reply(c, actor=u, note=d["note"]),
     Action.REJECT_REPLY: lambda c, u, d: services.reject_reply(c, actor=u, note=d["note"]),
