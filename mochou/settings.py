@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "supervision",
     "stats",
     "hotspots",
+    "dashboard",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,7 @@ urlpatterns = [
     path("supervision/", include("supervision.urls")),
     path("stats/", include("stats.urls")),
     path("hotspots/", include("hotspots.urls")),  # 高频事
+    path("dashboard/", include("dashboard.urls")),  # 领导首页、数据大屏
     path("open311/", include("open311.urls")),
     path("m/", include("portal.urls")),  # the citizens' mobile page
     # The SMS link, as short as it can be: every character of an SMS counts (portal.links).
