@@ -31,7 +31,7 @@ from typing import Any
 import django
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, Max
 from django.utils import timezone
 
 import bench  # noqa: F401  (sets Django up)
@@ -44,11 +44,12 @@ from stats.exact import exact_counts
 from stats.export import ledger_workbook, report_workbook
 from stats.ledger import ledger
 from stats.models import StintFact
-from stats.periods import Period, month, quarter, year
+from stats.periods import Period, month, parse_period, quarter, year
 from stats.report import monthly_report
 
 ROOT = Path(settings.BASE_DIR).parent
-BEGIN, END = "<!-- stats:begin -->", "<!-- stats:end -->"
+# One section per database, each between its own markers: a run replaces only its own.
+MARKERS = "<!-- stats:begin:{} -->", "<!-- stats:end:{} -->"
 
 
 def timed(fn: Callable[[], Any], repeat: int) -> tuple[float, list[float]]:
@@ -62,13 +63,15 @@ def timed(fn: Callable[[], Any], repeat: int) -> tuple[float, list[float]]:
 
 
 def last_full_month() -> Period:
-    today = timezone.localdate()
-    first = today.replace(day=1) - timedelta(days=1)
-    return month(first.year, first.month)
+    """The last month wholly before the newest case (the generator's data may end before today)."""
+    newest = Case.objects.aggregate(m=Max("created_at"))["m"]
+    day = timezone.localtime(newest).date() if newest else timezone.localdate()
+    before = day.replace(day=1) - timedelta(days=1)
+    return month(before.year, before.month)
 
 
-def measure(repeat: int) -> dict[str, Any]:
-    m = last_full_month()
+def measure(repeat: int, chosen: str | None = None) -> dict[str, Any]:
+    m = parse_period(None, None, preset=chosen) if chosen else last_full_month()
     q = quarter(m.start.year, (m.start.month - 1) // 3 + 1)
     y = year(m.start.year)
     busiest = (
@@ -110,9 +113,10 @@ def measure(repeat: int) -> dict[str, Any]:
 
 def write_doc(path: Path, ctx: dict[str, Any]) -> None:
     db = connection.settings_dict
+    begin, end = (m.format(connection.vendor) for m in MARKERS)
     lines = [
-        BEGIN,
-        "## Statistics (stats): rates, ranking, series, exports",
+        begin,
+        f"## Statistics (stats) on {'PostgreSQL' if connection.vendor == 'postgresql' else 'SQLite'}",
         "",
         f"Measured {timezone.localtime():%Y-%m-%d %H:%M} CST with "
         f"`python -m bench.stats --cases {ctx['cases']} "
@@ -135,13 +139,13 @@ def write_doc(path: Path, ctx: dict[str, Any]) -> None:
         f"{'yes' if ctx['equal'] else 'NO'}.",
         "",
         ctx.get("scale_note", ""),
-        END,
+        end,
     ]
     text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
     section = "\n".join(lines)
-    if BEGIN in text and END in text:
-        before, rest = text.split(BEGIN, 1)
-        text = before + section + rest.split(END, 1)[1]
+    if begin in text and end in text:
+        before, rest = text.split(begin, 1)
+        text = before + section + rest.split(end, 1)[1]
     else:
         text = text.rstrip() + "\n\n" + section + "\n"
     path.write_text(text, encoding="utf-8")
@@ -155,6 +159,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-doc", action="store_true")
     parser.add_argument("--doc", default=str(ROOT / "docs" / "benchmarks.md"))
     parser.add_argument("--note", default="", help="a sentence appended to the section (the scale measured)")
+    parser.add_argument(
+        "--month", default=None, help="the month to time (2026-08); default the last full one"
+    )
     args = parser.parse_args(argv)
     settings.DEBUG = False
     have = Case.objects.count()
@@ -173,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
             cursor.execute("ANALYZE stats_stintfact; ANALYZE stats_answerfact; ANALYZE stats_callbackfact")
     from stats.models import AnswerFact, CallbackFact
 
-    ctx = measure(args.repeat)
+    ctx = measure(args.repeat, args.month)
     ctx |= {
         "cases": args.cases, "repeat": args.repeat, "cases_in_db": Case.objects.count(),
         "events": CaseEvent.objects.count(), "rebuild_s": rebuild_s,

@@ -41,6 +41,16 @@ def _user(request: HttpRequest) -> User:
     return user
 
 
+def _known(request: HttpRequest, schema: type[PeriodIn]) -> None:
+    """An unknown query parameter (a misspelt `leval=`) is an error, not a silently ignored filter."""
+    unknown = sorted(set(request.GET) - set(schema.model_fields))
+    if unknown:
+        raise InvalidInput(
+            f"不支持的查询参数：{'、'.join(repr(u) for u in unknown)}", code="invalid_input.query",
+            details={"parameters": unknown},
+        )  # fmt: skip
+
+
 def _period(q: PeriodIn) -> Period:
     return parse_period(q.start, q.end, preset=q.period)
 
@@ -71,6 +81,7 @@ def rates(request: HttpRequest, q: Query[RatesIn]) -> dict[str, Any]:
     tables), scored under `scheme` (the default one without): score, grade, rank, boards and the
     change from the period before. Each rate links to the ledger of the cases behind it."""
     _user(request)
+    _known(request, RatesIn)
     period = _period(q)
     if q.level not in (None, "", "township", "department"):
         raise InvalidInput("level 应为 township 或 department。", code="invalid_input.level")
@@ -108,7 +119,10 @@ def ledger_xlsx(request: HttpRequest, q: Query[LedgerIn]) -> HttpResponse:
     """One row per case and unit it counts for, with the columns that decide each rate; citizens'
     names and phones masked unless the role needs them; every export audited."""
     user = _user(request)
+    _known(request, LedgerIn)
     period = _period(q)
+    if q.unit is not None and not 0 < q.unit < 2**31:
+        raise InvalidInput("单位编号不正确。", code="invalid_input.unit")
     rate = q.rate if q.rate in RATE_BY_CODE else None
     args: dict[str, Any] = {
         "unit_id": q.unit,
@@ -132,6 +146,7 @@ def ledger_xlsx(request: HttpRequest, q: Query[LedgerIn]) -> HttpResponse:
 @router.get("/series/volume", response={200: list[VolumeOut], **ERRORS}, summary="受理量（按日/周/月与渠道）")
 def volume(request: HttpRequest, q: Query[SeriesIn]) -> list[dict[str, Any]]:
     _user(request)
+    _known(request, SeriesIn)
     if q.bucket not in ("day", "week", "month"):
         raise InvalidInput("bucket 应为 day、week 或 month。", code="invalid_input.bucket")
     return queries.volume(_period(q), bucket=q.bucket)
@@ -140,12 +155,14 @@ def volume(request: HttpRequest, q: Query[SeriesIn]) -> list[dict[str, Any]]:
 @router.get("/series/categories", response={200: list[CategoryOut], **ERRORS}, summary="受理量（按一级分类）")
 def categories(request: HttpRequest, q: Query[PeriodIn]) -> list[dict[str, Any]]:
     _user(request)
+    _known(request, PeriodIn)
     return queries.categories(_period(q))
 
 
 @router.get("/series/townships", response={200: list[TownshipOut], **ERRORS}, summary="受理量（按乡镇）")
 def townships(request: HttpRequest, q: Query[PeriodIn]) -> list[dict[str, Any]]:
     _user(request)
+    _known(request, PeriodIn)
     return queries.townships(_period(q))
 
 
@@ -153,4 +170,5 @@ def townships(request: HttpRequest, q: Query[PeriodIn]) -> list[dict[str, Any]]:
 def overdue(request: HttpRequest, q: Query[PeriodIn]) -> dict[str, Any]:
     """Open cases past their deadline now, per lead unit, and the 督办 notices issued in the period."""
     _user(request)
+    _known(request, PeriodIn)
     return {"overdue": queries.overdue_by_unit(), "supervised": queries.supervised_by_unit(_period(q))}

@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from mochou.errors import InvalidInput
 
+FIRST_YEAR, LAST_YEAR = 2000, 2099
+
 
 @dataclass(frozen=True)
 class Period:
@@ -18,6 +20,8 @@ class Period:
     end: date
 
     def __post_init__(self) -> None:
+        if not (self.start.year >= FIRST_YEAR and self.end.year <= LAST_YEAR):
+            raise InvalidInput(f"统计期应在 {FIRST_YEAR}—{LAST_YEAR} 年之间。", code="invalid_input.period")
         if self.end < self.start:
             raise InvalidInput("结束日期不能早于开始日期。", code="invalid_input.period")
         if (self.end - self.start).days > 3660:

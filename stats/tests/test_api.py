@@ -92,3 +92,9 @@ def test_the_openapi_documents_the_stats_routes():
     assert "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" in str(
         paths["/api/v1/stats/ledger.xlsx"]
     )
+
+
+def test_an_unknown_query_parameter_is_refused(world):
+    response = get(world.city.users["leader"], f"/api/v1/stats/rates?{RANGE}&leval=township")
+    assert response.status_code == 422
+    assert response.json()["code"] == "invalid_input.query"

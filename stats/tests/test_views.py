@@ -136,7 +136,8 @@ def test_the_monthly_report_prints_and_exports(world):
     html = page.content.decode()
     assert "2025年9月考核月报" in html
     assert "热点分析模块未启用" in html
-    assert "良好" in html  # 市住建局's grade under the default scheme
+    # 市住建局 in September: 10 × 2/3 + 45 × 2/2 + 45 × 2/2 = 96.67, 优秀 (B's callback is October's).
+    assert "<td>市住建局</td><td>96.67</td><td>优秀</td>" in html
     response = c.get("/stats/report.xlsx?period=2025-09")
     book = load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == ["三率及各项指标", "评分排名", "趋势", "热点", "典型案例", "口径说明"]
