@@ -59,7 +59,7 @@ def test_wilson_interval() -> None:
 
 def _documented_row(doc: str) -> list[str]:
     section = doc.split("### Test messages (reported)", 1)[1]
-    row = next(line for line in section.splitlines() if line.startswith("| method |"))
+    row = next(line for line in section.splitlines() if re.match(r"\| method \| \d", line))
     return [cell.strip() for cell in row.strip("|").split("|")]
 
 
