@@ -25,6 +25,7 @@ from bench.tables import (
     ASSIGNMENT,
     CALLBACK,
     CASE_DRAFT_COLUMNS,
+    DISPUTE,
     EVENT,
     EXTENSION,
     NOTICE,
@@ -37,6 +38,7 @@ from bench.tables import (
 from bench.texts import (
     CALLBACK_NOTES,
     CONTRIBUTIONS,
+    DISPUTE_REJECTIONS,
     EXTENSION_REASONS,
     REJECT_NOTES,
     REPIN_REASONS,
@@ -47,7 +49,17 @@ from bench.texts import (
     SUSPENSIONS,
     UNSATISFIED_CLOSE,
 )
-from cases.models import Assignment, Callback, Extension, Reply, Satisfaction, Suspension, Urgency
+from cases.models import (
+    Assignment,
+    Callback,
+    Dispute,
+    Extension,
+    Reply,
+    ReturnReason,
+    Satisfaction,
+    Suspension,
+    Urgency,
+)
 from cases.workflow import Action, State, next_state
 from supervision.deadlines import sign_hours as notice_sign_hours
 from supervision.workflow import MACHINE as NOTICE_MACHINE
@@ -122,7 +134,29 @@ class SuspensionDraft:
     suspended_hours: float | None = None
 
 
+@dataclass(slots=True)
+class DisputeDraft:
+    id: int
+    case_id: int
+    unit_id: int
+    co_units: str  # the JSON list of the co-handlers' codes, as the column holds it
+    reason: str
+    explanation: str
+    suggested_unit_id: int | None
+    returned_by_id: int
+    returned_at: datetime
+    dispatched_at: datetime | None
+    status: str = Dispute.Status.PENDING
+    ruled_by_id: int | None = None
+    ruled_at: datetime | None = None
+    ruling: str = ""
+    decided_unit_id: int | None = None
+    amend_catalogue: bool = False
+    co_unit_ids: list[int] = field(default_factory=list)  # not a column: whom a rejection sends it back to
+
+
 ASSIGNMENT_ROW = attrgetter(*ASSIGNMENT.columns)
+DISPUTE_ROW = attrgetter(*DISPUTE.columns)
 REPLY_ROW = attrgetter(*REPLY.columns)
 EXTENSION_ROW = attrgetter(*EXTENSION.columns)
 SUSPENSION_ROW = attrgetter(*SUSPENSION.columns)
@@ -176,7 +210,10 @@ class CaseDraft:
     replies: list[ReplyDraft] = field(default_factory=list)
     extensions: list[ExtensionDraft] = field(default_factory=list)
     suspensions: list[SuspensionDraft] = field(default_factory=list)
-    used_units: set[int] = field(default_factory=set)
+    disputes: list[DisputeDraft] = field(default_factory=list)
+    # Units whose 退单 the centre upheld: never the case's lead unit again (dispatch refuses them).
+    excluded_units: set[int] = field(default_factory=set)
+    moves: dict[str, int] = field(default_factory=dict)  # returns and re-dos, as cases.history counts
     # What cases.services.repin.handling_deadline reads from the log: the start of the handling
     # clock (the last dispatch or reopening) and, since, each granted extension's working days
     # ("days") and each suspension's working hours ("hours"), in their order.
@@ -195,6 +232,8 @@ class CaseDraft:
             out.add(EXTENSION, EXTENSION_ROW(e))
         for s in self.suspensions:
             out.add(SUSPENSION, SUSPENSION_ROW(s))
+        for d in self.disputes:
+            out.add(DISPUTE, DISPUTE_ROW(d))
 
     def start_clock(self, at: datetime) -> None:
         self.clock_start = at
@@ -282,23 +321,23 @@ def emit_transfer(ctx: Ctx, c: CaseDraft, step: Step) -> Event:
 
 
 def _lead_unit(ctx: Ctx, c: CaseDraft) -> int:
-    """The category's unit, the township or a skewed draw over departments; never one that returned it."""
-    rng, ref, used = ctx.rng, ctx.ref, c.used_units
+    """The category's unit, the township or a skewed draw over departments; never one whose return
+    of this case was upheld."""
+    rng, ref, excluded = ctx.rng, ctx.ref, c.excluded_units
     lead = ref.cat_default_unit.get(c.category_id) if rng.random() < 0.55 else None
-    if lead is None or lead in used:
-        if c.township_id and c.township_id not in used and rng.random() < 0.4:
+    if lead is None or lead in excluded:
+        if c.township_id and c.township_id not in excluded and rng.random() < 0.4:
             lead = c.township_id
         else:
             lead = rng.choices(ref.departments, weights=ref.dept_weights)[0]
-            if lead in used:
-                lead = rng.choice([d for d in ref.departments if d not in used])
+            if lead in excluded:
+                lead = rng.choice([u for u in (*ref.departments, *ref.townships) if u not in excluded])
     return lead
 
 
 def emit_dispatch(ctx: Ctx, c: CaseDraft, step: Step) -> Event:
     ref, at = ctx.ref, step.at
     lead = _lead_unit(ctx, c)
-    c.used_units.add(lead)
     co = [ctx.rng.choice([d for d in ref.departments if d != lead])] if c.co_handled else []
     accept_hours, handle_days = c.limits
     c.lead_unit_id, c.dispatched_at = lead, at
@@ -342,13 +381,89 @@ def emit_accept(ctx: Ctx, c: CaseDraft, step: Step) -> Event:
 
 
 def emit_return(ctx: Ctx, c: CaseDraft, step: Step) -> Event:
+    """退单 with its 派单异议 (a Dispute row, pending until the centre rules)."""
+    rng, ref = ctx.rng, ctx.ref
     unit, clerk = _lead(c), _clerk(ctx, c)
-    why = ctx.rng.choice(RETURN_REASONS)
+    why = rng.choice(RETURN_REASONS)
+    reason = rng.choice([ReturnReason.NOT_OUR_DUTY, ReturnReason.NOT_OUR_DUTY, ReturnReason.NOT_OUR_AREA])
+    co_units: set[int] = set()
     for a in c.assignments:
         if a.status == Assignment.Status.PENDING:
             a.status, a.return_reason = Assignment.Status.RETURNED, why
+            if a.role == Assignment.Role.CO:
+                co_units.add(a.unit_id)
+    co_codes = sorted(ref.unit_code[u] for u in co_units)
+    suggested = ref.cat_default_unit.get(c.category_id) if rng.random() < 0.6 else None
+    if suggested == unit:
+        suggested = None
+    dispute = DisputeDraft(
+        ctx.out.next_id(DISPUTE), c.id, unit, _json(co_codes), reason, why, suggested, clerk, step.at,
+        c.dispatched_at, co_unit_ids=sorted(co_units),
+    )  # fmt: skip
+    c.disputes.append(dispute)
     c.lead_unit_id = c.accept_due_at = c.due_at = None
-    return Event(clerk, unit, note=why, payload={"unit": ctx.ref.unit_code[unit]})
+    c.moves[A.RETURN] = c.moves.get(A.RETURN, 0) + 1
+    payload = {
+        "unit": ref.unit_code[unit], "dispute": dispute.id, "reason": reason, "co_units": co_codes,
+        "suggested_unit": ref.unit_code[suggested] if suggested else None,
+    }  # fmt: skip
+    return Event(clerk, unit, note=f"{ReturnReason(reason).label}：{why}", payload=payload)
+
+
+def _pending_dispute(c: CaseDraft) -> DisputeDraft:
+    if not c.disputes or c.disputes[-1].status != Dispute.Status.PENDING:
+        raise ValueError(f"case {c.number}: a ruling without a pending dispute")
+    return c.disputes[-1]
+
+
+def _ruling_payload(ctx: Ctx, d: DisputeDraft, upheld: bool) -> dict[str, Any]:
+    code = ctx.ref.unit_code
+    return {
+        "dispute": d.id, "upheld": upheld, "unit": code[d.unit_id],
+        "decided_unit": code[d.decided_unit_id] if d.decided_unit_id else None, "amend_catalogue": False,
+    }  # fmt: skip
+
+
+def emit_rule_dispute(ctx: Ctx, c: CaseDraft, step: Step) -> Event:
+    """异议成立: the case waits for re-dispatch; the returning unit is excluded from it."""
+    d = _pending_dispute(c)
+    c.excluded_units.add(d.unit_id)
+    d.status, d.ruled_by_id, d.ruled_at = Dispute.Status.UPHELD, c.dispatcher[0], step.at
+    d.decided_unit_id = d.suggested_unit_id
+    return Event(*c.dispatcher, note=Dispute.Status.UPHELD.label, payload=_ruling_payload(ctx, d, True))
+
+
+def emit_reject_dispute(ctx: Ctx, c: CaseDraft, step: Step) -> Event:
+    """退单异议不成立: back to the returning unit (and its co-handlers), fresh deadlines (assign)."""
+    at = step.at
+    d = _pending_dispute(c)
+    ruling = ctx.rng.choice(DISPUTE_REJECTIONS)
+    d.status, d.ruled_by_id, d.ruled_at, d.ruling = Dispute.Status.REJECTED, c.dispatcher[0], at, ruling
+    d.decided_unit_id = d.unit_id
+    accept_hours, handle_days = c.limits
+    c.lead_unit_id, c.dispatched_at = d.unit_id, at
+    c.accept_due_at = add_working_hours(at, accept_hours)
+    c.due_at = add_working_days(at, handle_days)
+    c.start_clock(at)
+    co = [u for u in d.co_unit_ids if u != d.unit_id]
+    for unit, role in [(d.unit_id, Assignment.Role.LEAD), *((u, Assignment.Role.CO) for u in co)]:
+        c.assignments.append(
+            AssignmentDraft(ctx.out.next_id(ASSIGNMENT), c.id, unit, role, Assignment.Status.PENDING,
+                            c.dispatcher[0], at)
+        )  # fmt: skip
+    payload = _ruling_payload(ctx, d, False) | {
+        "accept_due_at": c.accept_due_at.isoformat(), "due_at": c.due_at.isoformat(),
+    }  # fmt: skip
+    return Event(*c.dispatcher, note=ruling, payload=payload)
+
+
+def emit_escalate(ctx: Ctx, c: CaseDraft, step: Step) -> Event:
+    """提级办理: the system's flag once returns and re-dos reach the threshold (no actor)."""
+    c.escalated_at = step.at
+    kinds = {a: c.moves.get(a, 0) for a in (A.RETURN, A.REOPEN)}
+    summary = "、".join(f"{a.label}{n}次" for a, n in kinds.items() if n)
+    payload = {"moves": sum(kinds.values()), **{a.value: n for a, n in kinds.items()}}
+    return Event(None, None, note=f"{summary}，转为问题工单提级办理", payload=payload)
 
 
 def emit_contribute(ctx: Ctx, c: CaseDraft, step: Step) -> Event:
@@ -387,7 +502,8 @@ def emit_supervise(ctx: Ctx, c: CaseDraft, step: Step) -> Event:
          sign_by, respond_by, None, None, "", None, None, "", None, None, step.at),
     )  # fmt: skip
     payload = {
-        "notice": number, "colour": "blue", "unit": ctx.ref.unit_code[unit], "respond_by": respond_by.isoformat(),
+        "notice": number, "colour": "blue", "unit": ctx.ref.unit_code[unit],
+        "respond_by": respond_by.isoformat(),
     }  # fmt: skip
     ctx.out.add(
         NOTICE_EVENT,
@@ -587,7 +703,9 @@ def emit_reply(ctx: Ctx, c: CaseDraft, step: Step) -> Event:
     body = ctx.rng.choice(ctx.ref.reply_bodies[lead])
     reply_id = ctx.out.next_id(REPLY)
     c.replies.append(ReplyDraft(reply_id, c.id, lead, clerk, body, "", Reply.Status.SUBMITTED, step.at))
-    return Event(clerk, lead, note=body, payload={"reply": reply_id, "template": None})
+    # "checks": None as without an app that checks replies (the bench runs no triage, see EMITTERS).
+    payload = {"reply": reply_id, "template": None, "checks": None, "files": []}
+    return Event(clerk, lead, note=body, payload=payload)
 
 
 def _submitted_reply(c: CaseDraft) -> ReplyDraft:
@@ -616,7 +734,7 @@ def emit_approve_reply(ctx: Ctx, c: CaseDraft, step: Step) -> Event:
     c.replied_at = at
     c.is_overdue_closed = bool(c.due_at and at > c.due_at)
     _withdraw_pending_extensions(c, leader, at, "答复已审核通过，延期申请失效")
-    return Event(leader, lead, payload={"reply": reply.id, "late": c.is_overdue_closed})
+    return Event(leader, lead, payload={"reply": reply.id, "late": c.is_overdue_closed, "checks": None})
 
 
 # ---------------------------------------------------------------- callback, close, reopen
@@ -667,6 +785,7 @@ def emit_reopen(ctx: Ctx, c: CaseDraft, step: Step) -> Event:
     c.start_clock(at)
     c.clock_kept = prior
     c.reopen_count += 1
+    c.moves[A.REOPEN] = c.moves.get(A.REOPEN, 0) + 1
     c.satisfaction, c.resolved, c.callback_attempts, c.closed_at = "", None, 0, None
     c.replied_at, c.is_overdue_closed = None, False
     _withdraw_pending_extensions(c, agent, at, "工单重办，原延期申请失效")
@@ -683,7 +802,8 @@ def emit_reopen(ctx: Ctx, c: CaseDraft, step: Step) -> Event:
 
 
 # The one emitter of each action. TRIAGE is missing on purpose: its payload is the triage model's
-# output (bench does not run the model), and it never changes a case's state or columns. So is
+# output (bench does not run the model), and it never changes a case's state or columns; for the
+# same reason replies carry no reply checks (payload "checks": None, as without a checking app). So is
 # OVERRIDE (更正已办结工单): its actor needs a permission no bench user holds.
 EMITTERS: dict[Action, Emitter] = {
     A.REGISTER: emit_register,
@@ -691,6 +811,9 @@ EMITTERS: dict[Action, Emitter] = {
     A.DISPATCH: emit_dispatch,
     A.ACCEPT: emit_accept,
     A.RETURN: emit_return,
+    A.RULE_DISPUTE: emit_rule_dispute,
+    A.REJECT_DISPUTE: emit_reject_dispute,
+    A.ESCALATE: emit_escalate,
     A.REQUEST_EXTENSION: emit_request_extension,
     A.DECIDE_EXTENSION: emit_decide_extension,
     A.REQUEST_SUSPENSION: emit_request_suspension,

@@ -36,14 +36,19 @@ The path is walked through `cases.workflow.next_state` (bench.emitters.walk): th
 event and of the case row is what the table returns, never a state written here. Each action has
 one emitter (bench.emitters.EMITTERS) that writes the rows the matching service writes: the
 CaseEvent's payload with the service's keys, Assignments (pending/accepted/returned/done), Replies
-(submitted/approved/rejected), Callbacks, Extensions, Suspensions and 督办单 (supervision.Notice, with its event), and the
-case's columns; accept_due_at, due_at and suspended_until come from worktime.calendar, so they
-honour holidays and 调休.
+(submitted/approved/rejected), Callbacks, Extensions, Suspensions, 派单异议 (Dispute) and 督办单
+(supervision.Notice, with its event), and the case's columns; accept_due_at, due_at and
+suspended_until come from worktime.calendar, so they honour holidays and 调休.
 bench/tests/test_generate.py checks the result against the services' invariants and payloads.
 
-Side roads (bench.paths.Mix): 5 % of dispatches are returned once (退单) and re-dispatched to
-another unit; 8 % have a co-handling unit that contributes (协办意见); 3 % of handled cases ask for
-an extension (85 % granted; open ones may leave it pending); 0.5 % ask to stop the clock (挂起: 85 %
+Side roads (bench.paths.Mix): 5 % of dispatches are returned (退单, with its 派单异议: a Dispute
+row), 10 % of those again, at most three times; the centre rules on each return before anything else
+happens (派单异议审核): a first return is upheld 80 % of the time (dispatched to another unit, the
+returning one excluded), the others are rejected (退单异议不成立: back to the same unit and its
+co-handlers with fresh deadlines); a case returned or re-done MOCHOU_ESCALATION_MOVES times is
+flagged right then by the system (提级办理, a 问题工单); 8 % have a co-handling unit that
+contributes (协办意见); 3 % of handled cases ask for an extension (85 % granted; open ones
+may leave it pending); 0.5 % ask to stop the clock (挂起: 85 %
 granted, then resumed, 15 % of those after the suspension's own limit; due_at moves by the working
 hours suspended, and what else would have happened meanwhile waits, but for 协办 and 督办, which a
 suspended case allows; a case still open may be left suspended or with its request pending);
@@ -58,8 +63,8 @@ closed case has on average about 7 events. Titles and bodies are sampled from
 mochou/data/messages-labelled.csv (body cut at 300 characters), with the message's first-level
 subject choosing the category; phones are random valid mobiles (5 % landlines); lead units follow
 the category's default unit, the township, or a skewed draw over departments. No notifications, SMS,
-audit records, triage events or 更正已办结工单 (OVERRIDE: it needs a permission no bench user has)
-are generated.
+audit records, triage events, reply checks or 更正已办结工单 (OVERRIDE: it needs a permission no
+bench user has) are generated.
 
 Speed: on PostgreSQL rows go in with COPY (psycopg 3 `cursor.copy`) in chunks of `--chunk`
 cases, one transaction per chunk, with foreign-key triggers off for the chunk

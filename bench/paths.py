@@ -29,7 +29,9 @@ class Mix:
     """How often the loop's side roads are taken (shares of the cases that reach that point)."""
 
     answer_at_intake: float = 0.30  # of consultations not left waiting for dispatch
-    returned: float = 0.05  # of dispatches: 退单 once, then dispatched to another unit
+    returned: float = 0.05  # of dispatches: 退单, ruled on (派单异议审核), then dispatched again …
+    returned_again: float = 0.1  # … and returned again this often (at most three times in all)
+    dispute_upheld: float = 0.8  # 异议成立 (re-dispatched elsewhere), else back to the unit
     co_handled: float = 0.08  # a co-handling unit that contributes (协办意见)
     supervised: float = 0.04  # 督办单 while the unit handles the case
     extension: float = 0.03  # a request for more days …
@@ -87,6 +89,7 @@ class Planner:
     ) -> None:
         self.rng, self.clock, self.mix = rng, clock, mix
         self.attempts = settings.MOCHOU_CALLBACK_ATTEMPTS
+        self.escalation_moves = max(1, int(settings.MOCHOU_ESCALATION_MOVES))
         self.changes = changes or []  # the moments a limits version comes into force, in order
 
     def after(self, t: datetime, lo: float, hi: float) -> datetime:
@@ -142,13 +145,33 @@ class Planner:
         return self.rng.random() < self.mix.answer_at_intake
 
     def _dispatch(self, steps: list[Step], traits: Traits) -> None:
+        """派单; a 退单 is ruled on by the centre (派单异议审核) before anything else happens to the
+        case: upheld, it is dispatched to another unit; rejected, it is back with the same unit."""
+        rng, mix = self.rng, self.mix
         t = steps[-1].at
         t = self.after(t, 60, 900) if traits.urgent else self.after(t, 180, 5400)
         steps.append(Step(A.DISPATCH, t))
-        if self.rng.random() < self.mix.returned:
+        returns = 0
+        while returns < 3 and rng.random() < (mix.returned if returns == 0 else mix.returned_again):
+            returns += 1
             t = self.after(t, 600, 7200)
             steps.append(Step(A.RETURN, t))
-            steps.append(Step(A.DISPATCH, self.after(t, 300, 3600)))
+            self._escalate_if_due(steps)
+            t = self.after(t, 300, 3600)
+            # Only a first return is upheld: the unit named then is the one the centre settled
+            # on, and a small city may have no third unit to send it to.
+            if returns == 1 and rng.random() < mix.dispute_upheld:
+                steps.append(Step(A.RULE_DISPUTE, t))
+                t = self.after(t, 300, 3600)
+                steps.append(Step(A.DISPATCH, t))
+            else:
+                steps.append(Step(A.REJECT_DISPUTE, t))
+
+    def _escalate_if_due(self, steps: list[Step]) -> None:
+        """提级办理 as services.escalate_if_due: right after the move that reaches the threshold."""
+        moved = sum(1 for s in steps if s.action in (A.RETURN, A.REOPEN))
+        if moved == self.escalation_moves:
+            steps.append(Step(A.ESCALATE, steps[-1].at + timedelta(seconds=20)))
 
     def _handle(self, steps: list[Step], target: State, traits: Traits) -> None:
         """Accept, the side actions of the handling, then the answer (unless the target is before it)."""
@@ -216,10 +239,18 @@ class Planner:
         def moved(t: datetime) -> datetime:
             return self.clock.snap(self.rng, t + (end - start) + timedelta(minutes=1)) if t >= start else t
 
-        kept = [
-            s if s.action in (A.CONTRIBUTE, A.SUPERVISE) else Step(s.action, moved(s.at), s.detail)
-            for s in extras
-        ]
+        kept: list[Step] = []
+        last_moved: datetime | None = None
+        for s in extras:  # in time order; snapping must not put a decision before its request
+            if s.action in (A.CONTRIBUTE, A.SUPERVISE):
+                kept.append(s)
+                continue
+            at = moved(s.at)
+            if last_moved is not None and at <= last_moved and s.at >= start:
+                at = last_moved + timedelta(minutes=1)
+            if s.at >= start:
+                last_moved = at
+            kept.append(Step(s.action, at, s.detail))
         return sorted([*kept, *block], key=lambda s: s.at), moved(reply_at)
 
     def _repin(self, steps: list[Step]) -> None:
@@ -274,5 +305,6 @@ class Planner:
         """重办 after an unsatisfied callback: the lead unit answers again within a fresh deadline."""
         t = self.after(steps[-1].at, 1800, 86400)
         steps.append(Step(A.REOPEN, t))
+        self._escalate_if_due(steps)
         reply_at = self.after_workdays(t, traits.handle_days * self.rng.uniform(0.1, 0.8))
         self._answer(steps, max(reply_at, t + timedelta(minutes=5)), S.CLOSED)

@@ -12,6 +12,7 @@ from cases.models import (
     Callback,
     Case,
     CaseEvent,
+    Dispute,
     Extension,
     Reply,
     Suspension,
@@ -76,7 +77,7 @@ CASE_DRAFT_COLUMNS = (
     "resolved",
     "is_overdue_closed",
     # Issue 10: a rectification's deadline and the callback pool's claim (none generated yet, see
-    # bench/tests/test_generate.py NOT_GENERATED), and 提级办理's time.
+    # bench/tests/test_generate.py NOT_GENERATED), and 提级办理's time (generated).
     "rectify_due_at",
     "callback_claimed_by_id",
     "callback_claimed_until",
@@ -187,8 +188,17 @@ SUSPENSION = Table(
         "suspended_hours",
     ),
 )
+# 派单异议: a generated 退单's dispute and the centre's ruling on it.
+DISPUTE = Table(
+    Dispute,
+    (
+        "id", "case_id", "unit_id", "co_units", "reason", "explanation", "suggested_unit_id",
+        "returned_by_id", "returned_at", "dispatched_at", "status", "ruled_by_id", "ruled_at", "ruling",
+        "decided_unit_id", "amend_catalogue",
+    ),
+)  # fmt: skip
 # In the order COPY writes them: parents before the rows that point at them.
-TABLES = (CASE, EVENT, ASSIGNMENT, REPLY, CALLBACK, NOTICE, NOTICE_EVENT, EXTENSION, SUSPENSION)
+TABLES = (CASE, EVENT, ASSIGNMENT, REPLY, CALLBACK, NOTICE, NOTICE_EVENT, EXTENSION, SUSPENSION, DISPUTE)
 
 Row = tuple[Any, ...]
 

@@ -240,7 +240,20 @@ class DemoSeeder:
         ("answered_at_intake", 7, 0, WINDOW_DAYS),
         ("merged", 5, 0, 20),
         ("transferred", 3, 1, WINDOW_DAYS),
+        # Issue 10's loop, each at least once: 派单异议 upheld (re-dispatched elsewhere) and
+        # rejected (back to the unit), a 问题工单, a verified rectification back in the pool, a
+        # claimed callback, and 督办单 old enough to be answered or escalated and one recent.
+        ("dispute_upheld", 2, 1, 20),
+        ("dispute_rejected", 2, 1, 20),
+        ("escalated", 1, 10, 40),
+        ("rectify_verified", 1, 4, 15),
+        ("callback_claimed", 1, 1, 10),
+        ("supervised", 2, 6, 30),
+        ("supervised_recent", 1, 0, 1),
     )
+    # Scenarios run at least this often (when n allows), so that the 督办单 demo (supervision.demo)
+    # has notices to sign, answer and escalate.
+    MINIMUM_RUNS: dict[str, int] = {"supervised": 3}
 
     def __init__(self, *, seed: int = 42, now: datetime | None = None) -> None:
         self.rng = random.Random(seed)  # noqa: S311 (demo data, not secrets)
@@ -547,15 +560,26 @@ class DemoSeeder:
         returned_first = self.rng.random() < 0.1
         case = self.register(start)
         lead = self.lead_unit_for(case)
-        spans = [self.u(0.1, 1.2)] + ([self.u(0.2, 2), self.u(0.1, 1)] if returned_first else [])
+        spans = [self.u(0.1, 1.2)] + (
+            [self.u(0.2, 2), self.u(0.1, 0.5), self.u(0.1, 1)] if returned_first else []
+        )
         t = self.plan(start, [*spans, self.accept_span(case), *later(case)])
         step = iter(t)
         if returned_first:
             wrong = self.rng.choice([u for u in self._unit_pool() if u.pk != lead.pk])
             case = self.dispatch(case, next(step), lead=wrong, co=False)
             services.return_case(
-                case, actor=self._clerk(wrong), reason=f"不属于{wrong.display_name}职责范围。", now=next(step)
+                case,
+                actor=self._clerk(wrong),
+                reason=f"不属于{wrong.display_name}职责范围。",
+                suggested_unit=lead,
+                now=next(step),
             )
+            # The centre upholds the return (派单异议审核) before it dispatches again.
+            services.rule_dispute(
+                case, actor=self._dispatcher(), upheld=True, decided_unit=lead, now=next(step)
+            )
+            case.refresh_from_db()
         case = self.dispatch(case, next(step), lead=lead)
         case = services.accept(case, actor=self._clerk(lead), now=next(step))
         return case, lead, list(step)
@@ -780,6 +804,114 @@ class DemoSeeder:
             now=t[0],
         )
 
+    def _returned_once(self, start: datetime, spans: list[float]) -> tuple[Case, Unit, Unit, list[datetime]]:
+        """Registered, dispatched to a unit that returns it naming the right one (派单异议 open);
+        then the instants of `spans` after the return."""
+        t = self.plan(start, [self.u(0.1, 1), self.u(0.2, 2), *spans])
+        case = self.register(start)
+        right = self.lead_unit_for(case)
+        wrong = self.rng.choice([u for u in self._unit_pool() if u.pk != right.pk])
+        case = self.dispatch(case, t[0], lead=wrong, co=False)
+        services.return_case(
+            case,
+            actor=self._clerk(wrong),
+            reason=f"该事项不属于{wrong.display_name}职责范围，建议派{right.display_name}办理。",
+            suggested_unit=right,
+            now=t[1],
+        )
+        case.refresh_from_db()
+        return case, wrong, right, t[2:]
+
+    def s_dispute_upheld(self, start: datetime) -> None:
+        """异议成立: the centre names the right unit, dispatches there; it accepts and handles."""
+        case, _, right, t = self._returned_once(start, [self.u(0.1, 1), self.u(0.1, 1), self.u(0.2, 2)])
+        services.rule_dispute(
+            case, actor=self._dispatcher(), upheld=True, decided_unit=right,
+            note=f"经核实，该事项属{right.display_name}职责，异议成立。", now=t[0],
+        )  # fmt: skip
+        case.refresh_from_db()
+        case = self.dispatch(case, t[1], lead=right)
+        services.accept(case, actor=self._clerk(right), now=t[2])
+
+    def s_dispute_rejected(self, start: datetime) -> None:
+        """退单异议不成立: back to the unit that returned it, which then signs for it (or not yet)."""
+        case, wrong, _, t = self._returned_once(start, [self.u(0.1, 1), self.u(0.2, 2)])
+        services.rule_dispute(
+            case, actor=self._dispatcher(), upheld=False,
+            note=f"根据派单目录，该事项由{wrong.display_name}承办，请按时限办理。", now=t[0],
+        )  # fmt: skip
+        if self.rng.random() < 0.6:
+            services.accept(Case.objects.get(pk=case.pk), actor=self._clerk(wrong), now=t[1])
+
+    def s_escalated(self, start: datetime) -> None:
+        """提级办理: returned twice, then a 差评 re-done (重办): the third move makes a 问题工单."""
+        case = self.register(start)
+        right = self.lead_unit_for(case)
+        wrongs = self.rng.sample([u for u in self._unit_pool() if u.pk != right.pk], 2)
+        t = self.plan(start, [self.u(0.1, 1) for _ in range(6)])
+        step = iter(t)
+        for wrong in wrongs:
+            case = self.dispatch(case, next(step), lead=wrong, co=False)
+            services.return_case(
+                case, actor=self._clerk(wrong), reason=f"不属于{wrong.display_name}职责范围。",
+                suggested_unit=right, now=next(step),
+            )  # fmt: skip
+            services.rule_dispute(
+                case, actor=self._dispatcher(), upheld=True, decided_unit=right, now=next(step)
+            )
+            case.refresh_from_db()
+        later = [self.accept_span(case), self.reply_span(case), self.u(0.3, 4), self.u(2, 10), self.u(1, 8)]
+        r = self.plan(t[-1], [self.u(0.1, 1), *later, self.u(0.05, 0.5)])
+        case = self.dispatch(case, r[0], lead=right)
+        case = services.accept(case, actor=self._clerk(right), now=r[1])
+        self.reply_and_approve(case, right, r[2], r[3])
+        self.callback(case, r[4], Satisfaction.VERY_UNSATISFIED)  # opens a rectification
+        services.reopen(
+            Case.objects.get(pk=case.pk), actor=self._agent(),
+            reason="群众反映问题反复未解决，答复不实，请重新办理。", now=r[5],
+        )  # fmt: skip
+        services.escalate_if_due(case.pk, now=r[6])  # the verb asks after commit; the demo at its instant
+
+    def s_rectify_verified(self, start: datetime) -> None:
+        """差评整改 verified (sometimes after one report found wanting): back in the callback pool."""
+        case, lead, t = self._poorly_rated(start)
+        if self.rng.random() < 0.5:
+            r = self.plan(t[1], [self.u(0.5, 4), self.u(1, 8), self.u(0.5, 4)])
+            self.rectify(case, lead, t[1], None)
+            services.verify_rectification(
+                case, actor=self._dispatcher(), accepted=False,
+                note="经电话核实，诉求人反映问题仍未处理，请重新整改。", now=r[0],
+            )  # fmt: skip
+            self.rectify(case, lead, r[1], r[2])
+        else:
+            self.rectify(case, lead, t[1], t[2])
+
+    def s_callback_claimed(self, start: datetime) -> None:
+        """In the callback pool, claimed by an agent a few minutes ago (an earlier claim given back)."""
+        case, _, t = self._replied(start, [self.u(0.2, 2)])
+        first = self._agent()
+        services.claim_callback(case, actor=first, now=t[0])
+        services.release_callback(case, actor=first, now=t[0] + timedelta(minutes=5))
+        at = max(t[0] + timedelta(minutes=10), self.now - timedelta(minutes=15))
+        services.claim_callback(case, actor=self._agent(), now=min(at, self.now - timedelta(minutes=1)))
+
+    def _supervise_at(self, case: Case, at: datetime) -> None:
+        services.supervise(
+            case, actor=self._one(Role.SUPERVISOR),
+            body="群众反映强烈，请加快办理进度，并于2个工作日内反馈办理情况。", now=at,
+        )  # fmt: skip
+
+    def s_supervised(self, start: datetime) -> None:
+        """督办 while handled, old enough for its 反馈期限 to have passed (answered or escalated)."""
+        case, _, t = self._accepted(start, lambda _: [self.u(1, 10)])
+        self._supervise_at(case, t[0])
+
+    def s_supervised_recent(self, start: datetime) -> None:
+        """督办 in the last hours: its 反馈期限 still ahead (signed for, not yet answered)."""
+        case, _, t = self._accepted(start, lambda _: [self.u(0.05, 0.3)])
+        at = max(t[0], self.now - timedelta(hours=2))
+        self._supervise_at(case, min(at, self.now - timedelta(minutes=2)))
+
     def s_transferred(self, start: datetime) -> None:
         t = self.plan(start, [self.u(0.1, 1.5)])
         case = self.register(start)
@@ -797,7 +929,8 @@ class DemoSeeder:
         """n (start, scenario) pairs: every scenario at least once (when n allows), then by weight."""
         names = [name for name, *_ in self.SCENARIOS]
         weights = [weight for _, weight, *_ in self.SCENARIOS]
-        chosen = names[:n] + self.rng.choices(names, weights=weights, k=max(0, n - len(names)))
+        musts = names + [name for name, k in self.MINIMUM_RUNS.items() for _ in range(k - 1)]
+        chosen = musts[:n] + self.rng.choices(names, weights=weights, k=max(0, n - len(musts)))
         window = {name: (lo, hi) for name, _, lo, hi in self.SCENARIOS}
         plan = [(self.start_time(*window[name]), name) for name in chosen]
         plan.sort(key=lambda item: (item[0], item[1]))

@@ -35,19 +35,35 @@ def _staff(notice: Notice, role: str) -> User | None:
     return User.objects.filter(unit=notice.unit, role=role, is_active=True).order_by("pk").first()
 
 
+def _forced_rolls(notices: list[Notice], now: datetime) -> dict[int, float]:
+    """Every outcome at least once when there are notices enough: the oldest left unsigned (so
+    escalated), the next answered and approved, the third answered and waiting for the leader,
+    and the newest whose 反馈期限 is still ahead signed for only."""
+    forced = dict(zip((n.pk for n in notices), (0.1, 0.9, 0.4), strict=False))
+    recent = [n for n in notices if n.respond_by and n.respond_by > now and n.pk not in forced]
+    if recent:
+        forced[recent[-1].pk] = 0.3
+    return forced
+
+
 def seed_notices(*, seed: int = 42, now: datetime | None = None) -> NoticeDemoReport:
     """Move the demo's 已下发 notices along; idempotent (a notice already moved is left)."""
     now = now or timezone.now()
     rng = random.Random(seed)  # noqa: S311  (a demo, not a secret)
-    for notice in Notice.objects.filter(state=State.ISSUED, previous=None).order_by("pk"):
+    notices = list(Notice.objects.filter(state=State.ISSUED, previous=None).order_by("created_at", "pk"))
+    forced = _forced_rolls(notices, now)
+    for notice in notices:
         clerk = _staff(notice, Role.CLERK) or _staff(notice, Role.DISPATCHER)
         leader = _staff(notice, Role.UNIT_LEADER)
         roll = rng.random()
+        roll = forced.get(notice.pk, roll)
         if clerk is None or roll < 0.2:
             continue  # left unsigned: the sweep escalates it
         signed = add_working_hours(notice.created_at, rng.uniform(0.3, 6))
         answered = add_working_hours(signed, rng.uniform(2, 20))
         approved = add_working_hours(answered, rng.uniform(0.5, 6))
+        if signed >= now and notice.pk in forced:
+            signed = notice.created_at + (now - notice.created_at) / 2  # signed for meanwhile
         if signed >= now:
             continue
         sign_notice(notice, actor=clerk, now=signed)

@@ -30,6 +30,7 @@ from cases import services
 from cases.models import (
     Case,
     CaseEvent,
+    Dispute,
     Extension,
     LimitVersion,
     Reply,
@@ -38,6 +39,7 @@ from cases.models import (
     SuspensionReason,
 )
 from cases.services.common import limits
+from cases.services.escalation import escalation_moves
 from cases.services.repin import handling_deadline
 from cases.workflow import TRANSITIONS, Action, State
 from loop.versions import VersionStatus, new_draft, publish
@@ -64,13 +66,13 @@ EVERY_ROAD = Mix(
     suspension_overrun=0.3,
     limits_revised=True,
     repin=0.8,
+    returned_again=0.5,
+    dispute_upheld=0.6,
 )
 # Actions the generator does not take: TRIAGE's payload is the triage model's output (bench does not
 # run the model); OVERRIDE (更正已办结工单) needs an actor holding the override permission, which no
 # bench user has, and is an administrator's rare correction, not part of a case's life.
-# The rulings on returns (派单异议审核) and 提级办理 are not generated yet: a generated return is
-# still followed directly by a new dispatch, as before disputes existed (issue 10's follow-up).
-NOT_GENERATED = {Action.TRIAGE, Action.OVERRIDE, Action.RULE_DISPUTE, Action.REJECT_DISPUTE, Action.ESCALATE}
+NOT_GENERATED = {Action.TRIAGE, Action.OVERRIDE}
 # Issue 10's callback pool and 差评整改 are not generated yet: the generator's 差评 stand at once
 # (待结案 → 结案 with a reason, or 重办), as before the rectification existed.
 NOT_GENERATED |= {
@@ -138,6 +140,16 @@ def service_payload_keys(city: f.City, clock: object) -> KeySets:
     services.close(case, actor=u["agent"])
     returned = f.dispatched_case(city)
     services.return_case(returned, actor=u["clerk"], reason="不属于我单位职责范围")
+    services.rule_dispute(returned, actor=u["dispatcher"], upheld=True)
+    # Returned three times, each ruled against the unit: 提级办理.
+    disputed = f.dispatched_case(city)
+    for _ in range(escalation_moves()):
+        services.return_case(
+            disputed, actor=u["clerk"], reason="不属于我单位职责范围", suggested_unit=city.education
+        )
+        services.rule_dispute(disputed, actor=u["dispatcher"], upheld=False, note="根据派单目录属本单位职责")
+    services.escalate_if_due(disputed.pk)  # a no-op where the tests run on_commit callbacks
+    assert Case.objects.get(pk=disputed.pk).escalated_at is not None
     consult = f.make_case(city, kind="consult")
     services.answer_at_intake(consult, actor=u["agent"], answer="相关政策按现行规定执行，流程已电话告知。")
     services.merge(f.make_case(city), actor=u["dispatcher"], parent=returned)
@@ -206,10 +218,13 @@ def check_columns(case: Case, events: list[CaseEvent], approved: int) -> None:
         outcome = bool(case.satisfaction) or case.callback_attempts >= settings.MOCHOU_CALLBACK_ATTEMPTS
         assert outcome, case.number
         assert case.closed_at == events[-1].created_at
-    dispatches = [e for e in events if e.action in (Action.DISPATCH, Action.RETURN)]
-    if dispatches and dispatches[-1].action == Action.DISPATCH:
+    handing = (Action.DISPATCH, Action.RETURN, Action.REJECT_DISPUTE)
+    dispatches = [e for e in events if e.action in handing]
+    if dispatches and dispatches[-1].action != Action.RETURN:
+        last = dispatches[-1]
         assert case.lead_unit is not None, case.number
-        assert case.lead_unit.code == dispatches[-1].payload["lead_unit"], case.number
+        code = last.payload["lead_unit"] if last.action == Action.DISPATCH else last.payload["unit"]
+        assert case.lead_unit.code == code, case.number
     else:
         assert case.lead_unit_id is None, case.number
     assert (case.parent_id is not None) == (case.state == State.MERGED)
@@ -291,6 +306,45 @@ def check_suspensions(case: Case, events: list[CaseEvent], suspensions: list[Sus
         assert case.suspended_until == running[0].limit_at, case.number
 
 
+RULINGS = {Action.RULE_DISPUTE: Dispute.Status.UPHELD, Action.REJECT_DISPUTE: Dispute.Status.REJECTED}
+
+
+def check_disputes(case: Case, events: list[CaseEvent], disputes: list[Dispute]) -> None:
+    """A Dispute per 退单, ruled as the next ruling event says (pending until then); nothing but a
+    ruling follows a return; a case returned or re-done MOCHOU_ESCALATION_MOVES times is flagged
+    once, right after the move that reached the count."""
+    returns = [e for e in events if e.action == Action.RETURN]
+    assert sorted(d.pk for d in disputes) == sorted(e.payload["dispute"] for e in returns), case.number
+    by_pk = {d.pk: d for d in disputes}
+    for i, event in enumerate(events):
+        if event.action != Action.RETURN:
+            continue
+        dispute = by_pk[event.payload["dispute"]]
+        assert dispute.returned_at == event.created_at, case.number
+        assert dispute.unit.code == event.payload["unit"], case.number
+        following = [e for e in events[i + 1 :] if e.action not in (Action.ESCALATE, Action.REPIN)]
+        if not following:
+            assert dispute.status == Dispute.Status.PENDING, case.number
+            continue
+        ruling = following[0]
+        assert ruling.action in RULINGS, (case.number, ruling.action)  # dispatch waits for the ruling
+        assert ruling.payload["dispute"] == dispute.pk, case.number
+        assert dispute.status == RULINGS[Action(ruling.action)], case.number
+        assert dispute.ruled_at == ruling.created_at, case.number
+        if ruling.action == Action.RULE_DISPUTE:  # the returning unit is not dispatched again
+            later = [e.payload["lead_unit"] for e in following if e.action == Action.DISPATCH]
+            assert dispute.unit.code not in later, case.number
+    moved = [i for i, e in enumerate(events) if e.action in (Action.RETURN, Action.REOPEN)]
+    flagged = [i for i, e in enumerate(events) if e.action == Action.ESCALATE]
+    if len(moved) >= escalation_moves():
+        assert flagged == [moved[escalation_moves() - 1] + 1], case.number
+        assert case.escalated_at == events[flagged[0]].created_at, case.number
+        assert events[flagged[0]].actor_id is None
+    else:
+        assert not flagged, case.number
+        assert case.escalated_at is None, case.number
+
+
 def test_generated_cases_keep_the_services_invariants(generated: list[Case]) -> None:
     events: dict[int, list[CaseEvent]] = defaultdict(list)
     for event in CaseEvent.objects.order_by("case_id", "seq"):
@@ -301,6 +355,9 @@ def test_generated_cases_keep_the_services_invariants(generated: list[Case]) -> 
     suspensions: dict[int, list[Suspension]] = defaultdict(list)
     for suspension in Suspension.objects.order_by("pk"):
         suspensions[suspension.case_id].append(suspension)
+    disputes: dict[int, list[Dispute]] = defaultdict(list)
+    for dispute in Dispute.objects.select_related("unit").order_by("pk"):
+        disputes[dispute.case_id].append(dispute)
     versions = list(LimitVersion.objects.filter(status=VersionStatus.PUBLISHED))
     assert len(versions) == 2  # the revised mix added one
     assert len(generated) == 500
@@ -309,6 +366,7 @@ def test_generated_cases_keep_the_services_invariants(generated: list[Case]) -> 
         check_columns(case, events[case.pk], approved[case.pk])
         check_limits(case, events[case.pk], versions)
         check_suspensions(case, events[case.pk], suspensions[case.pk])
+        check_disputes(case, events[case.pk], disputes[case.pk])
         case.validate_constraints()  # case_closed_requires_reply, asked of the database
     states = {c.state for c in generated}
     assert {State.CLOSED, State.IN_PROGRESS, State.MERGED, State.TRANSFERRED} <= states
@@ -320,5 +378,9 @@ def test_generated_rows_satisfy_the_database_constraints(generated: list[Case]) 
     assert len(pending) == len(set(pending))
     open_ = Suspension.objects.filter(status__in=["pending", "running"]).values_list("case_id", flat=True)
     assert len(open_) == len(set(open_))
+    pending = Dispute.objects.filter(status=Dispute.Status.PENDING).values_list("case_id", flat=True)
+    assert len(pending) == len(set(pending))
+    assert set(pending) <= set(Case.objects.filter(state=State.REGISTERED).values_list("pk", flat=True))
+    assert all(isinstance(codes, list) for codes in Dispute.objects.values_list("co_units", flat=True))
     numbers = [c.number for c in generated]
     assert len(numbers) == len(set(numbers))

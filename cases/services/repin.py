@@ -19,7 +19,8 @@ from cases.services.common import CASES, limits, now_or, text
 from cases.workflow import Action, State
 from worktime.calendar import add_working_days, add_working_hours
 
-CLOCK_STARTS = (Action.DISPATCH, Action.REOPEN)
+# A rejected 派单异议 hands the case back with fresh deadlines, as a dispatch does.
+CLOCK_STARTS = (Action.DISPATCH, Action.REJECT_DISPUTE, Action.REOPEN)
 
 
 def _iso(moment: datetime | None) -> str | None:

@@ -12,11 +12,12 @@ from time_machine import Traveller
 from accounts.demo import DEMO_LOGINS, DEMO_PASSWORD
 from accounts.models import Role, User
 from cases.guards import has_callback_outcome
-from cases.models import Case, CaseEvent, Category, Extension, Reply
-from cases.workflow import State
+from cases.models import Case, CaseEvent, Category, Dispute, Extension, Rectification, Reply
+from cases.workflow import Action, State
 from mochou.demo import seed_demo
 from org.models import Unit
 from supervision.models import Notice
+from supervision.workflow import State as NoticeState
 from worktime.calendar import is_workday
 
 pytestmark = pytest.mark.django_db
@@ -89,3 +90,30 @@ def test_seeding_twice_does_not_duplicate(clock: Traveller) -> None:
     call_command("seed_demo", cases=N, stdout=out)
     assert [m.objects.count() for m in (Unit, Category, User, Case, CaseEvent)] == counts
     assert "未再生成" in out.getvalue()
+
+
+def test_demo_shows_each_step_of_the_new_loop(seeded: object) -> None:
+    # 派单异议: one open (the case waits for the ruling), one upheld and re-dispatched elsewhere,
+    # one rejected and back with the unit that returned it.
+    assert Dispute.objects.filter(status=Dispute.Status.PENDING, case__state=State.REGISTERED).exists()
+    upheld = Dispute.objects.filter(status=Dispute.Status.UPHELD).exclude(case__lead_unit=None)
+    assert any(d.case.lead_unit_id != d.unit_id for d in upheld)
+    rejected = Dispute.objects.filter(status=Dispute.Status.REJECTED)
+    assert any(d.case.lead_unit_id == d.unit_id for d in rejected)
+    # 提级办理: a 问题工单 flagged by the system at the demo's own time.
+    escalated = Case.objects.filter(escalated_at__isnull=False)
+    assert escalated.exists()
+    assert CaseEvent.objects.filter(action=Action.ESCALATE, actor=None).count() == escalated.count()
+    # 差评整改: one running, one awaiting verification, one verified and back in the pool.
+    r = Rectification.Status
+    assert {r.OPEN, r.REPORTED, r.ACCEPTED} <= set(Rectification.objects.values_list("status", flat=True))
+    assert Case.objects.filter(state=State.REPLIED, rectifications__status=r.ACCEPTED).exists()
+    # The callback pool: several waiting, one claimed by an agent right now.
+    pool = Case.objects.filter(state=State.REPLIED)
+    assert pool.count() >= 2
+    claimed = pool.filter(callback_claimed_until__gt=timezone.now(), callback_claimed_by__role=Role.AGENT)
+    assert claimed.exists()
+    # 督办单: signed for, answered (and approved), awaiting the leader, escalated.
+    n = NoticeState
+    states = set(Notice.objects.values_list("state", flat=True))
+    assert {n.SIGNED, n.ANSWERED, n.PENDING_APPROVAL, n.ESCALATED} <= states
