@@ -409,7 +409,9 @@ class RealHotspotGroup:
 def read_real_hotspot_groups(path: str | Path = REAL_HOTSPOT_GROUPS_CSV) -> list[RealHotspotGroup]:
     with _rows(path) as rows:
         return [
-            RealHotspotGroup(id=r[ID_COL].strip(), group=r["group"].strip(), group_title=_get(r, "group_title"))
+            RealHotspotGroup(
+                id=r[ID_COL].strip(), group=r["group"].strip(), group_title=_get(r, "group_title")
+            )
             for r in rows
         ]
 
