@@ -6,11 +6,10 @@ the method); the texts are those of the shipped votes corpus. No database.
 
 from __future__ import annotations
 
-import math
-
 import pytest
 
 from mochou.datasets import read_real_duplicate_pairs, read_voted_messages
+from mochou.stats_intervals import wilson
 from triage import duplicates as dup
 from triage import duplicates_eval as de
 
@@ -62,15 +61,7 @@ def test_same_estate_different_problem_is_not_proposed(report, messages, later, 
     assert earlier not in _proposals(report, messages, later)
 
 
-def _wilson(k: int, n: int) -> tuple[float, float]:
-    z = 1.959963984540054
-    if n == 0:
-        return 0.0, 1.0
-    p = k / n
-    d = 1 + z * z / n
-    c = (p + z * z / (2 * n)) / d
-    h = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / d
-    return max(0.0, c - h), min(1.0, c + h)
+_wilson = wilson  # the project's one interval (mochou/stats_intervals.py)
 
 
 def _row(name, split, results, t):

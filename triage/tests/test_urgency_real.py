@@ -6,11 +6,10 @@ saw the detector), their texts those of the shipped votes and replies corpora. N
 
 from __future__ import annotations
 
-import math
-
 import pytest
 
 from mochou.datasets import read_real_urgency_labels, read_replied_messages, read_voted_messages
+from mochou.stats_intervals import wilson
 from triage import urgency_eval as ue
 from triage.urgency import REASONS, assess_urgency
 
@@ -64,15 +63,7 @@ def test_no_real_gas_leak_exists_in_the_corpora(texts):
         assert assess_urgency(*texts[i]).urgent, i
 
 
-def _wilson(k: int, n: int) -> tuple[float, float]:
-    z = 1.959963984540054
-    if n == 0:
-        return 0.0, 1.0
-    p = k / n
-    d = 1 + z * z / n
-    c = (p + z * z / (2 * n)) / d
-    h = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / d
-    return max(0.0, c - h), min(1.0, c + h)
+_wilson = wilson  # the project's one interval (mochou/stats_intervals.py)
 
 
 def test_printed_figures_equal_a_recomputation(texts):
