@@ -120,9 +120,9 @@ def audit_phone_search(user: User, cases: Iterable[Case], request: HttpRequest |
 # ---------------------------------------------------------------- links and secrets in texts
 
 LINK_HIDDEN = "【链接已隐藏】"
-# An SMS may carry a citizen's signed link (/r/<token>, formerly /m/r/<token>/) or an enterprise contact's personal
-# link (/e/<token>/): whoever opens one acts as that person (rates the case, files appeals), so
-# no member of staff may read one, administrators included. Every absolute URL goes (the
+# An SMS may carry a citizen's signed link (/r/<token>, formerly /m/r/<token>/) or an enterprise
+# contact's personal link (/e/<token>/): whoever opens one acts as that person (rates the case,
+# files appeals), so no member of staff may read one, administrators included. Every absolute URL goes (the
 # characters of RFC 3986, so a Chinese word after it stays), and so do the bare paths of those
 # links, should a text or a gateway's error carry one without its host.
 _LINK = re.compile(r"(?:https?://|(?<![\w/])/(?:m/r|r|e)/)[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+", re.ASCII)

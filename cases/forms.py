@@ -284,7 +284,6 @@ class DispatchForm(ActionForm):
         self.fields["category"].initial = category.pk
         cast("CategoryTreeWidget", self.fields["category"].widget).suggested_id = category.pk
 
-
     def _leave_out_returning_units(self) -> None:
         """The returning units are not in the lead list nor pre-filled anywhere; the unit the centre
         named in its ruling (or the one the returning unit suggested) is offered first."""

@@ -64,7 +64,6 @@ reply_templates: Provider[list[Any]] = Provider("case.reply_templates", _no_temp
 redispatch_advice: Provider[Any] = Provider("case.redispatch_advice", _advice_excluding)
 
 
-
 def _no_duplicates(text: str, phone: str = "", township: str = "", **_: Any) -> list[Any]:
     return []
 

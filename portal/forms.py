@@ -11,8 +11,8 @@ from django.core.files.uploadedfile import UploadedFile
 from accounts.phones import normalize_mobile
 from cases.models import Kind, Satisfaction
 from mochou.errors import InvalidInput
-from org.models import Unit
 from mochou.images import MAX_BYTES, BadImage, clean_photo
+from org.models import Unit
 from portal.photos import MAX_PHOTOS, Photo
 
 NUMBER_RE = re.compile(r"^\d{13}$")  # YYYYMMDD + five digits (cases.services._next_number)

@@ -36,8 +36,8 @@ from knowledge import services as knowledge_services
 from knowledge.models import Guide
 from loop.versions import new_draft, publish
 from mochou.errors import DomainError
-from org.models import Unit
 from mochou.images import clean_photo
+from org.models import Unit
 from portal.models import Attachment
 from portal.photos import Photo, save_photo
 from portal.tests import samples

@@ -28,8 +28,8 @@ from cases.services.handling import contribute, decide_extension, request_extens
 from cases.services.intake import answer_at_intake, record_triage, register_case
 from cases.services.merging import merge, transfer
 from cases.services.overrides import override_closed
-from cases.services.repin import repin_limits
 from cases.services.rectification import report_rectification, verify_rectification
+from cases.services.repin import repin_limits
 from cases.services.replies import approve_reply, reject_reply, submit_reply
 from cases.services.supervision import supervise
 from cases.services.suspension import decide_suspension, request_suspension, resume

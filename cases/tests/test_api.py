@@ -128,7 +128,9 @@ def test_the_lead_unit_can_return_a_case_to_the_dispatchers(
     api: Api, city: Any, clock: Any, clerk: User
 ) -> None:
     case = dispatched_case(city)
-    r = api.post(clerk, f"/{case.number}/return", {"reason_kind": "not_our_area", "reason": "该路段属于郢中街道管理"})
+    r = api.post(
+        clerk, f"/{case.number}/return", {"reason_kind": "not_our_area", "reason": "该路段属于郢中街道管理"}
+    )
     assert r.status_code == 200, r.content
     assert r.json()["state"] == "registered"
     assert r.json()["lead_unit"] is None

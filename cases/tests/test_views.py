@@ -667,7 +667,9 @@ def test_agent_answers_a_consultation_at_intake(client: Client, city: City, cloc
 def test_a_unit_that_returns_a_case_no_longer_sees_it(client: Client, city: City, clock: object) -> None:
     case = dispatched_case(city)
     login(client, city.users["clerk"])
-    response = client.post(f"/cases/{case.number}/act/return/", {"reason_kind": "not_our_duty", "reason": "属于教育局职责"}, **HX)
+    response = client.post(
+        f"/cases/{case.number}/act/return/", {"reason_kind": "not_our_duty", "reason": "属于教育局职责"}, **HX
+    )
     assert response.status_code == 204
     assert response["HX-Redirect"] == "/"
     assert Case.objects.get(pk=case.pk).state == State.REGISTERED

@@ -417,7 +417,12 @@ def test_business_minimum_lengths_are_in_the_openapi_document(client: Client, db
 def test_a_too_short_reason_is_refused_by_the_schema(client: Client, city: City, clock: Any) -> None:
     case = dispatched_case(city)
     before = snapshot(case)
-    response = post_json(client, city.users["clerk"], f"/{case.number}/return", {"reason_kind": "not_our_duty", "reason": "不对"})
+    response = post_json(
+        client,
+        city.users["clerk"],
+        f"/{case.number}/return",
+        {"reason_kind": "not_our_duty", "reason": "不对"},
+    )
     api_error(response, 422, "invalid_input")
     assert response.json()["details"]["errors"][0] == {
         "field": "reason",
