@@ -35,6 +35,7 @@ def test_a_claimed_callback_is_the_agents_and_others_see_it_taken(city: City, cl
     assert case in queue_cases(other, "to_callback")
     services.claim_callback(case, actor=agent)
     case = fresh(case)
+    assert case.callback_claimed_until is not None
     assert case.callback_claim_holder(case.callback_claimed_until - timedelta(minutes=1)) == agent
     assert case in queue_cases(agent, "my_callbacks")
     assert case not in queue_cases(other, "my_callbacks")
@@ -109,9 +110,10 @@ def test_claim_through_the_api(city: City, clock: object) -> None:
 
     case = replied_case(city)
     token = ApiToken.issue(city.users["agent"])
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
     r = Client().post(
-        f"/api/v1/cases/{case.number}/claim-callback", content_type="application/json", **headers
+        f"/api/v1/cases/{case.number}/claim-callback",
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
     )
     assert r.status_code == 200, r.content
     assert r.json()["callback_claim"]["agent"] == "王话务"
