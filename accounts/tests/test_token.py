@@ -30,7 +30,7 @@ def test_the_command_prints_only_a_token_that_authenticates(client: Client, city
 
     r = client.get("/api/v1/cases", headers={"Authorization": f"Bearer {token}"})
     assert r.status_code == 200
-    assert r.json() == {"count": 0, "items": []}
+    assert r.json() == {"count": 0, "items": [], "notice": None}
 
     stored = ApiToken.objects.get()
     assert (stored.user, stored.name, stored.prefix) == (clerk, "住建局对接系统", token[:8])
