@@ -11,3 +11,11 @@ class HotspotsConfig(AppConfig):
         from hotspots import providers
 
         providers.connect()
+        # The monthly report of the stats app lists the period's hotspots when this app is installed.
+        from django.apps import apps
+
+        if apps.is_installed("stats"):
+            from hotspots.report import period_hotspots
+            from stats.queries import register_hotspot_provider
+
+            register_hotspot_provider(period_hotspots)

@@ -180,3 +180,18 @@ def test_pages_and_api(city: City, world: dict[int, Case], client: Client) -> No
     }
     clerk = ApiToken.issue(city.users["clerk"])
     assert client.get("/api/v1/hotspots", headers={"Authorization": f"Bearer {clerk}"}).status_code == 403
+
+
+def test_the_monthly_report_lists_the_hotspots_hottest_first(city: City, world: dict[int, Case]) -> None:
+    from stats.periods import month
+    from stats.report import monthly_report
+
+    services.recompute(now=when(7))
+    sewer = Hotspot.objects.order_by("-heat").first()
+    assert sewer is not None
+    start = when(0)
+    report = monthly_report(month(start.year, start.month), now=when(7))
+    assert report.hotspots is not None  # the hotspot app is installed: the section is there
+    assert report.hotspots[0]["title"] == sewer.title
+    assert report.hotspots[0]["url"] == reverse("hotspots:detail", args=[sewer.pk])
+    assert [h["heat"] for h in report.hotspots] == sorted((h["heat"] for h in report.hotspots), reverse=True)
