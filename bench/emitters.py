@@ -704,7 +704,7 @@ def emit_reply(ctx: Ctx, c: CaseDraft, step: Step) -> Event:
     reply_id = ctx.out.next_id(REPLY)
     c.replies.append(ReplyDraft(reply_id, c.id, lead, clerk, body, "", Reply.Status.SUBMITTED, step.at))
     # "checks": None as without an app that checks replies (the bench runs no triage, see EMITTERS).
-    payload = {"reply": reply_id, "template": None, "checks": None, "files": []}
+    payload: dict[str, Any] = {"reply": reply_id, "template": None, "checks": None, "files": []}
     return Event(clerk, lead, note=body, payload=payload)
 
 

@@ -1,7 +1,10 @@
 """Demo cases for 钟祥市, made only through cases.services with `now=` instants in the past.
 
-Texts are real citizen messages (mochou/data/messages-labelled.csv, 2020 泰迪杯 public sample)
-whose anonymised places (A市, A3区, 西地省…) are replaced with 钟祥 and its townships. Each case
+Texts are requests written per matter of a county city (cases.demo_texts: 路灯, 下水道, 噪音,
+占道经营, 物业, 拖欠工资, 医保社保, 学校, 农村道路, 饮水, 秸秆焚烧 …) or real citizen messages
+(mochou/data/messages-labelled.csv, 2020 泰迪杯 public sample) whose anonymised places (A市, A3区,
+西地省…) are replaced with 钟祥 and the case's own township; the address always lies in that
+township, and only categories in use (active) are given. Each case
 follows a scenario that ends in one state of the loop (registered … closed, merged, transferred),
 with returns, co-handlers, extensions, supervision notices, late replies and reopenings along the
 way. Every step happens on a working day in working hours, before the real (or frozen) now.
@@ -23,6 +26,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from cases import services
+from cases.demo_texts import matters_for, place_in, write_request
 from cases.models import POOR_RATINGS, Case, Category, Channel, Kind, Satisfaction, SuspensionReason, Urgency
 from cases.taxonomy import default_unit_for
 from cases.workflow import State
@@ -33,6 +37,9 @@ from worktime.calendar import add_working_hours, is_workday, work_periods, worki
 
 MESSAGES_CSV = DATA_DIR / "messages-labelled.csv"
 WINDOW_DAYS = 60  # cases are spread over the last ~60 calendar days
+# The share of new cases whose text is a request written for the demo (cases.demo_texts); the
+# others are the shipped real messages, their places made the case's own township.
+WRITTEN_SHARE = 0.6
 
 # ---------------------------------------------------------------- the shipped messages
 
@@ -78,10 +85,10 @@ OTHER_CITIES = (
 )
 
 
-def localise(texts: list[str], rng: random.Random, home: str, townships: list[str]) -> list[str]:
+def localise(texts: list[str], rng: random.Random, home: str) -> list[str]:
     """Replace the publisher's placeholders consistently across texts: the message's main city
     (its most frequent "X市") becomes 钟祥市, other cities become real neighbours, districts and
-    counties ("A3区", "K8县") become 钟祥's townships, the first one being the case's own."""
+    counties ("A3区", "K8县") become the case's own township."""
     found = [m.group(0) for text in texts for m in PLACEHOLDER_RE.finditer(text)]
     cities = Counter(p for p in found if p.endswith("市"))
     mapping: dict[str, str] = {}
@@ -89,12 +96,12 @@ def localise(texts: list[str], rng: random.Random, home: str, townships: list[st
         plain = [c for c, _ in cities.most_common() if len(c) == 2]
         mapping[(plain or [cities.most_common(1)[0][0]])[0]] = "钟祥市"
     others = iter(rng.sample(OTHER_CITIES, len(OTHER_CITIES)))
-    places = iter([home, *rng.sample([t for t in townships if t != home], len(townships) - 1)])
     for placeholder in dict.fromkeys(found):
         if placeholder in mapping:
             continue
-        pool = others if placeholder.endswith("市") else places
-        mapping[placeholder] = next(pool, "钟祥市")
+        # Every district or county of the message is the case's own township: a case never
+        # speaks of a place in another one (no "郢中街道…石牌镇…" in one request).
+        mapping[placeholder] = next(others, "钟祥市") if placeholder.endswith("市") else home
 
     def place(match: re.Match[str]) -> str:
         placeholder, after = match.group(1), match.string[match.end() : match.end() + 6]
@@ -160,18 +167,6 @@ def pick_category(message: Message, leaves: list[Category]) -> Category | None:
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程魏吕丁沈任姚卢傅钟"
 )
-URBAN_ROADS = (
-    "莫愁湖路",
-    "王府大道",
-    "承天大道",
-    "兰台路",
-    "阳春大街",
-    "石城大道",
-    "皇城路",
-    "龙山大道",
-    "郢城路",
-)
-RURAL_SPOTS = ("集镇", "中心街", "农贸市场旁", "卫生院附近", "中学对面", "村委会附近")
 TRANSFER_TARGETS = (
     "荆门市12345政务服务便民热线",
     "京山市12345政务服务便民热线",
@@ -260,7 +255,9 @@ class DemoSeeder:
         self.now = timezone.localtime(now or timezone.now())
         self.messages = load_messages()
         self.rng.shuffle(self.messages)
+        # Active categories only: those a county city does not use are switched off (triage.demo).
         self.leaves = list(Category.objects.filter(level=3, is_active=True).select_related("parent__parent"))
+        self.leaf_by_path = {leaf.path: leaf for leaf in self.leaves}
         self.centre = Unit.objects.get(code=CENTRE_CODE)
         self.townships = list(Unit.objects.filter(kind=UnitKind.TOWNSHIP, is_active=True).order_by("code"))
         users = list(User.objects.filter(is_active=True).select_related("unit"))
@@ -351,34 +348,45 @@ class DemoSeeder:
         ) + "".join(self.rng.choice("0123456789") for _ in range(8))
 
     def _address(self, township: Unit | None) -> str:
+        """A place inside the case's own township (cases.demo_texts.place_in)."""
         if township is None:
             return ""
-        if township.code in ("420881001", "420881002"):
-            return f"{township.name}{self.rng.choice(URBAN_ROADS)}{self.rng.randint(1, 299)}号"
-        return f"{township.display_name}{self.rng.choice(RURAL_SPOTS)}"
+        return place_in(short_township_name(township.name), township.code, self.rng)
+
+    def _written(self, township: Unit, kind: str | None) -> tuple[str, str, str, Category, str] | None:
+        """A request written for the demo about a matter of this township (cases.demo_texts):
+        (title, content, address, category, kind), or None when no matter fits."""
+        matters = matters_for(township.code, set(self.leaf_by_path))
+        if kind is not None:
+            matters = [m for m in matters if m.kind == kind]
+        if not matters:
+            return None
+        matter = self.rng.choice(matters)
+        place = place_in(short_township_name(township.name), township.code, self.rng, matter.spot)
+        title, content = write_request(matter, place, self.rng)
+        return title, content, place, self.leaf_by_path[matter.category], matter.kind
 
     def register(self, start: datetime, *, kind: str | None = None, like: Case | None = None) -> Case:
         if like is not None:  # a duplicate: another citizen about the same thing
-            message = Message(
-                like.title,
-                like.content,
-                like.category.path.split("/")[0] if like.category is not None else "",
-            )
-            township, category = like.township, like.category
+            township, category, address = like.township, like.category, like.address
             title, content = like.title, like.content
         else:
-            message = self._next_message()
-            if kind == Kind.CONSULT:
-                for _ in range(len(self.messages)):
-                    if infer_kind(message.title) == Kind.CONSULT:
-                        break
-                    message = self._next_message()
             township = self._township()
-            names = [short_township_name(t.name) for t in self.townships]
-            title, content = localise(
-                [message.title, message.content], self.rng, short_township_name(township.name), names
-            )
-            category = pick_category(message, self.leaves)
+            written = self._written(township, kind) if self.rng.random() < WRITTEN_SHARE else None
+            if written is not None:
+                title, content, address, category, kind = written
+            else:
+                message = self._next_message()
+                if kind == Kind.CONSULT:
+                    for _ in range(len(self.messages)):
+                        if infer_kind(message.title) == Kind.CONSULT:
+                            break
+                        message = self._next_message()
+                title, content = localise(
+                    [message.title, message.content], self.rng, short_township_name(township.name)
+                )
+                category = pick_category(message, self.leaves)
+                address = self._address(township)
         channel = self.rng.choices(
             [
                 Channel.HOTLINE,
@@ -398,7 +406,7 @@ class DemoSeeder:
             content=content,
             citizen_name=self.rng.choice(SURNAMES) + self.rng.choice(("先生", "女士")),
             citizen_phone=self._phone(),
-            address=self._address(township),
+            address=address,
             township=township,
             category=category,
             urgency=Urgency.URGENT if self.rng.random() < 0.06 else Urgency.NORMAL,

@@ -15,6 +15,7 @@ from cases.guards import has_callback_outcome
 from cases.models import Case, CaseEvent, Category, Dispute, Extension, Rectification, Reply
 from cases.workflow import Action, State
 from mochou.demo import seed_demo
+from org.demo import short_township_name
 from org.models import Unit
 from supervision.models import Notice
 from supervision.workflow import State as NoticeState
@@ -117,3 +118,22 @@ def test_demo_shows_each_step_of_the_new_loop(seeded: object) -> None:
     n = NoticeState
     states = set(Notice.objects.values_list("state", flat=True))
     assert {n.SIGNED, n.ANSWERED, n.PENDING_APPROVAL, n.ESCALATED} <= states
+
+
+def test_demo_places_lie_in_the_case_township_and_categories_are_in_use(seeded: object) -> None:
+    townships = {t.pk: short_township_name(t.name) for t in Unit.objects.townships()}
+    written = 0
+    for case in Case.objects.filter(appeal__isnull=True).select_related("category"):
+        assert case.township_id is not None
+        own = townships[case.township_id]
+        assert case.address.startswith(own), (case.number, case.address)
+        others = [name for pk, name in townships.items() if pk != case.township_id]
+        text = case.title + case.content + case.address
+        assert not [name for name in others if name in text], (case.number, text)
+        assert case.category is not None
+        assert case.category.is_active, case.category.path
+        written += "某某" in case.address and case.address in case.content
+    assert written >= N // 4  # the requests written per matter carry their address in the text
+    # The matters a county city does not have (switched off by the catalogue's demo) get no case.
+    for switched_off in ("地铁城铁", "冬季采暖", "海洋", "草原草场"):
+        assert not Case.objects.filter(category__path__contains=switched_off).exists()
