@@ -77,6 +77,7 @@ def train(
         "data_sha256": model.data_sha256,
         "labels": model.labels,
         "dispatch_threshold": model.dispatch_threshold,
+        "dispatch_gate": (model.dispatch_gate or {}).get("thresholds"),  # per subject; None: never
         "oos_threshold": model.params["oos_threshold"],
         "created_at": model.created_at,
         "metrics": model.metrics,

@@ -229,5 +229,6 @@ def fit_default_model(
             p_oos, [r.level1 not in model.labels for r in dev]
         )
         model.metrics["oos_threshold_chosen_on"] = f"{len(dev)} dev rows of real-categories-labelled.csv"
+        model.choose_gate()  # the gate and threshold under the out-of-scope decisions in use
     model.metrics["sources"] = dict(sorted(Counter(ts.sources).items()))
     return model, ts

@@ -20,9 +20,14 @@ Out of scope: examples labelled :data:`triage.scope.OUT_OF_SCOPE` (messages of t
 the labels do not cover) train one more class; a message whose best class is that one, or whose
 probability of it reaches ``oos_threshold``, is ``out_of_scope`` and never dispatched alone.
 
-The auto-dispatch threshold is chosen on the out-of-fold predictions of the real examples
-(:func:`triage.calibration.choose_threshold`) and stored in the artefact
-(``dispatch_threshold``); ``triage.services`` uses it unless the settings override it.
+The auto-dispatch gate is chosen on the out-of-fold predictions of the real examples and stored
+in the artefact: ``dispatch_gate`` holds one threshold per predicted subject (None: that subject
+never dispatches alone; :func:`triage.calibration.choose_class_thresholds`), which is what
+:meth:`TriageModel.may_auto_dispatch` and ``triage.services`` use unless the settings give one
+global number. ``dispatch_threshold`` is the single global threshold of the older rule
+(:func:`triage.calibration.choose_threshold`), kept for the report's comparison. The out-of-fold
+predictions themselves are kept (``oof``) so the gate can be chosen again once the out-of-scope
+threshold is known, and the report can recompute every figure of the choice.
 """
 
 from __future__ import annotations
@@ -48,7 +53,18 @@ from sklearn.svm import LinearSVC
 
 from mochou import text
 from mochou.datasets import TAXONOMY_CSV, read_taxonomy
-from triage.calibration import CURVE_THRESHOLDS, choose_threshold, coverage_curve, fit_temperature, softmax
+from triage.calibration import (
+    CURVE_THRESHOLDS,
+    GATE_FLOORS,
+    TARGET_MARGIN,
+    TARGET_PRECISION,
+    choose_class_thresholds,
+    choose_threshold,
+    coverage_curve,
+    fit_temperature,
+    nested_gate_estimate,
+    softmax,
+)
 from triage.lexicon import KeywordScorer, class_terms
 from triage.normalize import normalize
 from triage.scope import OUT_OF_SCOPE
@@ -130,6 +146,10 @@ class TriageModel:
         self.labels: list[str] = []  # the trained subjects (never OUT_OF_SCOPE)
         self.classes: list[str] = []  # the classifier's classes: labels (+ OUT_OF_SCOPE)
         self.dispatch_threshold: float | None = None  # chosen on held-out real messages; None: none
+        # The gate in use: {"thresholds": {label: float | None}, "floor": …, "nested": …}; None: none.
+        self.dispatch_gate: dict[str, Any] | None = None
+        # The real examples' out-of-fold probabilities and labels (what the gate is chosen on).
+        self.oof: dict[str, Any] = {}
         self.version: str = ""
         self.data_sha256: str = ""
         self.metrics: dict[str, Any] = {}
@@ -232,18 +252,16 @@ class TriageModel:
         metrics: dict[str, Any] = {}
         self.temperature = 1.0
         self.dispatch_threshold = None
+        self.dispatch_gate = None
+        self.oof = {}
         if oof_scores is not None:
             yi = np.array([self.classes.index(v) for v in y[scored]])
             self.temperature, log_loss = fit_temperature(oof_scores, yi)
             prob = softmax(oof_scores * self.temperature)
-            outs = [self._decide(row) for row in prob]
-            pred = np.array([o[0] for o in outs])
-            conf = np.array([o[1] for o in outs])
-            oos = np.array([o[2] for o in outs])
             truth = y[scored]
-            # Dispatched = in scope and confident; right = the true label (an OOS message is never right).
-            ok = (pred == truth) & ~oos
-            self.dispatch_threshold = choose_threshold(np.where(oos, 0.0, conf), ok)
+            self.oof = {"prob": prob.round(6).tolist(), "truth": truth.tolist()}
+            pred, conf, ok = self.oof_decisions()
+            self.dispatch_threshold = choose_threshold(conf, ok)
             in_scope = truth != OUT_OF_SCOPE
             metrics = {
                 "oof_n": len(truth),
@@ -251,7 +269,7 @@ class TriageModel:
                 "oof_accuracy": round(float(accuracy_score(truth[in_scope], pred[in_scope])), 4),
                 "oof_log_loss": round(log_loss, 4),
                 # The held-out curve the threshold was chosen on (docs/triage.md shows it).
-                "oof_curve": coverage_curve(np.where(oos, 0.0, conf), ok, CURVE_THRESHOLDS),
+                "oof_curve": coverage_curve(conf, ok, CURVE_THRESHOLDS),
             }
         X = self._features(prepared, fit=True)
         self._clf = self._new_clf().fit(X, y, sample_weight=w)
@@ -265,7 +283,59 @@ class TriageModel:
             "dispatch_threshold": self.dispatch_threshold,
             **metrics,
         }
+        self.choose_gate()
         return self
+
+    def oof_decisions(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(predicted label, dispatch confidence, right?) of the out-of-fold real examples under
+        the current parameters: confidence 0 when out of scope (never dispatched), and an
+        out-of-scope message is never right."""
+        prob = np.asarray(self.oof.get("prob", []), dtype=float).reshape(-1, len(self.classes))
+        truth = np.asarray(self.oof.get("truth", []), dtype=object)
+        outs = [self._decide(row) for row in prob]
+        pred = np.array([o[0] for o in outs], dtype=object)
+        oos = np.array([o[2] for o in outs], dtype=bool)
+        conf = np.where(oos, 0.0, np.array([o[1] for o in outs], dtype=float))
+        ok = (pred == truth) & ~oos
+        return pred, conf, ok
+
+    def choose_gate(self) -> dict[str, Any] | None:
+        """Choose the per-subject gate (and the older single threshold, for comparison) on the
+        out-of-fold predictions; call again after changing ``oos_threshold``. For each floor of
+        GATE_FLOORS its nested cross-validated precision and coverage; the floor with the highest
+        nested coverage whose nested precision reaches the target plus its margin wins. None
+        (nothing dispatches alone) when no floor qualifies."""
+        self.dispatch_gate = None
+        if not self.oof.get("truth"):
+            return None
+        pred, conf, ok = self.oof_decisions()
+        truth = self.oof["truth"]
+        # The single global threshold of the older rule, under the same decisions (the comparison).
+        self.dispatch_threshold = choose_threshold(conf, ok)
+        self.metrics["dispatch_threshold"] = self.dispatch_threshold
+        self.metrics["oof_curve"] = coverage_curve(conf, ok, CURVE_THRESHOLDS)
+        nested = [nested_gate_estimate(pred, conf, ok, truth, self.labels, floor=f) for f in GATE_FLOORS]
+        good = [
+            e
+            for e in nested
+            if e["precision"] is not None and e["precision"] >= TARGET_PRECISION + TARGET_MARGIN
+        ]
+        if good:
+            chosen = max(good, key=lambda e: (e["coverage"], e["floor"]))
+            thresholds = choose_class_thresholds(pred, conf, ok, self.labels, floor=chosen["floor"])
+            if any(t is not None for t in thresholds.values()):
+                self.dispatch_gate = {"thresholds": thresholds, "floor": chosen["floor"], "nested": nested}
+        self.metrics["dispatch_gate"] = self.dispatch_gate
+        self.metrics["dispatch_gate_nested"] = nested
+        return self.dispatch_gate
+
+    def gate_threshold(self, label: str) -> float | None:
+        """The stored gate's threshold for predictions of ``label`` (None: never alone)."""
+        gate = getattr(self, "dispatch_gate", None)
+        if not gate:
+            return None
+        t = gate["thresholds"].get(label)
+        return None if t is None else float(t)
 
     def out_of_fold_scores(
         self, prepared: list[Prepared], y: np.ndarray, is_real: np.ndarray, w: np.ndarray
@@ -326,9 +396,10 @@ class TriageModel:
         return Prediction(best, confidence, top3, explanation, oos, p_oos)
 
     def may_auto_dispatch(self, prediction: Prediction, threshold: float | None = None) -> bool:
-        """Whether the prediction alone may dispatch: in scope and at or above the threshold
-        (``threshold`` overrides the stored one; None and 0 mean never)."""
-        t = self.dispatch_threshold if threshold is None else threshold
+        """Whether the prediction alone may dispatch: in scope and at or above the stored gate's
+        threshold for its label; ``threshold`` (one global number) replaces the gate, 0 = never.
+        An out-of-scope prediction never dispatches, whatever the threshold."""
+        t = self.gate_threshold(prediction.label) if threshold is None else threshold
         return bool(t) and not prediction.out_of_scope and prediction.confidence >= float(t or 0)
 
     def predict_many(self, titles: Sequence[str], bodies: Sequence[str]) -> list[Prediction]:
@@ -382,6 +453,7 @@ class TriageModel:
             self.taxonomy,
             self.dictionary,
             self.dispatch_threshold,
+            getattr(self, "dispatch_gate", None),
             FORMAT_VERSION,
         ]
         fingerprint = hashlib.sha256(json.dumps(ident, ensure_ascii=False).encode()).hexdigest()
@@ -397,6 +469,7 @@ class TriageModel:
             "metrics": self.metrics,
             "labels": list(self.labels),
             "dispatch_threshold": self.dispatch_threshold,
+            "dispatch_gate": getattr(self, "dispatch_gate", None),
             "created_at": self.created_at,
             "state": state,
         }
@@ -420,6 +493,9 @@ class TriageModel:
         model = cls.__new__(cls)
         model.__dict__.update(payload["state"])
         model._names = None
+        # Files written before the per-subject gate: no gate, nothing dispatches alone (as then).
+        model.__dict__.setdefault("dispatch_gate", None)
+        model.__dict__.setdefault("oof", {})
         if getattr(model, "dictionary", None) != text.dictionary_id():
             # Words would be cut differently from training: the word features drift. Still
             # usable (the character features dominate), but it should be retrained.

@@ -213,7 +213,7 @@ def triage_case(case_id: int) -> Suggestion | None:
             "confidence": round(prediction.confidence, 4),
             "out_of_scope": oos,
             "scope_score": round(float(getattr(prediction, "scope_score", 0.0)), 4),
-            "dispatch_threshold": dispatch_threshold(model),
+            "dispatch_threshold": dispatch_threshold(model, prediction.label),
             "top3": suggestion.top3,
             "unit": placement.lead.code if placement.lead else None,
             "path": category.path if category else None,
@@ -241,7 +241,7 @@ def triage_case(case_id: int) -> Suggestion | None:
         case_services.record_triage(case, payload=payload, note=note, urgent=urgency["urgent"], now=at)
 
     # After the commit: the dispatch is its own verb, refused if a person was faster.
-    if not oos and _may_auto_dispatch(case, prediction.confidence, placement, duplicates, model):
+    if not oos and _may_auto_dispatch(case, prediction, placement, duplicates, model):
         _auto_dispatch(case, suggestion, placement, prediction.confidence, at)
     return suggestion
 
@@ -274,24 +274,27 @@ def _first_level(label: str) -> Category | None:
     return Category.objects.filter(level=1, name=label, is_active=True).first()
 
 
-def dispatch_threshold(model: Any) -> float:
-    """The confidence from which a suggestion dispatches alone: the setting when it is set, else
-    the threshold stored in the model (chosen on held-out real messages); 0 = never."""
+def dispatch_threshold(model: Any, label: str) -> float:
+    """The confidence from which a suggestion of first level ``label`` dispatches alone: the
+    setting when it is set (one number for every subject), else the model's stored gate — one
+    threshold per subject, chosen on held-out real messages (docs/triage.md); 0 = never."""
     if settings.MOCHOU_AUTO_DISPATCH_THRESHOLD is not None:
         return float(settings.MOCHOU_AUTO_DISPATCH_THRESHOLD)
-    return float(getattr(model, "dispatch_threshold", None) or 0.0)
+    gate = getattr(model, "gate_threshold", None)
+    return float((gate(label) if gate is not None else None) or 0.0)
 
 
 def _may_auto_dispatch(
-    case: Case, confidence: float, placement: Placement, duplicates: list[dict[str, Any]], model: Any
+    case: Case, prediction: Any, placement: Placement, duplicates: list[dict[str, Any]], model: Any
 ) -> bool:
     """Only sure, unambiguous requests go out without a person: a consultation may be answered at
     intake, and a possible duplicate should be merged rather than handled twice. The unit must
     come from an entry of the catalogue (a category's default unit is advice, never a dispatch)
     and the path must reach the third level: what the catalogue cannot place, a person places."""
-    threshold = 0.0 if _auto_dispatch_paused.get() else dispatch_threshold(model)
+    threshold = 0.0 if _auto_dispatch_paused.get() else dispatch_threshold(model, prediction.label)
     return (
-        0 < threshold <= confidence
+        0 < threshold <= prediction.confidence
+        and not getattr(prediction, "out_of_scope", False)  # never, whatever the threshold
         and placement.placed
         and placement.category is not None
         and placement.category.level >= 3

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
+import joblib
 import numpy as np
 import pytest
 from sklearn.metrics import accuracy_score, f1_score
 
 from mochou.datasets import CONTEST_MESSAGES_CSV, REAL_CATEGORIES_CSV, read_messages
 from triage import services
-from triage.calibration import choose_threshold, coverage_curve, wilson
+from triage.calibration import choose_class_thresholds, choose_threshold, coverage_curve, gate_mask, wilson
 from triage.corpus import contest_halves, held_out_ids, real_labelled, real_split, training_set
 from triage.pipeline import TriageModel
 from triage.scope import OUT_OF_SCOPE, choose_oos_threshold
@@ -122,21 +124,51 @@ def test_an_in_scope_message_is_not_flagged(default_model):
     assert not p.out_of_scope
 
 
-def test_the_stored_threshold_is_what_services_use(default_model, trained_model, settings):
+def test_the_stored_gate_is_what_services_use(default_model, trained_model, settings):
     loaded = TriageModel.load(trained_model)
-    assert loaded.dispatch_threshold == default_model.dispatch_threshold
+    assert joblib.load(trained_model)["dispatch_gate"] == loaded.dispatch_gate == default_model.dispatch_gate
     assert loaded.metrics["dispatch_threshold"] == loaded.dispatch_threshold
-    settings.MOCHOU_AUTO_DISPATCH_THRESHOLD = None  # unset: the model decides
-    assert services.dispatch_threshold(loaded) == float(loaded.dispatch_threshold or 0.0)
-    settings.MOCHOU_AUTO_DISPATCH_THRESHOLD = 0.95  # the setting overrides it
-    assert services.dispatch_threshold(loaded) == 0.95
+    settings.MOCHOU_AUTO_DISPATCH_THRESHOLD = None  # unset: the stored gate decides, per subject
+    for label in loaded.labels:
+        assert services.dispatch_threshold(loaded, label) == float(loaded.gate_threshold(label) or 0.0)
+    settings.MOCHOU_AUTO_DISPATCH_THRESHOLD = 0.95  # the setting replaces it with one number
+    assert {services.dispatch_threshold(loaded, label) for label in loaded.labels} == {0.95}
     settings.MOCHOU_AUTO_DISPATCH_THRESHOLD = 0
-    assert services.dispatch_threshold(loaded) == 0.0
-    # None stored = no threshold reached the precision target: nothing is dispatched alone.
-    p = loaded.predict("小区物业不作为", "我们小区的物业公司长期不维修电梯，业主多次反映没人管。")
-    assert loaded.may_auto_dispatch(p) == bool(
-        loaded.dispatch_threshold and p.confidence >= loaded.dispatch_threshold
-    )
+    assert {services.dispatch_threshold(loaded, label) for label in loaded.labels} == {0.0}
+    p = loaded.predict("孩子学校乱收费", "学校老师要求每个学生交资料费两百元，家长意见很大。")
+    t = loaded.gate_threshold(p.label)
+    assert loaded.may_auto_dispatch(p) == bool(t and not p.out_of_scope and p.confidence >= t)
+
+
+def test_the_stored_gate_is_the_rule_applied_to_the_stored_held_out_predictions(default_model):
+    pred, conf, ok = default_model.oof_decisions()
+    assert len(pred) == 221  # the selection half, out of fold
+    gate = default_model.dispatch_gate
+    nested = default_model.metrics["dispatch_gate_nested"]
+    good = [e for e in nested if e["precision"] is not None and e["precision"] >= 0.98]
+    if not good:
+        assert gate is None
+        return
+    floor = max(good, key=lambda e: (e["coverage"], e["floor"]))["floor"]
+    assert gate["floor"] == floor
+    assert gate["thresholds"] == choose_class_thresholds(pred, conf, ok, default_model.labels, floor=floor)
+    passed = gate_mask(gate["thresholds"], pred, conf)
+    k, n = int(ok[passed].sum()), int(passed.sum())
+    assert k / n >= 0.97
+    assert wilson(k, n)[0] >= 0.9  # the pooled guard
+
+
+def test_an_out_of_scope_prediction_never_passes_the_gate(default_model):
+    p = default_model.predict(*OUT_OF_SCOPE_MESSAGES[0])
+    assert p.out_of_scope
+    assert not default_model.may_auto_dispatch(p)
+    assert not default_model.may_auto_dispatch(p, threshold=0.01)
+    # Even with the confidence of a subject the gate opens: out of scope stays with a person.
+    opened = [lab for lab in default_model.labels if default_model.gate_threshold(lab)]
+    for label in opened:
+        sure = replace(p, label=label, confidence=0.9999)
+        assert not default_model.may_auto_dispatch(sure)
+        assert default_model.may_auto_dispatch(replace(sure, out_of_scope=False))
 
 
 def _doc_row(prefix: str) -> str:
@@ -158,12 +190,33 @@ def test_the_report_figures_equal_a_recomputation(default_model):
     figures = [float(x) for x in re.findall(r"\d\.\d{3}", row)]
     assert figures[0] == round(macro, 3)
     assert round(acc, 3) in figures
-    # The stored threshold's statement matches the model.
+    # The older single threshold's statement matches the model.
     text = DOC.read_text(encoding="utf-8")
-    if default_model.dispatch_threshold is None:
-        assert "no threshold qualifies" in text
-    else:
-        assert f"Chosen threshold: {default_model.dispatch_threshold:.3f}" in text
+    single = default_model.dispatch_threshold
+    assert f"Result: {'no threshold qualifies' if single is None else f'{single:.3f}'}." in text
+    # The gate's figures on the test half and on the annotator's test rows, recomputed.
+    gate = default_model.dispatch_gate
+    assert gate is not None, "docs/triage.md reports a gate"
+    for lab in default_model.labels:
+        th = gate["thresholds"][lab]
+        assert f"| {lab} | {'never alone' if th is None else f'{th:.3f}'} | " in text
+    conf = np.array([0.0 if p.out_of_scope else p.confidence for p in preds])
+    ok = np.array([p.label == t and not p.out_of_scope for p, t in zip(preds, y, strict=True)])
+    passed = gate_mask(gate["thresholds"], labels, conf)
+    k, n = int(ok[passed].sum()), int(passed.sum())
+    lo, hi = wilson(k, n)
+    cover = f"{n / len(y) * 100:.1f} %"
+    head = f"the gate dispatches {n} (coverage\n{cover})"
+    assert f"{head} with precision {k / n:.3f}, 95 % interval [{lo:.3f}, {hi:.3f}]" in text
+    rows = real_labelled("test")
+    rpreds = [default_model.predict(r.title, r.body) for r in rows]
+    rconf = np.array([0.0 if p.out_of_scope else p.confidence for p in rpreds])
+    rok = np.array([p.label == r.level1 and not p.out_of_scope for p, r in zip(rpreds, rows, strict=True)])
+    rpassed = gate_mask(gate["thresholds"], [p.label for p in rpreds], rconf)
+    k, n = int(rok[rpassed].sum()), int(rpassed.sum())
+    lo, hi = wilson(k, n)
+    cover = f"{n / len(rows) * 100:.1f} %"
+    assert f"it dispatches {n} (coverage {cover}) with precision {k / n:.3f} [{lo:.3f}, {hi:.3f}]" in text
     # Out of scope on the annotator's test rows, recomputed.
     rows = real_labelled("test")
     flagged = np.array([default_model.predict(r.title, r.body).out_of_scope for r in rows])

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from types import SimpleNamespace
+from typing import Any
+
 import pytest
 
 from cases.models import Case, CaseEvent
 from cases.workflow import State
 from tests import factories as f
+from triage import services
 from triage.models import Suggestion
 from triage.scope import OUT_OF_SCOPE, OUT_OF_SCOPE_NOTE
 
@@ -40,6 +45,31 @@ def test_without_a_setting_the_model_threshold_decides(city, clock, triage_on, s
         category=None,
     )
     event = CaseEvent.objects.get(case=case, action="triage")
-    assert event.payload["dispatch_threshold"] == float(default_model.dispatch_threshold or 0.0)
-    if not default_model.dispatch_threshold:  # none qualified on held-out data: nothing goes out alone
+    label = event.payload["category"]
+    assert event.payload["dispatch_threshold"] == float(default_model.gate_threshold(label) or 0.0)
+    if not default_model.gate_threshold(label):  # the gate keeps this subject with a person
         assert Case.objects.get(pk=case.pk).state == State.REGISTERED
+
+
+def test_the_stored_gate_opens_for_its_subjects_and_never_for_out_of_scope(
+    city, clock, settings, default_model
+):
+    """The services' gate with the stored per-subject thresholds (the other conditions met)."""
+    settings.MOCHOU_AUTO_DISPATCH_THRESHOLD = None
+    case = f.make_case(city, **FRAUD)  # triage off: the case waits, registered
+    placed: Any = SimpleNamespace(placed=True, category=SimpleNamespace(level=3))  # placed, 3rd level
+    p = default_model.predict(FRAUD["title"], FRAUD["content"])
+    opened = [lab for lab in default_model.labels if default_model.gate_threshold(lab)]
+    closed = [lab for lab in default_model.labels if not default_model.gate_threshold(lab)]
+    assert opened  # docs/triage.md: the gate dispatches some subjects alone
+    for label in opened:
+        sure = replace(p, label=label, confidence=0.9999, out_of_scope=False)
+        assert services._may_auto_dispatch(case, sure, placed, [], default_model)
+        assert not services._may_auto_dispatch(
+            case, replace(sure, out_of_scope=True), placed, [], default_model
+        )
+        below = replace(sure, confidence=float(default_model.gate_threshold(label)) - 1e-6)
+        assert not services._may_auto_dispatch(case, below, placed, [], default_model)
+    for label in closed:
+        sure = replace(p, label=label, confidence=0.9999, out_of_scope=False)
+        assert not services._may_auto_dispatch(case, sure, placed, [], default_model)
