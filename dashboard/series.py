@@ -125,12 +125,15 @@ def volume(filters: Filters, user: User, bucket: str = "day") -> Chart:
     for counts in per.values():
         by_channel.update(counts)
     word = {"day": "日", "week": "周", "month": "月"}[bucket]
-    table, links = [], []
+    table: list[list[Any]] = []
+    links: list[dict[int, str]] = []
+    starts: list[str] = []
     for start in sorted(per):
         end = min(_bucket_end(start, bucket), filters.period.end)
         first = max(start, filters.period.start)
         label = start.isoformat() if bucket == "day" else f"{first.isoformat()}—{end.isoformat()}"
         total_here = sum(per[start].values())
+        starts.append(start.isoformat())
         table.append([label, *[per[start].get(c, 0) for c in channels], total_here])
         links.append(
             {len(channels) + 1: filters.list_url(date_from=first.isoformat(), date_to=end.isoformat())}
@@ -145,7 +148,7 @@ def volume(filters: Filters, user: User, bucket: str = "day") -> Chart:
     spec = {
         "type": "bar",
         "stack": True,
-        "categories": [row[0].split("—")[0] for row in table],
+        "categories": starts,
         "series": [
             {"name": labels[c], "data": [row[1 + i] for row in table]} for i, c in enumerate(channels)
         ],

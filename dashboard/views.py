@@ -68,7 +68,7 @@ def charts(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     units = Unit.objects.handlers().order_by("kind", "sort_order", "code")
     if user.is_unit_staff:
-        units = units.filter(pk=user.unit_id)
+        units = units.filter(pk=user.unit_id or 0)
     bucket = bucket_of(request.GET)
     query = filters.query(bucket=bucket)
     context = {
