@@ -17,6 +17,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from accounts.models import Role
+from cases.workflow import OPEN_STATES as CASE_OPEN_STATES
 from mochou.errors import DomainError
 from notifications.services import notify_role, notify_unit, notify_users
 from supervision.deadlines import CLOCKS
@@ -57,6 +58,8 @@ def _claim_and_act(notice_id: int, kind: str, deadline: datetime, now: datetime)
         with transaction.atomic():
             NoticeReminder.objects.create(notice_id=notice_id, kind=kind, deadline=deadline)
             notice = Notice.objects.select_related("case", "unit", "supervisor").get(pk=notice_id)
+            if notice.case.state not in CASE_OPEN_STATES:
+                return ""  # closed, merged or transferred since: nobody is chased about it
             if _escalates(notice, kind):
                 escalate_notice(notice, now=now)
                 return "escalated"

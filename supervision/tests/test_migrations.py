@@ -15,7 +15,7 @@ from tests.factories import accepted_case, make_city
 
 CASES_BEFORE = ("cases", "0008_callback_ratings_rectification")
 BEFORE: list[tuple[str, str | None]] = [CASES_BEFORE, ("supervision", None)]
-AFTER = [("supervision", "0004_notice_number_unique")]
+AFTER = [("supervision", "0005_migrated_notices_not_escalated")]
 
 
 def test_a_notice_of_before_the_move_survives_with_its_fields(
@@ -61,6 +61,12 @@ def test_a_notice_of_before_the_move_survives_with_its_fields(
         made.supervisor_id,
     )
     assert event.created_at == issued
+    # It could not have been answered before the move: the sweep must not escalate it for that.
+    reminders = new.get_model("supervision", "NoticeReminder").objects.filter(notice_id=notice.pk)
+    assert set(reminders.values_list("kind", "deadline")) == {
+        ("respond_near", made.respond_by),
+        ("respond_overdue", made.respond_by),
+    }
     with connection.cursor() as cursor:
         tables = connection.introspection.table_names(cursor)
     assert "supervision_notice" in tables

@@ -111,3 +111,18 @@ def test_a_claimed_rung_is_never_acted_on_twice(city: City, clock: Any) -> None:
     NoticeReminder.objects.create(notice=notice, kind="respond_overdue", deadline=notice.respond_by)
     assert sweep_notices()["escalated"] == 0  # another worker claimed it
     assert fresh(notice).state == State.ISSUED
+
+
+def test_a_notice_on_a_case_closed_since_is_neither_escalated_nor_chased(city: City, clock: Any) -> None:
+    from cases import services as case_services
+    from tests.factories import called_back_case
+
+    case = called_back_case(city)
+    notice = issue(city, case)
+    case_services.close(case, actor=city.users["agent"])
+    _past(clock, notice)
+    assert sweep_notices()["escalated"] == 0
+    assert fresh(notice).state == State.ISSUED  # as it was: the case ended, the notice is history
+    assert not Notice.objects.filter(previous=notice).exists()
+    chased = Notification.objects.filter(kind="notice_respond_overdue", message__contains=notice.number)
+    assert not chased.exists()
