@@ -71,13 +71,19 @@ def login(client: Client, user: User) -> Client:
         ("clerk", "to_accept"),
         ("unit_leader", "to_approve"),
         ("supervisor", "late"),
-        ("leader", "late"),
     ],
 )
 def test_home_sends_each_role_to_its_queue(client: Client, city: City, username: str, slug: str) -> None:
     response = login(client, city.users[username]).get("/")
     assert response.status_code == 302
     assert response["Location"] == f"/cases/queue/{slug}/"
+
+
+def test_home_sends_the_city_leader_to_the_dashboard(client: Client, city: City) -> None:
+    # The 市领导's home is the dashboard app's (registered in accounts.homes), not a case queue.
+    response = login(client, city.users["leader"]).get("/")
+    assert response.status_code == 302
+    assert response["Location"] == "/dashboard/"
 
 
 @pytest.mark.parametrize("url", ["/", "/cases/queue/all/", "/cases/new/", "/cases/2025092400001/"])
