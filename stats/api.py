@@ -10,11 +10,12 @@ from django.utils import timezone
 from ninja import Query, Router
 
 from accounts.models import User
+from accounts.privacy import may_export_citizens
 from mochou.api_errors import ERRORS_LIST
 from mochou.errors import InvalidInput, NotPermitted
 from stats import export, queries
 from stats.access import may_view_stats
-from stats.ledger import PERSONAL_ROLES, ledger
+from stats.ledger import ledger
 from stats.periods import Period, parse_period
 from stats.rates import RATE_BY_CODE, RATES
 from stats.schemas import (
@@ -132,9 +133,7 @@ def ledger_xlsx(request: HttpRequest, q: Query[LedgerIn]) -> HttpResponse:
         "centre": q.centre,
     }
     rows = ledger(period, user=user, **args)
-    data = export.ledger_workbook(
-        rows, title=_ledger_title(period, args), personal=user.role in PERSONAL_ROLES
-    )
+    data = export.ledger_workbook(rows, title=_ledger_title(period, args), personal=may_export_citizens(user))
     export.audit_export(user, kind="ledger", period=period, filters=args, rows=len(rows), request=request)
     response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = (

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, Any
 from django.utils import timezone
 
 from accounts.audit.services import record
+from accounts.privacy import may_export_citizens
 from stats.counting import COUNTERS
-from stats.ledger import PERSONAL_ROLES, LedgerRow
+from stats.ledger import LedgerRow
 from stats.periods import Period
 from stats.rates import GENERAL_RULES, RATES
 from stats.xlsx import DATETIME, PERCENT, Book
@@ -71,7 +72,7 @@ def audit_export(
         new={
             **{k: v for k, v in filters.items() if v not in (None, "")},
             "rows": rows,
-            "personal_data": kind == "ledger" and user.role in PERSONAL_ROLES,
+            "personal_data": kind == "ledger" and may_export_citizens(user),
         },
         request=request,
     )

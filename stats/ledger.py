@@ -15,8 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
 
-from accounts.models import Role
-from accounts.privacy import mask_name, mask_phone
+from accounts.privacy import mask_name, mask_phone, may_export_citizens
 from cases.models import Case, Satisfaction
 from cases.workflow import OPEN_STATES, State
 from org.models import Unit
@@ -29,9 +28,6 @@ from stats.rates import RATE_BY_CODE
 if TYPE_CHECKING:
     from accounts.models import User
 
-# Who exports the ledger with citizens' names and phones: the centre's dispatchers and supervisors
-# check ratings by calling citizens back (抽查回访); everyone else gets them masked.
-PERSONAL_ROLES = frozenset({Role.DISPATCHER, Role.SUPERVISOR})
 LIMIT = 100_000
 
 
@@ -203,7 +199,7 @@ def _describe(rows: list[LedgerRow], user: User) -> list[LedgerRow]:
             cases[case.pk] = case
     names = dict(Unit.objects.values_list("pk", "name"))
     kinds = dict(Unit.objects.values_list("pk", "kind"))
-    personal = user.role in PERSONAL_ROLES
+    personal = may_export_citizens(user)  # the one rule, in accounts.privacy
     out = []
     for r in rows:
         found = cases.get(r.case_id)

@@ -12,12 +12,13 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from accounts.privacy import may_export_citizens
 from mochou.errors import DomainError
 from org.models import Unit
 from stats import export
 from stats.access import may_view_stats
 from stats.counting import COUNTERS
-from stats.ledger import PERSONAL_ROLES, ledger
+from stats.ledger import ledger
 from stats.models import SchemeVersion
 from stats.periods import Period, parse_period
 from stats.queries import ranking, unit_rates
@@ -153,9 +154,7 @@ def ledger_xlsx(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         return _error(request, exc)
     user: Any = request.user
-    data = export.ledger_workbook(
-        rows, title=_ledger_title(period, args), personal=user.role in PERSONAL_ROLES
-    )
+    data = export.ledger_workbook(rows, title=_ledger_title(period, args), personal=may_export_citizens(user))
     export.audit_export(user, kind="ledger", period=period, filters=args, rows=len(rows), request=request)
     return _xlsx(data, f"台账_{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx")
 
