@@ -97,9 +97,11 @@ from bench.emitters import CaseDraft, Ctx, case_row, walk
 from bench.paths import Mix, Planner, Traits, pick
 from bench.reference import Ref, ensure_reference_data, load_ref, revise_limits
 from bench.tables import CASE, TABLES, Output, Row
-from bench.texts import CHANNELS, GIVEN, KINDS, ROADS, SURNAMES
+from bench.texts import CHANNELS, GIVEN, KINDS, SURNAMES
+from cases.demo_texts import place_in
 from cases.models import Case, CaseNumberCounter, Urgency
 from cases.workflow import State
+from org.demo import short_township_name
 
 # ---------------------------------------------------------------- the target distribution
 
@@ -218,8 +220,12 @@ class Generator:
         )
 
     def address(self, township: int | None) -> str:
-        place = self.ref.unit_name[township] if township else "钟祥市"
-        return f"{place}{self.rng.choice(ROADS)}{self.rng.randint(1, 300)}号"
+        """As the demo writes them: inside the township, with generic road, estate and village names
+        (no source of 钟祥's real ones is shipped, see mochou/data/PROVENANCE.md)."""
+        if not township:
+            return f"钟祥市某某路{self.rng.randint(1, 300)}号"
+        name = short_township_name(self.ref.unit_name[township])
+        return place_in(name, self.ref.unit_code[township], self.rng)
 
     def take_rows(self) -> dict[str, list[Row]]:
         return self.out.take()
