@@ -21,12 +21,15 @@ from supervision.workflow import OPEN_STATES, Action, Colour, State
 
 class NoticeQuerySet(StatefulQuerySet["Notice"]):
     def visible_to(self, user: object) -> NoticeQuerySet:
-        """The centre's roles see every notice; a unit's staff those addressed to their unit."""
+        """The centre's roles see every notice; a unit's staff those addressed to their unit, on
+        cases the unit still sees (a unit that returned a case no longer reads it on a notice)."""
+        from cases.models import Case
+
         if getattr(user, "is_superuser", False) or getattr(user, "is_centre_staff", False):
             return self
         unit_id = getattr(user, "unit_id", None)
         if getattr(user, "is_unit_staff", False) and unit_id is not None:
-            return self.filter(unit_id=unit_id)
+            return self.filter(unit_id=unit_id, case__in=Case.objects.visible_to(user))  # type: ignore[arg-type]
         return self.none()
 
     def late(self, now: datetime) -> NoticeQuerySet:

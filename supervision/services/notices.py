@@ -94,6 +94,9 @@ def issue_notice(
         unit = previous.unit if previous is not None else (case.lead_unit or getattr(actor, "unit", None))
         if unit is None:  # the case's guard asks for a lead unit or the supervisor's own
             raise RuntimeError(f"case {case.number} has nobody to supervise")
+        # The case's row lock makes "one open notice per case and unit" hold for two supervisors
+        # issuing at once (the second waits, then sees the first).
+        Case.objects.select_for_update().filter(pk=case.pk).first()
         still_open = Notice.objects.filter(case=case, unit=unit, state__in=OPEN_STATES)
         if previous is not None:
             still_open = still_open.exclude(pk=previous.pk)
