@@ -30,7 +30,6 @@ its two thresholds tuned on the same dev messages.
 from __future__ import annotations
 
 import hashlib
-import math
 import platform
 import re
 import time
@@ -56,6 +55,7 @@ from hotspots.method import (
 )
 from hotspots.offline import read_items
 from mochou.datasets import REAL_HOTSPOT_GROUPS_CSV, VOTES_FULL_CSV, read_real_hotspot_groups
+from mochou.stats_intervals import wilson
 from triage.duplicates import text_for_ngrams
 
 BOOTSTRAP = 1000
@@ -138,15 +138,6 @@ def bootstrap(
         for key, value in pair_figures(ct, w).items():
             draws[key].append(value)
     return {k: (float(np.percentile(v, 2.5)), float(np.percentile(v, 97.5))) for k, v in draws.items()}
-
-
-def wilson(k: int, n: int, z: float = 1.959964) -> tuple[float, float]:
-    if n == 0:
-        return (0.0, 1.0)
-    p = k / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return (max(0.0, centre - half), min(1.0, centre + half))
 
 
 # ---------------------------------------------------------------------- judging

@@ -4,7 +4,8 @@ The link goes out by SMS, where every character counts (a message of more than 7
 sent in parts): ``https://host/r/<token>`` with a token of about 20 characters —
 ``<case id>.<issued at>.<signature>``, the first two in base 62 and the signature the first 72
 bits of an HMAC-SHA256 keyed with SECRET_KEY. It cannot be forged or pointed at another case
-(2⁷² guesses, behind the portal's rate limit) and it expires after LINK_DAYS. It grants what a
+(2⁷² guesses: out of reach without any rate limit) and it expires after LINK_DAYS; after a
+rotation of SECRET_KEY, links signed with a key in SECRET_KEY_FALLBACKS still open. It grants what a
 successful lookup grants: the citizen page of that one case, in that browser's session.
 
 Links sent before the short form (``/m/r/<TimestampSigner token>``) keep working until they expire.
@@ -17,6 +18,7 @@ import hmac
 import time
 from datetime import timedelta
 
+from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
@@ -28,9 +30,15 @@ _SALT = "portal.rating-link"
 _SIGNATURE_BYTES = 9  # 72 bits: base64 without padding, 12 characters
 
 
-def _signature(value: str) -> str:
-    digest = salted_hmac(_SALT, value, algorithm="sha256").digest()[:_SIGNATURE_BYTES]
+def _signature(value: str, secret: str | None = None) -> str:
+    digest = salted_hmac(_SALT, value, secret=secret, algorithm="sha256").digest()[:_SIGNATURE_BYTES]
     return base64.urlsafe_b64encode(digest).decode("ascii")
+
+
+def _signed(value: str, signature: str) -> bool:
+    """Signed with the key in use or one being rotated out (SECRET_KEY_FALLBACKS)."""
+    keys = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    return any(hmac.compare_digest(signature, _signature(value, key)) for key in keys)
 
 
 def make_token(case: Case) -> str:
@@ -44,7 +52,7 @@ def read_token(token: str) -> int | None:
         return _read_long_token(token)
     pk, _, rest = token.partition(".")
     issued, _, signature = rest.partition(".")
-    if not (pk and issued and signature) or not hmac.compare_digest(signature, _signature(f"{pk}.{issued}")):
+    if not (pk and issued and signature) or not _signed(f"{pk}.{issued}", signature):
         return None
     try:
         age = time.time() - signing.b62_decode(issued)

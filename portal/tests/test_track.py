@@ -330,3 +330,15 @@ def test_the_reply_sms_carries_a_rating_link_that_opens_the_case(client, city, c
     opened = client.get(path, follow=True)
     assert opened.status_code == 200
     assert case.number in opened.content.decode()
+
+
+def test_a_link_signed_before_a_key_rotation_still_opens(
+    client: Client, city: City, clock: object, settings: Any
+) -> None:
+    case = replied_case(city)
+    path = rating_path(case)
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "a-new-key-after-rotation-" + "x" * 40
+    assert client.get(path).status_code == 302
+    settings.SECRET_KEY_FALLBACKS = []
+    assert client.get(path).status_code == 410
