@@ -24,14 +24,14 @@ from supervision.guards import available_actions
 from supervision.models import Notice
 from supervision.schemas import (
     AnswerIn,
-    ApproveIn,
     IssueIn,
+    NoticeApproveIn,
     NoticeDetailOut,
     NoticeEventOut,
     NoticeFilters,
     NoticeOut,
     NoticePageOut,
-    ReturnIn,
+    NoticeReturnIn,
 )
 from supervision.views.common import notice_row
 
@@ -176,7 +176,7 @@ def answer(request: HttpRequest, number: str, payload: AnswerIn) -> NoticeDetail
 @router.post(
     "/notices/{number}/approve", response={200: NoticeDetailOut, **ERRORS_WRITE}, summary="审核通过反馈"
 )
-def approve(request: HttpRequest, number: str, payload: ApproveIn) -> NoticeDetailOut:
+def approve(request: HttpRequest, number: str, payload: NoticeApproveIn) -> NoticeDetailOut:
     services.approve_answer(_visible(request, number), actor=_actor(request), note=payload.note)
     return _detail(request, number)
 
@@ -184,6 +184,6 @@ def approve(request: HttpRequest, number: str, payload: ApproveIn) -> NoticeDeta
 @router.post(
     "/notices/{number}/return", response={200: NoticeDetailOut, **ERRORS_WRITE}, summary="退回修改反馈"
 )
-def return_(request: HttpRequest, number: str, payload: ReturnIn) -> NoticeDetailOut:
+def return_(request: HttpRequest, number: str, payload: NoticeReturnIn) -> NoticeDetailOut:
     services.return_answer(_visible(request, number), actor=_actor(request), note=payload.note)
     return _detail(request, number)

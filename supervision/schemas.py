@@ -28,11 +28,11 @@ class AnswerIn(StrictIn):
     body: StrictStr = Field(..., min_length=10, max_length=5000, description="反馈内容（至少10个字）")
 
 
-class ApproveIn(StrictIn):
+class NoticeApproveIn(StrictIn):
     note: StrictStr = Field("", max_length=500, description="审核意见")
 
 
-class ReturnIn(StrictIn):
+class NoticeReturnIn(StrictIn):
     note: StrictStr = Field(..., min_length=4, max_length=500, description="退回意见（至少4个字）")
 
 

@@ -244,7 +244,7 @@ def test_the_largest_offset_allowed_is_an_empty_page(client: Client, city: City,
     make_case(city)
     response = client.get(BASE, {"offset": "10000000"}, headers=bearer(city.users["agent"]))
     assert response.status_code == 200
-    assert response.json() == {"count": 1, "items": []}
+    assert response.json() == {"count": 1, "items": [], "notice": None}
 
 
 @pytest.mark.parametrize(
@@ -412,6 +412,24 @@ def test_business_minimum_lengths_are_in_the_openapi_document(client: Client, db
     schemas = client.get("/api/openapi.json").json()["components"]["schemas"]
     found = {key: schemas[key[0]]["properties"][key[1]].get("minLength") for key in MIN_LENGTHS}
     assert found == MIN_LENGTHS
+
+
+def test_no_two_api_schemas_share_a_name(client: Client, db: None) -> None:
+    # The OpenAPI document keys its schemas by class name: a second class of the same name (the
+    # 督办单's ReturnIn against the case's) silently replaced the first, so API clients read the
+    # wrong body for POST /cases/{number}/return.
+    from ninja import Schema
+
+    client.get("/api/openapi.json")  # every router imported
+
+    def subclasses(cls: type) -> list[type]:
+        return [s for sub in cls.__subclasses__() for s in (sub, *subclasses(sub))]
+
+    modules: dict[str, set[str]] = {}
+    for schema in subclasses(Schema):
+        if schema.__module__.split(".")[0] not in {"ninja", "pydantic"}:
+            modules.setdefault(schema.__name__, set()).add(schema.__module__)
+    assert {name: found for name, found in modules.items() if len(found) > 1} == {}
 
 
 def test_a_too_short_reason_is_refused_by_the_schema(client: Client, city: City, clock: Any) -> None:
