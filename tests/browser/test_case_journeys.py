@@ -191,7 +191,15 @@ def test_a_case_through_return_reopen_and_overdue_supervision(journey_city: City
         expect(page.locator("#case-deadline")).to_have_class(re.compile(r"\blevel-overdue\b"))
         expect(page.locator("#case-deadline")).to_contain_text("超期")
         demand = "该件重办后已超期，请住建局于两个工作日内办结并反馈"
-        supervisor.act("supervise", "督办", body=demand, respond_days=2)
+        # 督办 opens the supervision app's form (a 督办单: colour, 反馈期限), then back to the case.
+        page.locator("#btn-supervise").click()
+        page.wait_for_url(re.compile(rf"/supervision/notices/new/{number}/\??$"))
+        page.get_by_label("蓝色", exact=True).check()
+        page.locator("#id_body").fill(demand)
+        page.locator("#id_respond_days").fill("2")
+        page.locator("#btn-issue").click()
+        expect(page.locator(".messages")).to_contain_text("已下发蓝色督办单")
+        page.goto(f"/cases/{number}/")
         expect(page.locator("#case-supervision")).to_contain_text(demand)
 
         # 承办人 is told, and finds it in 我的督办 with the notice on the case. Nine days on, the
