@@ -10,7 +10,7 @@ from ninja import Query, Router, Schema
 
 from hotspots.guards import may_read
 from hotspots.queries import hotspots_in
-from mochou.api_errors import ERRORS_LIST
+from mochou.api_errors import ERRORS_LIST, ErrorOut
 from mochou.errors import NotPermitted
 
 router = Router()
@@ -43,7 +43,8 @@ class HotspotOut(Schema):
     cases: list[str]
 
 
-@router.get("", response={200: list[HotspotOut], **ERRORS_LIST}, summary="高频事列表（按热度）")
+# 403: hotspots are for the centre's supervisors and the leaders; other roles are refused.
+@router.get("", response={200: list[HotspotOut], **ERRORS_LIST, 403: ErrorOut}, summary="高频事列表")
 def list_hotspots(request: HttpRequest, filters: Query[HotspotFilters]) -> list[dict[str, object]]:
     """The stored hotspots with cases in the period, hottest first; `cases` are their 受理编号.
     For 督办员, 领导 and the administrator (403 otherwise)."""

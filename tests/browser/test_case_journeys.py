@@ -212,5 +212,7 @@ def test_a_case_through_return_reopen_and_overdue_supervision(journey_city: City
         expect(clerk.page.locator("#case-supervision")).to_contain_text("周督办")
         labels = [what for what, _ in clerk.timeline()]
         assert labels == [
-            "登记", "派单", "退单", "退单异议不成立", "签收", "提交答复", "审核通过", "回访", "重办", "督办",
+            "登记", "派单", "退单", "退单异议不成立", "签收", "提交答复", "审核通过",
+            "转整改",  # the 差评's callback: it sent the case to rectification
+            "重办", "督办",
         ]  # fmt: skip
