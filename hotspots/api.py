@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import datetime, time
 
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema
 
+from cases.schemas import IsoDate
 from hotspots.guards import may_read
 from hotspots.queries import hotspots_in
 from mochou.api_errors import ERRORS_LIST, ErrorOut
@@ -17,8 +18,8 @@ router = Router()
 
 
 class HotspotFilters(Schema):
-    start: date | None = None  # cases created on or after this day
-    end: date | None = None  # … and on or before this day
+    start: IsoDate | None = None  # cases created on or after this day (YYYY-MM-DD only)
+    end: IsoDate | None = None  # … and on or before this day
     township: str | None = None  # the 乡镇's unit code
     category: int | None = None  # a category id
     limit: int = 50
