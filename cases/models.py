@@ -63,6 +63,8 @@ class Satisfaction(models.TextChoices):
 
 # 差评: a rating that opens a rectification (整改) of the lead unit (cases.services.rectification).
 POOR_RATINGS = frozenset({Satisfaction.UNSATISFIED, Satisfaction.VERY_UNSATISFIED})
+# 好评: the three levels the 满意率 counts as satisfied (stats) and reply templates rank by.
+GOOD_RATINGS = frozenset({Satisfaction.VERY_SATISFIED, Satisfaction.SATISFIED, Satisfaction.BASICALLY})
 
 
 class Category(models.Model):

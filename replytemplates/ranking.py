@@ -21,7 +21,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from cases.guards import refusal
-from cases.models import Category, Reply, Satisfaction
+from cases.models import GOOD_RATINGS, Category, Reply
 from cases.workflow import Action, State
 from replytemplates import placeholders
 from replytemplates.models import ReplyTemplate, TemplateKind, TemplateUse
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from accounts.models import User
     from cases.models import Case
 
-GOOD = (Satisfaction.VERY_SATISFIED, Satisfaction.SATISFIED, Satisfaction.BASICALLY)  # 好评 (not 差评)
+GOOD = sorted(GOOD_RATINGS)  # 好评 (not 差评): the case loop's one definition
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from cases.models import Satisfaction, SuspensionReason
+from cases.models import GOOD_RATINGS, SuspensionReason
 from cases.workflow import Action
 
-SATISFIED = frozenset({Satisfaction.VERY_SATISFIED, Satisfaction.SATISFIED, Satisfaction.BASICALLY})
+SATISFIED = GOOD_RATINGS  # the case loop's one definition of a good rating
 
 
 @dataclass(frozen=True)
