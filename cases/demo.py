@@ -898,9 +898,12 @@ class DemoSeeder:
         """In the callback pool, claimed by an agent a few minutes ago (an earlier claim given back)."""
         case, _, t = self._replied(start, [self.u(0.2, 2)])
         first = self._agent()
-        services.claim_callback(case, actor=first, now=t[0])
-        services.release_callback(case, actor=first, now=t[0] + timedelta(minutes=5))
-        at = max(t[0] + timedelta(minutes=10), self.now - timedelta(minutes=15))
+        # The guards read a claim's expiry against the real clock: the given-back claim is made
+        # within the last claim period, or releasing it would find it already expired.
+        claimed = max(t[0], self.now - timedelta(minutes=30))
+        services.claim_callback(case, actor=first, now=claimed)
+        services.release_callback(case, actor=first, now=claimed + timedelta(minutes=5))
+        at = max(claimed + timedelta(minutes=10), self.now - timedelta(minutes=15))
         services.claim_callback(case, actor=self._agent(), now=min(at, self.now - timedelta(minutes=1)))
 
     def _supervise_at(self, case: Case, at: datetime) -> None:

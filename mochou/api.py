@@ -15,8 +15,12 @@ from ninja.renderers import JSONRenderer
 from ninja.responses import NinjaJSONEncoder
 
 from accounts.tokens import BearerToken
+from affairs.api import router as affairs_router
 from cases.api import router as cases_router
+from duty.api import router as duty_router
+from enforcement.api import router as enforcement_router
 from hotspots.api import router as hotspots_router
+from investment.api import router as investment_router
 from mochou.api_errors import install_error_handlers
 from stats.api import router as stats_router
 from supervision.api import router as supervision_router
@@ -54,3 +58,7 @@ api.add_router("v1/cases", cases_router, tags=["工单"])
 api.add_router("v1/supervision", supervision_router, tags=["督办"])
 api.add_router("v1/stats", stats_router, tags=["统计考核"])
 api.add_router("v1/hotspots", hotspots_router, tags=["高频事"])
+api.add_router("v1/duty", duty_router, tags=["应急值班"])
+api.add_router("v1/enforcement", enforcement_router, tags=["城乡控违"])
+api.add_router("v1/affairs", affairs_router, tags=["一网通办"])
+api.add_router("v1/investment", investment_router, tags=["招商引资"])

@@ -17,10 +17,14 @@ from django.conf import settings
 from django.utils import timezone
 
 from accounts.demo import seed_users
+from affairs.demo import seed_affairs
 from cases.demo import WINDOW_DAYS, seed_cases
 from cases.models import Case
 from cases.taxonomy import load_taxonomy
+from duty.demo import seed_duty
+from enforcement.demo import seed_enforcement
 from enterprises.demo import EnterpriseDemoReport, seed_enterprises
+from investment.demo import seed_investment
 from knowledge.demo import seed_guides
 from org.demo import seed_org
 from replytemplates.demo import seed_reply_templates
@@ -79,4 +83,9 @@ def seed_demo(
         seed_notices(seed=seed, now=moment)
     # After the cases: its first run files a few appeals, which would count as "cases exist".
     enterprises = seed_enterprises()
+    # The loops built on the loop core after the hotline, each through its own services.
+    seed_duty(seed=seed, now=moment)
+    seed_enforcement(seed=seed, now=moment)
+    seed_affairs(seed=seed, now=moment)
+    seed_investment(seed=seed, now=moment)
     return DemoReport(years, provisional, units, categories, len(users), cases, enterprises)

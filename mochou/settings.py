@@ -68,6 +68,11 @@ INSTALLED_APPS = [
     "stats",
     "hotspots",
     "dashboard",
+    # The loops built on the loop core after the hotline.
+    "duty",  # 24小时应急值班
+    "enforcement",  # 城乡控违
+    "affairs",  # 一网通办 (政务服务事项)
+    "investment",  # 招商引资项目
 ]
 
 MIDDLEWARE = [
@@ -102,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "notifications.context_processors.unread_notifications",
+                "mochou.nav.extra_nav",
             ],
         },
     },

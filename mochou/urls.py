@@ -20,6 +20,10 @@ urlpatterns = [
     path("stats/", include("stats.urls")),
     path("hotspots/", include("hotspots.urls")),  # 高频事
     path("dashboard/", include("dashboard.urls")),  # 领导首页、数据大屏
+    path("duty/", include("duty.urls")),  # 24小时应急值班
+    path("enforcement/", include("enforcement.urls")),  # 城乡控违
+    path("affairs/", include("affairs.urls")),  # 一网通办
+    path("investment/", include("investment.urls")),  # 招商引资
     path("open311/", include("open311.urls")),
     path("m/", include("portal.urls")),  # the citizens' mobile page
     # The SMS link, as short as it can be: every character of an SMS counts (portal.links).

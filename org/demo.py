@@ -64,6 +64,10 @@ DEPARTMENTS: tuple[DemoUnit, ...] = (
     DemoUnit("D-XFJ", "钟祥市信访局", "市信访局", "xfj"),
     DemoUnit("D-ZSJ", "钟祥市政务服务和大数据管理局", "市政数局", "zsj"),
     DemoUnit("D-SWUJ", "国家税务总局钟祥市税务局", "市税务局", "sw"),
+    # The offices of the loops built after the hotline (investment, 城乡控违); 督查室 works at the
+    # centre as the supervisor role, 应急值班 at 市应急管理局, 政务服务 at 市政数局.
+    DemoUnit("D-ZSZX", "钟祥市招商服务中心", "市招商中心", "zszx"),
+    DemoUnit("D-KWB", "钟祥市城乡违法建设治理办公室", "市控违办", "kwb"),
     DemoUnit("D-CL", "钟祥市残疾人联合会", "市残联", "cl"),
     DemoUnit("D-JW", "中共钟祥市纪律检查委员会 钟祥市监察委员会", "市纪委监委", "jw"),
     DemoUnit("D-GD", "国网湖北省电力有限公司钟祥市供电公司", "市供电公司", "gd"),

@@ -39,6 +39,9 @@ SPELLINGS = [
 ]
 
 
+IDENTIFIERS = {"service_request_id", "service_code"}
+
+
 @pytest.mark.parametrize(("typed", "secret", "shown"), SPELLINGS)
 @pytest.mark.parametrize("fmt", ["json", "xml"])
 def test_numbers_in_the_description_are_masked_however_spelled(
@@ -48,8 +51,11 @@ def test_numbers_in_the_description_are_masked_however_spelled(
     for url in (f"/open311/v2/requests.{fmt}", f"/open311/v2/requests/{case.number}.{fmt}"):
         response = client.get(url)
         assert response.status_code == 200
-        assert secret not in response.content.decode()
         [detail] = rows(response, fmt)
+        # Identifiers are numbers the database chose (a category's code can read 12342 on
+        # PostgreSQL, whose sequences are not reset between tests); every text field is checked.
+        published = {k: v for k, v in detail.items() if k not in IDENTIFIERS}
+        assert all(secret not in str(value) for value in published.values()), published
         description = detail["description"]
         assert description is not None
         assert shown in description
