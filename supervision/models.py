@@ -168,3 +168,36 @@ class NoticeReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.notice_id} {self.kind}"
+
+
+# The 督查室's decision tasks, plans and indicators live in their own module (Django sees them here).
+from supervision.task_models import (  # noqa: E402
+    DraftStatus,
+    DraftTask,
+    Indicator,
+    Measurement,
+    MeetingRecord,
+    Plan,
+    Task,
+    TaskEvent,
+    TaskNotice,
+    TaskNoticeEvent,
+    TaskReport,
+)
+
+__all__ = [
+    "DraftStatus",
+    "DraftTask",
+    "Indicator",
+    "Measurement",
+    "MeetingRecord",
+    "Notice",
+    "NoticeEvent",
+    "NoticeReminder",
+    "Plan",
+    "Task",
+    "TaskEvent",
+    "TaskNotice",
+    "TaskNoticeEvent",
+    "TaskReport",
+]
