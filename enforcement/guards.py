@@ -1,0 +1,115 @@
+"""Who may do what to a violation: one rule per action, asked by the verbs, pages and API alike.
+
+The township finds and handles its violations (登记, 制止, 限期自拆, 拆除); the office (市控违办,
+enforcement.config) does everything a township does, anywhere, and alone decides whether a report
+is a violation (认定 / 不属实): a township judging its own case would be 灯下黑, since its 零增长
+is measured by it. 复核 is done by someone other than the demolisher and the finder.
+"""
+
+from __future__ import annotations
+
+from accounts.models import Role, User
+from enforcement.config import office_unit_id
+from enforcement.models import Violation
+from enforcement.workflow import MACHINE, Action, State
+from loop.guards import Guards
+from mochou.errors import Conflict, NotPermitted
+
+STAFF = (Role.CLERK, Role.UNIT_LEADER, Role.ADMIN)
+
+
+def is_office(actor: User) -> bool:
+    return actor.role == Role.ADMIN or (actor.unit_id is not None and actor.unit_id == office_unit_id())
+
+
+def _own_unit(actor: User, violation: Violation) -> bool:
+    """The violation's township (or its village) or the office."""
+    if is_office(actor):
+        return True
+    return actor.unit_id is not None and actor.unit_id in (violation.township_id, violation.village_id)
+
+
+def _office_only(actor: User, violation: Violation) -> None:
+    if not is_office(actor):
+        raise NotPermitted(
+            "只有市控违办可以认定或排除违建（乡镇不自行认定本辖区案件）。", code="permission_denied.office"
+        )
+
+
+def _only_existing(actor: User, violation: Violation) -> None:
+    if violation.is_new:
+        raise Conflict(
+            "新增违建须当场制止、限期拆除，不能列入存量处置计划。", code="enforcement.new_not_planned"
+        )
+
+
+def _deadline_passed(actor: User, violation: Violation) -> None:
+    from django.utils import timezone
+
+    if violation.demolish_by is None or violation.demolish_by > timezone.now():
+        raise Conflict("自拆期限未到，不能组织强拆。", code="enforcement.deadline_not_passed")
+
+
+def _not_the_doer(actor: User, violation: Violation) -> None:
+    """The finder is not the closer: 复核 by another person than the demolisher and the reporter."""
+    if actor.pk in (violation.demolished_by_id, violation.reported_by_id):
+        raise NotPermitted("复核须由拆除人、发现登记人以外的人员进行。", code="permission_denied.same_person")
+
+
+GUARDS: Guards[State, Action] = Guards(
+    machine=MACHINE,
+    role_label=lambda role: str(Role(role).label),
+    own_unit=_own_unit,
+    own_unit_message="只有违建所在乡镇（街道）或市控违办可以{what}。",
+)
+
+A = Action
+GUARDS.rule(A.REPORT, STAFF, what="登记违建")
+GUARDS.rule(A.CONFIRM, STAFF, what="认定违建", own_unit=True, checks=[_office_only])
+GUARDS.rule(A.DISMISS, STAFF, what="核查排除", own_unit=True, checks=[_office_only])
+GUARDS.rule(A.STOP, STAFF, what="制止违建", own_unit=True)
+GUARDS.rule(A.PLAN, STAFF, what="列入存量处置计划", own_unit=True, checks=[_only_existing])
+GUARDS.rule(A.ORDER, STAFF, what="责令限期拆除", own_unit=True)
+GUARDS.rule(A.APPEAL, STAFF, what="登记复议/诉讼", own_unit=True)
+GUARDS.rule(A.UPHOLD, STAFF, what="登记复议/诉讼结果", own_unit=True)
+GUARDS.rule(A.REVOKE, STAFF, what="登记复议/诉讼结果", own_unit=True)
+GUARDS.rule(A.SELF_DEMOLISH, STAFF, what="登记自行拆除", own_unit=True)
+GUARDS.rule(A.FORCE_DEMOLISH, STAFF, what="组织强拆", own_unit=True, checks=[_deadline_passed])
+GUARDS.rule(A.REINSPECT, STAFF, what="复核", own_unit=True, checks=[_not_the_doer])
+GUARDS.rule(A.REJECT, STAFF, what="复核", own_unit=True, checks=[_not_the_doer])
+GUARDS.rule(A.SIGN_OFF, STAFF, what="销号", own_unit=True, checks=[_office_only])
+GUARDS.rule(
+    A.ACCOUNT,
+    (Role.CLERK, Role.UNIT_LEADER, Role.ADMIN, Role.SUPERVISOR),
+    what="记录问责",
+    checks=[
+        lambda actor, v: (
+            None if (is_office(actor) or actor.role == Role.SUPERVISOR) else _office_only(actor, v)
+        )
+    ],
+)
+
+# What a person does on an existing violation (pages and API offer these); REJECT is 复核's outcome.
+OFFERED = (
+    A.CONFIRM,
+    A.DISMISS,
+    A.STOP,
+    A.PLAN,
+    A.ORDER,
+    A.APPEAL,
+    A.UPHOLD,
+    A.REVOKE,
+    A.SELF_DEMOLISH,
+    A.FORCE_DEMOLISH,
+    A.REINSPECT,
+    A.SIGN_OFF,
+    A.ACCOUNT,
+)
+
+
+def available_actions(user: User, violation: Violation) -> list[Action]:
+    return GUARDS.available(user, violation, offered=OFFERED)
+
+
+def may_report(user: User) -> bool:
+    return GUARDS.may(user, A.REPORT) and (is_office(user) or user.unit_id is not None)
