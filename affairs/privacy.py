@@ -1,0 +1,52 @@
+"""The applicant's personal data on staff pages: masked, except for whoever works the application
+now (an action of theirs is open on it), and every unmasked view is audited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+
+from accounts.audit.services import record
+from accounts.privacy import mask_name, mask_phone
+from affairs.guards import available_actions
+from affairs.models import Applicant, Application
+
+
+def mask_id(number: str) -> str:
+    """420881********123X → the region and the last four stay, the birth date goes."""
+    if len(number) < 8:
+        return "*" * len(number)
+    return number[:6] + "*" * (len(number) - 10) + number[-4:]
+
+
+@dataclass(frozen=True)
+class ShownApplicant:
+    name: str
+    id_number: str
+    phone: str
+    address: str
+    full: bool
+
+
+def masked(person: Applicant) -> ShownApplicant:
+    name = person.name if person.is_enterprise else mask_name(person.name)
+    return ShownApplicant(name, mask_id(person.id_number), mask_phone(person.phone), "", False)
+
+
+def may_see(user: Any, app: Application) -> bool:
+    return bool(available_actions(user, app))
+
+
+def applicant_for(
+    user: Any, app: Application, *, purpose: str, request: HttpRequest | None = None
+) -> ShownApplicant:
+    person = app.applicant
+    if not may_see(user, app):
+        return masked(person)
+    record(
+        actor=user, action="affairs.applicant_view", target=app,
+        new={"fields": ["name", "id_number", "phone", "address"], "purpose": purpose}, request=request,
+    )  # fmt: skip
+    return ShownApplicant(person.name, person.id_number, person.phone, person.address, True)

@@ -1,0 +1,32 @@
+"""The verbs of the application loop (one per action) and of 一事联办."""
+
+from affairs.services.applications import (
+    LOOP,
+    accept,
+    approve_step,
+    correct,
+    deliver,
+    deny,
+    grant,
+    notify,
+    refuse,
+    submit,
+    withdraw,
+)
+from affairs.services.joint import joint_state, submit_joint
+
+__all__ = [
+    "LOOP",
+    "accept",
+    "approve_step",
+    "correct",
+    "deliver",
+    "deny",
+    "grant",
+    "joint_state",
+    "notify",
+    "refuse",
+    "submit",
+    "submit_joint",
+    "withdraw",
+]

@@ -1,0 +1,118 @@
+"""The application loop through its verbs: the happy path, 一次性告知 once, the guards."""
+
+from __future__ import annotations
+
+import pytest
+
+from accounts.audit.models import AuditRecord
+from affairs import services
+from affairs.guards import GUARDS, available_actions
+from affairs.models import Application
+from affairs.privacy import applicant_for
+from affairs.workflow import Action, Channel, State
+from mochou.errors import Conflict, DomainError, NotPermitted
+
+pytestmark = pytest.mark.django_db
+
+
+def test_online_application_through_every_step(clock, city, matter, window, person):
+    app = services.submit(matter, person, provided=["身份证"], channel=Channel.ONLINE)
+    assert app.state == State.SUBMITTED
+    assert app.missing == ["购房合同"]
+    with pytest.raises(Conflict):
+        services.accept(app, actor=window)
+    app = services.notify(app, actor=window, items=app.missing, note="请补交购房合同复印件")
+    assert app.state == State.CORRECTING
+    with pytest.raises(NotPermitted):
+        services.correct(app, provided=["购房合同"], token="wrong")
+    app = services.correct(app, provided=["购房合同"], token=app.token)
+    assert app.state == State.SUBMITTED
+    assert app.missing == []
+    # 补正 once: no second 一次性告知.
+    assert GUARDS.refusal(window, app, Action.NOTIFY) is not None
+    app = services.accept(app, actor=window)
+    assert app.state == State.APPROVING
+    assert app.promised_due_at is not None
+    assert app.accepted_at is not None
+    assert app.promised_due_at > app.accepted_at
+    clerk, leader = city.users["clerk"], city.users["unit_leader"]
+    assert available_actions(leader, app) == []  # the first step is the clerk's
+    assert available_actions(window, app) == []  # the window does not approve a 承诺件
+    app = services.approve_step(app, actor=clerk, opinion="材料齐全")
+    assert app.step_index == 1
+    assert set(available_actions(leader, app)) == {Action.GRANT, Action.DENY}
+    app = services.grant(app, actor=leader, opinion="同意提取")
+    assert app.state == State.GRANTED
+    assert app.on_time()
+    with pytest.raises(DomainError):
+        services.deliver(app, actor=window, delivery="post")  # a tracking number is needed
+    app = services.deliver(app, actor=window, delivery="post", tracking_number="EMS1234567890")
+    assert app.state == State.DELIVERED
+    actions = list(app.events.order_by("seq").values_list("action", flat=True))
+    assert actions == ["submit", "notify", "correct", "accept", "approve_step", "grant", "deliver"]
+
+
+def test_immediate_matter_is_decided_at_the_window(clock, city, quick_matter, window, person):
+    app = services.submit(
+        quick_matter, person, provided=["身份证"], channel=Channel.WINDOW, actor=window, on_behalf=True
+    )
+    app = services.accept(app, actor=window)
+    assert Action.GRANT in available_actions(window, app)
+    app = services.grant(app, actor=window)
+    assert app.state == State.GRANTED
+    assert app.concluded_at is not None
+    assert app.accepted_at is not None
+    assert app.concluded_at.date() == app.accepted_at.date()
+
+
+def test_other_units_and_citizens_are_refused(clock, city, matter, window, person):
+    app = services.submit(matter, person, provided=["身份证", "购房合同"], channel=Channel.ONLINE)
+    with pytest.raises(NotPermitted):
+        services.accept(app, actor=city.users["clerk"])  # a department does not receive
+    with pytest.raises(NotPermitted):
+        services.submit(matter, person, provided=[], channel=Channel.WINDOW, actor=city.users["clerk"])
+    app = services.accept(app, actor=window)
+    with pytest.raises(NotPermitted):
+        services.approve_step(app, actor=city.users["outsider"])
+    with pytest.raises(DomainError):
+        services.withdraw(app, token=app.token)  # accepted: too late to withdraw
+
+
+def test_refusal_needs_a_reason(clock, matter, window, person):
+    app = services.submit(matter, person, provided=[], channel=Channel.ONLINE)
+    with pytest.raises(DomainError):
+        services.refuse(app, actor=window, reason=" ")
+    app = services.refuse(app, actor=window, reason="不属于本事项受理范围")
+    assert app.state == State.REFUSED
+    assert app.concluded_at is not None
+
+
+def test_applicant_data_masked_unless_working_it_and_audited(clock, city, matter, window, person):
+    app = services.submit(matter, person, provided=[], channel=Channel.ONLINE)
+    shown = applicant_for(city.users["clerk"], app, purpose="test")
+    assert not shown.full
+    assert shown.phone == "139****5678"
+    assert "19900101" not in shown.id_number
+    assert shown.name == "张**"
+    before = AuditRecord.objects.filter(action="affairs.applicant_view").count()
+    full = applicant_for(window, app, purpose="预审")
+    assert full.full
+    assert full.id_number == "420881199001011234"
+    assert AuditRecord.objects.filter(action="affairs.applicant_view").count() == before + 1
+
+
+def test_joint_application_rolls_up_and_keeps_order(clock, city, bundle, window, person):
+    joint = services.submit_joint(bundle, person, provided=["身份证"], channel=Channel.ONLINE)
+    first, second = sorted(joint.parts.all(), key=lambda p: p.stage)
+    assert services.joint_state(joint.parts.all()) == "receiving"
+    second = services.notify(second, actor=window, items=second.missing)
+    assert services.joint_state(joint.parts.all()) == "correcting"
+    second = services.correct(second, provided=["购房合同"], token=second.token)
+    with pytest.raises(Conflict):
+        services.accept(second, actor=window)  # stage 2 waits for stage 1
+    first = services.grant(services.accept(first, actor=window), actor=window)
+    second = services.accept(second, actor=window)
+    assert services.joint_state(joint.parts.all()) == "approving"
+    second = services.approve_step(second, actor=city.users["clerk"])
+    second = services.grant(second, actor=city.users["unit_leader"])
+    assert services.joint_state(Application.objects.filter(joint=joint)) == "ready"

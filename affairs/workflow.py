@@ -1,0 +1,75 @@
+"""The application's loop (办件): its states, actions and the one table of what follows what.
+
+申报 (online by the applicant, or at the hall's 综窗 by a window clerk) → 待预审 → the window
+checks the materials: 受理, 不予受理 (with its reason), or one 一次性告知 listing everything missing
+→ 待补正 → the applicant's 补正 (once: after it the window accepts or refuses, it asks nothing
+more) → 审批中: the matter's department approves in its configured steps, each by its own user →
+准予 / 不予许可 (办结) → 出件 (window pick-up or post, with the tracking number) → 已出件.
+An applicant may withdraw (撤回) before acceptance.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from loop.machine import Machine
+
+
+class State(models.TextChoices):
+    SUBMITTED = "submitted", "待预审"
+    CORRECTING = "correcting", "待补正"
+    APPROVING = "approving", "审批中"
+    REFUSED = "refused", "不予受理"
+    GRANTED = "granted", "准予（待出件）"
+    DENIED = "denied", "不予许可（待送达）"
+    DELIVERED = "delivered", "已出件"
+    WITHDRAWN = "withdrawn", "已撤回"
+
+
+class Action(models.TextChoices):
+    SUBMIT = "submit", "申报"
+    NOTIFY = "notify", "一次性告知"
+    CORRECT = "correct", "补正"
+    ACCEPT = "accept", "受理"
+    REFUSE = "refuse", "不予受理"
+    APPROVE_STEP = "approve_step", "环节审批"
+    GRANT = "grant", "准予"
+    DENY = "deny", "不予许可"
+    DELIVER = "deliver", "出件"
+    WITHDRAW = "withdraw", "撤回"
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", "网上申报"
+    WINDOW = "window", "窗口申报"
+
+
+class Delivery(models.TextChoices):
+    WINDOW = "window", "窗口领取"
+    POST = "post", "邮寄送达"
+
+
+S, A = State, Action
+TRANSITIONS: dict[tuple[State | None, Action], State] = {
+    (None, A.SUBMIT): S.SUBMITTED,
+    (S.SUBMITTED, A.NOTIFY): S.CORRECTING,
+    (S.CORRECTING, A.CORRECT): S.SUBMITTED,
+    (S.SUBMITTED, A.ACCEPT): S.APPROVING,
+    (S.SUBMITTED, A.REFUSE): S.REFUSED,
+    (S.APPROVING, A.APPROVE_STEP): S.APPROVING,
+    (S.APPROVING, A.GRANT): S.GRANTED,
+    (S.APPROVING, A.DENY): S.DENIED,
+    (S.GRANTED, A.DELIVER): S.DELIVERED,
+    (S.DENIED, A.DELIVER): S.DELIVERED,
+    (S.SUBMITTED, A.WITHDRAW): S.WITHDRAWN,
+    (S.CORRECTING, A.WITHDRAW): S.WITHDRAWN,
+}
+MACHINE: Machine[State, Action] = Machine(State, Action, TRANSITIONS, item_label="办件")
+
+# Before acceptance: the window's queue (预审).
+RECEIVING_STATES = frozenset({S.SUBMITTED, S.CORRECTING})
+# 办结: the department has decided (or the window refused); the 办结 time is set.
+CONCLUDED_STATES = frozenset({S.REFUSED, S.GRANTED, S.DENIED, S.DELIVERED})
+FINAL_STATES = frozenset({S.REFUSED, S.DELIVERED, S.WITHDRAWN})
+# The applicant's own actions: authenticated by the application's tracking code, not a role.
+APPLICANT_ACTIONS = frozenset({A.CORRECT, A.WITHDRAW})
