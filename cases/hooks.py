@@ -54,6 +54,9 @@ citizen_link: Provider[str] = Provider("case.citizen_link", _no_link)
 # The triage's latest advice on a case (triage.models.Suggestion or None): shown to the centre
 # and used to prefill the dispatch and merge forms.
 triage_advice: Provider[Any] = Provider("case.triage_advice", _no_advice)
+# Whether the triage's advice on a case is still to come (triage runs in the worker after the
+# registration commits): the case page and the console poll for it while this says so.
+triage_pending: Provider[bool] = Provider("case.triage_pending", lambda case: False)
 # The reply templates (常用答复模板) a clerk may draft this case's answer from, best first; each
 # item has `id`, `title` and `body` (filled from the case). The reply form offers them.
 reply_templates: Provider[list[Any]] = Provider("case.reply_templates", _no_templates)

@@ -6,6 +6,7 @@ from cases.views.duplicates import duplicates_warning
 from cases.views.pickers import category_tree
 from cases.views.printing import print_case
 from cases.views.returns import return_stats
+from cases.views.triage_panel import triage_panel
 
 app_name = "cases"
 
@@ -26,4 +27,5 @@ urlpatterns = [
     path("<str:number>/act/<slug:action>/", views.act, name="act"),
     path("<str:number>/print/", print_case, name="print"),
     path("<str:number>/phone/", views.reveal_phone, name="reveal_phone"),
+    path("<str:number>/triage/", triage_panel, name="triage_panel"),
 ]

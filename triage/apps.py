@@ -14,6 +14,7 @@ class TriageConfig(AppConfig):
         hooks.case_registered.connect(services.on_case_registered)
         hooks.case_dispatched.connect(services.on_case_dispatched)
         hooks.triage_advice.provide(services.latest_suggestion)
+        hooks.triage_pending.provide(services.triage_pending)
         # The warning while an agent registers a request: its likely duplicates among open cases.
         from triage import dupindex
 

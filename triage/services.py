@@ -1,8 +1,11 @@
 """Triage of every new case: category, unit, urgency and duplicates, with automatic dispatch when sure.
 
-Triage is advice. It runs after the case is committed, and whatever goes wrong here — no model,
-a broken file, a bug — the case stays registered in the dispatchers' queue with a note on its
-log; nothing of the citizen's request is lost.
+Triage is advice. It runs after the case is committed, in the huey worker (the registration's
+request returns without waiting for it; the case page and the console poll for the suggestion),
+and whatever goes wrong here — no model, a broken file, a bug, a stopped worker — the case stays
+registered in the dispatchers' queue with a note on its log; nothing of the citizen's request is
+lost, and the sweep triages whatever the worker never got (untriaged_cases: computed from the
+data, not from the queue).
 """
 
 from __future__ import annotations
@@ -43,7 +46,9 @@ _loaded: dict[str, Any] = {}
 
 @contextlib.contextmanager
 def suggestions_only() -> Iterator[None]:
-    """Triage records its suggestions but dispatches nothing (the demo seeder decides every dispatch)."""
+    """Triage records its suggestions but dispatches nothing (the demo seeder decides every dispatch).
+    Meanwhile triage runs at once in this process (not in the worker): the seeder reads each
+    suggestion right after the registration, and the pause would not reach another process."""
     token = _auto_dispatch_paused.set(True)
     try:
         yield
@@ -396,7 +401,27 @@ def export_examples(path: Path) -> int:
 
 
 def on_case_registered(*, case_id: int, **_: object) -> None:
-    triage_new_case(case_id)
+    """After the registration commits: hand the triage to the worker (a queue write, ~1 ms), so
+    the request returns at once. Should the enqueue fail, the sweep finds the case untriaged."""
+    if not settings.MOCHOU_TRIAGE:
+        return
+    if _auto_dispatch_paused.get():
+        triage_new_case(case_id)
+        return
+    from triage.tasks import triage_case_task
+
+    triage_case_task(case_id)
+
+
+def triage_pending(case: Case) -> bool:
+    """Whether a suggestion for this case is still to come (the worker has it, or the sweep will):
+    the case page and the console poll while it is. Triage on, the case registered and recent,
+    and no triage recorded yet."""
+    if not settings.MOCHOU_TRIAGE or case.state != CaseState.REGISTERED:
+        return False
+    if case.created_at < timezone.now() - TRIAGE_LOOKBACK:
+        return False
+    return not _triaged(case)
 
 
 def on_case_dispatched(*, case_id: int, actor_id: int | None = None, **_: object) -> None:

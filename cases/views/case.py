@@ -28,6 +28,7 @@ from cases.guards import available_actions, refusal
 from cases.history import stints
 from cases.models import Case, Dispute, Reply
 from cases.timeline import sees_drafts, visible_events
+from cases.views.triage_panel import triage_context
 from cases.workflow import Action, State
 from mochou.errors import DomainError, InvalidInput
 from mochou.http import AuthenticatedHttpRequest, is_htmx
@@ -295,7 +296,8 @@ def case_context(
         "failed_action": failed[0] if failed else None,
         "links_to_other_cases": user.is_centre_staff or user.is_superuser,
         # The triage's advice is for the centre, which dispatches; units get the dispatch itself.
-        "suggestion": latest_suggestion(case) if user.is_centre_staff or user.is_superuser else None,
+        # It may still be on its way (triage runs in the worker): then the page polls for it.
+        **triage_context(user, case),
     }
 
 
@@ -305,10 +307,6 @@ def _disputes_for(user: User, case: Case) -> list[Dispute]:
     if user.is_unit_staff:  # a unit's staff without a unit see none
         disputes = disputes.filter(unit_id=user.unit_id) if user.unit_id is not None else disputes.none()
     return list(disputes)
-
-
-def latest_suggestion(case: Case) -> Any:
-    return hooks.triage_advice(case)
 
 
 def _action_order(verb: Action, poorly_rated: bool = False) -> int:
