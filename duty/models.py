@@ -1,0 +1,367 @@
+"""应急值班: rosters (shifts, swaps, handovers), 平安报, incident reports and their tasks.
+
+Rosters and daily reports are plain records; incidents (突发事件) and the tasks they spawn are
+loops on the shared core (duty.workflow): their state is written only by their verbs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from loop.events import EventBase
+from loop.writes import StatefulModel, StatefulQuerySet
+
+USER = settings.AUTH_USER_MODEL
+
+
+# ---------------------------------------------------------------- rosters
+
+
+class Shift(models.Model):
+    """One duty shift of a unit: its 带班领导 and 值班员 from `starts_at` to `ends_at`."""
+
+    unit = models.ForeignKey("org.Unit", verbose_name="单位", on_delete=models.PROTECT, related_name="duty_shifts")
+    day = models.DateField("值班日期")
+    starts_at = models.DateTimeField("开始")
+    ends_at = models.DateTimeField("结束")
+    leader = models.ForeignKey(USER, verbose_name="带班领导", on_delete=models.PROTECT, related_name="+")
+    officer = models.ForeignKey(USER, verbose_name="值班员", on_delete=models.PROTECT, related_name="+")
+    # The numbers to call on this shift (a duty phone may differ from the person's own mobile).
+    leader_phone = models.CharField("带班领导电话", max_length=20, blank=True)
+    officer_phone = models.CharField("值班员电话", max_length=20, blank=True)
+    is_holiday = models.BooleanField("节假日", default=False)
+    note = models.CharField("备注", max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "值班班次"
+        verbose_name_plural = "值班班次"
+        ordering = ["unit", "starts_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "starts_at"], name="duty_shift_unique_start"),
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="duty_shift_ends_after_start"),
+        ]
+        indexes = [models.Index(fields=["unit", "ends_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.day:%Y-%m-%d}"
+
+
+class Swap(models.Model):
+    """换班: a person on a shift asks to be replaced; the unit's leader (or the office) decides."""
+
+    class Slot(models.TextChoices):
+        LEADER = "leader", "带班领导"
+        OFFICER = "officer", "值班员"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待审批"
+        APPROVED = "approved", "已同意"
+        REFUSED = "refused", "未同意"
+
+    shift = models.ForeignKey(Shift, on_delete=models.CASCADE, related_name="swaps")
+    slot = models.CharField("岗位", max_length=8, choices=Slot.choices)
+    requested_by = models.ForeignKey(USER, verbose_name="申请人", on_delete=models.PROTECT, related_name="+")
+    replacement = models.ForeignKey(USER, verbose_name="替班人", on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField("理由", max_length=200)
+    status = models.CharField("状态", max_length=8, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "换班申请"
+        verbose_name_plural = "换班申请"
+        ordering = ["-created_at"]
+        constraints = [
+            # One open request per shift and post: two approvals could not both be true.
+            models.UniqueConstraint(
+                fields=["shift", "slot"], condition=Q(status="pending"), name="duty_swap_one_pending"
+            )
+        ]
+
+
+class OpenItem(models.Model):
+    """A matter the duty desk has to follow up (待办事项): open until closed, carried over at each
+    handover."""
+
+    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+")
+    text = models.CharField("事项", max_length=300)
+    opened_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField()
+    closed_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    closed_at = models.DateTimeField(null=True, blank=True)
+    close_note = models.CharField("办结情况", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "值班待办事项"
+        verbose_name_plural = "值班待办事项"
+        ordering = ["opened_at"]
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class Handover(models.Model):
+    """交接班: the outgoing shift's notes and every item still open, received by the next shift."""
+
+    shift = models.OneToOneField(Shift, on_delete=models.PROTECT, related_name="handover")
+    next_shift = models.ForeignKey(Shift, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    written_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    written_at = models.DateTimeField()
+    notes = models.TextField("交班情况")
+    items = models.ManyToManyField(OpenItem, related_name="handovers", blank=True)
+    received_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    received_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "交接班记录"
+        verbose_name_plural = "交接班记录"
+
+
+class CoverageWarning(models.Model):
+    """The claim of one warning about an uncovered hour: a gap is warned once, whatever the sweeps."""
+
+    unit = models.ForeignKey("org.Unit", on_delete=models.CASCADE, related_name="+")
+    gap_start = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "gap_start"], name="duty_coverage_warned_once")]
+
+
+# ---------------------------------------------------------------- 平安报
+
+
+class DailyReport(models.Model):
+    """One unit's 平安报 for one day: 平安 (nothing to report) or a situation report."""
+
+    class Kind(models.TextChoices):
+        SAFE = "safe", "平安"
+        SITUATION = "situation", "有情况"
+
+    unit = models.ForeignKey("org.Unit", verbose_name="单位", on_delete=models.PROTECT, related_name="+")
+    day = models.DateField("日期")
+    kind = models.CharField("类别", max_length=10, choices=Kind.choices)
+    text = models.TextField("情况", blank=True)
+    filed_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    filed_at = models.DateTimeField("报送时间")
+    due_at = models.DateTimeField("报送期限")  # stored when filed: a later rule does not rewrite history
+
+    class Meta:
+        verbose_name = "平安报"
+        verbose_name_plural = "平安报"
+        ordering = ["-day", "unit"]
+        constraints = [models.UniqueConstraint(fields=["unit", "day"], name="duty_daily_once_per_day")]
+
+    @property
+    def late(self) -> bool:
+        return self.filed_at > self.due_at
+
+
+class DailyChase(models.Model):
+    """The claim of one rung of the chase of a missing 平安报 (站内通知, then 短信)."""
+
+    class Rung(models.TextChoices):
+        NOTICE = "notice", "站内催报"
+        SMS = "sms", "短信催报带班领导"
+
+    unit = models.ForeignKey("org.Unit", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    rung = models.CharField(max_length=8, choices=Rung.choices)
+    phone = models.CharField(max_length=20, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "day", "rung"], name="duty_chase_rung_once")]
+
+
+# ---------------------------------------------------------------- incidents (a loop)
+
+
+class IncidentLevel(models.TextChoices):
+    I = "1", "特别重大（Ⅰ级）"  # noqa: E741
+    II = "2", "重大（Ⅱ级）"
+    III = "3", "较大（Ⅲ级）"
+    IV = "4", "一般（Ⅳ级）"
+
+
+class IncidentKind(models.TextChoices):
+    FLOOD = "flood", "洪涝灾害"
+    GEOLOGICAL = "geological", "地质灾害"
+    FIRE = "fire", "火灾"
+    TRAFFIC = "traffic", "道路交通事故"
+    PRODUCTION = "production", "生产安全事故"
+    WEATHER = "weather", "气象灾害"
+    HEALTH = "health", "公共卫生事件"
+    SOCIAL = "social", "社会安全事件"
+    OTHER = "other", "其他"
+
+
+class IncidentQuerySet(StatefulQuerySet["Incident"]):
+    def visible_to(self, user: Any) -> IncidentQuerySet:
+        from duty.access import in_duty_chain
+
+        if in_duty_chain(user):
+            return self
+        if user.unit_id is None:
+            return self.none()
+        return self.filter(Q(unit_id=user.unit_id) | Q(township_id=user.unit_id) | Q(tasks__unit_id=user.unit_id)).distinct()
+
+
+class Incident(StatefulModel):
+    """突发事件: known (登记), first reported (初报), followed (续报 n), finally reported (终报)."""
+
+    number = models.CharField("编号", max_length=20, unique=True, null=True)
+    state = models.CharField("状态", max_length=12)
+    unit = models.ForeignKey("org.Unit", verbose_name="报送单位", on_delete=models.PROTECT, related_name="+")
+    title = models.CharField("事件名称", max_length=100)
+    level = models.CharField("等级", max_length=1, choices=IncidentLevel.choices)
+    kind = models.CharField("类型", max_length=12, choices=IncidentKind.choices)
+    township = models.ForeignKey(
+        "org.Unit", verbose_name="所在乡镇", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    place = models.CharField("地点", max_length=200)
+    occurred_at = models.DateTimeField("发生时间")
+    learned_at = models.DateTimeField("知悉时间")
+    deaths = models.PositiveIntegerField("死亡", default=0)
+    injuries = models.PositiveIntegerField("受伤", default=0)
+    missing = models.PositiveIntegerField("失联", default=0)
+    losses = models.CharField("财产损失", max_length=200, blank=True)
+    actions_taken = models.TextField("已采取措施", blank=True)
+    # Wall-clock deadlines (minutes, not working time), fixed when decided.
+    first_report_by = models.DateTimeField("初报期限")
+    first_reported_at = models.DateTimeField("初报时间", null=True, blank=True)
+    next_report_by = models.DateTimeField("续报期限", null=True, blank=True, db_index=True)
+    finished_at = models.DateTimeField("终报时间", null=True, blank=True)
+    follow_ups = models.PositiveIntegerField("续报次数", default=0)
+    leaders_told_level = models.CharField(max_length=1, blank=True)  # the highest level the leaders were told of
+    cases = models.ManyToManyField("cases.Case", verbose_name="关联工单", blank=True, related_name="+")
+    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = IncidentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "突发事件"
+        verbose_name_plural = "突发事件"
+        ordering = ["-learned_at"]
+        indexes = [models.Index(fields=["state", "first_report_by"])]
+
+    def __str__(self) -> str:
+        return self.number or self.title
+
+    @property
+    def due_at(self) -> Any:
+        """The next report owed: 初报 while pending, then the next 续报; none once finished."""
+        if self.state == "pending":
+            return self.first_report_by
+        if self.state == "reported":
+            return self.next_report_by
+        return None
+
+
+class IncidentReport(models.Model):
+    """The text of one report as filed: 初报, 续报 n or 终报, with the figures it gave then."""
+
+    class Kind(models.TextChoices):
+        FIRST = "first", "初报"
+        FOLLOW = "follow", "续报"
+        FINAL = "final", "终报"
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="reports")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    seq = models.PositiveIntegerField("续报序号", default=0)
+    text = models.TextField("报告内容")
+    level = models.CharField(max_length=1, choices=IncidentLevel.choices)
+    deaths = models.PositiveIntegerField(default=0)
+    injuries = models.PositiveIntegerField(default=0)
+    missing = models.PositiveIntegerField(default=0)
+    losses = models.CharField(max_length=200, blank=True)
+    actions_taken = models.TextField(blank=True)
+    filed_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    filed_at = models.DateTimeField()
+    due_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["filed_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["incident", "kind", "seq"], name="duty_report_numbered_once")
+        ]
+
+    @property
+    def late(self) -> bool:
+        return self.filed_at > self.due_at
+
+    @property
+    def label(self) -> str:
+        return f"续报（{self.seq}）" if self.kind == self.Kind.FOLLOW else self.get_kind_display()
+
+
+class IncidentEvent(EventBase):
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="events")
+
+    class Meta:
+        ordering = ["incident", "seq"]
+        constraints = [models.UniqueConstraint(fields=["incident", "seq"], name="duty_incident_event_seq")]
+
+
+class IncidentReminder(models.Model):
+    """The claim of one reminder of a report owed (kind, deadline): the sweep's once-only row."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16)
+    deadline = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["incident", "kind", "deadline"], name="duty_incident_reminded_once")
+        ]
+
+
+# ---------------------------------------------------------------- tasks (a loop)
+
+
+class DutyTaskQuerySet(StatefulQuerySet["DutyTask"]):
+    def visible_to(self, user: Any) -> DutyTaskQuerySet:
+        from duty.access import in_duty_chain
+
+        if in_duty_chain(user):
+            return self
+        return self.filter(unit_id=user.unit_id) if user.unit_id else self.none()
+
+
+class DutyTask(StatefulModel):
+    """A task an incident gives to a unit: 下达 → 签收 → 反馈 → 销号 (or 退回 to the unit)."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="tasks")
+    state = models.CharField("状态", max_length=12)
+    unit = models.ForeignKey("org.Unit", verbose_name="承办单位", on_delete=models.PROTECT, related_name="+")
+    title = models.CharField("任务", max_length=200)
+    due_at = models.DateTimeField("完成期限")
+    result = models.TextField("反馈", blank=True)
+    issued_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DutyTaskQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "处置任务"
+        verbose_name_plural = "处置任务"
+        ordering = ["due_at", "pk"]
+
+
+class DutyTaskEvent(EventBase):
+    task = models.ForeignKey(DutyTask, on_delete=models.PROTECT, related_name="events")
+
+    class Meta:
+        ordering = ["task", "seq"]
+        constraints = [models.UniqueConstraint(fields=["task", "seq"], name="duty_task_event_seq")]
