@@ -59,6 +59,13 @@ def may_use_app(user: Any) -> bool:
     return sees_all(user) or (_active(user) and user.role in STAFF_ROLES)
 
 
+def shows_link(user: Any) -> bool:
+    """The top bar's link: who sees everything, and the townships' staff (who find projects)."""
+    if sees_all(user):
+        return True
+    return _active(user) and user.role in STAFF_ROLES and user.unit is not None and user.unit.kind == "township"
+
+
 def may_see_reports(user: Any) -> bool:
     return sees_all(user)
 

@@ -455,3 +455,30 @@ def projects_matching(user: User, q: str) -> Any:
             where |= Q(name__icontains=q) | Q(investor_name__icontains=q)
         rows = rows.filter(where)
     return rows
+
+
+# ---------------------------------------------------------------- park output (梧桐树)
+
+
+def record_output(
+    *, actor: User, park: Park | None, month: date, output: Any, request: Any = None
+) -> tuple[Any, bool]:
+    """Enter (or correct) a park's — or, with no park, the city's — industrial output of a month."""
+    from accounts.audit.services import record
+
+    from .models import ParkOutput
+
+    if not (access.is_office_staff(actor) or actor.is_superuser):
+        raise NotPermitted("只有招商局可以填报园区产值。", code="investment.not_permitted")
+    amount = clean_wan(output, "output", "工业总产值", required=True)
+    first = month.replace(day=1)
+    with transaction.atomic():
+        row, created = ParkOutput.objects.select_for_update().get_or_create(
+            park=park, month=first, defaults={"output": amount, "entered_by": actor}
+        )
+        old = {"output": str(row.output)} if not created else {}
+        if not created:
+            row.output, row.entered_by = amount, actor
+            row.save(update_fields=["output", "entered_by", "updated_at"])
+        record(actor=actor, action="investment.output", target=row, old=old, new={"output": str(amount)}, request=request)
+    return row, created

@@ -1,5 +1,20 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from . import views
 
 app_name = "investment"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.project_list, name="list"),
+    path("new/", views.project_new, name="new"),
+    path("review/", views.review_queue, name="review"),
+    path("pipeline/", views.pipeline, name="pipeline"),
+    path("parks/", views.parks, name="parks"),
+    path("export/monthly.xlsx", views.export_monthly, name="export_monthly"),
+    path("export/pipeline.xlsx", views.export_pipeline, name="export_pipeline"),
+    path("p/<str:number>/", views.project_detail, name="detail"),
+    path("p/<str:number>/report/", views.report_new, name="report_new"),
+    path("report/<int:pk>/document/", views.document_add, name="document_add"),
+    path("report/<int:pk>/<str:verb>/", views.report_act, name="report_act"),
+    path("document/<int:pk>/", views.document_file, name="document"),
+]

@@ -1,0 +1,88 @@
+"""The figures 招商引资 gives the plans' indicators (督查督办), so that nobody enters them twice.
+
+Another app (supervision's plan indicators) asks `measure(key, start=…, end=…)` for the value of a
+period [start, end) and lists the keys it may bind an indicator to with `FIGURES`. Everything is
+read from approved stages (reports.py); nothing here writes.
+
+    from investment.indicators import FIGURES, measure
+    measure("signed_amount", start=date(2025, 1, 1), end=date(2026, 1, 1))  # Decimal, 万元
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Sum
+
+from .models import Project, Signing
+from .reports import first_dates, park_share, reserve
+from .workflow import Action, State
+
+
+@dataclass(frozen=True)
+class Figure:
+    label: str
+    unit: str
+    compute: Callable[[date, date], Decimal]
+    plan: str  # which of the 八大计划 it measures
+
+
+def _signed(start: date, end: date, *, major: bool = False) -> Decimal:
+    rows = Signing.objects.filter(date__gte=start, date__lt=end)
+    if major:
+        rows = rows.filter(major=True, counted=1)
+    return Decimal(rows.aggregate(n=Sum("counted"))["n"] or 0)
+
+
+def _amount(start: date, end: date) -> Decimal:
+    return Signing.objects.filter(date__gte=start, date__lt=end).aggregate(s=Sum("amount"))["s"] or Decimal(0)
+
+
+def _firsts(action: Action) -> Callable[[date, date], Decimal]:
+    def compute(start: date, end: date) -> Decimal:
+        return Decimal(sum(1 for d in first_dates(action).values() if start <= d < end))
+
+    return compute
+
+
+def _flag(attr: str) -> Callable[[date, date], Decimal]:
+    def compute(start: date, end: date) -> Decimal:
+        ids = Signing.objects.filter(date__gte=start, date__lt=end, counted=1).values("project_id")
+        return Decimal(Project.objects.filter(pk__in=ids, **{attr: True}).count())
+
+    return compute
+
+
+def _tech_amount(start: date, end: date) -> Decimal:
+    rows = Signing.objects.filter(date__gte=start, date__lt=end, project__is_tech_upgrade=True)
+    return rows.aggregate(s=Sum("amount"))["s"] or Decimal(0)
+
+
+def _share(start: date, end: date) -> Decimal:
+    value = park_share(start, end)["share"]
+    return value if value is not None else Decimal(0)
+
+
+FIGURES: dict[str, Figure] = {
+    "signed_count": Figure("新签约项目数", "个", _signed, "永动机"),
+    "signed_amount": Figure("新签约协议投资额", "万元", _amount, "永动机"),
+    "major_signed_count": Figure("新签约10亿元以上项目数", "个", lambda s, e: _signed(s, e, major=True), "永动机"),
+    "started_count": Figure("新开工项目数", "个", _firsts(Action.START), "永动机"),
+    "producing_count": Figure("新投产项目数", "个", _firsts(Action.PRODUCE), "永动机"),
+    "reserve_count": Figure("在谈储备项目数（期末）", "个", lambda s, e: Decimal(reserve()[0]), "永动机"),
+    "leading_signed_count": Figure("新签约龙头企业项目数", "个", _flag("is_leading"), "头部+小巨人"),
+    "little_giant_signed_count": Figure("新签约“小巨人”企业项目数", "个", _flag("is_little_giant"), "头部+小巨人"),
+    "tech_upgrade_amount": Figure("技改项目签约投资额", "万元", _tech_amount, "金钥匙"),
+    "park_output_share": Figure("园区工业总产值占比", "%", _share, "梧桐树"),
+}
+
+
+def measure(key: str, *, start: date, end: date) -> Decimal:
+    """The value of one figure for [start, end); KeyError for a key not in FIGURES."""
+    return FIGURES[key].compute(start, end)
+
+
+__all__ = ["FIGURES", "Figure", "State", "measure"]

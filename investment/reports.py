@@ -1,0 +1,181 @@
+"""The figures of 招商引资, read from approved stages only: the funnel, the monthly 工作进度表, the
+annual 目标 figures, the reserve, the 倍增 ratio, by chain, park and township, and the parks' share.
+
+Signings come from the `Signing` ledger (counting.py); starts and productions are each project's
+*first* approved 开工 / 投产 (a resumed project does not start twice).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Min, QuerySet, Sum
+
+from org.models import Unit
+
+from .config import config
+from .models import Chain, Park, ParkOutput, Project, ReportStatus, Signing, StageReport
+from .workflow import MILESTONES, Action, State
+
+ZERO = Decimal("0.00")
+
+
+def month_range(year: int, month: int) -> tuple[date, date]:
+    """[first day, first day of the next month)."""
+    start = date(year, month, 1)
+    end = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
+    return start, end
+
+
+def first_dates(action: Action, projects: Iterable[int] | None = None) -> dict[int, date]:
+    """Each project's first approved date of one stage."""
+    rows = StageReport.objects.filter(status=ReportStatus.PUBLISHED, stage=action, draft_of__isnull=True)
+    if projects is not None:
+        rows = rows.filter(project_id__in=list(projects))
+    return dict(rows.values("project_id").annotate(first=Min("date")).values_list("project_id", "first"))
+
+
+@dataclass
+class Tally:
+    """One row of a report: signings (count, amount, ≥10亿元), starts and productions."""
+
+    label: str
+    key: Any = None
+    signed: int = 0
+    amount: Decimal = ZERO
+    major: int = 0
+    started: int = 0
+    producing: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def add(self, other: Tally) -> None:
+        self.signed += other.signed
+        self.amount += other.amount
+        self.major += other.major
+        self.started += other.started
+        self.producing += other.producing
+
+
+def _signings(start: date, end: date) -> QuerySet[Signing]:
+    return Signing.objects.filter(date__gte=start, date__lt=end)
+
+
+def tallies(start: date, end: date, *, by: str) -> list[Tally]:
+    """Rows per `by` ("township", "park", "chain" or "month") for [start, end), then a 合计 row."""
+    rows: dict[Any, Tally] = {}
+    labels = _labels(by, start, end)
+    for key, label in labels:
+        rows[key] = Tally(label=label, key=key)
+
+    def row(key: Any) -> Tally:
+        if key not in rows:
+            rows[key] = Tally(label=_label_of(by, key), key=key)
+        return rows[key]
+
+    for s in _signings(start, end):
+        t = row(_key(by, s.township_id, s.park_id, s.chain_id, s.date))
+        t.signed += s.counted
+        t.amount += s.amount
+        t.major += int(s.major and s.counted == 1)
+    places = {p.pk: (p.township_id, p.park_id, p.chain_id) for p in Project.objects.only("township", "park", "chain")}
+    for action, attr in ((Action.START, "started"), (Action.PRODUCE, "producing")):
+        for pk, day in first_dates(action).items():
+            if start <= day < end and pk in places:
+                township, park, chain = places[pk]
+                t = row(_key(by, township, park, chain, day))
+                setattr(t, attr, getattr(t, attr) + 1)
+    result = list(rows.values())
+    total = Tally(label="合计", key="total")
+    for t in result:
+        total.add(t)
+    return [*result, total]
+
+
+def _key(by: str, township: int, park: int | None, chain: int, day: date) -> Any:
+    return {"township": township, "park": park, "chain": chain, "month": day.month}[by]
+
+
+def _labels(by: str, start: date, end: date) -> list[tuple[Any, str]]:
+    if by == "township":
+        return [(u.pk, u.display_name) for u in Unit.objects.townships().order_by("sort_order", "code")]
+    if by == "park":
+        return [(p.pk, p.display_name) for p in Park.objects.filter(is_active=True)] + [(None, "园区外")]
+    if by == "chain":
+        return [(c.pk, f"{c.name}（{c.system}）") for c in Chain.objects.filter(is_active=True)]
+    months = []
+    day = start
+    while day < end:
+        months.append((day.month, f"{day.month}月"))
+        day = month_range(day.year, day.month)[1]
+    return months
+
+
+def _label_of(by: str, key: Any) -> str:
+    if key is None:
+        return "园区外"
+    model = {"township": Unit, "park": Park, "chain": Chain}.get(by)
+    if model is None:
+        return f"{key}月"
+    obj = model.objects.filter(pk=key).first()
+    return str(getattr(obj, "display_name", obj)) if obj else str(key)
+
+
+def funnel(projects: QuerySet[Project] | None = None) -> list[dict[str, Any]]:
+    """Projects and their agreed investment at each stage now (漏斗), in the stages' order."""
+    rows = projects if projects is not None else Project.objects.all()
+    sums = {r["state"]: r for r in rows.values("state").annotate(n=Count("pk"), amount=Sum("total_investment"))}
+    order = [State.NEW, *(s for s, _ in MILESTONES), State.PAUSED, State.TERMINATED]
+    return [
+        {"state": s.value, "label": str(s.label), "count": sums.get(s.value, {}).get("n") or 0,
+         "amount": sums.get(s.value, {}).get("amount") or ZERO}
+        for s in order
+    ]  # fmt: skip
+
+
+def reserve() -> tuple[int, Decimal]:
+    """储备: projects in talks (approved 在谈), and their amount."""
+    agg = Project.objects.filter(state=State.NEGOTIATING).aggregate(n=Count("pk"), amount=Sum("total_investment"))
+    return agg["n"] or 0, agg["amount"] or ZERO
+
+
+def signed_amount(start: date, end: date) -> Decimal:
+    return _signings(start, end).aggregate(s=Sum("amount"))["s"] or ZERO
+
+
+def doubling(year: int, *, until: date | None = None) -> dict[str, Any]:
+    """倍增: the year's signed amount (to `until`) against the base year's whole amount."""
+    base_year = config().base_year
+    end = until or date(year + 1, 1, 1)
+    current = signed_amount(date(year, 1, 1), end)
+    base = signed_amount(date(base_year, 1, 1), date(base_year + 1, 1, 1))
+    ratio = (current / base).quantize(Decimal("0.01")) if base else None
+    return {"year": year, "base_year": base_year, "amount": current, "base_amount": base, "ratio": ratio}
+
+
+def park_share(start: date, end: date) -> dict[str, Any]:
+    """梧桐树: the parks' industrial output as a share of the city's, for the months both are entered."""
+    rows = ParkOutput.objects.filter(month__gte=start, month__lt=end)
+    city = {r.month: r.output for r in rows if r.park_id is None}
+    parks: dict[date, Decimal] = defaultdict(lambda: ZERO)
+    by_park: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for r in rows:
+        if r.park_id is not None and r.month in city:
+            parks[r.month] += r.output
+            by_park[r.park_id] += r.output
+    city_total = sum((city[m] for m in parks), ZERO)
+    park_total = sum(parks.values(), ZERO)
+    share = (park_total / city_total * 100).quantize(Decimal("0.1")) if city_total else None
+    return {"city": city_total, "parks": park_total, "share": share, "by_park": dict(by_park), "months": len(parks)}
+
+
+def outputs_by_month(year: int) -> dict[int | None, dict[int, Decimal]]:
+    """Each park's (None: the city's) output per month of the year."""
+    table: dict[int | None, dict[int, Decimal]] = defaultdict(dict)
+    for r in ParkOutput.objects.filter(month__year=year):
+        table[r.park_id][r.month.month] = r.output
+    return table
