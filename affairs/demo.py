@@ -1,9 +1,241 @@
-"""The 一网通办 demo: the 事项清单 and applications in every state of the loop."""
+"""The 一网通办 demo: the 事项清单, two 一件事 packages, and applications in every state of the loop.
+
+Everything goes through the app's services (catalogue import, the verbs), so the event logs and
+deadlines are what a real day would leave. Idempotent: the catalogue is refreshed, the
+applications are made once.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+import random
+from datetime import datetime, timedelta
+from typing import Any
+
+from accounts.models import Role, User
+from affairs import catalogue, services
+from affairs.demo_catalogue import BUNDLES, HALL, MATTERS, DemoMatter
+from affairs.models import Application, Bundle, BundlePart, Matter
+from affairs.office import office_unit
+from affairs.services.applications import ApplicantData
+from affairs.workflow import Channel
+from knowledge.models import Guide
+from org.models import Unit
+
+SURNAMES = "张王李刘陈杨黄赵周吴徐孙胡朱高林何郭马罗"
+GIVEN = ("小英", "建国", "丽华", "志强", "海燕", "国庆", "秀兰", "明", "伟", "芳", "桂英", "俊杰")
+
+
+def _values(item: DemoMatter, unit: Unit, guide: Guide | None) -> dict[str, Any]:
+    return {
+        "name": item.name,
+        "category": item.category,
+        "department": unit,
+        "kind": item.kind,
+        "statutory_days": item.statutory,
+        "promised_days": item.promised,
+        "materials": catalogue.parse_materials(item.materials),
+        "steps": catalogue.parse_steps(item.steps),
+        "fee": item.fee,
+        "online": item.online,
+        "at_window": True,
+        "visits": item.visits,
+        "how": item.how,
+        "location": HALL,
+        "legal_basis": item.legal_basis,
+        "guide": guide,
+    }
+
+
+def seed_catalogue() -> dict[str, Matter]:
+    units = {u.code: u for u in Unit.objects.filter(code__in={m.unit for m in MATTERS})}
+    guides = {g.slug: g for g in Guide.objects.filter(slug__in={m.guide for m in MATTERS if m.guide})}
+    matters: dict[str, Matter] = {}
+    for item in MATTERS:
+        unit = units.get(item.unit)
+        if unit is None:
+            continue
+        matter, _ = catalogue.import_matter(
+            actor=None, code=item.code, values=_values(item, unit, guides.get(item.guide))
+        )
+        matters[item.code] = matter
+    for b in BUNDLES:
+        bundle, _ = Bundle.objects.update_or_create(
+            code=b.code, defaults={"name": b.name, "description": b.description}
+        )
+        for code, stage in b.parts:
+            if code in matters:
+                BundlePart.objects.update_or_create(
+                    bundle=bundle, matter=matters[code], defaults={"stage": stage}
+                )
+    return matters
+
+
+def _person(rng: random.Random, n: int) -> ApplicantData:
+    name = rng.choice(SURNAMES) + rng.choice(GIVEN)
+    born = f"{1950 + rng.randrange(55)}{rng.randrange(1, 13):02d}{rng.randrange(1, 28):02d}"
+    body = f"420881{born}{rng.randrange(100, 999)}"
+    return ApplicantData(
+        name=name, id_number=body + str(rng.randrange(10)), phone=f"139{rng.randrange(10**8):08d}"
+    )
+
+
+def _staff(unit_id: int, role: str) -> User | None:
+    return User.objects.filter(unit_id=unit_id, role=role, is_active=True).order_by("username").first()
 
 
 def seed_affairs(*, seed: int, now: datetime) -> None:
     """Seed the demo through the app's services; idempotent."""
+    matters = seed_catalogue()
+    office = office_unit()
+    if office is None or not matters or Application.objects.exists():
+        return
+    window = _staff(office.pk, Role.CLERK)
+    if window is None:
+        return
+    rng = random.Random(seed)  # noqa: S311 (demo data, not a secret)
+    count = 0
+
+    def person() -> ApplicantData:
+        nonlocal count
+        count += 1
+        return _person(rng, count)
+
+    def apply(code: str, *, missing: int = 0, online: bool = True, days_ago: float = 6) -> Application:
+        m = matters[code]
+        names = [x["name"] for x in m.materials]
+        provided = names[: len(names) - missing] if missing else names
+        when = now - timedelta(days=days_ago)
+        if online:
+            return services.submit(m, person(), provided=provided, channel=Channel.ONLINE, now=when)
+        return services.submit(m, person(), provided=provided, channel=Channel.WINDOW, actor=window, now=when)
+
+    def staff(app: Application) -> tuple[User | None, User | None]:
+        return _staff(app.department_id, Role.CLERK), _staff(app.department_id, Role.UNIT_LEADER)
+
+    def through(app: Application, *, last: str, at: datetime) -> Application:
+        """Take an accepted application through its steps up to `last` (step, grant, deny)."""
+        clerk, leader = staff(app)
+        step_at = at
+        while not app.is_last_step:
+            step_at += timedelta(hours=3)
+            who = clerk if (app.current_step or {}).get("role") == Role.CLERK else leader
+            if who is None:
+                return app
+            app = services.approve_step(app, actor=who, opinion="材料审核通过", now=step_at)
+            if last == "step":
+                return app
+        step_at += timedelta(hours=3)
+        role = (app.current_step or {}).get("role")
+        who = window if app.is_immediate else (clerk if role == Role.CLERK else leader)
+        if who is None or last == "step":
+            return app
+        if last == "deny":
+            return services.deny(
+                app, actor=who, opinion="经核查不符合申请条件：申请人名下已有住房。", now=step_at
+            )
+        return services.grant(app, actor=who, opinion="准予", now=step_at)
+
+    # 待预审: complete and incomplete, online and at the window.
+    apply("GAJ-JZZ-01", days_ago=0.1)
+    apply("RSJ-YL-02", missing=1, days_ago=0.2)
+    apply("SCJ-SP-01", online=False, days_ago=0.05)
+    # 待补正: one 一次性告知.
+    app = apply("ZRZY-BDC-01", missing=2, days_ago=2)
+    services.notify(
+        app,
+        actor=window,
+        items=app.missing,
+        note="请一次性补齐以上材料，可网上上传。",
+        now=now - timedelta(days=1.9),
+    )
+    # 补正后待受理.
+    app = apply("JYJ-ZZ-01", missing=1, days_ago=3)
+    app = services.notify(app, actor=window, items=app.missing, now=now - timedelta(days=2.9))
+    services.correct(app, provided=app.missing, token=app.token, now=now - timedelta(days=1))
+    # 审批中: first step, a later step, one overdue.
+    for code, ago, last in (("ZJJ-GJJ-01", 0.5, "none"), ("MZJ-DB-01", 3, "step"), ("RSJ-CY-01", 9, "none")):
+        app = apply(code, days_ago=ago + 0.1)
+        when = now - timedelta(days=ago)
+        app = services.accept(app, actor=window, now=when)
+        if last == "step":
+            through(app, last="step", at=when)
+    # 不予受理.
+    app = apply("NYJ-JF-01", missing=1, days_ago=4)
+    services.refuse(
+        app,
+        actor=window,
+        reason="申请人户籍不在本集体经济组织，不符合宅基地申请条件。",
+        now=now - timedelta(days=3.8),
+    )
+    # 准予（待出件）, 不予许可（待送达）, 已出件 (window, post), a 即办件 done while waiting, 撤回.
+    outcomes = (
+        ("MZJ-GL-01", 8, "grant", None),
+        ("JYJ-RX-01", 7, "deny", "post"),
+        ("JYJ-JS-01", 5, "deny", None),
+        ("ZJJ-SG-01", 10, "grant", "window"),
+        ("RSJ-SY-01", 6, "grant", "post"),
+        ("YBJ-YD-01", 1, "grant", "window"),
+    )
+    for code, ago, last, delivery in outcomes:
+        app = apply(code, days_ago=ago + 0.05, online=code != "YBJ-YD-01")
+        when = now - timedelta(days=ago)
+        app = through(services.accept(app, actor=window, now=when), last=last, at=when)
+        if delivery and app.state in {"granted", "denied"}:
+            tracking = f"EMS{rng.randrange(10**9, 10**10)}" if delivery == "post" else ""
+            services.deliver(
+                app, actor=window, delivery=delivery, tracking_number=tracking, now=when + timedelta(hours=8)
+            )
+    app = apply("RSJ-SBK-01", days_ago=0.3)
+    services.withdraw(
+        app, token=app.token, reason="已在手机上办理电子社保卡。", now=now - timedelta(days=0.2)
+    )
+    _seed_joints(matters, window, person, now)
+
+
+def _seed_joints(matters: dict[str, Matter], window: User, person: Any, now: datetime) -> None:
+    """新生儿出生一件事 under way (one part back for 补正), 开办企业一件事 received at the window."""
+    newborn = Bundle.objects.filter(code="newborn").first()
+    if newborn is not None and newborn.parts.count() == 4:
+        names = [m["name"] for part in newborn.parts.select_related("matter") for m in part.matter.materials]
+        provided = [n for n in names if n != "结婚证"]
+        joint = services.submit_joint(
+            newborn, person(), provided=provided, channel=Channel.ONLINE, now=now - timedelta(days=3)
+        )
+        for app in joint.parts.order_by("stage", "pk"):
+            if app.stage == 1:
+                app = services.accept(app, actor=window, now=now - timedelta(days=2.9))
+                clerk = _staff(app.department_id, Role.CLERK)
+                leader = _staff(app.department_id, Role.UNIT_LEADER)
+                if clerk and leader:
+                    app = services.approve_step(app, actor=clerk, now=now - timedelta(days=2.5))
+                    services.grant(
+                        app, actor=leader, licence_number="Q420881202500123", now=now - timedelta(days=2.4)
+                    )
+            elif app.missing:
+                services.notify(
+                    app,
+                    actor=window,
+                    items=app.missing,
+                    note="请补交结婚证原件（可上传照片）。",
+                    now=now - timedelta(days=2),
+                )
+            else:
+                app = services.accept(app, actor=window, now=now - timedelta(days=1))
+                if app.is_immediate:
+                    services.grant(app, actor=window, now=now - timedelta(days=1))
+    business = Bundle.objects.filter(code="open-business").first()
+    if business is not None and business.parts.exists():
+        names = [m["name"] for part in business.parts.select_related("matter") for m in part.matter.materials]
+        services.submit_joint(
+            business,
+            ApplicantData(
+                name="钟祥市莫愁湖茶饮有限公司",
+                id_number="91420881MA4F0XYZ1K",
+                phone="0724-4221234",
+                is_enterprise=True,
+            ),
+            provided=names,
+            channel=Channel.WINDOW,
+            actor=window,
+            now=now - timedelta(hours=2),
+        )
