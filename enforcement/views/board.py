@@ -1,0 +1,134 @@
+"""The township board (乡镇控违月报) and its xlsx export: who may read it, which month."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from openpyxl import Workbook
+
+from accounts.models import Role
+from enforcement import board
+from enforcement.guards import is_office
+from mochou.http import AuthenticatedHttpRequest
+
+READERS = frozenset({Role.LEADER, Role.SUPERVISOR, Role.ADMIN})
+COLUMNS = (
+    "乡镇（街道）",
+    "发现",
+    "新增",
+    "主动发现率",
+    "平均制止用时(小时)",
+    "拆除",
+    "按期拆除",
+    "拆除面积(㎡)",
+    "存量减少",
+    "复核通过率",
+    "不属实率",
+    "超期",
+    "问责",
+    "未销号新增",
+)
+
+
+def may_read_board(user: Any) -> bool:
+    """The office, the city's leaders and the supervision office read every township's figures;
+    a township its own row (and the 零增长 list)."""
+    return user.is_active and (
+        user.role in READERS or is_office(user) or user.role in (Role.CLERK, Role.UNIT_LEADER)
+    )
+
+
+def _month(value: str | None) -> date:
+    today = timezone.localdate()
+    if value:
+        try:
+            year, month = (int(p) for p in value.split("-", 1))
+            return date(year, month, 1)
+        except ValueError:
+            pass
+    return today.replace(day=1)
+
+
+def _board(request: AuthenticatedHttpRequest) -> board.Board:
+    user = request.user
+    if not may_read_board(user):
+        raise PermissionDenied("您的角色不查看控违月报。")
+    built = board.build(_month(request.GET.get("month")))
+    if not (user.role in READERS or is_office(user)):
+        built.rows = [row for row in built.rows if row.township.pk == user.unit_id]
+    return built
+
+
+def cells(row: board.Row) -> list[Any]:
+    hours = row.stop_hours
+    return [
+        row.township.display_name,
+        row.found,
+        row.new,
+        board.percent(row.self_share),
+        "—" if hours is None else round(hours, 1),
+        row.demolished,
+        row.in_time,
+        float(row.area),
+        row.existing_closed,
+        board.percent(row.pass_rate),
+        board.percent(row.dismiss_share),
+        row.overdue,
+        row.accountabilities,
+        row.open_new,
+    ]
+
+
+@login_required
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
+    built = _board(request)
+    context = {
+        "board": built,
+        "columns": COLUMNS,
+        "rows": [(row, cells(row)) for row in built.rows],
+        "totals": cells(built.totals),
+        "month_value": f"{built.month:%Y-%m}",
+    }
+    return render(request, "enforcement/board.html", context)
+
+
+@login_required
+def export(request: AuthenticatedHttpRequest) -> HttpResponse:
+    built = _board(request)
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(f"{built.month:%Y-%m}")
+    sheet.append([f"钟祥市城乡控违月报 {built.month:%Y年%m月}"])
+    sheet.append(list(COLUMNS))
+    for row in built.rows:
+        sheet.append(cells(row))
+    sheet.append(cells(built.totals))
+    out = io.BytesIO()
+    book.save(out)
+    response = HttpResponse(
+        out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="enforcement-{built.month:%Y-%m}.xlsx"'
+    return response
+
+
+@login_required
+def bulletin(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The monthly 通报 for the supervision office: the figures in words, printable."""
+    built = _board(request)
+    totals = built.totals
+    worst = sorted((r for r in built.rows if r.open_new), key=lambda r: -r.open_new)
+    context = {
+        "board": built,
+        "totals": totals,
+        "worst": worst,
+        "pass": board.percent(totals.pass_rate),
+        "self_share": board.percent(totals.self_share),
+    }
+    return render(request, "enforcement/bulletin.html", context)
