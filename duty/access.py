@@ -48,6 +48,9 @@ def sees_phones(user: Any, unit_id: int) -> bool:
 
 def may_use_duty(user: Any) -> bool:
     """The duty pages: the chain and the staff of every reporting unit."""
-    return in_duty_chain(user) or (
-        getattr(user, "is_authenticated", False) and user.is_active and user.role in UNIT_ROLES and user.unit_id
+    return in_duty_chain(user) or bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and user.role in UNIT_ROLES
+        and user.unit_id
     )

@@ -40,6 +40,8 @@ GUARDS: Guards[State, Action] = Guards(
 GUARDS.rule(Action.REGISTER, OFFICE_ROLES, what="登记突发事件")
 GUARDS.rule(Action.FIRST, OFFICE_ROLES, what="报送初报", own_unit=True)
 GUARDS.rule(Action.FOLLOW, OFFICE_ROLES, what="报送续报", own_unit=True)
+
+
 def _tasks_cleared(_actor: Any, incident: Incident) -> None:
     """清零销号: no 终报 while a task the incident gave is still open."""
     from duty.workflow import TASK_OPEN_STATES

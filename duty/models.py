@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from duty.workflow import State, TaskState
 from loop.events import EventBase
 from loop.writes import StatefulModel, StatefulQuerySet
 
@@ -24,7 +25,9 @@ USER = settings.AUTH_USER_MODEL
 class Shift(models.Model):
     """One duty shift of a unit: its 带班领导 and 值班员 from `starts_at` to `ends_at`."""
 
-    unit = models.ForeignKey("org.Unit", verbose_name="单位", on_delete=models.PROTECT, related_name="duty_shifts")
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name="单位", on_delete=models.PROTECT, related_name="duty_shifts"
+    )
     day = models.DateField("值班日期")
     starts_at = models.DateTimeField("开始")
     ends_at = models.DateTimeField("结束")
@@ -43,7 +46,9 @@ class Shift(models.Model):
         ordering = ["unit", "starts_at"]
         constraints = [
             models.UniqueConstraint(fields=["unit", "starts_at"], name="duty_shift_unique_start"),
-            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="duty_shift_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="duty_shift_ends_after_start"
+            ),
         ]
         indexes = [models.Index(fields=["unit", "ends_at"])]
 
@@ -84,6 +89,9 @@ class Swap(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"换班 {self.shift_id} {self.slot}"
+
 
 class OpenItem(models.Model):
     """A matter the duty desk has to follow up (待办事项): open until closed, carried over at each
@@ -101,6 +109,9 @@ class OpenItem(models.Model):
         verbose_name = "值班待办事项"
         verbose_name_plural = "值班待办事项"
         ordering = ["opened_at"]
+
+    def __str__(self) -> str:
+        return self.text
 
     @property
     def is_open(self) -> bool:
@@ -123,6 +134,9 @@ class Handover(models.Model):
         verbose_name = "交接班记录"
         verbose_name_plural = "交接班记录"
 
+    def __str__(self) -> str:
+        return f"交接班 {self.shift_id}"
+
 
 class CoverageWarning(models.Model):
     """The claim of one warning about an uncovered hour: a gap is warned once, whatever the sweeps."""
@@ -132,7 +146,12 @@ class CoverageWarning(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["unit", "gap_start"], name="duty_coverage_warned_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "gap_start"], name="duty_coverage_warned_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.gap_start}"
 
 
 # ---------------------------------------------------------------- 平安报
@@ -159,6 +178,9 @@ class DailyReport(models.Model):
         ordering = ["-day", "unit"]
         constraints = [models.UniqueConstraint(fields=["unit", "day"], name="duty_daily_once_per_day")]
 
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.day} {self.kind}"
+
     @property
     def late(self) -> bool:
         return self.filed_at > self.due_at
@@ -179,6 +201,9 @@ class DailyChase(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["unit", "day", "rung"], name="duty_chase_rung_once")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.day} {self.rung}"
 
 
 # ---------------------------------------------------------------- incidents (a loop)
@@ -211,14 +236,16 @@ class IncidentQuerySet(StatefulQuerySet["Incident"]):
             return self
         if user.unit_id is None:
             return self.none()
-        return self.filter(Q(unit_id=user.unit_id) | Q(township_id=user.unit_id) | Q(tasks__unit_id=user.unit_id)).distinct()
+        return self.filter(
+            Q(unit_id=user.unit_id) | Q(township_id=user.unit_id) | Q(tasks__unit_id=user.unit_id)
+        ).distinct()
 
 
 class Incident(StatefulModel):
     """突发事件: known (登记), first reported (初报), followed (续报 n), finally reported (终报)."""
 
     number = models.CharField("编号", max_length=20, unique=True, null=True)
-    state = models.CharField("状态", max_length=12)
+    state = models.CharField("状态", max_length=12, choices=State.choices)
     unit = models.ForeignKey("org.Unit", verbose_name="报送单位", on_delete=models.PROTECT, related_name="+")
     title = models.CharField("事件名称", max_length=100)
     level = models.CharField("等级", max_length=1, choices=IncidentLevel.choices)
@@ -240,7 +267,9 @@ class Incident(StatefulModel):
     next_report_by = models.DateTimeField("续报期限", null=True, blank=True, db_index=True)
     finished_at = models.DateTimeField("终报时间", null=True, blank=True)
     follow_ups = models.PositiveIntegerField("续报次数", default=0)
-    leaders_told_level = models.CharField(max_length=1, blank=True)  # the highest level the leaders were told of
+    leaders_told_level = models.CharField(
+        max_length=1, blank=True
+    )  # the highest level the leaders were told of
     cases = models.ManyToManyField("cases.Case", verbose_name="关联工单", blank=True, related_name="+")
     created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()
@@ -260,9 +289,9 @@ class Incident(StatefulModel):
     @property
     def due_at(self) -> Any:
         """The next report owed: 初报 while pending, then the next 续报; none once finished."""
-        if self.state == "pending":
+        if self.state == State.PENDING:
             return self.first_report_by
-        if self.state == "reported":
+        if self.state == State.REPORTED:
             return self.next_report_by
         return None
 
@@ -295,6 +324,9 @@ class IncidentReport(models.Model):
             models.UniqueConstraint(fields=["incident", "kind", "seq"], name="duty_report_numbered_once")
         ]
 
+    def __str__(self) -> str:
+        return self.label
+
     @property
     def late(self) -> bool:
         return self.filed_at > self.due_at
@@ -322,8 +354,13 @@ class IncidentReminder(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["incident", "kind", "deadline"], name="duty_incident_reminded_once")
+            models.UniqueConstraint(
+                fields=["incident", "kind", "deadline"], name="duty_incident_reminded_once"
+            )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.incident_id} {self.kind}"
 
 
 # ---------------------------------------------------------------- tasks (a loop)
@@ -342,7 +379,7 @@ class DutyTask(StatefulModel):
     """A task an incident gives to a unit: 下达 → 签收 → 反馈 → 销号 (or 退回 to the unit)."""
 
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="tasks")
-    state = models.CharField("状态", max_length=12)
+    state = models.CharField("状态", max_length=12, choices=TaskState.choices)
     unit = models.ForeignKey("org.Unit", verbose_name="承办单位", on_delete=models.PROTECT, related_name="+")
     title = models.CharField("任务", max_length=200)
     due_at = models.DateTimeField("完成期限")

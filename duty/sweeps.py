@@ -54,7 +54,11 @@ def chase_daily(now: datetime | None = None) -> dict[str, int]:
     for unit in missing:
         with transaction.atomic():
             if _claim(DailyChase, unit=unit, day=day, rung=DailyChase.Rung.NOTICE, created_at=now):
-                notify_unit(unit, kind="duty_daily_missing", message=f"今日平安报尚未报送（期限 {_hm(deadline)}），请立即报送")
+                notify_unit(
+                    unit,
+                    kind="duty_daily_missing",
+                    message=f"今日平安报尚未报送（期限 {_hm(deadline)}），请立即报送",
+                )
                 done["notice"] += 1
     if now < deadline + config.sms_after():
         return done
@@ -62,9 +66,14 @@ def chase_daily(now: datetime | None = None) -> dict[str, int]:
     for unit in missing:
         phone, person = _leader_contact(unit, shifts.get(unit.pk))
         with transaction.atomic():
-            if not _claim(DailyChase, unit=unit, day=day, rung=DailyChase.Rung.SMS, phone=phone, created_at=now):
+            if not _claim(
+                DailyChase, unit=unit, day=day, rung=DailyChase.Rung.SMS, phone=phone, created_at=now
+            ):
                 continue
-            body = f"【应急值班】{unit.display_name}今日平安报逾期未报（期限 {_hm(deadline)}），请督促值班人员立即报送。"
+            body = (
+                f"【应急值班】{unit.display_name}今日平安报逾期未报（期限 {_hm(deadline)}），"
+                "请督促值班人员立即报送。"
+            )
             queue_sms(phone, body)
             if person is not None:
                 notify_users([person], kind="duty_daily_missing", message=body)
@@ -95,7 +104,9 @@ def sweep_incidents(now: datetime | None = None) -> dict[str, int]:
     ]
     office = config.office()
     for what, state, field in rungs:
-        owed = Incident.objects.filter(state=state, **{f"{field}__lte": near}).select_related("unit", "township")
+        owed = Incident.objects.filter(state=state, **{f"{field}__lte": near}).select_related(
+            "unit", "township"
+        )
         for incident in owed:
             deadline = getattr(incident, field)
             kind = f"{what}_{'overdue' if deadline <= now else 'near'}"
@@ -107,7 +118,8 @@ def sweep_incidents(now: datetime | None = None) -> dict[str, int]:
                     message = f"{incident.number} {incident.title}：请于 {_hm(deadline)} 前报送{label}"
                     notify_unit(incident.unit, kind="duty_incident", message=message)
                 else:
-                    message = f"{incident.number} {incident.title}：{label}已超时（期限 {_hm(deadline)}），请立即报送"
+                    late = f"{label}已超时（期限 {_hm(deadline)}）"
+                    message = f"{incident.number} {incident.title}：{late}，请立即报送"
                     notify_unit(incident.unit, kind="duty_incident", message=message)
                     if office is not None and office.pk != incident.unit_id:
                         notify_unit(office, kind="duty_incident", message=message)
@@ -145,7 +157,9 @@ def warn_coverage(now: datetime | None = None) -> int:
             if not _claim(CoverageWarning, unit=unit, gap_start=_gap_origin(unit_id, start, now)):
                 continue
             total = sum(hours(g) for g in spans)
-            message = f"{unit.display_name}值班表有 {total:.0f} 小时无人值班，最早自 {_hm(start)} 起，请及时排班"
+            message = (
+                f"{unit.display_name}值班表有 {total:.0f} 小时无人值班，最早自 {_hm(start)} 起，请及时排班"
+            )
             notify_unit(unit, kind="duty_coverage", message=message)
             if office is not None and office.pk != unit_id:
                 notify_unit(office, roles=[Role.UNIT_LEADER], kind="duty_coverage", message=message)

@@ -42,5 +42,7 @@ def count(value: Any, label: str, field: str) -> int:
     except (TypeError, ValueError):
         number = -1
     if number < 0 or number > 100000:
-        raise InvalidInput(f"{label}须为不小于 0 的整数。", code="invalid_input.number", details={"field": field})
+        raise InvalidInput(
+            f"{label}须为不小于 0 的整数。", code="invalid_input.number", details={"field": field}
+        )
     return number

@@ -64,7 +64,9 @@ def _status(report: DailyReport | None, day: date, now: datetime) -> str:
 
 def daily_status(day: date, now: datetime, units: Sequence[Unit] | None = None) -> list[DailyRow]:
     units = list(units if units is not None else config.reporting_units())
-    reports = {r.unit_id: r for r in DailyReport.objects.filter(day=day, unit__in=units).select_related("filed_by")}
+    reports = {
+        r.unit_id: r for r in DailyReport.objects.filter(day=day, unit__in=units).select_related("filed_by")
+    }
     return [DailyRow(u, reports.get(u.pk), _status(reports.get(u.pk), day, now)) for u in units]
 
 
@@ -99,7 +101,9 @@ def reporting_rates(
     """报送率 per unit and per day over [start, end] (days not yet due are not counted)."""
     units = list(units if units is not None else config.reporting_units())
     days = _days(start, end, now)
-    rows = DailyReport.objects.filter(day__in=days, unit__in=units).values_list("unit_id", "day", "filed_at", "due_at")
+    rows = DailyReport.objects.filter(day__in=days, unit__in=units).values_list(
+        "unit_id", "day", "filed_at", "due_at"
+    )
     seen: dict[tuple[int, date], bool] = {(u, d): f > due for u, d, f, due in rows}
     per_unit = []
     for unit in units:

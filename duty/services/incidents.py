@@ -36,9 +36,10 @@ INCIDENTS: Loop[Incident, State, Action] = Loop(
 class Figures:
     """What each report states: casualties, losses and the actions taken so far."""
 
-    deaths: int = 0
-    injuries: int = 0
-    missing: int = 0
+    # Typed by a person in a form (strings) or given by the API (ints): `cleaned()` decides.
+    deaths: int | str = 0
+    injuries: int | str = 0
+    missing: int | str = 0
     losses: str = ""
     actions_taken: str = ""
 
@@ -83,14 +84,18 @@ def _kind(value: str) -> str:
 
 def _township(value: Unit | None) -> Unit | None:
     if value is not None and value.kind != UnitKind.TOWNSHIP:
-        raise InvalidInput("所在乡镇须为乡镇（街道）。", code="invalid_input.township", details={"field": "township"})
+        raise InvalidInput(
+            "所在乡镇须为乡镇（街道）。", code="invalid_input.township", details={"field": "township"}
+        )
     return value
 
 
 def _times(occurred_at: datetime, learned_at: datetime, now: datetime) -> None:
     if learned_at > now + timedelta(minutes=5) or occurred_at > learned_at + timedelta(minutes=1):
         raise InvalidInput(
-            "发生时间不能晚于知悉时间，知悉时间不能晚于现在。", code="invalid_input.time", details={"field": "learned_at"}
+            "发生时间不能晚于知悉时间，知悉时间不能晚于现在。",
+            code="invalid_input.time",
+            details={"field": "learned_at"},
         )
 
 
@@ -113,10 +118,13 @@ def _escalate(incident: Incident) -> bool:
         return False
     if incident.leaders_told_level and incident.leaders_told_level <= level:
         return False
-    message = f"突发事件报告 {incident.number}：{_describe(incident)}，死亡{incident.deaths}人、受伤{incident.injuries}人。"
+    toll = f"死亡{incident.deaths}人、受伤{incident.injuries}人、失联{incident.missing}人"
+    message = f"突发事件报告 {incident.number}：{_describe(incident)}，{toll}。"
     notify_role([Role.LEADER], kind="duty_incident", message=message)
-    for phone in User.objects.filter(role=Role.LEADER, is_active=True).exclude(mobile="").values_list(
-        "mobile", flat=True
+    for phone in (
+        User.objects.filter(role=Role.LEADER, is_active=True)
+        .exclude(mobile="")
+        .values_list("mobile", flat=True)
     ):
         queue_sms(phone, message)
     incident.leaders_told_level = level
@@ -170,13 +178,29 @@ def register_incident(
     return incident
 
 
-def _report(incident: Incident, kind: str, seq: int, body: str, figures: Figures, actor: User, now: datetime, due: datetime) -> IncidentReport:
+def _report(
+    incident: Incident,
+    kind: str,
+    seq: int,
+    body: str,
+    figures: Figures,
+    actor: User,
+    now: datetime,
+    due: datetime,
+) -> IncidentReport:
     for name, value in figures.as_dict().items():
         setattr(incident, name, value)
     return IncidentReport.objects.create(
-        incident=incident, kind=kind, seq=seq, text=body, level=incident.level, filed_by=actor, filed_at=now,
-        due_at=due, **figures.as_dict(),
-    )  # fmt: skip
+        incident=incident,
+        kind=kind,
+        seq=seq,
+        text=body,
+        level=incident.level,
+        filed_by=actor,
+        filed_at=now,
+        due_at=due,
+        **figures.as_dict(),
+    )
 
 
 FIGURE_FIELDS = ["deaths", "injuries", "missing", "losses", "actions_taken"]
@@ -230,14 +254,28 @@ def file_first_report(
         return step.item
 
 
-def _first(step: Any, incident: Incident, body: str, figures: Figures, actor: User, now: datetime, extra: list[str] | None = None) -> None:
-    report = _report(incident, IncidentReport.Kind.FIRST, 0, body, figures, actor, now, incident.first_report_by)
+def _first(
+    step: Any,
+    incident: Incident,
+    body: str,
+    figures: Figures,
+    actor: User,
+    now: datetime,
+    extra: list[str] | None = None,
+) -> None:
+    report = _report(
+        incident, IncidentReport.Kind.FIRST, 0, body, figures, actor, now, incident.first_report_by
+    )
     incident.first_reported_at = now
     incident.next_report_by = now + timedelta(minutes=config.follow_up_minutes(incident.level))
     told = _escalate(incident)
     step.record(
         note=body,
-        payload={"late": report.late, "leaders_told": told, "next_report_by": incident.next_report_by.isoformat()},
+        payload={
+            "late": report.late,
+            "leaders_told": told,
+            "next_report_by": incident.next_report_by.isoformat(),
+        },
         fields=[*FIGURE_FIELDS, "first_reported_at", "next_report_by", "leaders_told_level", *(extra or [])],
     )
     step.after_commit(_tell_office, incident, f"初报 {incident.number}：{_describe(incident)}")
@@ -261,22 +299,33 @@ def file_follow_up(
         told = _escalate(item)
         step.record(
             note=body,
-            payload={"seq": item.follow_ups, "late": report.late, "level": [old_level, item.level], "leaders_told": told},
+            payload={
+                "seq": item.follow_ups,
+                "late": report.late,
+                "level": [old_level, item.level],
+                "leaders_told": told,
+            },
             fields=[*FIGURE_FIELDS, "level", "follow_ups", "next_report_by", "leaders_told_level"],
         )
         step.after_commit(_tell_office, item, f"续报（{item.follow_ups}）{item.number}：{_describe(item)}")
     return report
 
 
-def file_final(incident: Incident, *, actor: User, report_text: str, figures: Figures, now: datetime) -> IncidentReport:
+def file_final(
+    incident: Incident, *, actor: User, report_text: str, figures: Figures, now: datetime
+) -> IncidentReport:
     """终报: the incident is over and every task it gave is 销号 (the guard refuses otherwise)."""
     body = text(report_text, "终报内容", "text", min_len=4, max_len=4000)
     figures = figures.cleaned()
     with INCIDENTS.verb(incident, Action.FINAL, actor, now=now) as step:
         item = step.item
-        report = _report(item, IncidentReport.Kind.FINAL, 0, body, figures, actor, now, item.next_report_by or now)
+        report = _report(
+            item, IncidentReport.Kind.FINAL, 0, body, figures, actor, now, item.next_report_by or now
+        )
         item.finished_at, item.next_report_by = now, None
-        step.record(note=body, payload={"late": report.late}, fields=[*FIGURE_FIELDS, "finished_at", "next_report_by"])
+        step.record(
+            note=body, payload={"late": report.late}, fields=[*FIGURE_FIELDS, "finished_at", "next_report_by"]
+        )
         step.after_commit(_tell_office, item, f"终报 {item.number}：{_describe(item)}")
     return report
 
@@ -286,7 +335,7 @@ def link_case(incident: Incident, *, actor: User, case_number: str, now: datetim
     # The duty chain links a case the centre told it of by its number (it sees the case's number,
     # title and state on the incident, nothing of the citizen); a unit only a case it can see.
     cases = Case.objects.all() if in_duty_chain(actor) else Case.objects.visible_to(actor)
-    case = cases.filter(number=case_number.strip()).first()  
+    case = cases.filter(number=case_number.strip()).first()
     if case is None:
         raise NotFound("找不到该工单，或无权查看。", code="duty.case_not_found")
     with INCIDENTS.verb(incident, Action.LINK, actor, now=now) as step:
@@ -295,4 +344,3 @@ def link_case(incident: Incident, *, actor: User, case_number: str, now: datetim
         step.item.cases.add(case)
         step.record(payload={"case": case.number})
     return case
-

@@ -35,7 +35,9 @@ def _is_holiday(day: date) -> bool:
 
 def _member(unit: Unit, user: User, label: str, field: str) -> None:
     if user.unit_id != unit.pk or not user.is_active:
-        raise InvalidInput(f"{label}须为本单位在岗人员。", code="invalid_input.person", details={"field": field})
+        raise InvalidInput(
+            f"{label}须为本单位在岗人员。", code="invalid_input.person", details={"field": field}
+        )
 
 
 def add_shift(
@@ -52,14 +54,20 @@ def add_shift(
 ) -> Shift:
     require(may_edit_roster(actor, unit), "只有本单位或应急值班室可以排班。")
     if ends_at <= starts_at:
-        raise InvalidInput("结束时间须晚于开始时间。", code="invalid_input.period", details={"field": "ends_at"})
+        raise InvalidInput(
+            "结束时间须晚于开始时间。", code="invalid_input.period", details={"field": "ends_at"}
+        )
     if ends_at - starts_at > timedelta(hours=48):
-        raise InvalidInput("一个班次不能超过 48 小时。", code="invalid_input.period", details={"field": "ends_at"})
+        raise InvalidInput(
+            "一个班次不能超过 48 小时。", code="invalid_input.period", details={"field": "ends_at"}
+        )
     _member(unit, leader, "带班领导", "leader")
     _member(unit, officer, "值班员", "officer")
     day = timezone.localtime(starts_at).date()
     with transaction.atomic():
-        overlap = Shift.objects.select_for_update().filter(unit=unit, starts_at__lt=ends_at, ends_at__gt=starts_at)
+        overlap = Shift.objects.select_for_update().filter(
+            unit=unit, starts_at__lt=ends_at, ends_at__gt=starts_at
+        )
         if overlap.exists():
             raise Conflict("该时段已有班次，不能重复排班。", code="duty.shift_overlap")
         try:
@@ -125,7 +133,9 @@ def on_duty(unit_ids: Sequence[int], now: datetime) -> dict[int, Shift]:
 # ---------------------------------------------------------------- swaps
 
 
-def request_swap(shift: Shift, *, actor: User, slot: str, replacement: User, reason: str, now: datetime) -> Swap:
+def request_swap(
+    shift: Shift, *, actor: User, slot: str, replacement: User, reason: str, now: datetime
+) -> Swap:
     slot = Swap.Slot(slot)
     on_it = shift.leader_id if slot == Swap.Slot.LEADER else shift.officer_id
     require(actor.pk == on_it or may_edit_roster(actor, shift.unit), "只有当班人员或本单位可以申请换班。")
@@ -133,12 +143,19 @@ def request_swap(shift: Shift, *, actor: User, slot: str, replacement: User, rea
         raise Conflict("该班次已结束，不能换班。", code="duty.shift_over")
     _member(shift.unit, replacement, "替班人", "replacement")
     if replacement.pk == on_it:
-        raise InvalidInput("替班人不能是原值班人员。", code="invalid_input.person", details={"field": "replacement"})
+        raise InvalidInput(
+            "替班人不能是原值班人员。", code="invalid_input.person", details={"field": "replacement"}
+        )
     reason = text(reason, "换班理由", "reason", min_len=2, max_len=200)
     try:
         with transaction.atomic():
             return Swap.objects.create(
-                shift=shift, slot=slot, requested_by=actor, replacement=replacement, reason=reason, created_at=now
+                shift=shift,
+                slot=slot,
+                requested_by=actor,
+                replacement=replacement,
+                reason=reason,
+                created_at=now,
             )
     except IntegrityError:
         raise Conflict("该岗位已有待审批的换班申请。", code="duty.swap_pending") from None
@@ -177,12 +194,17 @@ def decide_swap(swap: Swap, *, actor: User, approve: bool, now: datetime) -> Swa
 def open_item(unit: Unit, *, actor: User, item_text: str, now: datetime) -> OpenItem:
     require(is_unit_staff(actor, unit.pk) or in_duty_chain(actor), "只有本单位值班人员可以登记待办事项。")
     return OpenItem.objects.create(
-        unit=unit, text=text(item_text, "待办事项", "text", min_len=2, max_len=300), opened_by=actor, opened_at=now
+        unit=unit,
+        text=text(item_text, "待办事项", "text", min_len=2, max_len=300),
+        opened_by=actor,
+        opened_at=now,
     )
 
 
 def close_item(item: OpenItem, *, actor: User, note: str, now: datetime) -> OpenItem:
-    require(is_unit_staff(actor, item.unit_id) or in_duty_chain(actor), "只有本单位值班人员可以办结待办事项。")
+    require(
+        is_unit_staff(actor, item.unit_id) or in_duty_chain(actor), "只有本单位值班人员可以办结待办事项。"
+    )
     closed = OpenItem.objects.filter(pk=item.pk, closed_at__isnull=True).update(
         closed_by=actor, closed_at=now, close_note=text(note, "办结情况", "note", min_len=2, max_len=300)
     )
@@ -219,7 +241,9 @@ def receive_handover(handover: Handover, *, actor: User, now: datetime) -> Hando
     nxt = handover.next_shift
     on_next = nxt is not None and actor.pk in (nxt.leader_id, nxt.officer_id)
     require(on_next or is_unit_staff(actor, handover.shift.unit_id), "只有接班人员可以接班。")
-    done = Handover.objects.filter(pk=handover.pk, received_at__isnull=True).update(received_by=actor, received_at=now)
+    done = Handover.objects.filter(pk=handover.pk, received_at__isnull=True).update(
+        received_by=actor, received_at=now
+    )
     if not done:
         raise Conflict("已接班。", code="duty.received")
     handover.refresh_from_db()

@@ -30,7 +30,9 @@ def _when(moment: datetime) -> str:
     return timezone.localtime(moment).strftime("%m-%d %H:%M")
 
 
-def assign_task(incident: Incident, *, actor: User, unit: Unit, title: str, due_at: datetime, now: datetime) -> DutyTask:
+def assign_task(
+    incident: Incident, *, actor: User, unit: Unit, title: str, due_at: datetime, now: datetime
+) -> DutyTask:
     require_office(actor, what="下达处置任务")
     if incident.state not in OPEN_STATES:
         raise Conflict("该事件已终报，不能再下达任务。", code="duty.incident_finished")
@@ -48,7 +50,10 @@ def assign_task(incident: Incident, *, actor: User, unit: Unit, title: str, due_
         )
         step.record(payload={"due_at": due_at.isoformat(), "unit": unit.code})
         step.after_commit(
-            notify_unit, unit, kind="duty_task", message=f"处置任务（{incident.number}）：{task.title}，{_when(due_at)} 前完成"
+            notify_unit,
+            unit,
+            kind="duty_task",
+            message=f"处置任务（{incident.number}）：{task.title}，{_when(due_at)} 前完成",
         )
     return task
 
@@ -76,5 +81,10 @@ def reject_task(task: DutyTask, *, actor: User, note: str, now: datetime) -> Dut
     with TASKS.verb(task, TaskAction.REJECT, actor, now=now) as step:
         reason = text(note, "退回理由", "note", min_len=2, max_len=500)
         step.record(note=reason)
-        step.after_commit(notify_unit, step.item.unit, kind="duty_task", message=f"处置任务被退回：{step.item.title}（{reason}）")
+        step.after_commit(
+            notify_unit,
+            step.item.unit,
+            kind="duty_task",
+            message=f"处置任务被退回：{step.item.title}（{reason}）",
+        )
     return step.item

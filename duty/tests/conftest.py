@@ -31,8 +31,16 @@ def duty(city: City) -> Duty:
         city=city,
         office=office,
         office_clerk=make_user("yjj_clerk", Role.CLERK, office, display_name="应值班", mobile="13900000011"),
-        office_leader=make_user("yjj_leader", Role.UNIT_LEADER, office, display_name="应局长", mobile="13900000012"),
-        town_clerk=make_user("town_clerk", Role.CLERK, city.township, display_name="镇值班", mobile="13900000021"),
-        town_leader=make_user("town_leader", Role.UNIT_LEADER, city.township, display_name="镇带班", mobile="13900000022"),
-        town_clerk2=make_user("town_clerk2", Role.CLERK, city.township, display_name="镇替班", mobile="13900000023"),
+        office_leader=make_user(
+            "yjj_leader", Role.UNIT_LEADER, office, display_name="应局长", mobile="13900000012"
+        ),
+        town_clerk=make_user(
+            "town_clerk", Role.CLERK, city.township, display_name="镇值班", mobile="13900000021"
+        ),
+        town_leader=make_user(
+            "town_leader", Role.UNIT_LEADER, city.township, display_name="镇带班", mobile="13900000022"
+        ),
+        town_clerk2=make_user(
+            "town_clerk2", Role.CLERK, city.township, display_name="镇替班", mobile="13900000023"
+        ),
     )

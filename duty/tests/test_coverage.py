@@ -39,17 +39,26 @@ def test_a_workday_only_rota_leaves_the_national_day_holidays_uncovered(duty: Du
     town = duty.city.township
     # The week of 29 September 2025: 1–8 October are the 国庆/中秋 holidays (calendar fixture).
     made = plan_rota(
-        town, actor=duty.town_leader, start=date(2025, 9, 29), days=7,
-        leaders=[duty.town_leader], officers=[duty.town_clerk, duty.town_clerk2], workdays_only=True,
-    )  # fmt: skip
+        town,
+        actor=duty.town_leader,
+        start=date(2025, 9, 29),
+        days=7,
+        leaders=[duty.town_leader],
+        officers=[duty.town_clerk, duty.town_clerk2],
+        workdays_only=True,
+    )
     assert [s.day for s in made] == [date(2025, 9, 29), date(2025, 9, 30)]
     gaps = gaps_by_unit([town.pk], _at(date(2025, 9, 29), 8, 30), _at(date(2025, 10, 6), 8, 30))
     assert gaps[town.pk] == [(_at(date(2025, 10, 1), 8, 30), _at(date(2025, 10, 6), 8, 30))]
     # Planning the holidays too closes the gap, and they are marked as holidays.
     plan_rota(
-        town, actor=duty.town_leader, start=date(2025, 10, 1), days=5,
-        leaders=[duty.town_leader], officers=[duty.town_clerk],
-    )  # fmt: skip
+        town,
+        actor=duty.town_leader,
+        start=date(2025, 10, 1),
+        days=5,
+        leaders=[duty.town_leader],
+        officers=[duty.town_clerk],
+    )
     assert gaps_by_unit([town.pk], _at(date(2025, 9, 29), 8, 30), _at(date(2025, 10, 6), 8, 30)) == {}
     holidays = Shift.objects.filter(unit=town, is_holiday=True).values_list("day", flat=True)
     assert sorted(holidays) == [date(2025, 10, d) for d in range(1, 6)]
@@ -59,9 +68,14 @@ def test_the_gap_of_a_holiday_is_warned_ahead_once(duty: Duty, clock: Traveller)
     town = duty.city.township
     clock.move_to(_at(date(2025, 9, 29), 9))
     plan_rota(
-        town, actor=duty.town_leader, start=date(2025, 9, 29), days=7,
-        leaders=[duty.town_leader], officers=[duty.town_clerk], workdays_only=True,
-    )  # fmt: skip
+        town,
+        actor=duty.town_leader,
+        start=date(2025, 9, 29),
+        days=7,
+        leaders=[duty.town_leader],
+        officers=[duty.town_clerk],
+        workdays_only=True,
+    )
     now = _at(date(2025, 9, 29), 9)
     # Every reporting unit without a roster is warned too: only the township's warning is asserted.
     warn_coverage(now)

@@ -27,7 +27,8 @@ def _at(hh: int, mm: int = 0, day: date = DAY) -> datetime:
 def test_a_township_reports_safe_in_one_tap_once_a_day(duty: Duty) -> None:
     town = duty.city.township
     report = file_daily(town, actor=duty.town_clerk, kind="safe", now=_at(8, 10))
-    assert report.kind == DailyReport.Kind.SAFE and not report.late
+    assert report.kind == DailyReport.Kind.SAFE
+    assert not report.late
     with pytest.raises(Conflict):
         file_daily(town, actor=duty.town_clerk2, kind="safe", now=_at(8, 20))
 
@@ -36,7 +37,9 @@ def test_a_situation_needs_its_text_and_reaches_the_office(duty: Duty) -> None:
     town = duty.city.township
     with pytest.raises(InvalidInput):
         file_daily(town, actor=duty.town_clerk, kind="situation", report_text="", now=_at(8))
-    file_daily(town, actor=duty.town_clerk, kind="situation", report_text="村道积水约30厘米，已设警示", now=_at(8))
+    file_daily(
+        town, actor=duty.town_clerk, kind="situation", report_text="村道积水约30厘米，已设警示", now=_at(8)
+    )
     assert Notification.objects.filter(user=duty.office_clerk, kind="duty_situation").exists()
 
 
@@ -56,26 +59,42 @@ def test_rates_count_late_and_missing_reports_per_unit_and_day(duty: Duty) -> No
     assert (rates[housing.code].reported, rates[housing.code].missing) == (1, 1)
     assert rates["D-YJJ"].reported == 0
     days = dict(per_day)
-    assert days[DAY].reported == 2 and days[DAY].expected == 4  # housing, education, office, township
-    rows = {r.unit.code: r.status for r in daily_status(DAY + timedelta(days=1), _at(10, 0, DAY + timedelta(days=1)))}
-    assert rows[town.code] == "late" and rows[housing.code] == "missing"
+    assert days[DAY].reported == 2
+    assert days[DAY].expected == 4
+    rows = {
+        r.unit.code: r.status
+        for r in daily_status(DAY + timedelta(days=1), _at(10, 0, DAY + timedelta(days=1)))
+    }
+    assert rows[town.code] == "late"
+    assert rows[housing.code] == "missing"
     later = DAY + timedelta(days=2)
     assert {r.status for r in daily_status(later, _at(8, 0, later))} == {"waiting"}
 
 
-def test_a_missing_report_is_chased_by_notice_then_sms_to_the_leader_on_duty(duty: Duty, clock: Traveller) -> None:
+def test_a_missing_report_is_chased_by_notice_then_sms_to_the_leader_on_duty(
+    duty: Duty, clock: Traveller
+) -> None:
     town = duty.city.township
-    add_shift(town, actor=duty.town_leader, starts_at=_at(8, 30), ends_at=_at(8, 30, DAY + timedelta(days=1)),
-              leader=duty.town_leader, officer=duty.town_clerk, leader_phone="13900000099")  # fmt: skip
+    add_shift(
+        town,
+        actor=duty.town_leader,
+        starts_at=_at(8, 30),
+        ends_at=_at(8, 30, DAY + timedelta(days=1)),
+        leader=duty.town_leader,
+        officer=duty.town_clerk,
+        leader_phone="13900000099",
+    )
     assert chase_daily(_at(8, 59)) == {"notice": 0, "sms": 0}
     first = chase_daily(_at(9, 1))
-    assert first["notice"] == 4 and first["sms"] == 0
+    assert first["notice"] == 4
+    assert first["sms"] == 0
     assert Notification.objects.filter(user=duty.town_clerk, kind="duty_daily_missing").count() == 1
     assert chase_daily(_at(9, 10))["notice"] == 0  # once per unit and day
     file_daily(duty.city.housing, actor=duty.city.users["clerk"], kind="safe", now=_at(9, 20))
     second = chase_daily(_at(9, 31))
     assert second == {"notice": 0, "sms": 3}  # housing reported (late) in between
     sms = SmsMessage.objects.get(phone="13900000099")
-    assert "郢中街道" in sms.body and "平安报" in sms.body
+    assert "郢中街道" in sms.body
+    assert "平安报" in sms.body
     assert DailyChase.objects.get(unit=town, rung="sms").phone == "13900000099"
     assert chase_daily(_at(9, 45))["sms"] == 0
