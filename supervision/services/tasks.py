@@ -162,6 +162,8 @@ def update_task(
     item.save()
     if co_units is not None:
         item.co_units.set([u for u in co_units if u.pk != item.lead_unit_id])
+    elif item.lead_unit_id is not None:
+        item.co_units.remove(item.lead_unit_id)  # a new lead is no longer its own co-unit
     return item
 
 
