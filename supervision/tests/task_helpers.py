@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
@@ -56,3 +56,13 @@ def task_in(city: City, state: TaskState, **kwargs: object) -> Task:
     svc.final_review(task, actor=leader)
     assert state == S.CLOSED
     return fresh(task)
+
+
+def deadline_of(task: Task) -> datetime:
+    assert task.deadline is not None
+    return task.deadline
+
+
+def assigned_of(task: Task) -> datetime:
+    assert task.assigned_at is not None
+    return task.assigned_at

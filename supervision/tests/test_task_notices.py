@@ -12,7 +12,7 @@ from supervision.services import tasks as svc
 from supervision.task_models import TaskNotice
 from supervision.task_sweeps import sweep_tasks
 from supervision.task_workflow import TaskState
-from supervision.tests.task_helpers import REPORT, fresh, task_in
+from supervision.tests.task_helpers import REPORT, assigned_of, deadline_of, fresh, task_in
 from supervision.workflow import State
 from tests.factories import City
 
@@ -21,7 +21,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 def test_overdue_then_unanswered_climbs_the_ladder_once(city: City) -> None:
     task = task_in(city, TaskState.IN_PROGRESS)
-    late = task.deadline + timedelta(hours=2)  # type: ignore[operator]
+    late = deadline_of(task) + timedelta(hours=2)
     assert sweep_tasks(late)["issued"] == 1
     first = TaskNotice.objects.get(task=task)
     assert first.colour == "yellow"
@@ -44,7 +44,7 @@ def test_overdue_then_unanswered_climbs_the_ladder_once(city: City) -> None:
 def test_near_the_deadline_is_blue_and_a_major_task_starts_higher(city: City) -> None:
     task = task_in(city, TaskState.IN_PROGRESS)
     svc.report_progress(task, actor=city.users["clerk"], body=REPORT, progress=95)
-    near = task.deadline - timedelta(days=1)  # type: ignore[operator]
+    near = deadline_of(task) - timedelta(days=1)
     sweep_tasks(near)
     assert TaskNotice.objects.get(task=task).colour == "blue"
     major = task_in(city, TaskState.IN_PROGRESS, major=True)
@@ -55,7 +55,7 @@ def test_near_the_deadline_is_blue_and_a_major_task_starts_higher(city: City) ->
 
 def test_behind_schedule_is_yellow(city: City) -> None:
     task = task_in(city, TaskState.IN_PROGRESS)
-    halfway = task.assigned_at + (task.deadline - task.assigned_at) * 0.6  # type: ignore[operator]
+    halfway = assigned_of(task) + (deadline_of(task) - assigned_of(task)) * 0.6
     sweep_tasks(halfway)
     notice = TaskNotice.objects.get(task=task)
     assert notice.colour == "yellow"
