@@ -1,0 +1,264 @@
+"""The forms of the 一网通办 pages: applying (online, at the window), the actions, the catalogue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from affairs import catalogue
+from affairs.models import Application, Category, Matter, MatterKind, Visits
+from affairs.services.applications import ApplicantData
+from affairs.workflow import Action, Delivery, State
+from org.models import Unit, UnitKind
+
+
+def _choices(form: forms.Form, name: str, choices: list[tuple[str, str]]) -> None:
+    field = form.fields[name]
+    if isinstance(field, forms.ChoiceField):
+        field.choices = choices
+
+
+def _matter_label(matter: Matter) -> str:
+    return f"{matter.department.display_name} · {matter.name}"
+
+
+class ApplicantForm(forms.Form):
+    name = forms.CharField(label="申请人（姓名或企业名称）", max_length=100)
+    id_number = forms.CharField(label="身份证号或统一社会信用代码", max_length=18, min_length=18)
+    phone = forms.CharField(label="联系电话", max_length=20)
+    address = forms.CharField(label="联系地址（邮寄送达时填写）", max_length=200, required=False)
+    is_enterprise = forms.BooleanField(label="以企业名义申请", required=False)
+
+    def applicant(self) -> ApplicantData:
+        d = self.cleaned_data
+        return ApplicantData(
+            d["name"], d["id_number"], d["phone"], d.get("address", ""), d.get("is_enterprise", False)
+        )
+
+
+def _material_choices(materials: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    labels = dict(catalogue.FORM_LABELS)
+    return [
+        (m["name"], f"{m['name']}（{labels.get(m.get('form', ''), '原件')}{m.get('count', 1)}份）")
+        for m in materials
+    ]
+
+
+class ApplyForm(ApplicantForm):
+    """网上申报: the applicant ticks each material they have uploaded or will show."""
+
+    provided = forms.MultipleChoiceField(
+        label="已备齐的材料", required=False, widget=forms.CheckboxSelectMultiple,
+        help_text="未备齐的材料窗口会一次性告知，补正一次即可。",
+    )  # fmt: skip
+    note = forms.CharField(
+        label="申请说明", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    consent = forms.BooleanField(label="我同意政务服务部门为办理本事项使用我填写的个人信息")
+
+    def __init__(self, *args: Any, materials: list[dict[str, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self, "provided", _material_choices(materials))
+
+
+class WindowForm(ApplicantForm):
+    """综窗收件: any matter of any department."""
+
+    matter = forms.ModelChoiceField(label="事项", queryset=Matter.objects.none())
+    provided = forms.MultipleChoiceField(
+        label="已收材料", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    on_behalf = forms.BooleanField(label="帮办代办（为老年人、残疾人等代为申报）", required=False)
+    note = forms.CharField(
+        label="申请说明", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["matter"]
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 (declared above)
+        field.queryset = (
+            Matter.objects.live().select_related("department").order_by("department__code", "code")
+        )
+        field.label_from_instance = _matter_label  # type: ignore[method-assign,assignment]
+        names: list[tuple[str, str]] = []
+        seen: set[str] = set()
+        for m in Matter.objects.live().only("materials"):
+            for item in m.materials:
+                if item["name"] not in seen:
+                    seen.add(item["name"])
+                    names.append((item["name"], item["name"]))
+        _choices(self, "provided", names)
+
+
+class TrackForm(forms.Form):
+    number = forms.CharField(label="办件编号", max_length=24)
+    phone = forms.CharField(label="申请时填写的联系电话", max_length=20)
+
+
+class NotifyForm(forms.Form):
+    items = forms.MultipleChoiceField(
+        label="需补正的材料", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    more = forms.CharField(
+        label="其他需补正的事项（每行一项）",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    note = forms.CharField(
+        label="告知说明", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, app: Application, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        given = [
+            (m["name"], f"{m['name']}（已提交，但不符合要求）") for m in app.materials if m.get("provided")
+        ]
+        _choices(self, "items", [(n, n) for n in app.missing] + given)
+        self.initial.setdefault("items", app.missing)
+
+    def data_for(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        more = [line.strip() for line in d["more"].splitlines() if line.strip()]
+        return {"items": [*d["items"], *more], "note": d["note"]}
+
+
+class CorrectForm(forms.Form):
+    provided = forms.MultipleChoiceField(
+        label="补正的材料", required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, app: Application, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self, "provided", [(n, n) for n in app.missing])
+        self.initial.setdefault("provided", app.missing)
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(
+        label="意见", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReasonForm(forms.Form):
+    note = forms.CharField(
+        label="理由（必填，申请人可见）", max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class GrantForm(NoteForm):
+    licence_number = forms.CharField(label="证照/批文编号（留空自动编号）", max_length=40, required=False)
+
+
+class DeliverForm(forms.Form):
+    delivery = forms.ChoiceField(
+        label="出件方式", choices=Delivery.choices, widget=forms.RadioSelect, initial=Delivery.WINDOW
+    )
+    tracking_number = forms.CharField(label="邮寄单号（邮寄时必填）", max_length=40, required=False)
+
+
+class _Empty(forms.Form):
+    pass
+
+
+def action_form(action: Action, app: Application, data: Any = None) -> forms.Form:
+    if action == Action.NOTIFY:
+        return NotifyForm(data, app=app, prefix=action.value)
+    if action == Action.CORRECT:
+        return CorrectForm(data, app=app, prefix=action.value)
+    if action in (Action.REFUSE, Action.DENY):
+        return ReasonForm(data, prefix=action.value)
+    if action == Action.GRANT:
+        return GrantForm(data, prefix=action.value)
+    if action == Action.DELIVER:
+        return DeliverForm(data, prefix=action.value)
+    if action in (Action.APPROVE_STEP, Action.WITHDRAW):
+        return NoteForm(data, prefix=action.value)
+    return _Empty(data, prefix=action.value)
+
+
+def form_data(action: Action, form: forms.Form) -> dict[str, Any]:
+    if isinstance(form, NotifyForm):
+        return form.data_for()
+    return dict(form.cleaned_data)
+
+
+class QueueFilter(forms.Form):
+    state = forms.ChoiceField(label="状态", required=False, choices=[("", "全部"), *State.choices])
+    mine = forms.BooleanField(label="待我办理", required=False)
+    late = forms.BooleanField(label="临期/超期", required=False)
+    q = forms.CharField(label="编号或事项", required=False, max_length=40)
+
+
+class MatterForm(forms.Form):
+    name = forms.CharField(label="事项名称", max_length=100)
+    category = forms.ChoiceField(label="主题分类", choices=Category.choices)
+    department = forms.ModelChoiceField(
+        label="实施部门", queryset=Unit.objects.filter(kind=UnitKind.DEPARTMENT)
+    )
+    kind = forms.ChoiceField(label="办件类型", choices=MatterKind.choices)
+    statutory_days = forms.IntegerField(label="法定办结时限（工作日）", min_value=0, max_value=365)
+    promised_days = forms.IntegerField(label="承诺办结时限（工作日）", min_value=0, max_value=365)
+    materials = forms.CharField(
+        label="申请材料", widget=forms.Textarea(attrs={"rows": 6}), required=False,
+        help_text="每行一项：名称｜原件/复印件/原件及复印件｜份数｜可复用（可选）｜证照来源事项编码（可选）",
+    )  # fmt: skip
+    steps = forms.CharField(
+        label="审批环节",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="每行一项：环节名称｜承办人或负责人",
+    )
+    fee = forms.CharField(label="收费标准", max_length=200, required=False)
+    online = forms.BooleanField(label="可网上申报", required=False)
+    at_window = forms.BooleanField(label="可窗口申报", required=False)
+    visits = forms.TypedChoiceField(label="跑动次数", choices=Visits.choices, coerce=int)
+    how = forms.CharField(label="办理流程", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    location = forms.CharField(label="办理地点", max_length=200, required=False)
+    legal_basis = forms.CharField(label="设定依据", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    guide_slug = forms.CharField(
+        label="莫愁指南标识（knowledge 的指南，留空不关联）", max_length=64, required=False
+    )
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if user is not None and not getattr(user, "is_superuser", False):
+            from affairs.office import is_office_staff
+
+            if not is_office_staff(user):
+                field = self.fields["department"]
+                assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 (declared above)
+                field.queryset = Unit.objects.filter(pk=user.unit_id)
+
+    @staticmethod
+    def initial_for(matter: Matter) -> dict[str, Any]:
+        return {
+            **{
+                name: getattr(matter, name)
+                for name in ("name", "category", "kind", "statutory_days", "promised_days")
+            },
+            "department": matter.department_id,
+            "materials": catalogue.materials_text(matter.materials),
+            "steps": catalogue.steps_text(matter.steps),
+            **{
+                name: getattr(matter, name)
+                for name in ("fee", "online", "at_window", "visits", "how", "location", "legal_basis")
+            },
+            "guide_slug": matter.guide.slug if matter.guide else "",
+        }
+
+    def values(self) -> dict[str, Any]:
+        """The matter's content; raises InvalidInput on unreadable materials, steps or guide."""
+        from knowledge.models import Guide
+        from mochou.errors import InvalidInput
+
+        d = dict(self.cleaned_data)
+        slug = d.pop("guide_slug").strip()
+        guide = Guide.objects.filter(slug=slug).first() if slug else None
+        if slug and guide is None:
+            raise InvalidInput("没有这个标识的莫愁指南。", code="affairs.matter.guide")
+        d["materials"] = catalogue.parse_materials(d["materials"])
+        d["steps"] = catalogue.parse_steps(d["steps"])
+        d["guide"] = guide
+        return d

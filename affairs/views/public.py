@@ -1,0 +1,200 @@
+"""The applicant's pages (no sign-in): the catalogue, a matter's guide, applying online (one
+matter or a 一件事), finding an application, following it, 补正 and 撤回 with its tracking code.
+
+The tracking code (`token`) is the applicant's key: it is shown once after applying and is in
+the URL of the progress page; lookups by number and phone are rate-limited (portal.ratelimit).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.phones import read_phone
+from affairs import catalogue
+from affairs.forms import ApplyForm, CorrectForm, TrackForm
+from affairs.models import Application, Bundle, Category, Joint, Matter
+from affairs.privacy import masked
+from affairs.services import applications as services
+from affairs.services.joint import ROLLUP_LABELS, joint_state, submit_joint, union_materials
+from affairs.views.common import CITIZEN_WORDS, events
+from affairs.workflow import Channel, State
+from mochou.errors import DomainError
+from portal.ratelimit import Limit, exceeded, hit
+
+FAILED_LOOKUPS = Limit("affairs-lookup-fail-ip", 20, 3600)
+SUBMISSIONS = Limit("affairs-submit-ip", 10, 600)
+
+
+def _ip(request: HttpRequest) -> str:
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+def catalogue_page(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()[:40]
+    rows = Matter.objects.live().select_related("department").order_by("category", "code")
+    if q:
+        rows = rows.filter(Q(name__contains=q) | Q(department__short_name__contains=q))
+    groups: dict[str, list[Matter]] = {}
+    labels = dict(Category.choices)
+    for m in rows:
+        groups.setdefault(str(labels.get(m.category, "其他")), []).append(m)
+    bundles = Bundle.objects.filter(is_active=True)
+    return render(request, "affairs/public/catalogue.html", {"groups": groups, "q": q, "bundles": bundles})
+
+
+def matter_page(request: HttpRequest, code: str) -> HttpResponse:
+    matter = get_object_or_404(Matter.objects.live().select_related("department", "guide"), code=code)
+    guide = (
+        matter.guide
+        if matter.guide and matter.guide.status == "published" and matter.guide.audience == "public"
+        else None
+    )
+    return render(
+        request,
+        "affairs/public/matter.html",
+        {"matter": matter, "guide": guide, "form_labels": catalogue.FORM_LABELS},
+    )
+
+
+def apply(request: HttpRequest, code: str) -> HttpResponse:
+    matter = get_object_or_404(Matter.objects.live().select_related("department"), code=code)
+    if not matter.online:
+        messages.error(request, "该事项需到政务大厅窗口办理。")
+        return redirect("affairs:public_matter", code=code)
+    form = ApplyForm(request.POST or None, materials=matter.materials)
+    if request.method == "POST" and form.is_valid():
+        if hit(SUBMISSIONS, _ip(request)) > SUBMISSIONS.configured().count:
+            form.add_error(None, "提交过于频繁，请稍后再试。")
+        else:
+            try:
+                app = services.submit(
+                    matter, form.applicant(), provided=form.cleaned_data["provided"], channel=Channel.ONLINE,
+                    note=form.cleaned_data["note"],
+                )  # fmt: skip
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                return redirect("affairs:progress", token=app.token)
+    return render(request, "affairs/public/apply.html", {"matter": matter, "form": form})
+
+
+def apply_bundle(request: HttpRequest, code: str) -> HttpResponse:
+    bundle = get_object_or_404(Bundle.objects.filter(is_active=True), code=code)
+    materials = union_materials(bundle)
+    form = ApplyForm(request.POST or None, materials=materials)
+    if request.method == "POST" and form.is_valid():
+        if hit(SUBMISSIONS, _ip(request)) > SUBMISSIONS.configured().count:
+            form.add_error(None, "提交过于频繁，请稍后再试。")
+        else:
+            try:
+                joint = submit_joint(
+                    bundle, form.applicant(), provided=form.cleaned_data["provided"], channel=Channel.ONLINE
+                )
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                return redirect("affairs:joint_progress", token=joint.token)
+    parts = bundle.parts.select_related("matter", "matter__department")
+    return render(
+        request,
+        "affairs/public/apply_bundle.html",
+        {"bundle": bundle, "parts": parts, "form": form, "materials": materials},
+    )
+
+
+def track(request: HttpRequest) -> HttpResponse:
+    form = TrackForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        ip = _ip(request)
+        if exceeded(FAILED_LOOKUPS, ip):
+            form.add_error(None, "查询失败次数过多，请一小时后再试或拨打 12345。")
+        else:
+            number = form.cleaned_data["number"].strip().upper()
+            phone = read_phone(form.cleaned_data["phone"]) or ""
+            app = Application.objects.filter(number=number, applicant__phone=phone).first() if phone else None
+            joint = (
+                Joint.objects.filter(number=number, applicant__phone=phone).first()
+                if phone and app is None
+                else None
+            )
+            if app is not None:
+                return redirect("affairs:progress", token=app.token)
+            if joint is not None:
+                return redirect("affairs:joint_progress", token=joint.token)
+            hit(FAILED_LOOKUPS, ip)
+            form.add_error(None, "没有找到该办件，请核对办件编号和联系电话。")
+    return render(request, "affairs/public/track.html", {"form": form})
+
+
+def _by_token(token: str) -> Application:
+    app = (
+        Application.objects.select_related("matter", "department", "applicant", "joint")
+        .filter(token=token)
+        .first()
+    )
+    if app is None:
+        raise Http404("没有这个办件")
+    return app
+
+
+def progress(request: HttpRequest, token: str) -> HttpResponse:
+    app = _by_token(token)
+    return render(
+        request,
+        "affairs/public/progress.html",
+        {
+            "app": app,
+            "applicant": masked(app.applicant),
+            "events": events(app),
+            "words": CITIZEN_WORDS,
+            "deadline": services.CLOCKS.shown(app, timezone.now()),
+            "correct_form": CorrectForm(app=app) if app.state == State.CORRECTING else None,
+            "can_withdraw": app.state in {State.SUBMITTED, State.CORRECTING},
+        },
+    )
+
+
+@require_POST
+def correct(request: HttpRequest, token: str) -> HttpResponse:
+    app = _by_token(token)
+    form = CorrectForm(request.POST, app=app)
+    if form.is_valid():
+        try:
+            services.correct(app, provided=form.cleaned_data["provided"], token=token)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, "已提交补正材料，窗口将尽快受理。")
+    return redirect("affairs:progress", token=token)
+
+
+@require_POST
+def withdraw(request: HttpRequest, token: str) -> HttpResponse:
+    app = _by_token(token)
+    try:
+        services.withdraw(app, token=token, reason=request.POST.get("reason", "")[:500])
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "已撤回申请。")
+    return redirect("affairs:progress", token=token)
+
+
+def joint_progress(request: HttpRequest, token: str) -> HttpResponse:
+    joint = get_object_or_404(Joint.objects.select_related("bundle", "applicant"), token=token)
+    parts = list(joint.parts.select_related("matter", "department").order_by("stage", "pk"))
+    return render(
+        request,
+        "affairs/public/joint.html",
+        {
+            "joint": joint,
+            "parts": parts,
+            "rollup": ROLLUP_LABELS[joint_state(parts)],
+            "applicant": masked(joint.applicant),
+        },
+    )
