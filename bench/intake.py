@@ -41,6 +41,7 @@ from org.models import Unit, UnitKind
 
 ROOT = Path(settings.BASE_DIR).parent
 BEGIN, END = "<!-- intake:begin:{} -->", "<!-- intake:end:{} -->"
+LOG = Path(settings.VAR_DIR) / "bench-intake-server.log"
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -75,11 +76,13 @@ def start_server(port: int, worker: bool) -> subprocess.Popen[bytes]:
     command = [sys.executable, "-m", "mochou.cli", "serve", "--port", str(port)]
     if not worker:
         command.append("--no-worker")
-    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # noqa: S603
+    # The server's and the worker's logs go to a file: a pipe nobody reads fills up and stops them.
+    log = open(LOG, "wb")  # noqa: SIM115 (open for the server's lifetime)
+    server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise SystemExit(f"bench.intake: the server stopped: {server.stderr.read().decode()[-2000:]}")  # type: ignore[union-attr]
+            raise SystemExit(f"bench.intake: the server stopped: {LOG.read_text()[-2000:]}")
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
             conn.request("GET", "/accounts/login/")
