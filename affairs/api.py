@@ -1,7 +1,175 @@
-"""/api/v1/affairs: 一网通办."""
+"""/api/v1/affairs: the 事项清单 and applications (办件) over JSON.
+
+The same verbs as the pages (affairs.services); an application the user may not see is a 404;
+refusals come from the guards as DomainErrors (403 role/unit, 409 state, 422 input), mapped once
+in mochou/api_errors.py. The applicant's name is masked here: the API is for the hall's systems
+and statistics, not for reading people's data in bulk.
+"""
 
 from __future__ import annotations
 
-from ninja import Router
+from django.http import HttpRequest
+from ninja import Query, Router, Schema, Status
+
+from accounts.models import User
+from accounts.privacy import mask_name
+from affairs.guards import available_actions
+from affairs.models import Application, Matter
+from affairs.schemas import (
+    ActionIn,
+    ApplicationDetailOut,
+    ApplicationIn,
+    ApplicationOut,
+    ApplicationPageOut,
+    EventOut,
+    MatterOut,
+)
+from affairs.services import applications as services
+from affairs.services.applications import ApplicantData
+from affairs.workflow import Action, Channel, State
+from mochou.api_errors import ERRORS_LIST, ERRORS_READ, ERRORS_WRITE
+from mochou.errors import NotFound
 
 router = Router()
+NOT_FOUND = "办件不存在或无权查看"
+
+
+def _actor(request: HttpRequest) -> User:
+    return request.auth  # type: ignore[attr-defined,no-any-return]  # set by accounts.tokens.BearerToken
+
+
+def _matter_out(m: Matter) -> MatterOut:
+    return MatterOut(
+        code=m.code or "", name=m.name, category=m.category, department=m.department.code,
+        department_name=m.department.display_name, kind=m.kind, statutory_days=m.statutory_days,
+        promised_days=m.promised_days, fee=m.fee, online=m.online, at_window=m.at_window, visits=m.visits,
+        how=m.how, location=m.location, legal_basis=m.legal_basis, guide=m.guide_id,
+        materials=m.materials, steps=m.steps,
+    )  # fmt: skip
+
+
+def _out(app: Application, user: User) -> dict[str, object]:
+    step = app.current_step
+    person = app.applicant
+    return {
+        "number": app.number,
+        "matter": app.matter_snapshot.get("code", ""),
+        "matter_name": app.matter.name,
+        "department": app.department.code,
+        "state": app.state,
+        "state_label": app.get_state_display(),
+        "channel": app.channel,
+        "on_behalf": app.on_behalf,
+        "applicant_name": person.name if person.is_enterprise else mask_name(person.name),
+        "missing": app.missing,
+        "notice_items": app.notice_items,
+        "created_at": app.created_at,
+        "accepted_at": app.accepted_at,
+        "promised_due_at": app.promised_due_at,
+        "concluded_at": app.concluded_at,
+        "step": step["name"] if step else None,
+        "joint": app.joint.number if app.joint else None,
+        "allowed_actions": available_actions(user, app),
+    }
+
+
+def _visible(request: HttpRequest, number: str) -> Application:
+    app = (
+        Application.objects.visible_to(_actor(request))
+        .select_related("matter", "department", "applicant", "joint")
+        .filter(number=number)
+        .first()
+    )
+    if app is None:
+        raise NotFound(NOT_FOUND)
+    return app
+
+
+def _detail(app: Application, user: User) -> ApplicationDetailOut:
+    events = [
+        EventOut(
+            seq=e.seq,
+            action=e.action,
+            from_state=e.from_state,
+            to_state=e.to_state,
+            actor=e.actor.name if e.actor else None,
+            note=e.note,
+            payload=e.payload,
+            created_at=e.created_at,
+        )
+        for e in app.events.select_related("actor").order_by("seq")
+    ]
+    return ApplicationDetailOut(**_out(app, user), events=events)  # type: ignore[arg-type]
+
+
+@router.get("/matters", response={200: list[MatterOut], **ERRORS_LIST}, summary="事项清单（已发布）")
+def list_matters(request: HttpRequest) -> list[MatterOut]:
+    rows = Matter.objects.live().select_related("department").order_by("category", "code")
+    return [_matter_out(m) for m in rows]
+
+
+@router.get("/matters/{code}", response={200: MatterOut, **ERRORS_READ}, summary="一个事项")
+def get_matter(request: HttpRequest, code: str) -> MatterOut:
+    m = Matter.objects.live().select_related("department").filter(code=code).first()
+    if m is None:
+        raise NotFound("事项不存在或未发布")
+    return _matter_out(m)
+
+
+class ApplicationFilters(Schema):
+    state: State | None = None
+    limit: int = 100
+
+
+@router.get("/applications", response={200: ApplicationPageOut, **ERRORS_LIST}, summary="办件列表")
+def list_applications(request: HttpRequest, filters: Query[ApplicationFilters]) -> ApplicationPageOut:
+    user = _actor(request)
+    rows = Application.objects.visible_to(user).select_related("matter", "department", "applicant", "joint")
+    if filters.state:
+        rows = rows.filter(state=filters.state)
+    limit = max(1, min(filters.limit, 500))
+    items = [ApplicationOut(**_out(a, user)) for a in rows.order_by("-created_at", "-pk")[:limit]]  # type: ignore[arg-type]
+    return ApplicationPageOut(total=rows.count(), items=items)
+
+
+@router.get("/applications/{number}", response={200: ApplicationDetailOut, **ERRORS_READ}, summary="一个办件")
+def get_application(request: HttpRequest, number: str) -> ApplicationDetailOut:
+    return _detail(_visible(request, number), _actor(request))
+
+
+@router.post(
+    "/applications",
+    response={201: ApplicationDetailOut, **ERRORS_WRITE},
+    summary="综窗收件（窗口申报）",
+    description="政务大厅综合窗口为申请人申报任一部门的事项。网上申报走群众端页面。",
+)
+def create_application(request: HttpRequest, body: ApplicationIn) -> Status[ApplicationDetailOut]:
+    user = _actor(request)
+    matter = Matter.objects.live().filter(code=body.matter).first()
+    if matter is None:
+        raise NotFound("事项不存在或未发布")
+    a = body.applicant
+    person = ApplicantData(a.name, a.id_number, a.phone, a.address, a.is_enterprise)
+    app = services.submit(
+        matter, person, provided=body.provided, channel=Channel.WINDOW, actor=user,
+        on_behalf=body.on_behalf, note=body.note,
+    )  # fmt: skip
+    return Status(201, _detail(app, user))
+
+
+@router.post(
+    "/applications/{number}/{action}",
+    response={200: ApplicationDetailOut, **ERRORS_WRITE},
+    summary="办件操作",
+    description=(
+        "action：notify 一次性告知、correct 窗口补正、accept 受理、refuse 不予受理、"
+        "approve_step 环节审批、grant 准予、deny 不予许可、deliver 出件、withdraw 代为撤回。"
+    ),
+)
+def act(request: HttpRequest, number: str, action: Action, body: ActionIn) -> ApplicationDetailOut:
+    user = _actor(request)
+    app = _visible(request, number)
+    data = body.model_dump()
+    data["delivery"] = body.delivery.value if body.delivery else ""
+    app = services.take(app, action, actor=user, data=data)
+    return _detail(_visible(request, number), user)

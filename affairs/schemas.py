@@ -1,0 +1,114 @@
+"""一网通办 over JSON: inputs (strict) and outputs, with Chinese descriptions for the OpenAPI."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from ninja import Field, Schema
+from pydantic import StrictBool, StrictStr
+
+from affairs.workflow import Action, Channel, Delivery, State
+from cases.schemas import StrictIn
+
+
+class MaterialOut(Schema):
+    name: str = Field(..., description="材料名称")
+    form: str = Field(..., description="original 原件 / copy 复印件 / both 原件及复印件")
+    count: int = Field(..., description="份数")
+    reusable: bool = Field(..., description="可复用（以往办件或证照）")
+    licence_of: str = Field("", description="可由哪个事项办结的证照复用（事项编码）")
+
+
+class StepOut(Schema):
+    name: str = Field(..., description="审批环节")
+    role: str = Field(..., description="办理角色：clerk 承办人 / unit_leader 负责人")
+
+
+class MatterOut(Schema):
+    code: str = Field(..., description="事项编码")
+    name: str = Field(..., description="事项名称")
+    category: str = Field(..., description="主题分类")
+    department: str = Field(..., description="实施部门（单位编码）")
+    department_name: str = Field(..., description="实施部门名称")
+    kind: str = Field(..., description="immediate 即办件 / promised 承诺件")
+    statutory_days: int = Field(..., description="法定办结时限（工作日）")
+    promised_days: int = Field(..., description="承诺办结时限（工作日）")
+    fee: str = Field(..., description="收费标准")
+    online: bool = Field(..., description="可网上申报")
+    at_window: bool = Field(..., description="可窗口申报")
+    visits: int = Field(..., description="跑动次数：0 零跑动、1 最多跑一次")
+    how: str = Field(..., description="办理流程")
+    location: str = Field(..., description="办理地点")
+    legal_basis: str = Field(..., description="设定依据")
+    guide: int | None = Field(None, description="莫愁指南（knowledge 指南 id）")
+    materials: list[MaterialOut]
+    steps: list[StepOut]
+
+
+class ApplicantIn(StrictIn):
+    name: StrictStr = Field(..., min_length=1, max_length=100, description="申请人姓名或企业名称")
+    id_number: StrictStr = Field(..., min_length=18, max_length=18, description="身份证号或统一社会信用代码")
+    phone: StrictStr = Field(..., min_length=5, max_length=20, description="联系电话")
+    address: StrictStr = Field("", max_length=200, description="联系地址")
+    is_enterprise: StrictBool = Field(False, description="以企业名义申请")
+
+
+class ApplicationIn(StrictIn):
+    matter: StrictStr = Field(..., max_length=32, description="事项编码")
+    applicant: ApplicantIn
+    provided: list[StrictStr] = Field(default_factory=list, description="已收材料（材料名称）")
+    on_behalf: StrictBool = Field(False, description="帮办代办")
+    note: StrictStr = Field("", max_length=2000, description="申请说明")
+
+
+class ActionIn(StrictIn):
+    note: StrictStr = Field("", max_length=2000, description="意见或理由（不予受理、不予许可时必填）")
+    items: list[StrictStr] = Field(
+        default_factory=list, description="一次性告知：需补正的全部事项（默认为缺少的材料）"
+    )
+    provided: list[StrictStr] = Field(default_factory=list, description="补正：补交的材料")
+    licence_number: StrictStr = Field("", max_length=40, description="准予：证照或批文编号")
+    delivery: Delivery | None = Field(None, description="出件方式：window 窗口领取 / post 邮寄")
+    tracking_number: StrictStr = Field("", max_length=40, description="邮寄单号（邮寄时必填）")
+
+
+class EventOut(Schema):
+    seq: int
+    action: str = Field(..., description="动作")
+    from_state: str
+    to_state: str
+    actor: str | None = Field(None, description="操作人（空为申请人本人）")
+    note: str
+    payload: dict[str, Any]
+    created_at: datetime
+
+
+class ApplicationOut(Schema):
+    number: str = Field(..., description="办件编号")
+    matter: str = Field(..., description="事项编码")
+    matter_name: str
+    department: str = Field(..., description="实施部门（单位编码）")
+    state: State
+    state_label: str
+    channel: Channel
+    on_behalf: bool
+    applicant_name: str = Field(..., description="申请人（脱敏）")
+    missing: list[str] = Field(..., description="未提交的材料")
+    notice_items: list[str] = Field(..., description="一次性告知清单")
+    created_at: datetime
+    accepted_at: datetime | None
+    promised_due_at: datetime | None = Field(None, description="承诺办结期限（工作日历）")
+    concluded_at: datetime | None
+    step: str | None = Field(None, description="当前审批环节")
+    joint: str | None = Field(None, description="一件事联办编号")
+    allowed_actions: list[Action] = Field(..., description="当前用户可执行的操作")
+
+
+class ApplicationDetailOut(ApplicationOut):
+    events: list[EventOut]
+
+
+class ApplicationPageOut(Schema):
+    total: int
+    items: list[ApplicationOut]
