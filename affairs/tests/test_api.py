@@ -42,7 +42,8 @@ def test_the_road_over_json(client, clock, city, matter, window):
     assert made.status_code == 201, made.content
     body = made.json()
     number = body["number"]
-    assert body["applicant_name"] == "赵*" and body["missing"] == ["购房合同"]
+    assert body["applicant_name"] == "赵*"
+    assert body["missing"] == ["购房合同"]
     assert "accept" not in body["allowed_actions"]
     assert api.post(window, f"/applications/{number}/accept", {}).status_code == 409
     assert api.post(city.users["clerk"], f"/applications/{number}/notify", {}).status_code == 403
@@ -54,7 +55,8 @@ def test_the_road_over_json(client, clock, city, matter, window):
         == "submitted"
     )
     accepted = api.post(window, f"/applications/{number}/accept", {}).json()
-    assert accepted["promised_due_at"] and accepted["step"] == "承办人审核"
+    assert accepted["promised_due_at"]
+    assert accepted["step"] == "承办人审核"
     api.post(city.users["clerk"], f"/applications/{number}/approve_step", {"note": "同意"})
     assert api.post(city.users["unit_leader"], f"/applications/{number}/deny", {}).status_code == 422
     assert (
@@ -63,6 +65,7 @@ def test_the_road_over_json(client, clock, city, matter, window):
     done = api.post(
         window, f"/applications/{number}/deliver", {"delivery": "post", "tracking_number": "EMS1"}
     ).json()
-    assert done["state"] == "delivered" and [e["action"] for e in done["events"]][-1] == "deliver"
+    assert done["state"] == "delivered"
+    assert [e["action"] for e in done["events"]][-1] == "deliver"
     assert api.get(city.users["outsider"], f"/applications/{number}").status_code == 404
     assert api.get(city.users["clerk"], "/applications").json()["total"] == 1
