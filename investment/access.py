@@ -31,7 +31,6 @@ from .workflow import MACHINE, STATE_OF, Action, State, is_forward
 if TYPE_CHECKING:
     from accounts.models import User
 
-    from .models import StageReport
 
 STAFF_ROLES = frozenset({Role.CLERK, Role.UNIT_LEADER})
 SEE_ALL_ROLES = frozenset({Role.LEADER, Role.SUPERVISOR, Role.ADMIN})
@@ -63,7 +62,9 @@ def shows_link(user: Any) -> bool:
     """The top bar's link: who sees everything, and the townships' staff (who find projects)."""
     if sees_all(user):
         return True
-    return _active(user) and user.role in STAFF_ROLES and user.unit is not None and user.unit.kind == "township"
+    return (
+        _active(user) and user.role in STAFF_ROLES and user.unit is not None and user.unit.kind == "township"
+    )
 
 
 def may_see_reports(user: Any) -> bool:

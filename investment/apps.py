@@ -9,4 +9,6 @@ class InvestmentConfig(AppConfig):
         from investment.access import shows_link
         from mochou.nav import register_link
 
-        register_link("招商项目", "investment:list", element_id="nav-investment", visible=shows_link, order=60)
+        register_link(
+            "招商项目", "investment:list", element_id="nav-investment", visible=shows_link, order=60
+        )

@@ -20,33 +20,61 @@ class ProjectForm(forms.Form):
     code_name = forms.CharField(label="项目代号", max_length=60, help_text="对外使用，不写投资方名称")
     name = forms.CharField(label="项目名称", max_length=100)
     investor_name = forms.CharField(label="投资方", max_length=100)
-    investor_credit_code = forms.CharField(label="投资方统一社会信用代码", max_length=30, required=False, help_text="签约前须填写")
+    investor_credit_code = forms.CharField(
+        label="投资方统一社会信用代码", max_length=30, required=False, help_text="签约前须填写"
+    )
     source = forms.ChoiceField(label="项目来源", choices=Source.choices)
-    source_detail = forms.CharField(label="来源说明", max_length=100, required=False, help_text="招商活动或渠道名称")
+    source_detail = forms.CharField(
+        label="来源说明", max_length=100, required=False, help_text="招商活动或渠道名称"
+    )
     chain = forms.ModelChoiceField(label="产业链", queryset=Chain.objects.filter(is_active=True))
-    park = forms.ModelChoiceField(label="园区", queryset=Park.objects.filter(is_active=True), required=False, empty_label="园区外")
+    park = forms.ModelChoiceField(
+        label="园区", queryset=Park.objects.filter(is_active=True), required=False, empty_label="园区外"
+    )
     township = forms.ModelChoiceField(label="所在乡镇", queryset=Unit.objects.townships())
-    responsible_unit = forms.ModelChoiceField(label="责任单位", queryset=Unit.objects.handlers(), required=False, help_text="不选则为本单位")
-    total_investment = forms.DecimalField(label="协议总投资（万元）", max_digits=14, decimal_places=2, min_value=0)
-    first_phase_investment = forms.DecimalField(label="首期投资（万元）", max_digits=14, decimal_places=2, min_value=0, required=False)
-    registered_capital = forms.DecimalField(label="注册资本（万元）", max_digits=14, decimal_places=2, min_value=0, required=False)
-    expected_output = forms.DecimalField(label="预计年产值（万元）", max_digits=14, decimal_places=2, min_value=0, required=False)
-    expected_tax = forms.DecimalField(label="预计年税收（万元）", max_digits=14, decimal_places=2, min_value=0, required=False)
+    responsible_unit = forms.ModelChoiceField(
+        label="责任单位", queryset=Unit.objects.handlers(), required=False, help_text="不选则为本单位"
+    )
+    total_investment = forms.DecimalField(
+        label="协议总投资（万元）", max_digits=14, decimal_places=2, min_value=0
+    )
+    first_phase_investment = forms.DecimalField(
+        label="首期投资（万元）", max_digits=14, decimal_places=2, min_value=0, required=False
+    )
+    registered_capital = forms.DecimalField(
+        label="注册资本（万元）", max_digits=14, decimal_places=2, min_value=0, required=False
+    )
+    expected_output = forms.DecimalField(
+        label="预计年产值（万元）", max_digits=14, decimal_places=2, min_value=0, required=False
+    )
+    expected_tax = forms.DecimalField(
+        label="预计年税收（万元）", max_digits=14, decimal_places=2, min_value=0, required=False
+    )
     expected_jobs = forms.IntegerField(label="预计就业（人）", min_value=0, required=False)
     is_leading = forms.BooleanField(label="龙头企业", required=False)
     is_little_giant = forms.BooleanField(label="专精特新“小巨人”", required=False)
     is_tech_upgrade = forms.BooleanField(label="技改项目", required=False)
-    patron_leader = forms.ModelChoiceField(label="包保领导", queryset=User.objects.filter(role=Role.LEADER, is_active=True), required=False)
+    patron_leader = forms.ModelChoiceField(
+        label="包保领导", queryset=User.objects.filter(role=Role.LEADER, is_active=True), required=False
+    )
     task_force = forms.CharField(label="专班", max_length=60, required=False)
-    liaison = forms.ModelChoiceField(label="店小二", queryset=User.objects.filter(is_active=True, role__in=[Role.CLERK, Role.UNIT_LEADER]).select_related("unit"), required=False)
-    planned_start = forms.DateField(label="计划开工月份", required=False, widget=MONTH, input_formats=["%Y-%m", "%Y-%m-%d"])
+    liaison = forms.ModelChoiceField(
+        label="店小二",
+        queryset=User.objects.filter(is_active=True, role__in=[Role.CLERK, Role.UNIT_LEADER]).select_related(
+            "unit"
+        ),
+        required=False,
+    )
+    planned_start = forms.DateField(
+        label="计划开工月份", required=False, widget=MONTH, input_formats=["%Y-%m", "%Y-%m-%d"]
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in ("township", "responsible_unit", "liaison"):
             field = self.fields[name]
-            assert isinstance(field, forms.ModelChoiceField)
-            field.label_from_instance = lambda obj: getattr(obj, "display_name", None) or str(obj)  # type: ignore[method-assign]
+            if isinstance(field, forms.ModelChoiceField):
+                field.label_from_instance = lambda obj: getattr(obj, "display_name", None) or str(obj)  # type: ignore[method-assign]
 
 
 def reason_choices() -> list[tuple[str, list[tuple[str, str]]]]:
@@ -61,19 +89,23 @@ class ReportForm(forms.Form):
     date = forms.DateField(label="日期", widget=DATE)
     event_name = forms.CharField(label="签约活动", max_length=100, required=False, help_text="签约时填写")
     reason = forms.ChoiceField(label="原因", required=False, help_text="暂停、终止时选择")
-    new_total_investment = forms.DecimalField(label="增资后总投资（万元）", max_digits=14, decimal_places=2, min_value=0, required=False)
+    new_total_investment = forms.DecimalField(
+        label="增资后总投资（万元）", max_digits=14, decimal_places=2, min_value=0, required=False
+    )
     new_investor_name = forms.CharField(label="新投资方", max_length=100, required=False)
-    new_investor_credit_code = forms.CharField(label="新投资方统一社会信用代码", max_length=30, required=False)
-    note = forms.CharField(label="情况说明", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    new_investor_credit_code = forms.CharField(
+        label="新投资方统一社会信用代码", max_length=30, required=False
+    )
+    note = forms.CharField(
+        label="情况说明", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args: Any, stages: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        stage = self.fields["stage"]
-        assert isinstance(stage, forms.ChoiceField)
-        stage.choices = stages
-        reason = self.fields["reason"]
-        assert isinstance(reason, forms.ChoiceField)
-        reason.choices = [("", "—"), *reason_choices()]
+        stage, reason = self.fields["stage"], self.fields["reason"]
+        if isinstance(stage, forms.ChoiceField) and isinstance(reason, forms.ChoiceField):
+            stage.choices = stages
+            reason.choices = [("", "—"), *reason_choices()]
 
     def clean_reason(self) -> str:
         reason = str(self.cleaned_data.get("reason") or "")
@@ -88,6 +120,8 @@ class DocumentForm(forms.Form):
 
 
 class OutputForm(forms.Form):
-    park = forms.ModelChoiceField(label="园区", queryset=Park.objects.filter(is_active=True), required=False, empty_label="全市规上工业")
+    park = forms.ModelChoiceField(
+        label="园区", queryset=Park.objects.filter(is_active=True), required=False, empty_label="全市规上工业"
+    )
     month = forms.DateField(label="月份", widget=MONTH, input_formats=["%Y-%m", "%Y-%m-%d"])
     output = forms.DecimalField(label="工业总产值（万元）", max_digits=14, decimal_places=2, min_value=0)

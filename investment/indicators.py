@@ -69,12 +69,16 @@ def _share(start: date, end: date) -> Decimal:
 FIGURES: dict[str, Figure] = {
     "signed_count": Figure("新签约项目数", "个", _signed, "永动机"),
     "signed_amount": Figure("新签约协议投资额", "万元", _amount, "永动机"),
-    "major_signed_count": Figure("新签约10亿元以上项目数", "个", lambda s, e: _signed(s, e, major=True), "永动机"),
+    "major_signed_count": Figure(
+        "新签约10亿元以上项目数", "个", lambda s, e: _signed(s, e, major=True), "永动机"
+    ),
     "started_count": Figure("新开工项目数", "个", _firsts(Action.START), "永动机"),
     "producing_count": Figure("新投产项目数", "个", _firsts(Action.PRODUCE), "永动机"),
     "reserve_count": Figure("在谈储备项目数（期末）", "个", lambda s, e: Decimal(reserve()[0]), "永动机"),
     "leading_signed_count": Figure("新签约龙头企业项目数", "个", _flag("is_leading"), "头部+小巨人"),
-    "little_giant_signed_count": Figure("新签约“小巨人”企业项目数", "个", _flag("is_little_giant"), "头部+小巨人"),
+    "little_giant_signed_count": Figure(
+        "新签约“小巨人”企业项目数", "个", _flag("is_little_giant"), "头部+小巨人"
+    ),
     "tech_upgrade_amount": Figure("技改项目签约投资额", "万元", _tech_amount, "金钥匙"),
     "park_output_share": Figure("园区工业总产值占比", "%", _share, "梧桐树"),
 }

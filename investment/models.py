@@ -22,12 +22,14 @@ from loop.events import EventBase
 from loop.review import RevisionAction
 from loop.writes import StatefulModel, StatefulQuerySet
 
-from .workflow import STAGE_ACTIONS, Action, State, StallReason, TerminationReason
+from .workflow import STAGE_ACTIONS, Action, StallReason, State, TerminationReason
 
 if TYPE_CHECKING:
     from accounts.models import User
 
-WAN = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(Decimal(0))]}
+# Amounts in 万元: decimals with two places, never negative.
+WAN_DIGITS, WAN_PLACES = 14, 2
+NON_NEGATIVE = [MinValueValidator(Decimal(0))]
 
 
 class ChainSystem(models.TextChoices):
@@ -118,11 +120,41 @@ class Project(StatefulModel):
     township = models.ForeignKey(
         "org.Unit", verbose_name="所在乡镇", on_delete=models.PROTECT, related_name="+"
     )
-    total_investment = models.DecimalField("协议总投资（万元）", **WAN)
-    first_phase_investment = models.DecimalField("首期投资（万元）", null=True, blank=True, **WAN)
-    registered_capital = models.DecimalField("注册资本（万元）", null=True, blank=True, **WAN)
-    expected_output = models.DecimalField("预计年产值（万元）", null=True, blank=True, **WAN)
-    expected_tax = models.DecimalField("预计年税收（万元）", null=True, blank=True, **WAN)
+    total_investment = models.DecimalField(
+        "协议总投资（万元）", max_digits=WAN_DIGITS, decimal_places=WAN_PLACES, validators=NON_NEGATIVE
+    )
+    first_phase_investment = models.DecimalField(
+        "首期投资（万元）",
+        null=True,
+        blank=True,
+        max_digits=WAN_DIGITS,
+        decimal_places=WAN_PLACES,
+        validators=NON_NEGATIVE,
+    )
+    registered_capital = models.DecimalField(
+        "注册资本（万元）",
+        null=True,
+        blank=True,
+        max_digits=WAN_DIGITS,
+        decimal_places=WAN_PLACES,
+        validators=NON_NEGATIVE,
+    )
+    expected_output = models.DecimalField(
+        "预计年产值（万元）",
+        null=True,
+        blank=True,
+        max_digits=WAN_DIGITS,
+        decimal_places=WAN_PLACES,
+        validators=NON_NEGATIVE,
+    )
+    expected_tax = models.DecimalField(
+        "预计年税收（万元）",
+        null=True,
+        blank=True,
+        max_digits=WAN_DIGITS,
+        decimal_places=WAN_PLACES,
+        validators=NON_NEGATIVE,
+    )
     expected_jobs = models.PositiveIntegerField("预计就业（人）", null=True, blank=True)
     is_leading = models.BooleanField("龙头企业", default=False)
     is_little_giant = models.BooleanField("专精特新“小巨人”", default=False)
@@ -226,7 +258,14 @@ class StageReport(review.ReviewedContent):
     date = models.DateField("日期")
     event_name = models.CharField("签约活动", max_length=100, blank=True)
     reason = models.CharField("原因", max_length=20, blank=True)
-    new_total_investment = models.DecimalField("增资后总投资（万元）", null=True, blank=True, **WAN)
+    new_total_investment = models.DecimalField(
+        "增资后总投资（万元）",
+        null=True,
+        blank=True,
+        max_digits=WAN_DIGITS,
+        decimal_places=WAN_PLACES,
+        validators=NON_NEGATIVE,
+    )
     new_investor_name = models.CharField("新投资方", max_length=100, blank=True)
     new_investor_credit_code = models.CharField(
         "新投资方统一社会信用代码", max_length=18, blank=True, validators=[validate_credit_code]
@@ -309,7 +348,9 @@ class Signing(models.Model):
     kind = models.CharField("类型", max_length=16, choices=SigningKind.choices)
     date = models.DateField("签约日期", db_index=True)
     counted = models.PositiveSmallIntegerField("计数")
-    amount = models.DecimalField("计入金额（万元）", **WAN)
+    amount = models.DecimalField(
+        "计入金额（万元）", max_digits=WAN_DIGITS, decimal_places=WAN_PLACES, validators=NON_NEGATIVE
+    )
     major = models.BooleanField("10亿元以上")
     chain = models.ForeignKey(Chain, on_delete=models.PROTECT, related_name="+")
     park = models.ForeignKey(Park, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -345,7 +386,9 @@ class ParkOutput(models.Model):
         help_text="空：全市规上工业总产值",
     )  # fmt: skip
     month = models.DateField("月份", help_text="月份的第一天")
-    output = models.DecimalField("工业总产值（万元）", **WAN)
+    output = models.DecimalField(
+        "工业总产值（万元）", max_digits=WAN_DIGITS, decimal_places=WAN_PLACES, validators=NON_NEGATIVE
+    )
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 

@@ -82,7 +82,10 @@ def tallies(start: date, end: date, *, by: str) -> list[Tally]:
         t.signed += s.counted
         t.amount += s.amount
         t.major += int(s.major and s.counted == 1)
-    places = {p.pk: (p.township_id, p.park_id, p.chain_id) for p in Project.objects.only("township", "park", "chain")}
+    places = {
+        p.pk: (p.township_id, p.park_id, p.chain_id)
+        for p in Project.objects.only("township", "park", "chain")
+    }
     for action, attr in ((Action.START, "started"), (Action.PRODUCE, "producing")):
         for pk, day in first_dates(action).items():
             if start <= day < end and pk in places:
@@ -118,17 +121,19 @@ def _labels(by: str, start: date, end: date) -> list[tuple[Any, str]]:
 def _label_of(by: str, key: Any) -> str:
     if key is None:
         return "园区外"
-    model = {"township": Unit, "park": Park, "chain": Chain}.get(by)
+    model: Any = {"township": Unit, "park": Park, "chain": Chain}.get(by)
     if model is None:
         return f"{key}月"
-    obj = model.objects.filter(pk=key).first()
+    obj = model._default_manager.filter(pk=key).first()
     return str(getattr(obj, "display_name", obj)) if obj else str(key)
 
 
 def funnel(projects: QuerySet[Project] | None = None) -> list[dict[str, Any]]:
     """Projects and their agreed investment at each stage now (漏斗), in the stages' order."""
     rows = projects if projects is not None else Project.objects.all()
-    sums = {r["state"]: r for r in rows.values("state").annotate(n=Count("pk"), amount=Sum("total_investment"))}
+    sums = {
+        r["state"]: r for r in rows.values("state").annotate(n=Count("pk"), amount=Sum("total_investment"))
+    }
     order = [State.NEW, *(s for s, _ in MILESTONES), State.PAUSED, State.TERMINATED]
     return [
         {"state": s.value, "label": str(s.label), "count": sums.get(s.value, {}).get("n") or 0,
@@ -139,7 +144,9 @@ def funnel(projects: QuerySet[Project] | None = None) -> list[dict[str, Any]]:
 
 def reserve() -> tuple[int, Decimal]:
     """储备: projects in talks (approved 在谈), and their amount."""
-    agg = Project.objects.filter(state=State.NEGOTIATING).aggregate(n=Count("pk"), amount=Sum("total_investment"))
+    agg = Project.objects.filter(state=State.NEGOTIATING).aggregate(
+        n=Count("pk"), amount=Sum("total_investment")
+    )
     return agg["n"] or 0, agg["amount"] or ZERO
 
 
@@ -170,7 +177,13 @@ def park_share(start: date, end: date) -> dict[str, Any]:
     city_total = sum((city[m] for m in parks), ZERO)
     park_total = sum(parks.values(), ZERO)
     share = (park_total / city_total * 100).quantize(Decimal("0.1")) if city_total else None
-    return {"city": city_total, "parks": park_total, "share": share, "by_park": dict(by_park), "months": len(parks)}
+    return {
+        "city": city_total,
+        "parks": park_total,
+        "share": share,
+        "by_park": dict(by_park),
+        "months": len(parks),
+    }
 
 
 def outputs_by_month(year: int) -> dict[int | None, dict[int, Decimal]]:

@@ -14,22 +14,22 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files import File
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from enterprises import creditcode
 from enterprises.models import Enterprise
-from loop.review import Review
+from loop.review import Review, RevisionAction
 from loop.verbs import Loop
 from mochou.errors import Conflict, InvalidInput, NotPermitted
 
 from . import access
 from .counting import count_approved
 from .models import (
-    REPORT_FIELDS,
     REASONS,
+    REPORT_FIELDS,
     Chain,
     Park,
     Project,
@@ -39,7 +39,7 @@ from .models import (
     StageDocument,
     StageReport,
 )
-from .workflow import STAGE_ACTIONS, STATE_OF, Action, State
+from .workflow import MACHINE, STAGE_ACTIONS, STATE_OF, Action, State
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -49,16 +49,18 @@ PROJECTS: Loop[Project, State, Action] = Loop(
     model=Project,
     event_model=ProjectEvent,
     item_field="project",
-    machine=access.MACHINE,
+    machine=MACHINE,
     guards=access.PROJECT_GUARDS,
 )
 REPORTS: Review[StageReport, ReportStatus] = Review(
     model=StageReport, log=ReportRevision, item_field="report", guards=access.REPORT_GUARDS
 )
 
+# Stages explained in words (no document proves talks, a pause or a loss).
+EXPLAINED: frozenset[Action] = frozenset({Action.NEGOTIATE, Action.PAUSE, Action.TERMINATE})
 # Stages proved by documents (合同, 营业执照, 土地成交确认书, 施工许可证, 竣工验收, 投产证明 …);
 # 在谈, 暂停 and 终止 are explained in words.
-NEEDS_DOCUMENTS = frozenset(STAGE_ACTIONS) - {Action.NEGOTIATE, Action.PAUSE, Action.TERMINATE}
+NEEDS_DOCUMENTS: frozenset[Action] = frozenset(a for a in STAGE_ACTIONS if a not in EXPLAINED)
 DOCUMENT_TYPES = frozenset({".pdf", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".xls", ".xlsx", ".ofd"})
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 MAX_WAN = Decimal("999999999999.99")
@@ -120,7 +122,8 @@ def check_duplicates(name: str, credit_code: str, *, exclude: int | None = None)
         same = others.filter(investor_credit_code=credit_code).first()
         if same is not None:
             raise Conflict(
-                f"该投资方已有项目（{same.number} {same.code_name}）：同一投资方的新投资请在原项目上申报“增资扩产”。",
+                f"该投资方已有项目（{same.number} {same.code_name}）："
+                "同一投资方的新投资请在原项目上申报“增资扩产”。",
                 code="investment.duplicate_investor",
                 details={"project": same.number},
             )
@@ -166,16 +169,15 @@ def clean_project(data: Mapping[str, Any]) -> dict[str, Any]:
 
     if source not in Source.values:
         raise _invalid("source", "请选择项目来源。", "investment.required")
-    jobs = data.get("expected_jobs")
-    if jobs not in (None, ""):
+    raw_jobs = data.get("expected_jobs")
+    jobs: int | None = None
+    if raw_jobs not in (None, ""):
         try:
-            jobs = int(jobs)
-        except (TypeError, ValueError):
+            jobs = int(str(raw_jobs))
+        except ValueError:
             raise _invalid("expected_jobs", "预计就业应为整数（人）。") from None
         if jobs < 0:
             raise _invalid("expected_jobs", "预计就业应为整数（人）。")
-    else:
-        jobs = None
     credit = clean_credit_code(data.get("investor_credit_code"), "investor_credit_code", required=False)
     values: dict[str, Any] = {
         "code_name": clean_text(data.get("code_name"), "code_name", "项目代号", max_len=60),
@@ -273,7 +275,7 @@ def clean_report(project: Project, data: Mapping[str, Any], *, today: date) -> d
     values: dict[str, Any] = {name: None if name == "new_total_investment" else "" for name in REPORT_FIELDS}
     values |= {"stage": stage, "date": day}
     values["note"] = clean_text(
-        data.get("note"), "note", "情况说明", max_len=2000, required=stage not in STATE_OF
+        data.get("note"), "note", "情况说明", max_len=2000, required=stage in EXPLAINED
     )
     if stage == Action.SIGN:
         values["event_name"] = clean_text(
@@ -289,8 +291,7 @@ def clean_report(project: Project, data: Mapping[str, Any], *, today: date) -> d
         total = clean_wan(
             data.get("new_total_investment"), "new_total_investment", "增资后总投资", required=True
         )
-        assert total is not None  # required above
-        if total <= project.total_investment:
+        if total is None or total <= project.total_investment:
             raise _invalid(
                 "new_total_investment", f"增资后总投资应大于现协议总投资（{project.total_investment} 万元）。"
             )
@@ -331,10 +332,10 @@ def edit_report(
 
 
 def add_document(
-    report: StageReport, *, actor: User, title: str, file: UploadedFile, now: datetime | None = None
+    report: StageReport, *, actor: User, title: str, file: File[Any], now: datetime | None = None
 ) -> StageDocument:
     """Attach a document to a report still being written (a submitted one is what is reviewed)."""
-    access.REPORT_GUARDS.check(actor, report, access.RevisionAction.EDITED)
+    access.REPORT_GUARDS.check(actor, report, RevisionAction.EDITED)
     if report.status != ReportStatus.DRAFT:
         raise Conflict("只能在申报前上传材料；已提交的申报请先退回。", code="investment.report_submitted")
     suffix = Path(file.name or "").suffix.lower()
@@ -407,7 +408,8 @@ def _apply(project: Project, report: StageReport, action: Action, to_state: Stat
         project.paused_from = ""
         return ["paused_from"]
     if action == Action.UPGRADE:
-        assert report.new_total_investment is not None  # clean_report requires it
+        if report.new_total_investment is None:  # clean_report requires it; an old row may not
+            raise Conflict("增资申报缺少增资后总投资。", code="investment.upgrade_total")
         project.total_investment = report.new_total_investment
         return ["total_investment"]
     if action == Action.CHANGE_INVESTOR:
@@ -422,7 +424,7 @@ def _apply(project: Project, report: StageReport, action: Action, to_state: Stat
 def stage_options(project: Project) -> list[tuple[str, str]]:
     """The stages a report may declare for this project now (the table's, resuming forward)."""
     options = []
-    for act in access.MACHINE.allowed_actions(project.state):
+    for act in MACHINE.allowed_actions(project.state):
         try:
             access.check_resume(project, act.value)
         except Conflict:
@@ -471,6 +473,8 @@ def record_output(
     if not (access.is_office_staff(actor) or actor.is_superuser):
         raise NotPermitted("只有招商局可以填报园区产值。", code="investment.not_permitted")
     amount = clean_wan(output, "output", "工业总产值", required=True)
+    if amount is None:  # required: clean_wan raised
+        raise _invalid("output", "请填写工业总产值（万元）。", "investment.required")
     first = month.replace(day=1)
     with transaction.atomic():
         row, created = ParkOutput.objects.select_for_update().get_or_create(
@@ -480,5 +484,12 @@ def record_output(
         if not created:
             row.output, row.entered_by = amount, actor
             row.save(update_fields=["output", "entered_by", "updated_at"])
-        record(actor=actor, action="investment.output", target=row, old=old, new={"output": str(amount)}, request=request)
+        record(
+            actor=actor,
+            action="investment.output",
+            target=row,
+            old=old,
+            new={"output": str(amount)},
+            request=request,
+        )
     return row, created

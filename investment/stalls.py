@@ -30,7 +30,20 @@ def add_months(day: date, months: int) -> date:
     month = day.month - 1 + months
     year = day.year + month // 12
     month = month % 12 + 1
-    days = [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+    days = [
+        31,
+        29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28,
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ]
     return date(year, month, min(day.day, days[month - 1]))
 
 
@@ -63,7 +76,13 @@ def warnings_for(projects: list[Project], today: date) -> dict[int, list[Warning
             due = add_months(p.planned_start, 1)
             red = add_months(p.planned_start, config().red_after_months)
             if today >= red:
-                found.append(Warning_("plan", "red", f"计划{p.planned_start:%Y年%m月}开工，已逾期{config().red_after_months}个月以上"))
+                found.append(
+                    Warning_(
+                        "plan",
+                        "red",
+                        f"计划{p.planned_start:%Y年%m月}开工，已逾期{config().red_after_months}个月以上",
+                    )
+                )
             elif today >= due:
                 found.append(Warning_("plan", "yellow", f"计划{p.planned_start:%Y年%m月}开工，尚未开工"))
         if found:

@@ -3,6 +3,7 @@ the pipeline report, the parks, and the xlsx exports."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -78,7 +79,7 @@ def project_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(rows.order_by("-updated_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     lights = warnings_for(list(page.object_list), timezone.localdate())
     for p in page.object_list:
-        p.lights = lights.get(p.pk, [])  # type: ignore[attr-defined]  # display-only attribute
+        p.lights = lights.get(p.pk, [])  # display-only attribute
     context = {
         "page": page,
         "states": State.choices,
@@ -91,7 +92,9 @@ def project_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "may_see_reports": access.may_see_reports(user),
         "pending": services.pending_reports(user).count(),
     }
-    template = "investment/_project_rows.html" if request.headers.get("HX-Request") else "investment/list.html"
+    template = (
+        "investment/_project_rows.html" if request.headers.get("HX-Request") else "investment/list.html"
+    )
     return render(request, template, context)
 
 
@@ -110,7 +113,9 @@ def project_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            project = services.register_project(actor=user, data=data, responsible_unit=data.pop("responsible_unit"))
+            project = services.register_project(
+                actor=user, data=data, responsible_unit=data.pop("responsible_unit")
+            )
         except DomainError as error:
             _form_error(form, error)
         else:
@@ -130,7 +135,9 @@ def project_detail(request: AuthenticatedHttpRequest, number: str) -> HttpRespon
     return render(request, "investment/detail.html", _detail_context(request, project, confidential))
 
 
-def _detail_context(request: AuthenticatedHttpRequest, project: Project, confidential: bool, **extra: Any) -> dict[str, Any]:
+def _detail_context(
+    request: AuthenticatedHttpRequest, project: Project, confidential: bool, **extra: Any
+) -> dict[str, Any]:
     user = request.user
     reports_ = list(
         project.reports.filter(draft_of__isnull=True)
@@ -138,7 +145,9 @@ def _detail_context(request: AuthenticatedHttpRequest, project: Project, confide
         .prefetch_related("documents", "revisions__actor")
         .order_by("-created_at", "-pk")
     )
-    open_report = next((r for r in reports_ if r.status in (ReportStatus.DRAFT, ReportStatus.SUBMITTED)), None)
+    open_report = next(
+        (r for r in reports_ if r.status in (ReportStatus.DRAFT, ReportStatus.SUBMITTED)), None
+    )
     panel: dict[str, Any] = {}
     if open_report is not None:
         allowed = set(access.REPORT_GUARDS.available(user, open_report))
@@ -165,7 +174,8 @@ def _detail_context(request: AuthenticatedHttpRequest, project: Project, confide
         "events": project.events.select_related("actor").order_by("seq"),
         "signings": project.signings.order_by("date", "pk"),
         "lights": lights,
-        "report_form": extra.get("report_form") or ReportForm(stages=stages, initial={"date": timezone.localdate()}),
+        "report_form": extra.get("report_form")
+        or ReportForm(stages=stages, initial={"date": timezone.localdate()}),
         "document_form": extra.get("document_form") or DocumentForm(),
         "note_form": NoteForm(),
         "may_declare": may_declare and bool(stages),
@@ -194,7 +204,12 @@ def report_new(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
             messages.success(request, "已填写申报，请上传证明材料后提交审核。")
             return redirect("investment:detail", number=number)
     confidential = access.may_see_confidential(request.user)
-    return render(request, "investment/detail.html", _detail_context(request, project, confidential, report_form=form), status=422)
+    return render(
+        request,
+        "investment/detail.html",
+        _detail_context(request, project, confidential, report_form=form),
+        status=422,
+    )
 
 
 def _report(request: AuthenticatedHttpRequest, pk: int) -> StageReport:
@@ -209,7 +224,9 @@ def document_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = DocumentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.add_document(report, actor=request.user, title=form.cleaned_data["title"], file=form.cleaned_data["file"])
+            services.add_document(
+                report, actor=request.user, title=form.cleaned_data["title"], file=form.cleaned_data["file"]
+            )
         except DomainError as error:
             messages.error(request, error.message)
         else:
@@ -225,11 +242,21 @@ def document_file(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     document = get_object_or_404(StageDocument.objects.select_related("report__project"), pk=pk)
     if not Project.objects.visible_to(request.user).filter(pk=document.report.project_id).exists():
         raise Http404("没有这份材料")
-    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.file.name.rsplit("/", 1)[-1])
+    return FileResponse(
+        document.file.open("rb"), as_attachment=True, filename=document.file.name.rsplit("/", 1)[-1]
+    )
 
 
-VERBS = {"submit": services.submit_report, "approve": services.approve_report, "return": services.return_report}
-DONE = {"submit": "已提交招商局审核。", "approve": "已审核通过，项目阶段已更新。", "return": "已退回，申报人修改后可再次提交。"}
+VERBS: dict[str, Callable[..., StageReport]] = {
+    "submit": services.submit_report,
+    "approve": services.approve_report,
+    "return": services.return_report,
+}
+DONE = {
+    "submit": "已提交招商局审核。",
+    "approve": "已审核通过，项目阶段已更新。",
+    "return": "已退回，申报人修改后可再次提交。",
+}
 
 
 @login_required
@@ -284,7 +311,11 @@ def pipeline(request: AuthenticatedHttpRequest) -> HttpResponse:
         "doubling": reports.doubling(year),
         "by_chain": reports.tallies(start, end, by="chain"),
         "by_park": reports.tallies(start, end, by="park"),
-        "by_township": [t for t in reports.tallies(start, end, by="township") if t.key == "total" or t.signed or t.started or t.producing or t.amount],
+        "by_township": [
+            t
+            for t in reports.tallies(start, end, by="township")
+            if t.key == "total" or t.signed or t.started or t.producing or t.amount
+        ],
         "by_month": reports.tallies(start, end, by="month"),
         "month": today.month if year == today.year else 12,
     }

@@ -34,6 +34,12 @@ def credit(n: int) -> str:
     return make(f"91420881MA4{n:06d}")
 
 
+@pytest.fixture(autouse=True)
+def _media(settings: Any, tmp_path: Any) -> None:
+    """Uploaded documents go to the test's own directory, not var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def office(city: City) -> Office:
     unit = Unit.objects.create(

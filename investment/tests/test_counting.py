@@ -1,4 +1,4 @@
-"""The counting rules (counting.py) on the loop: only approved stages count, once, increments, new investors."""
+"""The counting rules (counting.py): only approved stages count, once; increments; new investors."""
 
 from __future__ import annotations
 
@@ -47,7 +47,8 @@ def test_a_returned_stage_counts_nothing_until_approved(office: Office) -> None:
     services.return_report(report, actor=office.leader, note="协议缺盖章页")
     assert not Signing.objects.exists()
     report.refresh_from_db()
-    assert report.status == "draft" and report.review_note == "协议缺盖章页"
+    assert report.status == "draft"
+    assert report.review_note == "协议缺盖章页"
     services.submit_report(report, actor=office.clerk, note="已补盖章页")
     services.approve_report(report, actor=office.leader)
     signing = Signing.objects.get()
@@ -86,7 +87,8 @@ def test_an_upgrade_counts_its_increment_and_no_new_signing(office: Office) -> N
     rows = list(Signing.objects.order_by("date").values_list("kind", "counted", "amount", "major"))
     assert rows == [("new", 1, Decimal("50000.00"), False), ("upgrade", 0, Decimal("70000.50"), False)]
     project.refresh_from_db()
-    assert project.total_investment == Decimal("120000.50") and project.is_major
+    assert project.total_investment == Decimal("120000.50")
+    assert project.is_major
     assert project.state == State.SIGNED
 
 

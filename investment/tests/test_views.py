@@ -29,7 +29,10 @@ def test_a_stage_declared_documented_submitted_and_approved_through_the_pages(of
     project = new_project(office)
     clerk, leader = login(office.clerk), login(office.leader)
     url = reverse("investment:detail", args=[project.number])
-    response = clerk.post(reverse("investment:report_new", args=[project.number]), {"stage": "sign", "date": "2025-09-01", "event_name": "招商推介会"})
+    response = clerk.post(
+        reverse("investment:report_new", args=[project.number]),
+        {"stage": "sign", "date": "2025-09-01", "event_name": "招商推介会"},
+    )
     assert response.status_code == 302
     report = project.reports.get()
     clerk.post(reverse("investment:document_add", args=[report.pk]), {"title": "投资协议", "file": pdf()})
@@ -48,16 +51,23 @@ def test_only_the_small_role_sees_the_real_name_and_each_view_is_audited(office:
     project = new_project(office)
     url = reverse("investment:detail", args=[project.number])
     clerk_page = login(office.clerk).get(url).content.decode()
-    assert project.name not in clerk_page and "保密" in clerk_page
+    assert project.name not in clerk_page
+    assert "保密" in clerk_page
     assert not AuditRecord.objects.filter(action="investment.confidential_view").exists()
     leader_page = login(office.leader).get(url).content.decode()
     assert project.name in leader_page
-    assert AuditRecord.objects.filter(action="investment.confidential_view", target_id=str(project.pk)).count() == 1
+    assert (
+        AuditRecord.objects.filter(action="investment.confidential_view", target_id=str(project.pk)).count()
+        == 1
+    )
 
 
 def test_a_township_sees_only_its_own_projects(office: Office, outsider: object) -> None:
     project = new_project(office)
-    assert login(office.township_clerk).get(reverse("investment:detail", args=[project.number])).status_code == 200
+    assert (
+        login(office.township_clerk).get(reverse("investment:detail", args=[project.number])).status_code
+        == 200
+    )
     assert login(outsider).get(reverse("investment:detail", args=[project.number])).status_code == 404
 
 
