@@ -39,7 +39,7 @@ def test_a_case_turns_into_a_violation_and_its_outcome_answers_the_citizen(contr
     v = violation_from_case(case, report(control, photos=[png()]), actor=u["town_clerk"])
     assert v.channel == "hotline"
     assert v.case == case
-    assert Case.objects.get(pk=case.pk).violation == v  # type: ignore[attr-defined]  # the reverse of Violation.case
+    assert Case.objects.get(pk=case.pk).violation == v
     assert list(construction_cases(u["town_clerk"])) == []
     with pytest.raises(Conflict):
         answer_citizen(v, actor=u["town_clerk"])  # not resolved yet
