@@ -1,0 +1,44 @@
+"""What 招商引资 answers of the plans' indicators (supervision.indicators), connected in ready().
+
+An indicator whose `provider` is "investment.<figure>" reads its value from `indicators.FIGURES`:
+counts and amounts cumulate from the indicator's baseline date to the day asked (inclusive); a
+share (园区工业总产值占比) is the year to that day; the reserve is as it stands. The 督查 app's own
+key for its first plan, "investment.projects_10yi", is the ≥10亿元 signings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from .indicators import FIGURES, measure
+
+YEAR_TO_DATE = frozenset({"park_output_share"})
+ALIASES = {"projects_10yi": "major_signed_count"}
+
+
+def provider_for(key: str) -> Callable[[Any, date], Decimal | None]:
+    def value(indicator: Any, on: date) -> Decimal | None:
+        end = on + timedelta(days=1)
+        if key in YEAR_TO_DATE:
+            start = date(on.year, 1, 1)
+        else:
+            start = getattr(indicator, "baseline_date", None) or date(on.year, 1, 1)
+        if start >= end:
+            return None
+        return measure(key, start=start, end=end)
+
+    return value
+
+
+def connect() -> None:
+    try:
+        from supervision.indicators import register_indicator_provider
+    except ImportError:  # the plans' indicators are not installed: nothing to feed
+        return
+    for key in FIGURES:
+        register_indicator_provider(f"investment.{key}", provider_for(key))
+    for alias, key in ALIASES.items():
+        register_indicator_provider(f"investment.{alias}", provider_for(key))
