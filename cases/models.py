@@ -761,10 +761,19 @@ class DeadlineNotice(models.Model):
 
 
 class CaseNumberCounter(models.Model):
-    """Per-day counter behind 受理编号 (YYYYMMDD + 5-digit sequence), incremented under lock."""
+    """Per-day counter behind 受理编号 (YYYYMMDD + 5-digit sequence).
+
+    SQLite (one writer at a time anyway): `last` is incremented under the row's lock. PostgreSQL:
+    numbers come from the sequence cases_case_number_seq, which takes no lock that lasts until
+    commit; the day's row is written once, with `sequence_base`, the sequence's value before the
+    day's first number: the day's number is `last + (nextval − sequence_base)` (`last` = the
+    numbers the day had counted under the lock before, 0 for a new day). A registration that rolls
+    back leaves a gap, as it did before.
+    """
 
     day = models.DateField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
+    sequence_base = models.BigIntegerField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.day} {self.last}"

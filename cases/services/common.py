@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 
 from accounts.models import Role, User
@@ -79,12 +80,51 @@ def limits(case: Case) -> tuple[int, int]:
     return defaults["accept_hours"], defaults["handle_days"]
 
 
+NUMBER_SEQUENCE = "cases_case_number_seq"  # PostgreSQL only (migration 0011)
+
+
 def next_number(now: datetime) -> str:
-    """The next 受理编号 of the day (YYYYMMDD + 5 digits), under the counter's row lock."""
+    """The next 受理编号 of the day (YYYYMMDD + 5 digits). On PostgreSQL from a sequence, so that
+    registrations do not queue on one row lock held until each commits (CaseNumberCounter)."""
     day = timezone.localdate(now)
+    if connection.vendor == "postgresql":
+        return f"{day:%Y%m%d}{_sequence_number(day):05d}"
     counter, _ = CaseNumberCounter.objects.select_for_update().get_or_create(day=day)
     CaseNumberCounter.objects.filter(day=day).update(last=counter.last + 1)
     return f"{day:%Y%m%d}{counter.last + 1:05d}"
+
+
+def _nextval() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(%s)", [NUMBER_SEQUENCE])
+        return int(cursor.fetchone()[0])
+
+
+def _sequence_number(day: date) -> int:
+    """The day's next number from the sequence: `last + (n − sequence_base)` for n > base."""
+    n = _nextval()
+    row = CaseNumberCounter.objects.filter(day=day, sequence_base__isnull=False).values_list(
+        "sequence_base", "last"
+    )
+    found = row.first()
+    if found is None:
+        found = _start_sequence_day(day, n)
+    base, offset = found
+    # A value drawn before the day's base was written (two first registrations at once) would
+    # repeat a number: draw again; the sequence only goes up, so once is enough. Gaps are allowed.
+    while n <= base:
+        n = _nextval()
+    return offset + (n - base)
+
+
+def _start_sequence_day(day: date, n: int) -> tuple[int, int]:
+    """Once per day: the day's base, under the row's lock (the only time it is taken). A day that
+    counted under the lock before (a database upgraded mid-day) carries on after its `last`."""
+    counter, _ = CaseNumberCounter.objects.select_for_update().get_or_create(day=day)
+    if counter.sequence_base is None:
+        counter.sequence_base = n - 1
+        counter.save(update_fields=["sequence_base"])
+    return counter.sequence_base, counter.last
 
 
 def _centre() -> Unit | None:
