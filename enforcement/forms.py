@@ -57,8 +57,11 @@ class ReportForm(forms.Form):
     owner_phone = forms.CharField(label="当事人电话", max_length=20, required=False)
     photos = PhotosField(label="现场照片（拆除前）")
 
-    def __init__(self, *args: Any, user: Any = None, hotline: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, user: Any = None, hotline: bool = False, patrol: Any = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.patrol = patrol
         from enforcement.guards import is_office
 
         townships = _townships()
@@ -73,6 +76,24 @@ class ReportForm(forms.Form):
             del self.fields["channel"]
         if not self.is_bound:
             self.fields["built_on"].initial = timezone.localdate()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data["patrol"] = self.patrol
+        return data
+
+
+class PatrolForm(forms.Form):
+    area = forms.CharField(
+        label="巡查区域",
+        max_length=200,
+        widget=forms.TextInput(attrs={"placeholder": "如：莫愁湖社区一至三组"}),
+    )
+    note = forms.CharField(label="备注", max_length=500, required=False)
+
+
+class PatchImportForm(forms.Form):
+    file = forms.FileField(label="卫片图斑文件（CSV 或 GeoJSON）")
 
 
 class FilterForm(forms.Form):

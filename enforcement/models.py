@@ -118,7 +118,10 @@ class Violation(StatefulModel):
     case = models.OneToOneField(
         "cases.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="violation"
     )
-    patch_ref = models.CharField("卫片图斑编号", max_length=40, blank=True)
+    patch_ref = models.CharField("卫片图斑编号", max_length=40, blank=True, db_index=True)
+    patrol = models.ForeignKey(
+        "enforcement.PatrolLog", null=True, blank=True, on_delete=models.PROTECT, related_name="findings"
+    )
 
     reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     reported_at = models.DateTimeField("登记时间", db_index=True)
@@ -268,3 +271,25 @@ class Accountability(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} {self.form}"
+
+
+class PatrolLog(models.Model):
+    """巡查日志: one 网格员's patrol (who, when, where) and what it found — "无异常" in one tap, or
+    the violations reported from it. Patrols are judged by their findings, not by mileage."""
+
+    patroller = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    township = models.ForeignKey(
+        "org.Unit", verbose_name="乡镇（街道）", on_delete=models.PROTECT, related_name="+"
+    )
+    area = models.CharField("巡查区域", max_length=200)
+    patrolled_at = models.DateTimeField("巡查时间", db_index=True)
+    nothing_found = models.BooleanField("无异常", default=False)
+    note = models.CharField("备注", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "巡查日志"
+        verbose_name_plural = "巡查日志"
+        ordering = ["-patrolled_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.patroller_id} {self.patrolled_at:%Y-%m-%d} {self.area}"

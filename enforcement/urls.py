@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from enforcement.views import board, hotline, violations
+from enforcement.views import board, hotline, patrols, violations
 
 app_name = "enforcement"
 
@@ -15,6 +15,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("board/", board.index, name="board"),
     path("board.xlsx", board.export, name="board_export"),
     path("bulletin/", board.bulletin, name="bulletin"),
+    path("patrols/", patrols.patrols, name="patrols"),
+    path("patches/", patrols.patches, name="patches"),
     path("cases/", hotline.cases, name="cases"),
     path("cases/<str:number>/", hotline.convert, name="convert"),
 ]

@@ -23,6 +23,7 @@ from enforcement.models import (
     DemolitionKind,
     Document,
     LandType,
+    PatrolLog,
     Photo,
     Structure,
     Violation,
@@ -55,6 +56,7 @@ class Report:
     owner_phone: str = ""
     photos: list[bytes] = field(default_factory=list)
     patch_ref: str = ""
+    patrol: PatrolLog | None = None
 
 
 def _area(value: Decimal | float | str) -> Decimal:
@@ -111,6 +113,14 @@ def report_violation(
                 raise InvalidInput(
                     "当事人电话无效。", code="invalid_input.phone", details={"field": "owner_phone"}
                 )
+        if report.patrol is not None and (
+            report.patrol.patroller_id != actor.pk or report.channel != Channel.PATROL
+        ):
+            raise InvalidInput(
+                "巡查发现只能由本人登记在自己的巡查日志下。",
+                code="invalid_input.patrol",
+                details={"field": "patrol"},
+            )
         cleaned = photos.check(report.photos)
         cutoff = config.new_since()
         violation = VIOLATIONS.create(
@@ -133,6 +143,7 @@ def report_violation(
             owner_phone=phone,
             case=case,
             patch_ref=report.patch_ref.strip()[:40],
+            patrol=report.patrol,
             reported_by=actor,
             reported_at=now,
             check_by=now + timedelta(hours=config.check_hours()),

@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST
 
 from enforcement import photos, services
 from enforcement.forms import ACTION_FORMS, HINTS, FilterForm, ReportForm
-from enforcement.guards import GUARDS, available_actions, may_report
-from enforcement.models import Document, Photo, Violation
+from enforcement.guards import GUARDS, available_actions, is_office, may_report
+from enforcement.models import Document, PatrolLog, Photo, Violation
 from enforcement.privacy import may_see_owner, owner_for, owner_masked
 from enforcement.services.hotline import answer_citizen
 from enforcement.workflow import RESOLVED_STATES, Action, State
@@ -75,6 +75,7 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
         "total": total,
         "now": timezone.now(),
         "may_report": may_report(user),
+        "is_office": is_office(user),
     }
     template = "enforcement/_table.html" if is_htmx(request) else "enforcement/index.html"
     return render(request, template, context)
@@ -110,6 +111,7 @@ def report_from_form(
         owner_name=d["owner_name"],
         owner_phone=d["owner_phone"],
         photos=_uploads(request, form),
+        patrol=d.get("patrol"),
     )
 
 
@@ -119,7 +121,9 @@ def new(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     if not may_report(user):
         raise PermissionDenied("您的角色不能登记违建。")
-    form = ReportForm(request.POST or None, request.FILES or None, user=user)
+    patrol = PatrolLog.objects.filter(pk=request.GET.get("patrol") or 0, patroller=user).first()
+    initial = {"channel": "patrol", "township": patrol.township_id} if patrol else {}
+    form = ReportForm(request.POST or None, request.FILES or None, user=user, initial=initial, patrol=patrol)
     error, status = "", 200
     if request.method == "POST":
         if form.is_valid():
