@@ -187,3 +187,7 @@ def approve(request: HttpRequest, number: str, payload: NoticeApproveIn) -> Noti
 def return_(request: HttpRequest, number: str, payload: NoticeReturnIn) -> NoticeDetailOut:
     services.return_answer(_visible(request, number), actor=_actor(request), note=payload.note)
     return _detail(request, number)
+
+
+# The 督查室's decision tasks, plans and the extraction register their routes on this router.
+from supervision import task_api  # noqa: E402, F401

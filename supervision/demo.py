@@ -78,3 +78,10 @@ def seed_notices(*, seed: int = 42, now: datetime | None = None) -> NoticeDemoRe
     for state in State:
         report.by_state[state.label] = Notice.objects.filter(state=state).count()
     return report
+
+
+def seed_supervision(*, seed: int = 42, now: datetime | None = None) -> object:
+    """The 督查室's demo (meeting record → tasks, the 八大计划): supervision.task_demo."""
+    from supervision.task_demo import seed_tasks
+
+    return seed_tasks(seed=seed, now=now or timezone.now())

@@ -13,3 +13,13 @@ from supervision.sweeps import sweep_notices
 def notice_sweep() -> dict[str, int]:
     """Reminders and escalations of the 督办单 that are due (idempotent: each rung once)."""
     return sweep_notices()
+
+
+@db_periodic_task(crontab(minute="*/15"))  # type: ignore[untyped-decorator]
+def task_sweep() -> dict[str, int]:
+    """三色督办单 on decision tasks that are due (idempotent: each reason once per deadline)."""
+    from django.utils import timezone
+
+    from supervision.task_sweeps import sweep_tasks
+
+    return sweep_tasks(timezone.now())

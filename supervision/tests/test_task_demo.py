@@ -1,0 +1,40 @@
+"""The 督查室's demo: the seed record's drafts reviewed into tasks spread over every state,
+the plans' indicators with figures, notices of each colour; a second run changes nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from accounts.demo import seed_users
+from org.demo import seed_org
+from supervision.task_demo import seed_tasks
+from supervision.task_models import DraftStatus, DraftTask, Indicator, Task, TaskNotice
+from supervision.task_workflow import TaskState
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_shows_every_state(calendar: None, clock: Any) -> None:
+    seed_org()
+    seed_users()
+    now = timezone.now()
+    report = seed_tasks(seed=1, now=now)
+    states = set(Task.objects.values_list("state", flat=True))
+    assert states == set(TaskState)
+    assert report.drafts_pending == 3
+    assert DraftTask.objects.filter(status=DraftStatus.DISCARDED).exists()
+    assert set(TaskNotice.objects.values_list("colour", flat=True)) >= {"blue", "yellow", "red"}
+    assert Task.objects.filter(extension_step="supervisor_ok").exists()
+    assert Task.objects.filter(parent__isnull=False).count() == 3
+    assert Indicator.objects.count() == 4
+    assert Indicator.objects.get(code="park-output-share").measurements.exists()
+    for task in Task.objects.prefetch_related("events"):
+        events = list(task.events.all())
+        assert events[-1].to_state == task.state
+        assert all(e.created_at <= now for e in events)
+    count = Task.objects.count()
+    seed_tasks(seed=1, now=now)
+    assert Task.objects.count() == count
