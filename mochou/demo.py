@@ -28,7 +28,7 @@ from investment.demo import seed_investment
 from knowledge.demo import seed_guides
 from org.demo import seed_org
 from replytemplates.demo import seed_reply_templates
-from supervision.demo import seed_notices
+from supervision.demo import seed_notices, seed_supervision
 from triage.demo import seed_rules
 from triage.services import ensure_model, suggestions_only
 from worktime.seeding import add_weekend_year, known_years, seed_available_years
@@ -88,4 +88,5 @@ def seed_demo(
     seed_enforcement(seed=seed, now=moment)
     seed_affairs(seed=seed, now=moment)
     seed_investment(seed=seed, now=moment)
+    seed_supervision(seed=seed, now=moment)  # 督查室: the meeting's decisions and the 八大计划
     return DemoReport(years, provisional, units, categories, len(users), cases, enterprises)
