@@ -11,6 +11,7 @@ from affairs.services.applications import (
     notify,
     refuse,
     submit,
+    take,
     withdraw,
 )
 from affairs.services.joint import joint_state, submit_joint
@@ -28,5 +29,6 @@ __all__ = [
     "refuse",
     "submit",
     "submit_joint",
+    "take",
     "withdraw",
 ]
