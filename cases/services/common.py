@@ -107,9 +107,7 @@ def _sequence_number(day: date) -> int:
         "sequence_base", "last"
     )
     found = row.first()
-    if found is None:
-        found = _start_sequence_day(day, n)
-    base, offset = found
+    base, offset = (found[0] or 0, found[1]) if found is not None else _start_sequence_day(day, n)
     # A value drawn before the day's base was written (two first registrations at once) would
     # repeat a number: draw again; the sequence only goes up, so once is enough. Gaps are allowed.
     while n <= base:
@@ -124,7 +122,7 @@ def _start_sequence_day(day: date, n: int) -> tuple[int, int]:
     if counter.sequence_base is None:
         counter.sequence_base = n - 1
         counter.save(update_fields=["sequence_base"])
-    return counter.sequence_base, counter.last
+    return int(counter.sequence_base), counter.last
 
 
 def _centre() -> Unit | None:
