@@ -7,14 +7,16 @@ the user may see them, and every answer that shows them is audited (investment.a
 
 from __future__ import annotations
 
+import base64
+import binascii
 from datetime import date
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field as NinjaField
-from ninja import File, Form, Query, Router, Schema, Status
-from ninja.files import UploadedFile
+from ninja import Query, Router, Schema, Status
 
 from accounts.models import User
 from mochou.api_errors import ERRORS_LIST, ERRORS_READ, ERRORS_WRITE
@@ -25,6 +27,7 @@ from . import access, reports, services
 from .indicators import FIGURES, measure
 from .models import Chain, Park, Project, StageReport
 from .schemas import (
+    InvestmentDocumentIn,
     InvestmentFigureOut,
     InvestmentPipelineOut,
     InvestmentProjectIn,
@@ -182,11 +185,17 @@ def declare(request: HttpRequest, number: str, payload: InvestmentReportIn) -> S
 @router.post(
     "/reports/{pk}/documents", response={201: InvestmentReportOut, **ERRORS_WRITE}, summary="上传证明材料"
 )
-def upload(
-    request: HttpRequest, pk: int, title: Form[str], file: File[UploadedFile]
-) -> Status[InvestmentReportOut]:
+def upload(request: HttpRequest, pk: int, payload: InvestmentDocumentIn) -> Status[InvestmentReportOut]:
+    """The API takes JSON only (mochou.middleware): the file comes base64-encoded."""
     report = _report(request, pk)
-    services.add_document(report, actor=_actor(request), title=title, file=file)
+    try:
+        content = base64.b64decode(payload.content_base64, validate=True)
+    except (binascii.Error, ValueError):
+        raise InvalidInput(
+            "文件内容应为 base64 编码。", code="investment.invalid", details={"field": "content_base64"}
+        ) from None
+    file = ContentFile(content, name=payload.filename)
+    services.add_document(report, actor=_actor(request), title=payload.title, file=file)
     return Status(201, _report_out(report))
 
 

@@ -88,6 +88,17 @@ class InvestmentReportIn(StrictIn):
     note: StrictStr = Field("", max_length=2000, description="情况说明（在谈、暂停、终止必填）")
 
 
+class InvestmentDocumentIn(StrictIn):
+    title: StrictStr = Field(..., min_length=1, max_length=60, description="材料名称")
+    filename: StrictStr = Field(
+        ...,
+        min_length=1,
+        max_length=100,
+        description="文件名（含扩展名：pdf、ofd、jpg、png、doc(x)、xls(x)）",
+    )
+    content_base64: StrictStr = Field(..., min_length=1, description="文件内容（base64），不超过 20MB")
+
+
 class InvestmentReviewNoteIn(StrictIn):
     note: StrictStr = Field("", max_length=2000, description="说明或审核意见（退回时必填）")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -109,7 +110,8 @@ def test_the_plans_indicator_reads_the_major_signings_from_here(pipeline: dict[s
     class Indicator:
         baseline_date = date(2025, 1, 1)
 
+    indicator: Any = Indicator()  # what the provider reads of supervision's Indicator
     ten_yi = providers()["investment.projects_10yi"]
-    assert ten_yi(Indicator(), date(2025, 9, 4)) == 0
-    assert ten_yi(Indicator(), date(2025, 9, 5)) == 1  # the day itself counts
-    assert providers()["investment.signed_amount"](Indicator(), date(2025, 9, 24)) == Decimal(190000)
+    assert ten_yi(indicator, date(2025, 9, 4)) == 0
+    assert ten_yi(indicator, date(2025, 9, 5)) == 1  # the day itself counts
+    assert providers()["investment.signed_amount"](indicator, date(2025, 9, 24)) == Decimal(190000)
