@@ -19,11 +19,6 @@ def _own_unit(actor: User, task: Task) -> bool:
     return actor.unit_id is not None and actor.unit_id == task.lead_unit_id
 
 
-def _has_lead(actor: Any, task: Task) -> None:
-    if task.lead_unit_id is None or task.leader_id is None:
-        raise Conflict("交办前须确定牵头单位和责任领导。", code="supervision.task_unassigned")
-
-
 def _the_leader(actor: Any, task: Task) -> None:
     if actor.role == Role.LEADER and actor.pk != task.leader_id:
         raise NotPermitted("只有交办该事项的责任领导可以审结。", code="permission_denied.leader")
@@ -56,7 +51,7 @@ TASK_GUARDS: Guards[TaskState, TaskAction] = Guards(
 A = TaskAction
 TASK_GUARDS.rule(A.DRAFT, OFFICE, what="草拟督办事项")
 TASK_GUARDS.rule(A.APPROVE, OFFICE, what="立项")
-TASK_GUARDS.rule(A.ASSIGN, OFFICE, what="交办", checks=[_has_lead])
+TASK_GUARDS.rule(A.ASSIGN, OFFICE, what="交办")
 TASK_GUARDS.rule(A.SIGN, UNIT, what="签收督办事项", own_unit=True)
 TASK_GUARDS.rule(A.REQUEST_ADJUST, UNIT, what="申请调整", own_unit=True)
 TASK_GUARDS.rule(A.GRANT_ADJUST, OFFICE, what="同意调整")

@@ -187,6 +187,13 @@ def assign_task(
         update_task(task, actor=actor, lead_unit=lead_unit, leader=leader, co_units=co_units)
     with TASKS.verb(task, A.ASSIGN, actor, now=now) as step:
         item, now = step.item, step.now
+        if item.lead_unit_id is None or item.leader_id is None:
+            # The assignment form supplies them; a task is not 交办 to nobody, under nobody.
+            raise InvalidInput(
+                "交办须确定牵头单位和责任领导。",
+                code="invalid_input.assignee",
+                details={"field": "lead_unit"},
+            )
         if deadline is not None:
             item.deadline = _end_of(deadline)
         if item.deadline is None:

@@ -138,7 +138,7 @@ def test_adjustment_granted_goes_back_to_立项_and_is_reassigned(city: City) ->
 def test_assign_needs_a_lead_and_a_leader_and_defaults_the_time_limit(city: City) -> None:
     sup = city.users["supervisor"]
     bare = svc.create_task(actor=sup, title="抓好驻村第一书记选派工作")
-    with pytest.raises(Conflict):
+    with pytest.raises(InvalidInput):
         svc.assign_task(bare, actor=sup)
     svc.assign_task(bare, actor=sup, lead_unit=city.housing, leader=city.users["leader"])
     bare = fresh(bare)
