@@ -152,7 +152,7 @@ def create_application(request: HttpRequest, body: ApplicationIn) -> Status[Appl
     person = ApplicantData(a.name, a.id_number, a.phone, a.address, a.is_enterprise)
     app = services.submit(
         matter, person, provided=body.provided, channel=Channel.WINDOW, actor=user,
-        on_behalf=body.on_behalf, note=body.note,
+        on_behalf=body.on_behalf, note=body.note, keep=body.keep,
     )  # fmt: skip
     return Status(201, _detail(app, user))
 

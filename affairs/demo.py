@@ -189,7 +189,34 @@ def seed_affairs(*, seed: int, now: datetime) -> None:
     services.withdraw(
         app, token=app.token, reason="已在手机上办理电子社保卡。", now=now - timedelta(days=0.2)
     )
+    _seed_reuse(matters, window, now)
     _seed_joints(matters, window, person, now)
+
+
+def _seed_reuse(matters: dict[str, Matter], window: User, now: datetime) -> None:
+    """Materials once: a transfer of a flat granted with consent, then the same applicant's 户口迁移
+    finds the ID card and the new property certificate on file (only the 户口簿 is asked for)."""
+    if "ZRZY-BDC-01" not in matters or "GAJ-HJ-02" not in matters:
+        return
+    buyer = ApplicantData(name="陈海燕", id_number="420881198805051236", phone="13972880011")
+    estate = matters["ZRZY-BDC-01"]
+    app = services.submit(
+        estate, buyer, provided=[m["name"] for m in estate.materials], channel=Channel.WINDOW, actor=window,
+        keep=True, now=now - timedelta(days=11),
+    )  # fmt: skip
+    when = now - timedelta(days=10.9)
+    app = services.accept(app, actor=window, now=when)
+    clerk, leader = _staff(app.department_id, Role.CLERK), _staff(app.department_id, Role.UNIT_LEADER)
+    if clerk is None or leader is None:
+        return
+    app = services.approve_step(app, actor=clerk, now=when + timedelta(hours=2))
+    app = services.grant(
+        app, actor=leader, licence_number="鄂(2025)钟祥市不动产权第0012345号", now=when + timedelta(hours=5)
+    )
+    services.deliver(app, actor=window, delivery="window", now=when + timedelta(days=1))
+    services.submit(
+        matters["GAJ-HJ-02"], buyer, provided=[], channel=Channel.ONLINE, now=now - timedelta(hours=5)
+    )
 
 
 def _seed_joints(matters: dict[str, Matter], window: User, person: Any, now: datetime) -> None:

@@ -29,6 +29,9 @@ class ApplicantForm(forms.Form):
     phone = forms.CharField(label="联系电话", max_length=20)
     address = forms.CharField(label="联系地址（邮寄送达时填写）", max_length=200, required=False)
     is_enterprise = forms.BooleanField(label="以企业名义申请", required=False)
+    keep = forms.BooleanField(
+        label="同意留存本次可复用的材料和办结证照（两年），下次办事不再重复提交", required=False
+    )
 
     def applicant(self) -> ApplicantData:
         d = self.cleaned_data

@@ -261,6 +261,9 @@ class Application(StatefulModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     on_behalf = models.BooleanField("帮办代办", default=False)
+    # The applicant's consent to keep this application's reusable materials and its licence for
+    # their next applications (materials once).
+    keep_consent = models.BooleanField("同意留存可复用材料", default=False)
     # [{"name", "provided": bool}] against the pinned materials list.
     materials = models.JSONField("提交材料", default=list, blank=True)
     form_note = models.TextField("申请事项说明", blank=True, max_length=2000)
@@ -354,3 +357,35 @@ class ApplicationEvent(EventBase):
 
     def __str__(self) -> str:
         return f"{self.application_id}#{self.seq} {self.action}"
+
+
+class DocumentKind(models.TextChoices):
+    MATERIAL = "material", "已收材料"
+    LICENCE = "licence", "办结证照"
+
+
+class KeptDocument(models.Model):
+    """A material accepted, or a licence issued, kept (with the applicant's consent, until its
+    expiry) so that the next application does not ask for it again. It is found by the applicant's
+    ID number *and* phone together: the ID number alone would tell anyone what a person holds."""
+
+    id_number = models.CharField("证件号码", max_length=32, db_index=True)
+    phone = models.CharField("联系电话", max_length=20)
+    kind = models.CharField("类别", max_length=10, choices=DocumentKind.choices)
+    name = models.CharField("材料或证照名称", max_length=100)
+    licence_of = models.CharField("证照来源事项编码", max_length=32, blank=True)
+    licence_number = models.CharField("证照编号", max_length=40, blank=True)
+    source = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="kept_documents")
+    kept_until = models.DateTimeField("留存至")
+    created_at = models.DateTimeField("留存时间")
+
+    class Meta:
+        verbose_name = "留存材料"
+        verbose_name_plural = "留存材料"
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "kind", "name"], name="affairs_kept_once_per_source")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.name}"

@@ -59,6 +59,7 @@ class ApplicationIn(StrictIn):
     applicant: ApplicantIn
     provided: list[StrictStr] = Field(default_factory=list, description="已收材料（材料名称）")
     on_behalf: StrictBool = Field(False, description="帮办代办")
+    keep: StrictBool = Field(False, description="申请人同意留存可复用材料和办结证照")
     note: StrictStr = Field("", max_length=2000, description="申请说明")
 
 

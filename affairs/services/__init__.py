@@ -2,6 +2,7 @@
 
 from affairs.services.applications import (
     LOOP,
+    ApplicantData,
     accept,
     approve_step,
     correct,
@@ -18,6 +19,7 @@ from affairs.services.joint import joint_state, submit_joint
 
 __all__ = [
     "LOOP",
+    "ApplicantData",
     "accept",
     "approve_step",
     "correct",

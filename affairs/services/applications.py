@@ -14,6 +14,7 @@ from accounts.phones import normalize_phone
 from affairs.guards import GUARDS
 from affairs.models import Applicant, Application, ApplicationEvent, Joint, Matter, MatterKind
 from affairs.office import is_window_clerk
+from affairs.services import reuse
 from affairs.workflow import Action, Channel, Delivery, State
 from loop.deadlines import Clock, Clocks
 from loop.verbs import Loop
@@ -80,7 +81,7 @@ def _number(now: datetime) -> str:
 
 def _materials(matter: Matter, provided: Iterable[str]) -> list[dict[str, Any]]:
     given = set(provided)
-    return [{"name": m["name"], "provided": m["name"] in given} for m in matter.materials]
+    return [{**m, "provided": m["name"] in given} for m in matter.materials]
 
 
 def submit(
@@ -92,6 +93,7 @@ def submit(
     actor: Any = None,
     on_behalf: bool = False,
     note: str = "",
+    keep: bool = False,
     joint: Joint | None = None,
     stage: int = 1,
     now: datetime | None = None,
@@ -124,12 +126,23 @@ def submit(
             channel=channel,
             received_by=actor if channel == Channel.WINDOW else None,
             on_behalf=on_behalf,
-            materials=_materials(matter, provided),
+            materials=reuse.reuse(
+                _materials(matter, provided), reuse.on_file(person.id_number, person.phone, step.now)
+            ),
+            keep_consent=keep,
             form_note=note.strip()[:2000],
             token=secrets.token_urlsafe(24),
             created_at=step.now,
         )
-        step.record(payload={"channel": str(channel), "on_behalf": on_behalf, "missing": app.missing})
+        reused = [m["name"] for m in app.materials if m.get("reused_from")]
+        step.record(
+            payload={
+                "channel": str(channel),
+                "on_behalf": on_behalf,
+                "missing": app.missing,
+                "reused": reused,
+            }
+        )
     return app
 
 
@@ -194,6 +207,7 @@ def accept(app: Application, *, actor: Any, now: datetime | None = None) -> Appl
             payload={"promised_due_at": item.promised_due_at.isoformat()},
             fields=["accepted_at", "accepted_by", "step_index", "promised_due_at", "statutory_due_at"],
         )
+        reuse.keep_materials(item, step.now)
     return step.item
 
 
@@ -232,6 +246,8 @@ def _decide(
             payload={"step": done.get("name", ""), "licence_number": item.licence_number},
             fields=["step_index", "concluded_at", "decision_note", "licence_number"],
         )
+        if action == A.GRANT:
+            reuse.keep_licence(item, step.now)
     return step.item
 
 

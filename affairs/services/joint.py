@@ -59,6 +59,7 @@ def submit_joint(
     provided: Iterable[str],
     channel: Channel,
     actor: Any = None,
+    keep: bool = False,
     now: datetime | None = None,
 ) -> Joint:
     """One 一件事 application: a Joint and one application per part, in one transaction."""
@@ -78,7 +79,7 @@ def submit_joint(
         for part in bundle.parts.select_related("matter"):
             submit(
                 part.matter, person, provided=given, channel=channel, actor=actor, joint=joint,
-                stage=part.stage, now=now,
+                stage=part.stage, keep=keep, now=now,
             )  # fmt: skip
     return joint
 

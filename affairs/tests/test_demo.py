@@ -26,6 +26,9 @@ def test_demo_seeds_every_state_once(clock, calendar):
     assert Matter.objects.live().filter(guide__isnull=False).count() >= 30
     states = set(Application.objects.values_list("state", flat=True))
     assert states == set(State.values)
+    reused = Application.objects.get(matter__code="GAJ-HJ-02", channel="online", applicant__name="陈海燕")
+    # The ID card and the new property certificate are on file; the 户口簿 was never given.
+    assert reused.missing == ["居民户口簿"]
     total = Application.objects.count()
     seed_affairs(seed=7, now=WORKING_MORNING)
     assert Application.objects.count() == total

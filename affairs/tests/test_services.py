@@ -116,3 +116,30 @@ def test_joint_application_rolls_up_and_keeps_order(clock, city, bundle, window,
     second = services.approve_step(second, actor=city.users["clerk"])
     second = services.grant(second, actor=city.users["unit_leader"])
     assert services.joint_state(Application.objects.filter(joint=joint)) == "ready"
+
+
+def test_materials_once_with_consent(clock, city, matter, window, person):
+    from affairs import catalogue
+    from affairs.tests.conftest import matter_values
+
+    first = services.submit(
+        matter, person, provided=["身份证", "购房合同"], channel=Channel.ONLINE, keep=True
+    )
+    first = services.grant(
+        services.approve_step(services.accept(first, actor=window), actor=city.users["clerk"]),
+        actor=city.users["unit_leader"],
+    )
+    # A matter that takes this matter's licence, and the ID card, as reusable.
+    values = matter_values(city, name="公积金贷款", materials=catalogue.parse_materials(
+        "身份证｜原件｜1｜可复用\n提取凭证｜复印件｜1｜可复用｜ZJJ-GJJ-01\n收入证明｜原件｜1"))  # fmt: skip
+    loan, _ = catalogue.import_matter(actor=None, code="ZJJ-GJJ-09", values=values)
+    second = services.submit(loan, person, provided=[], channel=Channel.ONLINE)
+    assert second.missing == ["收入证明"]
+    assert {m["name"]: m.get("reused_from") for m in second.materials}["提取凭证"] == first.number
+    # Another phone with the same ID number finds nothing; without consent nothing is kept.
+    other = services.ApplicantData(name=person.name, id_number=person.id_number, phone="13700000000")
+    assert services.submit(loan, other, provided=[], channel=Channel.ONLINE).missing == [
+        "身份证",
+        "提取凭证",
+        "收入证明",
+    ]

@@ -84,7 +84,7 @@ def window(request: AuthenticatedHttpRequest) -> HttpResponse:
         try:
             app = services.submit(
                 matter, form.applicant(), provided=d["provided"], channel=Channel.WINDOW, actor=request.user,
-                on_behalf=d["on_behalf"], note=d["note"],
+                on_behalf=d["on_behalf"], note=d["note"], keep=d["keep"],
             )  # fmt: skip
         except DomainError as error:
             form.add_error(None, error.message)

@@ -74,7 +74,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
             try:
                 app = services.submit(
                     matter, form.applicant(), provided=form.cleaned_data["provided"], channel=Channel.ONLINE,
-                    note=form.cleaned_data["note"],
+                    note=form.cleaned_data["note"], keep=form.cleaned_data["keep"],
                 )  # fmt: skip
             except DomainError as error:
                 form.add_error(None, error.message)
@@ -93,8 +93,9 @@ def apply_bundle(request: HttpRequest, code: str) -> HttpResponse:
         else:
             try:
                 joint = submit_joint(
-                    bundle, form.applicant(), provided=form.cleaned_data["provided"], channel=Channel.ONLINE
-                )
+                    bundle, form.applicant(), provided=form.cleaned_data["provided"], channel=Channel.ONLINE,
+                    keep=form.cleaned_data["keep"],
+                )  # fmt: skip
             except DomainError as error:
                 form.add_error(None, error.message)
             else:
