@@ -23,8 +23,8 @@ from django.utils import timezone
 from accounts.models import Role, User
 from cases.models import Case
 from duty import config
-from duty.models import DailyReport, Handover, Incident, OpenItem, Shift, Swap
-from duty.services import daily, incidents, rosters, tasks
+from duty.models import DailyReport, Handover, Incident, OpenItem, ReserveSite, Shift, Swap
+from duty.services import daily, incidents, reserves, rosters, tasks
 from duty.services.common import at_local
 from duty.services.incidents import Figures
 from duty.sweeps import chase_daily, sweep_incidents, warn_coverage
@@ -49,6 +49,8 @@ def seed_duty(*, seed: int, now: datetime) -> None:
     _daily(units, today, now, seed)
     if not Incident.objects.exists():
         _incidents(office, now)
+    if not ReserveSite.objects.exists():
+        _reserves(now)
     warn_coverage(now)
     sweep_incidents(now)
 
@@ -282,3 +284,50 @@ def _incidents(office: Unit, now: datetime) -> None:
         figures=Figures(injuries=2),
         now=now - timedelta(hours=1, minutes=50),
     )
+
+
+def _reserves(now: datetime) -> None:
+    """A ready shelter, an isolation site whose last check failed, one never checked; stocks
+    above minimum, one short and one about to expire."""
+    town = Unit.objects.filter(code="420881001").first()
+    clerk = _staff(town, Role.CLERK) if town else None
+    if town is None or clerk is None:
+        return
+    ready = reserves.add_site(
+        town, actor=clerk, kind="shelter", name="郢中街道第一小学避难安置点", address="某某路", capacity=400
+    )
+    reserves.check_site(
+        ready, actor=clerk, passed=True, ready=True, note="床铺、照明、饮水齐备", now=now - timedelta(days=5)
+    )
+    failed = reserves.add_site(
+        town, actor=clerk, kind="isolation", name="某某宾馆隔离点", address="某某路", capacity=60
+    )
+    reserves.check_site(
+        failed,
+        actor=clerk,
+        passed=False,
+        ready=False,
+        note="消防通道堵塞，需整改",
+        now=now - timedelta(days=2),
+    )
+    reserves.add_site(
+        town, actor=clerk, kind="shelter", name="某某村文化广场安置点", address="某某村", capacity=200
+    )
+    today = timezone.localtime(now).date()
+    for kind, name, quantity, minimum, measure, expires in (
+        ("flood", "编织袋", 3000, 2000, "条", None),
+        ("flood", "救生衣", 80, 150, "件", None),
+        ("medical", "医用口罩", 6000, 3000, "只", today + timedelta(days=20)),
+        ("living", "帐篷", 40, 30, "顶", None),
+    ):
+        reserves.set_stock(
+            town,
+            actor=clerk,
+            kind=kind,
+            name=name,
+            quantity=quantity,
+            minimum=minimum,
+            measure=measure,
+            expires_on=expires,
+            now=now,
+        )

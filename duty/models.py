@@ -402,3 +402,81 @@ class DutyTaskEvent(EventBase):
     class Meta:
         ordering = ["task", "seq"]
         constraints = [models.UniqueConstraint(fields=["task", "seq"], name="duty_task_event_seq")]
+
+
+# ---------------------------------------------------------------- reserves (not a loop)
+
+
+class ReserveSite(models.Model):
+    """An isolation or shelter site kept ready: capacity, readiness and its last 达标 check."""
+
+    class Kind(models.TextChoices):
+        ISOLATION = "isolation", "隔离场所"
+        SHELTER = "shelter", "避难安置场所"
+
+    unit = models.ForeignKey("org.Unit", verbose_name="责任单位", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField("类别", max_length=10, choices=Kind.choices)
+    name = models.CharField("名称", max_length=100)
+    address = models.CharField("地址", max_length=200)
+    capacity = models.PositiveIntegerField("容量（人）")
+    is_ready = models.BooleanField("随时可用", default=False)
+    checked_at = models.DateTimeField("最近检查", null=True, blank=True)
+    check_passed = models.BooleanField("检查达标", default=False)
+
+    class Meta:
+        verbose_name = "储备场所"
+        verbose_name_plural = "储备场所"
+        ordering = ["unit", "kind", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SiteCheck(models.Model):
+    """One 达标 check of a site, as recorded (the site keeps the latest result)."""
+
+    site = models.ForeignKey(ReserveSite, on_delete=models.CASCADE, related_name="checks")
+    checked_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    checked_at = models.DateTimeField()
+    passed = models.BooleanField("达标")
+    ready = models.BooleanField("随时可用")
+    note = models.CharField("检查情况", max_length=300)
+
+    class Meta:
+        ordering = ["-checked_at"]
+
+    def __str__(self) -> str:
+        return f"{self.site_id} {self.checked_at:%Y-%m-%d}"
+
+
+class Stock(models.Model):
+    """A stock of one supply at a unit, with its minimum level and (if it has one) its expiry."""
+
+    class Kind(models.TextChoices):
+        FLOOD = "flood", "防汛物资"
+        FIRE = "fire", "消防物资"
+        MEDICAL = "medical", "医疗防疫物资"
+        LIVING = "living", "生活保障物资"
+
+    unit = models.ForeignKey("org.Unit", verbose_name="责任单位", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField("类别", max_length=8, choices=Kind.choices)
+    name = models.CharField("物资", max_length=60)
+    measure = models.CharField("计量单位", max_length=8, default="件")
+    quantity = models.PositiveIntegerField("库存")
+    minimum = models.PositiveIntegerField("最低储备")
+    expires_on = models.DateField("有效期至", null=True, blank=True)
+    updated_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "储备物资"
+        verbose_name_plural = "储备物资"
+        ordering = ["unit", "kind", "name"]
+        constraints = [models.UniqueConstraint(fields=["unit", "name"], name="duty_stock_one_per_unit")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def short(self) -> bool:
+        return self.quantity < self.minimum

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from duty.views import board, incidents, roster, unit
+from duty.views import board, incidents, reserves, roster, unit
 
 app_name = "duty"
 
@@ -23,4 +23,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("incidents/<str:number>/", incidents.incident_detail, name="incident"),
     path("incidents/<str:number>/<str:action>/", incidents.incident_act, name="incident_act"),
     path("tasks/<int:pk>/<str:action>/", incidents.task_act, name="task_act"),
+    path("reserves/", reserves.reserve_list, name="reserves"),
+    path("reserves/sites/", reserves.site_add, name="site_add"),
+    path("reserves/sites/<int:pk>/check/", reserves.site_check, name="site_check"),
+    path("reserves/stocks/", reserves.stock_set, name="stock_set"),
 ]

@@ -8,6 +8,7 @@ from accounts.demo import seed_users
 from conftest import WORKING_MORNING
 from duty.demo import seed_duty
 from duty.models import DailyChase, DailyReport, DutyTask, Incident, IncidentReport, Shift, Swap
+from duty.services.reserves import shortfalls
 from duty.workflow import State, TaskState
 from org.demo import seed_org
 from org.models import Unit, UnitKind
@@ -31,5 +32,7 @@ def test_the_demo_shows_every_state_and_is_idempotent(calendar: None) -> None:
     assert any(r.late for r in DailyReport.objects.all())
     assert DailyChase.objects.filter(rung="sms").exists()
     assert Incident.objects.filter(leaders_told_level="3").exists()
+    whys = {s.why for s in shortfalls(WORKING_MORNING)}
+    assert {"检查未达标", "超过30天未检查"} <= whys
     seed_duty(seed=42, now=WORKING_MORNING)
     assert (Shift.objects.count(), DailyReport.objects.count(), Incident.objects.count()) == counts

@@ -12,6 +12,7 @@ from duty.access import in_duty_chain
 from duty.coverage import gaps_by_unit, hours
 from duty.models import DutyTask, Incident
 from duty.services.daily import daily_status, reporting_rates
+from duty.services.reserves import shortfalls
 from duty.services.rosters import on_duty
 from duty.views.common import duty_page, me, now, parse_day, phones_of, today
 from duty.workflow import OPEN_STATES, TASK_OPEN_STATES
@@ -69,6 +70,7 @@ def board(request: HttpRequest) -> HttpResponse:
             {"unit": names[uid], "first": spans[0][0], "hours": round(sum(hours(g) for g in spans))}
             for uid, spans in gaps.items()
         ],
+        "shortfalls": shortfalls(at),
         "tasks": DutyTask.objects.filter(state__in=TASK_OPEN_STATES).select_related("incident", "unit")[:50],
         "now": at,
         "day": day,
