@@ -85,8 +85,14 @@ FIGURES: dict[str, Figure] = {
 
 
 def measure(key: str, *, start: date, end: date) -> Decimal:
-    """The value of one figure for [start, end); KeyError for a key not in FIGURES."""
-    return FIGURES[key].compute(start, end)
+    """The value of one figure for [start, end); KeyError for a key not in FIGURES. Amounts and
+    shares with two places, counts whole (the same on SQLite and PostgreSQL)."""
+    figure = FIGURES[key]
+    value = Decimal(figure.compute(start, end))
+    return value.quantize(Decimal("1") if figure.unit in COUNT_UNITS else Decimal("0.01"))
+
+
+COUNT_UNITS = frozenset({"个", "家", "人"})
 
 
 __all__ = ["FIGURES", "Figure", "State", "measure"]
