@@ -185,6 +185,13 @@ def seed_affairs(*, seed: int, now: datetime) -> None:
             services.deliver(
                 app, actor=window, delivery=delivery, tracking_number=tracking, now=when + timedelta(hours=8)
             )
+    # 好差评: a 好评, and a 差评 under rectification.
+    rated = Application.objects.filter(state="delivered").order_by("delivered_at", "pk")[:2]
+    for app, (level, remark) in zip(
+        rated, ((5, ""), (2, "等候时间较长，取号后排队一个多小时")), strict=False
+    ):
+        when = (app.delivered_at or now) + timedelta(hours=2)
+        services.rate(app, rating=level, note=remark, token=app.token, now=when)
     app = apply("RSJ-SBK-01", days_ago=0.3)
     services.withdraw(
         app, token=app.token, reason="已在手机上办理电子社保卡。", now=now - timedelta(days=0.2)

@@ -9,7 +9,7 @@ from django import forms
 from affairs import catalogue
 from affairs.models import Application, Category, Matter, MatterKind, Visits
 from affairs.services.applications import ApplicantData
-from affairs.workflow import Action, Delivery, State
+from affairs.workflow import RATINGS, Action, Delivery, State
 from org.models import Unit, UnitKind
 
 
@@ -162,6 +162,27 @@ class DeliverForm(forms.Form):
     tracking_number = forms.CharField(label="邮寄单号（邮寄时必填）", max_length=40, required=False)
 
 
+RATING_CHOICES = [(str(level), f"{level}星 {label}") for level, label in RATINGS.items()]
+
+
+class RateForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label="评价", choices=RATING_CHOICES, coerce=int, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label="评价意见（差评必填）",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class RectifyForm(forms.Form):
+    note = forms.CharField(
+        label="整改情况（申请人可见）", max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
 class _Empty(forms.Form):
     pass
 
@@ -177,6 +198,10 @@ def action_form(action: Action, app: Application, data: Any = None) -> forms.For
         return GrantForm(data, prefix=action.value)
     if action == Action.DELIVER:
         return DeliverForm(data, prefix=action.value)
+    if action == Action.RATE:
+        return RateForm(data, prefix=action.value)
+    if action == Action.RECTIFY:
+        return RectifyForm(data, prefix=action.value)
     if action in (Action.APPROVE_STEP, Action.WITHDRAW):
         return NoteForm(data, prefix=action.value)
     return _Empty(data, prefix=action.value)

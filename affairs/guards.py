@@ -29,6 +29,11 @@ def _deciding_unit(actor: Any, app: Application) -> bool:
     return is_department_staff(actor, app.department_id) or (app.is_immediate and is_window_clerk(actor))
 
 
+def _department_only(actor: Any, app: Application) -> None:
+    if actor.role != Role.ADMIN and not is_department_staff(actor, app.department_id):
+        raise NotPermitted("差评整改由事项的实施部门反馈。", code="affairs.not_department")
+
+
 def _at_window(actor: Any, app: Application) -> None:
     if not is_window_clerk(actor):
         raise NotPermitted("只有政务大厅综合窗口可以办理此项。", code="affairs.not_window")
@@ -100,8 +105,13 @@ GUARDS.rule(A.GRANT, DEPARTMENT_ROLES, what="作出准予决定", own_unit=True,
 GUARDS.rule(A.DENY, DEPARTMENT_ROLES, what="作出不予许可决定", own_unit=True, checks=[_step_role, _last_step])
 GUARDS.rule(A.DELIVER, WINDOW_ROLES, what="出件", checks=[_at_window])
 GUARDS.rule(A.WITHDRAW, WINDOW_ROLES, what="代为撤回", checks=[_at_window])
+# At the hall the applicant rates on the window's 评价器: the clerk records it (online: the token).
+GUARDS.rule(A.RATE, WINDOW_ROLES, what="登记评价", checks=[_at_window])
+GUARDS.rule(A.RATE_POOR, WINDOW_ROLES, what="登记评价", checks=[_at_window])
+GUARDS.rule(A.RECTIFY, DEPARTMENT_ROLES, what="整改反馈", own_unit=True, checks=[_department_only])
 
-OFFERED = tuple(a for a in Action if a != A.SUBMIT)
+# RATE_POOR is a sub-action of rating (chosen by the level), not a button of its own.
+OFFERED = tuple(a for a in Action if a not in {A.SUBMIT, A.RATE_POOR})
 
 
 def available_actions(user: Any, app: Application) -> list[Action]:

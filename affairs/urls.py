@@ -24,5 +24,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("my/<str:token>/", public.progress, name="progress"),
     path("my/<str:token>/correct/", public.correct, name="correct"),
     path("my/<str:token>/withdraw/", public.withdraw, name="withdraw"),
+    path("my/<str:token>/rate/", public.rate, name="rate"),
     path("joint/<str:token>/", public.joint_progress, name="joint_progress"),
 ]

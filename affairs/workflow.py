@@ -4,7 +4,9 @@
 checks the materials: 受理, 不予受理 (with its reason), or one 一次性告知 listing everything missing
 → 待补正 → the applicant's 补正 (once: after it the window accepts or refuses, it asks nothing
 more) → 审批中: the matter's department approves in its configured steps, each by its own user →
-准予 / 不予许可 (办结) → 出件 (window pick-up or post, with the tracking number) → 已出件.
+准予 / 不予许可 (办结) → 出件 (window pick-up or post, with the tracking number) → 已出件 →
+好差评 (five levels): 好评 closes it; a 差评 opens a rectification (整改) the department answers
+within RECTIFY_DAYS working days.
 An applicant may withdraw (撤回) before acceptance.
 """
 
@@ -23,6 +25,8 @@ class State(models.TextChoices):
     GRANTED = "granted", "准予（待出件）"
     DENIED = "denied", "不予许可（待送达）"
     DELIVERED = "delivered", "已出件"
+    RECTIFYING = "rectifying", "差评整改中"
+    RATED = "rated", "已评价"
     WITHDRAWN = "withdrawn", "已撤回"
 
 
@@ -37,6 +41,9 @@ class Action(models.TextChoices):
     DENY = "deny", "不予许可"
     DELIVER = "deliver", "出件"
     WITHDRAW = "withdraw", "撤回"
+    RATE = "rate", "好评"
+    RATE_POOR = "rate_poor", "差评"
+    RECTIFY = "rectify", "整改反馈"
 
 
 class Channel(models.TextChoices):
@@ -63,13 +70,22 @@ TRANSITIONS: dict[tuple[State | None, Action], State] = {
     (S.DENIED, A.DELIVER): S.DELIVERED,
     (S.SUBMITTED, A.WITHDRAW): S.WITHDRAWN,
     (S.CORRECTING, A.WITHDRAW): S.WITHDRAWN,
+    # 好差评 after 出件: five levels; 1–2 (差评) open a rectification the department answers.
+    (S.DELIVERED, A.RATE): S.RATED,
+    (S.DELIVERED, A.RATE_POOR): S.RECTIFYING,
+    (S.RECTIFYING, A.RECTIFY): S.RATED,
 }
 MACHINE: Machine[State, Action] = Machine(State, Action, TRANSITIONS, item_label="办件")
 
 # Before acceptance: the window's queue (预审).
 RECEIVING_STATES = frozenset({S.SUBMITTED, S.CORRECTING})
 # 办结: the department has decided (or the window refused); the 办结 time is set.
-CONCLUDED_STATES = frozenset({S.REFUSED, S.GRANTED, S.DENIED, S.DELIVERED})
-FINAL_STATES = frozenset({S.REFUSED, S.DELIVERED, S.WITHDRAWN})
+CONCLUDED_STATES = frozenset({S.REFUSED, S.GRANTED, S.DENIED, S.DELIVERED, S.RECTIFYING, S.RATED})
+FINAL_STATES = frozenset({S.REFUSED, S.RATED, S.WITHDRAWN})
 # The applicant's own actions: authenticated by the application's tracking code, not a role.
-APPLICANT_ACTIONS = frozenset({A.CORRECT, A.WITHDRAW})
+APPLICANT_ACTIONS = frozenset({A.CORRECT, A.WITHDRAW, A.RATE, A.RATE_POOR})
+# 好差评's five levels; 1 and 2 are 差评.
+RATINGS = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
+POOR_RATINGS = frozenset({1, 2})
+# Working days the department has to answer a 差评 with its rectification.
+RECTIFY_DAYS = 5

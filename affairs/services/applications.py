@@ -15,7 +15,7 @@ from affairs.guards import GUARDS
 from affairs.models import Applicant, Application, ApplicationEvent, Joint, Matter, MatterKind
 from affairs.office import is_window_clerk
 from affairs.services import reuse
-from affairs.workflow import Action, Channel, Delivery, State
+from affairs.workflow import POOR_RATINGS, RATINGS, RECTIFY_DAYS, Action, Channel, Delivery, State
 from loop.deadlines import Clock, Clocks
 from loop.verbs import Loop
 from mochou.errors import InvalidInput, NotFound, NotPermitted
@@ -38,7 +38,14 @@ CLOCKS = Clocks(
             field="promised_due_at",
             states=frozenset({State.APPROVING}),
             near_hours=8,
-        )
+        ),
+        Clock(
+            kind="rectify",
+            what="差评整改",
+            field="rectify_due_at",
+            states=frozenset({State.RECTIFYING}),
+            near_hours=8,
+        ),
     ]
 )
 A = Action
@@ -296,6 +303,51 @@ def withdraw(
     return step.item
 
 
+def rate(
+    app: Application,
+    *,
+    rating: int,
+    note: str = "",
+    actor: Any = None,
+    token: str = "",
+    now: datetime | None = None,
+) -> Application:
+    """好差评 after 出件: the applicant (tracking code) or the window's 评价器 (the clerk). A 差评
+    opens the department's rectification with its deadline on the working calendar."""
+    if rating not in RATINGS:
+        raise InvalidInput("评价为 1 至 5 星。", code="affairs.rating")
+    poor = rating in POOR_RATINGS
+    if poor and not note.strip():
+        raise InvalidInput("差评请写明不满意的原因，部门将整改反馈。", code="affairs.rating_note")
+    applicant = actor is None
+    if applicant and not secrets.compare_digest(token, app.token):
+        raise NotPermitted("查询码不正确。", code="affairs.token")
+    with LOOP.verb(app, A.RATE, actor, now=now, guard=not applicant) as step:
+        item = step.item
+        item.rating, item.rating_note, item.rated_at = rating, note.strip()[:2000], step.now
+        fields = ["rating", "rating_note", "rated_at"]
+        if poor:
+            item.rectify_due_at = add_working_days(step.now, RECTIFY_DAYS)
+            fields.append("rectify_due_at")
+        step.record(
+            note=item.rating_note,
+            payload={"rating": rating},
+            fields=fields,
+            action=A.RATE_POOR if poor else None,
+        )
+    return step.item
+
+
+def rectify(app: Application, *, actor: Any, text: str, now: datetime | None = None) -> Application:
+    """The department's answer to a 差评: what was put right."""
+    if len(text.strip()) < 4:
+        raise InvalidInput("请写明整改情况。", code="affairs.rectification")
+    with LOOP.verb(app, A.RECTIFY, actor, now=now) as step:
+        step.item.rectification, step.item.rectified_at = text.strip()[:2000], step.now
+        step.record(note=text.strip(), fields=["rectification", "rectified_at"])
+    return step.item
+
+
 def take(
     app: Application, action: Action, *, actor: Any, data: dict[str, Any], now: datetime | None = None
 ) -> Application:
@@ -328,4 +380,8 @@ def take(
         )
     if action == A.WITHDRAW:
         return withdraw(app, actor=actor, reason=text, now=now)
+    if action in (A.RATE, A.RATE_POOR):
+        return rate(app, actor=actor, rating=int(data.get("rating") or 0), note=text, now=now)
+    if action == A.RECTIFY:
+        return rectify(app, actor=actor, text=text, now=now)
     raise InvalidInput("没有这个操作。", code="affairs.unknown_action")

@@ -143,3 +143,20 @@ def test_materials_once_with_consent(clock, city, matter, window, person):
         "提取凭证",
         "收入证明",
     ]
+
+
+def test_rating_opens_a_rectification_on_a_poor_rating(clock, city, quick_matter, window, person):
+    app = services.submit(quick_matter, person, provided=["身份证"], channel=Channel.ONLINE)
+    app = services.deliver(
+        services.grant(services.accept(app, actor=window), actor=window), actor=window, delivery="window"
+    )
+    with pytest.raises(DomainError):
+        services.rate(app, rating=2, note="", token=app.token)  # a 差评 says why
+    app = services.rate(app, rating=2, note="等候时间太长", token=app.token)
+    assert app.state == State.RECTIFYING
+    assert app.rectify_due_at is not None
+    assert app.events.order_by("-seq").first().action == Action.RATE_POOR  # type: ignore[union-attr]
+    with pytest.raises(NotPermitted):
+        services.rectify(app, actor=window, text="已增设窗口")  # the department answers
+    app = services.rectify(app, actor=city.users["clerk"], text="已增设窗口，高峰时段增派人员")
+    assert app.state == State.RATED

@@ -25,6 +25,9 @@ CITIZEN_WORDS: dict[str, str] = {
     Action.DENY: "办结：不予许可",
     Action.DELIVER: "已出件",
     Action.WITHDRAW: "已撤回",
+    Action.RATE: "已评价，感谢您的反馈",
+    Action.RATE_POOR: "已收到您的差评，部门整改中",
+    Action.RECTIFY: "部门已整改反馈",
 }
 
 

@@ -37,6 +37,8 @@ HINTS: dict[Action, str] = {
     Action.DENY: "作出不予许可决定，理由告知申请人",
     Action.DELIVER: "统一窗口出件：窗口领取或邮寄",
     Action.WITHDRAW: "申请人要求撤回申请",
+    Action.RATE: "登记申请人在窗口评价器上的评价；差评转部门整改",
+    Action.RECTIFY: "针对差评整改并反馈申请人",
 }
 
 

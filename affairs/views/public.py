@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.phones import read_phone
 from affairs import catalogue
-from affairs.forms import ApplyForm, CorrectForm, TrackForm
+from affairs.forms import ApplyForm, CorrectForm, RateForm, TrackForm
 from affairs.models import Application, Bundle, Category, Joint, Matter
 from affairs.privacy import masked
 from affairs.services import applications as services
@@ -156,6 +156,7 @@ def progress(request: HttpRequest, token: str) -> HttpResponse:
             "deadline": services.CLOCKS.shown(app, timezone.now()),
             "correct_form": CorrectForm(app=app) if app.state == State.CORRECTING else None,
             "can_withdraw": app.state in {State.SUBMITTED, State.CORRECTING},
+            "rate_form": RateForm() if app.state == State.DELIVERED else None,
         },
     )
 
@@ -171,6 +172,22 @@ def correct(request: HttpRequest, token: str) -> HttpResponse:
             messages.error(request, error.message)
         else:
             messages.success(request, "已提交补正材料，窗口将尽快受理。")
+    return redirect("affairs:progress", token=token)
+
+
+@require_POST
+def rate(request: HttpRequest, token: str) -> HttpResponse:
+    app = _by_token(token)
+    form = RateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请选择 1 至 5 星。")
+        return redirect("affairs:progress", token=token)
+    try:
+        services.rate(app, rating=form.cleaned_data["rating"], note=form.cleaned_data["note"], token=token)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "感谢您的评价。")
     return redirect("affairs:progress", token=token)
 
 
