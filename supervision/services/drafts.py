@@ -188,7 +188,7 @@ def confirm_draft(
     _office(actor)
     with transaction.atomic():
         locked = (
-            DraftTask.objects.select_for_update()
+            DraftTask.objects.select_for_update(of=("self",))
             .select_related("record", "plan", "lead_unit")
             .get(pk=draft.pk)
         )
