@@ -246,6 +246,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=int, default=40, help="registrations before the first run (40)")
     parser.add_argument("--settle", type=float, default=60.0, help="seconds to wait for the suggestions (60)")
     parser.add_argument("--no-worker", action="store_true", help="serve without the huey worker")
+    parser.add_argument(
+        "--pause",
+        type=float,
+        default=0.0,
+        help="seconds to wait after the warm-up (the worker loads its model and builds its duplicate index)",
+    )
     parser.add_argument("--label", default="current", help="the row set's name in the doc (current)")
     parser.add_argument("--no-doc", action="store_true", help="do not write docs/benchmarks.md")
     parser.add_argument("--doc", default=str(ROOT / "docs" / "benchmarks.md"))
@@ -258,6 +264,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     try:
         load(port, token, bodies_for(args.warmup, seed=0), args.connections)
+        time.sleep(args.pause)
         for i in range(1, args.repeat + 1):
             run = load(port, token, bodies_for(args.requests, seed=i), args.connections)
             rss = rss_mb(server.pid)
