@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from functools import wraps
 from typing import Any, cast
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from accounts import privacy
 from accounts.audit import services as audit
@@ -39,6 +41,17 @@ def duty_page(view: View) -> View:
     return wrapped
 
 
+def _back(request: HttpRequest) -> str:
+    """Where a posted form returns: its `next`, else the page it was sent from (same host only)."""
+    for candidate in (request.POST.get("next", ""), request.META.get("HTTP_REFERER", "")):
+        if candidate and url_has_allowed_host_and_scheme(
+            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            parts = urlsplit(candidate)
+            return parts.path + (f"?{parts.query}" if parts.query else "")
+    return "/duty/"
+
+
 def posted(view: View) -> View:
     """A POST that calls a service: its DomainError becomes the page's message, then back."""
 
@@ -47,9 +60,7 @@ def posted(view: View) -> View:
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.method != "POST":
             return HttpResponse(status=405)
-        back = request.POST.get("next") or request.META.get("HTTP_REFERER") or "/duty/"
-        if not back.startswith("/"):
-            back = "/duty/"
+        back = _back(request)
         try:
             done = view(request, *args, **kwargs)
         except DomainError as error:

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.browser
 
 
 def _login(page: Page, username: str) -> Page:
-    page.goto("/accounts/login/")
+    page.goto("/accounts/login/", timeout=30_000)  # the first request of a cold live server
     page.locator("#id_username").fill(username)
     page.locator("#id_password").fill(PASSWORD)
     page.get_by_role("button", name="登录", exact=True).click()
