@@ -163,7 +163,8 @@ def create_application(request: HttpRequest, body: ApplicationIn) -> Status[Appl
     summary="办件操作",
     description=(
         "action：notify 一次性告知、correct 窗口补正、accept 受理、refuse 不予受理、"
-        "approve_step 环节审批、grant 准予、deny 不予许可、deliver 出件、withdraw 代为撤回。"
+        "approve_step 环节审批、grant 准予、deny 不予许可、deliver 出件、withdraw 代为撤回、"
+        "rate 登记好差评（rating 1–5）、rectify 差评整改反馈。"
     ),
 )
 def act(request: HttpRequest, number: str, action: Action, body: ActionIn) -> ApplicationDetailOut:

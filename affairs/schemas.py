@@ -72,6 +72,7 @@ class ActionIn(StrictIn):
     licence_number: StrictStr = Field("", max_length=40, description="准予：证照或批文编号")
     delivery: Delivery | None = Field(None, description="出件方式：window 窗口领取 / post 邮寄")
     tracking_number: StrictStr = Field("", max_length=40, description="邮寄单号（邮寄时必填）")
+    rating: int | None = Field(None, ge=1, le=5, description="好差评：1–5 星（1、2 为差评，须写明原因）")
 
 
 class EventOut(Schema):

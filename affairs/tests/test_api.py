@@ -69,3 +69,24 @@ def test_the_road_over_json(client, clock, city, matter, window):
     assert [e["action"] for e in done["events"]][-1] == "deliver"
     assert api.get(city.users["outsider"], f"/applications/{number}").status_code == 404
     assert api.get(city.users["clerk"], "/applications").json()["total"] == 1
+
+
+def test_rating_and_rectification_over_json(client, clock, city, quick_matter, window, person):
+    from affairs import services
+    from affairs.workflow import Channel
+
+    api = Api(client)
+    app = services.submit(quick_matter, person, provided=["身份证"], channel=Channel.ONLINE)
+    app = services.deliver(
+        services.grant(services.accept(app, actor=window), actor=window), actor=window, delivery="window"
+    )
+    assert api.post(window, f"/applications/{app.number}/rate", {"rating": 9}).status_code == 422
+    poor = api.post(window, f"/applications/{app.number}/rate", {"rating": 1, "note": "态度差"}).json()
+    assert poor["state"] == "rectifying"
+    assert (
+        api.post(window, f"/applications/{app.number}/rectify", {"note": "已约谈窗口人员"}).status_code == 403
+    )
+    done = api.post(
+        city.users["clerk"], f"/applications/{app.number}/rectify", {"note": "已约谈窗口人员并整改"}
+    )
+    assert done.json()["state"] == "rated"

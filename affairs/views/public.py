@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts.phones import read_phone
@@ -61,6 +62,7 @@ def matter_page(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+@never_cache
 def apply(request: HttpRequest, code: str) -> HttpResponse:
     matter = get_object_or_404(Matter.objects.live().select_related("department"), code=code)
     if not matter.online:
@@ -83,6 +85,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "affairs/public/apply.html", {"matter": matter, "form": form})
 
 
+@never_cache
 def apply_bundle(request: HttpRequest, code: str) -> HttpResponse:
     bundle = get_object_or_404(Bundle.objects.filter(is_active=True), code=code)
     materials = union_materials(bundle)
@@ -108,6 +111,7 @@ def apply_bundle(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+@never_cache
 def track(request: HttpRequest) -> HttpResponse:
     form = TrackForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -143,6 +147,7 @@ def _by_token(token: str) -> Application:
     return app
 
 
+@never_cache
 def progress(request: HttpRequest, token: str) -> HttpResponse:
     app = _by_token(token)
     return render(
@@ -203,6 +208,7 @@ def withdraw(request: HttpRequest, token: str) -> HttpResponse:
     return redirect("affairs:progress", token=token)
 
 
+@never_cache
 def joint_progress(request: HttpRequest, token: str) -> HttpResponse:
     joint = get_object_or_404(Joint.objects.select_related("bundle", "applicant"), token=token)
     parts = list(joint.parts.select_related("matter", "department").order_by("stage", "pk"))

@@ -1,0 +1,117 @@
+"""一网通办 in the browser: a citizen applies online on the phone with one material missing, the
+综窗 sends one 一次性告知, the citizen corrects it on the progress page; the window accepts, the
+department decides, the window posts the result, the citizen rates it; and the 综窗 receives a
+matter of another department with the matter's materials loaded by htmx."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from accounts.models import Role
+from affairs import catalogue, services
+from affairs.models import Application, MatterKind
+from affairs.workflow import State
+from org.models import Unit, UnitKind
+from tests.browser.desks import Desk
+from tests.factories import make_user
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(autouse=True)
+def _fresh_limits() -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+def test_apply_correct_once_decide_deliver_and_rate(
+    journey_city: Any, phone: Callable[[], Page], desk: Callable[[str], Desk]
+) -> None:
+    city = journey_city
+    office = Unit.objects.create(
+        code="D-ZSJ", name="钟祥市政务服务和大数据管理局", short_name="市政数局", kind=UnitKind.DEPARTMENT
+    )
+    make_user("zsj_clerk", Role.CLERK, office, display_name="綦综窗")
+    values = {
+        "name": "住房公积金提取（购房）", "category": "fund", "department": city.housing,
+        "kind": MatterKind.PROMISED, "statutory_days": 3, "promised_days": 1,
+        "materials": catalogue.parse_materials("身份证｜原件｜1｜可复用\n购房合同｜复印件｜1"),
+        "steps": catalogue.DEFAULT_STEPS, "fee": "不收费", "online": True, "at_window": True, "visits": 0,
+        "how": "网上申报", "location": "市民之家", "legal_basis": "《住房公积金管理条例》", "guide": None,
+    }  # fmt: skip
+    catalogue.import_matter(actor=None, code="ZJJ-GJJ-01", values=values)
+
+    # The citizen, on the phone: finds the matter, applies with the ID card only.
+    page = phone()
+    page.goto("/affairs/guide/")
+    page.get_by_role("link", name="住房公积金提取（购房）").tap()
+    page.locator("#apply-link").tap()
+    page.locator("#id_name").fill("王芳")
+    page.locator("#id_id_number").fill("420881199202021234")
+    page.locator("#id_phone").fill("13911112222")
+    page.get_by_label("身份证（原件1份）").check()
+    page.locator("#id_consent").check()
+    page.locator("#btn-apply").tap()
+    page.wait_for_url(re.compile(r"/affairs/my/[\w-]+/$"))
+    progress = page.url
+    expect(page.locator("#app-state")).to_have_text("待预审")
+    number = page.locator("#app-number").inner_text().strip()
+
+    # The window: one 一次性告知 listing what is missing.
+    window = desk("zsj_clerk").login().page
+    window.goto("/affairs/")
+    window.get_by_role("link", name=number).click()
+    expect(window.locator("#action-accept")).to_have_count(0)
+    window.locator("#btn-notify").click()
+    expect(window.locator("#app-status")).to_contain_text("待补正")
+
+    # The citizen corrects once, on the progress page.
+    page.goto(progress)
+    expect(page.locator("#notice-items")).to_contain_text("购房合同")
+    page.locator("#btn-correct").tap()
+    expect(page.locator("#app-state")).to_have_text("待预审")
+
+    # The window accepts; the department decides in its two steps; the window posts the result.
+    window.reload()
+    expect(window.locator("#action-notify")).to_have_count(0)  # 补正 once
+    window.locator("#btn-accept").click()
+    expect(window.locator("#app-deadline")).to_be_visible()
+    app = Application.objects.get(number=number)
+    app = services.approve_step(app, actor=city.users["clerk"])
+    services.grant(app, actor=city.users["unit_leader"])
+    window.reload()
+    window.locator("#action-deliver").get_by_label("邮寄送达").check()
+    window.locator("#id_deliver-tracking_number").fill("EMS9876543210")
+    window.locator("#btn-deliver").click()
+    expect(window.locator("#app-status")).to_contain_text("已出件")
+
+    # The citizen reads the tracking number and rates.
+    page.goto(progress)
+    expect(page.locator("#delivered")).to_contain_text("EMS9876543210")
+    page.get_by_label("5星 非常满意").check()
+    page.locator("#btn-rate").tap()
+    expect(page.locator("#rating")).to_contain_text("5星")
+    assert Application.objects.get(number=number).state == State.RATED
+
+    # 综窗收件 of the housing department's matter: the materials come with the matter (htmx).
+    window.goto("/affairs/window/")
+    window.locator("#id_matter").select_option(label="市住建局 · 住房公积金提取（购房）")
+    expect(window.locator("#materials-fieldset")).to_contain_text("购房合同")
+    window.locator("#id_name").fill("李建国")
+    window.locator("#id_id_number").fill("420881195501011234")
+    window.locator("#id_phone").fill("13800001111")
+    window.locator("#materials-fieldset").get_by_label(re.compile("^身份证")).check()
+    window.locator("#materials-fieldset").get_by_label(re.compile("^购房合同")).check()
+    window.locator("#id_on_behalf").check()
+    window.locator("#btn-receive").click()
+    expect(window.locator("#action-accept")).to_be_visible()
+    received = Application.objects.exclude(number=number).get()
+    assert received.on_behalf
+    assert received.department == city.housing
+    assert not received.missing
