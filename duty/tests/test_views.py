@@ -139,3 +139,18 @@ def test_rates_page_counts_the_week(duty: Duty, clock: Traveller) -> None:
 
 def test_people_outside_the_duty_system_are_refused(duty: Duty, clock: Traveller) -> None:
     assert _client(duty.city.users["agent"]).get("/duty/").status_code == 403
+
+
+def test_a_posted_form_returns_to_its_page_and_reserves_show_on_the_board(
+    duty: Duty, clock: Traveller
+) -> None:
+    client = _client(duty.town_clerk)
+    answer = client.post(
+        "/duty/reserves/stocks/",
+        {"kind": "flood", "name": "救生衣", "quantity": "10", "minimum": "50", "measure": "件"},
+        HTTP_REFERER="http://testserver/duty/reserves/",
+    )
+    assert answer["Location"] == "/duty/reserves/"
+    elsewhere = client.post("/duty/unit/items/", {"text": "巡查"}, HTTP_REFERER="https://evil.example/x")
+    assert elsewhere["Location"] == "/duty/"
+    assert "救生衣" in _client(duty.office_clerk).get("/duty/").content.decode()
