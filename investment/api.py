@@ -236,6 +236,7 @@ def _tallies(rows: list[reports.Tally]) -> list[InvestmentTallyOut]:
             major=t.major,
             started=t.started,
             producing=t.producing,
+            funds=t.funds,
         )
         for t in rows
     ]

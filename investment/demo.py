@@ -248,6 +248,7 @@ def _seed_projects(rng: random.Random, cast: Cast, unit: Unit, now: datetime) ->
             for action, day in zip(path, days, strict=False):
                 _approve(project, action, day, declarer, cast, rng, now)
             _leave_open(project, target, k, declarer, cast, today, now)
+            _funds(project, declarer, rng, today)
 
 
 def _stage_data(project: Project, action: Action, day: date, rng: random.Random, n: int) -> dict[str, object]:
@@ -318,6 +319,20 @@ def _leave_open(
         report, actor=declarer, title=DOCUMENTS[nxt], file=_demo_pdf(DOCUMENTS[nxt]), now=now
     )
     services.submit_report(report, actor=declarer)
+
+
+def _funds(project: Project, declarer: User, rng: random.Random, today: date) -> None:
+    """到位资金 for the months since a started project's 开工 (a share of its first phase)."""
+    started = project.reports.filter(status="published", stage=Action.START).order_by("date").first()
+    if started is None or project.first_phase_investment is None:
+        return
+    month = started.date.replace(day=1)
+    while month <= today.replace(day=1):
+        part = project.first_phase_investment * Decimal(rng.randint(3, 12)) / 100
+        services.record_funds(
+            project, actor=declarer, month=month, amount=part.quantize(Decimal("0.01")), today=today
+        )
+        month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
 
 
 def _seed_outputs(rng: random.Random, cast: Cast, now: datetime) -> None:

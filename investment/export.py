@@ -16,14 +16,15 @@ HEADERS = [
     "其中10亿元以上（个）",
     "新开工（个）",
     "新投产（个）",
+    "到位资金（万元）",
 ]
-WIDTHS = [24, 16, 20, 18, 12, 12]
-FORMATS = [None, NUMBER, DECIMAL, NUMBER, NUMBER, NUMBER]
+WIDTHS = [24, 16, 20, 18, 12, 12, 16]
+FORMATS = [None, NUMBER, DECIMAL, NUMBER, NUMBER, NUMBER, DECIMAL]
 
 
 def _rows(rows: list[Tally]) -> list[list[object]]:
     return [
-        [t.label, t.signed, float(t.amount), t.major, t.started, t.producing] for t in rows
+        [t.label, t.signed, float(t.amount), t.major, t.started, t.producing, float(t.funds)] for t in rows
     ]  # float: a Decimal would be written as text
 
 

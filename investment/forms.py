@@ -119,6 +119,11 @@ class DocumentForm(forms.Form):
     file = forms.FileField(label="文件")
 
 
+class FundsForm(forms.Form):
+    month = forms.DateField(label="月份", widget=MONTH, input_formats=["%Y-%m", "%Y-%m-%d"])
+    amount = forms.DecimalField(label="到位资金（万元）", max_digits=14, decimal_places=2, min_value=0)
+
+
 class OutputForm(forms.Form):
     park = forms.ModelChoiceField(
         label="园区", queryset=Park.objects.filter(is_active=True), required=False, empty_label="全市规上工业"

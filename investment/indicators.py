@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
-from .models import Project, Signing
+from .models import FundsArrival, Project, Signing
 from .reports import first_dates, park_share, reserve
 from .workflow import Action, State
 
@@ -61,6 +61,12 @@ def _tech_amount(start: date, end: date) -> Decimal:
     return rows.aggregate(s=Sum("amount"))["s"] or Decimal(0)
 
 
+def _funds(start: date, end: date) -> Decimal:
+    return FundsArrival.objects.filter(month__gte=start, month__lt=end).aggregate(s=Sum("amount"))[
+        "s"
+    ] or Decimal(0)
+
+
 def _share(start: date, end: date) -> Decimal:
     value = park_share(start, end)["share"]
     return value if value is not None else Decimal(0)
@@ -74,6 +80,7 @@ FIGURES: dict[str, Figure] = {
     ),
     "started_count": Figure("新开工项目数", "个", _firsts(Action.START), "永动机"),
     "producing_count": Figure("新投产项目数", "个", _firsts(Action.PRODUCE), "永动机"),
+    "funds_arrived": Figure("到位资金", "万元", _funds, "永动机"),
     "reserve_count": Figure("在谈储备项目数（期末）", "个", lambda s, e: Decimal(reserve()[0]), "永动机"),
     "leading_signed_count": Figure("新签约龙头企业项目数", "个", _flag("is_leading"), "头部+小巨人"),
     "little_giant_signed_count": Figure(

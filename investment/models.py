@@ -405,3 +405,27 @@ class ParkOutput(models.Model):
 
     def __str__(self) -> str:
         return f"{self.park or '全市'} {self.month:%Y-%m}"
+
+
+class FundsArrival(models.Model):
+    """到位资金: the investment that actually arrived for a project in one month (one row a month;
+    a correction rewrites it and is audited)."""
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="funds")
+    month = models.DateField("月份", help_text="月份的第一天")
+    amount = models.DecimalField(
+        "到位资金（万元）", max_digits=WAN_DIGITS, decimal_places=WAN_PLACES, validators=NON_NEGATIVE
+    )
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "到位资金"
+        verbose_name_plural = "到位资金"
+        ordering = ["project", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "month"], name="investment_funds_once_a_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.month:%Y-%m} {self.amount}"

@@ -19,7 +19,7 @@ from django.db.models import Count, Min, QuerySet, Sum
 from org.models import Unit
 
 from .config import config
-from .models import Chain, Park, ParkOutput, Project, ReportStatus, Signing, StageReport
+from .models import Chain, FundsArrival, Park, ParkOutput, Project, ReportStatus, Signing, StageReport
 from .workflow import MILESTONES, Action, State
 
 ZERO = Decimal("0.00")
@@ -51,6 +51,7 @@ class Tally:
     major: int = 0
     started: int = 0
     producing: int = 0
+    funds: Decimal = ZERO
     extra: dict[str, Any] = field(default_factory=dict)
 
     def add(self, other: Tally) -> None:
@@ -59,6 +60,7 @@ class Tally:
         self.major += other.major
         self.started += other.started
         self.producing += other.producing
+        self.funds += other.funds
 
 
 def _signings(start: date, end: date) -> QuerySet[Signing]:
@@ -92,6 +94,9 @@ def tallies(start: date, end: date, *, by: str) -> list[Tally]:
                 township, park, chain = places[pk]
                 t = row(_key(by, township, park, chain, day))
                 setattr(t, attr, getattr(t, attr) + 1)
+    for f in FundsArrival.objects.filter(month__gte=start, month__lt=end).select_related("project"):
+        p = f.project
+        row(_key(by, p.township_id, p.park_id, p.chain_id, f.month)).funds += f.amount
     result = list(rows.values())
     total = Tally(label="合计", key="total")
     for t in result:

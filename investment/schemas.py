@@ -121,6 +121,7 @@ class InvestmentTallyOut(Schema):
     major: int = Field(..., description="其中10亿元以上（个）")
     started: int = Field(..., description="新开工（个）")
     producing: int = Field(..., description="新投产（个）")
+    funds: Decimal = Field(..., description="到位资金（万元）")
 
 
 class InvestmentStageCountOut(Schema):

@@ -493,3 +493,42 @@ def record_output(
             request=request,
         )
     return row, created
+
+
+def record_funds(
+    project: Project, *, actor: User, month: date, amount: Any, today: date | None = None, request: Any = None
+) -> Any:
+    """到位资金 of a signed project for a month (the responsible unit or the 招商局); audited."""
+    from accounts.audit.services import record
+
+    from .models import FundsArrival
+
+    if not access.REPORT_GUARDS.own_unit(actor, StageReport(project=project)) or not access.may_register(
+        actor
+    ):
+        raise NotPermitted("只能填报本单位负责项目的到位资金。", code="investment.not_your_unit")
+    if not project.signings.exists():
+        raise Conflict("项目签约（审核通过）后才能填报到位资金。", code="investment.not_signed")
+    value = clean_wan(amount, "amount", "到位资金", required=True)
+    if value is None:  # required: clean_wan raised
+        raise _invalid("amount", "请填写到位资金（万元）。", "investment.required")
+    first = month.replace(day=1)
+    if first > (today or timezone.localdate()):
+        raise _invalid("month", "不能填报以后月份的到位资金。")
+    with transaction.atomic():
+        row, created = FundsArrival.objects.select_for_update().get_or_create(
+            project=project, month=first, defaults={"amount": value, "entered_by": actor}
+        )
+        old = {} if created else {"amount": str(row.amount)}
+        if not created:
+            row.amount, row.entered_by = value, actor
+            row.save(update_fields=["amount", "entered_by", "updated_at"])
+        record(
+            actor=actor,
+            action="investment.funds",
+            target=row,
+            old=old,
+            new={"amount": str(value)},
+            request=request,
+        )
+    return row

@@ -14,6 +14,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("export/pipeline.xlsx", views.export_pipeline, name="export_pipeline"),
     path("p/<str:number>/", views.project_detail, name="detail"),
     path("p/<str:number>/report/", views.report_new, name="report_new"),
+    path("p/<str:number>/funds/", views.funds_add, name="funds_add"),
     path("report/<int:pk>/document/", views.document_add, name="document_add"),
     path("report/<int:pk>/<str:verb>/", views.report_act, name="report_act"),
     path("document/<int:pk>/", views.document_file, name="document"),

@@ -22,7 +22,7 @@ from mochou.errors import DomainError
 from mochou.http import AuthenticatedHttpRequest
 
 from . import access, export, reports, services
-from .forms import DocumentForm, OutputForm, ProjectForm, ReportForm
+from .forms import DocumentForm, FundsForm, OutputForm, ProjectForm, ReportForm
 from .models import Chain, Park, Project, ReportStatus, StageDocument, StageReport
 from .stalls import warnings_for
 from .workflow import State
@@ -158,11 +158,10 @@ def _detail_context(
             "can_return": RevisionAction.RETURNED in allowed,
             "approve_refusal": access.REPORT_GUARDS.refusal(user, open_report, RevisionAction.PUBLISHED),
         }
-    may_declare = (
-        open_report is None
-        and access.REPORT_GUARDS.may(user, RevisionAction.CREATED)
-        and access.REPORT_GUARDS.own_unit(user, StageReport(project=project))
-    )
+    may_declare_unit = access.REPORT_GUARDS.may(
+        user, RevisionAction.CREATED
+    ) and access.REPORT_GUARDS.own_unit(user, StageReport(project=project))
+    may_declare = open_report is None and may_declare_unit
     stages = services.stage_options(project)
     lights = warnings_for([project], timezone.localdate()).get(project.pk, [])
     return {
@@ -180,6 +179,9 @@ def _detail_context(
         "note_form": NoteForm(),
         "may_declare": may_declare and bool(stages),
         "appeals": _appeals(project),
+        "funds": list(project.funds.order_by("-month")),
+        "funds_form": FundsForm(),
+        "may_enter_funds": may_declare_unit and project.signings.exists(),
     }
 
 
@@ -210,6 +212,24 @@ def report_new(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
         _detail_context(request, project, confidential, report_form=form),
         status=422,
     )
+
+
+@login_required
+@require_POST
+def funds_add(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
+    """到位资金 of one month (a second entry for the month corrects it)."""
+    project = _project(request, number)
+    form = FundsForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请填写月份和到位资金（万元，最多两位小数）。")
+    else:
+        try:
+            services.record_funds(project, actor=request.user, request=request, **form.cleaned_data)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, "已保存到位资金。")
+    return redirect("investment:detail", number=number)
 
 
 def _report(request: AuthenticatedHttpRequest, pk: int) -> StageReport:

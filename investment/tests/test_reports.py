@@ -12,6 +12,7 @@ from investment import reports, services
 from investment.indicators import FIGURES, measure
 from investment.models import Project
 from investment.stalls import warnings_for
+from mochou.errors import DomainError
 
 from .conftest import Office, approved, new_project
 
@@ -24,6 +25,8 @@ def pipeline(office: Office) -> dict[str, Project]:
     approved(office, p1, "sign", date(2025, 2, 10))
     approved(office, p1, "start", date(2025, 5, 1))
     approved(office, p1, "produce", date(2025, 9, 1))
+    services.record_funds(p1, actor=office.clerk, month=date(2025, 9, 15), amount="10000.50")
+    services.record_funds(p1, actor=office.clerk, month=date(2025, 9, 1), amount="12000.50")  # corrected
     p2 = new_project(office, 2, park=None, chain=office.farm_chain, total_investment=Decimal(120000))
     approved(office, p2, "sign", date(2025, 9, 5))  # outside the parks, ≥10亿元
     p3 = new_project(office, 3, total_investment=Decimal(30000))
@@ -49,6 +52,8 @@ def test_the_monthly_progress_by_park(pipeline: dict[str, Project]) -> None:
     assert _row(rows, "钟祥经开区") == (0, Decimal(20000), 0, 0, 1)  # P4's increment, P1's production
     assert _row(rows, "园区外") == (1, Decimal(120000), 1, 0, 0)
     assert _row(rows, "合计") == (1, Decimal(140000), 1, 0, 1)
+    assert [t.funds for t in rows if t.label in ("钟祥经开区", "合计")] == [Decimal("12000.50")] * 2
+    assert measure("funds_arrived", start=date(2025, 1, 1), end=date(2026, 1, 1)) == Decimal("12000.50")
 
 
 def test_the_year_by_month_and_by_chain(pipeline: dict[str, Project]) -> None:
@@ -82,6 +87,7 @@ def test_the_funnel_the_reserve_and_the_doubling(pipeline: dict[str, Project]) -
 def test_the_figures_the_plans_indicators_read(pipeline: dict[str, Project]) -> None:
     year = {"start": date(2025, 1, 1), "end": date(2026, 1, 1)}
     values = {key: measure(key, **year) for key in FIGURES}
+    assert values["funds_arrived"] == Decimal("12000.50")
     assert values["signed_count"] == 2
     assert values["signed_amount"] == Decimal(190000)
     assert values["major_signed_count"] == 1
@@ -89,6 +95,17 @@ def test_the_figures_the_plans_indicators_read(pipeline: dict[str, Project]) -> 
     assert values["producing_count"] == 1
     assert values["reserve_count"] == 1
     assert measure("signed_count", start=date(2024, 1, 1), end=date(2025, 1, 1)) == 1
+
+
+def test_funds_only_for_a_signed_project_of_ones_own(office: Office, outsider: object) -> None:
+    project = new_project(office)
+    with pytest.raises(DomainError) as unsigned:
+        services.record_funds(project, actor=office.clerk, month=date(2025, 9, 1), amount=100)
+    assert unsigned.value.code == "investment.not_signed"
+    approved(office, project, "sign", date(2025, 9, 1))
+    with pytest.raises(DomainError) as other:
+        services.record_funds(project, actor=outsider, month=date(2025, 9, 1), amount=100)  # type: ignore[arg-type]
+    assert other.value.status == 403
 
 
 def test_stalls_and_plan_lights(office: Office, settings: object) -> None:

@@ -81,6 +81,6 @@ def test_the_monthly_report_exports_the_counted_signings(office: Office) -> None
     book = load_workbook(io.BytesIO(response.content))
     rows = list(book["本月-园区"].iter_rows(values_only=True))
     park_row = next(r for r in rows if r[0] == "钟祥经开区")
-    assert park_row[1:] == (1, 50000, 0, 1, 0)
+    assert park_row[1:] == (1, 50000, 0, 1, 0, 0)
     assert rows[-1][0] == "合计"
     assert login(office.clerk).get(reverse("investment:parks")).status_code == 200
