@@ -13,10 +13,10 @@ from django.utils import timezone
 from accounts.models import Role, User
 from duty import config
 from duty.coverage import gaps_by_unit, hours
-from duty.models import CoverageWarning, DailyChase, DailyReport, Incident, IncidentReminder, Shift
+from duty.models import CoverageWarning, DailyChase, DailyReport, DutyTask, Incident, IncidentReminder, Shift
 from duty.services.daily import due_at
 from duty.services.rosters import on_duty
-from duty.workflow import State
+from duty.workflow import State, TaskState
 from notifications.services import notify_unit, notify_users, queue_sms
 from org.models import Unit
 
@@ -124,7 +124,27 @@ def sweep_incidents(now: datetime | None = None) -> dict[str, int]:
                     if office is not None and office.pk != incident.unit_id:
                         notify_unit(office, kind="duty_incident", message=message)
                 done[kind] += 1
+    done["task_overdue"] = _overdue_tasks(now, office)
     return done
+
+
+def _overdue_tasks(now: datetime, office: Unit | None) -> int:
+    """A task past its deadline and not yet reported: its unit and the office are told, once per
+    task and deadline (the claim shares the incident's reminder table, keyed by the task)."""
+    told = 0
+    late = DutyTask.objects.filter(state__in=[TaskState.ISSUED, TaskState.ACCEPTED], due_at__lte=now)
+    for task in late.select_related("incident", "unit"):
+        with transaction.atomic():
+            if not _claim(
+                IncidentReminder, incident=task.incident, kind=f"task_{task.pk}", deadline=task.due_at
+            ):
+                continue
+            message = f"处置任务逾期未反馈（{task.incident.number}）：{task.title}，期限 {_hm(task.due_at)}"
+            notify_unit(task.unit, kind="duty_task", message=message)
+            if office is not None and office.pk != task.unit_id:
+                notify_unit(office, kind="duty_task", message=message)
+            told += 1
+    return told
 
 
 # ---------------------------------------------------------------- roster coverage

@@ -261,3 +261,24 @@ def test_a_hotline_case_is_linked_and_seen_on_the_incident(duty: Duty) -> None:
     with pytest.raises(Conflict):
         link_case(incident, actor=duty.office_clerk, case_number=case.number, now=NOW)
     assert IncidentReport.objects.count() == 0
+
+
+def test_an_overdue_task_is_chased_once(duty: Duty) -> None:
+    incident = file_first_report(
+        _register(duty), actor=duty.town_clerk, report_text="积水初报", figures=Figures(), now=NOW
+    )
+    assign_task(
+        incident,
+        actor=duty.office_clerk,
+        unit=duty.city.housing,
+        title="抽排积水",
+        due_at=NOW + timedelta(hours=1),
+        now=NOW,
+    )
+    assert sweep_incidents(NOW + timedelta(minutes=59))["task_overdue"] == 0
+    assert sweep_incidents(NOW + timedelta(minutes=61))["task_overdue"] == 1
+    assert sweep_incidents(NOW + timedelta(minutes=70))["task_overdue"] == 0
+    assert (
+        Notification.objects.filter(user=duty.city.users["clerk"], message__contains="逾期未反馈").count()
+        == 1
+    )
