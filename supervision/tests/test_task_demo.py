@@ -6,9 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.demo import seed_users
+from accounts.models import User
 from org.demo import seed_org
 from supervision.task_demo import seed_tasks
 from supervision.task_models import DraftStatus, DraftTask, Indicator, Task, TaskNotice
@@ -17,7 +20,7 @@ from supervision.task_workflow import TaskState
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_shows_every_state(calendar: None, clock: Any) -> None:
+def test_the_demo_shows_every_state(calendar: None, clock: Any, client: Client) -> None:
     seed_org()
     seed_users()
     now = timezone.now()
@@ -35,6 +38,29 @@ def test_the_demo_shows_every_state(calendar: None, clock: Any) -> None:
         events = list(task.events.all())
         assert events[-1].to_state == task.state
         assert all(e.created_at <= now for e in events)
+    # Every page renders the demo's data (one task per state, as the 督查员 and the leader).
+    for username in ("supervisor1", "leader1"):
+        client.force_login(User.objects.get(username=username))
+        for url in (
+            "supervision:cockpit",
+            "supervision:tasks",
+            "supervision:bulletin",
+            "supervision:records",
+        ):
+            assert client.get(reverse(url)).status_code == (
+                403 if url.endswith("records") and username == "leader1" else 200
+            )
+        for state in TaskState:
+            shown = Task.objects.filter(state=state).first()
+            assert shown is not None
+            assert client.get(reverse("supervision:task", args=[shown.number])).status_code == 200
+        for notice in TaskNotice.objects.all()[:3]:
+            assert client.get(reverse("supervision:task_notice", args=[notice.number])).status_code == 200
+        for indicator in Indicator.objects.all():
+            assert client.get(reverse("supervision:indicator", args=[indicator.code])).status_code == 200
+    record = DraftTask.objects.first().record  # type: ignore[union-attr]
+    client.force_login(User.objects.get(username="supervisor1"))
+    assert "确认立项" in client.get(reverse("supervision:record", args=[record.pk])).content.decode()
     count = Task.objects.count()
     seed_tasks(seed=1, now=now)
     assert Task.objects.count() == count
