@@ -19,7 +19,8 @@ def _area(rows: int) -> forms.Textarea:
 
 
 def _date() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"})
+    # type=date needs ISO (the zh-CN locale would render 2023/12/31, which the browser drops).
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def units() -> Any:
