@@ -29,6 +29,7 @@ from .models import Chain, Park, Project, StageReport
 from .schemas import (
     InvestmentDocumentIn,
     InvestmentFigureOut,
+    InvestmentFundsIn,
     InvestmentPipelineOut,
     InvestmentProjectIn,
     InvestmentProjectOut,
@@ -220,6 +221,13 @@ def approve(request: HttpRequest, pk: int, payload: InvestmentReviewNoteIn) -> I
 )
 def return_(request: HttpRequest, pk: int, payload: InvestmentReviewNoteIn) -> InvestmentReportOut:
     return _report_out(services.return_report(_report(request, pk), actor=_actor(request), note=payload.note))
+
+
+@router.post("/projects/{number}/funds", response={204: None, **ERRORS_WRITE}, summary="填报到位资金")
+def funds(request: HttpRequest, number: str, payload: InvestmentFundsIn) -> Status[None]:
+    project = _project(request, number)
+    services.record_funds(project, actor=_actor(request), month=payload.month, amount=payload.amount)
+    return Status(204, None)
 
 
 def _reports_allowed(request: HttpRequest) -> None:

@@ -99,6 +99,13 @@ class InvestmentDocumentIn(StrictIn):
     content_base64: StrictStr = Field(..., min_length=1, description="文件内容（base64），不超过 20MB")
 
 
+class InvestmentFundsIn(StrictIn):
+    month: dt.date = Field(..., description="月份（任一天，按月计）")
+    amount: Decimal = Field(
+        ..., ge=0, max_digits=14, decimal_places=2, description="当月到位资金（万元）；再次填报即更正"
+    )
+
+
 class InvestmentReviewNoteIn(StrictIn):
     note: StrictStr = Field("", max_length=2000, description="说明或审核意见（退回时必填）")
 

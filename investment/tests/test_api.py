@@ -84,6 +84,15 @@ def test_the_pipeline_and_the_figures(client: Client, office: Office) -> None:
     leader = headers(office.leader)
     pipeline = client.get(f"{BASE}/pipeline?year=2025", headers=leader).json()
     assert pipeline["by_month"][2]["signed"] == 1
+    project = new_project(office, 2)
+    approved(office, project, "sign", date(2025, 3, 5))
+    r = client.post(
+        f"{BASE}/projects/{project.number}/funds", {"month": "2025-09-01", "amount": "800.25"},
+        content_type="application/json", headers=headers(office.clerk),
+    )  # fmt: skip
+    assert r.status_code == 204, r.content
+    funds = client.get(f"{BASE}/figures/funds_arrived?start=2025-09-01&end=2025-10-01", headers=leader).json()
+    assert Decimal(funds["value"]) == Decimal("800.25")
     value = client.get(f"{BASE}/figures/signed_amount?start=2025-01-01&end=2026-01-01", headers=leader).json()
-    assert Decimal(value["value"]) == Decimal(50000)
+    assert Decimal(value["value"]) == Decimal(100000)
     assert client.get(f"{BASE}/pipeline?year=2025", headers=headers(office.township_clerk)).status_code == 403
