@@ -29,12 +29,18 @@ from enforcement.schemas import (
     BoardRowOut,
     DocumentOut,
     EventOut,
+    PatchesIn,
+    PatchOut,
+    PatrolIn,
+    PatrolOut,
     ReportIn,
     ViolationDetailOut,
     ViolationFilters,
     ViolationOut,
     ViolationPageOut,
 )
+from enforcement.services.patches import import_patches
+from enforcement.services.patrols import log_patrol
 from enforcement.views.board import board_for, may_read_board
 from enforcement.workflow import Action, State
 from mochou.api_errors import ERRORS_LIST, ERRORS_READ, ERRORS_WRITE
@@ -244,6 +250,29 @@ def act(request: HttpRequest, number: str, action: str, body: ActionIn) -> Viola
         raise refused
     _run(verb, v, user, body)
     return _detail(_visible(request, number), user)
+
+
+@router.post("/patrols", response={201: PatrolOut, **ERRORS_WRITE}, summary="记录巡查（无异常一键记录）")
+def create_patrol(request: HttpRequest, body: PatrolIn) -> Status[PatrolOut]:
+    log = log_patrol(actor=_actor(request), area=body.area, nothing_found=body.nothing_found, note=body.note)
+    return Status(
+        201,
+        PatrolOut(
+            id=log.pk,
+            township=log.township.code,
+            patrolled_at=log.patrolled_at,
+            nothing_found=log.nothing_found,
+        ),
+    )
+
+
+@router.post(
+    "/patches", response={200: PatchOut, **ERRORS_WRITE}, summary="导入卫片图斑（CSV 或 GeoJSON 文本）"
+)
+def post_patches(request: HttpRequest, body: PatchesIn) -> PatchOut:
+    name = "patches.geojson" if body.format == "geojson" else "patches.csv"
+    result = import_patches(body.content.encode(), name, actor=_actor(request))
+    return PatchOut(created=result.created, skipped=result.skipped)
 
 
 @router.get("/board", response={200: BoardOut, **ERRORS_WRITE}, summary="乡镇控违月报（含零增长）")

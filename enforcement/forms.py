@@ -50,7 +50,9 @@ class ReportForm(forms.Form):
     area = forms.DecimalField(label="面积（㎡）", max_digits=10, decimal_places=2, min_value=0)
     structure = forms.ChoiceField(label="结构", choices=Structure.choices)
     land_type = forms.ChoiceField(label="土地性质", choices=LandType.choices)
-    built_on = forms.DateField(label="始建日期", widget=forms.DateInput(attrs={"type": "date"}))
+    built_on = forms.DateField(
+        label="始建日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
     channel = forms.ChoiceField(label="发现渠道", choices=Channel.choices, initial=Channel.PATROL)
     description = forms.CharField(label="情况描述", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
     owner_name = forms.CharField(label="当事人", max_length=50, required=False)
@@ -124,7 +126,9 @@ class DismissForm(forms.Form):
 
 
 class PlanForm(forms.Form):
-    due = forms.DateField(label="计划处置日期", widget=forms.DateInput(attrs={"type": "date"}))
+    due = forms.DateField(
+        label="计划处置日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
     note = forms.CharField(label="处置计划", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -165,7 +169,9 @@ class AccountForm(forms.Form):
     person = forms.CharField(label="被问责人", max_length=50)
     unit = forms.ModelChoiceField(label="所在单位", queryset=Unit.objects.none())
     form = forms.ChoiceField(label="问责方式", choices=Accountability.Form.choices)
-    decided_on = forms.DateField(label="问责日期", widget=forms.DateInput(attrs={"type": "date"}))
+    decided_on = forms.DateField(
+        label="问责日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
     note = forms.CharField(label="问责事由", max_length=500)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -153,3 +153,23 @@ class BoardOut(Schema):
 class PatchOut(Schema):
     created: list[str] = Field(..., description="新建违建编号")
     skipped: list[str] = Field(..., description="已导入过的图斑编号")
+
+
+class PatrolIn(StrictIn):
+    area: StrictStr = Field(..., min_length=2, max_length=200, description="巡查区域")
+    nothing_found: StrictBool = Field(
+        True, description="无异常（发现违建时为 false，并在登记违建时带上巡查日志）"
+    )
+    note: StrictStr = Field("", max_length=500, description="备注")
+
+
+class PatrolOut(Schema):
+    id: int
+    township: str = Field(..., description="乡镇编码")
+    patrolled_at: datetime
+    nothing_found: bool
+
+
+class PatchesIn(StrictIn):
+    format: StrictStr = Field(..., pattern="^(csv|geojson)$", description="csv 或 geojson")
+    content: StrictStr = Field(..., min_length=1, max_length=10_000_000, description="文件内容（UTF-8 文本）")

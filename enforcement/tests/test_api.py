@@ -80,3 +80,16 @@ def test_a_reinspection_by_the_demolisher_is_refused(client: Client, control: Co
     )
     assert refused.status_code == 403
     assert refused.json()["code"] == "permission_denied.same_person"
+
+
+def test_a_patrol_and_a_patch_file_over_the_api(client: Client, control: Control) -> None:
+    logged = call(
+        client, control.users["town_clerk"], "post", "/patrols", {"area": "莫愁湖社区", "nothing_found": True}
+    )
+    assert logged.status_code == 201
+    assert logged.json()["township"] == control.township.code
+    from enforcement.tests.test_intake import CSV
+
+    response = call(client, control.users["kwb_clerk"], "post", "/patches", {"format": "csv", "content": CSV})
+    assert response.status_code == 200, response.content
+    assert len(response.json()["created"]) == 2
