@@ -286,7 +286,7 @@ def figures(request: HttpRequest) -> list[InvestmentFigureOut]:
 
 @router.get(
     "/figures/{key}",
-    response={200: InvestmentFigureOut, 403: ERRORS_WRITE[403], **ERRORS_READ},
+    response={200: InvestmentFigureOut, 403: ERRORS_WRITE[403], 422: ERRORS_LIST[422], **ERRORS_READ},
     summary="数据项在区间内的值",
 )
 def figure(request: HttpRequest, key: str, start: date, end: date) -> InvestmentFigureOut:
