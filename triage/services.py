@@ -259,20 +259,36 @@ def _auto_dispatch(
     if placement.lead is None:  # _may_auto_dispatch asked for a placed case
         return
     try:
-        case_services.dispatch(
-            Case.objects.get(pk=case.pk),
-            now=at,
-            actor=case_services.system_user(),
-            lead_unit=placement.lead,
-            co_units=placement.co,
-            category=placement.category,  # the full path: _may_auto_dispatch asks for it
-            note=f"智能分拣自动派单：{confidence_label(confidence)}，{placement.reason}",
-        )
+        with transaction.atomic():
+            # Triage runs in the worker, possibly long after the registration: a person may have
+            # acted on the case meanwhile (dispatched it and had it returned, re-pinned it, ruled
+            # on a dispute, sent a 督办). The suggestion did not see that: a person decides then.
+            current = Case.objects.select_for_update(no_key=True, of=("self",)).get(pk=case.pk)
+            if current.state != CaseState.REGISTERED or not _untouched(current):
+                log.info("automatic dispatch of case %s skipped: a person acted on it", case.pk)
+                return
+            case_services.dispatch(
+                current,
+                # Now, not the registration's moment: a worker that was stopped must not hand
+                # the unit a 签收 deadline that began before the unit was told.
+                now=max(at, timezone.now()),
+                actor=case_services.system_user(),
+                lead_unit=placement.lead,
+                co_units=placement.co,
+                category=placement.category,  # the full path: _may_auto_dispatch asks for it
+                note=f"智能分拣自动派单：{confidence_label(confidence)}，{placement.reason}",
+            )
     except DomainError as exc:
         log.warning("automatic dispatch of case %s refused: %s", case.pk, exc.message)
         return
     suggestion.auto_dispatched = True
     suggestion.save(update_fields=["auto_dispatched"])
+
+
+def _untouched(case: Case) -> bool:
+    """Nobody acted on the case since it was registered: its log holds its registration and its
+    triage only."""
+    return not case.events.exclude(action__in=[CaseAction.REGISTER, CaseAction.TRIAGE]).exists()
 
 
 def _first_level(label: str) -> Category | None:

@@ -124,3 +124,57 @@ def test_the_read_write_lock_lets_readers_share() -> None:
         pass
     with lock.writing():
         pass
+
+
+@pytest.fixture
+def sure_drains(city: Any, settings: Any) -> Any:
+    """A catalogue entry and a third level that let the drain request be dispatched alone."""
+    from cases.models import Category
+    from triage.tests.factories import publish_rules
+
+    top = city.category.parent.parent
+    publish_rules(city.users["admin"], [(top, city.township, city.township, [city.housing])])
+    mid = city.category.parent
+    Category.objects.create(name="下水道疏通", level=3, path=f"{mid.path}/下水道疏通", parent=mid)
+    settings.MOCHOU_AUTO_DISPATCH_THRESHOLD = 0.3
+
+
+def test_a_late_triage_dispatches_at_its_own_time_not_the_registrations(
+    city: Any, clock: Any, triage_on: Any, held: list[int], sure_drains: Any
+) -> None:
+    from cases.models import Case, CaseEvent
+
+    case = f.make_case(city, **REQUEST)
+    registered_at = case.created_at
+    clock.shift(services.TRIAGE_GRACE * 30)  # the worker was stopped for an hour
+    services.triage_new_case(held.pop())
+    case = Case.objects.get(pk=case.pk)
+    assert case.state == State.DISPATCHED
+    dispatch = CaseEvent.objects.get(case=case, action="dispatch")
+    # The unit's 签收 deadline runs from when it was told, not from the registration.
+    assert dispatch.created_at == registered_at + services.TRIAGE_GRACE * 30
+
+
+def test_a_late_triage_never_dispatches_a_case_a_person_acted_on(
+    city: Any, clock: Any, triage_on: Any, held: list[int], sure_drains: Any
+) -> None:
+    """Worker stopped: a dispatcher sends the case, the unit returns it (back to 待派单); when the
+    triage comes at last it records its advice but leaves the dispatch to a person."""
+    from cases import services as case_services
+    from cases.models import Case, CaseEvent, ReturnReason
+
+    case = f.make_case(city, **REQUEST)
+    case = case_services.dispatch(case, actor=city.users["dispatcher"], lead_unit=city.housing)
+    case_services.return_case(
+        case,
+        actor=city.users["clerk"],
+        reason="本件属街道管网养护，不属于本局职责。",
+        reason_kind=ReturnReason.INCOMPLETE,
+    )
+    assert Case.objects.get(pk=case.pk).state == State.REGISTERED
+    services.triage_new_case(held.pop())
+    case = Case.objects.get(pk=case.pk)
+    assert Suggestion.objects.filter(case=case).exists()  # the advice is there
+    assert case.state == State.REGISTERED  # but nobody but a person dispatches it now
+    assert not Suggestion.objects.get(case=case).auto_dispatched
+    assert CaseEvent.objects.filter(case=case, action="dispatch").count() == 1
