@@ -16,12 +16,12 @@ from accounts.privacy import mask_name
 from affairs.guards import available_actions
 from affairs.models import Application, Matter
 from affairs.schemas import (
-    ActionIn,
+    ApplicationActionIn,
     ApplicationDetailOut,
+    ApplicationEventOut,
     ApplicationIn,
     ApplicationOut,
     ApplicationPageOut,
-    EventOut,
     MatterOut,
 )
 from affairs.services import applications as services
@@ -87,7 +87,7 @@ def _visible(request: HttpRequest, number: str) -> Application:
 
 def _detail(app: Application, user: User) -> ApplicationDetailOut:
     events = [
-        EventOut(
+        ApplicationEventOut(
             seq=e.seq,
             action=e.action,
             from_state=e.from_state,
@@ -167,7 +167,7 @@ def create_application(request: HttpRequest, body: ApplicationIn) -> Status[Appl
         "rate 登记好差评（rating 1–5）、rectify 差评整改反馈。"
     ),
 )
-def act(request: HttpRequest, number: str, action: Action, body: ActionIn) -> ApplicationDetailOut:
+def act(request: HttpRequest, number: str, action: Action, body: ApplicationActionIn) -> ApplicationDetailOut:
     user = _actor(request)
     app = _visible(request, number)
     data = body.model_dump()

@@ -63,7 +63,7 @@ class ApplicationIn(StrictIn):
     note: StrictStr = Field("", max_length=2000, description="申请说明")
 
 
-class ActionIn(StrictIn):
+class ApplicationActionIn(StrictIn):
     note: StrictStr = Field("", max_length=2000, description="意见或理由（不予受理、不予许可时必填）")
     items: list[StrictStr] = Field(
         default_factory=list, description="一次性告知：需补正的全部事项（默认为缺少的材料）"
@@ -75,7 +75,7 @@ class ActionIn(StrictIn):
     rating: int | None = Field(None, ge=1, le=5, description="好差评：1–5 星（1、2 为差评，须写明原因）")
 
 
-class EventOut(Schema):
+class ApplicationEventOut(Schema):
     seq: int
     action: str = Field(..., description="动作")
     from_state: str
@@ -108,7 +108,7 @@ class ApplicationOut(Schema):
 
 
 class ApplicationDetailOut(ApplicationOut):
-    events: list[EventOut]
+    events: list[ApplicationEventOut]
 
 
 class ApplicationPageOut(Schema):

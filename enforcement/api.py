@@ -24,17 +24,17 @@ from enforcement.guards import GUARDS, available_actions
 from enforcement.models import Violation
 from enforcement.privacy import owner_masked
 from enforcement.schemas import (
-    ActionIn,
     BoardOut,
     BoardRowOut,
     DocumentOut,
-    EventOut,
     PatchesIn,
     PatchOut,
     PatrolIn,
     PatrolOut,
     ReportIn,
+    ViolationActionIn,
     ViolationDetailOut,
+    ViolationEventOut,
     ViolationFilters,
     ViolationOut,
     ViolationPageOut,
@@ -113,7 +113,7 @@ def _out(v: Violation, user: User) -> dict[str, Any]:
 
 def _detail(v: Violation, user: User) -> ViolationDetailOut:
     events = [
-        EventOut(
+        ViolationEventOut(
             seq=e.seq,
             action=e.action,
             action_label=e.action_label,
@@ -187,7 +187,7 @@ def _need(value: Any, field: str, label: str) -> Any:
     return value
 
 
-def _run(action: Action, v: Violation, user: User, body: ActionIn) -> None:
+def _run(action: Action, v: Violation, user: User, body: ViolationActionIn) -> None:
     photos = _photos(body.photos)
     if action == Action.CONFIRM:
         services.confirm(v, actor=user, note=body.note)
@@ -236,7 +236,7 @@ def _run(action: Action, v: Violation, user: User, body: ActionIn) -> None:
     response={200: ViolationDetailOut, **ERRORS_WRITE},
     summary="对违建执行操作（confirm/dismiss/stop/plan/order/appeal/uphold/revoke/self_demolish/force_demolish/reinspect/sign_off/account）",
 )
-def act(request: HttpRequest, number: str, action: str, body: ActionIn) -> ViolationDetailOut:
+def act(request: HttpRequest, number: str, action: str, body: ViolationActionIn) -> ViolationDetailOut:
     user = _actor(request)
     try:
         verb = Action(action)

@@ -9,7 +9,7 @@ from typing import Any
 from ninja import Field, Schema
 from pydantic import StrictBool, StrictInt, StrictStr
 
-from cases.schemas import StrictIn, UnitOut
+from cases.schemas import IsoDate, StrictIn, UnitOut
 from enforcement.models import Accountability, AppealKind, Channel, DismissReason, LandType, Structure
 from enforcement.workflow import State
 
@@ -26,7 +26,7 @@ class ReportIn(StrictIn):
     area: Decimal = Field(..., gt=0, le=100000, description="面积（平方米）")
     structure: Structure = Field(..., description="结构")
     land_type: LandType = Field(..., description="土地性质：耕地/宅基地/集体/国有")
-    built_on: date = Field(..., description="始建日期（据此按新增认定日期判定新增或存量）")
+    built_on: IsoDate = Field(..., description="始建日期（据此按新增认定日期判定新增或存量）")
     channel: Channel = Field(..., description="发现渠道：巡查/举报/12345/卫片/上级交办")
     description: StrictStr = Field(..., min_length=4, max_length=2000, description="情况描述")
     owner_name: StrictStr = Field("", max_length=50, description="当事人（个人信息，脱敏展示）")
@@ -37,14 +37,14 @@ class ReportIn(StrictIn):
     patch_ref: StrictStr = Field("", max_length=40, description="卫片图斑编号")
 
 
-class ActionIn(StrictIn):
+class ViolationActionIn(StrictIn):
     """One action's input; each action reads the fields it needs (see the docs per action)."""
 
     note: StrictStr = Field(
         "", max_length=500, description="说明/意见（不属实、存量计划、复核、问责事由必填）"
     )
     reason: DismissReason | None = Field(None, description="dismiss：unfounded 不属实 / legal 合法建设")
-    due: date | None = Field(None, description="plan：计划处置日期")
+    due: IsoDate | None = Field(None, description="plan：计划处置日期")
     days: StrictInt | None = Field(
         None, ge=1, le=90, description="order：自拆期限（天）；reinspect 不通过时重新限期"
     )
@@ -57,7 +57,7 @@ class ActionIn(StrictIn):
     person: StrictStr = Field("", max_length=50, description="account：被问责人")
     unit: StrictStr = Field("", description="account：被问责人所在单位编码")
     form: Accountability.Form | None = Field(None, description="account：问责方式")
-    decided_on: date | None = Field(None, description="account：问责日期")
+    decided_on: IsoDate | None = Field(None, description="account：问责日期")
 
 
 class ViolationFilters(Schema):
@@ -69,7 +69,7 @@ class ViolationFilters(Schema):
     offset: int = Field(0, ge=0, description="起始位置")
 
 
-class EventOut(Schema):
+class ViolationEventOut(Schema):
     seq: int
     action: str
     action_label: str
@@ -119,7 +119,7 @@ class ViolationOut(Schema):
 class ViolationDetailOut(ViolationOut):
     description: str
     documents: list[DocumentOut]
-    events: list[EventOut]
+    events: list[ViolationEventOut]
 
 
 class ViolationPageOut(Schema):

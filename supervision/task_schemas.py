@@ -9,7 +9,7 @@ from typing import Any
 from ninja import Field, Schema
 from pydantic import StrictBool, StrictInt, StrictStr
 
-from cases.schemas import StrictIn
+from cases.schemas import IsoDate, StrictIn
 from supervision.task_workflow import Source, TaskState
 
 
@@ -23,7 +23,7 @@ class TaskCreateIn(StrictIn):
     source_text: StrictStr = Field("", max_length=4000, description="原文（纪要句子或批示原文）")
     plan: StrictInt | None = Field(None, description="所属计划序号（1–8）")
     target_text: StrictStr = Field("", max_length=120, description="目标，如“≥80%”")
-    deadline: date | None = Field(None, description="办结时限；不填则交办时按来源默认")
+    deadline: IsoDate | None = Field(None, description="办结时限；不填则交办时按来源默认")
     major: StrictBool = Field(False, description="重大事项（督办单起点提高一级）")
 
 
@@ -37,11 +37,11 @@ class TaskActionIn(StrictIn):
     evidence: StrictStr = Field("", max_length=2000, description="佐证材料（文件名称、文号、台账；无需截图）")
     next_steps: StrictStr = Field("", max_length=2000, description="下步计划")
     stage: StrictBool = Field(False, description="阶段办结")
-    until: date | None = Field(None, description="申请延至（日期）")
+    until: IsoDate | None = Field(None, description="申请延至（日期）")
     lead_unit: StrictStr | None = Field(None, max_length=32, description="交办：牵头单位编码")
     co_units: list[StrictStr] | None = Field(None, description="交办：协办单位编码")
     leader: StrictStr | None = Field(None, max_length=150, description="交办：责任领导用户名")
-    deadline: date | None = Field(None, description="交办：办结时限")
+    deadline: IsoDate | None = Field(None, description="交办：办结时限")
     report_every: StrictInt | None = Field(None, ge=1, le=60, description="交办：报送周期（工作日）")
 
 
@@ -159,7 +159,7 @@ class PlanOut(Schema):
 
 
 class MeasurementIn(StrictIn):
-    period: date = Field(..., description="统计期（期末日）")
+    period: IsoDate = Field(..., description="统计期（期末日）")
     value: Decimal | None = Field(None, description="数值（比率指标不填）")
     numerator: Decimal | None = Field(None, description="分子（比率指标）")
     denominator: Decimal | None = Field(None, description="分母（比率指标）")
@@ -178,7 +178,7 @@ class MeasurementOut(Schema):
 
 class ExtractIn(StrictIn):
     text: StrictStr = Field(..., min_length=20, max_length=200_000, description="会议纪要全文")
-    held_on: date | None = Field(None, description="会议日期（识别“年底前”等）")
+    held_on: IsoDate | None = Field(None, description="会议日期（识别“年底前”等）")
 
 
 class ExtractDraftOut(Schema):

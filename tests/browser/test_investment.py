@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FilePayload, Page, expect
 
 from accounts.models import Role
 from enterprises.creditcode import make
@@ -34,7 +34,7 @@ def declare(page: Page, stage: str, day: str, *, note: str = "", document: str =
     if document:
         page.locator("#document-form #id_title").fill(document)
         page.locator("#document-form #id_file").set_input_files(
-            files=[{"name": f"{document}.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 test"}]
+            files=[FilePayload(name=f"{document}.pdf", mimeType="application/pdf", buffer=b"%PDF-1.4 test")]
         )
         page.locator("#upload-document").click()
         expect(page.locator("#documents")).to_contain_text(document)
@@ -96,7 +96,7 @@ def test_a_project_from_talks_to_production_with_a_returned_stage_and_the_monthl
     expect(township.locator("#review-note")).to_have_text("协议缺盖章页，请补充")
     township.locator("#document-form #id_title").fill("投资协议（盖章页）")
     township.locator("#document-form #id_file").set_input_files(
-        files=[{"name": "seal.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 seal"}]
+        files=[FilePayload(name="seal.pdf", mimeType="application/pdf", buffer=b"%PDF-1.4 seal")]
     )
     township.locator("#upload-document").click()
     township.locator("#submit-report").click()
