@@ -31,7 +31,9 @@ def behind_schedule(task: Task, now: datetime) -> float | None:
 
 def sweep_tasks(now: datetime) -> dict[str, int]:
     counts = {"escalated": 0, "issued": 0}
-    for notice in TaskNotice.objects.filter(state__in=[State.ISSUED, State.SIGNED], respond_by__lte=now):
+    # A 红 is the ladder's top: it stays open for its answer (nothing follows it), as a case's does.
+    unanswered = TaskNotice.objects.filter(state__in=[State.ISSUED, State.SIGNED], respond_by__lte=now)
+    for notice in unanswered.exclude(colour=Colour.RED):
         escalate_task_notice(notice, now=now)
         counts["escalated"] += 1
     _, red_gap = light_thresholds()
@@ -48,7 +50,7 @@ def sweep_tasks(now: datetime) -> dict[str, int]:
         if task.deadline and task.deadline <= now:
             reason, colour, body = (
                 f"overdue:{stamp}",
-                Colour.YELLOW,
+                Colour.RED,  # issue 12: 蓝 near the deadline, 黄 behind 序时, 红 overdue
                 "该事项已超过办结时限，请立即办结并说明逾期原因。",
             )
         elif (gap := behind_schedule(task, now)) is not None and gap <= -red_gap and task.state != "assigned":

@@ -1,8 +1,9 @@
 """督办单 on decision tasks (三色督办单): issued by the 督查员 or by the sweep, signed for and
 answered by the lead unit (its leader approves the answer), escalated 蓝 → 黄 → 红 when unanswered.
 
-Why a notice: 蓝 near the deadline; 黄 behind 序时进度, after a review return, or past the
-deadline; 红 when a 黄 went unanswered. 重大 tasks start one colour higher.
+Why a notice: 蓝 near the deadline; 黄 behind 序时进度 or after a review return; 红 past the
+deadline, or when a 黄 went unanswered (a 红 is the top: it stays open until answered). 重大
+tasks and leaders' 批示 start one colour higher.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from notifications.services import notify_role, notify_unit, notify_users
 from supervision.services.task_loops import TASK_NOTICES
 from supervision.task_config import notice_respond_days
 from supervision.task_models import Task, TaskNotice
+from supervision.task_workflow import Source
 from supervision.workflow import OPEN_STATES, Action, Colour, next_colour
 from worktime.calendar import add_working_days
 
@@ -29,6 +31,9 @@ REASONS = {
     "overdue": "逾期未办结",
     "escalated": "前一级督办单逾期未反馈",
 }
+
+
+INSTRUCTIONS = (Source.INSTRUCTION, Source.INSTRUCTION_URGENT)
 
 
 def reason_label(reason: str) -> str:
@@ -68,8 +73,8 @@ def issue_task_notice(
                 code="invalid_input.colour",
                 details={"field": "colour"},
             )
-        if previous is None and actor is None:
-            tone = _raised(tone, task.major)
+        if previous is None and actor is None:  # 重大 items and leaders' 批示 start one colour higher
+            tone = _raised(tone, task.major or task.source_kind in INSTRUCTIONS)
         demand = (body or "").strip()
         if len(demand) < 4:
             raise InvalidInput("请填写督办要求。", code="invalid_input.text", details={"field": "body"})
@@ -175,6 +180,8 @@ def escalate_task_notice(notice: TaskNotice | int, *, now: datetime | None = Non
     with TASK_NOTICES.verb(notice, Action.ESCALATE, None, now=now, guard=False) as step:
         item = step.item
         tone = next_colour(item.colour)
+        if tone is None:  # a 红 is not 已升级 into nothing: it stays open to be answered
+            raise Conflict("红色督办单为最高一级，不再升级。", code="supervision.notice_top")
         following = None
         if tone is not None and item.task.is_open:
             following = issue_task_notice(
