@@ -211,7 +211,7 @@ def status(indicator: Indicator, on: date) -> IndicatorStatus:
     gap = completion - elapsed
     first, second = light_thresholds()
     light = "green" if gap > -first else ("yellow" if gap > -second else "red")
-    why = f"完成{completion:.0f}%，时间过半{elapsed:.0f}%，序时进度差{gap:+.0f}个百分点"
+    why = f"完成{completion:.0f}%，时间进度{elapsed:.0f}%，序时进度差{gap:+.0f}个百分点"
     reached = completion >= 100
     if reached:
         light, why = "green", "已达到目标值"
