@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from enforcement.models import SELF_DETECTED, Accountability, Violation, ViolationEvent
 from enforcement.workflow import CONFIRMED_STATES, Action, State
+from mochou.errors import InvalidInput
 from org.models import Unit
 
 
@@ -105,7 +106,17 @@ class Board:
         return total
 
 
+# The months a board can be asked for: outside them a date's arithmetic would overflow.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
 def month_range(month: date) -> tuple[datetime, datetime]:
+    if not FIRST_YEAR <= month.year <= LAST_YEAR:
+        raise InvalidInput(
+            f"月份应在{FIRST_YEAR}年至{LAST_YEAR}年之间。",
+            code="invalid_input.month",
+            details={"field": "month"},
+        )
     start = timezone.make_aware(datetime.combine(month.replace(day=1), time.min))
     following = (month.replace(day=1) + timedelta(days=32)).replace(day=1)
     return start, timezone.make_aware(datetime.combine(following, time.min))

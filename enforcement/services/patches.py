@@ -63,6 +63,22 @@ def _rows_from_csv(text: str) -> list[dict[str, Any]]:
     return list(csv.DictReader(io.StringIO(text)))
 
 
+def _bad_feature(n: int) -> InvalidInput:
+    return InvalidInput(
+        f"GeoJSON 第{n}个图斑格式错误（应为带 properties 的 Point 或 Polygon）。",
+        code="invalid_input.file",
+        details={"field": "file", "line": n},
+    )
+
+
+def _is_position(value: Any) -> bool:
+    return (
+        isinstance(value, list)
+        and len(value) >= 2
+        and all(isinstance(c, int | float) and not isinstance(c, bool) for c in value[:2])
+    )
+
+
 def _rows_from_geojson(text: str) -> list[dict[str, Any]]:
     try:
         data = json.loads(text)
@@ -70,15 +86,29 @@ def _rows_from_geojson(text: str) -> list[dict[str, Any]]:
         raise InvalidInput(
             "GeoJSON 格式错误。", code="invalid_input.file", details={"field": "file"}
         ) from None
+    features = data.get("features", []) if isinstance(data, dict) else []
+    if not isinstance(features, list):
+        raise InvalidInput("GeoJSON 格式错误。", code="invalid_input.file", details={"field": "file"})
     rows = []
-    for feature in data.get("features", []) if isinstance(data, dict) else []:
-        props = dict(feature.get("properties") or {})
-        geometry = feature.get("geometry") or {}
+    for n, feature in enumerate(features, start=1):
+        # A hand-made or truncated file must get its line named, never a server error.
+        if not isinstance(feature, dict):
+            raise _bad_feature(n)
+        props, geometry = feature.get("properties") or {}, feature.get("geometry") or {}
+        if not isinstance(props, dict) or not isinstance(geometry, dict):
+            raise _bad_feature(n)
+        props = dict(props)
+        coordinates = geometry.get("coordinates")
         points: list[Any] = []
         if geometry.get("type") == "Point":
-            points = [geometry.get("coordinates")]
-        elif geometry.get("type") == "Polygon" and geometry.get("coordinates"):
-            points = geometry["coordinates"][0][:-1] or geometry["coordinates"][0]
+            points = [coordinates]
+        elif geometry.get("type") == "Polygon" and coordinates:
+            ring = coordinates[0] if isinstance(coordinates, list) else None
+            if not isinstance(ring, list):
+                raise _bad_feature(n)
+            points = ring[:-1] or ring
+        if not all(_is_position(p) for p in points):
+            raise _bad_feature(n)
         if points:
             props.setdefault("lng", sum(p[0] for p in points) / len(points))
             props.setdefault("lat", sum(p[1] for p in points) / len(points))

@@ -11,6 +11,7 @@ from django.test import Client
 from accounts.models import ApiToken, User
 from enforcement.tests.conftest import Control, png, violation_in
 from enforcement.workflow import State
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/enforcement"
@@ -93,3 +94,11 @@ def test_a_patrol_and_a_patch_file_over_the_api(client: Client, control: Control
     response = call(client, control.users["kwb_clerk"], "post", "/patches", {"format": "csv", "content": CSV})
     assert response.status_code == 200, response.content
     assert len(response.json()["created"]) == 2
+
+
+def test_a_board_month_out_of_range_is_a_clear_error(client: Client, control: Control) -> None:
+    answer = call(client, control.users["kwb_leader"], "get", "/board?month=9999-12-01")
+    assert answer.status_code == 422
+    assert answer.json()["code"] == "invalid_input.month"
+    assert client.login(username="kwb_leader", password=PASSWORD)
+    assert client.get("/enforcement/board/?month=9999-12").status_code == 200

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 
 from cases import services as case_services
 from cases.models import Case, Category
@@ -12,7 +13,7 @@ from enforcement.services.hotline import answer_citizen, construction_cases, vio
 from enforcement.tests.conftest import Control, png, report
 from enforcement.workflow import State
 from mochou.errors import Conflict
-from tests.factories import make_case
+from tests.factories import PASSWORD, make_case
 
 pytestmark = pytest.mark.django_db
 
@@ -62,3 +63,14 @@ def test_a_case_of_another_category_is_refused(control: Control) -> None:
     case_services.dispatch(case, actor=control.city.users["dispatcher"], lead_unit=control.township)
     with pytest.raises(Conflict):
         violation_from_case(case, report(control), actor=control.users["town_clerk"])
+
+
+def test_the_citizen_text_is_prefilled_masked_for_the_township(client: Client, control: Control) -> None:
+    """The description a violation carries is read by the office, leaders, 督查室 and auditors:
+    the caller's number typed into the request must not travel into it unmasked."""
+    case = construction_case(control)
+    Case.objects.filter(pk=case.pk).update(content="屋后耕地上有人建房，请联系我13912345678，请查处。")
+    assert client.login(username=control.users["town_clerk"].username, password=PASSWORD)
+    page = client.get(f"/enforcement/cases/{case.number}/").content.decode()
+    assert "屋后耕地上有人建房" in page
+    assert "13912345678" not in page

@@ -79,3 +79,19 @@ def test_a_bad_patch_imports_nothing_and_only_the_office_imports(control: Contro
     assert not Violation.objects.exists()
     with pytest.raises(NotPermitted):
         import_patches(CSV.encode(), "p.csv", actor=control.users["town_clerk"])
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"features": [1]}',
+        '{"features": "ab"}',
+        '{"features": [{"geometry": {"type": "Point", "coordinates": 5}, "properties": {"patch_ref": "x"}}]}',
+        '{"features": [{"geometry": {"type": "Polygon", "coordinates": [[1, 2]]}, "properties": {}}]}',
+        '{"features": [{"geometry": [], "properties": "x"}]}',
+    ],
+)
+def test_a_malformed_geojson_names_its_feature(control: Control, body: str) -> None:
+    with pytest.raises(InvalidInput, match="GeoJSON"):
+        import_patches(body.encode(), "p.geojson", actor=control.users["kwb_clerk"])
+    assert not Violation.objects.exists()

@@ -50,7 +50,8 @@ def _month(value: str | None) -> date:
     if value:
         try:
             year, month = (int(p) for p in value.split("-", 1))
-            return date(year, month, 1)
+            if board.FIRST_YEAR <= year <= board.LAST_YEAR:
+                return date(year, month, 1)
         except ValueError:
             pass
     return today.replace(day=1)

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from accounts.privacy import case_text_for
 from enforcement.forms import ReportForm
 from enforcement.models import Channel
 from enforcement.services.hotline import construction_cases, violation_from_case
@@ -26,7 +27,10 @@ def convert(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     """转为违建: the case's place and text prefill the report; the township adds what it found."""
     user = request.user
     case = get_object_or_404(construction_cases(user), number=number)
-    initial = {"address": case.address, "description": case.content[:2000], "township": case.lead_unit_id}
+    # The citizen's text as this user may read it (masked for the township, one masker): the
+    # violation's description is read by the office, the leaders, 督查室 and auditors.
+    content = case_text_for(user, case, purpose="转为违建")
+    initial = {"address": case.address, "description": content[:2000], "township": case.lead_unit_id}
     form = ReportForm(request.POST or None, request.FILES or None, user=user, hotline=True, initial=initial)
     error, status = "", 200
     if request.method == "POST":
