@@ -57,8 +57,10 @@ def _materials_complete(actor: Any, app: Application) -> None:
 def _earlier_stages_done(actor: Any, app: Application) -> None:
     if app.joint_id is None or app.stage <= 1:
         return
+    # Granted, whatever followed (出件, 好差评, 整改): the state alone would hold the later stage
+    # once the first part is rated, and let it through after a 不予许可 was delivered.
     waiting = Application.objects.filter(joint_id=app.joint_id, stage__lt=app.stage).exclude(
-        state__in=[State.GRANTED, State.DELIVERED]
+        events__action=Action.GRANT
     )
     if waiting.exists():
         raise Conflict("本件需在“一件事”的前序事项准予后受理。", code="affairs.joint_order")

@@ -118,6 +118,24 @@ def test_joint_application_rolls_up_and_keeps_order(clock, city, bundle, window,
     assert services.joint_state(Application.objects.filter(joint=joint)) == "ready"
 
 
+def test_a_later_stage_waits_for_the_grant_not_for_the_state(clock, city, bundle, window, person):
+    joint = services.submit_joint(bundle, person, provided=["身份证", "购房合同"], channel=Channel.ONLINE)
+    first, second = sorted(joint.parts.all(), key=lambda p: p.stage)
+    first = services.grant(services.accept(first, actor=window), actor=window)
+    first = services.deliver(first, actor=window, delivery="window")
+    services.rate(first, rating=5, token=first.token)  # rated before the second stage is received
+    assert services.accept(second, actor=window).state == State.APPROVING
+
+
+def test_a_denied_earlier_part_holds_the_later_stage_once_delivered(clock, city, bundle, window, person):
+    joint = services.submit_joint(bundle, person, provided=["身份证", "购房合同"], channel=Channel.ONLINE)
+    first, second = sorted(joint.parts.all(), key=lambda p: p.stage)
+    first = services.deny(services.accept(first, actor=window), actor=window, opinion="不符合条件")
+    services.deliver(first, actor=window, delivery="window")
+    with pytest.raises(Conflict):
+        services.accept(second, actor=window)
+
+
 def test_materials_once_with_consent(clock, city, matter, window, person):
     from affairs import catalogue
     from affairs.tests.conftest import matter_values

@@ -28,6 +28,10 @@ def test_window_receives_another_departments_matter(clock, city, matter, window)
     assert "综合窗口收件" in page.content.decode()
     fragment = c.get(reverse("affairs:matter_materials"), {"matter": matter.pk}, HTTP_HX_REQUEST="true")
     assert "购房合同" in fragment.content.decode()
+    for bad in ("abc", "1.5", "²"):
+        odd = c.get(reverse("affairs:matter_materials"), {"matter": bad}, HTTP_HX_REQUEST="true")
+        assert odd.status_code == 200
+        assert "购房合同" not in odd.content.decode()
     response = c.post(
         reverse("affairs:window"),
         {

@@ -99,7 +99,9 @@ def window(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def matter_materials(request: AuthenticatedHttpRequest) -> HttpResponse:
     """htmx: the chosen matter's materials list on the 收件 form."""
-    matter = Matter.objects.live().filter(pk=request.GET.get("matter") or 0).first()
+    raw = request.GET.get("matter", "")
+    # A hand-edited ?matter=abc would raise ValueError in the lookup: no matter, no materials.
+    matter = Matter.objects.live().filter(pk=int(raw)).first() if raw.isascii() and raw.isdigit() else None
     return render(request, "affairs/_matter_materials.html", {"matter": matter})
 
 
