@@ -338,7 +338,11 @@ def add_document(
     access.REPORT_GUARDS.check(actor, report, RevisionAction.EDITED)
     if report.status != ReportStatus.DRAFT:
         raise Conflict("只能在申报前上传材料；已提交的申报请先退回。", code="investment.report_submitted")
-    suffix = Path(file.name or "").suffix.lower()
+    # The API's JSON names the file: "../x.pdf" or "/etc/x.pdf" would make the storage refuse it
+    # (SuspiciousFileOperation, a bare 400); only the name's last part is kept.
+    name = Path(file.name or "").name
+    file.name = name
+    suffix = Path(name).suffix.lower()
     if suffix not in DOCUMENT_TYPES:
         raise _invalid("file", "材料应为 PDF、OFD、图片、Word 或 Excel 文件。")
     if (file.size or 0) > MAX_DOCUMENT_BYTES:

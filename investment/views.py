@@ -206,6 +206,8 @@ def report_new(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
             messages.success(request, "已填写申报，请上传证明材料后提交审核。")
             return redirect("investment:detail", number=number)
     confidential = access.may_see_confidential(request.user)
+    if confidential:  # the refused form is shown on the project page, confidential fields and all
+        access.audit_confidential_view(request.user, project, purpose="查看项目详情", request=request)
     return render(
         request,
         "investment/detail.html",

@@ -62,6 +62,17 @@ def test_only_the_small_role_sees_the_real_name_and_each_view_is_audited(office:
     )
 
 
+def test_a_refused_declaration_shown_to_the_small_role_is_audited_too(office: Office) -> None:
+    project = new_project(office)
+    audited = AuditRecord.objects.filter(action="investment.confidential_view", target_id=str(project.pk))
+    response = login(office.leader).post(
+        reverse("investment:report_new", args=[project.number]), {"stage": "sign", "date": "2999-01-01"}
+    )
+    assert response.status_code == 422
+    assert project.name in response.content.decode()
+    assert audited.count() == 1
+
+
 def test_a_township_sees_only_its_own_projects(office: Office, outsider: object) -> None:
     project = new_project(office)
     assert (
