@@ -243,7 +243,10 @@ def triage_case(case_id: int) -> Suggestion | None:
             note += f"；疑似重复：{duplicates[0]['number']}（相似度{duplicates[0]['score']:.0%}）"
         # Triage belongs to the moment of intake (demo and imported cases are registered in the past).
         at = max(case.created_at, case.events.latest("seq").created_at)
-        case_services.record_triage(case, payload=payload, note=note, urgent=urgency["urgent"], now=at)
+        # A late triage (the worker was stopped) does not overrule the urgency a person chose for
+        # the case meanwhile (a dispatch since returned): its finding stays in the note.
+        urgent = urgency["urgent"] and _untouched(case)
+        case_services.record_triage(case, payload=payload, note=note, urgent=urgent, now=at)
 
     # After the commit: the dispatch is its own verb, refused if a person was faster.
     if not oos and _may_auto_dispatch(case, prediction, placement, duplicates, model):

@@ -178,3 +178,29 @@ def test_a_late_triage_never_dispatches_a_case_a_person_acted_on(
     assert case.state == State.REGISTERED  # but nobody but a person dispatches it now
     assert not Suggestion.objects.get(case=case).auto_dispatched
     assert CaseEvent.objects.filter(case=case, action="dispatch").count() == 1
+
+
+def test_a_late_triage_leaves_the_urgency_a_person_chose(
+    city: Any, clock: Any, triage_on: Any, held: list[int]
+) -> None:
+    from cases import services as case_services
+    from cases.models import Case, ReturnReason, Urgency
+
+    case = f.make_case(
+        city,
+        title="燃气泄漏",
+        content="郢中街道莫愁湖路小区楼道里闻到很浓的燃气味，疑似燃气泄漏，请马上派人处理。",
+    )
+    case = case_services.dispatch(
+        case, actor=city.users["dispatcher"], lead_unit=city.housing, urgency=Urgency.NORMAL
+    )
+    case_services.return_case(
+        case,
+        actor=city.users["clerk"],
+        reason="燃气由燃气公司负责，不属于本局。",
+        reason_kind=ReturnReason.INCOMPLETE,
+    )
+    services.triage_new_case(held.pop())
+    suggestion = Suggestion.objects.get(case=case)
+    assert suggestion.urgent  # the finding is recorded
+    assert Case.objects.get(pk=case.pk).urgency == Urgency.NORMAL  # the person's choice stands
