@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.phones import normalize_phone
@@ -49,6 +50,7 @@ CLOCKS = Clocks(
     ]
 )
 A = Action
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,23 @@ def _number(now: datetime) -> str:
     return f"{prefix}{seq:04d}"
 
 
+NUMBER_TRIES = 5
+
+
+def numbered(make: Callable[[str], T], number: Callable[[], str]) -> T:
+    """Create a row with the next 编号. On PostgreSQL two submissions at once read the same last
+    number; the second insert waits for the first to commit, then fails on the unique number: it
+    takes the next one in a savepoint instead of failing the applicant's submission."""
+    for attempt in range(NUMBER_TRIES):
+        try:
+            with transaction.atomic():
+                return make(number())
+        except IntegrityError:
+            if attempt == NUMBER_TRIES - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
 def _materials(matter: Matter, provided: Iterable[str]) -> list[dict[str, Any]]:
     given = set(provided)
     return [{**m, "provided": m["name"] in given} for m in matter.materials]
@@ -121,25 +140,28 @@ def submit(
             name=data.name, id_number=data.id_number, phone=data.phone, address=data.address,
             is_enterprise=data.is_enterprise,
         )  # fmt: skip
-        app = LOOP.create(
-            step,
-            number=_number(step.now),
-            matter=matter,
-            matter_snapshot=snapshot(matter),
-            department_id=matter.department_id,
-            applicant=person,
-            joint=joint,
-            stage=stage,
-            channel=channel,
-            received_by=actor if channel == Channel.WINDOW else None,
-            on_behalf=on_behalf,
-            materials=reuse.reuse(
-                _materials(matter, provided), reuse.on_file(person.id_number, person.phone, step.now)
+        app = numbered(
+            lambda number: LOOP.create(
+                step,
+                number=number,
+                matter=matter,
+                matter_snapshot=snapshot(matter),
+                department_id=matter.department_id,
+                applicant=person,
+                joint=joint,
+                stage=stage,
+                channel=channel,
+                received_by=actor if channel == Channel.WINDOW else None,
+                on_behalf=on_behalf,
+                materials=reuse.reuse(
+                    _materials(matter, provided), reuse.on_file(person.id_number, person.phone, step.now)
+                ),
+                keep_consent=keep,
+                form_note=note.strip()[:2000],
+                token=secrets.token_urlsafe(24),
+                created_at=step.now,
             ),
-            keep_consent=keep,
-            form_note=note.strip()[:2000],
-            token=secrets.token_urlsafe(24),
-            created_at=step.now,
+            lambda: _number(step.now),
         )
         reused = [m["name"] for m in app.materials if m.get("reused_from")]
         step.record(

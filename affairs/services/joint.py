@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from affairs.models import Applicant, Application, Bundle, Joint
-from affairs.services.applications import ApplicantData, submit
+from affairs.services.applications import ApplicantData, numbered, submit
 from affairs.workflow import Channel, State
 from mochou.errors import InvalidInput
 
@@ -73,8 +73,11 @@ def submit_joint(
             name=data.name, id_number=data.id_number, phone=data.phone, address=data.address,
             is_enterprise=data.is_enterprise,
         )  # fmt: skip
-        joint = Joint.objects.create(
-            number=_number(now), bundle=bundle, applicant=person, channel=channel, created_at=now
+        joint = numbered(
+            lambda number: Joint.objects.create(
+                number=number, bundle=bundle, applicant=person, channel=channel, created_at=now
+            ),
+            lambda: _number(now),
         )
         for part in bundle.parts.select_related("matter"):
             submit(

@@ -178,3 +178,21 @@ def test_rating_opens_a_rectification_on_a_poor_rating(clock, city, quick_matter
         services.rectify(app, actor=window, text="已增设窗口")  # the department answers
     app = services.rectify(app, actor=city.users["clerk"], text="已增设窗口，高峰时段增派人员")
     assert app.state == State.RATED
+
+
+def test_a_number_taken_meanwhile_is_skipped_not_a_failure(clock, city, matter, monkeypatch, person):
+    """On PostgreSQL two submissions at once read the same last number; the second takes the next."""
+    from affairs.services import applications
+
+    first = services.submit(matter, person, provided=["身份证"], channel=Channel.ONLINE)
+    real, calls = applications._number, []
+
+    def stale(now):  # the first read still sees the number the other submission has just taken
+        calls.append(now)
+        return first.number if len(calls) == 1 else real(now)
+
+    monkeypatch.setattr(applications, "_number", stale)
+    second = services.submit(matter, person, provided=["身份证"], channel=Channel.ONLINE)
+    assert second.number != first.number
+    assert len(calls) == 2
+    assert second.events.count() == 1
