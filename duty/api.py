@@ -9,10 +9,9 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Status
 
-from accounts import privacy
 from accounts.models import User
 from duty import config
-from duty.access import in_duty_chain, is_unit_staff, may_use_duty, sees_phones
+from duty.access import in_duty_chain, is_unit_staff, may_use_duty
 from duty.guards import available_actions
 from duty.models import Incident
 from duty.schemas import (
@@ -27,6 +26,7 @@ from duty.schemas import (
 from duty.services import daily, incidents
 from duty.services.incidents import Figures
 from duty.services.rosters import on_duty
+from duty.views.common import phones_of
 from mochou.api_errors import ERRORS_LIST, ERRORS_READ, ERRORS_WRITE
 from mochou.errors import InvalidInput, NotFound, NotPermitted
 from org.models import Unit
@@ -51,6 +51,7 @@ def now_on_duty(request: HttpRequest) -> list[DutyOnDutyOut]:
     user = _actor(request)
     units = _units(user)
     shifts = on_duty([u.pk for u in units], timezone.now())
+    phones = phones_of(request, list(shifts.values()), purpose="接口：当前在岗", user=user)
     out = []
     for unit in units:
         s = shifts.get(unit.pk)
@@ -68,16 +69,16 @@ def now_on_duty(request: HttpRequest) -> list[DutyOnDutyOut]:
                 )
             )
             continue
-        plain = sees_phones(user, unit.pk)
+        leader_phone, officer_phone = phones[s.pk]
         out.append(
             DutyOnDutyOut(
                 unit=unit.code,
                 unit_name=unit.display_name,
                 on_duty=True,
                 leader=s.leader.name,
-                leader_phone=s.leader_phone if plain else privacy.mask_phone(s.leader_phone),
+                leader_phone=leader_phone,
                 officer=s.officer.name,
-                officer_phone=s.officer_phone if plain else privacy.mask_phone(s.officer_phone),
+                officer_phone=officer_phone,
                 ends_at=s.ends_at,
             )
         )

@@ -13,7 +13,7 @@ from duty import config
 from duty.access import is_unit_staff
 from duty.models import DailyReport
 from duty.services.common import at_local, local_day, require, text
-from mochou.errors import Conflict
+from mochou.errors import Conflict, InvalidInput
 from notifications.services import notify_unit
 from org.models import Unit
 
@@ -25,6 +25,8 @@ def due_at(day: date) -> datetime:
 def file_daily(unit: Unit, *, actor: User, kind: str, report_text: str = "", now: datetime) -> DailyReport:
     """Today's report of the actor's unit: once a day; after the deadline it is kept, marked late."""
     require(is_unit_staff(actor, unit.pk), "只有本单位值班人员可以报送平安报。")
+    if kind not in DailyReport.Kind.values:
+        raise InvalidInput("请选择“平安”或“有情况”。", code="invalid_input.kind", details={"field": "kind"})
     kind = DailyReport.Kind(kind)
     if kind == DailyReport.Kind.SITUATION:
         body = text(report_text, "情况说明", "text", min_len=4, max_len=2000)

@@ -90,6 +90,11 @@ def _township(value: Unit | None) -> Unit | None:
     return value
 
 
+def _aware(moment: datetime | None) -> datetime | None:
+    """An API client may send a time without its zone: it is local time (the forms' reading)."""
+    return timezone.make_aware(moment) if moment is not None and timezone.is_naive(moment) else moment
+
+
 def _times(occurred_at: datetime, learned_at: datetime, now: datetime) -> None:
     if learned_at > now + timedelta(minutes=5) or occurred_at > learned_at + timedelta(minutes=1):
         raise InvalidInput(
@@ -149,6 +154,7 @@ def register_incident(
     level's minutes from the moment of knowing."""
     require_office(actor, what="登记突发事件")
     level, kind = _level(level), _kind(kind)
+    occurred_at, learned_at = _aware(occurred_at) or now, _aware(learned_at) or now
     _times(occurred_at, learned_at, now)
     with INCIDENTS.start(Action.REGISTER, actor, now=now) as step:
         incident = INCIDENTS.create(
@@ -228,8 +234,8 @@ def file_first_report(
         if actor.unit is None:
             raise InvalidInput("没有所属单位的用户不能报送初报。", code="invalid_input.unit")
         level, kind = _level(level), _kind(kind)
-        learned = learned_at or now
-        occurred = occurred_at or learned
+        learned = _aware(learned_at) or now
+        occurred = _aware(occurred_at) or learned
         _times(occurred, learned, now)
         with INCIDENTS.start(Action.FIRST, actor, now=now) as step:
             new = INCIDENTS.create(

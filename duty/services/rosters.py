@@ -136,6 +136,8 @@ def on_duty(unit_ids: Sequence[int], now: datetime) -> dict[int, Shift]:
 def request_swap(
     shift: Shift, *, actor: User, slot: str, replacement: User, reason: str, now: datetime
 ) -> Swap:
+    if slot not in Swap.Slot.values:
+        raise InvalidInput("请选择换班岗位。", code="invalid_input.slot", details={"field": "slot"})
     slot = Swap.Slot(slot)
     on_it = shift.leader_id if slot == Swap.Slot.LEADER else shift.officer_id
     require(actor.pk == on_it or may_edit_roster(actor, shift.unit), "只有当班人员或本单位可以申请换班。")

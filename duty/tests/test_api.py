@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 from time_machine import Traveller
 
+from accounts.audit.models import AuditRecord
 from accounts.models import ApiToken, User
 from duty.services.common import at_local
 from duty.services.rosters import add_shift
@@ -91,3 +92,33 @@ def test_first_follow_and_final_reports_over_json(api: Api, duty: Duty, clock: T
     assert api.post(duty.town_clerk, f"/incidents/{number}/follow", {"text": "再报一次"}).status_code == 409
     bad = api.post(duty.town_clerk, "/incidents", body | {"level": "7"})
     assert bad.status_code == 422
+
+
+def test_plain_phones_of_other_units_over_the_api_are_audited(api: Api, duty: Duty, clock: Traveller) -> None:
+    add_shift(
+        duty.city.township,
+        actor=duty.town_leader,
+        starts_at=at_local(DAY, time(8, 30)),
+        ends_at=at_local(DAY + timedelta(days=1), time(8, 30)),
+        leader=duty.town_leader,
+        officer=duty.town_clerk,
+    )
+    api.get(duty.town_clerk, "/now")  # its own unit's phones: no audit
+    assert not AuditRecord.objects.filter(action="duty.phones_viewed").exists()
+    api.get(duty.office_leader, "/now")
+    seen = AuditRecord.objects.get(action="duty.phones_viewed")
+    assert seen.actor == duty.office_leader
+
+
+def test_a_time_without_its_zone_is_read_as_local_time(api: Api, duty: Duty, clock: Traveller) -> None:
+    clock.move_to(at_local(DAY, time(10, 0)))
+    body = {
+        "text": "某某路积水，已封闭",
+        "title": "道路积水",
+        "level": "4",
+        "kind": "flood",
+        "place": "某某路",
+    }
+    made = api.post(duty.town_clerk, "/incidents", body | {"occurred_at": f"{DAY.isoformat()}T09:40:00"})
+    assert made.status_code == 201, made.content
+    assert made.json()["learned_at"].startswith(f"{DAY.isoformat()}T10:00")

@@ -154,3 +154,45 @@ def test_a_posted_form_returns_to_its_page_and_reserves_show_on_the_board(
     elsewhere = client.post("/duty/unit/items/", {"text": "巡查"}, HTTP_REFERER="https://evil.example/x")
     assert elsewhere["Location"] == "/duty/"
     assert "救生衣" in _client(duty.office_clerk).get("/duty/").content.decode()
+
+
+def test_impossible_dates_and_unknown_choices_are_clear_errors(duty: Duty, clock: Traveller) -> None:
+    clock.move_to(at_local(DAY, time(8, 0)))
+    client = _client(duty.town_clerk)
+    assert client.get("/duty/roster/?start=2025-02-30").status_code == 200
+    assert client.get("/duty/rates/?end=2025-02-30").status_code == 200
+    bad = client.post(
+        "/duty/incidents/new/",
+        {
+            "title": "积水",
+            "level": "4",
+            "kind": "flood",
+            "text": "路面积水",
+            "place": "某某路",
+            "learned_at": "2025-02-30T10:00",
+        },
+    )
+    assert bad.status_code == 422
+    assert "请填写知悉时间" in bad.content.decode()
+    daily = client.post("/duty/unit/daily/", {"kind": "party"}, HTTP_HX_REQUEST="true")
+    assert daily.status_code == 422
+    assert not DailyReport.objects.exists()
+
+
+def test_a_registration_whose_case_is_not_found_leaves_no_incident(duty: Duty, clock: Traveller) -> None:
+    clock.move_to(at_local(DAY, time(10, 0)))
+    answer = _client(duty.office_clerk).post(
+        "/duty/incidents/new/",
+        {
+            "mode": "register",
+            "unit": "420881001",
+            "title": "道路积水",
+            "level": "4",
+            "kind": "flood",
+            "place": "某某路",
+            "case": "NO-SUCH-CASE",
+        },
+    )
+    assert answer.status_code == 422
+    assert "找不到该工单" in answer.content.decode()
+    assert not Incident.objects.exists()

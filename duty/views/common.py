@@ -89,21 +89,43 @@ def today() -> date:
 
 
 def parse_day(value: str | None, default: date) -> date:
-    return (parse_date(value) if value else None) or default
+    try:
+        return (parse_date(value) if value else None) or default
+    except ValueError:  # well formed but no such day (2026-02-30)
+        return default
+
+
+def parse_optional_day(value: str | None, field: str, label: str) -> date | None:
+    """A date input that may be left empty; a date typed wrong is an error, not silently none."""
+    if not value:
+        return None
+    try:
+        day = parse_date(value)
+    except ValueError:
+        day = None
+    if day is None:
+        raise InvalidInput(f"{label}无效。", code="invalid_input.date", details={"field": field})
+    return day
 
 
 def parse_moment(value: str | None, field: str, label: str) -> datetime:
     """A datetime-local input (local time, no zone)."""
-    moment = parse_datetime(value or "")
+    try:
+        moment = parse_datetime(value or "")
+    except ValueError:  # well formed but no such moment (2026-02-30T10:00)
+        moment = None
     if moment is None:
         raise InvalidInput(f"请填写{label}。", code="invalid_input.time", details={"field": field})
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
-def phones_of(request: HttpRequest, shifts: list[Shift], *, purpose: str) -> dict[int, tuple[str, str]]:
+def phones_of(
+    request: HttpRequest, shifts: list[Shift], *, purpose: str, user: Any = None
+) -> dict[int, tuple[str, str]]:
     """Each shift's (leader, officer) phones as this user may see them: plain for the duty chain
-    and the unit's own staff, masked for anyone else; a plain view of another unit's is audited."""
-    user = request.user
+    and the unit's own staff, masked for anyone else; a plain view of another unit's is audited.
+    `user` is the API's bearer (request.user is anonymous there); pages leave it out."""
+    user = user if user is not None else request.user
     shown: dict[int, tuple[str, str]] = {}
     others = []
     for shift in shifts:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -77,20 +78,23 @@ def incident_new(request: HttpRequest) -> HttpResponse:
             )
             if p.get("mode") == "register":
                 unit = get_object_or_404(Unit, code=p.get("unit", ""))
-                incident = svc.register_incident(
-                    actor=me(request),
-                    unit=unit,
-                    title=p.get("title", ""),
-                    level=p.get("level", ""),
-                    kind=p.get("kind", ""),
-                    place=p.get("place", ""),
-                    township=township,
-                    occurred_at=occurred,
-                    learned_at=learned,
-                    now=now(),
-                )
-                if p.get("case"):
-                    svc.link_case(incident, actor=me(request), case_number=p["case"], now=now())
+                # One transaction: a case number typed wrong must not leave the incident behind
+                # (the office would resubmit the form and register it twice).
+                with transaction.atomic():
+                    incident = svc.register_incident(
+                        actor=me(request),
+                        unit=unit,
+                        title=p.get("title", ""),
+                        level=p.get("level", ""),
+                        kind=p.get("kind", ""),
+                        place=p.get("place", ""),
+                        township=township,
+                        occurred_at=occurred,
+                        learned_at=learned,
+                        now=now(),
+                    )
+                    if p.get("case"):
+                        svc.link_case(incident, actor=me(request), case_number=p["case"], now=now())
             else:
                 incident = svc.file_first_report(
                     None,

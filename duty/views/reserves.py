@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.dateparse import parse_date
 
 from duty.access import in_duty_chain
 from duty.models import ReserveSite, Stock
 from duty.services import reserves
-from duty.views.common import duty_page, me, now, posted
+from duty.views.common import duty_page, me, now, parse_optional_day, posted
 from mochou.errors import InvalidInput
 from org.models import Unit
 
@@ -85,7 +84,7 @@ def stock_set(request: HttpRequest) -> str:
         quantity=p.get("quantity", ""),
         minimum=p.get("minimum", ""),
         measure=p.get("measure", "件"),
-        expires_on=parse_date(p.get("expires_on") or "") if p.get("expires_on") else None,
+        expires_on=parse_optional_day(p.get("expires_on"), "expires_on", "有效期"),
         now=now(),
     )
     return "已更新储备物资。"

@@ -81,7 +81,7 @@ def roster(request: HttpRequest) -> HttpResponse:
 
 def _person(unit: Unit, value: str | None, field: str, label: str) -> User:
     typed = value or ""
-    person = User.objects.filter(pk=int(typed) if typed.isdigit() else 0, unit=unit).first()
+    person = User.objects.filter(pk=int(typed) if typed.isdecimal() else 0, unit=unit).first()
     if person is None:
         raise InvalidInput(f"请选择{label}。", code="invalid_input.person", details={"field": field})
     return person
@@ -111,7 +111,7 @@ def plan(request: HttpRequest) -> str:
     p = request.POST
     start = parse_day(p.get("start"), today())
     typed = p.get("days") or "7"
-    days = int(typed) if typed.isdigit() else 7
+    days = int(typed) if typed.isdecimal() else 7
     made = rosters.plan_rota(
         unit,
         actor=me(request),
