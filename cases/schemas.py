@@ -44,7 +44,9 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 def _iso_date(value: object) -> object:
     """Only YYYY-MM-DD: pydantic alone also reads numbers as Unix times ("-1.2e-200" → 1970-01-01)."""
-    if isinstance(value, str) and not _ISO_DATE.fullmatch(value):
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
         raise ValueError("日期格式应为 YYYY-MM-DD")
     return value
 

@@ -3,13 +3,12 @@ incident the user may not see is a 404; refusals map once (mochou/api_errors.py)
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Status
 
 from accounts.models import User
+from cases.schemas import IsoDate
 from duty import config
 from duty.access import in_duty_chain, is_unit_staff, may_use_duty
 from duty.guards import available_actions
@@ -100,7 +99,7 @@ def _daily_out(row: daily.DailyRow) -> DutyDailyOut:
 
 
 @router.get("/daily", response={200: list[DutyDailyOut], **ERRORS_LIST}, summary="平安报报送情况（某日）")
-def daily_status(request: HttpRequest, day: date | None = None) -> list[DutyDailyOut]:
+def daily_status(request: HttpRequest, day: IsoDate | None = None) -> list[DutyDailyOut]:
     user = _actor(request)
     rows = daily.daily_status(day or timezone.localdate(), timezone.now(), _units(user))
     return [_daily_out(r) for r in rows]

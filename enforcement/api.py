@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-from datetime import date
 from typing import Any
 
 from django.db.models import Q
@@ -18,7 +17,7 @@ from django.utils import timezone
 from ninja import Query, Router, Status
 
 from accounts.models import User
-from cases.schemas import UnitOut
+from cases.schemas import IsoDate, UnitOut
 from enforcement import services
 from enforcement.guards import GUARDS, available_actions
 from enforcement.models import Violation
@@ -276,7 +275,7 @@ def post_patches(request: HttpRequest, body: PatchesIn) -> PatchOut:
 
 
 @router.get("/board", response={200: BoardOut, **ERRORS_WRITE}, summary="乡镇控违月报（含零增长）")
-def get_board(request: HttpRequest, month: date | None = None) -> BoardOut:
+def get_board(request: HttpRequest, month: IsoDate | None = None) -> BoardOut:
     user = _actor(request)
     if not may_read_board(user):
         raise NotPermitted("您的角色不查看控违月报。")

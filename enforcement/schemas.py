@@ -9,7 +9,7 @@ from typing import Any
 from ninja import Field, Schema
 from pydantic import StrictBool, StrictInt, StrictStr
 
-from cases.schemas import IsoDate, StrictIn, UnitOut
+from cases.schemas import MAX_OFFSET, UNIT_CODE_MAX, IsoDate, StrictIn, UnitOut
 from enforcement.models import Accountability, AppealKind, Channel, DismissReason, LandType, Structure
 from enforcement.workflow import State
 
@@ -62,11 +62,11 @@ class ViolationActionIn(StrictIn):
 
 class ViolationFilters(Schema):
     state: State | None = Field(None, description="状态")
-    township: str | None = Field(None, description="乡镇编码")
+    township: str | None = Field(None, max_length=UNIT_CODE_MAX, description="乡镇编码")
     kind: str | None = Field(None, pattern="^(new|old)$", description="new 新增 / old 存量")
     overdue: bool = Field(False, description="只看超期（核查超期或自拆逾期）")
     limit: int = Field(50, ge=1, le=200, description="每页条数")
-    offset: int = Field(0, ge=0, description="起始位置")
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="起始位置")
 
 
 class ViolationEventOut(Schema):
