@@ -20,7 +20,9 @@ def is_office_staff(user: Any) -> bool:
         getattr(user, "is_authenticated", False)
         and user.is_active
         and user.role in UNIT_ROLES
-        and config.is_office_unit(user.unit_id)
+        and user.unit_id is not None
+        # The user's unit, loaded once per request (the top bar asks every app): no query per check.
+        and user.unit.code == config.office_code()
     )
 
 

@@ -20,7 +20,7 @@ from django.http import HttpRequest
 
 from accounts.audit.services import record
 from accounts.models import Role
-from investment.config import office_id
+from investment.config import config, office_id
 from loop.guards import Guards
 from loop.review import WORDS, ReviewGuards, RevisionAction, four_eyes
 from mochou.errors import Conflict, NotPermitted
@@ -45,7 +45,8 @@ def is_office_staff(user: Any) -> bool:
         _active(user)
         and user.role in STAFF_ROLES
         and user.unit_id is not None
-        and user.unit_id == office_id()
+        # The user's unit is loaded once and kept on the user (the top bar asks on every page).
+        and user.unit.code == config().office_code
     )
 
 

@@ -66,6 +66,9 @@ def _call_writes_state(call: ast.Call) -> bool:
     name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
     if name in READ_EXPRESSIONS or _root_name(func) in NOT_LOOP_MODELS:
         return False
+    # An API response schema (DutyIncidentOut(state=incident.state)) reports the state, never a model.
+    if isinstance(func, ast.Name) and name.endswith("Out"):
+        return False
     if name == "setattr" and len(call.args) >= 2:
         return _is_state_key(call.args[1])
     if name == "bulk_update":
