@@ -100,6 +100,7 @@ from bench.tables import CASE, TABLES, Output, Row
 from bench.texts import CHANNELS, GIVEN, KINDS, SURNAMES
 from cases.demo_texts import place_in
 from cases.models import Case, CaseNumberCounter, Urgency
+from cases.services.common import NUMBER_SEQUENCE
 from cases.workflow import State
 from org.demo import short_township_name
 
@@ -121,6 +122,25 @@ CLOSED_RECENT_GAP = 20  # closed cases are registered at least this many working
 NOT_MERGEABLE = (State.MERGED, State.TRANSFERRED)  # services.merge refuses these as parents
 
 
+def issued_numbers() -> dict[date, int]:
+    """The last 受理编号 already issued on each day, so the generated ones follow them.
+
+    On PostgreSQL a day numbered from the sequence has issued up to `last + (sequence − base)`
+    (cases.services.common._sequence_number); the sequence's current value over-counts at worst,
+    and gaps are allowed."""
+    issued = dict(CaseNumberCounter.objects.values_list("day", "last"))
+    if connection.vendor != "postgresql":
+        return issued
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT last_value FROM {NUMBER_SEQUENCE}")  # a constant name, not input
+        current = int(cursor.fetchone()[0])
+    for day, last, base in CaseNumberCounter.objects.filter(sequence_base__isnull=False).values_list(
+        "day", "last", "sequence_base"
+    ):
+        issued[day] = last + max(0, current - (base or 0))
+    return issued
+
+
 class Generator:
     def __init__(self, ref: Ref, clock: Clock, seed: int, mix: Mix | None = None) -> None:
         self.ref, self.clock = ref, clock
@@ -129,7 +149,7 @@ class Generator:
         self.ctx = Ctx(self.rng, ref, self.out)
         self.planner = Planner(self.rng, clock, mix or Mix(), ref.changes())
         self.urgent_share = self.planner.mix.urgent
-        self.counters: dict[date, int] = dict(CaseNumberCounter.objects.values_list("day", "last"))
+        self.counters: dict[date, int] = issued_numbers()
         self.recent: list[tuple[int, str]] = []  # (id, number) of recent cases a duplicate may join
 
     def starts(self, count: int) -> list[tuple[datetime, State]]:
