@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 import socket
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Generator, Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -159,16 +159,9 @@ def _run_on_commit_callbacks(request: pytest.FixtureRequest, monkeypatch: pytest
     SMS) would never happen. Run it at once instead; transactional tests keep the real thing."""
     if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
         return
-    from django.db import transaction
+    from tests.module_data import run_on_commit_at_once
 
-    def run_now(func: Callable[[], object], using: str | None = None, robust: bool = False) -> None:
-        try:
-            func()
-        except Exception:
-            if not robust:  # as Django does: a robust callback's failure is logged, not raised
-                raise
-
-    monkeypatch.setattr(transaction, "on_commit", run_now)
+    run_on_commit_at_once(monkeypatch)
 
 
 @pytest.fixture(autouse=True)

@@ -37,6 +37,22 @@ def mask_name(name: str) -> str:
     return name[0] + "*" * max(1, len(name) - 1) if len(name) <= 3 else name[:2] + "**"
 
 
+def mask_id_number(number: str) -> str:
+    """420881********123X: the region and the last four stay, the birth date goes."""
+    if not number:
+        return ""
+    if len(number) < 8:
+        return "*" * len(number)
+    return number[:6] + "*" * (len(number) - 10) + number[-4:]
+
+
+def mask_address(address: str) -> str:
+    """The first six characters (city, township or street) stay; the house number goes."""
+    if not address:
+        return ""
+    return address[:6] + "****" if len(address) > 6 else address[:2] + "****"
+
+
 def may_see_phone(user: User, case: Case) -> bool:
     from cases.workflow import State
 

@@ -13,8 +13,10 @@ from ninja import Query, Router, Schema, Status
 
 from accounts.models import User
 from accounts.privacy import mask_name
+from affairs.api_exchange import router as exchange_router
+from affairs.api_stats import router as stats_router
 from affairs.guards import available_actions
-from affairs.models import Application, Matter
+from affairs.models import Application, Bundle, Joint, Matter, Partner
 from affairs.schemas import (
     ApplicationActionIn,
     ApplicationDetailOut,
@@ -22,15 +24,23 @@ from affairs.schemas import (
     ApplicationIn,
     ApplicationOut,
     ApplicationPageOut,
+    BundleOut,
+    BundlePartOut,
+    JointIn,
+    JointOut,
+    JointPartOut,
     MatterOut,
 )
 from affairs.services import applications as services
-from affairs.services.applications import ApplicantData
+from affairs.services.applications import ApplicantData, OnBehalf
+from affairs.services.joint import joint_state, rollup_label, submit_joint, union_materials
 from affairs.workflow import Action, Channel, State
 from mochou.api_errors import ERRORS_LIST, ERRORS_READ, ERRORS_WRITE
 from mochou.errors import NotFound
 
 router = Router()
+router.add_router("/stats", stats_router)  # 政务服务统计 (affairs/api_stats.py)
+router.add_router("/exchange", exchange_router)
 NOT_FOUND = "办件不存在或无权查看"
 
 
@@ -60,6 +70,11 @@ def _out(app: Application, user: User) -> dict[str, object]:
         "state_label": app.get_state_display(),
         "channel": app.channel,
         "on_behalf": app.on_behalf,
+        "on_behalf_for": app.on_behalf_for,
+        "partner": app.partner.code if app.partner else None,
+        "origin": app.origin.code if app.origin else None,
+        "remote_number": app.remote_number,
+        "remote_progress": app.remote_progress,
         "applicant_name": person.name if person.is_enterprise else mask_name(person.name),
         "missing": app.missing,
         "notice_items": app.notice_items,
@@ -150,9 +165,19 @@ def create_application(request: HttpRequest, body: ApplicationIn) -> Status[Appl
         raise NotFound("事项不存在或未发布")
     a = body.applicant
     person = ApplicantData(a.name, a.id_number, a.phone, a.address, a.is_enterprise)
+    partner = None
+    if body.partner:
+        partner = Partner.objects.filter(code=body.partner, is_active=True).first()
+        if partner is None:
+            raise NotFound("没有该通办地区", code="affairs.partner")
+    helped = (
+        OnBehalf(body.on_behalf_for.value if body.on_behalf_for else "", body.on_behalf_note)
+        if body.on_behalf
+        else None
+    )
     app = services.submit(
         matter, person, provided=body.provided, channel=Channel.WINDOW, actor=user,
-        on_behalf=body.on_behalf, note=body.note, keep=body.keep,
+        on_behalf=helped, note=body.note, keep=body.keep, partner=partner,
     )  # fmt: skip
     return Status(201, _detail(app, user))
 
@@ -164,7 +189,7 @@ def create_application(request: HttpRequest, body: ApplicationIn) -> Status[Appl
     description=(
         "action：notify 一次性告知、correct 窗口补正、accept 受理、refuse 不予受理、"
         "approve_step 环节审批、grant 准予、deny 不予许可、deliver 出件、withdraw 代为撤回、"
-        "rate 登记好差评（rating 1–5）、rectify 差评整改反馈。"
+        "rate 登记好差评（rating 1–5）、rectify 差评整改反馈、forward 跨域通办转办理地。"
     ),
 )
 def act(request: HttpRequest, number: str, action: Action, body: ApplicationActionIn) -> ApplicationDetailOut:
@@ -174,3 +199,78 @@ def act(request: HttpRequest, number: str, action: Action, body: ApplicationActi
     data["delivery"] = body.delivery.value if body.delivery else ""
     app = services.take(app, action, actor=user, data=data)
     return _detail(_visible(request, number), user)
+
+
+# ---------------------------------------------------------------- 一事联办 (packages)
+
+
+def _bundle_out(b: Bundle) -> BundleOut:
+    parts = list(b.parts.select_related("matter"))
+    return BundleOut(
+        code=b.code, name=b.name, description=b.description,
+        parts=[BundlePartOut(matter=p.matter.code or "", matter_name=p.matter.name, stage=p.stage)
+               for p in parts],
+        materials=[m["name"] for m in union_materials(b)],
+    )  # fmt: skip
+
+
+def _joint_out(joint: Joint, parts: list[Application]) -> JointOut:
+    person = joint.applicant
+    state = joint_state(parts)
+    return JointOut(
+        number=joint.number,
+        bundle=joint.bundle.code,
+        bundle_name=joint.bundle.name,
+        channel=Channel(joint.channel),
+        state=state, state_label=rollup_label(parts), created_at=joint.created_at,
+        applicant_name=person.name if person.is_enterprise else mask_name(person.name),
+        parts=[
+            JointPartOut(
+                number=p.number, matter=p.matter_snapshot.get("code", ""), matter_name=p.matter.name,
+                department=p.department.code,
+                stage=p.stage,
+                state=State(p.state),
+                state_label=p.get_state_display(),
+            )
+            for p in parts
+        ],
+    )  # fmt: skip
+
+
+@router.get("/bundles", response={200: list[BundleOut], **ERRORS_LIST}, summary="一件事清单")
+def list_bundles(request: HttpRequest) -> list[BundleOut]:
+    return [_bundle_out(b) for b in Bundle.objects.filter(is_active=True)]
+
+
+def _joint_visible(request: HttpRequest, number: str) -> tuple[Joint, list[Application]]:
+    joint = Joint.objects.select_related("bundle", "applicant").filter(number=number).first()
+    user = _actor(request)
+    parts = list(joint.parts.select_related("matter", "department").order_by("stage", "pk")) if joint else []
+    # Seen by whoever may see one of its parts (the office: all; a department: its own part's).
+    if joint is None or not Application.objects.visible_to(user).filter(joint=joint).exists():
+        raise NotFound("一件事办件不存在或无权查看")
+    return joint, parts
+
+
+@router.get("/joints/{number}", response={200: JointOut, **ERRORS_READ}, summary="一件事办件（汇总状态）")
+def get_joint(request: HttpRequest, number: str) -> JointOut:
+    return _joint_out(*_joint_visible(request, number))
+
+
+@router.post(
+    "/joints",
+    response={201: JointOut, **ERRORS_WRITE},
+    summary="一件事综窗收件",
+    description="一张表单申报“一件事”：材料为各部分的并集，只收一次；各部分分送实施部门。",
+)
+def create_joint(request: HttpRequest, body: JointIn) -> Status[JointOut]:
+    user = _actor(request)
+    bundle = Bundle.objects.filter(code=body.bundle, is_active=True).first()
+    if bundle is None:
+        raise NotFound("没有该“一件事”")
+    a = body.applicant
+    joint = submit_joint(
+        bundle, ApplicantData(a.name, a.id_number, a.phone, a.address, a.is_enterprise),
+        provided=body.provided, channel=Channel.WINDOW, actor=user, keep=body.keep, note=body.note,
+    )  # fmt: skip
+    return Status(201, _joint_out(*_joint_visible(request, joint.number)))

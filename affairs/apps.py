@@ -15,3 +15,6 @@ class AffairsConfig(AppConfig):
         from mochou.nav import register_link
 
         register_link("一网通办", "affairs:queue", element_id="nav-affairs", visible=_sees_affairs, order=60)
+        from affairs import providers
+
+        providers.connect()

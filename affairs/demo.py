@@ -11,10 +11,11 @@ import random
 from datetime import datetime, timedelta
 from typing import Any
 
+from accounts.masking import id_check_digit_ok
 from accounts.models import Role, User
 from affairs import catalogue, services
 from affairs.demo_catalogue import BUNDLES, HALL, MATTERS, DemoMatter
-from affairs.models import Application, Bundle, BundlePart, Matter
+from affairs.models import Application, Bundle, BundlePart, Matter, Partner, PartnerKind
 from affairs.office import office_unit
 from affairs.services.applications import ApplicantData
 from affairs.workflow import Channel
@@ -74,9 +75,29 @@ def _person(rng: random.Random, n: int) -> ApplicantData:
     name = rng.choice(SURNAMES) + rng.choice(GIVEN)
     born = f"{1950 + rng.randrange(55)}{rng.randrange(1, 13):02d}{rng.randrange(1, 28):02d}"
     body = f"420881{born}{rng.randrange(100, 999)}"
-    return ApplicantData(
-        name=name, id_number=body + str(rng.randrange(10)), phone=f"139{rng.randrange(10**8):08d}"
-    )
+    return ApplicantData(name=name, id_number=_valid_id(body), phone=f"139{rng.randrange(10**8):08d}")
+
+
+def _valid_id(first17: str) -> str:
+    """The demo's IDs carry a right check digit: the forms refuse any other (accounts.masking)."""
+    return next(first17 + c for c in "0123456789X" if id_check_digit_ok(first17 + c))
+
+
+# 跨域通办 partners of the demo: the other counties of 荆门 and a 省内通办 partner. No key: they are
+# shown, not used, until the two sides agree a key (a partner without one is never sent anything).
+PARTNERS = (
+    ("420821", "京山市", PartnerKind.JINGMEN, "https://zw.jingshan.example.gov.cn"),
+    ("420822", "沙洋县", PartnerKind.JINGMEN, "https://zw.shayang.example.gov.cn"),
+    ("420802", "东宝区", PartnerKind.JINGMEN, "https://zw.dongbao.example.gov.cn"),
+    ("420804", "掇刀区", PartnerKind.JINGMEN, "https://zw.duodao.example.gov.cn"),
+    ("420984", "汉川市", PartnerKind.PROVINCE, "https://zw.hanchuan.example.gov.cn"),
+)
+
+
+def seed_partners() -> None:
+    """The partner regions, once (an administrator configures their address and key)."""
+    for code, name, kind, url in PARTNERS:
+        Partner.objects.get_or_create(code=code, defaults={"name": name, "kind": kind, "base_url": url})
 
 
 def _staff(unit_id: int, role: str) -> User | None:
@@ -86,6 +107,7 @@ def _staff(unit_id: int, role: str) -> User | None:
 def seed_affairs(*, seed: int, now: datetime) -> None:
     """Seed the demo through the app's services; idempotent."""
     matters = seed_catalogue()
+    seed_partners()
     office = office_unit()
     if office is None or not matters or Application.objects.exists():
         return
@@ -198,6 +220,34 @@ def seed_affairs(*, seed: int, now: datetime) -> None:
     )
     _seed_reuse(matters, window, now)
     _seed_joints(matters, window, person, now)
+    _seed_cross_region(matters, window, person(), now)
+
+
+# The demo's one partner with a key (京山市): a second demo instance can be run against it with
+# MOCHOU_AFFAIRS_REGION=420821 and this key on its side (docs/affairs.md). Not a real key.
+DEMO_PARTNER, DEMO_KEY = "420821", "demo-only-shared-key-jingshan-zhongxiang"
+
+
+def _seed_cross_region(
+    matters: dict[str, Matter], window: User, applicant: ApplicantData, now: datetime
+) -> None:
+    """跨域通办: a 户口 matter received here for 京山市, forwarded; 京山市 has reported its 受理."""
+    matter = matters.get("GAJ-HJ-02")
+    partner = Partner.objects.filter(code=DEMO_PARTNER).first()
+    if matter is None or partner is None:
+        return
+    if not partner.key:
+        # Not a loop state: the partner's configuration (the demo's agreed key).
+        Partner.objects.filter(pk=partner.pk).update(key=DEMO_KEY, base_url="http://127.0.0.1:8102")
+        partner.refresh_from_db()
+    app = services.submit(
+        matter, applicant, provided=[m["name"] for m in matter.materials], channel=Channel.WINDOW,
+        actor=window, partner=partner, now=now - timedelta(days=2),
+    )  # fmt: skip
+    app = services.forward(app, actor=window, now=now - timedelta(days=1.9))
+    services.record_remote(
+        app, action="accept", label="已受理", remote_number="ZW202501010001", now=now - timedelta(days=1.5)
+    )
 
 
 def _seed_reuse(matters: dict[str, Matter], window: User, now: datetime) -> None:
@@ -205,7 +255,7 @@ def _seed_reuse(matters: dict[str, Matter], window: User, now: datetime) -> None
     finds the ID card and the new property certificate on file (only the 户口簿 is asked for)."""
     if "ZRZY-BDC-01" not in matters or "GAJ-HJ-02" not in matters:
         return
-    buyer = ApplicantData(name="陈海燕", id_number="420881198805051236", phone="13972880011")
+    buyer = ApplicantData(name="陈海燕", id_number="420881198805051232", phone="13972880011")
     estate = matters["ZRZY-BDC-01"]
     app = services.submit(
         estate, buyer, provided=[m["name"] for m in estate.materials], channel=Channel.WINDOW, actor=window,
@@ -264,7 +314,7 @@ def _seed_joints(matters: dict[str, Matter], window: User, person: Any, now: dat
             business,
             ApplicantData(
                 name="钟祥市莫愁湖茶饮有限公司",
-                id_number="91420881MA4F0XYZ1K",
+                id_number="91420881MA4F0XYH1D",
                 phone="0724-4221234",
                 is_enterprise=True,
             ),

@@ -7,8 +7,8 @@ from typing import Any
 from django import forms
 
 from affairs import catalogue
-from affairs.models import Application, Category, Matter, MatterKind, Visits
-from affairs.services.applications import ApplicantData
+from affairs.models import Application, Category, Matter, MatterKind, OnBehalfFor, Partner, Visits
+from affairs.services.applications import ApplicantData, OnBehalf
 from affairs.workflow import RATINGS, Action, Delivery, State
 from org.models import Unit, UnitKind
 
@@ -48,8 +48,41 @@ def _material_choices(materials: list[dict[str, Any]]) -> list[tuple[str, str]]:
     ]
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files under one name (Django's documented recipe); each is checked by the
+    materials' file checker (affairs.services.files), not here."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data]
+        return [super().clean(data, initial)] if data else []
+
+
+def add_file_fields(form: forms.Form, names: list[str]) -> None:
+    """One upload per material (`file_<i>`): a file uploaded for it counts as provided."""
+    form.material_files = names  # type: ignore[attr-defined]
+    for i, name in enumerate(names):
+        form.fields[f"file_{i}"] = MultipleFileField(label=f"上传“{name}”（图片或 PDF）", required=False)
+
+
+def uploads(form: forms.Form, files: Any) -> list[tuple[str, Any]]:
+    """(material, uploaded file) for each file sent, from request.FILES."""
+    names: list[str] = getattr(form, "material_files", [])
+    return [(name, f) for i, name in enumerate(names) for f in files.getlist(f"file_{i}")]
+
+
+def file_fields(form: forms.Form) -> list[forms.BoundField]:
+    return [form[f"file_{i}"] for i in range(len(getattr(form, "material_files", [])))]
+
+
 class ApplyForm(ApplicantForm):
-    """网上申报: the applicant ticks each material they have uploaded or will show."""
+    """网上申报: the applicant ticks each material they have, or uploads its scan or photo."""
 
     provided = forms.MultipleChoiceField(
         label="已备齐的材料", required=False, widget=forms.CheckboxSelectMultiple,
@@ -63,6 +96,7 @@ class ApplyForm(ApplicantForm):
     def __init__(self, *args: Any, materials: list[dict[str, Any]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _choices(self, "provided", _material_choices(materials))
+        add_file_fields(self, [m["name"] for m in materials])
 
 
 class WindowForm(ApplicantForm):
@@ -72,7 +106,16 @@ class WindowForm(ApplicantForm):
     provided = forms.MultipleChoiceField(
         label="已收材料", required=False, widget=forms.CheckboxSelectMultiple
     )
+    scans = MultipleFileField(label="材料扫描件或照片（可多选，图片或 PDF）", required=False)
     on_behalf = forms.BooleanField(label="帮办代办（为老年人、残疾人等代为申报）", required=False)
+    on_behalf_for = forms.ChoiceField(
+        label="代办对象", required=False, choices=[("", "—"), *OnBehalfFor.choices]
+    )
+    on_behalf_note = forms.CharField(label="代办原因", required=False, max_length=200)
+    partner = forms.ModelChoiceField(
+        label="办理地（跨域通办）", required=False, queryset=Partner.objects.none(), empty_label="本地办理",
+        help_text="异地事项：本窗口收件预审，转办理地审批，结果回本窗口出件。",
+    )  # fmt: skip
     note = forms.CharField(
         label="申请说明", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -81,18 +124,46 @@ class WindowForm(ApplicantForm):
         super().__init__(*args, **kwargs)
         field = self.fields["matter"]
         assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 (declared above)
+        # A matter that cannot be applied for at the window is not offered at the window.
         field.queryset = (
-            Matter.objects.live().select_related("department").order_by("department__code", "code")
+            Matter.objects.live()
+            .filter(at_window=True)
+            .select_related("department")
+            .order_by("department__code", "code")
         )
         field.label_from_instance = _matter_label  # type: ignore[method-assign,assignment]
+        partner = self.fields["partner"]
+        assert isinstance(partner, forms.ModelChoiceField)  # noqa: S101 (declared above)
+        partner.queryset = Partner.objects.filter(is_active=True).exclude(key="")
         names: list[tuple[str, str]] = []
         seen: set[str] = set()
-        for m in Matter.objects.live().only("materials"):
+        for m in Matter.objects.live().filter(at_window=True).only("materials"):
             for item in m.materials:
                 if item["name"] not in seen:
                     seen.add(item["name"])
                     names.append((item["name"], item["name"]))
         _choices(self, "provided", names)
+
+    def helped(self) -> OnBehalf | None:
+        d = self.cleaned_data
+        return OnBehalf(d["on_behalf_for"], d["on_behalf_note"]) if d["on_behalf"] else None
+
+
+class ConsultForm(forms.Form):
+    """A question about a matter, answered by 12345 from the matter's guide."""
+
+    question = forms.CharField(label="您的问题", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    name = forms.CharField(label="称呼（可选）", max_length=40, required=False)
+    phone = forms.CharField(label="手机号（可选，用于回访）", max_length=20, required=False)
+
+    def clean_phone(self) -> str:
+        from accounts.phones import read_phone
+
+        raw = str(self.cleaned_data.get("phone") or "").strip()
+        phone = read_phone(raw) if raw else ""
+        if raw and not phone:
+            raise forms.ValidationError("手机号码格式不正确。")
+        return phone or ""
 
 
 class TrackForm(forms.Form):
@@ -133,10 +204,12 @@ class CorrectForm(forms.Form):
         label="补正的材料", required=False, widget=forms.CheckboxSelectMultiple
     )
 
-    def __init__(self, *args: Any, app: Application, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, app: Application, with_files: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _choices(self, "provided", [(n, n) for n in app.missing])
         self.initial.setdefault("provided", app.missing)
+        if with_files:  # the applicant's page; at the window the clerk sees the papers
+            add_file_fields(self, app.missing)
 
 
 class NoteForm(forms.Form):

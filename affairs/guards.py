@@ -14,7 +14,7 @@ from typing import Any
 from accounts.models import Role
 from affairs.models import Application
 from affairs.office import is_department_staff, is_window_clerk
-from affairs.workflow import MACHINE, Action, State
+from affairs.workflow import MACHINE, REMOTE_ACTIONS, Action, State
 from loop.guards import Guards
 from mochou.errors import Conflict, NotPermitted
 
@@ -66,6 +66,25 @@ def _earlier_stages_done(actor: Any, app: Application) -> None:
         raise Conflict("本件需在“一件事”的前序事项准予后受理。", code="affairs.joint_order")
 
 
+def _handled_here(actor: Any, app: Application) -> None:
+    if app.partner_id is not None:
+        raise Conflict("本件由异地办理（跨域通办），预审后请转办理地。", code="affairs.handled_elsewhere")
+
+
+def _for_a_partner(actor: Any, app: Application) -> None:
+    if app.partner_id is None:
+        raise Conflict("本件属本地办理，无需转办理地。", code="affairs.not_forwarded")
+
+
+def _delivered_here(actor: Any, app: Application) -> None:
+    if app.origin_id is not None:
+        raise Conflict("异地代收的办件由收件地窗口出件。", code="affairs.delivered_at_origin")
+
+
+def _exchange_only(actor: Any, app: Application) -> None:
+    raise NotPermitted("办理地进展由跨域通办接口记录。", code="affairs.exchange_only")
+
+
 def _step_role(actor: Any, app: Application) -> None:
     step = app.current_step
     if step is None:
@@ -99,21 +118,30 @@ GUARDS.rule(A.SUBMIT, WINDOW_ROLES, what="窗口申报")  # the window's check i
 GUARDS.rule(A.NOTIFY, WINDOW_ROLES, what="一次性告知", checks=[_at_window, _notice_once])
 GUARDS.rule(A.CORRECT, WINDOW_ROLES, what="窗口补正", checks=[_at_window])
 GUARDS.rule(
-    A.ACCEPT, WINDOW_ROLES, what="受理", checks=[_at_window, _materials_complete, _earlier_stages_done]
+    A.ACCEPT,
+    WINDOW_ROLES,
+    what="受理",
+    checks=[_at_window, _handled_here, _materials_complete, _earlier_stages_done],
+)
+GUARDS.rule(
+    A.FORWARD, WINDOW_ROLES, what="转办理地", checks=[_at_window, _for_a_partner, _materials_complete]
 )
 GUARDS.rule(A.REFUSE, WINDOW_ROLES, what="不予受理", checks=[_at_window])
 GUARDS.rule(A.APPROVE_STEP, DEPARTMENT_ROLES, what="审批", own_unit=True, checks=[_step_role, _not_last_step])
 GUARDS.rule(A.GRANT, DEPARTMENT_ROLES, what="作出准予决定", own_unit=True, checks=[_step_role, _last_step])
 GUARDS.rule(A.DENY, DEPARTMENT_ROLES, what="作出不予许可决定", own_unit=True, checks=[_step_role, _last_step])
-GUARDS.rule(A.DELIVER, WINDOW_ROLES, what="出件", checks=[_at_window])
+GUARDS.rule(A.DELIVER, WINDOW_ROLES, what="出件", checks=[_at_window, _delivered_here])
 GUARDS.rule(A.WITHDRAW, WINDOW_ROLES, what="代为撤回", checks=[_at_window])
 # At the hall the applicant rates on the window's 评价器: the clerk records it (online: the token).
 GUARDS.rule(A.RATE, WINDOW_ROLES, what="登记评价", checks=[_at_window])
 GUARDS.rule(A.RATE_POOR, WINDOW_ROLES, what="登记评价", checks=[_at_window])
 GUARDS.rule(A.RECTIFY, DEPARTMENT_ROLES, what="整改反馈", own_unit=True, checks=[_department_only])
+# The partner's progress arrives signed over the exchange (affairs.exchange), never from a page.
+for _remote in REMOTE_ACTIONS:
+    GUARDS.rule(_remote, (Role.ADMIN,), what="记录办理地进展", checks=[_exchange_only])
 
 # RATE_POOR is a sub-action of rating (chosen by the level), not a button of its own.
-OFFERED = tuple(a for a in Action if a not in {A.SUBMIT, A.RATE_POOR})
+OFFERED = tuple(a for a in Action if a not in {A.SUBMIT, A.RATE_POOR, *REMOTE_ACTIONS})
 
 
 def available_actions(user: Any, app: Application) -> list[Action]:

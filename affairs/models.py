@@ -190,6 +190,47 @@ class BundlePart(models.Model):
         return f"{self.bundle_id}:{self.matter_id}"
 
 
+class PartnerKind(models.TextChoices):
+    JINGMEN = "jingmen", "荆门市内通办"
+    PROVINCE = "province", "省内通办"
+
+
+class Partner(models.Model):
+    """A partner region of 跨域通办: another Mochou instance, its address and the key both sides
+    sign the exchange with. `code` is the partner's region code; it is how the partner names
+    itself in a request (X-Mochou-Region) and how we name ourselves to it (MOCHOU_AFFAIRS_REGION)."""
+
+    code = models.CharField("区划代码", max_length=12, unique=True)
+    name = models.CharField("名称", max_length=40)
+    kind = models.CharField(
+        "通办范围", max_length=10, choices=PartnerKind.choices, default=PartnerKind.JINGMEN
+    )
+    base_url = models.URLField(
+        "接口地址", max_length=200, help_text="对方莫愁的地址，如 https://zw.jingshan.gov.cn"
+    )
+    key = models.CharField(
+        "共享密钥", max_length=128, blank=True, help_text="双方约定，用于签名；留空则不通办"
+    )
+    # The 通办 matters (事项编码) handled for each other; empty: every matter both catalogues hold.
+    matters = models.JSONField("通办事项编码", default=list, blank=True)
+    is_active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = "通办地区"
+        verbose_name_plural = "通办地区"
+        ordering = ["kind", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def usable(self) -> bool:
+        return self.is_active and bool(self.key)
+
+    def takes(self, code: str | None) -> bool:
+        return self.usable and (not self.matters or (code or "") in self.matters)
+
+
 def _token() -> str:
     return secrets.token_urlsafe(24)
 
@@ -232,6 +273,19 @@ class Joint(models.Model):
         return f"{self.number} {self.bundle.name}"
 
 
+class Outcome(models.TextChoices):
+    GRANTED = "granted", "准予"
+    DENIED = "denied", "不予许可"
+    REFUSED = "refused", "不予受理"
+
+
+class OnBehalfFor(models.TextChoices):
+    ELDERLY = "elderly", "老年人"
+    DISABLED = "disabled", "残疾人"
+    ILL = "ill", "重病或行动不便"
+    OTHER = "other", "其他特殊群体"
+
+
 class ApplicationQuerySet(StatefulQuerySet["Application"]):
     def visible_to(self, user: Any) -> ApplicationQuerySet:
         """The office (the hall) sees every application; a department its own matters'."""
@@ -261,6 +315,25 @@ class Application(StatefulModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     on_behalf = models.BooleanField("帮办代办", default=False)
+    # 帮办代办: for whom (why the person cannot apply themselves) and the clerk's note; who helped
+    # is `received_by`. Recorded on the 申报 event too.
+    on_behalf_for = models.CharField("代办对象", max_length=10, choices=OnBehalfFor.choices, blank=True)
+    on_behalf_note = models.CharField("代办说明", max_length=200, blank=True)
+    # 跨域通办: the partner region that handles it (forwarded from here), or the one it came from.
+    partner = models.ForeignKey(
+        Partner, verbose_name="办理地", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    origin = models.ForeignKey(
+        Partner, verbose_name="收件地", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    remote_number = models.CharField("对方办件编号", max_length=24, blank=True)
+    remote_progress = models.CharField("办理地进展", max_length=200, blank=True)
+    # Sweeps: each message once (临期, 超期 to the department; 办结 to the applicant).
+    near_notified_at = models.DateTimeField("临期提醒时间", null=True, blank=True)
+    overdue_notified_at = models.DateTimeField("超期提醒时间", null=True, blank=True)
+    result_notified_at = models.DateTimeField("办结短信时间", null=True, blank=True)
+    # The 一次性告知's SMS to the applicant (affairs.notices): sent after commit, or by the sweep.
+    notice_sms_at = models.DateTimeField("补正告知短信时间", null=True, blank=True)
     # The applicant's consent to keep this application's reusable materials and its licence for
     # their next applications (materials once).
     keep_consent = models.BooleanField("同意留存可复用材料", default=False)
@@ -282,6 +355,9 @@ class Application(StatefulModel):
     step_index = models.PositiveSmallIntegerField("当前审批环节", default=0)
     concluded_at = models.DateTimeField("办结时间", null=True, blank=True)
     decision_note = models.TextField("审批意见", blank=True)
+    # 办结's outcome, kept past 出件 and 评价 (the state then says only 已出件): what a package's
+    # roll-up and the statistics read. Set by the verbs that conclude.
+    outcome = models.CharField("办结结果", max_length=10, choices=Outcome.choices, blank=True)
     licence_number = models.CharField("证照/决定书编号", max_length=40, blank=True)
     delivery = models.CharField("出件方式", max_length=10, choices=Delivery.choices, blank=True)
     tracking_number = models.CharField("邮寄单号", max_length=40, blank=True)
@@ -307,7 +383,13 @@ class Application(StatefulModel):
             models.CheckConstraint(
                 condition=~Q(state="approving") | Q(promised_due_at__isnull=False),
                 name="affairs_approving_has_deadline",
-            )
+            ),
+            # A partner's forwarded application is received once, however often it is sent.
+            models.UniqueConstraint(
+                fields=["origin", "remote_number"],
+                condition=Q(origin__isnull=False),
+                name="affairs_inbound_once",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -382,6 +464,9 @@ class KeptDocument(models.Model):
     licence_of = models.CharField("证照来源事项编码", max_length=32, blank=True)
     licence_number = models.CharField("证照编号", max_length=40, blank=True)
     source = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="kept_documents")
+    file = models.ForeignKey(
+        "MaterialFile", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     kept_until = models.DateTimeField("留存至")
     created_at = models.DateTimeField("留存时间")
 
@@ -395,3 +480,107 @@ class KeptDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.name}"
+
+
+class MaterialFile(models.Model):
+    """An uploaded file of a material (online or at the window): an image re-encoded by
+    mochou/images.py, or a PDF checked as the case replies' attachments are (cases.attachments).
+    Stored under MEDIA_ROOT/affairs-files/ with a random name, served only to whoever may see the
+    application (affairs.views.files). A reused material's file is the same stored file."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="files")
+    material = models.CharField("材料名称", max_length=100)
+    name = models.CharField("文件名", max_length=120)
+    path = models.CharField("存储路径", max_length=200)  # relative to affairs-files/
+    content_type = models.CharField("类型", max_length=40)
+    size = models.PositiveIntegerField("大小(字节)")
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )  # None: the applicant
+    reused_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField("上传时间")
+
+    class Meta:
+        verbose_name = "材料文件"
+        verbose_name_plural = "材料文件"
+        ordering = ["application", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} {self.material} {self.name}"
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+
+class LinkKind(models.TextChoices):
+    COMPLAINT = "complaint", "办件投诉"
+    CONSULTATION = "consultation", "事项咨询"
+
+
+class CaseLink(models.Model):
+    """A 12345 case about an application (投诉) or a matter (咨询, answered from its guide). The
+    link is kept here: cases knows nothing of affairs and shows it through cases.hooks."""
+
+    case = models.OneToOneField("cases.Case", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField("类别", max_length=12, choices=LinkKind.choices)
+    application = models.ForeignKey(
+        Application, null=True, blank=True, on_delete=models.CASCADE, related_name="case_links"
+    )
+    matter = models.ForeignKey(Matter, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("关联时间")
+
+    class Meta:
+        verbose_name = "12345 关联"
+        verbose_name_plural = "12345 关联"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.get_kind_display()}"
+
+
+class ExchangeMessage(models.Model):
+    """One message to a partner (outbox): written in the transaction of what it reports, sent
+    after commit by the worker and, failing that, by the sweep (affairs.exchange.sweep) until
+    delivered. The partner applies each `message_id` once, so a resend is harmless."""
+
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="outbox")
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="outbox")
+    message_id = models.CharField(max_length=40, unique=True)
+    kind = models.CharField("类别", max_length=20)  # forward | progress | delivered
+    body = models.JSONField(default=dict)
+    created_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(db_index=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    response = models.JSONField(default=dict, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "通办发出消息"
+        verbose_name_plural = "通办发出消息"
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.partner_id} {self.kind} {self.message_id}"
+
+
+class ExchangeReceipt(models.Model):
+    """A partner's message applied here (inbox): its id, so a replay or a resend is answered with
+    the first answer and applied once."""
+
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="+")
+    message_id = models.CharField(max_length=40)
+    received_at = models.DateTimeField()
+    response = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = "通办收到消息"
+        verbose_name_plural = "通办收到消息"
+        constraints = [models.UniqueConstraint(fields=["partner", "message_id"], name="affairs_receipt_once")]
+
+    def __str__(self) -> str:
+        return f"{self.partner_id} {self.message_id}"

@@ -9,16 +9,9 @@ from typing import Any
 from django.http import HttpRequest
 
 from accounts.audit.services import record
-from accounts.privacy import mask_name, mask_phone
+from accounts.privacy import mask_id_number, mask_name, mask_phone
 from affairs.guards import available_actions
 from affairs.models import Applicant, Application
-
-
-def mask_id(number: str) -> str:
-    """420881********123X → the region and the last four stay, the birth date goes."""
-    if len(number) < 8:
-        return "*" * len(number)
-    return number[:6] + "*" * (len(number) - 10) + number[-4:]
 
 
 @dataclass(frozen=True)
@@ -32,7 +25,7 @@ class ShownApplicant:
 
 def masked(person: Applicant) -> ShownApplicant:
     name = person.name if person.is_enterprise else mask_name(person.name)
-    return ShownApplicant(name, mask_id(person.id_number), mask_phone(person.phone), "", False)
+    return ShownApplicant(name, mask_id_number(person.id_number), mask_phone(person.phone), "", False)
 
 
 def may_see(user: Any, app: Application) -> bool:

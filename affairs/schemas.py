@@ -8,6 +8,7 @@ from typing import Any
 from ninja import Field, Schema
 from pydantic import StrictBool, StrictStr
 
+from affairs.models import OnBehalfFor
 from affairs.workflow import Action, Channel, Delivery, State
 from cases.schemas import StrictIn
 
@@ -59,6 +60,11 @@ class ApplicationIn(StrictIn):
     applicant: ApplicantIn
     provided: list[StrictStr] = Field(default_factory=list, description="已收材料（材料名称）")
     on_behalf: StrictBool = Field(False, description="帮办代办")
+    on_behalf_for: OnBehalfFor | None = Field(
+        None, description="帮办代办对象：elderly 老年人 / disabled 残疾人 / ill 重病或行动不便 / other"
+    )
+    on_behalf_note: StrictStr = Field("", max_length=200, description="帮办代办原因（代办时必填）")
+    partner: StrictStr = Field("", max_length=12, description="跨域通办：办理地区划代码（空为本地办理）")
     keep: StrictBool = Field(False, description="申请人同意留存可复用材料和办结证照")
     note: StrictStr = Field("", max_length=2000, description="申请说明")
 
@@ -95,6 +101,11 @@ class ApplicationOut(Schema):
     state_label: str
     channel: Channel
     on_behalf: bool
+    on_behalf_for: str = Field("", description="帮办代办对象")
+    partner: str | None = Field(None, description="跨域通办：办理地区划代码")
+    origin: str | None = Field(None, description="跨域通办：收件地区划代码（异地代收）")
+    remote_number: str = Field("", description="跨域通办：对方办件编号")
+    remote_progress: str = Field("", description="跨域通办：办理地最新进展")
     applicant_name: str = Field(..., description="申请人（脱敏）")
     missing: list[str] = Field(..., description="未提交的材料")
     notice_items: list[str] = Field(..., description="一次性告知清单")
@@ -114,3 +125,105 @@ class ApplicationDetailOut(ApplicationOut):
 class ApplicationPageOut(Schema):
     total: int
     items: list[ApplicationOut]
+
+
+class JointPartOut(Schema):
+    number: str = Field(..., description="办件编号")
+    matter: str = Field(..., description="事项编码")
+    matter_name: str
+    department: str = Field(..., description="实施部门（单位编码）")
+    stage: int = Field(..., description="联办顺序（同一顺序并联）")
+    state: State
+    state_label: str
+
+
+class JointOut(Schema):
+    number: str = Field(..., description="联办编号")
+    bundle: str = Field(..., description="一件事编码")
+    bundle_name: str
+    channel: Channel
+    state: str = Field(
+        ..., description="汇总状态：correcting/receiving/approving/partly/ready/done/withdrawn"
+    )
+    state_label: str = Field(..., description="汇总状态（有不予办理的部分时写明）")
+    applicant_name: str = Field(..., description="申请人（脱敏）")
+    created_at: datetime
+    parts: list[JointPartOut]
+
+
+class JointIn(StrictIn):
+    bundle: StrictStr = Field(..., max_length=40, description="一件事编码")
+    applicant: ApplicantIn
+    provided: list[StrictStr] = Field(
+        default_factory=list, description="已收材料（各部分材料的并集，只收一次）"
+    )
+    keep: StrictBool = Field(False, description="申请人同意留存可复用材料和办结证照")
+    note: StrictStr = Field("", max_length=2000, description="申请说明（各部分办件都带上）")
+
+
+class BundlePartOut(Schema):
+    matter: str
+    matter_name: str
+    stage: int
+
+
+class BundleOut(Schema):
+    code: str
+    name: str
+    description: str
+    parts: list[BundlePartOut]
+    materials: list[str] = Field(..., description="一张表单收取的材料（并集）")
+
+
+# 跨域通办: what two Mochou instances send each other (signed; see docs/affairs.md).
+class ExchangeApplicantIn(Schema):
+    name: str = Field(..., max_length=100)
+    id_number: str = Field(..., max_length=18)
+    phone: str = Field(..., max_length=20)
+    address: str = Field("", max_length=200)
+    is_enterprise: bool = False
+
+
+class ExchangeMaterialIn(Schema):
+    name: str = Field(..., max_length=100)
+    provided: bool = False
+
+
+class ExchangeApplicationIn(Schema):
+    number: str = Field(..., max_length=24, description="收件地办件编号")
+    remote_number: str = Field("", max_length=24)
+    matter: str = Field(..., max_length=32, description="事项编码（双方通办清单中的同一编码）")
+    matter_name: str = Field("", max_length=100)
+    applicant: ExchangeApplicantIn
+    materials: list[ExchangeMaterialIn] = Field(default_factory=list, description="收件地预审后的材料")
+    note: str = Field("", max_length=2000)
+    created_at: str = Field("", max_length=40)
+
+
+class ExchangeProgressIn(Schema):
+    number: str = Field(..., max_length=24, description="办理地办件编号")
+    remote_number: str = Field(..., max_length=24, description="收件地办件编号")
+    action: str = Field(
+        ...,
+        max_length=20,
+        description=(
+            "notify 一次性告知 / accept 受理 / approve_step 环节审批 / grant 准予 / deny 不予许可 / "
+            "refuse 不予受理"
+        ),
+    )
+    label: str = Field("", max_length=200)
+    note: str = Field("", max_length=2000)
+    licence_number: str = Field("", max_length=40)
+    at: str = Field("", max_length=40)
+
+
+class ExchangeDeliveredIn(Schema):
+    number: str = Field(..., max_length=24, description="收件地办件编号")
+    remote_number: str = Field(..., max_length=24, description="办理地办件编号")
+    delivery: str = Field("", max_length=10)
+
+
+class ExchangeAnswerOut(Schema):
+    number: str = Field(..., description="本方办件编号")
+    state: str
+    state_label: str

@@ -1,6 +1,7 @@
-from django.urls import URLPattern, URLResolver, path
+from django.urls import URLPattern, URLResolver, include, path
 
-from affairs.views import catalogue, hall, public
+from affairs.views import catalogue, files, hall, public
+from affairs.views import statistics as stats_views
 
 app_name = "affairs"
 
@@ -10,6 +11,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("window/materials/", hall.matter_materials, name="matter_materials"),
     path("a/<str:number>/", hall.detail, name="detail"),
     path("a/<str:number>/act/<slug:action>/", hall.act, name="act"),
+    path("a/<str:number>/joint-notify/", hall.joint_notify, name="joint_notify"),
+    path("stats/", include(stats_views.urlpatterns)),  # 政务服务统计 (affairs/views/statistics.py)
     path("matters/", catalogue.matters, name="matters"),
     path("matters/new/", catalogue.create, name="matter_create"),
     path("matters/<int:pk>/", catalogue.matter, name="matter"),
@@ -26,4 +29,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("my/<str:token>/withdraw/", public.withdraw, name="withdraw"),
     path("my/<str:token>/rate/", public.rate, name="rate"),
     path("joint/<str:token>/", public.joint_progress, name="joint_progress"),
+    path("my/<str:token>/consent/", public.withdraw_consent, name="withdraw_consent"),
+    path("my/<str:token>/complain/", public.complain, name="complain"),
+    path("my/<str:token>/file/<int:pk>/", files.applicant_file, name="applicant_file"),
+    path("guide/<str:code>/consult/", public.consult, name="consult"),
+    path("file/<int:pk>/", files.staff_file, name="file"),
 ]

@@ -133,3 +133,27 @@ reply_checks: Provider[Any] = Provider("case.reply_checks", _no_reply_checks)
 # proactive tasks (未诉先办) a unit reported on them; "" without the app. Called as
 # `hotspot_panel(case, user, request)`.
 hotspot_panel: Provider[str] = Provider("case.hotspot_panel", _no_panel)
+
+
+# ---------------------------------------------------------------- 违建 (the enforcement app answers)
+
+# The case page's 违法建设 section as HTML, for a case in the illegal-construction categories: the
+# violation it became and its state, or the 转为违建 button for the township that may convert it;
+# "" without the app or for any other case. Called as `violation_panel(case, user, request)`.
+violation_panel: Provider[str] = Provider("case.violation_panel", _no_panel)
+
+
+# ---------------------------------------------------------------- 政务服务 (the affairs app answers)
+
+# The case page's section on the 政务服务 application (办件) a complaint is about, or the matter a
+# consultation asked about, as HTML; "" without the app. Called as `application_panel(case, user, request)`.
+application_panel: Provider[str] = Provider("case.application_panel", _no_panel)
+
+
+# ---------------------------------------------------------------- 突发事件 (the duty app answers)
+
+# The case page's section on the 突发事件 (emergency incidents) the case was reported in, as HTML:
+# each incident's number, title, level and state (linked for whoever may see it), and for the
+# duty office the way to register the case as an incident; "" without the app. Called as
+# `incident_panel(case, user, request)`.
+incident_panel: Provider[str] = Provider("case.incident_panel", _no_panel)

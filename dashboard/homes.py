@@ -11,8 +11,9 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Role, User
 from cases.models import Case, Urgency
+from cases.queues import HOME_QUEUE, nav_count, queue_cases, queues_for
 from dashboard.filters import Filters
 from dashboard.series import Chart, change, overdue, supervised
 from hotspots.queries import top_hotspots
@@ -115,6 +116,26 @@ def ledger_link(period: Period, **extra: Any) -> str:
     from stats.views import ledger_url
 
     return ledger_url(period, **extra)
+
+
+@dataclass
+class MyQueue:
+    label: str
+    count: str  # as the nav counts it: "12", "999+"
+    url: str
+
+
+def my_queue(user: User) -> MyQueue | None:
+    """The work waiting for a user whose home is this page but whose daily work is a queue (a
+    unit's leader: 待审核), so the overview never hides it; None for the 市领导."""
+    slug = HOME_QUEUE.get(user.role)
+    if user.role != Role.UNIT_LEADER or slug is None:
+        return None
+    queue = next((q for q in queues_for(user) if q.slug == slug), None)
+    if queue is None:
+        return None
+    count = nav_count(queue_cases(user, slug, timezone.now()))
+    return MyQueue(queue.label, count, reverse("cases:queue", kwargs={"slug": slug}))
 
 
 def home_context(user: User, base: Filters) -> dict[str, Any]:

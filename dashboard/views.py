@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from cases.models import Category
 from dashboard.filters import Filters, bucket_of
-from dashboard.homes import home_context
+from dashboard.homes import home_context, my_queue
 from dashboard.series import CHARTS, Chart
 from mochou.errors import DomainError
 from mochou.http import AuthenticatedHttpRequest
@@ -51,6 +51,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     except DomainError as exc:
         return _error(request, exc)
     context["filters"] = base
+    context["my_queue"] = my_queue(request.user)
     context["dashboard_url"] = f"{reverse('dashboard:charts')}?{base.query()}"
     context["projector"] = request.GET.get("projector") == "1"
     return render(request, "dashboard/home.html", context)

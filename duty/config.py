@@ -81,3 +81,14 @@ def follow_up_minutes(level: str) -> int:
 
 def leader_levels() -> frozenset[str]:
     return frozenset(_setting("DUTY_LEADER_LEVELS", LEADER_LEVELS))
+
+
+def reserve_expiry_days() -> int:
+    """A stock expiring within this many days is warned (and shown as a shortfall)."""
+    return int(_setting("DUTY_RESERVE_EXPIRY_DAYS", 30))
+
+
+def task_second_reminder() -> timedelta:
+    """A task still not reported this long after its deadline is told a second time (and the
+    office's leader with it)."""
+    return timedelta(minutes=int(_setting("DUTY_TASK_SECOND_REMINDER_MINUTES", 120)))

@@ -23,11 +23,11 @@ from django.utils import timezone
 from accounts.models import Role, User
 from cases.models import Case
 from duty import config
-from duty.models import DailyReport, Handover, Incident, OpenItem, ReserveSite, Shift, Swap
-from duty.services import daily, incidents, reserves, rosters, tasks
+from duty.models import DailyReport, Drill, Handover, Incident, KeyPerson, OpenItem, ReserveSite, Shift, Swap
+from duty.services import daily, drills, incidents, keypersons, reserves, rosters, tasks
 from duty.services.common import at_local
 from duty.services.incidents import Figures
-from duty.sweeps import chase_daily, sweep_incidents, warn_coverage
+from duty.sweeps import chase_daily, sweep_incidents, warn_coverage, warn_key_checks, warn_reserves
 from org.models import Unit, UnitKind
 
 # The township planned on working days only (its weekend and holiday shifts are missing).
@@ -51,8 +51,14 @@ def seed_duty(*, seed: int, now: datetime) -> None:
         _incidents(office, now)
     if not ReserveSite.objects.exists():
         _reserves(now)
+    if not KeyPerson.objects.exists():
+        _key_persons(office, now)
+    if not Drill.objects.exists():
+        _drills(office, units, now)
     warn_coverage(now)
     sweep_incidents(now)
+    warn_key_checks(now)
+    warn_reserves(now)
 
 
 def _rosters(units: list[Unit], today: date, now: datetime) -> None:
@@ -331,3 +337,169 @@ def _reserves(now: datetime) -> None:
             expires_on=expires,
             now=now,
         )
+
+
+# Invented people (no real person's data): names from the demo's stock, ID numbers with an
+# impossible birth date (00) so no real number is ever shown.
+_PEOPLE = (
+    (
+        "flood",
+        "低洼地带独居老人，汛期需优先转移",
+        "张某英",
+        "420881193500000021",
+        "13800000101",
+        "郢中街道某某社区3组12号",
+        1,
+    ),
+    (
+        "flood",
+        "危房户，强降雨时转移至避难安置点",
+        "李某华",
+        "420881195800000032",
+        "13800000102",
+        "郢中街道某某村5组",
+        1,
+    ),
+    ("health", "出院后健康随访（慢性病）", "王某", "420881197000000043", "", "郢中街道某某小区2栋", 7),
+    (
+        "geological",
+        "滑坡隐患点下方住户",
+        "赵某强",
+        "420881196600000054",
+        "13800000104",
+        "郢中街道某某村8组",
+        3,
+    ),
+)
+
+
+def _key_persons(office: Unit, now: datetime) -> None:
+    """Four key persons at 郢中街道 (two to be moved in a flood, one under health follow-up, one
+    below a landslide point): one checked on time, one overdue (warned), one due today, one
+    closed with its reason; one registered by the office for the township."""
+    town = Unit.objects.filter(code="420881001").first()
+    clerk = _staff(town, Role.CLERK) if town else None
+    leader = _staff(town, Role.UNIT_LEADER) if town else None
+    office_clerk = _staff(office, Role.CLERK)
+    if town is None or clerk is None or office_clerk is None:
+        return
+    made = []
+    for n, (category, reason, name, id_number, phone, address, every) in enumerate(_PEOPLE):
+        made.append(
+            keypersons.register_person(
+                town,
+                actor=office_clerk if n == 3 else clerk,
+                category=category,
+                reason=reason,
+                responsible=leader if (leader and n % 2) else clerk,
+                name=name,
+                id_number=id_number,
+                phone=phone,
+                address=address,
+                check_every_days=every,
+                now=now - timedelta(days=every * 2, hours=2),
+            )
+        )
+    on_time, overdue, health, closed = made
+    # Checked on time, then again this morning: the next check is tomorrow.
+    keypersons.record_check(
+        on_time,
+        actor=clerk,
+        result="normal",
+        note="已告知转移路线和安置点",
+        now=now - timedelta(days=1, hours=3),
+    )
+    keypersons.record_check(
+        on_time, actor=clerk, result="normal", note="身体状况良好", now=now - timedelta(hours=2)
+    )
+    # Checked once, late; the next one is overdue (the sweep warns it).
+    keypersons.record_check(
+        overdue,
+        actor=clerk,
+        result="absent",
+        note="本人外出，已电话联系家属",
+        now=now - timedelta(days=1, hours=1),
+    )
+    keypersons.record_check(
+        health,
+        actor=clerk,
+        result="attention",
+        note="血压偏高，已联系村医",
+        now=now - timedelta(days=7, hours=1),
+    )
+    keypersons.close_person(
+        closed, actor=clerk, reason="隐患点已完成治理，解除管控", now=now - timedelta(hours=5)
+    )
+
+
+def _drills(office: Unit, units: list[Unit], now: datetime) -> None:
+    """A flood drill next week with three units, one held awaiting its 评估, one assessed, one
+    cancelled."""
+    clerk = _staff(office, Role.CLERK)
+    if clerk is None:
+        return
+    today = timezone.localtime(now).date()
+    towns = [u for u in units if u.kind == UnitKind.TOWNSHIP][:3]
+    past = now - timedelta(days=30)
+    drills.plan_drill(
+        office,
+        actor=clerk,
+        title="汉江汛期防汛抢险综合演练",
+        kind="flood",
+        scenario="汉江钟祥段水位超警戒 1.5 米，某某堤段出现管涌，需转移沿江低洼地带群众 300 人。",
+        planned_on=today + timedelta(days=7),
+        participants=towns,
+        now=now,
+    )
+    held = drills.plan_drill(
+        office,
+        actor=clerk,
+        title="地质灾害避险转移演练",
+        kind="geological",
+        scenario="连续强降雨引发某某村后山滑坡前兆，组织隐患点下方群众避险转移。",
+        planned_on=(past + timedelta(days=20)).date(),
+        participants=towns[:1],
+        now=past,
+    )
+    drills.hold_drill(
+        held,
+        actor=clerk,
+        held_on=(past + timedelta(days=20)).date(),
+        attendance=86,
+        summary="预警发布、人员转移、安置点启用全流程演练，用时 42 分钟。",
+        now=past + timedelta(days=20),
+    )
+    assessed = drills.plan_drill(
+        office,
+        actor=clerk,
+        title="城区人员密集场所消防疏散演练",
+        kind="fire",
+        scenario="某某商场二楼起火，组织顾客和员工疏散并开展初期火灾扑救。",
+        planned_on=(past + timedelta(days=10)).date(),
+        now=past,
+    )
+    drills.hold_drill(
+        assessed,
+        actor=clerk,
+        held_on=(past + timedelta(days=10)).date(),
+        attendance=240,
+        summary="疏散用时 6 分钟，微型消防站 3 分钟到场。",
+        now=past + timedelta(days=10),
+    )
+    drills.assess_drill(
+        assessed,
+        actor=clerk,
+        problems="部分安全出口指示灯不亮；广播系统覆盖不到地下一层。",
+        improvements="商场限期更换指示灯；增设地下一层广播，下季度复演。",
+        now=past + timedelta(days=12),
+    )
+    cancelled = drills.plan_drill(
+        office,
+        actor=clerk,
+        title="危化品道路运输事故处置演练",
+        kind="traffic",
+        scenario="危化品运输车辆在某某高速出口侧翻泄漏。",
+        planned_on=today + timedelta(days=3),
+        now=now,
+    )
+    drills.cancel_drill(cancelled, actor=clerk, reason="与防汛综合演练时间冲突，顺延至下月", now=now)

@@ -6,8 +6,21 @@ from typing import Any
 
 from accounts.models import Role
 from duty.access import in_duty_chain, is_office_staff
-from duty.models import DutyTask, Incident
-from duty.workflow import MACHINE, TASK_MACHINE, Action, State, TaskAction, TaskState
+from duty.models import Drill, DutyTask, Incident, KeyPerson
+from duty.workflow import (
+    DRILL_MACHINE,
+    KEY_MACHINE,
+    MACHINE,
+    TASK_MACHINE,
+    Action,
+    DrillAction,
+    DrillState,
+    KeyAction,
+    KeyState,
+    State,
+    TaskAction,
+    TaskState,
+)
 from loop.guards import Guards
 from mochou.errors import Conflict, NotPermitted
 
@@ -79,3 +92,53 @@ TASK_OFFERED = (TaskAction.ACCEPT, TaskAction.REPORT, TaskAction.VERIFY, TaskAct
 
 def available_task_actions(user: Any, task: DutyTask) -> list[TaskAction]:
     return TASK_GUARDS.available(user, task, offered=TASK_OFFERED)
+
+
+# ---------------------------------------------------------------- key persons
+
+
+def responsible_chain(actor: Any, person: KeyPerson) -> bool:
+    """The responsible unit's staff and the duty office: they follow the person up (and alone
+    see their personal data plainly, duty.privacy)."""
+    return (actor.unit_id is not None and actor.unit_id == person.unit_id) or is_office_staff(actor)
+
+
+KEY_GUARDS: Guards[KeyState, KeyAction] = Guards(
+    machine=KEY_MACHINE,
+    role_label=lambda role: str(Role(role).label),
+    own_unit=responsible_chain,
+    own_unit_message="只有责任单位或应急值班室可以{what}。",
+)
+# 登记: the unit for itself, or the office for any unit — checked by the verb, which knows the unit.
+KEY_GUARDS.rule(KeyAction.REGISTER, UNIT_ROLES, what="登记重点人员")
+KEY_GUARDS.rule(KeyAction.CHECK, UNIT_ROLES, what="记录核查", own_unit=True)
+KEY_GUARDS.rule(KeyAction.CLOSE, UNIT_ROLES, what="解除管控", own_unit=True)
+KEY_OFFERED = (KeyAction.CHECK, KeyAction.CLOSE)
+
+
+def available_key_actions(user: Any, person: KeyPerson) -> list[KeyAction]:
+    return KEY_GUARDS.available(user, person, offered=KEY_OFFERED)
+
+
+# ---------------------------------------------------------------- drills
+
+
+def _organiser(actor: Any, drill: Drill) -> bool:
+    return (actor.unit_id is not None and actor.unit_id == drill.unit_id) or is_office(actor)
+
+
+DRILL_GUARDS: Guards[DrillState, DrillAction] = Guards(
+    machine=DRILL_MACHINE,
+    role_label=lambda role: str(Role(role).label),
+    own_unit=_organiser,
+    own_unit_message="只有组织单位或应急值班室可以{what}。",
+)
+DRILL_GUARDS.rule(DrillAction.PLAN, OFFICE_ROLES, what="制定演练计划")
+DRILL_GUARDS.rule(DrillAction.HOLD, OFFICE_ROLES, what="记录演练实施", own_unit=True)
+DRILL_GUARDS.rule(DrillAction.ASSESS, OFFICE_ROLES, what="评估演练", own_unit=True)
+DRILL_GUARDS.rule(DrillAction.CANCEL, OFFICE_ROLES, what="取消演练", own_unit=True)
+DRILL_OFFERED = (DrillAction.HOLD, DrillAction.ASSESS, DrillAction.CANCEL)
+
+
+def available_drill_actions(user: Any, drill: Drill) -> list[DrillAction]:
+    return DRILL_GUARDS.available(user, drill, offered=DRILL_OFFERED)

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from duty.workflow import State, TaskState
+from duty.workflow import DrillState, KeyState, State, TaskState
 from loop.events import EventBase
 from loop.writes import StatefulModel, StatefulQuerySet
 
@@ -197,6 +197,8 @@ class DailyChase(models.Model):
     day = models.DateField()
     rung = models.CharField(max_length=8, choices=Rung.choices)
     phone = models.CharField(max_length=20, blank=True)
+    # False when the SMS could not go (the 带班领导 has no phone): the office is shown and told.
+    sent = models.BooleanField(default=True)
     created_at = models.DateTimeField()
 
     class Meta:
@@ -270,7 +272,10 @@ class Incident(StatefulModel):
     leaders_told_level = models.CharField(
         max_length=1, blank=True
     )  # the highest level the leaders were told of
-    cases = models.ManyToManyField("cases.Case", verbose_name="关联工单", blank=True, related_name="+")
+    # `case.incidents`: the case page shows the incidents a case was reported in (duty/providers.py).
+    cases = models.ManyToManyField(
+        "cases.Case", verbose_name="关联工单", blank=True, related_name="incidents"
+    )
     created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField(auto_now=True)
@@ -480,3 +485,227 @@ class Stock(models.Model):
     @property
     def short(self) -> bool:
         return self.quantity < self.minimum
+
+
+class ReserveWarning(models.Model):
+    """The claim of one warning about a reserve shortfall (a stock short or expiring, a site not
+    达标): one open row per (target, kind); the sweep resolves it when the shortfall is gone, so the
+    same shortfall coming back is warned again, and a shortfall lasting is warned once."""
+
+    unit = models.ForeignKey("org.Unit", on_delete=models.CASCADE, related_name="+")
+    target = models.CharField(max_length=20)  # "stock:12", "site:3"
+    kind = models.CharField(max_length=40)  # "short", "expiring:2026-12-01", "site_failed" …
+    message = models.CharField(max_length=300)
+    created_at = models.DateTimeField()
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["target", "kind"],
+                condition=Q(resolved_at__isnull=True),
+                name="duty_reserve_warned_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target} {self.kind}"
+
+
+# ---------------------------------------------------------------- incident photos
+
+
+class IncidentPhoto(models.Model):
+    """A photo filed with a report (初报/续报/终报): cleaned by mochou.images, no public URL."""
+
+    report = models.ForeignKey(IncidentReport, on_delete=models.PROTECT, related_name="photos")
+    path = models.CharField(max_length=200)
+    thumbnail_path = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=20)
+    sha256 = models.CharField(max_length=64)
+    taken_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"照片 {self.pk}"
+
+
+# ---------------------------------------------------------------- key persons (a loop)
+
+
+class KeyPersonQuerySet(StatefulQuerySet["KeyPerson"]):
+    def visible_to(self, user: Any) -> KeyPersonQuerySet:
+        """The duty chain sees every record (masked unless it is the office); a unit its own."""
+        from duty.access import in_duty_chain
+
+        if in_duty_chain(user):
+            return self
+        return self.filter(unit_id=user.unit_id) if getattr(user, "unit_id", None) else self.none()
+
+
+class KeyPerson(StatefulModel):
+    """重点人员: a person a unit follows up (moved in a flood, under health follow-up …), checked
+    every `check_every_days` until closed with a reason. Name, ID number, phone and address are
+    personal data: plain only to the responsible chain (duty.privacy), each plain view audited."""
+
+    class Category(models.TextChoices):
+        FLOOD = "flood", "汛期转移人员"
+        HEALTH = "health", "健康随访人员"
+        GEOLOGICAL = "geological", "地灾隐患点群众"
+        OTHER = "other", "其他重点人员"
+
+    state = models.CharField("状态", max_length=8, choices=KeyState.choices)
+    category = models.CharField("类别", max_length=12, choices=Category.choices)
+    reason = models.CharField("列管原因", max_length=300)
+    unit = models.ForeignKey("org.Unit", verbose_name="责任单位", on_delete=models.PROTECT, related_name="+")
+    responsible = models.ForeignKey(USER, verbose_name="责任人", on_delete=models.PROTECT, related_name="+")
+    name = models.CharField("姓名", max_length=40)
+    id_number = models.CharField("身份证号", max_length=18, blank=True)
+    phone = models.CharField("联系电话", max_length=20, blank=True)
+    address = models.CharField("住址", max_length=200, blank=True)
+    check_every_days = models.PositiveIntegerField("核查频次（天）")
+    next_check_by = models.DateTimeField("下次核查期限", null=True, blank=True, db_index=True)
+    last_checked_at = models.DateTimeField("最近核查", null=True, blank=True)
+    checks_done = models.PositiveIntegerField("核查次数", default=0)
+    closed_at = models.DateTimeField("解除时间", null=True, blank=True)
+    close_reason = models.CharField("解除原因", max_length=300, blank=True)
+    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = KeyPersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "重点人员"
+        verbose_name_plural = "重点人员"
+        ordering = ["next_check_by", "pk"]
+
+    def __str__(self) -> str:
+        return f"重点人员 {self.pk}"  # never the name: __str__ lands in logs and the audit's repr
+
+
+class KeyPersonCheck(models.Model):
+    """One check as recorded: its result, a note, and the deadline it answered."""
+
+    class Result(models.TextChoices):
+        NORMAL = "normal", "情况正常"
+        ATTENTION = "attention", "需关注"
+        ABSENT = "absent", "未见本人"
+
+    person = models.ForeignKey(KeyPerson, on_delete=models.PROTECT, related_name="checks")
+    result = models.CharField("核查结果", max_length=10, choices=Result.choices)
+    note = models.CharField("情况说明", max_length=500)
+    checked_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    checked_at = models.DateTimeField()
+    due_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-checked_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.result}"
+
+    @property
+    def late(self) -> bool:
+        return self.due_at is not None and self.checked_at > self.due_at
+
+
+class KeyPersonEvent(EventBase):
+    person = models.ForeignKey(KeyPerson, on_delete=models.PROTECT, related_name="events")
+
+    class Meta:
+        ordering = ["person", "seq"]
+        constraints = [models.UniqueConstraint(fields=["person", "seq"], name="duty_keyperson_event_seq")]
+
+
+class KeyPersonReminder(models.Model):
+    """The claim of one overdue warning of a check (person, deadline): once, whatever the sweeps."""
+
+    person = models.ForeignKey(KeyPerson, on_delete=models.CASCADE, related_name="+")
+    deadline = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "deadline"], name="duty_keyperson_warned_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.deadline}"
+
+
+# ---------------------------------------------------------------- drills (a loop)
+
+
+class DrillQuerySet(StatefulQuerySet["Drill"]):
+    def visible_to(self, user: Any) -> DrillQuerySet:
+        from duty.access import in_duty_chain
+
+        if in_duty_chain(user):
+            return self
+        if not getattr(user, "unit_id", None):
+            return self.none()
+        return self.filter(Q(unit_id=user.unit_id) | Q(participants=user.unit_id)).distinct()
+
+
+class Drill(StatefulModel):
+    """演练: planned with a scenario, the units taking part and a date; held; assessed (评估:
+    problems found, improvements) — or cancelled with a reason."""
+
+    state = models.CharField("状态", max_length=10, choices=DrillState.choices)
+    unit = models.ForeignKey("org.Unit", verbose_name="组织单位", on_delete=models.PROTECT, related_name="+")
+    title = models.CharField("演练名称", max_length=100)
+    kind = models.CharField("演练类型", max_length=12, choices=IncidentKind.choices)
+    scenario = models.TextField("演练情景")
+    participants = models.ManyToManyField(
+        "org.Unit", verbose_name="参演单位", related_name="duty_drills", blank=True
+    )
+    planned_on = models.DateField("计划日期", db_index=True)
+    held_on = models.DateField("实施日期", null=True, blank=True)
+    attendance = models.PositiveIntegerField("参演人数", default=0)
+    summary = models.TextField("实施情况", blank=True)
+    problems = models.TextField("发现问题", blank=True)
+    improvements = models.TextField("改进措施", blank=True)
+    cancel_reason = models.CharField("取消原因", max_length=300, blank=True)
+    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DrillQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "应急演练"
+        verbose_name_plural = "应急演练"
+        ordering = ["planned_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DrillEvent(EventBase):
+    drill = models.ForeignKey(Drill, on_delete=models.PROTECT, related_name="events")
+
+    class Meta:
+        ordering = ["drill", "seq"]
+        constraints = [models.UniqueConstraint(fields=["drill", "seq"], name="duty_drill_event_seq")]
+
+
+class DrillReminder(models.Model):
+    """The claim of one warning of a drill past its date and not held (drill, planned date): once,
+    whatever the sweeps; a drill moved to another date would be warned anew."""
+
+    drill = models.ForeignKey(Drill, on_delete=models.CASCADE, related_name="+")
+    planned_on = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["drill", "planned_on"], name="duty_drill_late_warned_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.drill_id} {self.planned_on}"

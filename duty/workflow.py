@@ -70,3 +70,61 @@ TASK_MACHINE: Machine[TaskState, TaskAction] = Machine(
     TaskState, TaskAction, TASK_TRANSITIONS, item_label="处置任务"
 )
 TASK_OPEN_STATES = frozenset({TS.ISSUED, TS.ACCEPTED, TS.DONE})
+
+
+# ---------------------------------------------------------------- key persons (重点人员)
+# Registered (在管) with a check every N days; each check keeps them 在管 and sets the next;
+# 解除 (closed) with a reason. A person closed by mistake is registered again (a new record).
+
+
+class KeyState(models.TextChoices):
+    ACTIVE = "active", "在管"
+    CLOSED = "closed", "已解除"
+
+
+class KeyAction(models.TextChoices):
+    REGISTER = "register", "登记"
+    CHECK = "check", "走访核查"
+    CLOSE = "close", "解除管控"
+
+
+KS, KA = KeyState, KeyAction
+KEY_TRANSITIONS: dict[tuple[KeyState | None, KeyAction], KeyState] = {
+    (None, KA.REGISTER): KS.ACTIVE,
+    (KS.ACTIVE, KA.CHECK): KS.ACTIVE,
+    (KS.ACTIVE, KA.CLOSE): KS.CLOSED,
+}
+KEY_MACHINE: Machine[KeyState, KeyAction] = Machine(
+    KeyState, KeyAction, KEY_TRANSITIONS, item_label="重点人员"
+)
+
+
+# ---------------------------------------------------------------- drills (演练)
+# 计划 → 已实施 (held: when, who took part, what happened) → 已评估 (problems found, improvements);
+# a planned drill may be 取消 with a reason.
+
+
+class DrillState(models.TextChoices):
+    PLANNED = "planned", "计划"
+    HELD = "held", "已实施"
+    ASSESSED = "assessed", "已评估"
+    CANCELLED = "cancelled", "已取消"
+
+
+class DrillAction(models.TextChoices):
+    PLAN = "plan", "制定计划"
+    HOLD = "hold", "实施"
+    ASSESS = "assess", "评估"
+    CANCEL = "cancel", "取消"
+
+
+DS, DA = DrillState, DrillAction
+DRILL_TRANSITIONS: dict[tuple[DrillState | None, DrillAction], DrillState] = {
+    (None, DA.PLAN): DS.PLANNED,
+    (DS.PLANNED, DA.HOLD): DS.HELD,
+    (DS.HELD, DA.ASSESS): DS.ASSESSED,
+    (DS.PLANNED, DA.CANCEL): DS.CANCELLED,
+}
+DRILL_MACHINE: Machine[DrillState, DrillAction] = Machine(
+    DrillState, DrillAction, DRILL_TRANSITIONS, item_label="演练"
+)

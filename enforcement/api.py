@@ -11,7 +11,6 @@ import base64
 import binascii
 from typing import Any
 
-from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Status
@@ -20,7 +19,7 @@ from accounts.models import User
 from cases.schemas import IsoDate, UnitOut
 from enforcement import services
 from enforcement.guards import GUARDS, available_actions
-from enforcement.models import Violation
+from enforcement.models import PatrolLog, Violation
 from enforcement.privacy import owner_masked
 from enforcement.schemas import (
     BoardOut,
@@ -34,6 +33,7 @@ from enforcement.schemas import (
     ViolationActionIn,
     ViolationDetailOut,
     ViolationEventOut,
+    ViolationFileIn,
     ViolationFilters,
     ViolationOut,
     ViolationPageOut,
@@ -41,7 +41,7 @@ from enforcement.schemas import (
 from enforcement.services.patches import import_patches
 from enforcement.services.patrols import log_patrol
 from enforcement.views.board import board_for, may_read_board
-from enforcement.workflow import Action, State
+from enforcement.workflow import Action
 from mochou.api_errors import ERRORS_LIST, ERRORS_READ, ERRORS_WRITE
 from mochou.errors import InvalidInput, NotFound, NotPermitted
 from org.models import Unit
@@ -77,6 +77,15 @@ def _photos(items: list[str]) -> list[bytes]:
     except (binascii.Error, ValueError):
         raise InvalidInput(
             "照片应为 base64 编码。", code="invalid_input.photos", details={"field": "photos"}
+        ) from None
+
+
+def _files(items: list[ViolationFileIn]) -> list[tuple[str, bytes]]:
+    try:
+        return [(item.name, base64.b64decode(item.data, validate=True)) for item in items]
+    except (binascii.Error, ValueError):
+        raise InvalidInput(
+            "文书文件应为 base64 编码。", code="invalid_input.files", details={"field": "files"}
         ) from None
 
 
@@ -140,9 +149,7 @@ def list_violations(request: HttpRequest, filters: Query[ViolationFilters]) -> V
     if filters.kind:
         rows = rows.filter(is_new=filters.kind == "new")
     if filters.overdue:
-        rows = rows.filter(
-            Q(state=State.REPORTED, check_by__lte=now) | Q(state=State.ORDERED, demolish_by__lte=now)
-        )
+        rows = rows.overdue(now)
     total = rows.count()
     page = rows.order_by("-reported_at", "-pk")[filters.offset : filters.offset + filters.limit]
     return ViolationPageOut(total=total, items=[ViolationOut(**_out(v, user)) for v in page])
@@ -175,9 +182,24 @@ def create_violation(request: HttpRequest, body: ReportIn) -> Status[ViolationDe
         owner_phone=body.owner_phone,
         photos=_photos(body.photos),
         patch_ref=body.patch_ref,
+        patrol=_patrol(body.patrol, user),
     )
     violation = services.report_violation(report, actor=user)
     return Status(201, _detail(Violation.objects.get(pk=violation.pk), user))
+
+
+def _patrol(pk: int | None, user: User) -> PatrolLog | None:
+    """The patroller's own log (another's is refused as the pages refuse it: the verb checks)."""
+    if pk is None:
+        return None
+    log = PatrolLog.objects.filter(pk=pk).first()
+    if log is None or log.patroller_id != user.pk:
+        raise InvalidInput(
+            "巡查发现只能由本人登记在自己的巡查日志下。",
+            code="invalid_input.patrol",
+            details={"field": "patrol"},
+        )
+    return log
 
 
 def _need(value: Any, field: str, label: str) -> Any:
@@ -199,13 +221,26 @@ def _run(action: Action, v: Violation, user: User, body: ViolationActionIn) -> N
     elif action == Action.ORDER:
         services.order(v, actor=user, days=_need(body.days, "days", "自拆期限"), note=body.note)
     elif action == Action.APPEAL:
-        services.appeal(v, actor=user, kind=_need(body.kind, "kind", "复议/诉讼类型"), document=body.document)
+        services.appeal(
+            v,
+            actor=user,
+            kind=_need(body.kind, "kind", "复议/诉讼类型"),
+            document=body.document,
+            files=_files(body.files),
+        )
     elif action in (Action.UPHOLD, Action.REVOKE):
         services.resolve_appeal(
-            v, actor=user, upheld=action == Action.UPHOLD, document=body.document, days=body.days
+            v,
+            actor=user,
+            upheld=action == Action.UPHOLD,
+            document=body.document,
+            files=_files(body.files),
+            days=body.days,
         )
     elif action == Action.SELF_DEMOLISH:
         services.self_demolish(v, actor=user, photo_data=photos, note=body.note)
+    elif action == Action.ANNOUNCE:
+        services.announce(v, actor=user, note=body.note)
     elif action == Action.FORCE_DEMOLISH:
         services.force_demolish(v, actor=user, photo_data=photos, note=body.note)
     elif action == Action.REINSPECT:
@@ -233,7 +268,7 @@ def _run(action: Action, v: Violation, user: User, body: ViolationActionIn) -> N
 @router.post(
     "/violations/{number}/actions/{action}",
     response={200: ViolationDetailOut, **ERRORS_WRITE},
-    summary="对违建执行操作（confirm/dismiss/stop/plan/order/appeal/uphold/revoke/self_demolish/force_demolish/reinspect/sign_off/account）",
+    summary="对违建执行操作（confirm/dismiss/stop/plan/order/appeal/uphold/revoke/self_demolish/announce/force_demolish/reinspect/sign_off/account）",
 )
 def act(request: HttpRequest, number: str, action: str, body: ViolationActionIn) -> ViolationDetailOut:
     user = _actor(request)

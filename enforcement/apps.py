@@ -6,7 +6,10 @@ class EnforcementConfig(AppConfig):
     verbose_name = "城乡控违"
 
     def ready(self) -> None:
+        from enforcement import providers
         from mochou.nav import register_link
+
+        providers.connect()
 
         def sees(user: object) -> bool:
             from enforcement.guards import is_office

@@ -10,13 +10,16 @@ Definitions (one place; docs/enforcement.md repeats them):
 - 拆除面积 `area`: m² demolished in the month; 存量减少 `existing_closed`: 存量 signed off in the month;
 - 复核通过率 `pass_rate`: 复核通过 / all 复核 in the month; 不属实率 `dismiss_share`: 不属实/合法 /
   all 核查 in the month;
-- 超期 `overdue`: open now past their 核查 or 自拆 deadline; 问责 `accountabilities`: decided in the month;
-- 零增长: a township with no 新增 violation confirmed and not yet signed off.
+- 超期 `overdue`: open and past the deadline of its state (enforcement.deadlines); 问责
+  `accountabilities`: decided in the month;
+- 零增长: a township with no 新增 violation confirmed and not yet signed off (`open_new`, 未销号新增).
+超期, 未销号新增 and 零增长 are taken at the month's end (now, for the month under way): a past
+month's board and 通报 read as they would have on its last day, from the events' times.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -24,8 +27,9 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from enforcement import deadlines
 from enforcement.models import SELF_DETECTED, Accountability, Violation, ViolationEvent
-from enforcement.workflow import CONFIRMED_STATES, Action, State
+from enforcement.workflow import CONFIRMED_STATES, RESOLVED_STATES, Action, State
 from mochou.errors import InvalidInput
 from org.models import Unit
 
@@ -75,6 +79,9 @@ class Row:
 class Board:
     month: date
     rows: list[Row] = field(default_factory=list)
+    # False when a township's staff read their own row only: then nothing is said of 全市.
+    citywide: bool = True
+    own: Unit | None = None  # that township (or village), named where 全市 would be
 
     @property
     def zero_growth(self) -> list[Row]:
@@ -122,10 +129,42 @@ def month_range(month: date) -> tuple[datetime, datetime]:
     return start, timezone.make_aware(datetime.combine(following, time.min))
 
 
+UNRESOLVED_CONFIRMED = CONFIRMED_STATES - {State.CLOSED}
+# The verbs that set (or clear) the 自拆 deadline, with it in their event's payload.
+_DEADLINE_ACTIONS = frozenset({Action.ORDER, Action.UPHOLD, Action.REJECT, Action.APPEAL})
+
+
 def unresolved_new(violations: QuerySet[Violation] | None = None) -> QuerySet[Violation]:
     """新增 violations confirmed and not signed off: what a township's 零增长 counts against."""
     rows = violations if violations is not None else Violation.objects.all()
-    return rows.filter(is_new=True, state__in=CONFIRMED_STATES - {State.CLOSED})
+    return rows.filter(is_new=True, state__in=UNRESOLVED_CONFIRMED)
+
+
+def _as_of(
+    violations: QuerySet[Violation], moment: datetime, *, through: bool
+) -> Iterator[tuple[Violation, str, datetime | None]]:
+    """Each violation registered by `moment`, with its state then (its last event before it, or at
+    it when `through`: now includes what was just done, a month's end excludes the next month's
+    first instant) and the 自拆 deadline standing then (from the payload of the verb that set it)."""
+    states: dict[int, str] = {}
+    standing: dict[int, datetime | None] = {}
+    events = (
+        ViolationEvent.objects.filter(violation__in=violations)
+        .filter(Q(created_at__lte=moment) if through else Q(created_at__lt=moment))
+        .order_by("violation_id", "seq")
+        .values_list("violation_id", "action", "to_state", "payload")
+    )
+    for violation_id, action, to_state, payload in events:
+        states[violation_id] = to_state
+        if action in _DEADLINE_ACTIONS:
+            value = (payload or {}).get("demolish_by")
+            standing[violation_id] = datetime.fromisoformat(value) if value else None
+    fields = ("township_id", "is_new", "check_by", "stop_by", "order_by", "plan_due", "demolish_by")
+    for v in violations.filter(pk__in=list(states)).only(*fields):
+        state = states[v.pk]
+        if state in RESOLVED_STATES:
+            continue
+        yield v, state, standing.get(v.pk, v.demolish_by)
 
 
 def build(month: date, *, now: datetime | None = None, townships: QuerySet[Unit] | None = None) -> Board:
@@ -179,21 +218,18 @@ def build(month: date, *, now: datetime | None = None, townships: QuerySet[Unit]
             row.checked += 1
             row.dismissed += action == Action.DISMISS
 
-    overdue = violations.filter(
-        Q(state=State.REPORTED, check_by__lte=now) | Q(state=State.ORDERED, demolish_by__lte=now)
-    )
-    for township_id in overdue.values_list("township_id", flat=True):
-        rows[township_id].overdue += 1
+    # 超期, 零增长 and 未销号新增 are a moment's picture: the month's end for a past month, now for
+    # this one, each violation taken in the state (and under the 自拆 deadline) it had then.
+    moment = min(now, end)
+    for v, state, demolish_by in _as_of(violations, moment, through=moment == now):
+        row = rows[v.township_id]
+        row.overdue += deadlines.is_overdue(v, state, moment, demolish_by=demolish_by)
+        row.open_new += v.is_new and state in UNRESOLVED_CONFIRMED
     accounted = Accountability.objects.filter(
         violation__township_id__in=ids, decided_on__gte=start.date(), decided_on__lt=end.date()
     ).values_list("violation__township_id", flat=True)
     for township_id in accounted:
         rows[township_id].accountabilities += 1
-    counts: dict[int, int] = defaultdict(int)
-    for township_id in unresolved_new(violations).values_list("township_id", flat=True):
-        counts[township_id] += 1
-    for township_id, n in counts.items():
-        rows[township_id].open_new = n
     return Board(month=month.replace(day=1), rows=[rows[u.pk] for u in units])
 
 

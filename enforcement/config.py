@@ -6,6 +6,18 @@
   reported violation is checked on site.
 - MOCHOU_ENFORCEMENT_NEW_SINCE: the cut-off date (ISO); a building begun on or after it is 新增,
   before it 存量.
+- MOCHOU_ENFORCEMENT_CHECK_NEAR_HOURS / MOCHOU_ENFORCEMENT_DEMOLISH_NEAR_HOURS: how long before the
+  核查 and the 自拆 deadline the sweep warns (临期); wall clock, like the deadlines.
+- MOCHOU_ENFORCEMENT_STOP_HOURS: hours (wall clock) after 认定 within which the building is stopped
+  (当场制止 / 责令停止建设; a 存量 one put into its disposal plan instead). Default 24: a building
+  going up gains a storey in days, and 认定 follows an on-site check, so the stop is a day's work.
+- MOCHOU_ENFORCEMENT_ORDER_WORKING_DAYS: working days after 制止 within which the 限期拆除决定 is
+  made. Default 10: the decision is a 行政处罚 — 告知 first, then 5 days for 陈述申辩 or a hearing
+  request (行政处罚法 §§44–45, §64) and the decision itself; working days, as offices count them.
+- MOCHOU_ENFORCEMENT_NOTICE_DAYS: the period (days, wall clock) a 强制拆除公告 gives the owner to
+  demolish before 强拆 may be recorded (行政强制法 §44: "予以公告，限期当事人自行拆除"). The law
+  sets no length; default 10: time to take down an ordinary building and to state a defence
+  (§36 陈述申辩), and the 公告 is only issued once the 自拆 deadline has already passed.
 - MOCHOU_ENFORCEMENT_CASE_CATEGORIES: the 12345 categories (paths, or their prefixes) that are
   illegal construction, whose cases a township may turn into a violation.
 """
@@ -39,6 +51,48 @@ def check_hours() -> int:
     if not 1 <= hours <= 240:
         raise ImproperlyConfigured("MOCHOU_ENFORCEMENT_CHECK_HOURS must be between 1 and 240")
     return hours
+
+
+DEFAULT_STOP_HOURS = 24
+DEFAULT_ORDER_WORKING_DAYS = 10
+DEFAULT_CHECK_NEAR_HOURS = 4
+DEFAULT_DEMOLISH_NEAR_HOURS = 24
+
+
+def _hours(name: str, default: int, upper: int) -> int:
+    hours = int(getattr(settings, name, default))
+    if not 1 <= hours <= upper:
+        raise ImproperlyConfigured(f"{name} must be between 1 and {upper}")
+    return hours
+
+
+def check_near_hours() -> int:
+    return _hours("MOCHOU_ENFORCEMENT_CHECK_NEAR_HOURS", DEFAULT_CHECK_NEAR_HOURS, 240)
+
+
+def demolish_near_hours() -> int:
+    return _hours("MOCHOU_ENFORCEMENT_DEMOLISH_NEAR_HOURS", DEFAULT_DEMOLISH_NEAR_HOURS, 24 * 30)
+
+
+def stop_hours() -> int:
+    return _hours("MOCHOU_ENFORCEMENT_STOP_HOURS", DEFAULT_STOP_HOURS, 24 * 30)
+
+
+def order_working_days() -> int:
+    days = int(getattr(settings, "MOCHOU_ENFORCEMENT_ORDER_WORKING_DAYS", DEFAULT_ORDER_WORKING_DAYS))
+    if not 1 <= days <= 60:
+        raise ImproperlyConfigured("MOCHOU_ENFORCEMENT_ORDER_WORKING_DAYS must be between 1 and 60")
+    return days
+
+
+DEFAULT_NOTICE_DAYS = 10
+
+
+def notice_days() -> int:
+    days = int(getattr(settings, "MOCHOU_ENFORCEMENT_NOTICE_DAYS", DEFAULT_NOTICE_DAYS))
+    if not 1 <= days <= 90:
+        raise ImproperlyConfigured("MOCHOU_ENFORCEMENT_NOTICE_DAYS must be between 1 and 90")
+    return days
 
 
 def new_since() -> date:

@@ -16,7 +16,9 @@ from PIL import Image
 
 from accounts.models import Role, User
 from enforcement import config, services
-from enforcement.models import Channel, LandType, Structure, Violation
+from enforcement.models import Channel, LandType, PatrolLog, Structure, Violation
+from enforcement.services.patches import import_patches
+from enforcement.services.patrols import log_patrol
 from enforcement.workflow import State
 from org.models import Unit, UnitKind
 
@@ -45,7 +47,21 @@ WHAT = (
     ("临街违规搭建简易门面", Structure.SHED, LandType.STATE),
     ("河道管理范围内新建养殖棚", Structure.SHED, LandType.COLLECTIVE),
 )
-CENTRE = (31.167, 112.588)
+# No coordinates of the townships ship with the product (docs/enforcement.md, the map), so each
+# township's demo points cluster around an illustrative anchor of its own, laid out in township
+# order over the county's box: the map then shows townships apart, not one cloud, and says that
+# the demo's points are illustrative (MOCHOU_DEMO).
+GRID = (30.85, 31.55, 112.25, 113.0)  # lat min, lat max, lng min, lng max: inside geo.BOUNDS
+COLUMNS = 6
+
+
+def _anchor(index: int, count: int) -> tuple[float, float]:
+    lat_min, lat_max, lng_min, lng_max = GRID
+    rows = max(1, -(-count // COLUMNS))
+    row, col = divmod(index, COLUMNS)
+    lat = lat_max - (row + 0.5) * (lat_max - lat_min) / rows
+    lng = lng_min + (col + 0.5) * (lng_max - lng_min) / COLUMNS
+    return lat, lng
 
 
 def _photo(rng: random.Random) -> bytes:
@@ -110,6 +126,7 @@ def _advance(
             actor=town,
             kind="review",
             document="钟政复申〔2026〕行政复议申请书",
+            files=[("行政复议申请书.jpg", _photo(rng))],
             now=at + timedelta(days=2),
         )
         return
@@ -117,8 +134,12 @@ def _advance(
     photos = [_photo(rng)]
     deadline = Violation.objects.filter(pk=v.pk).values_list("demolish_by", flat=True).get()
     if deadline is not None and at > deadline:
+        # 行政强制法 §44: the 公告 first, 强拆 once its period has run out.
+        announced = deadline + timedelta(hours=2)
+        services.announce(v, actor=town_leader, note="逾期未拆，发布强制拆除公告", now=announced)
+        at = max(at, announced + timedelta(days=config.notice_days(), hours=2))
         services.force_demolish(
-            v, actor=town_leader, photo_data=photos, note="逾期未拆，依法组织强拆", now=at
+            v, actor=town_leader, photo_data=photos, note="公告期满仍未拆除，依法组织强拆", now=at
         )
     else:
         services.self_demolish(v, actor=town_leader, photo_data=photos, note="当事人已自行拆除", now=at)
@@ -155,6 +176,7 @@ def seed_enforcement(*, seed: int, now: datetime) -> None:
         if town is None or town_leader is None:
             continue
         villages = list(Unit.objects.filter(kind=UnitKind.VILLAGE, parent=township))
+        anchor = _anchor(t_index, len(townships))
         # Every other township shows a clean sheet (零增长) this month; some show more work.
         count = 1 + (t_index % 3)
         for k in range(count):
@@ -172,21 +194,25 @@ def seed_enforcement(*, seed: int, now: datetime) -> None:
             )
             at = now - timedelta(days=days_ago, hours=rng.randint(0, 8))
             village = rng.choice(villages) if villages else None
-            place = village.name if village else township.display_name
+            place = f"{township.display_name}{village.name if village else ''}"  # the township once
+            patrol = _patrol(town, township, at, found=True) if k == 0 and t_index < 2 else None
             report = services.Report(
                 township=township,
                 village=village,
-                address=f"{township.display_name}{place}{rng.randint(1, 12)}组{rng.randint(1, 60)}号",
+                address=f"{place}{rng.randint(1, 12)}组{rng.randint(1, 60)}号",
                 area=f"{rng.randint(12, 480)}.{rng.randint(0, 9)}",
                 structure=structure,
                 land_type=land,
                 built_on=built_on,
                 description=what,
-                channel=rng.choice(
+                channel=Channel.PATROL
+                if patrol
+                else rng.choice(
                     [Channel.PATROL, Channel.PATROL, Channel.SATELLITE, Channel.REPORT, Channel.ASSIGNED]
                 ),
-                lat=CENTRE[0] + rng.uniform(-0.35, 0.35),
-                lng=CENTRE[1] + rng.uniform(-0.4, 0.4),
+                lat=round(anchor[0] + rng.uniform(-0.03, 0.03), 4),
+                lng=round(anchor[1] + rng.uniform(-0.03, 0.03), 4),
+                patrol=patrol,
                 owner_name=SURNAMES[rng.randrange(len(SURNAMES))] + GIVEN[rng.randrange(len(GIVEN))],
                 owner_phone=f"139{rng.randint(10000000, 99999999)}",
                 photos=[_photo(rng)],
@@ -215,11 +241,41 @@ def seed_enforcement(*, seed: int, now: datetime) -> None:
                     note="巡查不到位，新增违建未第一时间发现制止",
                     now=now - timedelta(days=1),
                 )
+        if t_index < 3:  # a patrol that found nothing, in one tap
+            _patrol(town, township, now - timedelta(hours=5 + t_index), found=False)
+    _import_patches(office, townships, now=now)
     _link_a_hotline_case(now=now)
+
+
+def _patrol(patroller: User, township: Unit, at: datetime, *, found: bool) -> PatrolLog:
+    return log_patrol(
+        actor=patroller,
+        area=f"{township.display_name}辖区重点村组、道路沿线",
+        nothing_found=not found,
+        note="发现疑似新建房屋一处，已拍照登记" if found else "",
+        township=township,
+        now=at - timedelta(minutes=40),
+    )
+
+
+def _import_patches(office: User, townships: list[Unit], *, now: datetime) -> None:
+    """One 卫片 batch of the quarter's monitoring: two patches, each a violation to be checked."""
+    if len(townships) < 2:
+        return
+    seen = (now - timedelta(days=20)).date().isoformat()
+    lines = ["图斑编号,乡镇编码,纬度,经度,面积,土地性质,监测日期,描述"]
+    for n, township in enumerate(townships[:2], start=1):
+        lat, lng = _anchor(n - 1, len(townships))
+        lines.append(
+            f"WP{now:%Y}Q-{n:03d},{township.code},{lat + 0.01:.4f},{lng - 0.01:.4f},{150 + 60 * n},"
+            f"耕地,{seen},耕地上新增建(构)筑物"
+        )
+    import_patches("\n".join(lines).encode(), "demo-patches.csv", actor=office, now=now - timedelta(days=2))
 
 
 def _link_a_hotline_case(*, now: datetime) -> None:
     """One 12345 违建 case held by a township, turned into a violation (if the case demo made one)."""
+    from accounts.privacy import case_text_for
     from cases.models import Case
     from enforcement.services.hotline import violation_from_case
     from org.demo import unit_slug
@@ -245,6 +301,8 @@ def _link_a_hotline_case(*, now: datetime) -> None:
         land_type=LandType.HOMESTEAD,
         built_on=now.date() - timedelta(days=10),
         channel=Channel.HOTLINE,
-        description=case.content[:2000] or case.title,
+        # As the 转为违建 page does: the citizen's text with phones, IDs and flats masked (in full,
+        # audited, only for whoever may see them), never copied unmasked into the violation.
+        description=case_text_for(clerk, case, purpose="转为违建")[:2000] or case.title,
     )
     violation_from_case(case, report, actor=clerk, now=now)

@@ -6,6 +6,7 @@ from typing import Any, cast
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.urls import reverse
 from django.utils import timezone
 
 from enforcement import geo
@@ -32,13 +33,49 @@ class PhotosField(forms.FileField):
         return [super(PhotosField, self).clean(f, initial) for f in files]
 
 
+class DocumentFilesField(PhotosField):
+    """The scanned or exported documents of a 复议/诉讼 (images or PDF; checked in the verb by
+    cases.attachments, the answers' attachments' check)."""
+
+    def __init__(self, *, required: bool = True, **kwargs: Any) -> None:
+        from cases.attachments import ACCEPT
+
+        super().__init__(required=required, **kwargs)
+        self.widget = MultiplePhotos(attrs={"accept": ACCEPT})
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        if self.required and not files:
+            raise forms.ValidationError("请上传文书（图片或PDF）。")
+        return [forms.FileField.clean(self, f, initial) for f in files]
+
+
 def _townships() -> Any:
     return Unit.objects.townships().order_by("sort_order", "code")
 
 
+def villages_of(townships: Any, chosen: Any) -> Any:
+    """The active villages/communities (org units) of one township among `townships`; none when
+    no township is chosen yet or the value is not one of them."""
+    try:
+        pk = int(str(chosen))
+    except (TypeError, ValueError):
+        return Unit.objects.none()
+    return (
+        Unit.objects.active()
+        .filter(kind=UnitKind.VILLAGE, parent_id=pk, parent__in=townships)
+        .order_by("sort_order", "code")
+    )
+
+
 class ReportForm(forms.Form):
     township = forms.ModelChoiceField(label="乡镇（街道）", queryset=Unit.objects.none())
-    village = forms.ModelChoiceField(label="村（社区）", queryset=Unit.objects.none(), required=False)
+    village = forms.ModelChoiceField(
+        label="村（社区）",
+        queryset=Unit.objects.none(),
+        required=False,
+        help_text="所选乡镇（街道）下的村（社区），取自组织机构；演示库中的社区为示例名称，非官方区划。",
+    )
     address = forms.CharField(label="地址", max_length=200)
     lat = forms.FloatField(label="纬度", required=False)
     lng = forms.FloatField(label="经度", required=False)
@@ -71,8 +108,19 @@ class ReportForm(forms.Form):
             townships = townships.filter(pk=user.unit_id)
             self.fields["township"].initial = user.unit_id
         cast("forms.ModelChoiceField[Unit]", self.fields["township"]).queryset = townships
-        cast("forms.ModelChoiceField[Unit]", self.fields["village"]).queryset = Unit.objects.filter(
-            kind=UnitKind.VILLAGE, parent__in=townships
+        # The villages of the chosen township only (the page reloads them when the township
+        # changes, enforcement.views.violations.villages); the verb checks the pair again.
+        chosen = self.data.get("township") if self.is_bound else self.initial.get("township")
+        chosen = chosen or self.fields["township"].initial
+        villages = villages_of(townships, chosen)
+        cast("forms.ModelChoiceField[Unit]", self.fields["village"]).queryset = villages
+        self.fields["township"].widget.attrs.update(
+            {
+                "hx-get": reverse("enforcement:villages"),
+                "hx-target": "#id_village",
+                "hx-trigger": "change",
+                "hx-include": "this",
+            }
         )
         if hotline:
             del self.fields["channel"]
@@ -139,10 +187,12 @@ class OrderForm(NoteForm):
 class AppealForm(forms.Form):
     kind = forms.ChoiceField(label="类型", choices=AppealKind.choices)
     document = forms.CharField(label="复议/诉讼文书（文号、名称）", max_length=500)
+    documents = DocumentFilesField(label="申请书/起诉状（扫描件或PDF）")
 
 
 class RulingForm(forms.Form):
     document = forms.CharField(label="结果文书（文号、名称）", max_length=500)
+    documents = DocumentFilesField(label="复议决定书/判决书（扫描件或PDF）")
     days = forms.IntegerField(
         label="新的自拆期限（天，复议前未下达限拆决定时填写）", min_value=1, max_value=90, required=False
     )
@@ -191,6 +241,7 @@ ACTION_FORMS: dict[Action, type[forms.Form]] = {
     Action.UPHOLD: RulingForm,
     Action.REVOKE: RulingForm,
     Action.SELF_DEMOLISH: DemolishForm,
+    Action.ANNOUNCE: NoteForm,
     Action.FORCE_DEMOLISH: DemolishForm,
     Action.REINSPECT: ReinspectForm,
     Action.SIGN_OFF: NoteForm,
@@ -207,7 +258,8 @@ HINTS: dict[Action, str] = {
     Action.UPHOLD: "复议/诉讼维持原决定：按剩余期限继续执行",
     Action.REVOKE: "复议/诉讼撤销原决定：案件办结",
     Action.SELF_DEMOLISH: "当事人已自行拆除，上传拆除现场照片",
-    Action.FORCE_DEMOLISH: "逾期未拆除，依法组织强拆（生成《强制执行决定书》）",
+    Action.ANNOUNCE: "逾期未拆除：发布《强制拆除公告》，限当事人在公告期内自行拆除（行政强制法第四十四条）",
+    Action.FORCE_DEMOLISH: "公告期满仍未拆除，依法组织强拆（生成《强制执行决定书》）",
     Action.REINSPECT: "拆除人、发现人以外的人员到现场复核并拍照",
     Action.SIGN_OFF: "复核通过，销号办结",
     Action.ACCOUNT: "记录问责：被问责人、单位、方式、日期",

@@ -8,12 +8,20 @@ is measured by it. 复核 is done by someone other than the demolisher and the f
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import datetime
+
+from django.utils import timezone
+
 from accounts.models import Role, User
 from enforcement.config import office_code
 from enforcement.models import Violation
 from enforcement.workflow import MACHINE, Action, State
 from loop.guards import Guards
 from mochou.errors import Conflict, NotPermitted
+from org.models import UnitKind
 
 STAFF = (Role.CLERK, Role.UNIT_LEADER, Role.ADMIN)
 
@@ -44,11 +52,44 @@ def _only_existing(actor: User, violation: Violation) -> None:
         )
 
 
-def _deadline_passed(actor: User, violation: Violation) -> None:
-    from django.utils import timezone
+# The clock of the verb under way: a guard's data check runs inside `Loop.verb` before the step
+# exists, so a verb that acts at a given `now` (the demo, a back-dated record, tests) lends it here.
+_CLOCK: ContextVar[datetime | None] = ContextVar("enforcement_clock", default=None)
 
-    if violation.demolish_by is None or violation.demolish_by > timezone.now():
-        raise Conflict("自拆期限未到，不能组织强拆。", code="enforcement.deadline_not_passed")
+
+@contextmanager
+def clock(now: datetime | None) -> Iterator[None]:
+    """Let the guard's time checks read `now` (the verb's clock) instead of the wall clock."""
+    token = _CLOCK.set(now)
+    try:
+        yield
+    finally:
+        _CLOCK.reset(token)
+
+
+def current_time() -> datetime:
+    return _CLOCK.get() or timezone.now()
+
+
+def _deadline_passed(actor: User, violation: Violation) -> None:
+    if violation.demolish_by is None or violation.demolish_by > current_time():
+        raise Conflict("自拆期限未到，不能公告或组织强拆。", code="enforcement.deadline_not_passed")
+
+
+def _not_announced_yet(actor: User, violation: Violation) -> None:
+    if violation.announced_at is not None:
+        raise Conflict("已发布强制拆除公告，请待公告期满。", code="enforcement.already_announced")
+
+
+def _announcement_expired(actor: User, violation: Violation) -> None:
+    """行政强制法 §44: 强拆 only after a 公告 gave the owner a period to demolish, and it ran out."""
+    if violation.announce_until is None:
+        raise Conflict(
+            "组织强拆前须发布强制拆除公告，限期当事人自行拆除（行政强制法第四十四条）。",
+            code="enforcement.not_announced",
+        )
+    if violation.announce_until > current_time():
+        raise Conflict("强制拆除公告期限未满，不能组织强拆。", code="enforcement.announcement_running")
 
 
 def _not_the_doer(actor: User, violation: Violation) -> None:
@@ -75,7 +116,20 @@ GUARDS.rule(A.APPEAL, STAFF, what="登记复议/诉讼", own_unit=True)
 GUARDS.rule(A.UPHOLD, STAFF, what="登记复议/诉讼结果", own_unit=True)
 GUARDS.rule(A.REVOKE, STAFF, what="登记复议/诉讼结果", own_unit=True)
 GUARDS.rule(A.SELF_DEMOLISH, STAFF, what="登记自行拆除", own_unit=True)
-GUARDS.rule(A.FORCE_DEMOLISH, STAFF, what="组织强拆", own_unit=True, checks=[_deadline_passed])
+GUARDS.rule(
+    A.ANNOUNCE,
+    STAFF,
+    what="发布强制拆除公告",
+    own_unit=True,
+    checks=[_deadline_passed, _not_announced_yet],
+)
+GUARDS.rule(
+    A.FORCE_DEMOLISH,
+    STAFF,
+    what="组织强拆",
+    own_unit=True,
+    checks=[_deadline_passed, _announcement_expired],
+)
 GUARDS.rule(A.REINSPECT, STAFF, what="复核", own_unit=True, checks=[_not_the_doer])
 GUARDS.rule(A.REJECT, STAFF, what="复核", own_unit=True, checks=[_not_the_doer])
 GUARDS.rule(A.SIGN_OFF, STAFF, what="销号", own_unit=True, checks=[_office_only])
@@ -101,6 +155,7 @@ OFFERED = (
     A.UPHOLD,
     A.REVOKE,
     A.SELF_DEMOLISH,
+    A.ANNOUNCE,
     A.FORCE_DEMOLISH,
     A.REINSPECT,
     A.SIGN_OFF,
@@ -112,5 +167,15 @@ def available_actions(user: User, violation: Violation) -> list[Action]:
     return GUARDS.available(user, violation, offered=OFFERED)
 
 
+def in_township(user: User) -> bool:
+    """A township's (or one of its villages') staff: those who find violations in their own area."""
+    unit = user.unit
+    return unit is not None and unit.kind in (UnitKind.TOWNSHIP, UnitKind.VILLAGE)
+
+
 def may_report(user: User) -> bool:
-    return GUARDS.may(user, A.REPORT) and (is_office(user) or user.unit_id is not None)
+    """Whether to offer the report form: the guard's role rule, and a place to report in — the
+    office anywhere, a township's staff in their own area; a department clerk has none."""
+    if not getattr(user, "is_authenticated", False) or not GUARDS.may(user, A.REPORT):
+        return False
+    return is_office(user) or in_township(user)

@@ -79,11 +79,11 @@ class ViolationQuerySet(StatefulQuerySet["Violation"]):
     def open(self) -> ViolationQuerySet:
         return self.filter(state__in=OPEN_STATES)
 
-    def check_overdue(self, now: datetime) -> ViolationQuerySet:
-        return self.filter(state=State.REPORTED, check_by__lte=now)
+    def overdue(self, now: datetime) -> ViolationQuerySet:
+        """Past the deadline of the state each is in (enforcement.deadlines)."""
+        from enforcement.deadlines import overdue_q
 
-    def demolish_overdue(self, now: datetime) -> ViolationQuerySet:
-        return self.filter(state=State.ORDERED, demolish_by__lte=now)
+        return self.filter(overdue_q(now))
 
 
 class Violation(StatefulModel):
@@ -133,10 +133,16 @@ class Violation(StatefulModel):
     dismiss_reason = models.CharField(
         "不予认定原因", max_length=10, choices=DismissReason.choices, blank=True
     )
+    # The deadlines of 制止 and of the 限期拆除决定, stamped when 认定 and 制止 are recorded.
+    stop_by = models.DateTimeField("制止期限", null=True, blank=True, db_index=True)
     stopped_at = models.DateTimeField("制止时间", null=True, blank=True)
+    order_by = models.DateTimeField("限期拆除决定期限", null=True, blank=True, db_index=True)
     plan_due = models.DateField("计划处置日期", null=True, blank=True)
     ordered_at = models.DateTimeField("责令限期拆除时间", null=True, blank=True)
     demolish_by = models.DateTimeField("自拆期限", null=True, blank=True, db_index=True)
+    # 强制拆除公告 (行政强制法 §44): when it was issued and the last day it gives the owner.
+    announced_at = models.DateTimeField("公告时间", null=True, blank=True)
+    announce_until = models.DateTimeField("公告期限", null=True, blank=True)
     paused_seconds = models.PositiveIntegerField("暂停时剩余秒数", null=True, blank=True)
     appeal_kind = models.CharField("复议/诉讼", max_length=10, choices=AppealKind.choices, blank=True)
     demolished_at = models.DateTimeField("拆除时间", null=True, blank=True)
@@ -231,6 +237,7 @@ class Document(models.Model):
     class Kind(models.TextChoices):
         STOP = "stop", "责令停止建设通知书"
         DEMOLISH = "demolish", "限期拆除决定书"
+        ANNOUNCE = "announce", "强制拆除公告"
         ENFORCE = "enforce", "强制执行决定书"
 
     violation = models.ForeignKey(Violation, on_delete=models.PROTECT, related_name="documents")
@@ -293,3 +300,65 @@ class PatrolLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.patroller_id} {self.patrolled_at:%Y-%m-%d} {self.area}"
+
+
+class AppealFile(models.Model):
+    """A 复议/诉讼 document as filed or as ruled: an image (through mochou.images) or a PDF (through
+    cases.attachments, the check the answers' attachments use), stored under
+    MEDIA_ROOT/enforcement-appeals/ with a random name and no public URL."""
+
+    class Stage(models.TextChoices):
+        FILING = "filing", "复议/诉讼申请"
+        RULING = "ruling", "复议/诉讼结果"
+
+    violation = models.ForeignKey(Violation, on_delete=models.PROTECT, related_name="appeal_files")
+    event = models.ForeignKey(ViolationEvent, on_delete=models.PROTECT, related_name="files")
+    stage = models.CharField("阶段", max_length=8, choices=Stage.choices)
+    name = models.CharField("文件名", max_length=120)
+    path = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "复议/诉讼文书"
+        verbose_name_plural = "复议/诉讼文书"
+        ordering = ["violation", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+
+class ViolationReminder(models.Model):
+    """One rung of the deadline sweep claimed for one violation and deadline (核查 or 自拆, near or
+    overdue): the unique row makes each reminder go out once, whatever runs the sweep."""
+
+    class Kind(models.TextChoices):
+        CHECK_NEAR = "check_near", "核查临期"
+        CHECK_OVERDUE = "check_overdue", "核查超期"
+        DEMOLISH_NEAR = "demolish_near", "自拆临期"
+        DEMOLISH_OVERDUE = "demolish_overdue", "自拆逾期"
+        STOP_OVERDUE = "stop_overdue", "制止超期"
+        ORDER_OVERDUE = "order_overdue", "限期拆除决定超期"
+        PLAN_OVERDUE = "plan_overdue", "存量处置计划逾期"
+
+    violation = models.ForeignKey(Violation, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    deadline = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["violation", "kind", "deadline"], name="violation_reminder_once_per_deadline"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.violation_id} {self.kind}"

@@ -35,6 +35,16 @@ class ReportIn(StrictIn):
         [], max_length=9, description="现场照片，base64 编码（JPEG/PNG/WebP/HEIC）"
     )
     patch_ref: StrictStr = Field("", max_length=40, description="卫片图斑编号")
+    patrol: StrictInt | None = Field(
+        None, ge=1, description="巡查日志 id（POST /patrols 的返回值；本人的巡查发现，发现渠道须为 patrol）"
+    )
+
+
+class ViolationFileIn(StrictIn):
+    """A 复议/诉讼 document: its file name and its bytes in base64 (an image or a PDF)."""
+
+    name: StrictStr = Field(..., min_length=1, max_length=120, description="文件名")
+    data: StrictStr = Field(..., description="文件内容，base64 编码（JPEG/PNG/WebP/HEIC 图片或 PDF）")
 
 
 class ViolationActionIn(StrictIn):
@@ -50,6 +60,9 @@ class ViolationActionIn(StrictIn):
     )
     kind: AppealKind | None = Field(None, description="appeal：review 行政复议 / lawsuit 行政诉讼")
     document: StrictStr = Field("", max_length=500, description="appeal/uphold/revoke：文书（文号、名称）")
+    files: list[ViolationFileIn] = Field(
+        [], max_length=5, description="appeal/uphold/revoke：文书文件（申请书、决定书、判决书），至少一个"
+    )
     passed: StrictBool | None = Field(None, description="reinspect：复核是否通过")
     photos: list[StrictStr] = Field(
         [], max_length=9, description="self_demolish/force_demolish/reinspect：现场照片 base64"
@@ -83,7 +96,11 @@ class ViolationEventOut(Schema):
 
 class DocumentOut(Schema):
     kind: str = Field(
-        ..., description="stop 责令停止建设通知书 / demolish 限期拆除决定书 / enforce 强制执行决定书"
+        ...,
+        description=(
+            "stop 责令停止建设通知书 / demolish 限期拆除决定书 / "
+            "announce 强制拆除公告 / enforce 强制执行决定书"
+        ),
     )
     number: str = Field(..., description="文号")
     issued_at: datetime

@@ -2,8 +2,9 @@
 
 待核查 (found, registered; checked on site within the configured hours) → 不属实/合法 (closed with
 the reason) or 已认定 (认定违建) → 已制止 (当场制止 / 责令停止建设) → 限期自拆 (a deadline) →
-已拆除 (自拆, or 组织强拆 once the deadline passed) → 已复核 (on site, with photos, by someone
-other than the demolisher and the finder; 复核不通过 sends it back to 限期自拆) → 已销号.
+已拆除 (自拆, or 组织强拆 once the deadline passed and then the 强制拆除公告's period) → 已复核 (on
+site, with photos, by someone other than the demolisher and the finder; 复核不通过 sends it back
+to 限期自拆) → 已销号.
 Side paths: 复议/诉讼 pauses the 自拆 deadline (维持 resumes it with the time left; 撤销 closes
 it); a 存量 violation goes into a dated disposal plan (存量待处置) before its order; 问责 is
 recorded in any state without moving it.
@@ -40,6 +41,7 @@ class Action(models.TextChoices):
     UPHOLD = "uphold", "复议/诉讼维持"
     REVOKE = "revoke", "复议/诉讼撤销"
     SELF_DEMOLISH = "self_demolish", "自行拆除"
+    ANNOUNCE = "announce", "强制拆除公告"
     FORCE_DEMOLISH = "force_demolish", "组织强拆"
     REINSPECT = "reinspect", "复核通过"
     REJECT = "reject", "复核不通过"  # a sub-action of 复核, chosen by its outcome
@@ -61,6 +63,8 @@ TRANSITIONS: dict[tuple[State | None, Action], State] = {
     (S.APPEALED, A.UPHOLD): S.ORDERED,
     (S.APPEALED, A.REVOKE): S.DISMISSED,
     (S.ORDERED, A.SELF_DEMOLISH): S.DEMOLISHED,
+    # 行政强制法 §44: a 公告 giving the owner a last period to demolish comes before any 强拆.
+    (S.ORDERED, A.ANNOUNCE): S.ORDERED,
     (S.ORDERED, A.FORCE_DEMOLISH): S.DEMOLISHED,
     (S.DEMOLISHED, A.REINSPECT): S.VERIFIED,
     (S.DEMOLISHED, A.REJECT): S.ORDERED,

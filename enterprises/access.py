@@ -54,5 +54,6 @@ def access(request: HttpRequest, token: str) -> HttpResponse:
         "contact": contact,
         "form": form,
         "appeals": services.appeals_of(enterprise),
+        "token": token,  # for the link to the enterprise's 上门帮办 page
     }
     return _private(render(request, "enterprises/access.html", context, status=status))

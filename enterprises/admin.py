@@ -10,7 +10,15 @@ from django.http import HttpRequest
 from accounts.models import User
 from enterprises import services
 from enterprises.forms import EnterpriseForm
-from enterprises.models import Appeal, ContactDataView, Enterprise, EnterpriseContact, Visit
+from enterprises.models import (
+    Appeal,
+    ContactDataView,
+    Enterprise,
+    EnterpriseContact,
+    SquadMember,
+    SquadVisit,
+    Visit,
+)
 from mochou.admin import ReadOnlyAdmin
 
 
@@ -54,3 +62,18 @@ class VisitAdmin(admin.ModelAdmin):
 @admin.register(ContactDataView)
 class ContactDataViewAdmin(ReadOnlyAdmin):
     list_display = ("viewed_at", "user", "contact", "purpose", "ip")
+
+
+@admin.register(SquadMember)
+class SquadMemberAdmin(admin.ModelAdmin):
+    """莫愁小分队's members and its leader: configuration, edited here."""
+
+    list_display = ("user", "is_leader", "is_active")
+    list_filter = ("is_leader", "is_active")
+    raw_id_fields = ("user",)
+
+
+@admin.register(SquadVisit)
+class SquadVisitAdmin(ReadOnlyAdmin):
+    list_display = ("enterprise", "origin", "wished_date", "scheduled_date", "state", "rating")
+    list_filter = ("state", "origin")

@@ -21,6 +21,7 @@ from accounts.models import User
 from cases.models import Kind
 from enterprises import creditcode, services
 from enterprises.models import Enterprise, EnterpriseContact
+from enterprises.squad.demo import seed_squad
 from org.models import Unit
 
 KFQ = "湖北钟祥经济开发区"
@@ -263,4 +264,6 @@ def seed_enterprises() -> EnterpriseDemoReport:
                 notes=notes,
             )
             visits += 1
+    # 莫愁小分队: its team and visits on request (enterprises/squad/demo.py).
+    seed_squad()
     return {"enterprises": len(enterprises), "appeals": appeals, "visits": visits, "link": link}

@@ -21,8 +21,17 @@ from enterprises import creditcode
 if TYPE_CHECKING:
     from accounts.models import User
 
-# The parks (园区) an enterprise may sit in; both are township-level units of 钟祥市 as well.
-PARKS = ("湖北钟祥经济开发区", "湖北钟祥胡集经济技术开发区")
+# The five industrial parks (园区) an enterprise may sit in, named as the 招商 app's parks
+# (investment.Park.name: its parks page lists each park's enterprises by this name). The first two
+# were the only ones before, and are township-level units of 钟祥市 as well.
+PARKS = (
+    "湖北钟祥经济开发区",
+    "湖北钟祥胡集经济技术开发区",
+    "大柴湖经济开发区",
+    "南湖新区工业园",
+    "双河循环经济产业园",
+)
+PARK_CHOICES = [(name, name) for name in PARKS]
 
 
 def validate_credit_code(value: str) -> None:
@@ -55,7 +64,9 @@ class Enterprise(models.Model):
         "统一社会信用代码", max_length=18, unique=True, validators=[validate_credit_code]
     )
     industry = models.CharField("所属行业", max_length=40, blank=True)
-    park = models.CharField("所在园区", max_length=60, blank=True, help_text="如：湖北钟祥经济开发区")
+    park = models.CharField(
+        "所在园区", max_length=60, blank=True, choices=PARK_CHOICES, help_text="不在园区的留空"
+    )
     township = models.ForeignKey(
         "org.Unit",
         verbose_name="所属乡镇",
@@ -186,3 +197,19 @@ class ContactDataView(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} 查看 {self.contact}"
+
+
+# 莫愁小分队 (visits on request) lives in its own module; imported here so Django finds its models.
+from enterprises.squad.models import SquadMember, SquadProblem, SquadVisit, SquadVisitEvent  # noqa: E402
+
+__all__ = [
+    "Appeal",
+    "ContactDataView",
+    "Enterprise",
+    "EnterpriseContact",
+    "SquadMember",
+    "SquadProblem",
+    "SquadVisit",
+    "SquadVisitEvent",
+    "Visit",
+]

@@ -19,6 +19,7 @@ from cases.workflow import OPEN_STATES
 from enterprises import services
 from enterprises.forms import ContactForm, EnterpriseForm, VisitForm
 from enterprises.models import ContactDataView, Enterprise, EnterpriseContact
+from enterprises.squad import guards as squad_guards
 from mochou.errors import DomainError
 from mochou.http import AuthenticatedHttpRequest
 
@@ -92,6 +93,9 @@ def _detail_context(request: AuthenticatedHttpRequest, enterprise: Enterprise, *
         "masked_contact_mobile": mask_phone(enterprise.contact_mobile),
         "visit_form": forms.get("visit_form") or VisitForm(initial={"date": timezone.localdate()}),
         "contact_form": forms.get("contact_form") or ContactForm(),
+        # 莫愁小分队: the enterprise's visits on request, and whether this user may book one for it.
+        "squad_visits": enterprise.squad_visits.order_by("-created_at", "-pk")[:20],
+        "may_book_squad": squad_guards.may_book_for(user, enterprise),
     }
     return context
 

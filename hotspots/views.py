@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cases.models import Case, Category
-from hotspots import services
+from hotspots import hooks, services
 from hotspots.guards import GUARDS, may_assign, may_read
 from hotspots.models import Hotspot, ProactiveTask
 from hotspots.queries import hotspots_in
@@ -87,6 +87,8 @@ def hotspot_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "cases": [(case, case.pk in in_window) for case in cases.order_by("created_at")],
         "tasks": hotspot.tasks.select_related("unit", "assigned_by", "reported_by"),
         "form": TakeUpForm() if may_assign(request.user) else None,
+        # 领导批示 on the hotspot: rendered by the supervision app when installed (hotspots.hooks).
+        "instruction_panel": hooks.instruction_panel(hotspot, request.user, request),
     }
     return render(request, "hotspots/detail.html", context)
 

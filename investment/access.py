@@ -25,7 +25,7 @@ from loop.guards import Guards
 from loop.review import WORDS, ReviewGuards, RevisionAction, four_eyes
 from mochou.errors import Conflict, NotPermitted
 
-from .models import REPORT_MACHINE, Project, ReportStatus
+from .models import MAJOR_FLAG, REPORT_MACHINE, Project, ReportStatus
 from .workflow import MACHINE, STATE_OF, Action, State, is_forward
 
 if TYPE_CHECKING:
@@ -80,6 +80,32 @@ def may_see_confidential(user: Any) -> bool:
     return user.role == Role.UNIT_LEADER and is_office_staff(user)
 
 
+def shown_flags(user: Any, project: Any) -> list[str]:
+    """The project's flags as the user may see them: "10亿元以上" says how much it invests, so it
+    is shown only to who may see its amounts (龙头, 小巨人 and 技改 are not amounts)."""
+    flags: list[str] = project.flags
+    return flags if may_see_confidential(user) else [f for f in flags if f != MAJOR_FLAG]
+
+
+def is_project_side(user: Any, project: Any) -> bool:
+    """The project's responsible unit or the 招商局 (an admin too): who follows it. In 莫愁超市 the
+    same side posts its needs; intermediaries.access decides that there, this only offers the link."""
+    return _answers_for(user, project)
+
+
+# Reports: an amount made of fewer projects than this is one or two projects' confidential amount.
+MIN_PROJECTS_PER_AMOUNT = 3
+
+
+def amount_shown(user: Any, projects: int) -> bool:
+    """Whether a report's amount summed over `projects` projects may be shown to the user: always
+    to who may see one project's amounts; to everyone else only when it is made of none (zero
+    says nothing) or of at least MIN_PROJECTS_PER_AMOUNT projects — otherwise the cell shows its
+    counts only. (reports.suppress also hides a second cell where one alone would be given back
+    by the total.)"""
+    return may_see_confidential(user) or projects == 0 or projects >= MIN_PROJECTS_PER_AMOUNT
+
+
 def project_filter(user: Any) -> Q:
     if not _active(user):
         return Q(pk__in=[])
@@ -94,6 +120,57 @@ def project_filter(user: Any) -> Q:
 def may_register(user: Any) -> bool:
     """登记项目: the 招商局, and the staff of a township or department that finds a project."""
     return _active(user) and (user.is_superuser or user.role in STAFF_ROLES)
+
+
+def _answers_for(user: Any, project: Any) -> bool:
+    """The project's responsible unit (its staff) or the 招商局, or an admin."""
+    if not _active(user):
+        return False
+    if user.is_superuser or is_office_staff(user):
+        return True
+    return (
+        user.role in STAFF_ROLES and user.unit_id is not None and user.unit_id == project.responsible_unit_id
+    )
+
+
+def may_raise_problem(user: Any, project: Any) -> bool:
+    """要素保障: the project's 店小二, its responsible unit, or the 招商局 raises a problem."""
+    return _answers_for(user, project) or (_active(user) and project.liaison_id == user.pk)
+
+
+def check_edit(user: Any, project: Any) -> None:
+    """修改项目信息: the project's responsible unit or the 招商局 (who registered and follow it);
+    a lost project (终止/流失) is a closed record until it is won back by a stage."""
+    if not _answers_for(user, project):
+        raise NotPermitted("只有项目的责任单位或招商局可以修改项目信息。", code="investment.not_your_unit")
+    if project.state == State.TERMINATED:
+        raise Conflict(
+            "项目已终止/流失，不能修改项目信息；重新引回（申报在谈或签约）后再修改。",
+            code="investment.project_closed",
+        )
+
+
+def may_edit_project(user: Any, project: Any) -> bool:
+    try:
+        check_edit(user, project)
+    except (NotPermitted, Conflict):
+        return False
+    return True
+
+
+def may_explain_stall(user: Any, project: Any) -> bool:
+    """停滞原因: said by the project's responsible unit or the 招商局 (who follow it)."""
+    return _answers_for(user, project)
+
+
+def may_set_targets(user: Any) -> bool:
+    """目标考核: the targets are the 招商局's to enter (and an admin's)."""
+    return _active(user) and (user.is_superuser or is_office_staff(user))
+
+
+def may_import_output(user: Any) -> bool:
+    """园区产值: entered or imported by the 招商局."""
+    return _active(user) and (user.is_superuser or is_office_staff(user))
 
 
 def audit_confidential_view(
@@ -159,6 +236,13 @@ def _stage_possible(actor: Any, report: Any) -> None:
     project = report.project
     MACHINE.next_state(project.state, report.stage)
     check_resume(project, report.stage)
+    # A signing is counted per investor (counting.py): without the credit code it cannot be
+    # approved, so it is refused already when declared for review, not only at the approval.
+    if report.stage == Action.SIGN and not project.investor_credit_code:
+        raise Conflict(
+            "申报“签约”前，请先在项目信息中补充投资方的统一社会信用代码（点击“修改项目信息”）。",
+            code="investment.credit_code_required",
+        )
 
 
 REPORT_GUARDS: ReviewGuards[ReportStatus] = ReviewGuards(

@@ -30,6 +30,20 @@ class Config:
     major_threshold: Decimal = Decimal("100000")
     # The 倍增 ratio compares a year's signed amount with this year's.
     base_year: int = 2024
+    # 要素保障: the unit a problem of each kind (workflow.StallReason) is routed to by default
+    # (org.Unit codes of the demo city); a kind not here waits for the 12345 centre's dispatcher.
+    problem_units: dict[str, str] = field(
+        default_factory=lambda: {
+            "land": "D-ZRZY",  # 自然资源和规划局
+            "approval": "D-ZSJ",  # 政务服务和大数据管理局
+            "design": "D-ZJJ",  # 住房和城乡建设局
+            "funds": "D-CZJ",  # 财政局
+            "utilities": "D-GD",  # 供电公司 (水: 自来水公司, 气: 燃气公司 — chosen on the form)
+            "labour": "D-RSJ",  # 人力资源和社会保障局
+            "demolition": "D-ZRZY",
+            "market": "D-SWJ",  # 商务局
+        }
+    )
 
 
 def config() -> Config:

@@ -4,7 +4,9 @@ Everything goes through the services (declare → documents → submit → 招�
 the events and the audit trail are the real ones. Names of projects and investors are invented
 (any likeness to a real company is chance); credit codes read 91420881MA5xxxxxx + check character,
 valid by GB 32100-2015 and belonging to no one. Two or three projects are the 店小二 app's demo
-enterprises (their own credit codes), so their appeals show on the project as 要素保障.
+enterprises (their own credit codes): each gets one 要素保障 problem raised by the 招商局 (an appeal
+dispatched to the unit of its kind), and their other appeals show on the project. The year's
+targets (the city's and each park's, one corrected) and most stalled projects' reasons are set.
 
 The "4+1" and "3+6" chains and the five parks are plausible for 钟祥 (the meeting report names
 the "4+1" leading industries, the "3+6" agricultural system, five industrial parks, and the
@@ -127,6 +129,80 @@ def seed_investment(*, seed: int, now: datetime) -> None:
     if not Project.objects.exists():
         _seed_projects(rng, cast, unit, now)
     _seed_outputs(rng, cast, now)
+    _seed_targets(cast, now)
+    _seed_stall_reasons(cast, now)
+    _seed_problems(cast, now)
+
+
+# The year's targets: the city's and each park's (plausible, not the city's real 考核 figures).
+CITY_TARGETS = {"signed": 40, "amount": 2000000, "major": 8, "started": 25, "producing": 15, "funds": 600000}
+
+
+def _seed_targets(cast: Cast, now: datetime) -> None:
+    from .models import Target
+    from .targets import set_target
+
+    year = now.year
+    if Target.objects.filter(year=year).exists():
+        return
+    for figure, value in CITY_TARGETS.items():
+        set_target(actor=cast.clerk, year=year, figure=figure, value=value, now=now)
+    for i, park in enumerate(Park.objects.filter(is_active=True)):
+        set_target(actor=cast.clerk, year=year, figure="signed", value=4 + i % 3, park=park, now=now)
+        set_target(
+            actor=cast.clerk, year=year, figure="amount", value=150000 + 50000 * (i % 3), park=park, now=now
+        )
+    # One correction, so that the history shows one.
+    set_target(actor=cast.clerk, year=year, figure="signed", value=CITY_TARGETS["signed"] + 5, now=now)
+
+
+def _seed_stall_reasons(cast: Cast, now: datetime) -> None:
+    """The reason of most stalled projects, said by the 招商局 (a few are left 未填报)."""
+    from .models import StallExplanation
+    from .stalls import explain_stall, stalled
+
+    if StallExplanation.objects.exists():
+        return
+    reasons = [
+        StallReason.LAND,
+        StallReason.APPROVAL,
+        StallReason.FUNDS,
+        StallReason.UTILITIES,
+        StallReason.DESIGN,
+    ]
+    for i, row in enumerate(stalled(list(Project.objects.order_by("number")), now.date())):
+        if i % 4 != 3 and not row.reason:
+            explain_stall(row.project, actor=cast.clerk, reason=reasons[i % len(reasons)], now=now)
+
+
+def _seed_problems(cast: Cast, now: datetime) -> None:
+    """要素保障: one problem on each project whose investor is a 店小二 enterprise with a contact."""
+    from mochou.errors import DomainError
+
+    from .models import ProjectProblem
+    from .problems import raise_problem
+
+    if ProjectProblem.objects.exists():
+        return
+    kinds = [
+        (
+            StallReason.LAND,
+            "用地指标未落实",
+            "项目二期用地指标尚未落实，影响厂房扩建开工，请协调自然资源部门。",
+        ),
+        (
+            StallReason.UTILITIES,
+            "专线供电接入",
+            "新建生产线需10千伏专线供电，申请已提交一个月，请协调供电公司。",
+        ),
+        (StallReason.APPROVAL, "施工许可办理", "施工许可材料已齐全，请政务服务中心加快办理并明确时限。"),
+    ]
+    projects = Project.objects.filter(investor__isnull=False).order_by("number")
+    for (kind, title, content), project in zip(kinds, projects, strict=False):
+        try:
+            raise_problem(project, actor=cast.clerk, kind=kind, title=title, content=content, now=now)
+        except DomainError:  # an enterprise without a contact, or a unit missing in a trimmed demo
+            continue
 
 
 def _cast(unit: Unit | None) -> Cast | None:
@@ -170,10 +246,10 @@ def _path(target: State, i: int) -> list[Action]:
     return steps
 
 
-def _dates(rng: random.Random, count: int, today: date) -> list[date]:
-    """`count` stage dates, oldest first, the last a few weeks before today."""
+def _dates(rng: random.Random, count: int, today: date, late_by: int = 0) -> list[date]:
+    """`count` stage dates, oldest first, the last a few weeks (and `late_by` days) before today."""
     days: list[date] = []
-    day = today - timedelta(days=rng.randint(5, 45))
+    day = today - timedelta(days=rng.randint(5, 45) + late_by)
     for _ in range(count):
         days.append(day)
         day -= timedelta(days=rng.randint(25, 80))
@@ -238,7 +314,11 @@ def _seed_projects(rng: random.Random, cast: Cast, unit: Unit, now: datetime) ->
                 "liaison": declarer if declarer is not cast.clerk else None,
             }
             path = _path(target, k)
-            days = _dates(rng, max(len(path), 1), today)
+            # A third of the signed and registered projects have stood still past their stall
+            # clock (签约未注册 3 months, 注册未开工 6: investment.config), so the 停滞 list has rows.
+            late = k % 3 == 1 and target in (State.SIGNED, State.REGISTERED)
+            late_by = (120 if target == State.SIGNED else 200) if late else 0
+            days = _dates(rng, max(len(path), 1), today, late_by)
             registered_at = now - timedelta(days=(today - days[0]).days + 3)
             if target in (State.SIGNED, State.REGISTERED) and k % 3 == 0:
                 data["planned_start"] = (days[-1] + timedelta(days=40 + 31 * (k % 5))).replace(day=1)

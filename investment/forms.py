@@ -9,7 +9,7 @@ from django import forms
 from accounts.models import Role, User
 from org.models import Unit
 
-from .models import REASONS, Chain, Park, Source
+from .models import REASONS, Chain, Park, Source, TargetFigure
 from .workflow import StallReason, TerminationReason
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -77,6 +77,44 @@ class ProjectForm(forms.Form):
                 field.label_from_instance = lambda obj: getattr(obj, "display_name", None) or str(obj)  # type: ignore[method-assign]
 
 
+# The confidential facts of one project (access.py): who may not see them is not shown them on
+# the edit form either; a field left blank keeps its value.
+CONFIDENTIAL_FIELDS = (
+    "name", "investor_name", "investor_credit_code", "total_investment", "first_phase_investment",
+    "registered_capital", "expected_output", "expected_tax",
+)  # fmt: skip
+
+
+class ProjectEditForm(ProjectForm):
+    """修改项目信息: the registration form, filled with the project's facts. For someone who may
+    not see the confidential ones they are empty and optional (blank = unchanged)."""
+
+    def __init__(self, *args: Any, project: Any, confidential: bool, **kwargs: Any) -> None:
+        initial = {
+            name: getattr(project, name)
+            for name in self.base_fields
+            if name != "responsible_unit" and (confidential or name not in CONFIDENTIAL_FIELDS)
+        }
+        super().__init__(*args, initial=initial, **kwargs)
+        self.confidential = confidential
+        self.fields["responsible_unit"].help_text = "不选则不变；只有招商局可以更换"
+        if not confidential:
+            for name in CONFIDENTIAL_FIELDS:
+                field = self.fields[name]
+                field.required = False
+                field.help_text = "保密，不显示原值；留空则不变"
+
+    def changes(self) -> dict[str, Any]:
+        """What the form asks to change: every field, but a blank confidential one when hidden."""
+        data = dict(self.cleaned_data)
+        data.pop("responsible_unit", None)
+        if not self.confidential:
+            for name in CONFIDENTIAL_FIELDS:
+                if data.get(name) in (None, ""):
+                    data.pop(name, None)
+        return data
+
+
 def reason_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     return [
         ("终止/流失原因", [(v, str(lbl)) for v, lbl in TerminationReason.choices]),
@@ -130,3 +168,68 @@ class OutputForm(forms.Form):
     )
     month = forms.DateField(label="月份", widget=MONTH, input_formats=["%Y-%m", "%Y-%m-%d"])
     output = forms.DecimalField(label="工业总产值（万元）", max_digits=14, decimal_places=2, min_value=0)
+
+
+class ProblemForm(forms.Form):
+    """要素保障: a problem of the project, raised as its enterprise's appeal."""
+
+    kind = forms.ChoiceField(label="要素类别", choices=StallReason.choices)
+    unit = forms.ModelChoiceField(
+        label="责任单位",
+        queryset=Unit.objects.none(),
+        required=False,
+        empty_label="按类别默认派单",
+        help_text="不选：用地→自然资源和规划局，审批→政务服务和大数据管理局，水电气→供电公司…",
+    )
+    title = forms.CharField(label="问题", max_length=40)
+    content = forms.CharField(
+        label="具体情况和诉求", max_length=3000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        unit = self.fields["unit"]
+        if isinstance(unit, forms.ModelChoiceField):
+            unit.queryset = (
+                Unit.objects.filter(is_active=True).exclude(kind="township").order_by("sort_order", "code")
+            )
+
+
+class StallReasonForm(forms.Form):
+    reason = forms.ChoiceField(label="停滞原因", choices=StallReason.choices)
+    note = forms.CharField(label="说明", max_length=300, required=False)
+
+
+class TargetForm(forms.Form):
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    scope = forms.ChoiceField(
+        label="考核对象",
+        choices=[("city", "全市"), ("township", "乡镇"), ("park", "园区"), ("chain", "产业链")],
+    )
+    township = forms.ModelChoiceField(label="乡镇", queryset=Unit.objects.none(), required=False)
+    park = forms.ModelChoiceField(label="园区", queryset=Park.objects.filter(is_active=True), required=False)
+    chain = forms.ModelChoiceField(
+        label="产业链", queryset=Chain.objects.filter(is_active=True), required=False
+    )
+    figure = forms.ChoiceField(label="考核项", choices=TargetFigure.choices)
+    value = forms.DecimalField(label="目标值", max_digits=14, decimal_places=2, min_value=0)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        township = self.fields["township"]
+        if isinstance(township, forms.ModelChoiceField):
+            township.queryset = Unit.objects.townships()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        scope = data.get("scope")
+        for key in ("township", "park", "chain"):
+            if key != scope:
+                data[key] = None
+            elif data.get(key) is None:
+                self.add_error(key, "请选择考核对象。")
+        return data
+
+
+class OutputImportForm(forms.Form):
+    file = forms.FileField(label="产值文件（CSV 或 xlsx）")

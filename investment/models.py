@@ -32,6 +32,10 @@ WAN_DIGITS, WAN_PLACES = 14, 2
 NON_NEGATIVE = [MinValueValidator(Decimal(0))]
 
 
+# The flag of a ≥10亿元 project: it names the bracket of a confidential amount (access.shown_flags).
+MAJOR_FLAG = "10亿元以上"
+
+
 class ChainSystem(models.TextChoices):
     INDUSTRY = "4+1", "“4+1”主导产业"
     AGRICULTURE = "3+6", "“3+6”现代农业产业体系"
@@ -208,7 +212,7 @@ class Project(StatefulModel):
     @property
     def flags(self) -> list[str]:
         names = [("is_leading", "龙头"), ("is_little_giant", "小巨人"), ("is_tech_upgrade", "技改")]
-        shown = ["10亿元以上"] if self.is_major else []
+        shown = [MAJOR_FLAG] if self.is_major else []
         return shown + [label for attr, label in names if getattr(self, attr)]
 
 
@@ -429,3 +433,116 @@ class FundsArrival(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project_id} {self.month:%Y-%m} {self.amount}"
+
+
+class ProjectProblem(models.Model):
+    """要素保障: a problem raised on a project, which *is* an appeal of its enterprise in the 店小二
+    loop (enterprises.Appeal → cases.Case); this row only ties the appeal to the project and its
+    要素 kind. The state and the answer are the case's."""
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="problems")
+    appeal = models.OneToOneField(
+        "enterprises.Appeal", on_delete=models.PROTECT, related_name="investment_problem"
+    )
+    kind = models.CharField("要素类别", max_length=20, choices=StallReason.choices)
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name="责任单位", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", help_text="空：由12345中心派单",
+    )  # fmt: skip
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    raised_at = models.DateTimeField("提出时间")
+
+    class Meta:
+        verbose_name = "要素保障问题"
+        verbose_name_plural = "要素保障问题"
+        ordering = ["-raised_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.get_kind_display()}"
+
+
+class StallExplanation(models.Model):
+    """Why a stalled project is held (a reason from the 要素 list), as its unit or the 招商局 said;
+    append-only: the latest is the project's reason, the earlier ones its history."""
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="stall_explanations")
+    reason = models.CharField("停滞原因", max_length=20, choices=StallReason.choices)
+    note = models.CharField("说明", max_length=300, blank=True)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    entered_at = models.DateTimeField("填报时间")
+
+    class Meta:
+        verbose_name = "停滞原因"
+        verbose_name_plural = "停滞原因"
+        ordering = ["project", "-entered_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.get_reason_display()}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise RuntimeError("StallExplanation is append-only")
+        super().save(*args, **kwargs)
+
+
+class TargetFigure(models.TextChoices):
+    """What a 目标考核 target measures (the same figures as the reports' rows)."""
+
+    SIGNED = "signed", "新签约项目（个）"
+    AMOUNT = "amount", "新签约投资额（万元）"
+    MAJOR = "major", "10亿元以上项目（个）"
+    STARTED = "started", "新开工（个）"
+    PRODUCING = "producing", "新投产（个）"
+    FUNDS = "funds", "到位资金（万元）"
+
+
+class Target(models.Model):
+    """目标考核: one year's target of one figure for a township, a park or a chain (or the whole
+    city when none is set), entered by the 招商局. Append-only: a correction is a new row, the
+    latest per (year, scope, figure) is in force, and every entry is in the audit log."""
+
+    year = models.PositiveSmallIntegerField("年度")
+    township = models.ForeignKey(
+        "org.Unit", verbose_name="乡镇", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    park = models.ForeignKey(Park, verbose_name="园区", null=True, blank=True, on_delete=models.PROTECT)
+    chain = models.ForeignKey(Chain, verbose_name="产业链", null=True, blank=True, on_delete=models.PROTECT)
+    figure = models.CharField("考核项", max_length=12, choices=TargetFigure.choices)
+    value = models.DecimalField(
+        "目标值", max_digits=WAN_DIGITS, decimal_places=WAN_PLACES, validators=NON_NEGATIVE
+    )
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    entered_at = models.DateTimeField("填报时间")
+
+    class Meta:
+        verbose_name = "考核目标"
+        verbose_name_plural = "考核目标"
+        ordering = ["year", "-entered_at", "-pk"]
+        indexes = [models.Index(fields=["year", "figure"])]
+        constraints = [
+            # At most one of township, park, chain: a target is of one scope.
+            models.CheckConstraint(
+                condition=Q(park__isnull=True, chain__isnull=True)
+                | Q(township__isnull=True, chain__isnull=True)
+                | Q(township__isnull=True, park__isnull=True),
+                name="investment_target_one_scope",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.scope_key} {self.figure}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise RuntimeError("Target is append-only")
+        super().save(*args, **kwargs)
+
+    @property
+    def scope_key(self) -> tuple[str, int | None]:
+        if self.township_id is not None:
+            return ("township", self.township_id)
+        if self.park_id is not None:
+            return ("park", self.park_id)
+        if self.chain_id is not None:
+            return ("chain", self.chain_id)
+        return ("city", None)

@@ -2,8 +2,10 @@
 
 An indicator whose `provider` is "investment.<figure>" reads its value from `indicators.FIGURES`:
 counts and amounts cumulate from the indicator's baseline date to the day asked (inclusive); a
-share (园区工业总产值占比) is the year to that day; the reserve is as it stands. The 督查 app's own
-key for its first plan, "investment.projects_10yi", is the ≥10亿元 signings.
+share (园区工业总产值占比) is the year to that day; the reserve is as it stood that day. The 督查 app's own
+key for its first plan, "investment.projects_10yi", is the ≥10亿元 signings of the "4+1" leading
+industries; its fifth plan's 园区工业总产值占比 ("investment.park_output_share") is
+reports.park_share over the year to the day asked, and no figure while no month of it is entered.
 """
 
 from __future__ import annotations
@@ -13,10 +15,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from .indicators import FIGURES, measure
+from .indicators import FIGURES, measure, park_share_of
 
 YEAR_TO_DATE = frozenset({"park_output_share"})
-ALIASES = {"projects_10yi": "major_signed_count"}
+ALIASES = {"projects_10yi": "major_leading_signed_count"}
 
 
 def provider_for(key: str) -> Callable[[Any, date], Decimal | None]:
@@ -28,6 +30,8 @@ def provider_for(key: str) -> Callable[[Any, date], Decimal | None]:
             start = getattr(indicator, "baseline_date", None) or date(on.year, 1, 1)
         if start >= end:
             return None
+        if key == "park_output_share" and park_share_of(start, end) is None:
+            return None  # nothing entered yet: the indicator says 尚无数据 (or its own entries)
         return measure(key, start=start, end=end)
 
     return value

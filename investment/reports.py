@@ -17,7 +17,9 @@ from typing import Any
 from django.db.models import Count, Min, QuerySet, Sum
 
 from org.models import Unit
+from stats.periods import add_months
 
+from . import access
 from .config import config
 from .models import Chain, FundsArrival, Park, ParkOutput, Project, ReportStatus, Signing, StageReport
 from .workflow import MILESTONES, Action, State
@@ -28,8 +30,7 @@ ZERO = Decimal("0.00")
 def month_range(year: int, month: int) -> tuple[date, date]:
     """[first day, first day of the next month)."""
     start = date(year, month, 1)
-    end = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
-    return start, end
+    return start, add_months(start, 1)
 
 
 def first_dates(action: Action, projects: Iterable[int] | None = None) -> dict[int, date]:
@@ -53,6 +54,10 @@ class Tally:
     producing: int = 0
     funds: Decimal = ZERO
     extra: dict[str, Any] = field(default_factory=dict)
+    # The projects behind `amount` and `funds` (for suppress), and the amounts hidden from a user.
+    projects: set[int] = field(default_factory=set)
+    fund_projects: set[int] = field(default_factory=set)
+    hidden: set[str] = field(default_factory=set)
 
     def add(self, other: Tally) -> None:
         self.signed += other.signed
@@ -61,6 +66,39 @@ class Tally:
         self.started += other.started
         self.producing += other.producing
         self.funds += other.funds
+        self.projects |= other.projects
+        self.fund_projects |= other.fund_projects
+
+    def shown(self, attr: str) -> Decimal | None:
+        """The amount, or None where it is hidden from the user (suppress)."""
+        value: Decimal = getattr(self, attr)
+        return None if attr in self.hidden else value
+
+
+AMOUNTS = (("amount", "projects"), ("funds", "fund_projects"))
+
+
+def suppress(rows: list[Tally], user: Any) -> list[Tally]:
+    """Hide each amount made of too few projects for this user (access.amount_shown). Where a
+    column would hide one cell alone while its total shows, the smallest other cell is hidden too:
+    the total minus the others would give the hidden one back."""
+    body = [t for t in rows if t.key != "total"]
+    totals = [t for t in rows if t.key == "total"]
+    for attr, of in AMOUNTS:
+        hidden = [t for t in body if not access.amount_shown(user, len(getattr(t, of)))]
+        for t in hidden:
+            t.hidden.add(attr)
+        total_shown = True
+        for t in totals:
+            if not access.amount_shown(user, len(getattr(t, of))):
+                t.hidden.add(attr)
+                total_shown = False
+        if len(hidden) == 1 and totals and total_shown:
+            others = sorted(
+                (t for t in body if t not in hidden and getattr(t, of)), key=lambda t: len(getattr(t, of))
+            )
+            (others[0] if others else totals[0]).hidden.add(attr)
+    return rows
 
 
 def _signings(start: date, end: date) -> QuerySet[Signing]:
@@ -83,6 +121,7 @@ def tallies(start: date, end: date, *, by: str) -> list[Tally]:
         t = row(_key(by, s.township_id, s.park_id, s.chain_id, s.date))
         t.signed += s.counted
         t.amount += s.amount
+        t.projects.add(s.project_id)
         t.major += int(s.major and s.counted == 1)
     places = {
         p.pk: (p.township_id, p.park_id, p.chain_id)
@@ -96,7 +135,9 @@ def tallies(start: date, end: date, *, by: str) -> list[Tally]:
                 setattr(t, attr, getattr(t, attr) + 1)
     for f in FundsArrival.objects.filter(month__gte=start, month__lt=end).select_related("project"):
         p = f.project
-        row(_key(by, p.township_id, p.park_id, p.chain_id, f.month)).funds += f.amount
+        t = row(_key(by, p.township_id, p.park_id, p.chain_id, f.month))
+        t.funds += f.amount
+        t.fund_projects.add(p.pk)
     result = list(rows.values())
     total = Tally(label="合计", key="total")
     for t in result:
@@ -133,26 +174,49 @@ def _label_of(by: str, key: Any) -> str:
     return str(getattr(obj, "display_name", obj)) if obj else str(key)
 
 
-def funnel(projects: QuerySet[Project] | None = None) -> list[dict[str, Any]]:
-    """Projects and their agreed investment at each stage now (漏斗), in the stages' order."""
+def funnel(projects: QuerySet[Project] | None = None, *, user: Any = None) -> list[dict[str, Any]]:
+    """Projects and their agreed investment at each stage now (漏斗), in the stages' order; with a
+    user, an amount of too few projects for them is None (access.amount_shown)."""
     rows = projects if projects is not None else Project.objects.all()
     sums = {
         r["state"]: r for r in rows.values("state").annotate(n=Count("pk"), amount=Sum("total_investment"))
     }
     order = [State.NEW, *(s for s, _ in MILESTONES), State.PAUSED, State.TERMINATED]
-    return [
+    out = [
         {"state": s.value, "label": str(s.label), "count": sums.get(s.value, {}).get("n") or 0,
          "amount": sums.get(s.value, {}).get("amount") or ZERO}
         for s in order
     ]  # fmt: skip
+    if user is not None:
+        for r in out:
+            if not access.amount_shown(user, int(r["count"])):
+                r["amount"] = None
+    return out
 
 
-def reserve() -> tuple[int, Decimal]:
-    """储备: projects in talks (approved 在谈), and their amount."""
-    agg = Project.objects.filter(state=State.NEGOTIATING).aggregate(
-        n=Count("pk"), amount=Sum("total_investment")
-    )
+def reserve(*, before: date | None = None) -> tuple[int, Decimal]:
+    """储备: projects in talks (approved 在谈), and their amount — now, or at the end of the day
+    before `before` (the projects whose last approved stage dated before it is 在谈)."""
+    rows = Project.objects.filter(state=State.NEGOTIATING)
+    if before is not None:
+        rows = Project.objects.filter(pk__in=in_talks_before(before))
+    agg = rows.aggregate(n=Count("pk"), amount=Sum("total_investment"))
     return agg["n"] or 0, agg["amount"] or ZERO
+
+
+def in_talks_before(day: date) -> list[int]:
+    """The projects whose last approved stage dated before `day` is 在谈 (增资 and 变更投资方 keep
+    the stage, so they are not stages here)."""
+    last: dict[int, str] = {}
+    rows = (
+        StageReport.objects.filter(status=ReportStatus.PUBLISHED, draft_of__isnull=True, date__lt=day)
+        .exclude(stage__in=[Action.UPGRADE, Action.CHANGE_INVESTOR])
+        .order_by("project_id", "date", "pk")
+        .values_list("project_id", "stage")
+    )
+    for project_id, stage in rows:
+        last[project_id] = stage
+    return [pk for pk, stage in last.items() if stage == Action.NEGOTIATE]
 
 
 def signed_amount(start: date, end: date) -> Decimal:
@@ -167,6 +231,29 @@ def doubling(year: int, *, until: date | None = None) -> dict[str, Any]:
     base = signed_amount(date(base_year, 1, 1), date(base_year + 1, 1, 1))
     ratio = (current / base).quantize(Decimal("0.01")) if base else None
     return {"year": year, "base_year": base_year, "amount": current, "base_amount": base, "ratio": ratio}
+
+
+def signed_projects(start: date, end: date) -> int:
+    """How many projects the signed amount of [start, end) is made of (for access.amount_shown)."""
+    return _signings(start, end).values("project_id").distinct().count()
+
+
+def doubling_for(year: int, user: Any, *, until: date | None = None) -> dict[str, Any]:
+    """倍增 as this user may see it: an amount of too few projects (and so the ratio) is None."""
+    figures = doubling(year, until=until)
+    end = until or date(year + 1, 1, 1)
+    base_year = figures["base_year"]
+    if not access.amount_shown(user, signed_projects(date(year, 1, 1), end)):
+        figures["amount"] = figures["ratio"] = None
+    if not access.amount_shown(user, signed_projects(date(base_year, 1, 1), date(base_year + 1, 1, 1))):
+        figures["base_amount"] = figures["ratio"] = None
+    return figures
+
+
+def reserve_for(user: Any) -> tuple[int, Decimal | None]:
+    """在谈储备 as this user may see it (the amount of too few projects is None)."""
+    count, amount = reserve()
+    return count, amount if access.amount_shown(user, count) else None
 
 
 def park_share(start: date, end: date) -> dict[str, Any]:

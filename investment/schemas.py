@@ -11,6 +11,9 @@ from pydantic import StrictBool, StrictStr
 
 from cases.schemas import StrictIn
 
+# investment.access.amount_shown
+HIDDEN = "不足3个项目且无权查看单个项目金额时为空"
+
 
 class InvestmentProjectIn(StrictIn):
     code_name: StrictStr = Field(..., max_length=60, description="项目代号（对外使用）")
@@ -47,6 +50,45 @@ class InvestmentProjectIn(StrictIn):
     is_little_giant: StrictBool = Field(False, description="专精特新“小巨人”")
     is_tech_upgrade: StrictBool = Field(False, description="技改项目")
     task_force: StrictStr = Field("", max_length=60, description="专班")
+    planned_start: dt.date | None = Field(None, description="计划开工月份（任一天，按月计）")
+
+
+class InvestmentProjectPatchIn(StrictIn):
+    """修改项目信息: only the fields sent change (the others stay). Once signed, 投资方 and 协议总投资
+    change only through a 变更投资方 / 增资扩产 stage (409 investment.signed_fact)."""
+
+    code_name: StrictStr | None = Field(None, max_length=60, description="项目代号（对外使用）")
+    name: StrictStr | None = Field(None, max_length=100, description="项目名称（保密）")
+    investor_name: StrictStr | None = Field(None, max_length=100, description="投资方（保密）")
+    investor_credit_code: StrictStr | None = Field(
+        None, max_length=30, description="投资方统一社会信用代码（签约前须补充；空字符串为清除）"
+    )
+    source: StrictStr | None = Field(None, description="项目来源：event / channel / business / other")
+    source_detail: StrictStr | None = Field(None, max_length=100, description="招商活动或渠道名称")
+    chain: StrictStr | None = Field(None, description="产业链编码")
+    park: StrictStr | None = Field(None, description="园区编码；null 或空字符串为园区外")
+    township: StrictStr | None = Field(None, description="所在乡镇的单位编码")
+    responsible_unit: StrictStr | None = Field(None, description="责任单位编码（只有招商局可以更换）")
+    total_investment: Decimal | None = Field(
+        None, ge=0, max_digits=14, decimal_places=2, description="协议总投资（万元）"
+    )
+    first_phase_investment: Decimal | None = Field(
+        None, ge=0, max_digits=14, decimal_places=2, description="首期投资（万元）"
+    )
+    registered_capital: Decimal | None = Field(
+        None, ge=0, max_digits=14, decimal_places=2, description="注册资本（万元）"
+    )
+    expected_output: Decimal | None = Field(
+        None, ge=0, max_digits=14, decimal_places=2, description="预计年产值（万元）"
+    )
+    expected_tax: Decimal | None = Field(
+        None, ge=0, max_digits=14, decimal_places=2, description="预计年税收（万元）"
+    )
+    expected_jobs: int | None = Field(None, ge=0, description="预计就业（人）")
+    is_leading: StrictBool | None = Field(None, description="龙头企业")
+    is_little_giant: StrictBool | None = Field(None, description="专精特新“小巨人”")
+    is_tech_upgrade: StrictBool | None = Field(None, description="技改项目")
+    task_force: StrictStr | None = Field(None, max_length=60, description="专班")
     planned_start: dt.date | None = Field(None, description="计划开工月份（任一天，按月计）")
 
 
@@ -124,25 +166,26 @@ class InvestmentReportOut(Schema):
 class InvestmentTallyOut(Schema):
     label: str = Field(..., description="行（乡镇、园区、产业链、月份或合计）")
     signed: int = Field(..., description="新签约项目（个）")
-    amount: Decimal = Field(..., description="签约额（万元，含增资增量）")
+    amount: Decimal | None = Field(..., description="签约额（万元，含增资增量）；" + HIDDEN)
     major: int = Field(..., description="其中10亿元以上（个）")
     started: int = Field(..., description="新开工（个）")
     producing: int = Field(..., description="新投产（个）")
-    funds: Decimal = Field(..., description="到位资金（万元）")
+    funds: Decimal | None = Field(..., description="到位资金（万元）；" + HIDDEN)
+    suppressed: list[str] = Field(..., description="不显示的金额（amount、funds）")
 
 
 class InvestmentStageCountOut(Schema):
     state: str
     label: str
     count: int
-    amount: Decimal = Field(..., description="协议总投资（万元）")
+    amount: Decimal | None = Field(..., description="协议总投资（万元）；" + HIDDEN)
 
 
 class InvestmentPipelineOut(Schema):
     year: int
     funnel: list[InvestmentStageCountOut]
     reserve_count: int = Field(..., description="在谈储备（个）")
-    reserve_amount: Decimal = Field(..., description="在谈储备（万元）")
+    reserve_amount: Decimal | None = Field(..., description="在谈储备（万元）；" + HIDDEN)
     doubling_ratio: Decimal | None = Field(None, description="签约额为基准年的倍数")
     by_chain: list[InvestmentTallyOut]
     by_park: list[InvestmentTallyOut]
@@ -156,3 +199,84 @@ class InvestmentFigureOut(Schema):
     unit: str
     plan: str = Field(..., description="所属计划")
     value: Decimal | None = Field(None, description="区间内的值（查询单个指标时）")
+    suppressed: bool = Field(False, description="金额由不足3个项目构成、无权查看金额时不显示")
+
+
+class InvestmentProblemIn(StrictIn):
+    kind: StrictStr = Field(
+        ..., max_length=20, description="要素类别：land 用地、approval 审批、design 设计、funds 资金、"
+        "utilities 水电气、labour 用工、demolition 征地拆迁、market 市场、other 其他",
+    )  # fmt: skip
+    title: StrictStr = Field(..., min_length=1, max_length=40, description="问题")
+    content: StrictStr = Field(..., min_length=1, max_length=3000, description="具体情况和诉求（至少10个字）")
+    unit: StrictStr | None = Field(None, max_length=32, description="责任单位编码；不填按类别默认")
+
+
+class InvestmentProblemOut(Schema):
+    case: str = Field(..., description="受理编号（12345）")
+    kind: str
+    kind_label: str
+    title: str
+    unit: str | None = Field(None, description="责任单位（主办）")
+    state: str = Field(..., description="工单状态")
+    state_label: str
+    answer: str | None = Field(None, description="审核通过的答复")
+    raised_at: dt.datetime
+
+
+class InvestmentStallReasonIn(StrictIn):
+    reason: StrictStr = Field(..., max_length=20, description="停滞原因（要素类别，同要素保障）")
+    note: StrictStr = Field("", max_length=300, description="说明")
+
+
+class InvestmentStallOut(Schema):
+    project: str = Field(..., description="项目编号")
+    code_name: str
+    light: str = Field(..., description="yellow 黄灯 / red 红灯")
+    warnings: list[str]
+    reason: str = Field(..., description="停滞原因（空：未填报）")
+    reason_label: str
+
+
+class InvestmentTargetIn(StrictIn):
+    year: int = Field(..., ge=2000, le=2100)
+    figure: StrictStr = Field(
+        ..., max_length=12, description="signed 新签约个数、amount 签约额、major 10亿元以上、started 开工、"
+        "producing 投产、funds 到位资金",
+    )  # fmt: skip
+    value: Decimal = Field(..., ge=0, max_digits=14, decimal_places=2, description="目标值（个或万元）")
+    township: StrictStr | None = Field(
+        None, max_length=32, description="乡镇编码（只填一个考核对象；都不填为全市）"
+    )
+    park: StrictStr | None = Field(None, max_length=32, description="园区编码")
+    chain: StrictStr | None = Field(None, max_length=32, description="产业链编码")
+
+
+class InvestmentAssessmentCellOut(Schema):
+    figure: str
+    actual: Decimal | None = Field(None, description="完成（" + HIDDEN + "）")
+    target: Decimal | None = Field(None, description="目标（未填报为空）")
+    rate: Decimal | None = Field(None, description="完成率（0–1）")
+    behind: bool = Field(..., description="落后序时")
+
+
+class InvestmentAssessmentRowOut(Schema):
+    label: str
+    cells: list[InvestmentAssessmentCellOut]
+
+
+class InvestmentAssessmentOut(Schema):
+    year: int
+    by: str
+    on: dt.date = Field(..., description="截至日期")
+    time_share: Decimal = Field(..., description="序时进度（0–1）")
+    rows: list[InvestmentAssessmentRowOut]
+
+
+class InvestmentOutputImportIn(StrictIn):
+    filename: StrictStr = Field(..., min_length=1, max_length=100, description="文件名（.csv 或 .xlsx）")
+    content_base64: StrictStr = Field(..., min_length=1, description="文件内容（base64），不超过 2MB")
+
+
+class InvestmentOutputImportOut(Schema):
+    imported: int = Field(..., description="导入的行数")

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -24,6 +25,7 @@ from enterprises.models import Enterprise
 from loop.review import Review, RevisionAction
 from loop.verbs import Loop
 from mochou.errors import Conflict, InvalidInput, NotPermitted
+from mochou.images import BadImage, clean_photo
 
 from . import access
 from .counting import count_approved
@@ -62,6 +64,7 @@ EXPLAINED: frozenset[Action] = frozenset({Action.NEGOTIATE, Action.PAUSE, Action
 # 在谈, 暂停 and 终止 are explained in words.
 NEEDS_DOCUMENTS: frozenset[Action] = frozenset(a for a in STAGE_ACTIONS if a not in EXPLAINED)
 DOCUMENT_TYPES = frozenset({".pdf", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".xls", ".xlsx", ".ofd"})
+IMAGE_TYPES = frozenset({".jpg", ".jpeg", ".png"})  # re-encoded by mochou.images
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 MAX_WAN = Decimal("999999999999.99")
 
@@ -154,12 +157,16 @@ def _enterprise_for(credit_code: str) -> Enterprise | None:
     return Enterprise.objects.filter(credit_code=credit_code).first() if credit_code else None
 
 
-def clean_project(data: Mapping[str, Any]) -> dict[str, Any]:
+def clean_project(data: Mapping[str, Any], *, current: Project | None = None) -> dict[str, Any]:
+    """The project's registered facts, cleaned. Editing (`current`) keeps a chain or park that has
+    since been switched off in the admin: the project was attracted for it."""
     chain = data.get("chain")
-    if not isinstance(chain, Chain) or not chain.is_active:
+    kept_chain = current is not None and chain == current.chain
+    if not isinstance(chain, Chain) or not (chain.is_active or kept_chain):
         raise _invalid("chain", "请选择产业链。", "investment.required")
     park = data.get("park")
-    if park is not None and (not isinstance(park, Park) or not park.is_active):
+    kept_park = current is not None and park == current.park
+    if park is not None and (not isinstance(park, Park) or not (park.is_active or kept_park)):
         raise _invalid("park", "园区不正确。")
     township = data.get("township")
     if township is None or getattr(township, "kind", "") != "township":
@@ -245,6 +252,73 @@ def register_project(
             step, **values, number=number, responsible_unit=unit, created_by=actor, created_at=now
         )
         step.record(payload={"number": number})
+    return project
+
+
+# ---------------------------------------------------------------- editing
+
+
+# What update_project may change: the facts clean_project cleans (the investor link follows the
+# credit code), and the responsible unit.
+PROJECT_FIELDS: tuple[str, ...] = (
+    "code_name", "name", "investor_name", "investor_credit_code", "source", "source_detail", "chain",
+    "park", "township", "total_investment", "first_phase_investment", "registered_capital",
+    "expected_output", "expected_tax", "expected_jobs", "is_leading", "is_little_giant",
+    "is_tech_upgrade", "patron_leader", "task_force", "liaison", "planned_start",
+)  # fmt: skip
+# Once signed, these change only through a reviewed stage, which counts them (counting.py rules
+# 3 and 4): an edit would move the counted figures without review.
+SIGNED_BY_STAGE: dict[str, tuple[str, Action]] = {
+    "investor_name": ("投资方", Action.CHANGE_INVESTOR),
+    "investor_credit_code": ("投资方统一社会信用代码", Action.CHANGE_INVESTOR),
+    "total_investment": ("协议总投资", Action.UPGRADE),
+}
+
+
+def update_project(
+    project: Project,
+    *,
+    actor: User,
+    data: Mapping[str, Any],
+    responsible_unit: Unit | None = None,
+    request: Any = None,
+) -> Project:
+    """修改项目信息 (the responsible unit or the 招商局; not a lost project): `data` holds the
+    fields to change, the others stay. Duplicates are checked again, the 店小二 enterprise is
+    linked again by the credit code, and the change (old and new values) goes to the audit log."""
+    from accounts.audit.services import changes, record, snapshot
+
+    with transaction.atomic():
+        project = PROJECTS.lock(project.pk)
+        access.check_edit(actor, project)
+        given = {k: v for k, v in data.items() if k in PROJECT_FIELDS}
+        current = {name: getattr(project, name) for name in PROJECT_FIELDS}
+        values = clean_project(current | given, current=project)
+        if project.signings.exists():
+            for name, (label, stage) in SIGNED_BY_STAGE.items():
+                # A code missing at signing cannot be (approval refuses it); an old row may lack it.
+                if values[name] != current[name] and current[name] not in ("", None):
+                    raise Conflict(
+                        f"项目已签约：{label}的变化请申报“{stage.label}”，经审核后按计数规则计入。",
+                        code="investment.signed_fact",
+                        details={"field": name},
+                    )
+        unit = responsible_unit or project.responsible_unit
+        if unit.pk != project.responsible_unit_id and not access.sees_all(actor):
+            raise NotPermitted("只有招商局可以更换项目的责任单位。", code="investment.not_your_unit")
+        check_duplicates(values["name"], values["investor_credit_code"], exclude=project.pk)
+        values["responsible_unit"] = unit
+        audited = [*values]
+        before = snapshot(project, audited)
+        for name, value in values.items():
+            setattr(project, name, value)
+        old, new = changes(before, snapshot(project, audited))
+        if not new and not old:
+            return project
+        project.save(update_fields=[*old.keys() | new.keys(), "updated_at"])
+        record(
+            actor=actor, action="investment.project_edit", target=project, old=old, new=new, request=request
+        )
     return project
 
 
@@ -349,6 +423,8 @@ def add_document(
         raise _invalid("file", "单个材料不能超过 20MB。")
     if not file.size:
         raise _invalid("file", "文件是空的。")
+    if suffix in IMAGE_TYPES:
+        file = _clean_image(file, name)
     return StageDocument.objects.create(
         report=report,
         title=clean_text(title, "title", "材料名称", max_len=60),
@@ -356,6 +432,17 @@ def add_document(
         uploaded_by=actor,
         uploaded_at=now or timezone.now(),
     )
+
+
+def _clean_image(file: File[Any], name: str) -> File[Any]:
+    """A photo of a stage (a site, a licence) through the one image checker: re-encoded, without
+    its EXIF (a phone's photo carries where it was taken and by which phone), stored as it says."""
+    file.seek(0)
+    try:
+        image = clean_photo(file.read())
+    except BadImage as error:
+        raise _invalid("file", str(error)) from None
+    return ContentFile(image.data, name=f"{Path(name).stem}.{image.info.extension}")
 
 
 def submit_report(report: StageReport, *, actor: User, note: str = "") -> StageReport:

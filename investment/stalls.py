@@ -4,17 +4,32 @@
   `config().stall_months[...]` months ago and the next stage has not come.
 - Against plan: a project with a planned start month that has not started — past that month →
   yellow, `config().red_after_months` months after it → red.
+- Why: the responsible unit or the 招商局 names the reason from the 要素 list (StallReason) —
+  `explain_stall`; a paused project's reason is its 暂停's until someone says otherwise.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from typing import TYPE_CHECKING
 
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from accounts.audit.services import record
+from mochou.errors import InvalidInput, NotPermitted
+from stats.periods import add_months
+
+from . import access
 from .config import config
-from .models import Project
+from .models import Project, ReportStatus, StageReport, StallExplanation
 from .reports import first_dates
-from .workflow import ORDER, Action, State
+from .workflow import ORDER, Action, StallReason, State
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 LIGHTS = {"yellow": "黄灯", "red": "红灯"}
 
@@ -24,27 +39,6 @@ class Warning_:
     kind: str  # "stall" or "plan"
     light: str  # "yellow" or "red"
     text: str
-
-
-def add_months(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year = day.year + month // 12
-    month = month % 12 + 1
-    days = [
-        31,
-        29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28,
-        31,
-        30,
-        31,
-        30,
-        31,
-        31,
-        30,
-        31,
-        30,
-        31,
-    ]
-    return date(year, month, min(day.day, days[month - 1]))
 
 
 # (the stage whose date starts the clock, its config key, the stage that stops it, the words)
@@ -88,3 +82,86 @@ def warnings_for(projects: list[Project], today: date) -> dict[int, list[Warning
         if found:
             out[p.pk] = found
     return out
+
+
+# ---------------------------------------------------------------- why a project stalls
+
+
+def explain_stall(
+    project: Project,
+    *,
+    actor: User,
+    reason: str,
+    note: str = "",
+    now: datetime | None = None,
+    request: HttpRequest | None = None,
+) -> StallExplanation:
+    """停滞原因: the responsible unit or the 招商局 says what holds a warned project (a reason from
+    the 要素 list). A new entry replaces the reason in force; the earlier ones stay; audited."""
+    if not access.may_explain_stall(actor, project):
+        raise NotPermitted("只有项目责任单位或招商局可以填报停滞原因。", code="investment.not_your_unit")
+    if reason not in StallReason.values:
+        raise InvalidInput("请选择停滞原因。", code="investment.required", details={"field": "reason"})
+    text = " ".join(str(note or "").split())
+    if len(text) > 300:
+        raise InvalidInput("说明最多300个字。", code="investment.invalid", details={"field": "note"})
+    with transaction.atomic():
+        entry = StallExplanation.objects.create(
+            project=project, reason=reason, note=text, entered_by=actor, entered_at=now or timezone.now()
+        )
+        record(
+            actor=actor, action="investment.stall_reason", target=project,
+            new={"reason": reason, "note": text}, request=request,
+        )  # fmt: skip
+    return entry
+
+
+def reasons_of(projects: list[Project]) -> dict[int, tuple[str, str]]:
+    """Each project's stall reason in force (value, label): the latest explanation, else — for a
+    paused project — the reason its approved 暂停 gave."""
+    out: dict[int, tuple[str, str]] = {}
+    ids = [p.pk for p in projects]
+    for e in StallExplanation.objects.filter(project_id__in=ids).order_by("project_id", "entered_at", "pk"):
+        out[e.project_id] = (e.reason, e.get_reason_display())
+    paused = [p.pk for p in projects if p.state == State.PAUSED and p.pk not in out]
+    pauses = (
+        StageReport.objects.filter(
+            project_id__in=paused, stage=Action.PAUSE, status=ReportStatus.PUBLISHED, draft_of__isnull=True
+        )
+        .order_by("project_id", "date", "pk")
+        .values_list("project_id", "reason")
+    )
+    for pk, reason in pauses:
+        if reason in StallReason.values:
+            out[pk] = (reason, str(StallReason(reason).label))
+    return out
+
+
+@dataclass
+class Stalled:
+    project: Project
+    warnings: list[Warning_]
+    reason: str  # StallReason value, "" when nobody said
+    reason_label: str
+
+    @property
+    def light(self) -> str:
+        return "red" if any(w.light == "red" for w in self.warnings) else "yellow"
+
+
+def stalled(projects: list[Project], today: date) -> list[Stalled]:
+    """The warned projects, red first, each with its warnings and its reason in force."""
+    warned = warnings_for(projects, today)
+    rows = [p for p in projects if p.pk in warned]
+    reasons = reasons_of(rows)
+    out = [Stalled(p, warned[p.pk], *reasons.get(p.pk, ("", ""))) for p in rows]
+    return sorted(out, key=lambda r: (r.light != "red", r.project.number))
+
+
+def by_reason(rows: list[Stalled]) -> list[tuple[str, str, int]]:
+    """停滞原因分布: (value, label, projects) for every reason of the list, then 未填报."""
+    counts: dict[str, int] = {}
+    for r in rows:
+        counts[r.reason] = counts.get(r.reason, 0) + 1
+    out = [(value, str(label), counts.get(value, 0)) for value, label in StallReason.choices]
+    return [*out, ("", "未填报原因", counts.get("", 0))]

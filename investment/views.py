@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.forms import BaseForm
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -21,10 +22,23 @@ from loop.review import NoteForm, RevisionAction
 from mochou.errors import DomainError
 from mochou.http import AuthenticatedHttpRequest
 
-from . import access, export, reports, services
-from .forms import DocumentForm, FundsForm, OutputForm, ProjectForm, ReportForm
+from . import access, export, reports, services, targets
+from .forms import (
+    DocumentForm,
+    FundsForm,
+    OutputForm,
+    OutputImportForm,
+    ProblemForm,
+    ProjectEditForm,
+    ProjectForm,
+    ReportForm,
+    StallReasonForm,
+    TargetForm,
+)
+from .imports import import_outputs
 from .models import Chain, Park, Project, ReportStatus, StageDocument, StageReport
-from .stalls import warnings_for
+from .problems import enterprise_of, problems_of, raise_problem
+from .stalls import by_reason, explain_stall, reasons_of, stalled, warnings_for
 from .workflow import State
 
 PAGE_SIZE = 50
@@ -79,7 +93,8 @@ def project_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(rows.order_by("-updated_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     lights = warnings_for(list(page.object_list), timezone.localdate())
     for p in page.object_list:
-        p.lights = lights.get(p.pk, [])  # display-only attribute
+        p.lights = lights.get(p.pk, [])  # display-only attributes
+        p.shown_flags = access.shown_flags(user, p)
     context = {
         "page": page,
         "states": State.choices,
@@ -125,6 +140,40 @@ def project_new(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def project_edit(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
+    """修改项目信息 (services.update_project): who may see the confidential facts edits them
+    too (and the view is audited); others may fill them in without seeing them."""
+    user = request.user
+    project = _project(request, number)
+    try:
+        access.check_edit(user, project)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("investment:detail", number=number)
+    confidential = access.may_see_confidential(user)
+    if confidential:
+        access.audit_confidential_view(user, project, purpose="修改项目信息", request=request)
+    form = ProjectEditForm(request.POST or None, project=project, confidential=confidential)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_project(
+                project,
+                actor=user,
+                data=form.changes(),
+                responsible_unit=form.cleaned_data.get("responsible_unit"),
+                request=request,
+            )
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, "已保存项目信息。")
+            return redirect("investment:detail", number=number)
+    status = 422 if form.errors else 200
+    return render(request, "investment/form.html", {"form": form, "project": project}, status=status)
+
+
+@login_required
 @require_GET
 def project_detail(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     user = request.user
@@ -157,6 +206,7 @@ def _detail_context(
             "can_approve": RevisionAction.PUBLISHED in allowed,
             "can_return": RevisionAction.RETURNED in allowed,
             "approve_refusal": access.REPORT_GUARDS.refusal(user, open_report, RevisionAction.PUBLISHED),
+            "submit_refusal": access.REPORT_GUARDS.refusal(user, open_report, RevisionAction.SUBMITTED),
         }
     may_declare_unit = access.REPORT_GUARDS.may(
         user, RevisionAction.CREATED
@@ -178,18 +228,127 @@ def _detail_context(
         "document_form": extra.get("document_form") or DocumentForm(),
         "note_form": NoteForm(),
         "may_declare": may_declare and bool(stages),
-        "appeals": _appeals(project),
+        "may_edit": access.may_edit_project(user, project),
+        # The investor's appeals name the investor: only for who may see it (the small role).
+        "appeals": _appeals(project) if confidential else [],
+        "flags": access.shown_flags(user, project),
+        "service_needs": _service_needs(project),
+        "need_url": _need_url(project) if access.is_project_side(user, project) else "",
+        "problems": problems_of(project, user),
+        "problem_form": extra.get("problem_form") or ProblemForm(prefix="problem"),
+        "may_raise_problem": access.may_raise_problem(user, project),
+        # What raise_problem will find: the link, or the enterprise of the investor's credit code.
+        "problem_enterprise": enterprise_of(project),
+        "stall_form": StallReasonForm(prefix="stall"),
+        "may_explain_stall": bool(lights) and access.may_explain_stall(user, project),
+        "stall_reason": reasons_of([project]).get(project.pk),
         "funds": list(project.funds.order_by("-month")),
         "funds_form": FundsForm(),
         "may_enter_funds": may_declare_unit and project.signings.exists(),
     }
 
 
+def _service_needs(project: Project) -> list[dict[str, Any]]:
+    """The project's 莫愁超市 needs (intermediaries.Need, read through its reverse relation: the
+    market builds on this app, which does not import it), each with its page where there is one."""
+    needs = getattr(project, "service_needs", None)
+    if needs is None:  # the market is not installed
+        return []
+    rows = []
+    for need in needs.order_by("-created_at", "-pk")[:20]:
+        try:
+            url = reverse("intermediaries:need", args=[need.pk])
+        except NoReverseMatch:
+            url = ""
+        rows.append({"need": need, "url": url})
+    return rows
+
+
+def _need_url(project: Project) -> str:
+    """发布中介需求: the market's page for posting a need of this project, if the market is there
+    (intermediaries.access decides on that page who may post)."""
+    try:
+        return reverse("intermediaries:need_new", args=[project.number])
+    except NoReverseMatch:
+        return ""
+
+
 def _appeals(project: Project) -> list[Any]:
-    """要素保障: the investor's appeals in the 店小二 loop (enterprises), shown on its project."""
+    """The investor's other appeals in the 店小二 loop (those not raised on this project)."""
     if project.investor is None:
         return []
-    return list(project.investor.appeals.select_related("case").order_by("-created_at")[:20])
+    rows = project.investor.appeals.select_related("case").exclude(investment_problem__project=project)
+    return list(rows.order_by("-created_at")[:20])
+
+
+@login_required
+@require_POST
+def problem_new(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
+    """要素保障: raise a problem of the project as its enterprise's appeal (problems.py)."""
+    project = _project(request, number)
+    form = ProblemForm(request.POST, prefix="problem")
+    if form.is_valid():
+        try:
+            problem = raise_problem(project, actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            where = problem.unit.display_name if problem.unit else "12345中心派单"
+            messages.success(
+                request, f"已提出要素保障问题，受理编号 {problem.appeal.case.number}，交{where}办理。"
+            )
+            return redirect("investment:detail", number=number)
+    confidential = access.may_see_confidential(request.user)
+    if confidential:
+        access.audit_confidential_view(request.user, project, purpose="查看项目详情", request=request)
+    return render(
+        request,
+        "investment/detail.html",
+        _detail_context(request, project, confidential, problem_form=form),
+        status=422,
+    )
+
+
+@login_required
+@require_POST
+def stall_reason(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
+    project = _project(request, number)
+    form = StallReasonForm(request.POST, prefix="stall")
+    if not form.is_valid():
+        messages.error(request, "请选择停滞原因。")
+    else:
+        try:
+            explain_stall(project, actor=request.user, request=request, **form.cleaned_data)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, "已填报停滞原因。")
+    nxt = request.POST.get("next", "")
+    return redirect("investment:stalls") if nxt == "stalls" else redirect("investment:detail", number=number)
+
+
+@login_required
+@require_GET
+def stall_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """停滞预警: the warned projects one sees, red first, with the reason in force; by reason."""
+    user = request.user
+    _require(access.may_use_app(user))
+    projects = list(
+        Project.objects.visible_to(user).select_related("chain", "park", "township", "responsible_unit")
+    )
+    rows = stalled(projects, timezone.localdate())
+    reason = request.GET.get("reason")
+    shown = rows if reason is None else [r for r in rows if r.reason == reason]
+    for r in shown:
+        r.may_explain = access.may_explain_stall(user, r.project)  # type: ignore[attr-defined]  # display-only
+    context = {
+        "rows": shown,
+        "total": len(rows),
+        "by_reason": by_reason(rows),
+        "reason": reason,
+        "stall_form": StallReasonForm(prefix="stall"),
+    }
+    return render(request, "investment/stalls.html", context)
 
 
 @login_required
@@ -322,24 +481,31 @@ def pipeline(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require(access.may_see_reports(user))
     year = _year(request)
     start, end = date(year, 1, 1), date(year + 1, 1, 1)
-    count, amount = reports.reserve()
+    count, amount = reports.reserve_for(user)
     today = timezone.localdate()
+
+    def rows(by: str) -> list[reports.Tally]:
+        return reports.suppress(reports.tallies(start, end, by=by), user)
+
     context = {
         "year": year,
         "years": list(range(today.year - 3, today.year + 1)),
-        "funnel": reports.funnel(),
+        "funnel": reports.funnel(user=user),
         "reserve_count": count,
         "reserve_amount": amount,
-        "doubling": reports.doubling(year),
-        "by_chain": reports.tallies(start, end, by="chain"),
-        "by_park": reports.tallies(start, end, by="park"),
+        "doubling": reports.doubling_for(year, user),
+        "by_chain": rows("chain"),
+        "by_park": rows("park"),
         "by_township": [
             t
-            for t in reports.tallies(start, end, by="township")
-            if t.key == "total" or t.signed or t.started or t.producing or t.amount
+            for t in rows("township")
+            if t.key == "total" or t.signed or t.started or t.producing or t.amount or t.funds
         ],
-        "by_month": reports.tallies(start, end, by="month"),
+        "by_month": rows("month"),
         "month": today.month if year == today.year else 12,
+        "confidential": access.may_see_confidential(user),
+        "min_projects": access.MIN_PROJECTS_PER_AMOUNT,
+        "stall_reasons": by_reason(stalled(list(Project.objects.all()), today)),
     }
     return render(request, "investment/pipeline.html", context)
 
@@ -367,13 +533,15 @@ def parks(request: AuthenticatedHttpRequest) -> HttpResponse:
     outputs = reports.outputs_by_month(year)
     park_rows = []
     projects = Project.objects.exclude(state=State.TERMINATED)
-    for park in Park.objects.filter(is_active=True):
+    active_parks = list(Park.objects.filter(is_active=True))
+    enterprises = _enterprises_in(active_parks, user)
+    for park in active_parks:
         mine = projects.filter(park=park)
         park_rows.append({
             "park": park,
             "projects": mine.count(),
             "producing": mine.filter(state__in=[State.PRODUCING, State.FULL]).count(),
-            "enterprises": park.name and _enterprises_in(park),
+            "enterprises": enterprises.get(park.name, []),
             "months": [outputs.get(park.pk, {}).get(m) for m in range(1, 13)],
         })  # fmt: skip
     context = {
@@ -382,17 +550,27 @@ def parks(request: AuthenticatedHttpRequest) -> HttpResponse:
         "city_months": [outputs.get(None, {}).get(m) for m in range(1, 13)],
         "share": reports.park_share(date(year, 1, 1), date(year + 1, 1, 1)),
         "form": form,
+        "import_form": OutputImportForm(),
         "may_enter": may_enter,
         "months": range(1, 13),
     }
     return render(request, "investment/parks.html", context)
 
 
-def _enterprises_in(park: Park) -> int:
-    """The enterprises the 店小二 app places in this park (its park field holds the park's name)."""
+def _enterprises_in(parks: list[Park], user: Any) -> dict[str, list[dict[str, Any]]]:
+    """The enterprises the 店小二 app places in each park (its park field holds the park's name,
+    one of enterprises.models.PARKS), by name; each links to its page where the user may see it."""
     from enterprises.models import Enterprise
 
-    return Enterprise.objects.filter(is_active=True, park=park.name).count()
+    names = [p.name for p in parks]
+    rows = Enterprise.objects.filter(is_active=True, park__in=names).order_by("name", "pk")
+    visible = set(Enterprise.objects.visible_to(user).filter(park__in=names).values_list("pk", flat=True))
+    by_park: dict[str, list[dict[str, Any]]] = {}
+    for e in rows.only("pk", "name", "park", "industry"):
+        by_park.setdefault(e.park, []).append(
+            {"pk": e.pk, "name": e.name, "industry": e.industry, "visible": e.pk in visible}
+        )
+    return by_park
 
 
 @login_required
@@ -404,7 +582,7 @@ def export_monthly(request: AuthenticatedHttpRequest) -> HttpResponse:
         month = min(max(int(request.GET.get("month", "")), 1), 12)
     except ValueError:
         month = timezone.localdate().month
-    response = HttpResponse(export.monthly_workbook(year, month), content_type=XLSX)
+    response = HttpResponse(export.monthly_workbook(year, month, user=request.user), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="investment-progress-{year}-{month:02d}.xlsx"'
     return response
 
@@ -414,6 +592,89 @@ def export_monthly(request: AuthenticatedHttpRequest) -> HttpResponse:
 def export_pipeline(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require(access.may_see_reports(request.user))
     year = _year(request)
-    response = HttpResponse(export.pipeline_workbook(year), content_type=XLSX)
+    warned = stalled(list(Project.objects.visible_to(request.user)), timezone.localdate())
+    response = HttpResponse(
+        export.pipeline_workbook(year, user=request.user, stalls=warned), content_type=XLSX
+    )
     response["Content-Disposition"] = f'attachment; filename="investment-pipeline-{year}.xlsx"'
+    return response
+
+
+@login_required
+@require_POST
+def parks_import(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """导入园区产值 from CSV or xlsx, all or nothing (imports.py)."""
+    user = request.user
+    if not access.may_import_output(user):
+        raise PermissionDenied("只有招商局可以导入园区产值。")
+    form = OutputImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "请选择 CSV 或 xlsx 文件。")
+        return redirect("investment:parks")
+    upload = form.cleaned_data["file"]
+    try:
+        count = import_outputs(
+            actor=user,
+            name=upload.name or "",
+            data=upload.read(),
+            today=timezone.localdate(),
+            request=request,
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"已导入{count}行产值。")
+    return redirect("investment:parks")
+
+
+def _by(request: AuthenticatedHttpRequest) -> str:
+    by = request.GET.get("by", "township")
+    return by if by in targets.SCOPES else "township"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def targets_page(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """目标考核表: actual against the year's targets and 序时, by township, park or chain."""
+    user = request.user
+    _require(access.may_see_reports(user))
+    year, by = _year(request), _by(request)
+    may_set = access.may_set_targets(user)
+    form = TargetForm(request.POST or None, initial={"year": year})
+    if request.method == "POST":
+        if not may_set:
+            raise PermissionDenied("只有招商局可以填报考核目标。")
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            data.pop("scope")
+            try:
+                targets.set_target(actor=user, request=request, **data)
+            except DomainError as error:
+                _form_error(form, error)
+            else:
+                messages.success(request, "已保存考核目标。")
+                return redirect(f"{request.path}?year={data['year']}&by={by}")
+    today = timezone.localdate()
+    context = {
+        "year": year,
+        "by": by,
+        "years": list(range(today.year - 3, today.year + 2)),
+        "table": targets.assessment(year, by=by, on=today, user=user),
+        "history": targets.history(year)[:50],
+        "form": form,
+        "may_set": may_set,
+        "min_projects": access.MIN_PROJECTS_PER_AMOUNT,
+        "scopes": [("township", "乡镇"), ("park", "园区"), ("chain", "产业链")],
+    }
+    return render(request, "investment/targets.html", context, status=422 if form.errors else 200)
+
+
+@login_required
+@require_GET
+def export_targets(request: AuthenticatedHttpRequest) -> HttpResponse:
+    _require(access.may_see_reports(request.user))
+    year = _year(request)
+    content = export.targets_workbook(year, on=timezone.localdate(), user=request.user)
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="investment-targets-{year}.xlsx"'
     return response

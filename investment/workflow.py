@@ -115,13 +115,14 @@ class TerminationReason(models.TextChoices):
 
 
 class StallReason(models.TextChoices):
-    """暂停 and stalled projects: what holds them (the 要素保障 taxonomy)."""
+    """暂停, stalled projects and 要素保障 problems: what holds them (the one 要素 taxonomy)."""
 
     LAND = "land", "用地"
     APPROVAL = "approval", "审批"
     DESIGN = "design", "设计"
     FUNDS = "funds", "资金"
     UTILITIES = "utilities", "水电气"
+    LABOUR = "labour", "用工"
     DEMOLITION = "demolition", "征地拆迁"
     MARKET = "market", "市场"
     OTHER = "other", "其他"

@@ -16,7 +16,7 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.main import ExcHandler
 
-from mochou.errors import DomainError
+from mochou.errors import DomainError, InvalidInput
 
 NOT_FOUND_MESSAGE = "工单不存在或无权查看"
 
@@ -78,6 +78,21 @@ _MESSAGES: dict[str, str] = {
 
 def field_error(field: str, message: str, *, type_: str = "invalid", source: str = "body") -> dict[str, Any]:
     return {"field": field, "loc": [source, *field.split(".")], "type": type_, "message": message}
+
+
+def only_known_query(request: HttpRequest, *names: str) -> None:
+    """A query parameter the operation does not take is a 422 naming it, not silently ignored
+    (a misspelt filter would otherwise return everything)."""
+    unknown = sorted(set(request.GET) - set(names))
+    if unknown:
+        raise InvalidInput(
+            f"不支持的查询参数：{'、'.join(unknown)[:100]}",
+            code="unknown_query",
+            details={
+                "errors": [field_error(n[:50], "不支持的查询参数", type_="extra_forbidden", source="query")
+                           for n in unknown[:10]]
+            },
+        )  # fmt: skip
 
 
 def _field_of(loc: list[Any]) -> str:

@@ -24,6 +24,8 @@ from cases.taxonomy import load_taxonomy
 from duty.demo import seed_duty
 from enforcement.demo import seed_enforcement
 from enterprises.demo import EnterpriseDemoReport, seed_enterprises
+from hall.demo import seed_hall
+from intermediaries.demo import seed_intermediaries
 from investment.demo import seed_investment
 from knowledge.demo import seed_guides
 from org.demo import seed_org
@@ -88,5 +90,7 @@ def seed_demo(
     seed_enforcement(seed=seed, now=moment)
     seed_affairs(seed=seed, now=moment)
     seed_investment(seed=seed, now=moment)
+    seed_intermediaries(seed=seed, now=moment)  # after the projects: they post the needs
+    seed_hall(seed=seed, now=moment)  # after the matters: tickets are taken by matter
     seed_supervision(seed=seed, now=moment)  # 督查室: the meeting's decisions and the 八大计划
     return DemoReport(years, provisional, units, categories, len(users), cases, enterprises)

@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "enforcement",  # 城乡控违
     "affairs",  # 一网通办 (政务服务事项)
     "investment",  # 招商引资项目
+    "intermediaries",  # 莫愁超市 (中介服务)
+    "hall",  # 莫愁政务大厅 (取号、叫号)
 ]
 
 MIDDLEWARE = [
@@ -196,6 +198,8 @@ MOCHOU_CALLBACK_ATTEMPTS = env_int("MOCHOU_CALLBACK_ATTEMPTS", 3)
 MOCHOU_CALLBACK_CLAIM_MINUTES = env_int("MOCHOU_CALLBACK_CLAIM_MINUTES", 60)
 # The lead unit's limit for reporting the rectification a 差评 opens, in working days.
 MOCHOU_RECTIFY_DAYS = env_int("MOCHOU_RECTIFY_DAYS", 5)
+# 跨域通办: this instance's region code, by which it names itself to partner regions (affairs).
+MOCHOU_AFFAIRS_REGION = env_str("MOCHOU_AFFAIRS_REGION", "420881")
 # 提级办理: a case re-done (重办) or returned (退单) this many times becomes a 问题工单 for the supervisors.
 MOCHOU_ESCALATION_MOVES = env_int("MOCHOU_ESCALATION_MOVES", 3)
 # SMS: "record" keeps messages in the database (demo); "http" posts to MOCHOU_SMS_URL.

@@ -24,6 +24,8 @@ urlpatterns = [
     path("enforcement/", include("enforcement.urls")),  # 城乡控违
     path("affairs/", include("affairs.urls")),  # 一网通办
     path("investment/", include("investment.urls")),  # 招商引资
+    path("intermediaries/", include("intermediaries.urls")),  # 莫愁超市
+    path("hall/", include("hall.urls")),  # 莫愁政务大厅
     path("open311/", include("open311.urls")),
     path("m/", include("portal.urls")),  # the citizens' mobile page
     # The SMS link, as short as it can be: every character of an SMS counts (portal.links).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -45,7 +46,7 @@ class Period:
         s, e = self.start, self.end
         if s.day == 1 and e == _month_end(s):
             return f"{s.year}年{s.month}月"
-        if s.day == 1 and s.month in (1, 4, 7, 10) and e == _month_end(_add_months(s, 2)):
+        if s.day == 1 and s.month in (1, 4, 7, 10) and e == _month_end(add_months(s, 2)):
             return f"{s.year}年第{(s.month - 1) // 3 + 1}季度"
         if (s.month, s.day) == (1, 1) and (e.month, e.day) == (12, 31) and s.year == e.year:
             return f"{s.year}年"
@@ -55,23 +56,26 @@ class Period:
         """The period before: the previous month, quarter or year for those; else as many days."""
         s, e = self.start, self.end
         if s.day == 1 and e == _month_end(s):
-            p = _add_months(s, -1)
+            p = add_months(s, -1)
             return Period(p, _month_end(p))
         months = (e.year - s.year) * 12 + e.month - s.month + 1
         if s.day == 1 and e == _month_end(e) and months in (3, 12):
-            p = _add_months(s, -months)
-            return Period(p, _month_end(_add_months(p, months - 1)))
+            p = add_months(s, -months)
+            return Period(p, _month_end(add_months(p, months - 1)))
         days = (e - s).days + 1
         return Period(s - timedelta(days=days), s - timedelta(days=1))
 
 
-def _add_months(day: date, months: int) -> date:
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later (or earlier), kept within the month: 31 Jan + 1 → 28/29 Feb.
+    The project's one month arithmetic (investment's stall clocks use it too)."""
     index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
+    year, month_ = index // 12, index % 12 + 1
+    return date(year, month_, min(day.day, calendar.monthrange(year, month_)[1]))
 
 
 def _month_end(day: date) -> date:
-    return _add_months(day, 1) - timedelta(days=1)
+    return add_months(day.replace(day=1), 1) - timedelta(days=1)
 
 
 def month(year: int, month_: int) -> Period:
@@ -81,7 +85,7 @@ def month(year: int, month_: int) -> Period:
 
 def quarter(year: int, q: int) -> Period:
     first = date(year, 3 * (q - 1) + 1, 1)
-    return Period(first, _month_end(_add_months(first, 2)))
+    return Period(first, _month_end(add_months(first, 2)))
 
 
 def year(y: int) -> Period:

@@ -20,10 +20,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
-from mochou.errors import InvalidInput, NotPermitted
+from mochou.errors import Conflict, DomainError, InvalidInput, NotPermitted
 from supervision.task_config import light_thresholds
 from supervision.task_models import Indicator, IndicatorKind, Measurement
 
@@ -61,6 +62,54 @@ def may_report(user: User, indicator: Indicator) -> bool:
         and user.unit_id is not None
         and user.unit_id == indicator.owner_unit_id
     )
+
+
+def verify_refusal(user: User, measurement: Measurement) -> DomainError | None:
+    """Why `user` may not 核实 this figure, or None. A figure is checked by someone other than who
+    entered it: the 督查室, or the 单位负责人 of the plan's lead unit (the plan's owner); only a
+    period's current entry (a corrected one is superseded), once."""
+    indicator = measurement.indicator
+    office = user.role in (Role.SUPERVISOR, Role.ADMIN)
+    owner = (
+        user.role == Role.UNIT_LEADER
+        and user.unit_id is not None
+        and user.unit_id == indicator.plan.lead_unit_id
+    )
+    if not user.is_active or not (office or owner):
+        return NotPermitted(
+            "只有督查室或该计划牵头单位的负责人可以核实指标数据。", code="permission_denied.role"
+        )
+    if measurement.reported_by_id is not None and measurement.reported_by_id == user.pk:
+        return NotPermitted("录入人不能核实自己录入的数据。", code="permission_denied.reporter")
+    if measurement.verified_by_id is not None:
+        return Conflict("该数据已核实。", code="supervision.measurement_verified")
+    latest = (
+        Measurement.objects.filter(indicator_id=measurement.indicator_id, period=measurement.period)
+        .order_by("-created_at", "-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if latest != measurement.pk:
+        return Conflict("该期数据已更正，请核实更正后的数据。", code="supervision.measurement_superseded")
+    return None
+
+
+def may_verify(user: User, measurement: Measurement) -> bool:
+    return verify_refusal(user, measurement) is None
+
+
+def verify_measurement(measurement: Measurement | int, *, actor: User) -> Measurement:
+    """核实: the figure is confirmed by someone other than its reporter (verify_refusal decides)."""
+    pk = measurement.pk if isinstance(measurement, Measurement) else measurement
+    with transaction.atomic():
+        locked = (
+            Measurement.objects.select_for_update(of=("self",)).select_related("indicator__plan").get(pk=pk)
+        )
+        if (refusal := verify_refusal(actor, locked)) is not None:
+            raise refusal
+        locked.verified_by = actor
+        locked.save(update_fields=["verified_by"])
+    return locked
 
 
 def _decimal(value: object, field: str) -> Decimal:
@@ -120,63 +169,172 @@ def record_measurement(
 
 
 CSV_HEADER = ("指标编码", "统计期", "数值", "分子", "分母", "依据材料")
+MAX_IMPORT_ROWS = 5000
+
+
+def _header_error(kind: str) -> InvalidInput:
+    return InvalidInput(
+        f"{kind} 第1行（表头）应为：" + ",".join(CSV_HEADER),
+        code=f"invalid_input.{kind.lower()}",
+        details={"line": 1},
+    )
+
+
+def _cell(value: object) -> str:
+    """A cell as text: spreadsheets give numbers and dates, CSV gives strings."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _import_rows(rows: list[tuple[int, dict[str, str]]], *, actor: User, kind: str) -> list[Measurement]:
+    """Record every row or none: the first bad row names its line and rolls everything back."""
+    from django.db import transaction
+
+    from mochou.errors import DomainError
+
+    code = f"invalid_input.{kind.lower()}"
+    if not rows:
+        raise InvalidInput(f"{kind} 文件没有数据行。", code=code, details={"line": 2})
+    if len(rows) > MAX_IMPORT_ROWS:
+        raise InvalidInput(f"一次最多导入{MAX_IMPORT_ROWS}行。", code=code, details={"line": rows[-1][0]})
+    made = []
+    via = kind.lower()
+    with transaction.atomic():
+        for line, row in rows:
+            where = {"line": line}
+            indicator = Indicator.objects.filter(code=row.get("指标编码", "")).first()
+            if indicator is None:
+                raise InvalidInput(
+                    f"第{line}行：没有编码为“{row.get('指标编码', '')}”的指标。", code=code, details=where
+                )
+            try:
+                period = date.fromisoformat(row.get("统计期", ""))
+            except ValueError:
+                raise InvalidInput(
+                    f"第{line}行：统计期应为 YYYY-MM-DD。", code=code, details={**where, "field": "period"}
+                ) from None
+            try:
+                made.append(
+                    record_measurement(
+                        indicator,
+                        actor=actor,
+                        period=period,
+                        value=row.get("数值") or None,
+                        numerator=row.get("分子") or None,
+                        denominator=row.get("分母") or None,
+                        source_document=row.get("依据材料", ""),
+                        via=via,
+                    )
+                )
+            except DomainError as error:  # a bad number, a missing denominator, not the owner …
+                raise type(error)(
+                    f"第{line}行：{error.message}", code=error.code, details={**error.details, **where}
+                ) from None
+    return made
 
 
 def import_csv(text: str, *, actor: User) -> list[Measurement]:
-    """Import figures from CSV (header: 指标编码,统计期,数值,分子,分母,依据材料); all or nothing."""
-    from django.db import transaction
+    """Import figures from CSV (header: 指标编码,统计期,数值,分子,分母,依据材料); all or nothing.
+    Errors name the file's line (the header is line 1; a quoted field over two lines counts two)."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    try:
+        if reader.fieldnames is None or set(CSV_HEADER[:3]) - {f.strip() for f in reader.fieldnames}:
+            raise _header_error("CSV")
+        rows = []
+        for row in reader:
+            cells = {(k or "").strip(): _cell(v) for k, v in row.items() if isinstance(v, str | None)}
+            if any(cells.values()):  # a blank line between rows is not an error
+                rows.append((reader.line_num, cells))
+    except csv.Error as error:
+        raise InvalidInput(
+            f"第{reader.line_num}行：CSV 格式有误（{error}）。",
+            code="invalid_input.csv",
+            details={"line": reader.line_num},
+        ) from None
+    return _import_rows(rows, actor=actor, kind="CSV")
 
-    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
-    if not rows or set(CSV_HEADER[:3]) - set(rows[0]):
-        raise InvalidInput("CSV 表头应为：" + ",".join(CSV_HEADER), code="invalid_input.csv")
-    made = []
-    with transaction.atomic():
-        for line, row in enumerate(rows, start=2):
-            indicator = Indicator.objects.filter(code=(row.get("指标编码") or "").strip()).first()
-            if indicator is None:
+
+def import_xlsx(data: bytes, *, actor: User) -> list[Measurement]:
+    """The same import from an .xlsx workbook (first sheet, same header as the CSV); all or
+    nothing; errors name the sheet's row number as Excel/WPS shows it."""
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # not a workbook (zip, XML or format errors: openpyxl raises several kinds)
+        raise InvalidInput(
+            "无法读取该 .xlsx 文件，请用 Excel 或 WPS 另存为 .xlsx 后再导入。", code="invalid_input.xlsx"
+        ) from None
+    try:
+        sheet = book.worksheets[0]
+        lines = sheet.iter_rows(values_only=True)
+        header = [_cell(v) for v in next(lines, ())]
+        if set(CSV_HEADER[:3]) - set(header):
+            raise _header_error("XLSX")
+        rows = []
+        for line, values in enumerate(lines, start=2):
+            if line > MAX_IMPORT_ROWS + 1:
                 raise InvalidInput(
-                    f"第{line}行：没有编码为“{row.get('指标编码')}”的指标。", code="invalid_input.csv"
+                    f"一次最多导入{MAX_IMPORT_ROWS}行。", code="invalid_input.xlsx", details={"line": line}
                 )
-            try:
-                period = date.fromisoformat((row.get("统计期") or "").strip())
-            except ValueError:
-                raise InvalidInput(f"第{line}行：统计期应为 YYYY-MM-DD。", code="invalid_input.csv") from None
-            made.append(
-                record_measurement(
-                    indicator,
-                    actor=actor,
-                    period=period,
-                    value=(row.get("数值") or None),
-                    numerator=(row.get("分子") or None),
-                    denominator=(row.get("分母") or None),
-                    source_document=row.get("依据材料") or "",
-                    via="csv",
-                )
-            )
-    return made
+            cells = {name: _cell(v) for name, v in zip(header, values, strict=False) if name}
+            if any(cells.values()):
+                rows.append((line, cells))
+    finally:
+        book.close()
+    return _import_rows(rows, actor=actor, kind="XLSX")
 
 
 # ------------------------------------------------------------------ reading figures
 
 
 def series(indicator: Indicator) -> list[Measurement]:
-    """The value of each period (its latest entry), in period order."""
+    """The entry of each period (its latest entry), in period order."""
     latest: dict[date, Measurement] = {}
     for m in indicator.measurements.order_by("period", "created_at", "pk"):
         latest[m.period] = m
     return [latest[p] for p in sorted(latest)]
 
 
+def period_values(indicator: Indicator) -> list[tuple[Measurement, Decimal]]:
+    """Each period's entry and the indicator's value for that period.
+
+    For 绝对值 and 比率 the value is the entry itself. For 年度累计 an entry is what the period
+    added (this month's signed projects), and the period's value is the sum of the same calendar
+    year's entries up to and including it: the year-to-date figure, which starts again at 0 each
+    January. A corrected period counts once (its latest entry)."""
+    rows: list[tuple[Measurement, Decimal]] = []
+    year, running = None, Decimal(0)
+    for m in series(indicator):
+        if indicator.kind != IndicatorKind.CUMULATIVE:
+            rows.append((m, m.value))
+            continue
+        if m.period.year != year:
+            year, running = m.period.year, Decimal(0)
+        running += m.value
+        rows.append((m, running))
+    return rows
+
+
 def current_value(indicator: Indicator, on: date) -> tuple[Decimal | None, date | None, str]:
-    """The figure as of `on`: from the provider when one is registered, else the latest period."""
+    """The figure as of `on`: from the provider when one is registered, else the latest period
+    (for 年度累计 its year-to-date sum; a period of an earlier year counts as that year's total)."""
     if indicator.provider and (fn := _PROVIDERS.get(indicator.provider)) is not None:
         value = fn(indicator, on)
         if value is not None:
             return Decimal(value), on, "provider"
-    past = [m for m in series(indicator) if m.period <= on]
+    past = [(m, v) for m, v in period_values(indicator) if m.period <= on]
     if not past:
         return None, None, ""
-    return past[-1].value, past[-1].period, past[-1].via
+    m, v = past[-1]
+    return v, m.period, m.via
 
 
 @dataclass(frozen=True)

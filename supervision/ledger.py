@@ -78,7 +78,7 @@ def task_row(task: Task, now: datetime) -> TaskRow:
 
 
 def ledger_queryset(tasks: QuerySet[Task]) -> QuerySet[Task]:
-    return tasks.select_related("plan", "lead_unit", "leader", "supervisor").prefetch_related(
+    return tasks.select_related("plan", "lead_unit", "leader", "supervisor", "case").prefetch_related(
         "co_units", Prefetch("notices", queryset=TaskNotice.objects.order_by("-created_at")), "children"
     )
 

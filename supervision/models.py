@@ -183,6 +183,7 @@ from supervision.task_models import (  # noqa: E402
     TaskNotice,
     TaskNoticeEvent,
     TaskReport,
+    TaskReportReminder,
 )
 
 __all__ = [
@@ -200,4 +201,5 @@ __all__ = [
     "TaskNotice",
     "TaskNoticeEvent",
     "TaskReport",
+    "TaskReportReminder",
 ]

@@ -99,6 +99,9 @@ PLANS: tuple[PlanSpec, ...] = (
                 "2023-12-31",
                 "分子：五大工业园区规上工业总产值；分母：全市规上工业总产值（会议目标：到2023年达到80%以上）",
                 "市统计局月报",
+                # The share the 招商 app computes from the parks' and the city's monthly output
+                # (investment.reports.park_share, year to date): entered once, there.
+                provider="investment.park_output_share",
             ),
         ),
     ),

@@ -16,9 +16,13 @@ from cases import hooks
 from cases.guards import refusal as case_refusal
 from cases.models import Case
 from cases.workflow import Action as CaseAction
+from hotspots import hooks as hotspot_hooks
+from supervision.ledger import task_row
 from supervision.models import Notice
 from supervision.services import issue_notice
+from supervision.services.instructions import instructions_on_case, instructions_on_hotspot
 from supervision.views.common import notice_rows
+from supervision.views.instructions import may_instruct
 
 
 def supervise(
@@ -46,10 +50,30 @@ def case_panel(case: Case, user: User, request: Any = None) -> SafeString:
         "unit", "supervisor", "addressed_to", "answered_by", "approved_by", "previous"
     )
     may_issue = user.is_authenticated and case_refusal(user, case, CaseAction.SUPERVISE) is None
-    if not notices and not may_issue:
+    # 领导批示 on the case and on the hotspots it is behind (the same kind of item as a 督办单).
+    instructions = [task_row(t, now) for t in instructions_on_case(case)]
+    may_give = may_instruct(user)
+    if not notices and not may_issue and not instructions and not may_give:
         return SafeString("")
-    context = {"case": case, "rows": notice_rows(list(notices), user, now), "may_issue": may_issue}
+    context = {
+        "case": case,
+        "rows": notice_rows(list(notices), user, now),
+        "may_issue": may_issue,
+        "instructions": instructions,
+        "may_instruct": may_give,
+    }
     return SafeString(render_to_string("supervision/_case_panel.html", context, request=request))
+
+
+def hotspot_panel(hotspot: Any, user: Any, request: Any = None) -> SafeString:
+    """The hotspot page's 领导批示 section: the 批示 given on it, and the button for a leader."""
+    now = timezone.now()
+    rows = [task_row(t, now) for t in instructions_on_hotspot(hotspot)]
+    may_give = may_instruct(user)
+    if not rows and not may_give:
+        return SafeString("")
+    context = {"hotspot": hotspot, "instructions": rows, "may_instruct": may_give}
+    return SafeString(render_to_string("supervision/_hotspot_panel.html", context, request=request))
 
 
 def form_url(case: Case) -> str:
@@ -61,3 +85,4 @@ def connect() -> None:
     hooks.supervise_form_url.provide(form_url)
     hooks.supervision_panel.provide(case_panel)
     hooks.supervised_cases.provide(supervised_cases)
+    hotspot_hooks.instruction_panel.provide(hotspot_panel)

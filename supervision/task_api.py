@@ -22,6 +22,7 @@ from supervision.api import router
 from supervision.extract_db import extract_from_db
 from supervision.guards import GUARDS, OFFERED
 from supervision.ledger import ledger_queryset, task_row
+from supervision.services import instructions
 from supervision.services import task_notices as tn
 from supervision.services import tasks as svc
 from supervision.task_guards import task_actions
@@ -30,6 +31,7 @@ from supervision.task_schemas import (
     ExtractDraftOut,
     ExtractIn,
     IndicatorOut,
+    InstructionIn,
     MeasurementIn,
     MeasurementOut,
     PlanOut,
@@ -44,13 +46,16 @@ from supervision.task_schemas import (
     TaskOut,
     TaskPageOut,
     TaskReportOut,
+    TaskSplitIn,
 )
 from supervision.task_workflow import TaskAction
 from supervision.views.tasks import may_view_tasks
 from supervision.workflow import Action
 
 A = TaskAction
-ACTIONS_DOC = "；".join(f"{a.value} {a.label}" for a in TaskAction if a != TaskAction.DRAFT)
+ACTIONS_DOC = "；".join(
+    f"{a.value} {a.label}" for a in TaskAction if a not in (TaskAction.DRAFT, TaskAction.INSTRUCT)
+)
 
 
 def _actor(request: HttpRequest) -> User:
@@ -111,6 +116,8 @@ def _out(task: Task, user: User) -> dict[str, object]:
         "target_text": task.target_text,
         "extension_step": task.extension_step,
         "allowed_actions": [a.value for a in task_actions(user, task)],
+        "case": task.case.number if task.case is not None else None,
+        "hotspot": task.hotspot_id,
     }
 
 
@@ -121,6 +128,7 @@ def _detail(request: HttpRequest, number: str) -> TaskDetailOut:
         **_out(task, user),  # type: ignore[arg-type]
         body=task.body,
         source_text=task.source_text,
+        indicators=sorted(task.indicators.values_list("code", flat=True)),
         reports=[
             TaskReportOut(
                 kind=r.kind,
@@ -160,6 +168,12 @@ def list_tasks(request: HttpRequest, filters: Query[TaskFilters]) -> TaskPageOut
         tasks = tasks.filter(plan__number=filters.plan)
     if filters.unit:
         tasks = tasks.filter(lead_unit__code=filters.unit)
+    if filters.source_kind:
+        tasks = tasks.filter(source_kind=filters.source_kind)
+    if filters.case:
+        tasks = tasks.filter(case__number=filters.case)
+    if filters.hotspot:
+        tasks = tasks.filter(hotspot_id=filters.hotspot)
     tasks = tasks.order_by("deadline", "number")
     page = tasks[filters.offset : filters.offset + filters.limit]
     return TaskPageOut(count=tasks.count(), items=[TaskOut(**_out(t, user)) for t in page])  # type: ignore[arg-type]
@@ -180,6 +194,49 @@ def create(request: HttpRequest, payload: TaskCreateIn) -> Status[TaskDetailOut]
         target_text=payload.target_text,
         deadline=payload.deadline,
         major=payload.major,
+        indicators=_indicators(payload.indicators),
+    )
+    return Status(201, _detail(request, task.number))
+
+
+def _indicators(codes: list[str]) -> list[Indicator]:
+    found = {i.code: i for i in Indicator.objects.filter(code__in=codes)}
+    if missing := [c for c in codes if c not in found]:
+        raise InvalidInput(
+            f"没有编码为“{missing[0]}”的指标。",
+            code="invalid_input.indicator",
+            details={"field": "indicators"},
+        )
+    return [found[c] for c in dict.fromkeys(codes)]
+
+
+@router.post(
+    "/instructions",
+    response={201: TaskDetailOut, **ERRORS_WRITE},
+    summary="领导批示：对工单或高频事作出批示，即交办为督办事项（市领导）",
+)
+def instruct(request: HttpRequest, payload: InstructionIn) -> Status[TaskDetailOut]:
+    from cases.models import Case
+    from hotspots.models import Hotspot
+
+    case = hotspot = None
+    if payload.case is not None:
+        case = Case.objects.select_related("lead_unit").filter(number=payload.case).first()
+        if case is None:
+            raise NotFound("工单不存在")
+    if payload.hotspot is not None:
+        hotspot = Hotspot.objects.filter(pk=payload.hotspot).first()
+        if hotspot is None:
+            raise NotFound("高频事不存在")
+    task = instructions.instruct(
+        actor=_actor(request),
+        body=payload.body,
+        urgent=payload.urgent,
+        days=payload.days,
+        deadline=payload.deadline,
+        lead_unit=_unit(payload.lead_unit),
+        case=case,
+        hotspot=hotspot,
     )
     return Status(201, _detail(request, task.number))
 
@@ -228,6 +285,7 @@ def act(request: HttpRequest, number: str, action: str, payload: TaskActionIn) -
             leader=leader,
             deadline=p.deadline,
             report_every=p.report_every,
+            indicators=_indicators(p.indicators) if p.indicators is not None else None,
         )
     elif verb == A.SIGN:
         svc.sign_task(task, actor=user)
@@ -268,6 +326,22 @@ def act(request: HttpRequest, number: str, action: str, payload: TaskActionIn) -
     else:
         raise NotFound(f"没有“{action}”这个操作")
     return _detail(request, number)
+
+
+@router.post(
+    "/tasks/{number}/split",
+    response={201: list[TaskOut], **ERRORS_WRITE},
+    summary="分解：按单位分解为子任务（督查室）",
+    description="每个单位一项子任务，各自交办、签收、报送；上级事项进度按子任务汇总。全部成功或全部不成立。",
+)
+def split(request: HttpRequest, number: str, payload: TaskSplitIn) -> Status[list[TaskOut]]:
+    user = _actor(request)
+    task = _task(request, number)
+    # _unit refuses an unknown code (422); it returns None only for a missing one, which the schema forbids.
+    parts = [(p.title.strip() or task.title, u) for p in payload.parts if (u := _unit(p.lead_unit))]
+    children = svc.split_task(task, actor=user, parts=parts)
+    made = ledger_queryset(Task.objects.filter(pk__in=[c.pk for c in children])).order_by("pk")
+    return Status(201, [TaskOut(**_out(c, user)) for c in made])  # type: ignore[arg-type]
 
 
 @router.post(

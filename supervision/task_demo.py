@@ -19,6 +19,7 @@ from accounts.models import Role, User
 from org.models import Unit
 from supervision import indicators as ind
 from supervision.extract_eval import DATA
+from supervision.instruction_demo import seed_instructions
 from supervision.plan_data import PLANS
 from supervision.services import drafts as ds
 from supervision.services import task_notices as tn
@@ -97,11 +98,17 @@ def _month_ends(start: date, end: date) -> list[date]:
 
 def seed_measurements(*, now: datetime, rng: random.Random, reporter: User) -> None:
     """Monthly figures from the baseline to last month: 一网通办 ahead, 高新技术企业 on track,
-    园区产值占比 behind (its light is red or yellow), the 10亿元 projects left to their provider."""
+    园区产值占比 behind (its light is red or yellow), the 10亿元 projects left to their provider.
+    A figure another app provides (园区产值占比 from the 招商 app's park output) is never typed:
+    only when that app has nothing to give (its demo not seeded) are illustrative values entered."""
     pace = {"online-service-rate": 1.15, "hightech-firms": 0.95, "park-output-share": 0.45}
+    provided = ind.providers()
     for indicator in Indicator.objects.filter(code__in=pace):
         if indicator.measurements.exists():
             continue
+        source = provided.get(indicator.provider) if indicator.provider else None
+        if source is not None and source(indicator, now.date()) is not None:
+            continue  # read from its provider: a typed value would be a second, made-up figure
         span = (indicator.due - indicator.baseline_date).days
         for period in _month_ends(indicator.baseline_date, now.date() - timedelta(days=1)):
             share = min(1.0, pace[indicator.code] * (period - indicator.baseline_date).days / span)
@@ -280,6 +287,7 @@ def seed_tasks(*, seed: int = 42, now: datetime) -> TaskDemoReport:
             plan = PLANS_FOR_TASKS[i] if i < len(PLANS_FOR_TASKS) else "progress"
             _drive(task, plan, supervisor=supervisor, leader=leader, now=now, rng=rng)
         _instruction_and_split(supervisor=supervisor, leader=leader, now=now, rng=rng)
+        seed_instructions(leader=leader, now=now)  # 领导批示 on cases and a hotspot
         sweep_tasks(now)
         _answer_one_red(now=now)
     report = TaskDemoReport(

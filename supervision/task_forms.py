@@ -8,7 +8,7 @@ from django import forms
 
 from accounts.models import Role, User
 from org.models import Unit
-from supervision.task_models import Plan, Task
+from supervision.task_models import Indicator, Plan, Task
 from supervision.task_workflow import Source, TaskAction, TaskState
 
 A = TaskAction
@@ -25,6 +25,27 @@ def _date() -> forms.DateInput:
 
 def units() -> Any:
     return Unit.objects.handlers() | Unit.objects.filter(kind="centre")
+
+
+def indicator_choices() -> Any:
+    return Indicator.objects.select_related("plan").order_by("plan__number", "code")
+
+
+class IndicatorField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]  # not generic at run time
+    """The indicators a task moves, named with their plan (two plans may share an indicator name)."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.plan.name}：{obj.name}"
+
+
+def _indicator_field() -> IndicatorField:
+    return IndicatorField(
+        label="关联指标",
+        queryset=Indicator.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+        help_text="该事项推动的指标（可多选）",
+    )
 
 
 def leaders() -> Any:
@@ -56,6 +77,7 @@ class AssignForm(forms.Form):
         label="办结时限", required=False, widget=_date(), help_text="不填则按来源的默认时限"
     )
     report_every = forms.IntegerField(label="报送周期（工作日）", min_value=1, max_value=60, initial=10)
+    indicators = _indicator_field()
 
     def __init__(self, *args: Any, task: Task | None = None, **kwargs: Any) -> None:
         if task is not None:
@@ -66,8 +88,10 @@ class AssignForm(forms.Form):
                 leader=task.leader_id,
                 deadline=task.deadline.date() if task.deadline else None,
                 report_every=task.report_every,
+                indicators=list(task.indicators.values_list("pk", flat=True)),
             )
         super().__init__(*args, **kwargs)
+        self.fields["indicators"].queryset = indicator_choices()  # type: ignore[attr-defined]
         self.fields["lead_unit"].queryset = units()  # type: ignore[attr-defined]
         self.fields["co_units"].queryset = units()  # type: ignore[attr-defined]
         self.fields["leader"].queryset = leaders()  # type: ignore[attr-defined]
@@ -141,6 +165,38 @@ class NewTaskForm(forms.Form):
         label="办结时限", required=False, widget=_date(), help_text="不填则按来源的默认时限"
     )
     major = forms.BooleanField(label="重大事项", required=False)
+    indicators = _indicator_field()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["indicators"].queryset = indicator_choices()  # type: ignore[attr-defined]
+
+
+class SplitForm(forms.Form):
+    """分解: up to SPLIT_ROWS sub-tasks, one unit each; a row without a unit is left out, a row
+    without a title takes the task's own."""
+
+    SPLIT_ROWS = 6
+
+    def __init__(self, *args: Any, task: Task, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.task = task
+        for i in range(1, self.SPLIT_ROWS + 1):
+            self.fields[f"unit_{i}"] = forms.ModelChoiceField(
+                label=f"子任务{i} 牵头单位", queryset=units(), required=False
+            )
+            self.fields[f"title_{i}"] = forms.CharField(
+                label=f"子任务{i} 事项", max_length=200, required=False, help_text="不填则同本事项"
+            )
+
+    def parts(self) -> list[tuple[str, Unit]]:
+        data = self.cleaned_data
+        rows = range(1, self.SPLIT_ROWS + 1)
+        return [
+            ((data[f"title_{i}"] or "").strip() or self.task.title, data[f"unit_{i}"])
+            for i in rows
+            if data[f"unit_{i}"] is not None
+        ]
 
 
 class LedgerFilter(forms.Form):
@@ -204,6 +260,20 @@ class DraftForm(forms.Form):
         self.fields["co_units"].queryset = units()  # type: ignore[attr-defined]
 
 
+class AddDraftForm(DraftForm):
+    """补录遗漏事项: the sentence is copied from the record; the 事项 defaults to it."""
+
+    sentence = forms.CharField(
+        label="原文（从纪要中选取复制）", widget=_area(3), max_length=4000, help_text="须为本纪要中的原文"
+    )
+    field_order = ["sentence", "title", "plan", "lead_unit", "co_units", "deadline", "target"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["title"].required = False
+        self.fields["title"].help_text = "不填则用原文"
+
+
 class MeasurementForm(forms.Form):
     period = forms.DateField(label="统计期（期末日）", widget=_date())
     value = forms.DecimalField(label="数值", required=False, max_digits=14, decimal_places=2)
@@ -221,3 +291,28 @@ class NoticeIssueForm(forms.Form):
     )
     body = forms.CharField(label="督办要求", widget=_area(3), max_length=2000)
     respond_days = forms.IntegerField(label="反馈期限（工作日）", min_value=1, max_value=30, initial=3)
+
+
+class InstructionForm(forms.Form):
+    """A leader's 批示 on a case or a hotspot (supervision.services.instructions.instruct)."""
+
+    body = forms.CharField(label="批示内容", min_length=4, max_length=2000, widget=_area(4))
+    urgent = forms.TypedChoiceField(
+        label="缓急",
+        choices=[("0", "非急件（默认15个工作日）"), ("1", "急件（1至5个工作日）")],
+        coerce=lambda v: v == "1",
+        initial="0",
+        widget=forms.RadioSelect,
+    )
+    days = forms.IntegerField(
+        label="办理时限（工作日）", min_value=1, max_value=60, required=False, help_text="不填按默认时限"
+    )
+    lead_unit = forms.ModelChoiceField(label="承办单位", queryset=Unit.objects.none(), required=False)
+
+    def __init__(self, *args: Any, need_unit: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["lead_unit"]
+        field.queryset = units()  # type: ignore[attr-defined]
+        field.required = need_unit
+        if not need_unit:
+            field.help_text = "不选则交工单的主办单位"

@@ -13,6 +13,9 @@ from supervision.task_workflow import TASK_MACHINE, ExtensionStep, TaskAction, T
 OFFICE = (Role.SUPERVISOR, Role.ADMIN)  # 督查室
 UNIT = (Role.CLERK, Role.UNIT_LEADER)  # the lead unit's staff
 LEADERS = (Role.LEADER, Role.ADMIN)
+# Who issues a 批示 (an instruction that becomes a task): the city's leaders (市领导 and the
+# centre's leadership hold Role.LEADER). The 督查室 records a 批示 given on paper as a new task.
+INSTRUCTING = (Role.LEADER,)
 
 
 def _own_unit(actor: User, task: Task) -> bool:
@@ -51,6 +54,7 @@ TASK_GUARDS: Guards[TaskState, TaskAction] = Guards(
 A = TaskAction
 TASK_GUARDS.rule(A.DRAFT, OFFICE, what="草拟督办事项")
 TASK_GUARDS.rule(A.APPROVE, OFFICE, what="立项")
+TASK_GUARDS.rule(A.INSTRUCT, INSTRUCTING, what="作出批示")
 TASK_GUARDS.rule(A.ASSIGN, OFFICE, what="交办")
 TASK_GUARDS.rule(A.SIGN, UNIT, what="签收督办事项", own_unit=True)
 TASK_GUARDS.rule(A.REQUEST_ADJUST, UNIT, what="申请调整", own_unit=True)
@@ -67,7 +71,7 @@ TASK_GUARDS.rule(A.FINAL_REVIEW, LEADERS, what="审结销号", checks=[_the_lead
 TASK_GUARDS.rule(A.LEADER_RETURN, LEADERS, what="退回重办", checks=[_the_leader])
 
 # The actions a person takes on an existing task (pages and API offer these).
-TASK_OFFERED = tuple(a for a in TaskAction if a != A.DRAFT)
+TASK_OFFERED = tuple(a for a in TaskAction if a not in (A.DRAFT, A.INSTRUCT))
 
 
 def task_actions(user: User, task: Task) -> list[TaskAction]:

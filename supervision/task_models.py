@@ -176,6 +176,19 @@ class Task(StatefulModel):
     record = models.ForeignKey(
         "supervision.MeetingRecord", null=True, blank=True, on_delete=models.PROTECT, related_name="tasks"
     )
+    # A leader's 批示 on a 12345 case or on a hotspot (高频事): the item it was given on. The case
+    # page shows it (through cases.hooks.supervision_panel), the hotspot page too (hotspots.hooks).
+    case = models.ForeignKey(
+        "cases.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="工单"
+    )
+    hotspot = models.ForeignKey(
+        "hotspots.Hotspot",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="高频事",
+    )
     plan = models.ForeignKey(Plan, null=True, blank=True, on_delete=models.PROTECT, related_name="tasks")
     indicators = models.ManyToManyField(Indicator, blank=True, related_name="tasks", verbose_name="关联指标")
     target_text = models.CharField("目标", max_length=120, blank=True)
@@ -276,6 +289,24 @@ class TaskEvent(EventBase):
 
     def __str__(self) -> str:
         return f"{self.task_id}#{self.seq} {self.get_action_display()}"
+
+
+class TaskReportReminder(models.Model):
+    """The sweep's claim that a task's missed progress report (报送期限 `due`) was reminded:
+    committed with the reminder itself, so each period is reminded once, and a failed run leaves
+    no claim behind (the next sweep reminds it)."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="report_reminders")
+    due = models.DateTimeField("报送期限")
+    created_at = models.DateTimeField("提醒时间")
+
+    class Meta:
+        verbose_name = "进展报送提醒"
+        verbose_name_plural = "进展报送提醒"
+        constraints = [models.UniqueConstraint(fields=["task", "due"], name="task_report_reminder_once")]
+
+    def __str__(self) -> str:
+        return f"{self.task_id} {self.due:%Y-%m-%d}"
 
 
 class ReportKind(models.TextChoices):

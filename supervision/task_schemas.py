@@ -25,6 +25,23 @@ class TaskCreateIn(StrictIn):
     target_text: StrictStr = Field("", max_length=120, description="目标，如“≥80%”")
     deadline: IsoDate | None = Field(None, description="办结时限；不填则交办时按来源默认")
     major: StrictBool = Field(False, description="重大事项（督办单起点提高一级）")
+    indicators: list[StrictStr] = Field(
+        [], max_length=50, description="关联指标编码（该事项推动的指标，见 /plans）"
+    )
+
+
+class InstructionIn(StrictIn):
+    """领导批示 on one case or one hotspot (exactly one of `case` and `hotspot`)."""
+
+    case: StrictStr | None = Field(None, max_length=32, description="工单受理编号")
+    hotspot: StrictInt | None = Field(None, ge=1, description="高频事编号")
+    body: StrictStr = Field(..., min_length=4, max_length=2000, description="批示内容")
+    urgent: StrictBool = Field(False, description="急件（1–5个工作日）；否则非急件")
+    days: StrictInt | None = Field(None, ge=1, le=60, description="办理时限（工作日）；不填按默认")
+    deadline: IsoDate | None = Field(None, description="办结时限（日期），代替 days")
+    lead_unit: StrictStr | None = Field(
+        None, max_length=32, description="承办单位编码；工单不填则交主办单位，高频事必填"
+    )
 
 
 class TaskActionIn(StrictIn):
@@ -43,6 +60,20 @@ class TaskActionIn(StrictIn):
     leader: StrictStr | None = Field(None, max_length=150, description="交办：责任领导用户名")
     deadline: IsoDate | None = Field(None, description="交办：办结时限")
     report_every: StrictInt | None = Field(None, ge=1, le=60, description="交办：报送周期（工作日）")
+    indicators: list[StrictStr] | None = Field(
+        None, max_length=50, description="交办：关联指标编码（给出则替换原有关联；不给则不变）"
+    )
+
+
+class TaskSplitPartIn(StrictIn):
+    title: StrictStr = Field("", max_length=200, description="子任务事项；不填则同上级事项")
+    lead_unit: StrictStr = Field(..., max_length=32, description="子任务牵头单位编码")
+
+
+class TaskSplitIn(StrictIn):
+    """分解: one sub-task per unit (a unit at most once)."""
+
+    parts: list[TaskSplitPartIn] = Field(..., min_length=1, max_length=50, description="子任务")
 
 
 class TaskReportOut(Schema):
@@ -99,11 +130,14 @@ class TaskOut(Schema):
     target_text: str
     extension_step: str
     allowed_actions: list[str]
+    case: str | None = Field(None, description="领导批示所针对的工单受理编号")
+    hotspot: int | None = Field(None, description="领导批示所针对的高频事编号")
 
 
 class TaskDetailOut(TaskOut):
     body: str
     source_text: str
+    indicators: list[str] = Field(..., description="关联指标编码")
     reports: list[TaskReportOut]
     notices: list[TaskNoticeOut]
     events: list[TaskEventOut]
@@ -118,6 +152,9 @@ class TaskFilters(Schema):
     state: TaskState | None = None
     plan: int | None = Field(None, description="计划序号")
     unit: str | None = Field(None, description="牵头单位编码")
+    source_kind: Source | None = Field(None, description="来源")
+    case: str | None = Field(None, max_length=32, description="针对该工单的领导批示")
+    hotspot: int | None = Field(None, ge=1, description="针对该高频事的领导批示")
     offset: int = Field(0, ge=0)
     limit: int = Field(50, ge=1, le=200)
 

@@ -9,11 +9,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+
+from notifications.services import notify_unit
 from supervision.indicators import elapsed_share
+from supervision.links import task_path, with_link
 from supervision.services.task_notices import escalate_task_notice, issue_task_notice
 from supervision.task_config import light_thresholds, near_days
-from supervision.task_models import Task, TaskNotice
-from supervision.task_workflow import TASK_UNIT_STATES
+from supervision.task_models import Task, TaskNotice, TaskReportReminder
+from supervision.task_workflow import TASK_UNIT_STATES, TaskState
 from supervision.workflow import Colour, State
 from worktime.calendar import add_working_days
 
@@ -29,8 +34,44 @@ def behind_schedule(task: Task, now: datetime) -> float | None:
     return task.rolled_progress() - 100 * elapsed_share(task.assigned_at, task.deadline, now)
 
 
+def remind_missed_reports(now: datetime) -> int:
+    """A task 办理中 whose reporting period passed without a report (its `next_report_by` is
+    behind `now`; a report moves it one period on) is reminded to its lead unit, once per period.
+
+    The claim (TaskReportReminder, unique per task and 报送期限) and the unit's notifications are
+    written in one transaction: a crash between them leaves neither, and the next sweep reminds
+    it; a second run, or two workers at once, find the claim and remind no one again. Not a
+    督办单: a late report is a reminder, not an escalation (减负); the deadline's own ladder is
+    the sweep's 督办单."""
+    reminded = 0
+    due = Task.objects.filter(
+        state=TaskState.IN_PROGRESS, next_report_by__isnull=False, next_report_by__lte=now
+    ).select_related("lead_unit")
+    for task in due.exclude(report_reminders__due=models.F("next_report_by")):
+        if task.lead_unit is None or task.next_report_by is None:
+            continue
+        if task.deadline is not None and task.next_report_by >= task.deadline:
+            continue  # the last period ends at the deadline: the 红色督办单 speaks for it
+        try:
+            with transaction.atomic():
+                TaskReportReminder.objects.create(task=task, due=task.next_report_by, created_at=now)
+                notify_unit(
+                    task.lead_unit,
+                    kind="supervision_task",
+                    message=with_link(
+                        f"督办事项 {task.number} 应于{timezone.localtime(task.next_report_by):%m月%d日}"
+                        f"报送进展，尚未报送，请及时报送：{task.title[:40]}",
+                        task_path(task.number),
+                    ),
+                )
+        except IntegrityError:  # another worker claimed this period first
+            continue
+        reminded += 1
+    return reminded
+
+
 def sweep_tasks(now: datetime) -> dict[str, int]:
-    counts = {"escalated": 0, "issued": 0}
+    counts = {"escalated": 0, "issued": 0, "report_reminders": remind_missed_reports(now)}
     # A 红 is the ladder's top: it stays open for its answer (nothing follows it), as a case's does.
     unanswered = TaskNotice.objects.filter(state__in=[State.ISSUED, State.SIGNED], respond_by__lte=now)
     for notice in unanswered.exclude(colour=Colour.RED):

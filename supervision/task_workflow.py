@@ -28,6 +28,7 @@ class TaskState(models.TextChoices):
 
 class TaskAction(models.TextChoices):
     DRAFT = "draft", "草拟"
+    INSTRUCT = "instruct", "领导批示"
     APPROVE = "approve", "立项"
     ASSIGN = "assign", "交办"
     SIGN = "sign", "签收"
@@ -58,6 +59,9 @@ S, A = TaskState, TaskAction
 TASK_TRANSITIONS: dict[tuple[TaskState | None, TaskAction], TaskState] = {
     (None, A.DRAFT): S.DRAFT,
     (None, A.APPROVE): S.APPROVED,  # a reviewed draft of the record, confirmed: 立项 at once
+    # A leader's 批示 on a case or hotspot: the leader decides what, to whom and by when, so it
+    # is 交办 as it is made (the 督查室 follows it up like any other task).
+    (None, A.INSTRUCT): S.ASSIGNED,
     (S.DRAFT, A.APPROVE): S.APPROVED,
     (S.APPROVED, A.ASSIGN): S.ASSIGNED,
     (S.ASSIGNED, A.SIGN): S.IN_PROGRESS,

@@ -8,16 +8,18 @@ from affairs.services.applications import (
     correct,
     deliver,
     deny,
+    forward,
     grant,
     notify,
     rate,
+    record_remote,
     rectify,
     refuse,
     submit,
     take,
     withdraw,
 )
-from affairs.services.joint import joint_state, submit_joint
+from affairs.services.joint import joint_state, notify_joint, submit_joint
 
 __all__ = [
     "LOOP",
@@ -27,10 +29,13 @@ __all__ = [
     "correct",
     "deliver",
     "deny",
+    "forward",
     "grant",
     "joint_state",
     "notify",
+    "notify_joint",
     "rate",
+    "record_remote",
     "rectify",
     "refuse",
     "submit",

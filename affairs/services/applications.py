@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
@@ -11,12 +11,35 @@ from typing import Any, TypeVar
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.masking import id_check_digit_ok
 from accounts.phones import normalize_phone
 from affairs.guards import GUARDS
-from affairs.models import Applicant, Application, ApplicationEvent, Joint, Matter, MatterKind
+from affairs.models import (
+    Applicant,
+    Application,
+    ApplicationEvent,
+    Joint,
+    Matter,
+    MatterKind,
+    OnBehalfFor,
+    Outcome,
+    Partner,
+)
 from affairs.office import is_window_clerk
+from affairs.services import files as materials_files
 from affairs.services import reuse
-from affairs.workflow import POOR_RATINGS, RATINGS, RECTIFY_DAYS, Action, Channel, Delivery, State
+from affairs.workflow import (
+    POOR_RATINGS,
+    RATINGS,
+    RECEIVING_STATES,
+    RECTIFY_DAYS,
+    Action,
+    Channel,
+    Delivery,
+    State,
+)
+from cases.attachments import CleanFile
+from enterprises import creditcode
 from loop.deadlines import Clock, Clocks
 from loop.verbs import Loop
 from mochou.errors import InvalidInput, NotFound, NotPermitted
@@ -67,8 +90,39 @@ class ApplicantData:
             raise InvalidInput("请填写申请人姓名或企业名称。", code="affairs.applicant_name")
         if len(number) != 18:
             raise InvalidInput("证件号码应为 18 位身份证号或统一社会信用代码。", code="affairs.applicant_id")
+        check_id_number(number, enterprise=self.is_enterprise)
         phone = normalize_phone(self.phone, required=True)
         return ApplicantData(name[:100], number, phone, self.address.strip()[:200], self.is_enterprise)
+
+
+def check_id_number(number: str, *, enterprise: bool) -> None:
+    """The 18th character is a check digit (GB 11643 for a resident ID, GB 32100 for a 统一社会
+    信用代码): a mistyped number is refused at input, not found wrong at the window."""
+    if enterprise:
+        try:
+            creditcode.validate(number)
+        except creditcode.CreditCodeError as error:
+            raise InvalidInput(error.message, code="affairs.applicant_id") from error
+    elif not id_check_digit_ok(number):
+        raise InvalidInput(
+            "身份证号码校验位不正确，请核对后重新填写（末位可能为 X）。", code="affairs.applicant_id"
+        )
+
+
+@dataclass(frozen=True)
+class OnBehalf:
+    """帮办代办: a clerk applies for a person who cannot (who: the clerk; for whom; why)."""
+
+    for_whom: str
+    note: str = ""
+
+    def cleaned(self) -> OnBehalf:
+        if self.for_whom not in OnBehalfFor.values:
+            raise InvalidInput("请选择代办对象（老年人、残疾人等）。", code="affairs.on_behalf_for")
+        note = self.note.strip()[:200]
+        if len(note) < 2:
+            raise InvalidInput("请写明代办原因（如：行动不便，由家属陪同）。", code="affairs.on_behalf_note")
+        return OnBehalf(self.for_whom, note)
 
 
 def snapshot(matter: Matter) -> dict[str, Any]:
@@ -117,14 +171,19 @@ def submit(
     provided: Iterable[str],
     channel: Channel,
     actor: Any = None,
-    on_behalf: bool = False,
+    on_behalf: OnBehalf | None = None,
     note: str = "",
     keep: bool = False,
     joint: Joint | None = None,
     stage: int = 1,
+    partner: Partner | None = None,
+    files: Sequence[tuple[str, CleanFile]] = (),
+    origin: Partner | None = None,
+    remote_number: str = "",
     now: datetime | None = None,
 ) -> Application:
-    """申报: online by the applicant (actor None), or at the 综窗 by a window clerk."""
+    """申报: online by the applicant (actor None), or at the 综窗 by a window clerk — for a matter
+    done here, or (跨域通办, `partner`) one the partner region handles after the window's 预审."""
     if matter.status != "published" or matter.draft_of_id is not None:
         raise NotFound("该事项未发布，不能申报。", code="affairs.matter_not_live")
     if channel == Channel.ONLINE and not matter.online:
@@ -132,8 +191,18 @@ def submit(
     if channel == Channel.WINDOW:
         if actor is None or not is_window_clerk(actor):
             raise NotPermitted("窗口申报由政务大厅综合窗口工作人员办理。", code="affairs.not_window")
-    elif on_behalf:
+        if not matter.at_window:
+            raise InvalidInput("该事项不能窗口申报，请引导申请人网上办理。", code="affairs.not_at_window")
+    elif on_behalf is not None:
         raise InvalidInput("帮办代办由窗口工作人员在窗口办理。", code="affairs.on_behalf_window")
+    if (channel == Channel.PARTNER) != (origin is not None):
+        raise InvalidInput("异地代收的办件只经跨域通办接口接收。", code="affairs.partner_channel")
+    if partner is not None:
+        if channel != Channel.WINDOW:
+            raise InvalidInput("跨域通办由政务大厅综合窗口收件。", code="affairs.partner_window")
+        if not partner.takes(matter.code):
+            raise InvalidInput(f"{partner.name}未开通该事项的跨域通办。", code="affairs.partner_matter")
+    helped = on_behalf.cleaned() if on_behalf is not None else None
     data = applicant.cleaned() if isinstance(applicant, ApplicantData) else None
     with LOOP.start(A.SUBMIT, actor, now=now, guard=channel == Channel.WINDOW) as step:
         person = applicant if data is None else Applicant.objects.create(
@@ -152,9 +221,15 @@ def submit(
                 stage=stage,
                 channel=channel,
                 received_by=actor if channel == Channel.WINDOW else None,
-                on_behalf=on_behalf,
+                on_behalf=helped is not None,
+                on_behalf_for=helped.for_whom if helped else "",
+                on_behalf_note=helped.note if helped else "",
+                partner=partner,
+                origin=origin,
+                remote_number=remote_number[:24],
                 materials=reuse.reuse(
-                    _materials(matter, provided), reuse.on_file(person.id_number, person.phone, step.now)
+                    _materials(matter, [*provided, *(m for m, _ in files)]),
+                    reuse.on_file(person.id_number, person.phone, step.now),
                 ),
                 keep_consent=keep,
                 form_note=note.strip()[:2000],
@@ -164,21 +239,35 @@ def submit(
             lambda: _number(step.now),
         )
         reused = [m["name"] for m in app.materials if m.get("reused_from")]
+        stored = materials_files.store(app, files, actor=actor, now=step.now)
+        materials_files.reuse_files(app, step.now)
         step.record(
             payload={
                 "channel": str(channel),
-                "on_behalf": on_behalf,
+                "on_behalf": helped is not None,
+                **({"on_behalf_for": helped.for_whom, "on_behalf_note": helped.note} if helped else {}),
+                **({"partner": partner.code} if partner else {}),
+                **({"origin": origin.code, "remote_number": remote_number} if origin else {}),
                 "missing": app.missing,
                 "reused": reused,
-            }
+                "files": [f.name for f in stored],
+            },
+            note=f"帮办代办（{OnBehalfFor(helped.for_whom).label}）：{helped.note}" if helped else "",
         )
     return app
 
 
 def notify(
-    app: Application, *, actor: Any, items: Iterable[str], note: str = "", now: datetime | None = None
+    app: Application,
+    *,
+    actor: Any,
+    items: Iterable[str],
+    note: str = "",
+    now: datetime | None = None,
+    tell: bool = True,
 ) -> Application:
-    """一次性告知: everything missing, in one list. Asked once (the guard refuses a second)."""
+    """一次性告知: everything missing, in one list. Asked once (the guard refuses a second). The
+    applicant gets an SMS after commit (`tell`; a package's notice sends one for all its parts)."""
     wanted = [i.strip()[:200] for i in items if i.strip()]
     if not wanted:
         raise InvalidInput("请列出需要补正的全部材料或事项。", code="affairs.notice_items")
@@ -193,7 +282,19 @@ def notify(
             payload={"items": wanted},
             fields=["notice_items", "notice_note", "notified_at"],
         )
+        if tell and step.item.origin_id is None:  # a partner's applicant is told by the partner
+            step.after_commit(send_notice_sms, step.item.pk)
+        # 跨域通办: the applicant is at the origin's window; it hears what is missing (progress).
+        report_to_origin(step.item, A.NOTIFY, f"办理地一次性告知，需补正：{'、'.join(wanted)}",
+                         note=step.item.notice_note, now=step.now)  # fmt: skip
     return step.item
+
+
+def send_notice_sms(pk: int) -> None:
+    # Handed to the worker after commit; if the queue is down the application sweep sends it.
+    from affairs.tasks import send_notice_sms
+
+    send_notice_sms(pk)
 
 
 def correct(
@@ -202,21 +303,66 @@ def correct(
     provided: Iterable[str],
     actor: Any = None,
     token: str = "",
+    files: Sequence[tuple[str, CleanFile]] = (),
     now: datetime | None = None,
+    spread: bool = True,
 ) -> Application:
-    """补正: the applicant (with the tracking code) or a window clerk supplies what was asked."""
+    """补正: the applicant (with the tracking code) or a window clerk supplies what was asked; in
+    a 一件事 it counts for the other parts asking for the same material (`spread`)."""
     applicant = actor is None
     if applicant and not secrets.compare_digest(token, app.token):
         raise NotPermitted("查询码不正确。", code="affairs.token")
     with LOOP.verb(app, A.CORRECT, actor, now=now, guard=not applicant) as step:
-        given = set(provided)
+        given = set(provided) | {m for m, _ in files}
         item = step.item
-        item.materials = [{**m, "provided": m["provided"] or m["name"] in given} for m in item.materials]
+        shared = _from_siblings(item, given)
+        item.materials = [
+            {**m, "provided": m["provided"] or m["name"] in given or m["name"] in shared}
+            for m in item.materials
+        ]
         item.corrected_at = step.now
+        stored = materials_files.store(item, files, actor=actor, now=step.now)
+        materials_files.share(item, shared, step.now)
         step.record(
-            payload={"provided": sorted(given), "missing": item.missing}, fields=["materials", "corrected_at"]
-        )
+            payload={
+                "provided": sorted(given), "missing": item.missing, "files": [f.name for f in stored],
+                **({"from_parts": {name: p.number for name, p in shared.items()}} if shared else {}),
+            },
+            fields=["materials", "corrected_at"],
+        )  # fmt: skip
+        if spread:
+            _spread_to_siblings(item, given, actor=actor, now=step.now)
     return step.item
+
+
+def _from_siblings(app: Application, given: set[str]) -> dict[str, Application]:
+    """一件事: what this part still misses that another part of the package already received
+    (at its 补正: at 申报 every part had the same materials), by material name."""
+    if app.joint_id is None:
+        return {}
+    wanted = set(app.missing) - given
+    found: dict[str, Application] = {}
+    siblings = Application.objects.filter(joint_id=app.joint_id).exclude(pk=app.pk).order_by("stage", "pk")
+    for sibling in siblings if wanted else ():
+        for m in sibling.materials:
+            if m["name"] in wanted and m.get("provided") and m["name"] not in found:
+                found[m["name"]] = sibling
+    return found
+
+
+def _spread_to_siblings(app: Application, given: set[str], *, actor: Any, now: datetime) -> None:
+    """一件事: 补正 is per part, but a material shared by parts is asked and uploaded once. A part
+    of the package waiting for 补正 whose every missing material this 补正 now holds is corrected
+    with it (its own 补正 event, the same files); one still missing others keeps its 补正, and
+    takes the shared materials from here when the applicant sends the rest (`_from_siblings`)."""
+    if app.joint_id is None or not given:
+        return
+    holds = {m["name"] for m in app.materials if m.get("provided")}
+    siblings = Application.objects.filter(joint_id=app.joint_id, state=State.CORRECTING).exclude(pk=app.pk)
+    for sibling in siblings.order_by("stage", "pk"):
+        missing = set(sibling.missing)
+        if missing & given and missing <= holds:
+            correct(sibling, provided=(), actor=actor, token=sibling.token, now=now, spread=False)
 
 
 def accept(app: Application, *, actor: Any, now: datetime | None = None) -> Application:
@@ -237,6 +383,7 @@ def accept(app: Application, *, actor: Any, now: datetime | None = None) -> Appl
             fields=["accepted_at", "accepted_by", "step_index", "promised_due_at", "statutory_due_at"],
         )
         reuse.keep_materials(item, step.now)
+        report_to_origin(item, A.ACCEPT, "已受理", now=step.now)
     return step.item
 
 
@@ -246,8 +393,38 @@ def refuse(app: Application, *, actor: Any, reason: str, now: datetime | None = 
         raise InvalidInput("请写明不予受理的理由。", code="affairs.reason_required")
     with LOOP.verb(app, A.REFUSE, actor, now=now) as step:
         step.item.refuse_reason, step.item.concluded_at = reason.strip()[:2000], step.now
-        step.record(note=reason.strip(), fields=["refuse_reason", "concluded_at"])
+        step.item.outcome = Outcome.REFUSED
+        step.record(note=reason.strip(), fields=["refuse_reason", "concluded_at", "outcome"])
+        report_to_origin(step.item, A.REFUSE, "不予受理", note=reason.strip(), now=step.now)
+        refuse_later_stages(step.item, now=step.now)
     return step.item
+
+
+# The reason the applicant reads on a 一件事 part refused because an earlier stage was not granted.
+JOINT_BLOCKED_REASON = "前序事项未获准予"
+
+
+def refuse_later_stages(app: Application, *, now: datetime) -> None:
+    """一件事: once a part is refused or denied, the parts of its later stages can never be
+    accepted (affairs.joint_order), so the system refuses them now, in the same transaction,
+    instead of leaving them in 待预审 / 待补正 for good. Parts of the same stage go on."""
+    if app.joint_id is None:
+        return
+    later = (
+        Application.objects.filter(joint_id=app.joint_id, stage__gt=app.stage, state__in=RECEIVING_STATES)
+        .order_by("stage", "pk")
+        .values_list("pk", flat=True)
+    )
+    for pk in list(later):
+        # No user takes it (guard off); the table still decides (待预审 or 待补正 → 不予受理).
+        with LOOP.verb(pk, A.REFUSE, None, now=now, guard=False) as step:
+            item = step.item
+            item.refuse_reason, item.concluded_at, item.outcome = JOINT_BLOCKED_REASON, now, Outcome.REFUSED
+            step.record(
+                note=JOINT_BLOCKED_REASON,
+                payload={"by_system": True, "blocked_by": app.number},
+                fields=["refuse_reason", "concluded_at", "outcome"],
+            )
 
 
 def approve_step(
@@ -258,6 +435,7 @@ def approve_step(
         done = step.item.current_step or {}
         step.item.step_index += 1
         step.record(note=opinion.strip(), payload={"step": done.get("name", "")}, fields=["step_index"])
+        report_to_origin(step.item, A.APPROVE_STEP, f"{done.get('name', '审批')}已通过", now=step.now)
     return step.item
 
 
@@ -270,13 +448,20 @@ def _decide(
         item.step_index += 1
         item.concluded_at, item.decision_note = step.now, opinion.strip()[:2000]
         item.licence_number = licence.strip()[:40]
+        item.outcome = Outcome.GRANTED if action == A.GRANT else Outcome.DENIED
         step.record(
             note=opinion.strip(),
             payload={"step": done.get("name", ""), "licence_number": item.licence_number},
-            fields=["step_index", "concluded_at", "decision_note", "licence_number"],
+            fields=["step_index", "concluded_at", "decision_note", "licence_number", "outcome"],
         )
         if action == A.GRANT:
             reuse.keep_licence(item, step.now)
+        else:
+            refuse_later_stages(item, now=step.now)
+        report_to_origin(
+            item, action, "准予" if action == A.GRANT else "不予许可", note=item.decision_note,
+            licence=item.licence_number, now=step.now,
+        )  # fmt: skip
     return step.item
 
 
@@ -310,6 +495,10 @@ def deliver(
             payload={"delivery": delivery, "tracking_number": item.tracking_number},
             fields=["delivery", "tracking_number", "delivered_at"],
         )
+        if item.partner is not None:  # 跨域通办: the region that decided hears it was handed over
+            from affairs.exchange import outbox
+
+            outbox.queue(item.partner, item, "delivered", {"delivery": delivery}, now=step.now)
     return step.item
 
 
@@ -370,6 +559,96 @@ def rectify(app: Application, *, actor: Any, text: str, now: datetime | None = N
     return step.item
 
 
+def report_to_origin(
+    app: Application, action: Action, label: str, *, note: str = "", licence: str = "", now: datetime
+) -> None:
+    """跨域通办: an application a partner forwarded here tells it each step (in the same
+    transaction, as an outbox message the worker sends; affairs.exchange)."""
+    if app.origin_id is None or app.origin is None:
+        return
+    from affairs.exchange import outbox
+
+    outbox.queue(
+        app.origin, app, "progress",
+        {"action": str(action), "label": label, "note": note[:500], "licence_number": licence,
+         "at": now.isoformat()},
+        now=now,
+    )  # fmt: skip
+
+
+def forward(app: Application, *, actor: Any, now: datetime | None = None) -> Application:
+    """转办理地 (跨域通办): the window here checked the materials; the partner region accepts and
+    decides. The application is sent over the exchange (outbox, sent after commit)."""
+    from affairs.exchange import outbox
+
+    with LOOP.verb(app, A.FORWARD, actor, now=now) as step:
+        item = step.item
+        assert item.partner is not None  # noqa: S101 (the guard _for_a_partner)
+        step.record(payload={"partner": item.partner.code})
+        outbox.queue(item.partner, item, "forward", outbox.forward_body(item), now=step.now)
+    return step.item
+
+
+REMOTE_ACTION = {
+    # 一次性告知 before 受理: the origin's application stays forwarded; its applicant reads the list.
+    str(A.NOTIFY): A.REMOTE_PROGRESS,
+    str(A.ACCEPT): A.REMOTE_PROGRESS,
+    str(A.APPROVE_STEP): A.REMOTE_PROGRESS,
+    str(A.GRANT): A.REMOTE_GRANT,
+    str(A.DENY): A.REMOTE_DENY,
+    str(A.REFUSE): A.REMOTE_REFUSE,
+}
+
+
+def record_remote(
+    app: Application, *, action: str, label: str, note: str = "", licence_number: str = "",
+    remote_number: str = "", now: datetime | None = None,
+) -> Application:  # fmt: skip
+    """What the partner region reports on an application forwarded there: the system records it
+    (the exchange verified the partner's signature), the table decides whether it follows."""
+    remote = REMOTE_ACTION.get(action)
+    if remote is None:
+        raise InvalidInput("未知的办理地进展。", code="affairs.exchange.action")
+    with LOOP.verb(app, remote, None, now=now, guard=False) as step:
+        item = step.item
+        item.remote_progress = label[:200]
+        fields = ["remote_progress"]
+        if remote_number and not item.remote_number:
+            item.remote_number, fields = remote_number[:24], [*fields, "remote_number"]
+        if remote == A.REMOTE_PROGRESS and action == A.ACCEPT:
+            item.accepted_at = step.now
+            fields.append("accepted_at")
+        if remote in {A.REMOTE_GRANT, A.REMOTE_DENY, A.REMOTE_REFUSE}:
+            item.concluded_at = step.now
+            item.decision_note = note.strip()[:2000]
+            item.outcome = {A.REMOTE_GRANT: Outcome.GRANTED, A.REMOTE_DENY: Outcome.DENIED}.get(
+                remote, Outcome.REFUSED
+            )
+            fields += ["concluded_at", "decision_note", "outcome"]
+            if remote == A.REMOTE_REFUSE:
+                item.refuse_reason = note.strip()[:2000]
+                fields.append("refuse_reason")
+            else:
+                item.licence_number = licence_number[:40]
+                fields.append("licence_number")
+        step.record(
+            note=note.strip()[:2000], payload={"remote_action": action, "label": label}, fields=fields
+        )
+        if remote in {A.REMOTE_DENY, A.REMOTE_REFUSE}:
+            refuse_later_stages(item, now=step.now)
+    return step.item
+
+
+def delivered_at_origin(app: Application, *, delivery: str = "", now: datetime | None = None) -> Application:
+    """The region that received an application we decided says it was handed over (出件 there)."""
+    with LOOP.verb(app, A.DELIVER, None, now=now, guard=False) as step:
+        item = step.item
+        item.delivery, item.delivered_at = Delivery.PARTNER, step.now
+        step.record(payload={"delivery": str(Delivery.PARTNER), "at_origin": delivery},
+                    fields=["delivery", "delivered_at"])  # fmt: skip
+    return step.item
+
+
 def take(
     app: Application, action: Action, *, actor: Any, data: dict[str, Any], now: datetime | None = None
 ) -> Application:
@@ -402,6 +681,8 @@ def take(
         )
     if action == A.WITHDRAW:
         return withdraw(app, actor=actor, reason=text, now=now)
+    if action == A.FORWARD:
+        return forward(app, actor=actor, now=now)
     if action in (A.RATE, A.RATE_POOR):
         return rate(app, actor=actor, rating=int(data.get("rating") or 0), note=text, now=now)
     if action == A.RECTIFY:

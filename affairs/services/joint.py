@@ -8,17 +8,20 @@ its parts (`joint_state`), never stored.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from affairs.models import Applicant, Application, Bundle, Joint
-from affairs.services.applications import ApplicantData, numbered, submit
-from affairs.workflow import Channel, State
-from mochou.errors import InvalidInput
+from affairs.guards import GUARDS
+from affairs.models import Applicant, Application, Bundle, Joint, Outcome
+from affairs.services.applications import ApplicantData, notify, numbered, send_notice_sms, submit
+from affairs.workflow import Action, Channel, State
+from cases.attachments import CleanFile
+from loop.verbs import after_commit
+from mochou.errors import Conflict, InvalidInput
 
 ROLLUP_LABELS = {
     "correcting": "待补正",
@@ -60,9 +63,12 @@ def submit_joint(
     channel: Channel,
     actor: Any = None,
     keep: bool = False,
+    files: Sequence[tuple[str, CleanFile]] = (),
+    note: str = "",
     now: datetime | None = None,
 ) -> Joint:
-    """One 一件事 application: a Joint and one application per part, in one transaction."""
+    """One 一件事 application: a Joint and one application per part, in one transaction; the
+    applicant's 申请说明 (`note`) goes with every part (each department reads it)."""
     if not bundle.is_active:
         raise InvalidInput("该“一件事”已停用。", code="affairs.bundle_inactive")
     now = now or timezone.now()
@@ -80,15 +86,72 @@ def submit_joint(
             lambda: _number(now),
         )
         for part in bundle.parts.select_related("matter"):
+            # Each part keeps the files of the materials it needs (the same stored file).
+            needs = {m["name"] for m in part.matter.materials}
             submit(
                 part.matter, person, provided=given, channel=channel, actor=actor, joint=joint,
-                stage=part.stage, keep=keep, now=now,
+                stage=part.stage, keep=keep, files=[f for f in files if f[0] in needs], note=note,
+                now=now,
             )  # fmt: skip
     return joint
 
 
+def to_notify(joint: Joint, actor: Any) -> list[Application]:
+    """The parts the window would ask for 补正 now: in 待预审, missing materials, and open to this
+    user's 一次性告知 (the guards: at the window, not asked before)."""
+    parts = joint.parts.filter(state=State.SUBMITTED).order_by("stage", "pk")
+    return [p for p in parts if p.missing and GUARDS.refusal(actor, p, Action.NOTIFY) is None]
+
+
+def notify_joint(
+    joint: Joint, *, actor: Any, note: str = "", now: datetime | None = None
+) -> list[Application]:
+    """一件事's 一次性告知: one notice for the whole package, each part asked for what it misses,
+    in one transaction; the applicant's 补正 of a shared material then counts for every part
+    asking for it (applications.correct)."""
+    with transaction.atomic():
+        parts = to_notify(joint, actor)
+        if not parts:
+            raise Conflict("本“一件事”没有需要一次性告知补正的事项。", code="affairs.joint_nothing_to_notify")
+        done = [notify(p, actor=actor, items=p.missing, note=note, now=now, tell=False) for p in parts]
+        # One SMS for the package, once every part is notified (affairs.notices claims them all).
+        after_commit(send_notice_sms, done[0].pk)
+        return done
+
+
+def asked(parts: Iterable[Application]) -> list[str]:
+    """Everything the package's parts waiting for 补正 ask, each once (the applicant's one list)."""
+    seen: dict[str, None] = {}
+    for p in parts:
+        if p.state == State.CORRECTING:
+            seen.update(dict.fromkeys(p.notice_items))
+    return list(seen)
+
+
+# A part that will not be granted, whatever its state says now (a 不予许可 delivered and rated
+# is 已出件/已评价: the outcome keeps what was decided).
+NOT_GRANTED = frozenset({Outcome.DENIED, Outcome.REFUSED})
+
+
+def _not_granted(p: Application) -> bool:
+    return p.state in {State.REFUSED, State.DENIED} or p.outcome in NOT_GRANTED
+
+
+OPEN_STATES = frozenset({State.SUBMITTED, State.CORRECTING, State.APPROVING, State.FORWARDED})
+
+
+def _blocked(p: Application, parts: Sequence[Application]) -> bool:
+    """An open part behind an earlier stage not granted: it can never be accepted, so it waits
+    for nothing (the verbs refuse it; a package from before that fix may still hold one)."""
+    return p.state in OPEN_STATES and any(_not_granted(q) and q.stage < p.stage for q in parts)
+
+
 def joint_state(parts: Iterable[Application]) -> str:
-    """The package's state from its parts: the slowest part decides, a 补正 shows first."""
+    """The package's state from its parts: the slowest part decides, a 补正 shows first; a part
+    refused or denied makes the package 部分不予办理 for good (never 已办结 behind it), and the
+    parts of its later stages hold nothing open (never 预审中 behind it)."""
+    every = list(parts)
+    parts = [p for p in every if not _blocked(p, every)]
     states = {p.state for p in parts}
     if not states:
         return "receiving"
@@ -98,10 +161,25 @@ def joint_state(parts: Iterable[Application]) -> str:
         return "correcting"
     if State.SUBMITTED in states:
         return "receiving"
-    if State.APPROVING in states:
+    if states & {State.APPROVING, State.FORWARDED}:
         return "approving"
-    if states & {State.REFUSED, State.DENIED}:
+    if any(_not_granted(p) for p in parts):
         return "partly"
     if State.GRANTED in states:
         return "ready"
     return "done"
+
+
+def rollup_label(parts: Iterable[Application]) -> str:
+    """The roll-up as the applicant and the hall read it; 部分不予办理 names the parts concerned."""
+    parts = list(parts)
+    state = joint_state(parts)
+    if state != "partly":
+        return ROLLUP_LABELS[state]
+    named = "、".join(
+        f"{p.matter_snapshot.get('name', '') or p.matter.name}"
+        f"（{Outcome(p.outcome).label if p.outcome else p.get_state_display()}）"
+        for p in parts
+        if _not_granted(p)
+    )
+    return f"{ROLLUP_LABELS['partly']}：{named}"

@@ -62,10 +62,32 @@ def _keep(
     app: Application, kind: str, name: str, now: datetime, *, licence_of: str = "", number: str = ""
 ) -> None:
     person = app.applicant
+    # The material's uploaded file is kept with it (the last one uploaded for that material).
+    file = app.files.filter(material=name).order_by("-pk").first() if kind == DocumentKind.MATERIAL else None
     KeptDocument.objects.get_or_create(
         source=app, kind=kind, name=name[:100],
         defaults={
             "id_number": person.id_number, "phone": person.phone, "licence_of": licence_of,
-            "licence_number": number, "kept_until": now + KEEP_FOR, "created_at": now,
+            "licence_number": number, "kept_until": now + KEEP_FOR, "created_at": now, "file": file,
         },
     )  # fmt: skip
+
+
+def withdraw_consent(app: Application, *, now: datetime) -> int:
+    """The applicant withdraws the consent to keep their materials: what is kept for them (ID
+    number and phone, as it is found) is deleted and never offered again, and none of their
+    applications keeps anything more. The files stay with the applications they were given for
+    (the record of that 办件); only the keeping for reuse ends. Returns how many were deleted."""
+    person = app.applicant
+    mine = Application.objects.filter(
+        applicant__id_number=person.id_number, applicant__phone=person.phone, keep_consent=True
+    )
+    # Not a loop state: the consent flag the verbs read at 受理 and 准予.
+    mine.update(keep_consent=False)
+    deleted, _ = KeptDocument.objects.filter(id_number=person.id_number, phone=person.phone).delete()
+    return int(deleted)
+
+
+def kept_for(app: Application, now: datetime) -> list[KeptDocument]:
+    """What is kept for this application's applicant now (shown on their page)."""
+    return on_file(app.applicant.id_number, app.applicant.phone, now)

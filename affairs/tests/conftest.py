@@ -72,7 +72,7 @@ def quick_matter(city: City, office: Unit) -> Matter:
 
 @pytest.fixture
 def person() -> ApplicantData:
-    return ApplicantData(name="张小英", id_number="420881199001011234", phone="13912345678")
+    return ApplicantData(name="张小英", id_number="42088119900101123X", phone="13912345678")
 
 
 @pytest.fixture

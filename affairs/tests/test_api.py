@@ -35,7 +35,7 @@ def test_the_road_over_json(client, clock, city, matter, window):
     matters = api.get(window, "/matters").json()
     assert [m["code"] for m in matters] == ["ZJJ-GJJ-01"]
     assert matters[0]["materials"][0]["reusable"] is True
-    applicant = {"name": "赵明", "id_number": "420881198001011234", "phone": "13900002222"}
+    applicant = {"name": "赵明", "id_number": "420881198001011235", "phone": "13900002222"}
     made = api.post(
         window, "/applications", {"matter": "ZJJ-GJJ-01", "applicant": applicant, "provided": ["身份证"]}
     )

@@ -7,8 +7,10 @@ import pytest
 from accounts.audit.models import AuditRecord
 from affairs import services
 from affairs.guards import GUARDS, available_actions
-from affairs.models import Application
+from affairs.models import Application, BundlePart
 from affairs.privacy import applicant_for
+from affairs.services.applications import OnBehalf
+from affairs.services.joint import rollup_label
 from affairs.workflow import Action, Channel, State
 from mochou.errors import Conflict, DomainError, NotPermitted
 
@@ -54,7 +56,12 @@ def test_online_application_through_every_step(clock, city, matter, window, pers
 
 def test_immediate_matter_is_decided_at_the_window(clock, city, quick_matter, window, person):
     app = services.submit(
-        quick_matter, person, provided=["身份证"], channel=Channel.WINDOW, actor=window, on_behalf=True
+        quick_matter,
+        person,
+        provided=["身份证"],
+        channel=Channel.WINDOW,
+        actor=window,
+        on_behalf=OnBehalf("disabled", "肢体残疾，由窗口代为填表"),
     )
     app = services.accept(app, actor=window)
     assert Action.GRANT in available_actions(window, app)
@@ -97,7 +104,7 @@ def test_applicant_data_masked_unless_working_it_and_audited(clock, city, matter
     before = AuditRecord.objects.filter(action="affairs.applicant_view").count()
     full = applicant_for(window, app, purpose="预审")
     assert full.full
-    assert full.id_number == "420881199001011234"
+    assert full.id_number == "42088119900101123X"
     assert AuditRecord.objects.filter(action="affairs.applicant_view").count() == before + 1
 
 
@@ -132,8 +139,40 @@ def test_a_denied_earlier_part_holds_the_later_stage_once_delivered(clock, city,
     first, second = sorted(joint.parts.all(), key=lambda p: p.stage)
     first = services.deny(services.accept(first, actor=window), actor=window, opinion="不符合条件")
     services.deliver(first, actor=window, delivery="window")
-    with pytest.raises(Conflict):
-        services.accept(second, actor=window)
+    with pytest.raises(DomainError):
+        services.accept(second, actor=window)  # refused with the denial (below)
+
+
+@pytest.mark.parametrize("how", ["refuse", "deny"])
+def test_a_first_stage_not_granted_refuses_the_later_parts(clock, city, bundle, window, person, how):
+    from affairs import catalogue
+    from affairs.tests.conftest import matter_values
+
+    # Stage 1 the 即办件, stage 2 two parts: one complete in 待预审, one waiting for its 补正.
+    other, _ = catalogue.import_matter(
+        actor=None, code="ZJJ-GJJ-03", values=matter_values(city, name="住房公积金贷款")
+    )
+    BundlePart.objects.create(bundle=bundle, matter=other, stage=2)
+    joint = services.submit_joint(bundle, person, provided=["身份证"], channel=Channel.ONLINE)
+    first, waiting, correcting = sorted(joint.parts.all(), key=lambda p: (p.stage, p.pk))
+    waiting = services.notify(waiting, actor=window, items=["购房合同"])
+    services.correct(waiting, provided=["购房合同"], token=waiting.token)
+    services.notify(correcting, actor=window, items=["购房合同"])
+    if how == "refuse":
+        services.refuse(first, actor=window, reason="不属于受理范围")
+    else:
+        services.deny(services.accept(first, actor=window), actor=window, opinion="不符合条件")
+    parts = list(Application.objects.filter(joint=joint).order_by("stage", "pk"))
+    for part in parts[1:]:
+        assert (part.state, part.outcome, part.refuse_reason) == (
+            State.REFUSED,
+            "refused",
+            "前序事项未获准予",
+        )
+        event = part.events.latest("seq")
+        assert (event.action, event.actor, event.payload["blocked_by"]) == ("refuse", None, first.number)
+    assert services.joint_state(parts) == "partly"
+    assert rollup_label(parts).startswith("部分不予办理：")
 
 
 def test_materials_once_with_consent(clock, city, matter, window, person):

@@ -37,19 +37,23 @@ def test_window_receives_another_departments_matter(clock, city, matter, window)
         {
             "matter": matter.pk,
             "name": "李建国",
-            "id_number": "420881195501011234",
+            "id_number": "420881195501011238",
             "phone": "13800001111",
             "provided": ["身份证"],
             "on_behalf": "on",
+            "on_behalf_for": "elderly",
+            "on_behalf_note": "八十岁独居老人，行动不便",
         },
     )
     app = Application.objects.get()
     assert response.status_code == 302
     assert app.channel == Channel.WINDOW
     assert app.on_behalf
+    assert (app.on_behalf_for, app.on_behalf_note) == ("elderly", "八十岁独居老人，行动不便")
+    assert app.events.get(action="submit").payload["on_behalf_for"] == "elderly"
     assert app.department == city.housing
     detail = c.get(reverse("affairs:detail", args=[app.number])).content.decode()
-    assert "420881195501011234" in detail  # the window works it: in full, audited
+    assert "420881195501011238" in detail  # the window works it: in full, audited
     assert 'id="action-notify"' in detail
     assert 'id="action-accept"' not in detail
     c.post(
@@ -60,7 +64,7 @@ def test_window_receives_another_departments_matter(clock, city, matter, window)
     assert app.state == State.CORRECTING
     # The department sees it masked and cannot act on it yet.
     dept = login(city.users["clerk"]).get(reverse("affairs:detail", args=[app.number])).content.decode()
-    assert "420881195501011234" not in dept
+    assert "420881195501011238" not in dept
     assert 'id="no-actions"' in dept
     assert login(city.users["outsider"]).get(reverse("affairs:detail", args=[app.number])).status_code == 404
 
@@ -72,7 +76,7 @@ def test_applicant_applies_online_corrects_and_follows(clock, city, matter, wind
         reverse("affairs:apply", args=[matter.code]),
         {
             "name": "王芳",
-            "id_number": "420881199202021234",
+            "id_number": "420881199202021231",
             "phone": "13911112222",
             "provided": ["身份证"],
             "consent": "on",
@@ -138,3 +142,35 @@ def test_department_edits_and_office_publishes_a_matter(clock, city, matter, win
     assert matter.promised_days == 2
     assert not Matter.objects.filter(draft_of=matter).exists()
     assert matter.revisions.count() >= 4
+
+
+def _title_and_body(page: str) -> tuple[str, str]:
+    title = page.split("<title>", 1)[1].split("</title>", 1)[0]
+    return title, page.split("<body", 1)[1]
+
+
+def test_the_public_pages_have_a_plain_title_and_their_sections_in_the_body(
+    clock, city, matter, window, person
+):
+    c = Client()
+    page = c.get(reverse("affairs:public_matter", args=[matter.code])).content.decode()
+    title, body = _title_and_body(page)
+    assert title == "住房公积金提取 · 钟祥12345"
+    assert 'id="consult-form"' in body
+    assert body.count("csrfmiddlewaretoken") == 1  # the consult form once, and in the body
+    app = services.submit(matter, person, provided=["身份证", "购房合同"], channel=Channel.ONLINE, keep=True)
+    services.accept(app, actor=window)
+    title, body = _title_and_body(c.get(reverse("affairs:progress", args=[app.token])).content.decode())
+    assert title == f"办件 {app.number} · 钟祥12345"
+    for section in ('id="kept-documents"', 'id="complain"'):
+        assert body.count(section) == 1
+
+
+def test_the_phone_pages_link_the_halls_booking(clock, city, matter):
+    c = Client()
+    assert reverse("hall:book") in c.get(reverse("affairs:public_catalogue")).content.decode()
+    page = c.get(reverse("affairs:public_matter", args=[matter.code])).content.decode()
+    assert reverse("hall:book_matter", args=[matter.pk]) in page
+    Matter.objects.filter(pk=matter.pk).update(at_window=False)  # online only: nothing to book
+    page = c.get(reverse("affairs:public_matter", args=[matter.code])).content.decode()
+    assert 'id="book-link"' not in page

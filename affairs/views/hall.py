@@ -19,7 +19,8 @@ from affairs.models import Matter
 from affairs.office import is_office_staff, is_window_clerk
 from affairs.privacy import applicant_for
 from affairs.services import applications as services
-from affairs.services.joint import ROLLUP_LABELS, joint_state
+from affairs.services import files
+from affairs.services.joint import notify_joint, rollup_label, to_notify
 from affairs.views.common import application_for, events, rows, visible
 from affairs.workflow import Action, Channel
 from mochou.errors import DomainError
@@ -39,6 +40,7 @@ HINTS: dict[Action, str] = {
     Action.WITHDRAW: "申请人要求撤回申请",
     Action.RATE: "登记申请人在窗口评价器上的评价；差评转部门整改",
     Action.RECTIFY: "针对差评整改并反馈申请人",
+    Action.FORWARD: "跨域通办：材料齐全，转办理地受理审批，结果回本窗口出件",
 }
 
 
@@ -79,14 +81,16 @@ def window(request: AuthenticatedHttpRequest) -> HttpResponse:
     """综窗收件: any department's matter, 前台综合受理."""
     if not is_window_clerk(request.user):
         raise PermissionDenied("只有政务大厅综合窗口工作人员可以收件。")
-    form = f.WindowForm(request.POST or None)
+    form = f.WindowForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         matter: Matter = d["matter"]
         try:
+            scans = [(files.WINDOW_SCAN, u) for u in request.FILES.getlist("scans")]
             app = services.submit(
                 matter, form.applicant(), provided=d["provided"], channel=Channel.WINDOW, actor=request.user,
-                on_behalf=d["on_behalf"], note=d["note"], keep=d["keep"],
+                on_behalf=form.helped(), note=d["note"], keep=d["keep"], partner=d["partner"],
+                files=files.check(scans),
             )  # fmt: skip
         except DomainError as error:
             form.add_error(None, error.message)
@@ -101,7 +105,8 @@ def matter_materials(request: AuthenticatedHttpRequest) -> HttpResponse:
     """htmx: the chosen matter's materials list on the 收件 form."""
     raw = request.GET.get("matter", "")
     # A hand-edited ?matter=abc would raise ValueError in the lookup: no matter, no materials.
-    matter = Matter.objects.live().filter(pk=int(raw)).first() if raw.isascii() and raw.isdigit() else None
+    live = Matter.objects.live().filter(at_window=True)
+    matter = live.filter(pk=int(raw)).first() if raw.isascii() and raw.isdigit() else None
     return render(request, "affairs/_matter_materials.html", {"matter": matter})
 
 
@@ -126,7 +131,11 @@ def _detail_context(
         "actions": actions,
         "failed_action": failed,
         "parts": parts,
-        "rollup": ROLLUP_LABELS[joint_state(parts)] if parts else "",
+        "rollup": rollup_label(parts) if parts else "",
+        "joint_notify": to_notify(app.joint, user) if app.joint else [],
+        "files": list(app.files.select_related("uploaded_by")),
+        "case_links": list(app.case_links.select_related("case")),
+        "outbox": list(app.outbox.order_by("pk")) if app.partner_id or app.origin_id else [],
     }
 
 
@@ -162,3 +171,19 @@ def act(request: AuthenticatedHttpRequest, number: str, action: str) -> HttpResp
         _detail_context(request, app, failed=act_, bound=form),
         status=422,
     )
+
+
+@login_required
+@require_POST
+def joint_notify(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
+    """一件事's one 一次性告知: every part in 待预审 asked for what it misses, at once."""
+    app = application_for(request.user, number)
+    if app.joint is None:
+        raise PermissionDenied("本件不属于“一件事”。")
+    try:
+        done = notify_joint(app.joint, actor=request.user, note=request.POST.get("note", "")[:2000])
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"已对“一件事”的 {len(done)} 个事项一次性告知补正。")
+    return redirect("affairs:detail", number=number)

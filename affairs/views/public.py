@@ -17,11 +17,12 @@ from django.views.decorators.http import require_POST
 
 from accounts.phones import read_phone
 from affairs import catalogue
-from affairs.forms import ApplyForm, CorrectForm, RateForm, TrackForm
+from affairs.forms import ApplyForm, ConsultForm, CorrectForm, RateForm, TrackForm, file_fields, uploads
 from affairs.models import Application, Bundle, Category, Joint, Matter
 from affairs.privacy import masked
 from affairs.services import applications as services
-from affairs.services.joint import ROLLUP_LABELS, joint_state, submit_joint, union_materials
+from affairs.services import files, hotline, reuse
+from affairs.services.joint import asked, rollup_label, submit_joint, union_materials
 from affairs.views.common import CITIZEN_WORDS, events
 from affairs.workflow import Channel, State
 from mochou.errors import DomainError
@@ -58,7 +59,12 @@ def matter_page(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "affairs/public/matter.html",
-        {"matter": matter, "guide": guide, "form_labels": catalogue.FORM_LABELS},
+        {
+            "matter": matter,
+            "guide": guide,
+            "form_labels": catalogue.FORM_LABELS,
+            "consult_form": ConsultForm(),
+        },
     )
 
 
@@ -68,7 +74,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
     if not matter.online:
         messages.error(request, "该事项需到政务大厅窗口办理。")
         return redirect("affairs:public_matter", code=code)
-    form = ApplyForm(request.POST or None, materials=matter.materials)
+    form = ApplyForm(request.POST or None, request.FILES or None, materials=matter.materials)
     if request.method == "POST" and form.is_valid():
         if hit(SUBMISSIONS, _ip(request)) > SUBMISSIONS.configured().count:
             form.add_error(None, "提交过于频繁，请稍后再试。")
@@ -77,19 +83,24 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
                 app = services.submit(
                     matter, form.applicant(), provided=form.cleaned_data["provided"], channel=Channel.ONLINE,
                     note=form.cleaned_data["note"], keep=form.cleaned_data["keep"],
+                    files=files.check(uploads(form, request.FILES)),
                 )  # fmt: skip
             except DomainError as error:
                 form.add_error(None, error.message)
             else:
                 return redirect("affairs:progress", token=app.token)
-    return render(request, "affairs/public/apply.html", {"matter": matter, "form": form})
+    return render(
+        request,
+        "affairs/public/apply.html",
+        {"matter": matter, "form": form, "file_fields": file_fields(form)},
+    )
 
 
 @never_cache
 def apply_bundle(request: HttpRequest, code: str) -> HttpResponse:
     bundle = get_object_or_404(Bundle.objects.filter(is_active=True), code=code)
     materials = union_materials(bundle)
-    form = ApplyForm(request.POST or None, materials=materials)
+    form = ApplyForm(request.POST or None, request.FILES or None, materials=materials)
     if request.method == "POST" and form.is_valid():
         if hit(SUBMISSIONS, _ip(request)) > SUBMISSIONS.configured().count:
             form.add_error(None, "提交过于频繁，请稍后再试。")
@@ -97,7 +108,8 @@ def apply_bundle(request: HttpRequest, code: str) -> HttpResponse:
             try:
                 joint = submit_joint(
                     bundle, form.applicant(), provided=form.cleaned_data["provided"], channel=Channel.ONLINE,
-                    keep=form.cleaned_data["keep"],
+                    keep=form.cleaned_data["keep"], files=files.check(uploads(form, request.FILES)),
+                    note=form.cleaned_data["note"],
                 )  # fmt: skip
             except DomainError as error:
                 form.add_error(None, error.message)
@@ -107,7 +119,13 @@ def apply_bundle(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "affairs/public/apply_bundle.html",
-        {"bundle": bundle, "parts": parts, "form": form, "materials": materials},
+        {
+            "bundle": bundle,
+            "parts": parts,
+            "form": form,
+            "materials": materials,
+            "file_fields": file_fields(form),
+        },
     )
 
 
@@ -150,16 +168,21 @@ def _by_token(token: str) -> Application:
 @never_cache
 def progress(request: HttpRequest, token: str) -> HttpResponse:
     app = _by_token(token)
+    correct_form = CorrectForm(app=app, with_files=True) if app.state == State.CORRECTING else None
     return render(
         request,
         "affairs/public/progress.html",
         {
             "app": app,
+            "files": list(app.files.all()),
+            "kept": reuse.kept_for(app, timezone.now()),
+            "correct_files": file_fields(correct_form) if correct_form else [],
+            "complaints": list(app.case_links.select_related("case")),
             "applicant": masked(app.applicant),
             "events": events(app),
             "words": CITIZEN_WORDS,
             "deadline": services.CLOCKS.shown(app, timezone.now()),
-            "correct_form": CorrectForm(app=app) if app.state == State.CORRECTING else None,
+            "correct_form": correct_form,
             "can_withdraw": app.state in {State.SUBMITTED, State.CORRECTING},
             "rate_form": RateForm() if app.state == State.DELIVERED else None,
         },
@@ -169,10 +192,13 @@ def progress(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 def correct(request: HttpRequest, token: str) -> HttpResponse:
     app = _by_token(token)
-    form = CorrectForm(request.POST, app=app)
+    form = CorrectForm(request.POST, request.FILES, app=app, with_files=True)
     if form.is_valid():
         try:
-            services.correct(app, provided=form.cleaned_data["provided"], token=token)
+            services.correct(
+                app, provided=form.cleaned_data["provided"], token=token,
+                files=files.check(uploads(form, request.FILES)),
+            )  # fmt: skip
         except DomainError as error:
             messages.error(request, error.message)
         else:
@@ -218,7 +244,53 @@ def joint_progress(request: HttpRequest, token: str) -> HttpResponse:
         {
             "joint": joint,
             "parts": parts,
-            "rollup": ROLLUP_LABELS[joint_state(parts)],
+            "rollup": rollup_label(parts),
+            "asked": asked(parts),
             "applicant": masked(joint.applicant),
         },
     )
+
+
+@require_POST
+def withdraw_consent(request: HttpRequest, token: str) -> HttpResponse:
+    """The applicant withdraws the consent to keep their materials: deleted, never offered again."""
+    app = _by_token(token)
+    count = reuse.withdraw_consent(app, now=timezone.now())
+    messages.success(request, f"已撤回留存同意，删除留存材料 {count} 份，今后办事不再复用。")
+    return redirect("affairs:progress", token=token)
+
+
+@require_POST
+def complain(request: HttpRequest, token: str) -> HttpResponse:
+    """A complaint about this application: a 12345 case linked to it."""
+    app = _by_token(token)
+    if hit(SUBMISSIONS, _ip(request)) > SUBMISSIONS.configured().count:
+        messages.error(request, "提交过于频繁，请稍后再试。")
+        return redirect("affairs:progress", token=token)
+    try:
+        case = hotline.complain(app, text=request.POST.get("text", "")[:2000], token=token)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"已转 12345 热线受理，工单编号 {case.number}，办理结果将短信告知。")
+    return redirect("affairs:progress", token=token)
+
+
+@require_POST
+def consult(request: HttpRequest, code: str) -> HttpResponse:
+    """A question about a matter: a 12345 consultation answered from the matter's guide."""
+    matter = get_object_or_404(Matter.objects.live().select_related("department", "guide"), code=code)
+    form = ConsultForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请写明问题和正确的手机号码。")
+    elif hit(SUBMISSIONS, _ip(request)) > SUBMISSIONS.configured().count:
+        messages.error(request, "提交过于频繁，请稍后再试。")
+    else:
+        d = form.cleaned_data
+        try:
+            case = hotline.consult(matter, question=d["question"], name=d["name"], phone=d["phone"])
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"12345 已答复（工单 {case.number}）：{hotline.guide_answer(matter)}")
+    return redirect("affairs:public_matter", code=code)

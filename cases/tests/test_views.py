@@ -69,7 +69,6 @@ def login(client: Client, user: User) -> Client:
         ("agent", "to_callback"),
         ("dispatcher", "to_dispatch"),
         ("clerk", "to_accept"),
-        ("unit_leader", "to_approve"),
         ("supervisor", "late"),
     ],
 )
@@ -79,9 +78,11 @@ def test_home_sends_each_role_to_its_queue(client: Client, city: City, username:
     assert response["Location"] == f"/cases/queue/{slug}/"
 
 
-def test_home_sends_the_city_leader_to_the_dashboard(client: Client, city: City) -> None:
-    # The 市领导's home is the dashboard app's (registered in accounts.homes), not a case queue.
-    response = login(client, city.users["leader"]).get("/")
+@pytest.mark.parametrize("username", ["leader", "unit_leader"])
+def test_home_sends_the_leaders_to_the_dashboard(client: Client, city: City, username: str) -> None:
+    # The 市领导's and a unit leader's home is the dashboard app's overview (registered in
+    # accounts.homes), not a case queue.
+    response = login(client, city.users[username]).get("/")
     assert response.status_code == 302
     assert response["Location"] == "/dashboard/"
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -30,6 +30,7 @@ from cases.models import Case, Dispute, Reply
 from cases.timeline import sees_drafts, visible_events
 from cases.views.triage_panel import triage_context
 from cases.workflow import Action, State
+from loop.pages import ActionPage
 from mochou.errors import DomainError, InvalidInput
 from mochou.http import AuthenticatedHttpRequest, is_htmx
 
@@ -183,48 +184,51 @@ def case_detail(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     return render(request, "cases/case.html", case_context(request, case))
 
 
-@login_required
-@require_POST
-def act(request: AuthenticatedHttpRequest, number: str, action: str) -> HttpResponse:
-    try:
-        verb = Action(action)
-    except ValueError:
-        raise Http404("没有这个操作") from None
-    if verb not in HANDLERS:
-        raise Http404("没有这个操作")
-    user = request.user
-    case = _visible_case(user, number)
-    form = ACTION_FORMS[verb](request.POST, request.FILES, case=case, user=request.user)
-    error = refusal(user, case, verb)
-    if error is None and not form.is_valid():
-        error = InvalidInput("请按提示修改后再提交。")
-    if error is None:
-        try:
-            HANDLERS[verb](case, user, form.cleaned_data)
-        except DomainError as exc:
-            error = exc
-            field = exc.details.get("field")
-            if field in form.fields:
-                form.add_error(field, exc.message)
-    if error is None:
-        notice = f"已{verb.label}。"
-        if not is_htmx(request):
-            messages.success(request, notice)
-            return redirect("cases:detail", number=case.number)
-        fresh = Case.objects.visible_to(user).filter(pk=case.pk).first()
-        if fresh is None:  # a unit that has just returned the case no longer sees it
-            messages.success(request, f"{notice}工单 {case.number} 已退回热线中心。")
-            response = HttpResponse(status=204)
-            response["HX-Redirect"] = reverse("home")
-            return response
-        case = _visible_case(user, fresh.number)
-        return render(request, "cases/_case_body.html", case_context(request, case, notice=notice))
+def _done(request: AuthenticatedHttpRequest, case: Case, verb: Action) -> HttpResponse:
+    notice = f"已{verb.label}。"
+    if not is_htmx(request):
+        messages.success(request, notice)
+        return redirect("cases:detail", number=case.number)
+    fresh = Case.objects.visible_to(request.user).filter(pk=case.pk).first()
+    if fresh is None:  # a unit that has just returned the case no longer sees it
+        messages.success(request, f"{notice}工单 {case.number} 已退回热线中心。")
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = reverse("home")
+        return response
+    case = _visible_case(request.user, fresh.number)
+    return render(request, "cases/_case_body.html", case_context(request, case, notice=notice))
+
+
+def _failed(
+    request: AuthenticatedHttpRequest, case: Case, verb: Action, form: Any, error: DomainError, status: int
+) -> HttpResponse:
     context = case_context(request, case, failed=(verb, form), error=error.message)
     if is_htmx(request):
         # htmx swaps 2xx only: the error comes back as a normal page body.
         return render(request, "cases/_case_body.html", context)
-    status = error.status if 400 <= error.status < 500 else 400
     return render(request, "cases/case.html", context, status=status)
+
+
+def _bind(request: AuthenticatedHttpRequest, case: Case, verb: Action) -> ActionForm:
+    return ACTION_FORMS[verb](request.POST, request.FILES, case=case, user=request.user)
+
+
+CASE_PAGE: ActionPage[Case, Action] = ActionPage(
+    actions=Action,
+    refusal=refusal,
+    forms={verb: ACTION_FORMS[verb] for verb in HANDLERS},
+    load=_visible_case,
+    run=lambda verb, case, user, data, request: HANDLERS[verb](case, user, data),
+    failed=_failed,
+    done=_done,
+    bind=_bind,
+)
+
+
+@login_required
+@require_POST
+def act(request: AuthenticatedHttpRequest, number: str, action: str) -> HttpResponse:
+    return CASE_PAGE.act(request, number, action)
 
 
 # ---------------------------------------------------------------- the page's data
@@ -281,8 +285,14 @@ def case_context(
         "suspensions": list(case.suspensions.select_related("unit", "decided_by")),
         # The 督办单 are the supervision app's: it renders their section (cases.hooks).
         "supervision_panel": hooks.supervision_panel(case, user, request),
+        # The 政务服务 application a complaint is about: the affairs app's section (cases.hooks).
+        "application_panel": hooks.application_panel(case, user, request),
         # 高频事 and the results of 未诉先办 tasks on them: the hotspots app's section (cases.hooks).
         "hotspot_panel": hooks.hotspot_panel(case, user, request),
+        # 违法建设: the linked violation's state or the 转为违建 button (the enforcement app's section).
+        "violation_panel": hooks.violation_panel(case, user, request),
+        # 突发事件: the incidents the case was reported in, or 登记为突发事件 (the duty app's section).
+        "incident_panel": hooks.incident_panel(case, user, request),
         # 退单 and their rulings: the unit sees its own (the ruling is addressed to it).
         "disputes": _disputes_for(user, case),
         "excluded_unit_ids": Dispute.excluded_unit_ids(case),

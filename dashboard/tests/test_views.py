@@ -102,6 +102,7 @@ def test_the_leader_lands_on_the_home_with_today_week_month(world):
     response = c.get("/", follow=True)
     assert response.redirect_chain[-1][0] == "/dashboard/"
     html = response.content.decode()
+    assert 'id="my-queue"' not in html  # a 市领导 has no queue of their own to lead with
     # Today 3 (yesterday 1), this week Mon 22–Wed 24: 4 (last week's same days 0), this month 5
     # (Aug 1–24: 2).
     counts = re.findall(r'class="volume-count">(\d+)</a>', html)
@@ -120,6 +121,9 @@ def test_a_unit_leader_sees_the_unit_against_the_city_and_only_its_cases(world):
     html = c.get("/dashboard/").content.decode()
     assert "本单位概览" in html
     assert "本单位与全市" in html
+    # Their daily work leads the page: the 待审核 queue, counted as the nav counts it.
+    assert re.search(r'id="my-queue-link">[^<]*：<strong>\d+(\+)?</strong> 件', html)
+    assert 'href="/cases/queue/to_approve/"' in html
     assert re.findall(r'class="volume-count">(\d+)</a>', html) == ["1", "2", "3"]
     # Another unit asked for: held to its own.
     data = chart(c, "volume", f"{SEPT}&unit={world.city.education.pk}")

@@ -124,7 +124,14 @@ def _escalate(incident: Incident) -> bool:
     if incident.leaders_told_level and incident.leaders_told_level <= level:
         return False
     toll = f"死亡{incident.deaths}人、受伤{incident.injuries}人、失联{incident.missing}人"
-    message = f"突发事件报告 {incident.number}：{_describe(incident)}，{toll}。"
+    tell_leaders(f"突发事件报告 {incident.number}：{_describe(incident)}，{toll}。")
+    incident.leaders_told_level = level
+    return True
+
+
+def tell_leaders(message: str) -> None:
+    """A notice to every city leader and an SMS to each one's mobile (queued; the notifications
+    worker sends it). Called inside the caller's transaction, with its claim or its event."""
     notify_role([Role.LEADER], kind="duty_incident", message=message)
     for phone in (
         User.objects.filter(role=Role.LEADER, is_active=True)
@@ -132,8 +139,6 @@ def _escalate(incident: Incident) -> bool:
         .values_list("mobile", flat=True)
     ):
         queue_sms(phone, message)
-    incident.leaders_told_level = level
-    return True
 
 
 def register_incident(
@@ -151,7 +156,8 @@ def register_incident(
     now: datetime,
 ) -> Incident:
     """The office learns of an incident (a call, a 12345 case): the unit owes the 初报 within the
-    level's minutes from the moment of knowing."""
+    level's minutes from the moment of knowing. At a leader level the city's leaders are told at
+    once — they do not wait for the unit's 初报 (which then does not tell them again)."""
     require_office(actor, what="登记突发事件")
     level, kind = _level(level), _kind(kind)
     occurred_at, learned_at = _aware(occurred_at) or now, _aware(learned_at) or now
@@ -172,11 +178,14 @@ def register_incident(
             created_at=now,
         )
         incident.number = incident_number(incident)
-        payload: dict[str, Any] = {"first_report_by": incident.first_report_by.isoformat()}
+        payload: dict[str, Any] = {
+            "first_report_by": incident.first_report_by.isoformat(),
+            "leaders_told": _escalate(incident),
+        }
         if case is not None:
             incident.cases.add(case)
             payload["case"] = case.number
-        step.record(payload=payload, fields=["number"])
+        step.record(payload=payload, fields=["number", "leaders_told_level"])
         due = timezone.localtime(incident.first_report_by).strftime("%H:%M")
         step.after_commit(
             notify_unit, unit, kind="duty_incident", message=f"请于 {due} 前报送初报：{_describe(incident)}"

@@ -9,15 +9,16 @@ from datetime import date, datetime, timedelta
 from django.db import IntegrityError, transaction
 
 from accounts.models import User
+from duty import config
 from duty.access import in_duty_chain, is_unit_staff
 from duty.models import ReserveSite, SiteCheck, Stock
 from duty.services.common import count, local_day, require, text
 from mochou.errors import Conflict, InvalidInput
 from org.models import Unit
 
-# A site unchecked this long counts as a shortfall; a stock expiring within EXPIRY_WARNING is warned.
+# A site unchecked this long counts as a shortfall; a stock expiring within
+# config.reserve_expiry_days() is warned.
 CHECK_EVERY = timedelta(days=30)
-EXPIRY_WARNING = timedelta(days=30)
 
 
 def _may_keep(actor: User, unit_id: int) -> bool:
@@ -98,12 +99,15 @@ class Shortfall:
     unit: Unit
     what: str
     why: str
+    target: str = ""  # "site:3", "stock:12": what the sweep's warning claim is keyed by
+    kind: str = ""  # "unchecked", "failed", "unready", "short", "expired:<date>", "expiring:<date>"
 
 
 def shortfalls(now: datetime, unit_ids: list[int] | None = None) -> list[Shortfall]:
     """Sites not ready, failed or unchecked for CHECK_EVERY; stocks below minimum, expired or
-    expiring within EXPIRY_WARNING."""
+    expiring within config.reserve_expiry_days()."""
     today = local_day(now)
+    expiry_warning = timedelta(days=config.reserve_expiry_days())
     sites = ReserveSite.objects.select_related("unit")
     stocks = Stock.objects.select_related("unit")
     if unit_ids is not None:
@@ -111,11 +115,11 @@ def shortfalls(now: datetime, unit_ids: list[int] | None = None) -> list[Shortfa
     found = []
     for site in sites:
         if site.checked_at is None or site.checked_at < now - CHECK_EVERY:
-            found.append(Shortfall(site.unit, site.name, "超过30天未检查"))
+            found.append(Shortfall(site.unit, site.name, "超过30天未检查", f"site:{site.pk}", "unchecked"))
         elif not site.check_passed:
-            found.append(Shortfall(site.unit, site.name, "检查未达标"))
+            found.append(Shortfall(site.unit, site.name, "检查未达标", f"site:{site.pk}", "failed"))
         elif not site.is_ready:
-            found.append(Shortfall(site.unit, site.name, "未处于随时可用状态"))
+            found.append(Shortfall(site.unit, site.name, "未处于随时可用状态", f"site:{site.pk}", "unready"))
     for stock in stocks:
         if stock.short:
             found.append(
@@ -123,10 +127,30 @@ def shortfalls(now: datetime, unit_ids: list[int] | None = None) -> list[Shortfa
                     stock.unit,
                     stock.name,
                     f"库存 {stock.quantity}{stock.measure}，低于最低储备 {stock.minimum}",
+                    f"stock:{stock.pk}",
+                    "short",
                 )
             )
-        if stock.expires_on is not None and stock.expires_on < today:
-            found.append(Shortfall(stock.unit, stock.name, f"已于 {stock.expires_on:%Y-%m-%d} 过期"))
-        elif stock.expires_on is not None and stock.expires_on <= today + EXPIRY_WARNING:
-            found.append(Shortfall(stock.unit, stock.name, f"将于 {stock.expires_on:%Y-%m-%d} 过期"))
+        # The expiry date is in the kind: a new batch with a new date is a new warning.
+        expires = stock.expires_on
+        if expires is not None and expires < today:
+            found.append(
+                Shortfall(
+                    stock.unit,
+                    stock.name,
+                    f"已于 {expires:%Y-%m-%d} 过期",
+                    f"stock:{stock.pk}",
+                    f"expired:{expires}",
+                )
+            )
+        elif expires is not None and expires <= today + expiry_warning:
+            found.append(
+                Shortfall(
+                    stock.unit,
+                    stock.name,
+                    f"将于 {expires:%Y-%m-%d} 过期",
+                    f"stock:{stock.pk}",
+                    f"expiring:{expires}",
+                )
+            )
     return found

@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Role, User
@@ -16,7 +17,9 @@ from duty import config
 from duty.access import in_duty_chain, is_office_staff, is_unit_staff
 from duty.models import Handover, OpenItem, Shift, Swap
 from duty.services.common import at_local, require, text
+from loop.verbs import after_commit
 from mochou.errors import Conflict, InvalidInput
+from notifications.services import notify_users
 from org.models import Unit
 from worktime.calendar import CalendarMissing, is_workday
 
@@ -65,11 +68,16 @@ def add_shift(
     _member(unit, officer, "值班员", "officer")
     day = timezone.localtime(starts_at).date()
     with transaction.atomic():
-        overlap = Shift.objects.select_for_update().filter(
-            unit=unit, starts_at__lt=ends_at, ends_at__gt=starts_at
-        )
+        # Lock what two concurrent plans would both read as free: the unit's row and each
+        # person's. On PostgreSQL a select_for_update on the overlapping shifts locks nothing when
+        # there are none yet, so two inserts for one unit or one person went through side by side;
+        # the parent rows serialise them (SQLite's IMMEDIATE transactions do the same there).
+        _lock_people(unit, [leader.pk, officer.pk])
+        overlap = Shift.objects.filter(unit=unit, starts_at__lt=ends_at, ends_at__gt=starts_at)
         if overlap.exists():
             raise Conflict("该时段已有班次，不能重复排班。", code="duty.shift_overlap")
+        for person, label in ((leader, "带班领导"), (officer, "值班员")):
+            _free(person, starts_at, ends_at, label)
         try:
             with transaction.atomic():
                 return Shift.objects.create(
@@ -86,6 +94,38 @@ def add_shift(
                 )
         except IntegrityError:
             raise Conflict("该时段已有班次，不能重复排班。", code="duty.shift_overlap") from None
+
+
+def _lock_people(unit: Unit | None, user_ids: Sequence[int]) -> None:
+    if unit is not None:
+        list(Unit.objects.select_for_update().filter(pk=unit.pk).values_list("pk", flat=True))
+    # In id order, so two plans locking the same two people never wait on each other in a cycle.
+    list(
+        User.objects.select_for_update()
+        .filter(pk__in=set(user_ids))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def _free(
+    person: User, starts_at: datetime, ends_at: datetime, label: str, *, exclude: int | None = None
+) -> None:
+    """One person is on one shift at a time, whatever the unit (a 带班领导 of two units' overlapping
+    shifts could answer neither phone)."""
+    busy = Shift.objects.filter(starts_at__lt=ends_at, ends_at__gt=starts_at).filter(
+        Q(leader=person) | Q(officer=person)
+    )
+    if exclude is not None:
+        busy = busy.exclude(pk=exclude)
+    clash = busy.select_related("unit").first()
+    if clash is not None:
+        when = timezone.localtime(clash.starts_at).strftime("%m-%d %H:%M")
+        raise Conflict(
+            f"{label}{person.name}在该时段已有班次（{clash.unit.display_name} {when} 起），不能重复排班。",
+            code="duty.person_busy",
+            details={"field": "leader" if label == "带班领导" else "officer"},
+        )
 
 
 def plan_rota(
@@ -151,7 +191,7 @@ def request_swap(
     reason = text(reason, "换班理由", "reason", min_len=2, max_len=200)
     try:
         with transaction.atomic():
-            return Swap.objects.create(
+            swap = Swap.objects.create(
                 shift=shift,
                 slot=slot,
                 requested_by=actor,
@@ -159,13 +199,55 @@ def request_swap(
                 reason=reason,
                 created_at=now,
             )
+            after_commit(_tell_deciders, swap)
+            return swap
     except IntegrityError:
         raise Conflict("该岗位已有待审批的换班申请。", code="duty.swap_pending") from None
 
 
 def may_decide_swap(actor: Any, swap: Swap) -> bool:
+    """The unit's leader or the office decides — never the one who asked (no self-approval)."""
+    if getattr(actor, "pk", None) == swap.requested_by_id:
+        return False
     unit_leader = getattr(actor, "role", "") == Role.UNIT_LEADER and actor.unit_id == swap.shift.unit_id
     return unit_leader or is_office_staff(actor) or getattr(actor, "role", "") == Role.ADMIN
+
+
+def _swap_what(swap: Swap) -> str:
+    slot_label = "带班领导" if swap.slot == Swap.Slot.LEADER else "值班员"
+    when = timezone.localtime(swap.shift.starts_at).strftime("%m-%d %H:%M")
+    return f"{swap.shift.unit.display_name} {when} 班次{slot_label}由{swap.replacement.display_name}替班"
+
+
+def _tell_deciders(swap: Swap) -> None:
+    """A new request goes to whoever may decide it: the unit's leaders (not the one who asked);
+    when the unit has none who may, the duty office (which may decide any unit's)."""
+    message = f"换班申请待审批：{swap.requested_by.display_name}申请{_swap_what(swap)}（理由：{swap.reason}）"
+    leaders = [
+        u
+        for u in User.objects.filter(unit_id=swap.shift.unit_id, role=Role.UNIT_LEADER, is_active=True)
+        if may_decide_swap(u, swap)
+    ]
+    if leaders:
+        notify_users(leaders, kind="duty_swap", message=message)
+        return
+    office = config.office()
+    if office is not None:
+        notify_users(
+            [u for u in office.staff.filter(is_active=True) if may_decide_swap(u, swap)],
+            kind="duty_swap",
+            message=message,
+        )
+
+
+def _tell_decision(swap: Swap) -> None:
+    """The one who asked and the replacement learn the answer (the replacement: whether to come)."""
+    answer = "已批准" if swap.status == Swap.Status.APPROVED else "未获批准"
+    message = (
+        f"换班申请{answer}（{swap.decided_by.display_name if swap.decided_by else ''}）：{_swap_what(swap)}"
+    )
+    people = {swap.requested_by_id: swap.requested_by, swap.replacement_id: swap.replacement}
+    notify_users(people.values(), kind="duty_swap", message=message)
 
 
 def decide_swap(swap: Swap, *, actor: User, approve: bool, now: datetime) -> Swap:
@@ -175,6 +257,19 @@ def decide_swap(swap: Swap, *, actor: User, approve: bool, now: datetime) -> Swa
         locked = Swap.objects.select_for_update().select_related("shift").get(pk=swap.pk)
         if locked.status != Swap.Status.PENDING:
             raise Conflict("该换班申请已审批。", code="duty.swap_decided")
+        if locked.shift.ends_at <= now:
+            # An answer after the shift is history, not a decision: whoever stood it stood it.
+            raise Conflict("该班次已结束，换班申请不能再审批。", code="duty.shift_over")
+        if approve:
+            slot_label = "带班领导" if locked.slot == Swap.Slot.LEADER else "值班员"
+            _lock_people(None, [locked.replacement_id])
+            _free(
+                locked.replacement,
+                locked.shift.starts_at,
+                locked.shift.ends_at,
+                slot_label,
+                exclude=locked.shift_id,
+            )
         locked.status = Swap.Status.APPROVED if approve else Swap.Status.REFUSED
         locked.decided_by, locked.decided_at = actor, now
         locked.save(update_fields=["status", "decided_by", "decided_at"])
@@ -187,6 +282,7 @@ def decide_swap(swap: Swap, *, actor: User, approve: bool, now: datetime) -> Swa
             else:
                 shift.officer, shift.officer_phone = person, person.mobile
                 shift.save(update_fields=["officer", "officer_phone"])
+        after_commit(_tell_decision, locked)
     return locked
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
+from django.test import Client
 
-from accounts.models import Role, User
+from accounts.models import ApiToken, Role, User
 from org.models import Unit, UnitKind
 from tests.factories import City, make_user
 
@@ -44,3 +47,32 @@ def duty(city: City) -> Duty:
             "town_clerk2", Role.CLERK, city.township, display_name="镇替班", mobile="13900000023"
         ),
     )
+
+
+API_BASE = "/api/v1/duty"
+
+
+class Api:
+    """The duty API as a client with a bearer token for each user (tests of /api/v1/duty)."""
+
+    def __init__(self, client: Client) -> None:
+        self.client = client
+
+    def _headers(self, user: User) -> dict[str, str]:
+        return {"Authorization": f"Bearer {ApiToken.issue(user)}"}
+
+    def get(self, user: User, path: str, **query: Any) -> Any:
+        return self.client.get(API_BASE + path, query, headers=self._headers(user))
+
+    def post(self, user: User, path: str, body: dict[str, Any] | None = None) -> Any:
+        return self.client.post(
+            API_BASE + path,
+            json.dumps(body or {}),
+            content_type="application/json",
+            headers=self._headers(user),
+        )
+
+
+@pytest.fixture
+def api(client: Client) -> Api:
+    return Api(client)

@@ -2,44 +2,19 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date, time, timedelta
-from typing import Any
 
 import pytest
-from django.test import Client
 from time_machine import Traveller
 
 from accounts.audit.models import AuditRecord
-from accounts.models import ApiToken, User
 from duty.services.common import at_local
 from duty.services.rosters import add_shift
-from duty.tests.conftest import Duty
+from duty.tests.conftest import Api, Duty
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/duty"
 DAY = date(2025, 9, 24)
-
-
-class Api:
-    def __init__(self, client: Client) -> None:
-        self.client = client
-
-    def _headers(self, user: User) -> dict[str, str]:
-        return {"Authorization": f"Bearer {ApiToken.issue(user)}"}
-
-    def get(self, user: User, path: str, **query: Any) -> Any:
-        return self.client.get(BASE + path, query, headers=self._headers(user))
-
-    def post(self, user: User, path: str, body: dict[str, Any]) -> Any:
-        return self.client.post(
-            BASE + path, json.dumps(body), content_type="application/json", headers=self._headers(user)
-        )
-
-
-@pytest.fixture
-def api(client: Client) -> Api:
-    return Api(client)
 
 
 def test_daily_report_and_status_over_json(api: Api, duty: Duty, clock: Traveller) -> None:

@@ -8,9 +8,9 @@ import pytest
 from time_machine import Traveller
 
 from duty.coverage import gaps_by_unit, uncovered
-from duty.models import Shift
+from duty.models import CoverageWarning, Shift
 from duty.services.common import at_local
-from duty.services.rosters import plan_rota
+from duty.services.rosters import add_shift, plan_rota
 from duty.sweeps import warn_coverage
 from duty.tests.conftest import Duty
 from notifications.models import Notification
@@ -85,3 +85,35 @@ def test_the_gap_of_a_holiday_is_warned_ahead_once(duty: Duty, clock: Traveller)
     assert Notification.objects.filter(user=duty.office_leader, kind="duty_coverage").exists()
     warn_coverage(now + timedelta(hours=1))
     assert mine.count() == 1  # the same gap is not warned again
+
+
+def test_every_gap_is_warned_once_not_only_the_earliest(duty: Duty, clock: Traveller) -> None:
+    town = duty.city.township
+    d = date(2025, 9, 24)
+    now = _at(d, 9)
+    clock.move_to(now)
+    for start, end in [
+        (_at(d, 8, 30), _at(d + timedelta(days=1), 8, 30)),
+        # 09-25 08:30–20:30 uncovered
+        (_at(d + timedelta(days=1), 20, 30), _at(d + timedelta(days=2), 8, 30)),
+        # 09-26 08:30–12:00 uncovered
+        (_at(d + timedelta(days=2), 12), _at(d + timedelta(days=3), 12)),
+    ]:
+        add_shift(
+            town,
+            actor=duty.town_leader,
+            starts_at=start,
+            ends_at=end,
+            leader=duty.town_leader,
+            officer=duty.town_clerk,
+        )
+    warn_coverage(now)
+    mine = Notification.objects.filter(user=duty.town_clerk, kind="duty_coverage").order_by("pk")
+    assert list(mine.values_list("message", flat=True)) == [
+        "郢中街道值班表09-25 08:30 至 09-25 20:30有 12 小时无人值班，请及时排班",
+        "郢中街道值班表09-26 08:30 至 09-26 12:00有 4 小时无人值班，请及时排班",
+    ]
+    assert CoverageWarning.objects.filter(unit=town).count() == 2
+    assert Notification.objects.filter(user=duty.office_leader, message__startswith="郢中街道").count() == 2
+    warn_coverage(now + timedelta(hours=1))
+    assert mine.count() == 2  # each gap once

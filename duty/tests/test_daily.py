@@ -84,7 +84,7 @@ def test_a_missing_report_is_chased_by_notice_then_sms_to_the_leader_on_duty(
         officer=duty.town_clerk,
         leader_phone="13900000099",
     )
-    assert chase_daily(_at(8, 59)) == {"notice": 0, "sms": 0}
+    assert chase_daily(_at(8, 59)) == {"notice": 0, "sms": 0, "sms_unsent": 0}
     first = chase_daily(_at(9, 1))
     assert first["notice"] == 4
     assert first["sms"] == 0
@@ -92,7 +92,14 @@ def test_a_missing_report_is_chased_by_notice_then_sms_to_the_leader_on_duty(
     assert chase_daily(_at(9, 10))["notice"] == 0  # once per unit and day
     file_daily(duty.city.housing, actor=duty.city.users["clerk"], kind="safe", now=_at(9, 20))
     second = chase_daily(_at(9, 31))
-    assert second == {"notice": 0, "sms": 3}  # housing reported (late) in between
+    # Housing reported (late) in between; 教育局 has no leader with a phone: not sent, and shown.
+    assert second == {"notice": 0, "sms": 2, "sms_unsent": 1}
+    unsent = DailyChase.objects.get(unit=duty.city.education, rung="sms")
+    assert (unsent.sent, unsent.phone) == (False, "")
+    assert not SmsMessage.objects.filter(phone="").exists()
+    assert Notification.objects.filter(
+        user=duty.office_clerk, kind="duty_daily_missing", message__contains="未能发出"
+    ).exists()
     sms = SmsMessage.objects.get(phone="13900000099")
     assert "郢中街道" in sms.body
     assert "平安报" in sms.body

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.test import override_settings
 
-from conftest import WORKING_MORNING
+from accounts.models import User
+from conftest import SHANGHAI, WORKING_MORNING
 from duty.models import Incident, IncidentEvent, IncidentReport
 from duty.services.incidents import (
     Figures,
@@ -24,6 +25,7 @@ from duty.workflow import State, TaskState
 from mochou.errors import Conflict, NotPermitted, TransitionNotAllowed
 from notifications.models import Notification, SmsMessage
 from tests.factories import make_case
+from worktime.calendar import is_workday
 
 pytestmark = pytest.mark.django_db
 NOW = WORKING_MORNING
@@ -282,3 +284,76 @@ def test_an_overdue_task_is_chased_once(duty: Duty) -> None:
         Notification.objects.filter(user=duty.city.users["clerk"], message__contains="逾期未反馈").count()
         == 1
     )
+
+
+def _leader_with_mobile(duty: Duty) -> User:
+    leader = duty.city.users["leader"]
+    leader.mobile = "13900000088"
+    leader.save(update_fields=["mobile"])
+    return leader
+
+
+def test_leaders_are_told_when_the_office_registers_a_major_incident_not_again_at_its_first_report(
+    duty: Duty,
+) -> None:
+    leader = _leader_with_mobile(duty)
+    incident = _register(duty, "3")
+    assert incident.leaders_told_level == "3"
+    assert Notification.objects.filter(user=leader, kind="duty_incident").count() == 1
+    assert SmsMessage.objects.filter(phone="13900000088", body__contains=str(incident.number)).count() == 1
+    event = IncidentEvent.objects.get(incident=incident, action="register")
+    assert event.payload["leaders_told"] is True
+    file_first_report(incident, actor=duty.town_clerk, report_text="较大事件初报", figures=Figures(), now=NOW)
+    assert Notification.objects.filter(user=leader, kind="duty_incident").count() == 1
+    assert SmsMessage.objects.filter(phone="13900000088").count() == 1
+    # A general incident registered is not theirs to hear of.
+    _register(duty, "4")
+    assert Notification.objects.filter(user=leader, kind="duty_incident").count() == 1
+
+
+def test_an_overdue_first_report_of_a_major_incident_is_told_to_the_leaders_once(duty: Duty) -> None:
+    leader = _leader_with_mobile(duty)
+    incident = _register(duty, "2")  # 初报 due in 30 minutes
+    told = Notification.objects.filter(user=leader, message__contains="初报已超时")
+    assert sweep_incidents(NOW + timedelta(minutes=25))["first_overdue_leaders"] == 0
+    assert not told.exists()
+    done = sweep_incidents(NOW + timedelta(minutes=31))
+    assert (done["first_overdue"], done["first_overdue_leaders"]) == (1, 1)
+    assert told.count() == 1
+    assert SmsMessage.objects.filter(phone="13900000088", body__contains="初报已超时").count() == 1
+    assert sweep_incidents(NOW + timedelta(minutes=40))["first_overdue_leaders"] == 0
+    assert told.count() == 1
+    assert str(incident.number) in told.get().message
+
+
+def test_an_overdue_first_report_of_a_general_incident_is_not_told_to_the_leaders(duty: Duty) -> None:
+    _leader_with_mobile(duty)
+    _register(duty, "4")
+    done = sweep_incidents(NOW + timedelta(minutes=61))
+    assert (done["first_overdue"], done["first_overdue_leaders"]) == (1, 0)
+    assert not Notification.objects.filter(user=duty.city.users["leader"]).exists()
+    assert not SmsMessage.objects.filter(phone="13900000088").exists()
+
+
+def test_incident_deadlines_run_in_wall_clock_minutes_through_a_holiday_night(duty: Duty) -> None:
+    # 国庆 2025-10-01 23:50, Asia/Shanghai: no working time at all until 10-09, yet the 初报 is
+    # owed within the level's minutes, across midnight.
+    learned = datetime(2025, 10, 1, 23, 50, tzinfo=SHANGHAI)
+    assert not is_workday(date(2025, 10, 1))
+    assert not is_workday(date(2025, 10, 2))
+    major = _register(duty, "2", learned=learned)
+    general = _register(duty, "4", learned=learned)
+    assert major.first_report_by == datetime(2025, 10, 2, 0, 20, tzinfo=SHANGHAI)
+    assert general.first_report_by == datetime(2025, 10, 2, 0, 50, tzinfo=SHANGHAI)
+    done = sweep_incidents(datetime(2025, 10, 2, 0, 21, tzinfo=SHANGHAI))
+    assert (done["first_overdue"], done["first_near"]) == (1, 0)
+    reported = file_first_report(
+        general,
+        actor=duty.town_clerk,
+        report_text="凌晨积水初报",
+        figures=Figures(),
+        now=datetime(2025, 10, 2, 0, 40, tzinfo=SHANGHAI),
+    )
+    assert not reported.reports.get().late
+    # The next 续报 of a 一般 incident: 240 minutes on, at 04:40 on the holiday.
+    assert reported.next_report_by == datetime(2025, 10, 2, 4, 40, tzinfo=SHANGHAI)

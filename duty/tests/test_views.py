@@ -3,17 +3,20 @@ incidents through their forms."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, time, timedelta
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 from time_machine import Traveller
 
 from accounts.audit.models import AuditRecord
 from accounts.models import User
 from duty.models import DailyReport, Incident
 from duty.services.common import at_local
+from duty.services.daily import file_daily
 from duty.services.rosters import add_shift, plan_rota
+from duty.sweeps import chase_daily
 from duty.tests.conftest import Duty
 from tests.factories import PASSWORD
 
@@ -196,3 +199,32 @@ def test_a_registration_whose_case_is_not_found_leaves_no_incident(duty: Duty, c
     assert answer.status_code == 422
     assert "找不到该工单" in answer.content.decode()
     assert not Incident.objects.exists()
+
+
+def test_the_office_board_shows_when_each_missing_report_was_chased(duty: Duty, clock: Traveller) -> None:
+    _shift(duty)  # the township's 带班领导 has a mobile: the SMS goes
+    file_daily(duty.city.housing, actor=duty.city.users["clerk"], kind="safe", now=at_local(DAY, time(8)))
+    chase_daily(at_local(DAY, time(9, 1)))
+    chase_daily(at_local(DAY, time(9, 32)))
+    body = _client(duty.office_clerk).get("/duty/").content.decode()
+    town = duty.city.township.code
+    chase = re.search(rf'<span class="chase" data-unit="{town}">([^<]*)</span>', body)
+    assert chase is not None
+    assert chase.group(1) == "已催报 09:01 · 短信已发 09:32"
+    row = re.search(rf'data-unit="{town}" data-status="missing">.*?<td class="chase">([^<]*)</td>', body)
+    assert row is not None
+    assert row.group(1) == "已催报 09:01 · 短信已发 09:32"
+    # A unit that reported on time was never chased.
+    housing = re.search(
+        rf'data-unit="{duty.city.housing.code}" data-status="on_time">.*?<td class="chase">([^<]*)</td>', body
+    )
+    assert housing is not None
+    assert housing.group(1).strip() == ""
+
+
+def test_the_gap_card_says_how_far_the_coverage_check_looks(duty: Duty, clock: Traveller) -> None:
+    office = _client(duty.office_clerk)
+    assert '<h2 id="gap-heading">值班缺口（未来 72 小时）</h2>' in office.get("/duty/").content.decode()
+    with override_settings(DUTY_COVERAGE_HORIZON_HOURS=48):
+        body = office.get("/duty/").content.decode()
+    assert '<h2 id="gap-heading">值班缺口（未来 48 小时）</h2>' in body

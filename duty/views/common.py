@@ -22,6 +22,7 @@ from accounts.audit import services as audit
 from accounts.models import User
 from duty.access import may_use_duty, sees_phones
 from duty.models import Shift
+from duty.privacy import ids_field
 from mochou.errors import DomainError, InvalidInput
 
 View = Callable[..., Any]
@@ -143,9 +144,11 @@ def phones_of(
             actor=user,
             action="duty.phones_viewed",
             target_type="duty.shift",
-            target_id=",".join(str(s.pk) for s in others[:40]),
+            # target_id holds 64 characters (PostgreSQL enforces it): every id goes in `new`.
+            target_id=ids_field([s.pk for s in others]),
             target_repr=f"值班电话（{len(others)} 个班次）",
             reason=purpose,
             request=request,
+            new={"shifts": [s.pk for s in others]},
         )
     return shown

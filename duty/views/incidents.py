@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from duty import guards
+from duty import guards, photos
 from duty.access import in_duty_chain
-from duty.models import DutyTask, Incident, IncidentKind, IncidentLevel
+from duty.models import DutyTask, Incident, IncidentKind, IncidentLevel, IncidentPhoto, IncidentReport
 from duty.services import incidents as svc
 from duty.services import tasks as task_svc
 from duty.services.incidents import Figures
@@ -58,6 +58,8 @@ def _form_context(request: HttpRequest) -> dict[str, object]:
         "units": Unit.objects.active().filter(kind__in=[UnitKind.DEPARTMENT, UnitKind.TOWNSHIP]),
         "office": guards.is_office(request.user),
         "post": request.POST,
+        # 登记为突发事件 on a case page leads here with ?case=<number>: the office registers it.
+        "case_number": (request.POST.get("case") or request.GET.get("case") or "").strip()[:40],
     }
 
 
@@ -132,7 +134,8 @@ def incident_detail(request: HttpRequest, number: str) -> HttpResponse:
     context = {
         "incident": incident,
         "row": incident_rows([incident], at)[0],
-        "reports": incident.reports.select_related("filed_by"),
+        "reports": incident.reports.select_related("filed_by").prefetch_related("photos"),
+        "may_add_photos": me(request).unit_id == incident.unit_id or in_duty_chain(request.user),
         "events": [(e, _action_label(e.action)) for e in incident.events.select_related("actor")],
         "actions": [a.value for a in guards.available_actions(request.user, incident)],
         "tasks": [(t, [a.value for a in guards.available_task_actions(request.user, t)]) for t in tasks],
@@ -202,3 +205,31 @@ def task_act(request: HttpRequest, pk: int, action: str) -> str:
         task_svc.reject_task(task, actor=user, note=request.POST.get("note", ""), now=at)
         return "已退回。"
     raise NotFound("没有这个操作。")
+
+
+@posted
+def report_photos(request: HttpRequest, number: str, pk: int) -> str:
+    """现场照片 added to a report already filed (the report's text and time stay as filed)."""
+    incident = _visible(request, number)
+    report = get_object_or_404(IncidentReport, pk=pk, incident=incident)
+    rows = photos.attach(report, photos.read(request.FILES.getlist("photos")), actor=me(request), now=now())
+    return f"已上传 {len(rows)} 张现场照片。"
+
+
+@duty_page
+def photo(request: HttpRequest, pk: int) -> HttpResponse | FileResponse:
+    """A report's photo, to whoever may see its incident; never cached by a shared proxy."""
+    found = IncidentPhoto.objects.select_related("report__incident").filter(pk=pk).first()
+    if (
+        found is None
+        or not Incident.objects.visible_to(request.user).filter(pk=found.report.incident_id).exists()
+    ):
+        return render(request, "duty/not_found.html", status=404)
+    thumbnail = request.GET.get("thumb") == "1"
+    response = FileResponse(
+        photos.open_photo(found, thumbnail=thumbnail),
+        content_type="image/jpeg" if thumbnail else found.content_type,
+    )
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

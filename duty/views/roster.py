@@ -79,6 +79,37 @@ def roster(request: HttpRequest) -> HttpResponse:
     return render(request, "duty/roster.html", context)
 
 
+@duty_page
+def roster_print(request: HttpRequest) -> HttpResponse:
+    """值班表 for print (A4): a week or a calendar month of one unit, 带班领导/值班员 with the
+    phones as this viewer may see them (phones_of: masked outside the chain, plain views
+    audited), holidays marked from the working calendar."""
+    unit = _unit_for(request)
+    month = request.GET.get("view") == "month"
+    first = parse_day(request.GET.get("start"), today())
+    if month:
+        start = first.replace(day=1)
+        end = (start + timedelta(days=32)).replace(day=1)
+    else:
+        start = first - timedelta(days=first.weekday())
+        end = start + timedelta(days=7)
+    shifts = list(
+        Shift.objects.filter(unit=unit, day__gte=start, day__lt=end)
+        .select_related("leader", "officer")
+        .order_by("starts_at")
+    )
+    phones = phones_of(request, shifts, purpose="打印值班表")
+    by_day: dict[date, list[Shift]] = {}
+    for s in shifts:
+        by_day.setdefault(s.day, []).append(s)
+    days = [
+        {"day": d, "holiday": _holiday(d), "shifts": [(s, phones[s.pk]) for s in by_day.get(d, [])]}
+        for d in (start + timedelta(days=n) for n in range((end - start).days))
+    ]
+    context = {"unit": unit, "days": days, "start": start, "end": end - timedelta(days=1), "month": month}
+    return render(request, "duty/roster_print.html", context)
+
+
 def _person(unit: Unit, value: str | None, field: str, label: str) -> User:
     typed = value or ""
     person = User.objects.filter(pk=int(typed) if typed.isdecimal() else 0, unit=unit).first()

@@ -9,6 +9,7 @@ before anything is read, the row locked, the guard (enforcement.guards) and the 
 from enforcement.services.common import VIOLATIONS
 from enforcement.services.violations import (
     Report,
+    announce,
     appeal,
     confirm,
     dismiss,
@@ -27,6 +28,7 @@ from enforcement.services.violations import (
 __all__ = [
     "VIOLATIONS",
     "Report",
+    "announce",
     "appeal",
     "confirm",
     "dismiss",

@@ -4,20 +4,22 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
 
 from django.utils import timezone
 
 from accounts.audit.services import record as audit_record
 from accounts.models import User
 from accounts.phones import read_phone
-from enforcement import config, documents, geo, photos
-from enforcement.guards import is_office
+from enforcement import appeal_files, config, documents, geo, photos
+from enforcement.guards import clock, is_office
 from enforcement.models import (
     Accountability,
+    AppealFile,
     AppealKind,
     Channel,
     DemolitionKind,
@@ -27,11 +29,13 @@ from enforcement.models import (
     Photo,
     Structure,
     Violation,
+    ViolationEvent,
 )
 from enforcement.services.common import VIOLATIONS, choice, text
 from enforcement.workflow import Action, State
 from mochou.errors import InvalidInput, NotPermitted
 from org.models import Unit, UnitKind
+from worktime.calendar import add_working_days
 
 MAX_ORDER_DAYS = 90
 
@@ -95,7 +99,7 @@ def report_violation(
     """登记: a finder (a township's 网格员 or the office) records a violation with its photos;
     the on-site check is due within the configured hours. 新增 or 存量 is decided here, by the
     cut-off in force, and kept with it."""
-    with VIOLATIONS.start(Action.REPORT, actor, now=now) as step:
+    with photos.kept_only_if_committed(), VIOLATIONS.start(Action.REPORT, actor, now=now) as step:
         now = step.now
         _check_place(report, actor)
         point = geo.read_point(report.lat, report.lng, report.crs)
@@ -168,15 +172,17 @@ def report_violation(
 def confirm(
     violation: Violation | int, *, actor: User, note: str = "", now: datetime | None = None
 ) -> Violation:
-    """认定违建: the office confirms the report after the on-site check."""
+    """认定违建: the office confirms the report after the on-site check; 制止 (or, for a 存量 one,
+    its plan) is due within the configured hours."""
     with VIOLATIONS.verb(violation, Action.CONFIRM, actor, now=now) as step:
         item = step.item
         item.checked_by, item.checked_at = actor, step.now
+        item.stop_by = step.now + timedelta(hours=config.stop_hours())
         late = item.check_by is not None and step.now > item.check_by
         step.record(
             note=text(note, "核查意见", "note", min_len=0, max_len=500),
-            payload={"late": late},
-            fields=["checked_by", "checked_at"],
+            payload={"late": late, "stop_by": item.stop_by.isoformat()},
+            fields=["checked_by", "checked_at", "stop_by"],
         )
     return item
 
@@ -205,15 +211,17 @@ def dismiss(
 def stop(
     violation: Violation | int, *, actor: User, note: str = "", now: datetime | None = None
 ) -> Violation:
-    """当场制止 / 责令停止建设: the 责令停止建设通知书 is issued with it."""
+    """当场制止 / 责令停止建设: the 责令停止建设通知书 is issued with it; the 限期拆除决定 is due
+    within the configured working days."""
     with VIOLATIONS.verb(violation, Action.STOP, actor, now=now) as step:
         item = step.item
         item.stopped_at = step.now
+        item.order_by = add_working_days(step.now, config.order_working_days())
         doc = documents.issue(item, Document.Kind.STOP, actor=actor, now=step.now)
         step.record(
             note=text(note, "制止情况", "note", min_len=0, max_len=500),
-            payload={"document": doc.number},
-            fields=["stopped_at"],
+            payload={"document": doc.number, "order_by": item.order_by.isoformat()},
+            fields=["stopped_at", "order_by"],
         )
     return item
 
@@ -271,21 +279,35 @@ def order(
 
 
 def appeal(
-    violation: Violation | int, *, actor: User, kind: str, document: str, now: datetime | None = None
+    violation: Violation | int,
+    *,
+    actor: User,
+    kind: str,
+    document: str,
+    files: Sequence[appeal_files.Upload] = (),
+    now: datetime | None = None,
 ) -> Violation:
-    """复议/诉讼: the 自拆 clock pauses with the time it had left; the filing is recorded."""
-    with VIOLATIONS.verb(violation, Action.APPEAL, actor, now=now) as step:
+    """复议/诉讼: the 自拆 clock pauses with the time it had left; the filing is recorded with its
+    document's number and the document itself as uploaded files (images or PDF)."""
+    with photos.kept_only_if_committed(), VIOLATIONS.verb(violation, Action.APPEAL, actor, now=now) as step:
         item = step.item
         choice(kind, AppealKind, "复议/诉讼类型", "kind")
         filing = text(document, "复议/诉讼文书", "document", min_len=4, max_len=500)
+        cleaned = appeal_files.check(files)
         left = None
         if item.state == State.ORDERED and item.demolish_by is not None:
             left = max(0, int((item.demolish_by - step.now).total_seconds()))
         item.paused_seconds, item.appeal_kind, item.demolish_by = left, kind, None
-        step.record(
+        # A 公告 issued before the appeal spoke of a deadline the appeal suspended: after a 维持
+        # the owner is given a new one (行政强制法 §44 requires the owner not to have appealed).
+        item.announced_at = item.announce_until = None
+        event = step.record(
             note=filing,
-            payload={"kind": kind, "paused_seconds": left},
-            fields=["paused_seconds", "appeal_kind", "demolish_by"],
+            payload={"kind": kind, "paused_seconds": left, "files": len(cleaned)},
+            fields=["paused_seconds", "appeal_kind", "demolish_by", "announced_at", "announce_until"],
+        )
+        appeal_files.store(
+            item, cast(ViolationEvent, event), AppealFile.Stage.FILING, cleaned, actor=actor, now=step.now
         )
     return item
 
@@ -296,15 +318,17 @@ def resolve_appeal(
     actor: User,
     upheld: bool,
     document: str,
+    files: Sequence[appeal_files.Upload] = (),
     days: int | None = None,
     now: datetime | None = None,
 ) -> Violation:
     """The 复议/诉讼 result: 维持 resumes the deadline with the time it had left (or a new one when
-    it was filed before the order), 撤销 closes the violation."""
+    it was filed before the order), 撤销 closes the violation. The ruling is uploaded with it."""
     action = Action.UPHOLD if upheld else Action.REVOKE
-    with VIOLATIONS.verb(violation, action, actor, now=now) as step:
+    with photos.kept_only_if_committed(), VIOLATIONS.verb(violation, action, actor, now=now) as step:
         item = step.item
         ruling = text(document, "复议/诉讼结果文书", "document", min_len=4, max_len=500)
+        cleaned = appeal_files.check(files)
         fields = ["paused_seconds", "demolish_by"]
         if upheld:
             if item.paused_seconds is not None:
@@ -320,13 +344,47 @@ def resolve_appeal(
             )
             fields += ["closed_at", "outcome"]
         item.paused_seconds = None
-        step.record(
+        event = step.record(
             note=ruling,
             payload={
                 "upheld": upheld,
                 "demolish_by": item.demolish_by.isoformat() if item.demolish_by else None,
+                "files": len(cleaned),
             },
             fields=fields,
+        )
+        appeal_files.store(
+            item, cast(ViolationEvent, event), AppealFile.Stage.RULING, cleaned, actor=actor, now=step.now
+        )
+    return item
+
+
+def announce(
+    violation: Violation | int,
+    *,
+    actor: User,
+    note: str = "",
+    now: datetime | None = None,
+) -> Violation:
+    """强制拆除公告 (行政强制法 §44): once the 自拆 deadline has passed, the owner is given a last
+    period (MOCHOU_ENFORCEMENT_NOTICE_DAYS) to demolish; 强拆 waits for it to run out (the guard)."""
+    with clock(now), VIOLATIONS.verb(violation, Action.ANNOUNCE, actor, now=now) as step:
+        item = step.item
+        item.announced_at = step.now
+        item.announce_until = step.now + timedelta(days=config.notice_days())
+        doc = documents.issue(
+            item,
+            Document.Kind.ANNOUNCE,
+            actor=actor,
+            now=step.now,
+            ordered=item.ordered_at,
+            deadline=item.demolish_by,
+            until=timezone.localtime(item.announce_until),
+        )
+        step.record(
+            note=text(note, "说明", "note", min_len=0, max_len=500),
+            payload={"document": doc.number, "announce_until": item.announce_until.isoformat()},
+            fields=["announced_at", "announce_until"],
         )
     return item
 
@@ -340,7 +398,12 @@ def _demolish(
     note: str,
     now: datetime | None,
 ) -> Violation:
-    with VIOLATIONS.verb(violation, action, actor, now=now) as step:
+    # The guard's deadline check reads the verb's clock; the photos stay only if it commits.
+    with (
+        clock(now),
+        photos.kept_only_if_committed(),
+        VIOLATIONS.verb(violation, action, actor, now=now) as step,
+    ):
         item = step.item
         cleaned = photos.check(photo_data)
         if not cleaned:
@@ -357,6 +420,8 @@ def _demolish(
                 now=step.now,
                 ordered=item.ordered_at,
                 deadline=item.demolish_by,
+                appeal=documents.appeal_record(item),
+                announcement=item.documents.filter(kind=Document.Kind.ANNOUNCE).last(),
             )
             payload["document"] = doc.number
         item.demolished_at, item.demolished_by = step.now, actor
@@ -407,7 +472,10 @@ def reinspect(
 ) -> Violation:
     """复核 on site with photos, by someone other than the demolisher and the finder (the guard);
     不通过 sends it back to 限期自拆 with a new deadline."""
-    with VIOLATIONS.verb(violation, Action.REINSPECT, actor, now=now) as step:
+    with (
+        photos.kept_only_if_committed(),
+        VIOLATIONS.verb(violation, Action.REINSPECT, actor, now=now) as step,
+    ):
         item = step.item
         cleaned = photos.check(photo_data)
         if not cleaned:
@@ -417,13 +485,16 @@ def reinspect(
         finding = text(note, "复核意见", "note", min_len=4, max_len=500)
         fields = ["reinspected_by", "reinspected_at"]
         item.reinspected_by, item.reinspected_at = actor, step.now
+        payload: dict[str, Any] = {"passed": passed, "photos": len(cleaned)}
         if not passed:
             item.demolish_by = step.now + timedelta(days=_days(days))
-            fields.append("demolish_by")
+            item.announced_at = item.announce_until = None  # a new deadline, a new 公告 if it passes
+            fields += ["demolish_by", "announced_at", "announce_until"]
+            payload["demolish_by"] = item.demolish_by.isoformat()  # the board reads past deadlines
         photos.store(item, Photo.Stage.AFTER, cleaned, actor=actor, now=step.now)
         step.record(
             note=finding,
-            payload={"passed": passed, "photos": len(cleaned)},
+            payload=payload,
             fields=fields,
             action=None if passed else Action.REJECT,
         )

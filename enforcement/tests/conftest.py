@@ -27,6 +27,15 @@ def png() -> bytes:
     return out.getvalue()
 
 
+def pdf() -> bytes:
+    """A small plain PDF (no script): what a scanned 复议/诉讼 document exports as."""
+    return b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def doc(name: str = "复议申请书.pdf") -> list[tuple[str, bytes]]:
+    return [(name, pdf())]
+
+
 @dataclass
 class Control:
     city: City
@@ -114,7 +123,11 @@ def violation_in(control: Control, state: State, **overrides: Any) -> Violation:
         return fresh(v)
     if state == State.APPEALED:
         return services.appeal(
-            v, actor=u["town_clerk"], kind="review", document="钟政复申〔2025〕12号 行政复议申请"
+            v,
+            actor=u["town_clerk"],
+            kind="review",
+            document="钟政复申〔2025〕12号 行政复议申请",
+            files=doc(),
         )
     services.self_demolish(v, actor=u["town_clerk"], photo_data=[png()])
     if state == State.DEMOLISHED:

@@ -102,3 +102,29 @@ def test_a_board_month_out_of_range_is_a_clear_error(client: Client, control: Co
     assert answer.json()["code"] == "invalid_input.month"
     assert client.login(username="kwb_leader", password=PASSWORD)
     assert client.get("/enforcement/board/?month=9999-12").status_code == 200
+
+
+def test_a_violation_reported_over_the_api_is_linked_to_its_patrol(client: Client, control: Control) -> None:
+    from enforcement.models import Violation
+
+    clerk = control.users["town_clerk"]
+    logged = call(client, clerk, "post", "/patrols", {"area": "莫愁湖社区二组", "nothing_found": False})
+    patrol = logged.json()["id"]
+    body = {
+        "township": control.township.code,
+        "address": "郢中街道莫愁湖社区二组9号",
+        "area": "40",
+        "structure": "brick",
+        "land_type": "farmland",
+        "built_on": "2025-09-01",
+        "channel": "patrol",
+        "description": "耕地上新建房屋",
+        "patrol": patrol,
+    }
+    created = call(client, clerk, "post", "/violations", body)
+    assert created.status_code == 201, created.content
+    assert Violation.objects.get(number=created.json()["number"]).patrol_id == patrol
+    # Another's patrol log is refused, as on the page.
+    other = call(client, control.users["town_leader"], "post", "/violations", body)
+    assert other.status_code == 422
+    assert other.json()["code"] == "invalid_input.patrol"

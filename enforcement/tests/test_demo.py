@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.demo import seed_users
 from enforcement.demo import seed_enforcement
-from enforcement.models import Violation
+from enforcement.models import PatrolLog, Violation
 from enforcement.workflow import State
 from org.demo import seed_org
 
@@ -31,6 +31,41 @@ def test_the_demo_shows_every_state_across_the_townships(
     assert Violation.objects.filter(accountabilities__isnull=False).exists()
     for v in Violation.objects.all():
         assert v.events.order_by("-seq").first().to_state == v.state  # type: ignore[union-attr]
+    # Addresses name the township once; each township's points cluster apart from the others'.
+    spots: dict[int, list[tuple[float, float]]] = {}
+    for v in Violation.objects.select_related("township"):
+        name = v.township.display_name
+        assert f"{name}{name}" not in v.address, v.address
+        if v.lat is not None and v.lng is not None:
+            spots.setdefault(v.township_id, []).append((float(v.lat), float(v.lng)))
+    for points in spots.values():
+        lats, lngs = [p[0] for p in points], [p[1] for p in points]
+        assert max(lats) - min(lats) < 0.1
+        assert max(lngs) - min(lngs) < 0.1
+    centres = {
+        (round(sum(p[0] for p in pts) / len(pts), 1), round(sum(p[1] for p in pts) / len(pts), 1))
+        for pts in spots.values()
+    }
+    assert len(centres) > 20  # not one cloud around one centre
+    # The patrol and 卫片 pages have something to show: 无异常 in one tap, a finding, an import.
+    assert PatrolLog.objects.filter(nothing_found=True).count() >= 3
+    finding = PatrolLog.objects.filter(nothing_found=False).first()
+    assert finding is not None
+    assert finding.findings.exists()
+    assert Violation.objects.filter(channel="satellite").exclude(patch_ref="").count() == 2
     count = Violation.objects.count()
     seed_enforcement(seed=42, now=now)
     assert Violation.objects.count() == count
+
+
+def test_the_demo_link_from_12345_masks_the_citizens_numbers(control: Any) -> None:
+    from enforcement.demo import _link_a_hotline_case
+    from enforcement.tests.test_hotline import construction_case
+
+    case = construction_case(control)
+    case.content = "莫愁湖社区二组屋后耕地上有人建房，我的电话13912345678，请查处。"
+    case.save(update_fields=["content"])
+    _link_a_hotline_case(now=timezone.now())
+    v = Violation.objects.get(case=case)
+    assert "13912345678" not in v.description
+    assert "耕地上有人建房" in v.description

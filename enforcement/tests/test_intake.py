@@ -95,3 +95,19 @@ def test_a_malformed_geojson_names_its_feature(control: Control, body: str) -> N
     with pytest.raises(InvalidInput, match="GeoJSON"):
         import_patches(body.encode(), "p.geojson", actor=control.users["kwb_clerk"])
     assert not Violation.objects.exists()
+
+
+def test_a_village_grid_worker_logs_patrols_for_the_township_and_the_form_remembers_the_area(
+    client: Client, control: Control
+) -> None:
+    from accounts.models import Role
+    from tests.factories import make_user
+
+    grid = make_user("mch_clerk", Role.CLERK, control.village, display_name="莫愁湖网格员")
+    log = log_patrol(actor=grid, area="莫愁湖社区五组", nothing_found=True)
+    assert log.township == control.township  # the village's township
+    with pytest.raises(NotPermitted):
+        log_patrol(actor=grid, area="皇庄", nothing_found=True, township=control.other_township)
+    client.login(username="mch_clerk", password=PASSWORD)
+    page = client.get(reverse("enforcement:patrols")).content.decode()
+    assert 'value="莫愁湖社区五组"' in page  # the last area, prefilled

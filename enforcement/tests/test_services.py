@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from accounts.audit.models import AuditRecord
 from enforcement import geo, services
-from enforcement.models import Document, Photo, Violation
+from enforcement.models import Photo, Violation
 from enforcement.privacy import owner_for
-from enforcement.tests.conftest import OLD, Control, fresh, png, report, violation_in
+from enforcement.tests.conftest import OLD, Control, doc, fresh, png, report, violation_in
 from enforcement.workflow import State
 from mochou.errors import Conflict, InvalidInput, NotPermitted
 
@@ -105,21 +105,72 @@ def test_a_failed_reinspection_sends_it_back_with_a_new_deadline(control: Contro
     assert v.events.order_by("-seq").first().action == "reject"  # type: ignore[union-attr]
 
 
-def test_a_forced_demolition_waits_for_the_deadline_and_issues_the_decision(
+def test_a_forced_demolition_waits_for_the_deadline_and_the_announcement_and_issues_the_decision(
     control: Control, clock: object
 ) -> None:
+    leader = control.users["town_leader"]
     v = violation_in(control, State.ORDERED)
-    with pytest.raises(Conflict):
-        services.force_demolish(v, actor=control.users["town_leader"], photo_data=[png()])
+    with pytest.raises(Conflict, match="自拆期限未到"):
+        services.announce(v, actor=leader)
     clock.move_to(timezone.now() + timedelta(days=8))  # type: ignore[attr-defined]
-    services.force_demolish(v, actor=control.users["town_leader"], photo_data=[png()])
+    # 行政强制法 §44: no 强拆 before a 公告 has given the owner a period, nor before it ran out.
+    with pytest.raises(Conflict) as refused:
+        services.force_demolish(v, actor=leader, photo_data=[png()])
+    assert refused.value.code == "enforcement.not_announced"
+    services.announce(v, actor=leader)
+    v = fresh(v)
+    assert v.state == State.ORDERED
+    assert v.announce_until == timezone.now() + timedelta(days=10)  # MOCHOU_ENFORCEMENT_NOTICE_DAYS
+    with pytest.raises(Conflict, match="已发布强制拆除公告"):
+        services.announce(v, actor=leader)
+    clock.move_to(timezone.now() + timedelta(days=9))  # type: ignore[attr-defined]
+    with pytest.raises(Conflict) as running:
+        services.force_demolish(v, actor=leader, photo_data=[png()])
+    assert running.value.code == "enforcement.announcement_running"
+    clock.move_to(timezone.now() + timedelta(days=1))  # type: ignore[attr-defined]
+    services.force_demolish(v, actor=leader, photo_data=[png()])
     v = fresh(v)
     assert v.state == State.DEMOLISHED
     assert v.demolition_kind == "forced"
     assert v.demolished_in_time is False
     kinds = list(v.documents.values_list("kind", flat=True))
-    assert kinds == [Document.Kind.STOP, Document.Kind.DEMOLISH, Document.Kind.ENFORCE]
-    assert "强制执行决定书" in v.documents.get(kind="enforce").body
+    assert kinds == ["stop", "demolish", "announce", "enforce"]
+    announcement = v.documents.get(kind="announce")
+    assert "强制拆除公告" in announcement.body
+    assert "第四十四条" in announcement.body
+    assert "2025年10月12日" in announcement.body  # 8 days after the order + 10 days
+    body = v.documents.get(kind="enforce").body
+    assert "强制执行决定书" in body
+    assert "未收到你（单位）申请行政复议或者提起行政诉讼的记录" in body
+    assert "在法定期限内" not in body
+    assert f"发布强制拆除公告（{announcement.number}）" in body
+
+
+def test_after_an_upheld_appeal_the_enforcement_decision_states_the_appeal_and_its_ruling(
+    control: Control, clock: object
+) -> None:
+    clerk, leader = control.users["town_clerk"], control.users["town_leader"]
+    v = violation_in(control, State.ORDERED)
+    clock.move_to(timezone.now() + timedelta(days=8))  # type: ignore[attr-defined]
+    services.announce(v, actor=leader)
+    services.appeal(v, actor=clerk, kind="lawsuit", document="（2025）鄂0881行初21号 起诉状", files=doc())
+    clock.move_to(timezone.now() + timedelta(days=40))  # type: ignore[attr-defined]
+    services.resolve_appeal(
+        v, actor=clerk, upheld=True, document="（2025）鄂0881行初21号 判决书", files=doc("判决书.pdf")
+    )
+    v = fresh(v)
+    assert v.announce_until is None  # the appeal voided the 公告: a new one after the new deadline
+    clock.move_to(v.demolish_by + timedelta(hours=1))  # type: ignore[attr-defined,operator]
+    with pytest.raises(Conflict):
+        services.force_demolish(v, actor=leader, photo_data=[png()])
+    services.announce(v, actor=leader)
+    clock.move_to(timezone.now() + timedelta(days=10))  # type: ignore[attr-defined]
+    services.force_demolish(v, actor=leader, photo_data=[png()])
+    body = fresh(v).documents.get(kind="enforce").body
+    assert "2025年10月2日提起行政诉讼（（2025）鄂0881行初21号 起诉状）" in body
+    assert "原决定被依法维持（（2025）鄂0881行初21号 判决书）" in body
+    assert "未收到" not in body
+    assert "在法定期限内未申请" not in body
     assert v.photos.filter(stage=Photo.Stage.DURING).count() == 1
 
 
@@ -129,12 +180,20 @@ def test_an_appeal_pauses_the_deadline_and_the_upheld_decision_resumes_it(
     v = violation_in(control, State.ORDERED)
     clock.move_to(timezone.now() + timedelta(days=2))  # type: ignore[attr-defined]
     services.appeal(
-        v, actor=control.users["town_clerk"], kind="lawsuit", document="（2025）鄂0881行初15号 起诉状"
+        v,
+        actor=control.users["town_clerk"],
+        kind="lawsuit",
+        document="（2025）鄂0881行初15号 起诉状",
+        files=doc("起诉状.pdf"),
     )
     assert fresh(v).demolish_by is None
     clock.move_to(timezone.now() + timedelta(days=30))  # type: ignore[attr-defined]
     services.resolve_appeal(
-        v, actor=control.users["town_clerk"], upheld=True, document="（2025）鄂0881行初15号 判决书"
+        v,
+        actor=control.users["town_clerk"],
+        upheld=True,
+        document="（2025）鄂0881行初15号 判决书",
+        files=doc("判决书.pdf"),
     )
     v = fresh(v)
     assert v.state == State.ORDERED
@@ -144,7 +203,11 @@ def test_an_appeal_pauses_the_deadline_and_the_upheld_decision_resumes_it(
 def test_a_revoked_decision_closes_the_violation(control: Control) -> None:
     v = violation_in(control, State.APPEALED)
     services.resolve_appeal(
-        v, actor=control.users["town_clerk"], upheld=False, document="钟政复决〔2025〕3号 撤销决定"
+        v,
+        actor=control.users["town_clerk"],
+        upheld=False,
+        document="钟政复决〔2025〕3号 撤销决定",
+        files=[("撤销决定.png", png())],
     )
     assert fresh(v).state == State.DISMISSED
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from typing import Any
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.audit.models import AuditRecord
 from enforcement.models import Violation
@@ -96,3 +100,36 @@ def test_the_board_and_its_export(client: Client, control: Control) -> None:
         office.get(reverse("enforcement:index") + "?kind=new&overdue=on", HTTP_HX_REQUEST="true").status_code
         == 200
     )
+
+
+def test_the_overdue_filter_lists_a_violation_confirmed_and_not_stopped(
+    client: Client, control: Control, clock: object
+) -> None:
+    waiting = violation_in(control, State.CONFIRMED)
+    stopped = violation_in(control, State.STOPPED)
+    office = login(client, "kwb_leader")
+    url = reverse("enforcement:index") + "?overdue=on"
+    assert waiting.number not in office.get(url).content.decode()
+    clock.move_to(timezone.now() + timedelta(hours=25))  # type: ignore[attr-defined]
+    page = login(Client(), "kwb_leader").get(url).content.decode()  # a new day, a new session
+    assert waiting.number in page
+    assert stopped.number not in page  # its 限期拆除决定 is due in 10 working days
+    assert "制止" in page
+    assert "超期" in page
+
+
+def test_the_demo_map_says_its_points_are_illustrative_and_the_patch_page_lists_imports(
+    client: Client, control: Control, settings: Any
+) -> None:
+    from enforcement.services.patches import import_patches
+    from enforcement.tests.test_intake import CSV
+
+    office = login(client, "kwb_clerk")
+    assert "演示数据" not in office.get(reverse("enforcement:map")).content.decode()
+    settings.MOCHOU_DEMO = True
+    assert "点位按乡镇示意排布" in office.get(reverse("enforcement:map")).content.decode()
+    assert "还没有导入卫片图斑" in office.get(reverse("enforcement:patches")).content.decode()
+    import_patches(CSV.encode(), "patches.csv", actor=control.users["kwb_clerk"])
+    page = office.get(reverse("enforcement:patches")).content.decode()
+    assert "WP2025-001" in page
+    assert "WP2025-002" in page

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -62,6 +62,7 @@ def board_for(user: Any, month: date) -> board.Board:
     built = board.build(month)
     if not (user.role in READERS or is_office(user)):
         built.rows = [row for row in built.rows if row.township.pk == user.unit_id]
+        built.citywide, built.own = False, user.unit
     return built
 
 
@@ -129,8 +130,12 @@ def bulletin(request: AuthenticatedHttpRequest) -> HttpResponse:
     built = _board(request)
     totals = built.totals
     worst = sorted((r for r in built.rows if r.open_new), key=lambda r: -r.open_new)
+    _start, end = board.month_range(built.month)
+    last_day = (end - timedelta(days=1)).date()
+    as_of = "截至目前" if timezone.now() < end else f"截至{last_day.month}月{last_day.day}日"
     context = {
         "board": built,
+        "as_of": as_of,
         "totals": totals,
         "worst": worst,
         "pass": board.percent(totals.pass_rate),

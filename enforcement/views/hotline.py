@@ -11,7 +11,8 @@ from accounts.privacy import case_text_for
 from enforcement.forms import ReportForm
 from enforcement.models import Channel
 from enforcement.services.hotline import construction_cases, violation_from_case
-from enforcement.views.violations import _field_error, report_from_form
+from enforcement.views.violations import report_from_form
+from loop.pages import field_error
 from mochou.errors import DomainError
 from mochou.http import AuthenticatedHttpRequest
 
@@ -41,7 +42,7 @@ def convert(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
                 )
             except DomainError as exc:
                 error, status = exc.message, exc.status
-                _field_error(form, exc)
+                field_error(form, exc)
             else:
                 messages.success(request, f"工单 {case.number} 已转为违建 {violation.number}。")
                 return redirect("enforcement:detail", number=violation.number)

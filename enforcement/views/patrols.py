@@ -12,9 +12,9 @@ from django.urls import reverse
 
 from enforcement.forms import PatchImportForm, PatrolForm
 from enforcement.guards import is_office, may_report
-from enforcement.models import PatrolLog
+from enforcement.models import Channel, PatrolLog, Violation
 from enforcement.services.patches import MAX_PATCHES, import_patches
-from enforcement.services.patrols import log_patrol
+from enforcement.services.patrols import last_area, log_patrol
 from enforcement.workflow import CONFIRMED_STATES
 from mochou.errors import DomainError
 from mochou.http import AuthenticatedHttpRequest
@@ -26,7 +26,7 @@ def patrols(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     if not may_report(user):
         raise PermissionDenied("您的角色不记录巡查。")
-    form = PatrolForm(request.POST or None)
+    form = PatrolForm(request.POST or None, initial={"area": last_area(user)})
     if request.method == "POST" and form.is_valid():
         found = request.POST.get("found") == "1"
         try:
@@ -71,5 +71,11 @@ def patches(request: AuthenticatedHttpRequest) -> HttpResponse:
                 error, status = exc.message, exc.status
         else:
             error, status = "请选择文件。", 422
-    context = {"form": form, "error": error, "result": result, "max": MAX_PATCHES}
+    imported = (
+        Violation.objects.filter(channel=Channel.SATELLITE)
+        .exclude(patch_ref="")
+        .select_related("township")
+        .order_by("-reported_at", "-pk")[:50]
+    )
+    context = {"form": form, "error": error, "result": result, "max": MAX_PATCHES, "imported": imported}
     return render(request, "enforcement/patches.html", context, status=status)

@@ -3,7 +3,7 @@ its photos and printable documents. Every write is one verb of enforcement.servi
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,14 +14,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from enforcement import photos, services
-from enforcement.forms import ACTION_FORMS, HINTS, FilterForm, ReportForm
+from enforcement import appeal_files, photos, services
+from enforcement.deadlines import overdue_q
+from enforcement.forms import ACTION_FORMS, HINTS, FilterForm, ReportForm, villages_of
 from enforcement.guards import GUARDS, available_actions, is_office, may_report
-from enforcement.models import Document, PatrolLog, Photo, Violation
+from enforcement.models import AppealFile, Document, PatrolLog, Photo, Violation
 from enforcement.privacy import may_see_owner, owner_for, owner_masked
 from enforcement.services.hotline import answer_citizen
-from enforcement.workflow import RESOLVED_STATES, Action, State
-from mochou.errors import DomainError, InvalidInput
+from enforcement.workflow import RESOLVED_STATES, Action
+from loop.pages import ActionPage, field_error
+from mochou.errors import DomainError
 from mochou.http import AuthenticatedHttpRequest, is_htmx
 
 PAGE_SIZE = 100
@@ -54,9 +56,7 @@ def filtered(user: Any, data: Any) -> tuple[FilterForm, QuerySet[Violation]]:
         if d["kind"]:
             rows = rows.filter(is_new=d["kind"] == "new")
         if d["overdue"]:
-            rows = rows.filter(
-                Q(state=State.REPORTED, check_by__lte=now) | Q(state=State.ORDERED, demolish_by__lte=now)
-            )
+            rows = rows.filter(overdue_q(now))
         if d["q"]:
             q = d["q"].strip()
             rows = rows.filter(Q(number__icontains=q) | Q(address__contains=q))
@@ -74,6 +74,7 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
         "rows": list(rows[:PAGE_SIZE]),
         "total": total,
         "now": timezone.now(),
+        "today": timezone.localdate(),
         "may_report": may_report(user),
         "is_office": is_office(user),
     }
@@ -83,12 +84,6 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 def _uploads(request: AuthenticatedHttpRequest, form: Any) -> list[bytes]:
     return photos.read(form.cleaned_data.get("photos") or [])
-
-
-def _field_error(form: Any, error: DomainError) -> None:
-    field = error.details.get("field")
-    if field in form.fields:
-        form.add_error(field, error.message)
 
 
 def report_from_form(
@@ -131,13 +126,25 @@ def new(request: AuthenticatedHttpRequest) -> HttpResponse:
                 violation = services.report_violation(report_from_form(request, form), actor=user)
             except DomainError as exc:
                 error, status = exc.message, exc.status
-                _field_error(form, exc)
+                field_error(form, exc)
             else:
                 messages.success(request, f"已登记违建 {violation.number}，请在核查期限内完成现场核查。")
                 return redirect("enforcement:detail", number=violation.number)
         else:
             error, status = "请按提示修改后再提交。", 422
     return render(request, "enforcement/new.html", {"form": form, "error": error}, status=status)
+
+
+@login_required
+def villages(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The <option>s of the chosen township's villages/communities (the report form's 村/社区)."""
+    user = request.user
+    if not may_report(user):
+        raise PermissionDenied("您的角色不能登记违建。")
+    form = ReportForm(user=user)
+    townships = cast("Any", form.fields["township"]).queryset
+    rows = villages_of(townships, request.GET.get("township"))
+    return render(request, "enforcement/_village_options.html", {"rows": rows})
 
 
 def detail_context(
@@ -151,7 +158,8 @@ def detail_context(
     actions = []
     for verb in available_actions(user, violation):
         form = failed[1] if failed and failed[0] == verb else ACTION_FORMS[verb]()
-        actions.append({"action": verb, "form": form, "hint": HINTS[verb], "files": "photos" in form.fields})
+        uploads = "photos" in form.fields or "documents" in form.fields
+        actions.append({"action": verb, "form": form, "hint": HINTS[verb], "files": uploads})
     show_owner = request.GET.get("owner") == "1" and may_see_owner(user, violation)
     if show_owner:
         owner = owner_for(user, violation, purpose="查看当事人信息", request=request)
@@ -164,6 +172,7 @@ def detail_context(
         "owner_shown": show_owner,
         "may_see_owner": may_see_owner(user, violation),
         "photos": list(violation.photos.all()),
+        "appeal_files": list(violation.appeal_files.all()),
         "documents": list(violation.documents.all()),
         "accountabilities": list(violation.accountabilities.select_related("unit")),
         "events": list(violation.events.select_related("actor", "actor_unit").order_by("seq")),
@@ -171,6 +180,7 @@ def detail_context(
         "error": error,
         "failed_action": failed[0] if failed else None,
         "now": timezone.now(),
+        "today": timezone.localdate(),
         "may_answer": case is not None
         and violation.state in RESOLVED_STATES
         and case.lead_unit_id == user.unit_id
@@ -182,6 +192,14 @@ def detail_context(
 def detail(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     violation = get_violation(request.user, number)
     return render(request, "enforcement/detail.html", detail_context(request, violation))
+
+
+def _documents(data: dict[str, Any]) -> list[tuple[str, bytes]]:
+    """The uploaded 复议/诉讼 documents, each read to one byte over the largest size allowed."""
+    from cases.attachments import MAX_IMAGE_BYTES, MAX_PDF_BYTES
+
+    limit = max(MAX_PDF_BYTES, MAX_IMAGE_BYTES) + 1
+    return [(f.name or "文书", f.read(limit)) for f in data.get("documents") or []]
 
 
 def _run(verb: Action, violation: Violation, user: Any, data: dict[str, Any], uploads: list[bytes]) -> None:
@@ -196,13 +214,22 @@ def _run(verb: Action, violation: Violation, user: Any, data: dict[str, Any], up
     elif verb == Action.ORDER:
         services.order(violation, actor=user, days=data["days"], note=data["note"])
     elif verb == Action.APPEAL:
-        services.appeal(violation, actor=user, kind=data["kind"], document=data["document"])
+        services.appeal(
+            violation, actor=user, kind=data["kind"], document=data["document"], files=_documents(data)
+        )
     elif verb in (Action.UPHOLD, Action.REVOKE):
         services.resolve_appeal(
-            violation, actor=user, upheld=verb == Action.UPHOLD, document=data["document"], days=data["days"]
+            violation,
+            actor=user,
+            upheld=verb == Action.UPHOLD,
+            document=data["document"],
+            files=_documents(data),
+            days=data["days"],
         )
     elif verb == Action.SELF_DEMOLISH:
         services.self_demolish(violation, actor=user, photo_data=uploads, note=data["note"])
+    elif verb == Action.ANNOUNCE:
+        services.announce(violation, actor=user, note=data["note"])
     elif verb == Action.FORCE_DEMOLISH:
         services.force_demolish(violation, actor=user, photo_data=uploads, note=data["note"])
     elif verb == Action.REINSPECT:
@@ -230,34 +257,30 @@ def _run(verb: Action, violation: Violation, user: Any, data: dict[str, Any], up
         raise Http404("没有这个操作")
 
 
+def _failed(
+    request: Any, violation: Violation, verb: Action, form: Any, error: DomainError, status: int
+) -> HttpResponse:
+    context = detail_context(request, violation, failed=(verb, form), error=error.message)
+    return render(request, "enforcement/detail.html", context, status=status)
+
+
+VIOLATION_PAGE: ActionPage[Violation, Action] = ActionPage(
+    actions=Action,
+    refusal=GUARDS.refusal,
+    forms=ACTION_FORMS,
+    load=get_violation,
+    run=lambda verb, violation, user, data, request: _run(
+        verb, violation, user, data, photos.read(data.get("photos") or [])
+    ),
+    failed=_failed,
+    detail_url="enforcement:detail",
+)
+
+
 @login_required
 @require_POST
 def act(request: AuthenticatedHttpRequest, number: str, action: str) -> HttpResponse:
-    try:
-        verb = Action(action)
-    except ValueError:
-        raise Http404("没有这个操作") from None
-    if verb not in ACTION_FORMS:
-        raise Http404("没有这个操作")
-    user = request.user
-    violation = get_violation(user, number)
-    form = ACTION_FORMS[verb](request.POST, request.FILES)
-    error: DomainError | None = GUARDS.refusal(user, violation, verb)
-    if error is None and not form.is_valid():
-        error = InvalidInput("请按提示修改后再提交。")
-    if error is None:
-        try:
-            _run(verb, violation, user, form.cleaned_data, _uploads(request, form))
-        except DomainError as exc:
-            error = exc
-            _field_error(form, exc)
-    if error is None:
-        messages.success(request, f"已{verb.label}。")
-        return redirect("enforcement:detail", number=violation.number)
-    violation = get_violation(user, number)
-    context = detail_context(request, violation, failed=(verb, form), error=error.message)
-    status = error.status if 400 <= error.status < 500 else 400
-    return render(request, "enforcement/detail.html", context, status=status)
+    return VIOLATION_PAGE.act(request, number, action)
 
 
 @login_required
@@ -285,6 +308,24 @@ def photo(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
         photos.open_photo(item, thumbnail=thumb), content_type="image/jpeg" if thumb else item.content_type
     )
     response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@login_required
+def appeal_file(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
+    """A 复议/诉讼 document, for those who see the violation: an image shown, a PDF downloaded
+    (a browser's viewer runs what it finds), never sniffed."""
+    item = get_object_or_404(
+        AppealFile.objects.filter(violation__in=Violation.objects.visible_to(request.user)), pk=pk
+    )
+    response = FileResponse(
+        appeal_files.open_file(item),
+        content_type=item.content_type,
+        as_attachment=not item.is_image,
+        filename=item.name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

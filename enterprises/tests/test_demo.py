@@ -10,7 +10,7 @@ from accounts.demo import seed_users
 from cases.models import Channel
 from enterprises import creditcode
 from enterprises.demo import ENTERPRISES, seed_enterprises
-from enterprises.models import Appeal, Enterprise, Visit
+from enterprises.models import Appeal, Enterprise, SquadMember, SquadVisit, Visit
 from org.demo import seed_org
 
 
@@ -26,7 +26,15 @@ def test_seed_enterprises_is_idempotent_and_gives_a_working_link(calendar: None,
     assert second["appeals"] == 0
     assert first["visits"] >= 2
     assert second["visits"] == 0
-    assert Appeal.objects.filter(case__channel=Channel.ENTERPRISE).count() == first["appeals"]
+    # The squad's demo visit found a problem: one more appeal, filed through the same service.
+    appeals = Appeal.objects.filter(case__channel=Channel.ENTERPRISE)
+    assert appeals.filter(squad_problem__isnull=True).count() == first["appeals"]
+    assert appeals.filter(squad_problem__isnull=False).count() == 1
+    # 莫愁小分队: every state of its loop, once.
+    assert sorted(SquadVisit.objects.values_list("state", flat=True)) == sorted(
+        ["requested", "scheduled", "visited", "rated", "rated", "cancelled", "returned"]
+    )
+    assert SquadMember.objects.filter(is_leader=True).count() == 1
     assert Visit.objects.count() == first["visits"]
     for enterprise in Enterprise.objects.select_related("liaison"):
         assert creditcode.validate(enterprise.credit_code) == enterprise.credit_code

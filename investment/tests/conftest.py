@@ -1,4 +1,5 @@
-"""The 招商局 (D-ZSZX) with a clerk and a leader, a park, two chains, and a project factory."""
+"""The 招商局 (D-ZSZX) with a clerk and a leader, a park, two chains, a project factory, and a
+small known pipeline (the report tests' figures are computed by hand from it)."""
 
 from __future__ import annotations
 
@@ -103,3 +104,26 @@ def new_project(office: Office, n: int = 1, **overrides: Any) -> Project:
     return services.register_project(
         actor=office.clerk, data=project_data(office, n, **overrides), responsible_unit=office.unit
     )
+
+
+@pytest.fixture
+def pipeline(office: Office) -> dict[str, Project]:
+    p1 = new_project(office, 1)  # 钟祥经开区, 50000: signed Feb, started May, producing Sep
+    approved(office, p1, "sign", date(2025, 2, 10))
+    approved(office, p1, "start", date(2025, 5, 1))
+    approved(office, p1, "produce", date(2025, 9, 1))
+    services.record_funds(p1, actor=office.clerk, month=date(2025, 9, 15), amount="10000.50")
+    services.record_funds(p1, actor=office.clerk, month=date(2025, 9, 1), amount="12000.50")  # corrected
+    p2 = new_project(office, 2, park=None, chain=office.farm_chain, total_investment=Decimal(120000))
+    approved(office, p2, "sign", date(2025, 9, 5))  # outside the parks, ≥10亿元
+    p3 = new_project(office, 3, total_investment=Decimal(30000))
+    approved(office, p3, "negotiate", date(2025, 8, 1))  # the reserve
+    p4 = new_project(office, 4, total_investment=Decimal(40000))
+    approved(office, p4, "sign", date(2024, 6, 1))  # the base year
+    approved(office, p4, "upgrade", date(2025, 9, 10), new_total_investment=Decimal(60000))
+    p5 = new_project(office, 5)
+    report = services.declare_stage(
+        p5, actor=office.clerk, data={"stage": "negotiate", "date": date(2025, 9, 20), "note": "洽谈"}
+    )
+    services.submit_report(report, actor=office.clerk)  # not reviewed: counts nothing
+    return {"p1": p1, "p2": p2, "p3": p3, "p4": p4, "p5": p5}

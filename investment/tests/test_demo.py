@@ -6,7 +6,17 @@ import pytest
 
 from conftest import WORKING_MORNING
 from investment.demo import seed_investment
-from investment.models import ParkOutput, Project, ReportStatus, Signing, SigningKind, StageReport
+from investment.models import (
+    ParkOutput,
+    Project,
+    ProjectProblem,
+    ReportStatus,
+    Signing,
+    SigningKind,
+    StageReport,
+    StallExplanation,
+    Target,
+)
 from investment.reports import park_share
 from investment.workflow import State
 
@@ -32,6 +42,14 @@ def test_demo_seeds_every_state_and_review_step_once() -> None:
     share = park_share(WORKING_MORNING.date().replace(month=1, day=1), WORKING_MORNING.date())
     assert share["share"] is not None
     assert 60 < share["share"] < 90
-    counts = (Project.objects.count(), StageReport.objects.count(), ParkOutput.objects.count())
+    assert ProjectProblem.objects.exists()  # 要素保障 raised as appeals
+    assert StallExplanation.objects.exists()
+    assert Target.objects.filter(year=WORKING_MORNING.year).count() > 6
+
+    def counts() -> tuple[int, ...]:
+        models = (Project, StageReport, ParkOutput, ProjectProblem, StallExplanation, Target)
+        return tuple(m.objects.count() for m in models)
+
+    before = counts()
     seed_investment(seed=7, now=WORKING_MORNING)
-    assert (Project.objects.count(), StageReport.objects.count(), ParkOutput.objects.count()) == counts
+    assert counts() == before

@@ -95,3 +95,36 @@ def test_the_monthly_report_exports_the_counted_signings(office: Office) -> None
     assert park_row[1:] == (1, 50000, 0, 1, 0, 0)
     assert rows[-1][0] == "合计"
     assert login(office.clerk).get(reverse("investment:parks")).status_code == 200
+
+
+def test_the_parks_page_lists_each_parks_enterprises(office: Office) -> None:
+    """Each of the five parks shows its 店小二 enterprises by name (not a count that stays 0 for
+    three parks because the enterprises app knew only two), linked where the user may see one."""
+    from enterprises import services as enterprise_services
+    from enterprises.creditcode import make
+    from enterprises.models import PARKS, Enterprise
+    from investment.demo import PARKS as PARK_ROWS
+    from investment.models import Park
+
+    assert tuple(name for _, name, _, _ in PARK_ROWS) == PARKS  # one name for each park, both apps
+    shuanghe = Park.objects.create(code="shxh", name="双河循环经济产业园", short_name="双河产业园")
+    for n, (name, park) in enumerate(
+        (("钟祥市双河化工有限公司", shuanghe.name), ("钟祥市园外商贸公司", "")), 1
+    ):
+        enterprise_services.save_enterprise(
+            Enterprise(
+                name=name, credit_code=make(f"91420881MA5{n:06d}"), industry="化工", park=park,
+                township=office.city.township, address="双河镇工业路1号", contact_name="张伟",
+                contact_mobile=f"1397290010{n}",
+            ),
+            actor=office.city.users["admin"],
+        )  # fmt: skip
+    page = login(office.leader).get(reverse("investment:parks")).content.decode()
+    listed = page.split('id="park-enterprises"', 1)[1]
+    assert "钟祥市双河化工有限公司" in listed.split('data-park="shxh"', 1)[1].split("</ul>", 1)[0]
+    assert "钟祥市园外商贸公司" not in page  # outside the parks
+    assert "暂无登记在该园区的企业" in listed.split('data-park="zxkfq"', 1)[1].split("</ul>", 1)[0]
+    admin = Client()
+    admin.force_login(office.city.users["admin"])
+    shown = admin.get(reverse("investment:parks")).content.decode()
+    assert reverse("enterprises:detail", args=[Enterprise.objects.get(park=shuanghe.name).pk]) in shown

@@ -2,36 +2,42 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
-from time_machine import Traveller
 
 from accounts.demo import DEMO_LOGINS, DEMO_PASSWORD
 from accounts.models import Role, User
 from cases.guards import has_callback_outcome
 from cases.models import Case, CaseEvent, Category, Dispute, Extension, Rectification, Reply
 from cases.workflow import Action, State
-from mochou.demo import seed_demo
 from org.demo import short_township_name
 from org.models import Unit
 from supervision.models import Notice
 from supervision.workflow import State as NoticeState
+from tests.module_data import module_data
 from worktime.calendar import is_workday
 
-pytestmark = pytest.mark.django_db
+# One seeding for the module, on one worker (tests/module_data.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("seed_demo")]
 
 N = 40
 
 
-@pytest.fixture
-def seeded(clock: Traveller) -> object:
-    return seed_demo(N, seed=7)
+@pytest.fixture(scope="module")
+def seeded(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
+    """The demo city, seeded once by the command as `./dev serve` does; what it printed."""
+    with module_data(django_db_blocker):
+        out = StringIO()
+        call_command("seed_demo", cases=N, seed=7, stdout=out)
+        yield out.getvalue()
 
 
-def test_demo_cases_reach_every_state(seeded: object) -> None:
+def test_demo_cases_reach_every_state(seeded: str) -> None:
     assert Case.objects.filter(appeal__isnull=True).count() == N  # plus the demo enterprises' appeals
     assert set(Case.objects.values_list("state", flat=True)) == set(State.values)
     assert Case.objects.filter(state=State.CLOSED, reopen_count__gt=0).exists()
@@ -39,7 +45,7 @@ def test_demo_cases_reach_every_state(seeded: object) -> None:
     assert Notice.objects.exists()
 
 
-def test_every_case_is_what_its_event_log_says(seeded: object) -> None:
+def test_every_case_is_what_its_event_log_says(seeded: str) -> None:
     for case in Case.objects.prefetch_related("events"):
         events = list(case.events.all())
         assert [e.seq for e in events] == list(range(1, len(events) + 1))
@@ -47,7 +53,7 @@ def test_every_case_is_what_its_event_log_says(seeded: object) -> None:
         assert case.state == events[-1].to_state
 
 
-def test_no_case_closes_without_an_approved_reply_and_a_callback(seeded: object) -> None:
+def test_no_case_closes_without_an_approved_reply_and_a_callback(seeded: str) -> None:
     closed = Case.objects.filter(state=State.CLOSED)
     assert closed.exists()
     for case in closed:
@@ -55,7 +61,7 @@ def test_no_case_closes_without_an_approved_reply_and_a_callback(seeded: object)
         assert has_callback_outcome(case)
 
 
-def test_everything_happened_in_the_past_on_working_days_in_order(seeded: object) -> None:
+def test_everything_happened_in_the_past_on_working_days_in_order(seeded: str) -> None:
     now = timezone.now()
     for case in Case.objects.prefetch_related("events"):
         times = [e.created_at for e in case.events.all()]
@@ -65,7 +71,7 @@ def test_everything_happened_in_the_past_on_working_days_in_order(seeded: object
         assert (now - case.created_at).days <= 62
 
 
-def test_demo_texts_are_localised_and_clean(seeded: object) -> None:
+def test_demo_texts_are_localised_and_clean(seeded: str) -> None:
     # The citizens' cases; enterprise appeals carry their contact's full name.
     for case in Case.objects.filter(appeal__isnull=True):
         for artefact in ("_x000D_", "\t", "西地省", "A市"):
@@ -74,7 +80,7 @@ def test_demo_texts_are_localised_and_clean(seeded: object) -> None:
         assert case.township is not None
 
 
-def test_demo_logins_exist_with_the_demo_password(seeded: object) -> None:
+def test_demo_logins_exist_with_the_demo_password(seeded: str) -> None:
     for login in DEMO_LOGINS:
         user = User.objects.get(username=login.username)
         assert user.role == login.role
@@ -84,16 +90,16 @@ def test_demo_logins_exist_with_the_demo_password(seeded: object) -> None:
     assert set(Role.values) <= set(User.objects.values_list("role", flat=True))
 
 
-def test_seeding_twice_does_not_duplicate(clock: Traveller) -> None:
+def test_seeding_twice_does_not_duplicate(seeded: str) -> None:
+    assert "工单：" in seeded
     out = StringIO()
-    call_command("seed_demo", cases=N, stdout=out)
     counts = [m.objects.count() for m in (Unit, Category, User, Case, CaseEvent)]
     call_command("seed_demo", cases=N, stdout=out)
     assert [m.objects.count() for m in (Unit, Category, User, Case, CaseEvent)] == counts
     assert "未再生成" in out.getvalue()
 
 
-def test_demo_shows_each_step_of_the_new_loop(seeded: object) -> None:
+def test_demo_shows_each_step_of_the_new_loop(seeded: str) -> None:
     # 派单异议: one open (the case waits for the ruling), one upheld and re-dispatched elsewhere,
     # one rejected and back with the unit that returned it.
     assert Dispute.objects.filter(status=Dispute.Status.PENDING, case__state=State.REGISTERED).exists()
@@ -120,7 +126,7 @@ def test_demo_shows_each_step_of_the_new_loop(seeded: object) -> None:
     assert {n.SIGNED, n.ANSWERED, n.PENDING_APPROVAL, n.ESCALATED} <= states
 
 
-def test_demo_places_lie_in_the_case_township_and_categories_are_in_use(seeded: object) -> None:
+def test_demo_places_lie_in_the_case_township_and_categories_are_in_use(seeded: str) -> None:
     townships = {t.pk: short_township_name(t.name) for t in Unit.objects.townships()}
     written = 0
     for case in Case.objects.filter(appeal__isnull=True).select_related("category"):

@@ -9,71 +9,33 @@ from __future__ import annotations
 import http.cookiejar
 import os
 import re
-import socket
 import sqlite3
 import subprocess
 import sys
-import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from mochou.management.commands.serve import use_served_address_for_links
+from tests.served import free_port, fresh_database, mochou, served_env, wait_for
 
 MOBILE = "13907211234"
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _mochou(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(  # noqa: S603 (our own interpreter and module)
-        [sys.executable, "-m", "mochou.cli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=True,
-    )
-
-
-def _wait_for(url: str, server: subprocess.Popen[str], seconds: float = 120) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise AssertionError(f"mochou serve stopped: {server.stdout.read() if server.stdout else ''}")
-        try:
-            urllib.request.urlopen(url, timeout=2)  # noqa: S310 (a local test server)
-            return
-        except OSError:
-            time.sleep(0.5)
-    raise AssertionError(f"{url} did not answer within {seconds}s")
+pytestmark = pytest.mark.xdist_group("served")  # one migration for both (tests/served.py)
 
 
 def test_serve_on_another_port_sends_sms_links_on_that_port(tmp_path: Path) -> None:
-    port = _free_port()
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "MOCHOU_", "DATABASE_URL"))
-    }
-    env.update(
-        MOCHOU_VAR_DIR=str(tmp_path),
-        MOCHOU_DEMO="false",
-        MOCHOU_TRIAGE="false",
-        SECRET_KEY="a-test-key-that-is-long-enough-and-not-the-demo-one-1234567890",
-        DJANGO_SETTINGS_MODULE="mochou.settings",
-    )
-    _mochou("migrate", "--verbosity", "0", env=env)
-    _mochou(
+    port = free_port()
+    env = served_env(tmp_path)
+    fresh_database(tmp_path)
+    mochou(
+        env,
         "shell",
         "-c",
         "from org.models import Unit; "
         "Unit.objects.create(code='420881001', name='郢中街道', kind='township')",
-        env=env,
     )
     server = subprocess.Popen(  # noqa: S603
         [sys.executable, "-m", "mochou.cli", "serve", "--port", str(port), "--no-worker"],
@@ -84,7 +46,7 @@ def test_serve_on_another_port_sends_sms_links_on_that_port(tmp_path: Path) -> N
     )
     try:
         base = f"http://127.0.0.1:{port}"
-        _wait_for(base + "/m/", server)
+        wait_for(base + "/m/", server)
         jar = http.cookiejar.CookieJar()
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
         form = opener.open(base + "/m/", timeout=10).read().decode()

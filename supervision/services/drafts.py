@@ -1,7 +1,8 @@
 """From a meeting record to tasks, through the 督查员's review: the drafts are suggestions only.
 
-ingest → drafts (supervision.extract) → edit / merge / split / discard → confirm (立项: the one
-step that creates a Task, through create_task). Nothing becomes a task without that confirmation.
+ingest → drafts (supervision.extract) → edit / merge / split / discard / add what the rules
+missed → confirm (立项: the one step that creates a Task, through create_task). Nothing becomes
+a task without that confirmation.
 """
 
 from __future__ import annotations
@@ -79,6 +80,60 @@ def ingest_record(
             )
             row.co_units.set([units[c] for c in found.co_units if c in units])
     return record
+
+
+def _squeezed(text: str) -> str:
+    return "".join(text.split())
+
+
+def add_draft(
+    record: MeetingRecord,
+    *,
+    actor: User,
+    sentence: str,
+    title: str = "",
+    plan: Plan | None = None,
+    lead_unit: Unit | None = None,
+    co_units: Sequence[Unit] = (),
+    deadline: date | None = None,
+    target: str = "",
+) -> DraftTask:
+    """补录遗漏事项: a commitment the rules missed, added by the 督查员 from the record's own text.
+
+    The extraction misses most commitments on records unlike the one its rules were written on
+    (docs/supervision.md, Evaluation), so the reviewer must be able to add what it missed. The
+    sentence must be the record's (whitespace aside): a draft always keeps where it came from.
+    It is a pending draft like the others: it becomes a task only through confirm_draft.
+    """
+    _office(actor)
+    source = (sentence or "").strip()
+    if len(source) < 4:
+        raise InvalidInput(
+            "请摘录纪要中的原文（至少4个字）。", code="invalid_input.text", details={"field": "sentence"}
+        )
+    if _squeezed(source) not in _squeezed(record.text):
+        raise InvalidInput(
+            "原文须摘自本纪要（可在左侧全文中选取复制）。",
+            code="invalid_input.sentence",
+            details={"field": "sentence"},
+        )
+    heading = (title or "").strip() or source
+    if len(heading) < 4:
+        raise InvalidInput("事项至少4个字。", code="invalid_input.text", details={"field": "title"})
+    with transaction.atomic():
+        last = record.drafts.order_by("-order").values_list("order", flat=True).first() or 0
+        row = DraftTask.objects.create(
+            record=record,
+            order=last + 10,
+            sentence=source[:4000],
+            title=heading[:200],
+            plan=plan,
+            lead_unit=lead_unit,
+            deadline=deadline,
+            target=(target or "").strip()[:120],
+        )
+        row.co_units.set([u for u in co_units if lead_unit is None or u.pk != lead_unit.pk])
+    return row
 
 
 def update_draft(

@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from mochou.errors import Conflict, InvalidInput
 from notifications.services import notify_role, notify_unit, notify_users
+from supervision.links import task_notice_path, with_link
 from supervision.services.task_loops import TASK_NOTICES
 from supervision.task_config import notice_respond_days
 from supervision.task_models import Task, TaskNotice
@@ -115,7 +116,10 @@ def issue_task_notice(
 
 def _tell_issued(notice_id: int) -> None:
     notice = TaskNotice.objects.select_related("task", "unit").get(pk=notice_id)
-    message = f"{notice.get_colour_display()}督办单 {notice.number}：{notice.task.title[:50]}"
+    message = with_link(
+        f"{notice.get_colour_display()}督办单 {notice.number}：{notice.task.title[:50]}",
+        task_notice_path(notice.number),
+    )
     notify_unit(notice.unit, kind="supervision_task_notice", message=message)
     if notice.colour == Colour.RED:
         notify_role([Role.LEADER], kind="supervision_task_notice", message=message)
@@ -143,7 +147,7 @@ def answer_task_notice(
             item.unit,
             roles=[Role.UNIT_LEADER],
             kind="supervision_task_notice",
-            message=f"督办单 {item.number} 的反馈待您审核",
+            message=with_link(f"督办单 {item.number} 的反馈待您审核", task_notice_path(item.number)),
         )
     return item
 
@@ -157,7 +161,9 @@ def approve_task_notice(notice: TaskNotice | int, *, actor: User, now: datetime 
             notify_users,
             [item.supervisor],
             kind="supervision_task_notice",
-            message=f"督办单 {item.number} 已反馈：{item.answer[:60]}",
+            message=with_link(
+                f"督办单 {item.number} 已反馈：{item.answer[:60]}", task_notice_path(item.number)
+            ),
         )
     return item
 

@@ -12,16 +12,20 @@ import uuid
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time
 
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
 from mochou.errors import Conflict, InvalidInput
 from notifications.services import notify_unit, notify_users
 from org.models import Unit
+from supervision.links import task_path, with_link
 from supervision.services.task_loops import TASKS
 from supervision.task_config import default_days
-from supervision.task_models import Indicator, Plan, ReportKind, Task, TaskReport
+from supervision.task_guards import TASK_GUARDS
+from supervision.task_models import Indicator, Plan, ReportKind, Task, TaskNotice, TaskReport
 from supervision.task_workflow import ExtensionStep, Source, TaskAction, TaskState
+from supervision.workflow import OPEN_STATES as NOTICE_OPEN_STATES
 from worktime.calendar import add_working_days
 
 A = TaskAction
@@ -49,8 +53,13 @@ def task_number(task: Task) -> str:
     return f"DC{timezone.localtime(task.created_at).year}-{task.pk:05d}"
 
 
+def _linked(task: Task, message: str) -> str:
+    return with_link(message, task_path(task.number))
+
+
 def _tell_unit(task: Task, message: str, *, roles: Iterable[str] = ()) -> None:
     if task.lead_unit is not None:
+        message = _linked(task, message)
         notify_unit(task.lead_unit, kind="supervision_task", message=message, roles=roles)
 
 
@@ -136,8 +145,10 @@ def update_task(
     leader: User | None = None,
     deadline: date | None = None,
     target_text: str | None = None,
+    indicators: Sequence[Indicator] | None = None,
 ) -> Task:
-    """Edit a task before it is assigned (草拟/已立项): no event, the state is untouched."""
+    """Edit a task before it is assigned (草拟/已立项): no event, the state is untouched.
+    `indicators` (when given) replaces the indicators the task moves."""
     item = Task.objects.get(pk=task.pk if isinstance(task, Task) else task)
     if actor.role not in (Role.SUPERVISOR, Role.ADMIN):
         from mochou.errors import NotPermitted
@@ -160,6 +171,8 @@ def update_task(
     if target_text is not None:
         item.target_text = target_text.strip()[:120]
     item.save()
+    if indicators is not None:
+        item.indicators.set(indicators)
     if co_units is not None:
         item.co_units.set([u for u in co_units if u.pk != item.lead_unit_id])
     elif item.lead_unit_id is not None:
@@ -179,12 +192,33 @@ def assign_task(
     leader: User | None = None,
     deadline: date | None = None,
     report_every: int | None = None,
+    indicators: Sequence[Indicator] | None = None,
     now: datetime | None = None,
 ) -> Task:
     """交办: to the lead unit (co-units alongside) under a responsible leader, with a deadline
-    (the source's default time limit when none is given) and a reporting period."""
-    if lead_unit is not None or leader is not None or co_units is not None:
-        update_task(task, actor=actor, lead_unit=lead_unit, leader=leader, co_units=co_units)
+    (the source's default time limit when none is given), a reporting period, and (when given)
+    the indicators it moves. The edits and the 交办 are one transaction: a refused 交办 edits nothing."""
+    with transaction.atomic():
+        if lead_unit is not None or leader is not None or co_units is not None or indicators is not None:
+            update_task(
+                task,
+                actor=actor,
+                lead_unit=lead_unit,
+                leader=leader,
+                co_units=co_units,
+                indicators=indicators,
+            )
+        return _assign(task, actor=actor, deadline=deadline, report_every=report_every, now=now)
+
+
+def _assign(
+    task: Task | int,
+    *,
+    actor: User,
+    deadline: date | None,
+    report_every: int | None,
+    now: datetime | None,
+) -> Task:
     with TASKS.verb(task, A.ASSIGN, actor, now=now) as step:
         item, now = step.item, step.now
         if item.lead_unit_id is None or item.leader_id is None:
@@ -228,7 +262,9 @@ def assign_task(
                 notify_unit,
                 unit,
                 kind="supervision_task",
-                message=f"督办事项 {item.number} 请贵单位协办：{item.title[:60]}",
+                message=with_link(
+                    f"督办事项 {item.number} 请贵单位协办：{item.title[:60]}", task_path(item.number)
+                ),
             )
     return item
 
@@ -250,7 +286,9 @@ def request_adjust(task: Task | int, *, actor: User, reason: str, now: datetime 
             notify_users,
             [item.supervisor],
             kind="supervision_task",
-            message=f"督办事项 {item.number} 申请调整：{item.adjust_reason[:60]}",
+            message=with_link(
+                f"督办事项 {item.number} 申请调整：{item.adjust_reason[:60]}", task_path(item.number)
+            ),
         )
     return item
 
@@ -354,7 +392,10 @@ def request_extension(
             notify_users,
             [item.supervisor],
             kind="supervision_task",
-            message=f"督办事项 {item.number} 申请延期至{until:%Y-%m-%d}：{item.extension_reason[:50]}",
+            message=with_link(
+                f"督办事项 {item.number} 申请延期至{until:%Y-%m-%d}：{item.extension_reason[:50]}",
+                task_path(item.number),
+            ),
         )
     return item
 
@@ -381,7 +422,7 @@ def rule_extension(
                     notify_users,
                     [item.leader],
                     kind="supervision_task",
-                    message=f"督办事项 {item.number} 的延期申请待您审批",
+                    message=_linked(item, f"督办事项 {item.number} 的延期申请待您审批"),
                 )
         else:
             payload["from"] = item.deadline.isoformat() if item.deadline else None
@@ -423,7 +464,7 @@ def request_close(
             notify_users,
             [item.supervisor],
             kind="supervision_task",
-            message=f"督办事项 {item.number} 申请办结，待初审",
+            message=_linked(item, f"督办事项 {item.number} 申请办结，待初审"),
         )
     return report
 
@@ -438,7 +479,9 @@ def first_review(task: Task | int, *, actor: User, note: str = "", now: datetime
                 notify_users,
                 [item.leader],
                 kind="supervision_task",
-                message=f"督办事项 {item.number} 已通过督查室初审，待您审结",
+                message=with_link(
+                    f"督办事项 {item.number} 已通过督查室初审，待您审结", task_path(item.number)
+                ),
             )
     return item
 
@@ -458,14 +501,20 @@ def return_task(task: Task | int, *, actor: User, note: str, now: datetime | Non
         last = item.reports.exclude(kind=ReportKind.CLOSE).order_by("-created_at", "-pk").first()
         item.progress = last.progress if last else 0
         step.record(note=item.review_note, fields=["review_note", "returns", "progress"])
-        issue_task_notice(
-            item,
-            actor=None,
-            colour="yellow",
-            reason="review_return",
-            body=f"督办事项 {item.number} 申请办结被退回重办：{item.review_note}",
-            now=step.now,
-        )
+        # One open notice per task: when one is still unanswered (a 蓝 about the deadline …) it
+        # carries on up its own ladder, and the unit is told of the return instead of receiving a
+        # second notice for the same task.
+        if not TaskNotice.objects.filter(task=item, state__in=NOTICE_OPEN_STATES).exists():
+            issue_task_notice(
+                item,
+                actor=None,
+                colour="yellow",
+                reason="review_return",
+                body=f"督办事项 {item.number} 申请办结被退回重办：{item.review_note}",
+                now=step.now,
+            )
+        else:
+            step.after_commit(_tell_unit, item, f"督办事项 {item.number} 被退回重办：{item.review_note[:60]}")
     return item
 
 
@@ -486,23 +535,35 @@ def final_review(task: Task | int, *, actor: User, note: str = "", now: datetime
 def split_task(
     task: Task, *, actor: User, parts: Sequence[tuple[str, Unit]], now: datetime | None = None
 ) -> list[Task]:
-    """分解: sub-tasks of `task`, one per unit, each its own loop; the parent's progress rolls up."""
+    """分解: sub-tasks of `task`, one per unit, each its own loop; the parent's progress rolls up.
+
+    All or nothing: one refused part (a short title, a unit named twice) makes none. Who may
+    split is who may 立项 (the guard's APPROVE rule; create_task asks it for each sub-task)."""
+    TASK_GUARDS.check_actor(actor, A.APPROVE)  # a 403 before anything about the task is said
     if not parts:
         raise InvalidInput("请至少分解出一项子任务。", code="invalid_input.parts", details={"field": "parts"})
-    return [
-        create_task(
-            actor=actor,
-            title=title,
-            body=title,
-            source_kind=task.source_kind,
-            source_text=task.source_text,
-            plan=task.plan,
-            lead_unit=unit,
-            leader=task.leader,
-            deadline=timezone.localtime(task.deadline).date() if task.deadline else None,
-            parent=task,
-            record_id=task.record_id,
-            now=now,
+    if task.state == TaskState.CLOSED:
+        raise Conflict("已销号的事项不能再分解。", code="supervision.task_closed")
+    units = [unit.pk for _, unit in parts]
+    if len(set(units)) != len(units):
+        raise InvalidInput(
+            "同一单位只能分到一项子任务。", code="invalid_input.parts", details={"field": "parts"}
         )
-        for title, unit in parts
-    ]
+    with transaction.atomic():
+        return [
+            create_task(
+                actor=actor,
+                title=title,
+                body=title,
+                source_kind=task.source_kind,
+                source_text=task.source_text,
+                plan=task.plan,
+                lead_unit=unit,
+                leader=task.leader,
+                deadline=timezone.localtime(task.deadline).date() if task.deadline else None,
+                parent=task,
+                record_id=task.record_id,
+                now=now,
+            )
+            for title, unit in parts
+        ]

@@ -81,3 +81,49 @@ def test_plans_measurements_and_extract(client: Client, city: City) -> None:
     assert park["deadline"] == "2023-12-31"
     assert park["plan_number"] == 5
     assert call(client, city.users["clerk"], "post", "/extract", {"text": RECORD}).status_code == 403
+
+
+def test_split_over_json(client: Client, city: City) -> None:
+    from supervision.task_workflow import TaskState
+    from supervision.tests.task_helpers import task_in
+
+    sup, clerk = city.users["supervisor"], city.users["clerk"]
+    parent = task_in(city, TaskState.IN_PROGRESS)
+    path = f"/tasks/{parent.number}/split"
+    body = {
+        "parts": [
+            {"lead_unit": city.housing.code},
+            {"title": "教育系统落实", "lead_unit": city.education.code},
+        ]
+    }
+    assert call(client, clerk, "post", path, body).status_code == 403
+    assert call(client, sup, "post", path, {"parts": [{"lead_unit": "nowhere"}]}).status_code == 422
+    twice = {"parts": [{"lead_unit": city.housing.code}, {"lead_unit": city.housing.code}]}
+    assert call(client, sup, "post", path, twice).json()["code"] == "invalid_input.parts"
+    made = call(client, sup, "post", path, body)
+    assert made.status_code == 201
+    assert [(c["title"], c["lead_unit"]) for c in made.json()] == [
+        (parent.title, city.housing.code),
+        ("教育系统落实", city.education.code),
+    ]
+    assert parent.children.count() == 2
+    assert call(client, sup, "post", "/tasks/DC1999-00000/split", body).status_code == 404
+
+
+def test_indicators_over_json(client: Client, city: City) -> None:
+    from supervision.tests.test_task_views import _two_indicators
+
+    _two_indicators()
+    sup = city.users["supervisor"]
+    bad = call(client, sup, "post", "/tasks", {"title": "培育高新技术企业", "indicators": ["nope"]})
+    assert (bad.status_code, bad.json()["code"]) == (422, "invalid_input.indicator")
+    made = call(client, sup, "post", "/tasks", {"title": "培育高新技术企业", "indicators": ["hightech"]})
+    assert made.status_code == 201
+    number = made.json()["number"]
+    assert made.json()["indicators"] == ["hightech"]
+    assigned = call(client, sup, "post", f"/tasks/{number}/actions/assign", {
+        "lead_unit": city.housing.code, "leader": city.users["leader"].username,
+        "indicators": ["techrefit", "hightech"],
+    })  # fmt: skip
+    assert assigned.status_code == 200
+    assert assigned.json()["indicators"] == ["hightech", "techrefit"]

@@ -29,7 +29,7 @@ def test_overdue_is_red_and_a_red_stays_open_until_answered(city: City) -> None:
     assert sweep_tasks(late)["issued"] == 0  # idempotent
     # Unanswered at its 反馈期限: the top of the ladder is not 已升级 into nothing.
     after = red.respond_by + timedelta(hours=1)
-    assert sweep_tasks(after) == {"escalated": 0, "issued": 0}
+    assert sweep_tasks(after) == {"escalated": 0, "issued": 0, "report_reminders": 0}
     assert TaskNotice.objects.get(pk=red.pk).state == State.ISSUED
     with pytest.raises(Conflict):
         tn.escalate_task_notice(red, now=after)

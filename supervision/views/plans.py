@@ -14,13 +14,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from mochou.errors import DomainError
 from mochou.http import AuthenticatedHttpRequest
 from supervision import indicators as ind
 from supervision.ledger import ledger_queryset, monthly_tally, task_row
 from supervision.task_forms import MeasurementForm
-from supervision.task_models import Indicator, Plan, Task
+from supervision.task_models import Indicator, Measurement, Plan, Task
 from supervision.views.tasks import filtered_rows, may_view_tasks
 
 
@@ -53,7 +54,11 @@ def cockpit(request: AuthenticatedHttpRequest) -> HttpResponse:
     _viewer(request.user)
     start, end, as_of = month_of(request)
     on = min(as_of.date(), timezone.localdate())
-    visible = Task.objects.visible_to(request.user)
+    # A past month shows the tasks that existed then: one assigned (or, not yet assigned, made)
+    # after its end is no part of that month's picture.
+    visible = (
+        Task.objects.visible_to(request.user).exclude(assigned_at__gt=as_of).exclude(created_at__gt=as_of)
+    )
     plans = []
     for plan in Plan.objects.prefetch_related("indicators"):
         rows = [task_row(t, as_of) for t in ledger_queryset(visible.filter(plan=plan))]
@@ -93,7 +98,11 @@ def indicator(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
         upload = request.FILES.get("csv")
         try:
             if upload is not None:
-                made = ind.import_csv(upload.read().decode("utf-8-sig", errors="replace"), actor=request.user)
+                raw = upload.read()
+                if (upload.name or "").lower().endswith(".xlsx"):
+                    made = ind.import_xlsx(raw, actor=request.user)
+                else:
+                    made = ind.import_csv(raw.decode("utf-8-sig", errors="replace"), actor=request.user)
                 messages.success(request, f"已导入 {len(made)} 条。")
                 return redirect("supervision:indicator", code=item.code)
             if form.is_valid():
@@ -113,8 +122,19 @@ def indicator(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
         except DomainError as exc:
             error, status = exc.message, exc.status
     today = timezone.localdate()
-    history = [{"m": m, "planned": ind.planned_value(item, m.period)} for m in ind.series(item)]
-    entries = list(item.measurements.select_related("reported_by").order_by("-created_at", "-pk")[:50])
+    user = request.user
+    history = [
+        {
+            "m": m,
+            "value": value,
+            "planned": ind.planned_value(item, m.period),
+            "may_verify": ind.may_verify(user, m),
+        }
+        for m, value in ind.period_values(item)
+    ]
+    entries = list(
+        item.measurements.select_related("reported_by", "verified_by").order_by("-created_at", "-pk")[:50]
+    )
     context = {
         "indicator": item,
         "status": ind.status(item, today),
@@ -125,6 +145,23 @@ def indicator(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
         "tasks": list(item.tasks.select_related("lead_unit")),
     }
     return render(request, "supervision/plans/indicator.html", context, status=status)
+
+
+@login_required
+@require_POST
+def verify(request: AuthenticatedHttpRequest, code: str, pk: int) -> HttpResponse:
+    """核实 one figure (supervision.indicators.verify_measurement decides who may)."""
+    _viewer(request.user)
+    item = get_object_or_404(Measurement.objects.select_related("indicator"), pk=pk, indicator__code=code)
+    try:
+        ind.verify_measurement(item, actor=request.user)
+    except DomainError as exc:
+        if exc.status == 403:
+            raise PermissionDenied(exc.message) from exc
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已核实 {item.period:%Y-%m-%d} 的数据。")
+    return redirect("supervision:indicator", code=code)
 
 
 @login_required

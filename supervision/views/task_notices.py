@@ -1,36 +1,71 @@
-"""The 督办单 on a decision task: read, sign for, answer, approve, print."""
+"""The 督办单 on a decision task: the list (事项督办单), read, sign for, answer, approve, print."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from mochou.errors import DomainError, InvalidInput
+from loop.pages import ActionPage
+from mochou.errors import DomainError
 from mochou.http import AuthenticatedHttpRequest
 from supervision.forms import ACTION_FORMS
 from supervision.guards import GUARDS, OFFERED
 from supervision.services import task_notices as tn
 from supervision.services.task_notices import reason_label
 from supervision.task_models import Task, TaskNotice
-from supervision.views.tasks import _visible
-from supervision.workflow import Action
+from supervision.views.tasks import _visible, may_view_tasks
+from supervision.workflow import OPEN_STATES, Action, Colour
+
+PAGE_SIZE = 200
+
+
+def _notices(user: Any) -> Any:
+    """The notices on the tasks the user may see (a unit: its own tasks'), as the task page."""
+    tasks = _visible(user)
+    return TaskNotice.objects.select_related("task", "unit", "supervisor", "previous").filter(
+        task__in=Task.objects.filter(pk__in=tasks.values("pk"))
+    )
 
 
 def _notice(user: Any, number: str) -> TaskNotice:
-    tasks = _visible(user)
-    notice: TaskNotice = get_object_or_404(
-        TaskNotice.objects.select_related("task", "unit", "supervisor", "previous").filter(
-            task__in=Task.objects.filter(pk__in=tasks.values("pk"))
-        ),
-        number=number,
-    )
+    notice: TaskNotice = get_object_or_404(_notices(user), number=number)
     return notice
+
+
+def open_count(user: Any) -> int | None:
+    """How many task notices wait on the user (None: the user does not see tasks)."""
+    if not may_view_tasks(user):
+        return None
+    count: int = _notices(user).filter(state__in=OPEN_STATES).count()
+    return count
+
+
+@login_required
+def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """事项督办单: a unit finds here the 督办单 on its tasks (the top bar's 督办单 lists a case's)."""
+    now = timezone.now()
+    notices = _notices(request.user).order_by("-created_at", "-pk")
+    show = request.GET.get("show", "open")
+    if show == "open":
+        notices = notices.filter(state__in=OPEN_STATES)
+    colour = request.GET.get("colour", "")
+    if colour in Colour.values:
+        notices = notices.filter(colour=colour)
+    rows = [
+        {
+            "notice": n,
+            "reason": reason_label(n.reason),
+            "overdue": n.state in OPEN_STATES and n.respond_by <= now,
+        }
+        for n in notices[:PAGE_SIZE]
+    ]
+    context = {"rows": rows, "show": show, "colour": colour, "colours": Colour.choices}
+    return render(request, "supervision/tasks/notices.html", context)
 
 
 def _context(user: Any, notice: TaskNotice, *, error: str = "") -> dict[str, Any]:
@@ -65,41 +100,39 @@ def print_notice(request: AuthenticatedHttpRequest, number: str) -> HttpResponse
     )
 
 
+def _run(verb: Action, notice: TaskNotice, user: Any, data: dict[str, Any]) -> None:
+    if verb == Action.SIGN:
+        tn.sign_task_notice(notice, actor=user)
+    elif verb == Action.ANSWER:
+        tn.answer_task_notice(notice, actor=user, body=data["body"])
+    elif verb == Action.APPROVE:
+        tn.approve_task_notice(notice, actor=user)
+    elif verb == Action.RETURN:
+        tn.return_task_notice(notice, actor=user, note=data["note"])
+    else:  # pragma: no cover - ACTION_FORMS holds exactly these
+        raise Http404("没有这个操作")
+
+
+def _failed(
+    request: Any, notice: TaskNotice, verb: Action, form: Any, error: DomainError, status: int
+) -> HttpResponse:
+    context = _context(request.user, notice, error=error.message)
+    return render(request, "supervision/tasks/notice.html", context, status=status)
+
+
+TASK_NOTICE_PAGE: ActionPage[TaskNotice, Action] = ActionPage(
+    actions=Action,
+    refusal=GUARDS.refusal,
+    forms=ACTION_FORMS,
+    load=_notice,
+    run=lambda verb, notice, user, data, request: _run(verb, notice, user, data),
+    failed=_failed,
+    detail_url="supervision:task_notice",
+    bind=lambda request, notice, verb: ACTION_FORMS[verb](request.POST),
+)
+
+
 @login_required
 @require_POST
 def act(request: AuthenticatedHttpRequest, number: str, action: str) -> HttpResponse:
-    try:
-        verb = Action(action)
-    except ValueError:
-        raise Http404("没有这个操作") from None
-    if verb not in ACTION_FORMS:
-        raise Http404("没有这个操作")
-    user = request.user
-    notice = _notice(user, number)
-    form = ACTION_FORMS[verb](request.POST)
-    error: DomainError | None = GUARDS.refusal(user, notice, verb)
-    if error is None and not form.is_valid():
-        error = InvalidInput("请按提示修改后再提交。")
-    if error is None:
-        data = form.cleaned_data
-        try:
-            if verb == Action.SIGN:
-                tn.sign_task_notice(notice, actor=user)
-            elif verb == Action.ANSWER:
-                tn.answer_task_notice(notice, actor=user, body=data["body"])
-            elif verb == Action.APPROVE:
-                tn.approve_task_notice(notice, actor=user)
-            elif verb == Action.RETURN:
-                tn.return_task_notice(notice, actor=user, note=data["note"])
-        except DomainError as exc:
-            error = exc
-    if error is None:
-        messages.success(request, f"已{verb.label}。")
-        return redirect("supervision:task_notice", number=notice.number)
-    context = _context(user, _notice(user, number), error=error.message)
-    return render(
-        request,
-        "supervision/tasks/notice.html",
-        context,
-        status=error.status if 400 <= error.status < 500 else 400,
-    )
+    return TASK_NOTICE_PAGE.act(request, number, action)

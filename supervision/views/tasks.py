@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
-from mochou.errors import DomainError, InvalidInput
+from loop.pages import ActionPage
+from mochou.errors import DomainError
 from mochou.http import AuthenticatedHttpRequest
 from supervision.ledger import ledger_queryset, task_row
 from supervision.services import task_notices as tn
@@ -27,10 +28,11 @@ from supervision.task_forms import (
     NewTaskForm,
     NoticeIssueForm,
     ReportForm,
+    SplitForm,
 )
 from supervision.task_guards import TASK_GUARDS, task_actions
 from supervision.task_models import Task
-from supervision.task_workflow import TaskAction
+from supervision.task_workflow import TaskAction, TaskState
 
 A = TaskAction
 LIGHT_ORDER = {"red": 0, "yellow": 1, "blue": 2, "green": 3, "none": 4, "done": 5}
@@ -59,6 +61,18 @@ def may_view_tasks(user: Any) -> bool:
         or user.role in (Role.SUPERVISOR, Role.LEADER, Role.ADMIN, Role.AUDITOR)
         or (user.role in (Role.CLERK, Role.UNIT_LEADER) and user.unit_id is not None)
     )
+
+
+@login_required
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """/supervision/: the 督查室 and leaders start at the 八大计划 cockpit, a unit at the ledger
+    (which shows it its own tasks); anyone else is refused, as on those pages."""
+    user = request.user
+    if not may_view_tasks(user):
+        raise PermissionDenied("您的角色不查看督查督办。")
+    if user.role in (Role.CLERK, Role.UNIT_LEADER) and not user.is_superuser:
+        return redirect("supervision:tasks")
+    return redirect("supervision:cockpit")
 
 
 def _visible(user: Any) -> Any:
@@ -129,7 +143,12 @@ def _form_for(verb: TaskAction, task: Task) -> Any:
 
 
 def task_context(
-    request: AuthenticatedHttpRequest, task: Task, *, failed: Any = None, error: str = ""
+    request: AuthenticatedHttpRequest,
+    task: Task,
+    *,
+    failed: Any = None,
+    error: str = "",
+    split_form: SplitForm | None = None,
 ) -> dict[str, Any]:
     user, now = request.user, timezone.now()
     actions = []
@@ -137,6 +156,8 @@ def task_context(
         form = failed[1] if failed and failed[0] == verb else _form_for(verb, task)
         actions.append({"action": verb, "form": form, "hint": HINTS[verb]})
     may_notice = TASK_GUARDS.may(user, A.FIRST_REVIEW) and task.is_open and task.lead_unit_id is not None
+    # 分解 is the 督查室's (who may 立项: split_task asks the same rule) on a task not yet 销号.
+    may_split = TASK_GUARDS.may(user, A.APPROVE) and task.state != TaskState.CLOSED
     return {
         "task": task,
         "row": task_row(task, now),
@@ -148,6 +169,7 @@ def task_context(
         "events": list(task.events.select_related("actor").order_by("seq")),
         "actions": actions,
         "notice_form": NoticeIssueForm() if may_notice else None,
+        "split_form": (split_form or SplitForm(task=task, prefix="split")) if may_split else None,
         "error": error,
         "failed_action": failed[0] if failed else None,
     }
@@ -170,6 +192,7 @@ def _run(verb: TaskAction, task: Task, user: Any, data: dict[str, Any]) -> None:
             leader=data["leader"],
             deadline=data["deadline"],
             report_every=data["report_every"],
+            indicators=list(data["indicators"]),
         )
     elif verb == A.SIGN:
         svc.sign_task(task, actor=user)
@@ -203,40 +226,29 @@ def _run(verb: TaskAction, task: Task, user: Any, data: dict[str, Any]) -> None:
         raise Http404("没有这个操作")
 
 
+def _failed(
+    request: Any, task: Task, verb: TaskAction, form: Any, error: DomainError, status: int
+) -> HttpResponse:
+    context = task_context(request, task, failed=(verb, form), error=error.message)
+    return render(request, "supervision/tasks/task.html", context, status=status)
+
+
+TASK_PAGE: ActionPage[Task, TaskAction] = ActionPage(
+    actions=TaskAction,
+    refusal=TASK_GUARDS.refusal,
+    forms=ACTION_FORMS,
+    load=_task,
+    run=lambda verb, task, user, data, request: _run(verb, task, user, data),
+    failed=_failed,
+    detail_url="supervision:task",
+    bind=lambda request, task, verb: ACTION_FORMS[verb](request.POST, prefix=verb.value),
+)
+
+
 @login_required
 @require_POST
 def act(request: AuthenticatedHttpRequest, number: str, action: str) -> HttpResponse:
-    try:
-        verb = TaskAction(action)
-    except ValueError:
-        raise Http404("没有这个操作") from None
-    if verb not in ACTION_FORMS:
-        raise Http404("没有这个操作")
-    user = request.user
-    task = _task(user, number)
-    form_class = ACTION_FORMS[verb]
-    form = form_class(request.POST, prefix=verb.value)
-    error: DomainError | None = TASK_GUARDS.refusal(user, task, verb)
-    if error is None and not form.is_valid():
-        error = InvalidInput("请按提示修改后再提交。")
-    if error is None:
-        try:
-            _run(verb, task, user, form.cleaned_data)
-        except DomainError as exc:
-            error = exc
-            field = exc.details.get("field")
-            if field in form.fields:
-                form.add_error(field, exc.message)
-    if error is None:
-        messages.success(request, f"已{verb.label}。")
-        return redirect("supervision:task", number=task.number)
-    context = task_context(request, _task(user, number), failed=(verb, form), error=error.message)
-    return render(
-        request,
-        "supervision/tasks/task.html",
-        context,
-        status=error.status if 400 <= error.status < 500 else 400,
-    )
+    return TASK_PAGE.act(request, number, action)
 
 
 @login_required
@@ -259,6 +271,7 @@ def new_task(request: AuthenticatedHttpRequest) -> HttpResponse:
                     target_text=data["target_text"],
                     deadline=data["deadline"],
                     major=data["major"],
+                    indicators=list(data["indicators"]),
                 )
             except DomainError as exc:
                 error, status = exc.message, exc.status
@@ -289,3 +302,23 @@ def issue_notice(request: AuthenticatedHttpRequest, number: str) -> HttpResponse
         return render(request, "supervision/tasks/task.html", context, status=exc.status)
     messages.success(request, f"已下发{notice.get_colour_display()}督办单 {notice.number}。")
     return redirect("supervision:task_notice", number=notice.number)
+
+
+@login_required
+@require_POST
+def split(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
+    """分解: the task's sub-tasks, one per unit (supervision.services.tasks.split_task)."""
+    user = request.user
+    task = _task(user, number)
+    form = SplitForm(request.POST, task=task, prefix="split")
+    error, status = "请按提示修改后再提交。", 422
+    if form.is_valid():
+        try:
+            children = svc.split_task(task, actor=user, parts=form.parts())
+        except DomainError as exc:
+            error, status = exc.message, exc.status
+        else:
+            messages.success(request, f"已分解为 {len(children)} 项子任务，请逐项交办。")
+            return redirect("supervision:task", number=task.number)
+    context = task_context(request, task, error=error, split_form=form)
+    return render(request, "supervision/tasks/task.html", context, status=status)

@@ -83,5 +83,9 @@ def test_township_reports_on_a_phone_and_the_office_sees_it(
     board = desk("yjj_clerk").page
     board.goto("/duty/")
     expect(board.locator('#daily-card .tag.missing[data-unit="D-ZJJ"]')).to_be_visible()
+    # The chase itself is on the board: when the notice went and when the SMS did.
+    expect(board.locator('#daily-card .chase[data-unit="D-ZJJ"]')).to_have_text(
+        re.compile(r"^已催报 \d\d:\d\d · 短信已发 \d\d:\d\d$")
+    )
     expect(board.locator('tr.daily-row[data-unit="420881001"]')).to_have_attribute("data-status", "on_time")
     expect(board.locator("#daily-count")).to_contain_text("已报 1")

@@ -37,7 +37,8 @@ def _login(page: Page, username: str) -> Page:
     page.locator("#id_username").fill(username)
     page.locator("#id_password").fill(PASSWORD)
     page.get_by_role("button", name="登录", exact=True).click()
-    page.wait_for_url(re.compile(r"/cases/queue/\w+/$"))
+    # Each role lands on its home: a queue, or a unit leader's overview (dashboard.homes).
+    page.wait_for_url(re.compile(r"/(cases/queue/\w+|dashboard)/$"))
     return page
 
 
@@ -68,6 +69,8 @@ def test_a_violation_from_patrol_to_sign_off_and_a_12345_answer(
     town.locator("#btn-found").click()
     town.wait_for_url(re.compile(r"/enforcement/new/\?patrol=\d+$"))
     town.locator("#id_address").fill("郢中街道莫愁湖社区二组17号屋后")
+    town.locator("#id_lat").fill("31.1675")
+    town.locator("#id_lng").fill("112.5880")
     town.locator("#id_area").fill("86.5")
     town.locator("#id_description").fill("耕地上新建砖混结构房屋，正在砌墙")
     town.locator("#id_owner_name").fill("张三丰")
@@ -82,6 +85,12 @@ def test_a_violation_from_patrol_to_sign_off_and_a_12345_answer(
     desk = _login(phone(), "kwb_clerk")
     desk.goto(url)
     _act(desk, "confirm", "认定违建", {"note": "现场核查属实"})
+    # The map of open violations draws offline (ECharts served locally, no tiles).
+    desk.goto("/enforcement/map/")
+    expect(desk.locator("#map-summary")).to_contain_text("未销号违建共1件")
+    expect(desk.locator("#violation-map svg")).to_have_count(1)
+    desk.locator("#map-table-toggle").click()
+    expect(desk.locator("#map-table a")).to_have_count(1)
     town.goto(url)
     _act(town, "stop", "制止/责令停止建设", {"note": "当场制止"})
     _act(town, "order", "限期自拆", {"days": "1"})
@@ -91,7 +100,16 @@ def test_a_violation_from_patrol_to_sign_off_and_a_12345_answer(
         leader = _login(phone(), "yzjd_leader")
         leader.goto(url)
         expect(leader.locator("#violation-deadline")).to_contain_text("已逾期")
-        _act(leader, "force_demolish", "组织强拆", {"note": "逾期未拆，组织强拆"}, photo=True)
+        # 行政强制法 §44: a 公告 gives the owner a last period before any 强拆.
+        expect(leader.locator("#action-force_demolish")).to_have_count(0)
+        _act(leader, "announce", "强制拆除公告", {"note": "逾期未拆，公告限期自行拆除"})
+        expect(leader.locator("#print-announce")).to_be_visible()
+        expect(leader.locator("#action-force_demolish")).to_have_count(0)  # the period is running
+
+    with time_machine.travel(timezone.now() + timedelta(days=13), tick=True):
+        leader = _login(phone(), "yzjd_leader")  # days later, a new session
+        leader.goto(url)
+        _act(leader, "force_demolish", "组织强拆", {"note": "公告期满仍未拆除，组织强拆"}, photo=True)
         leader.goto(url)
         expect(leader.locator("#btn-reinspect")).to_have_count(0)  # the demolisher does not re-inspect
         desk = _login(phone(), "kwb_clerk")  # a new day, a new session
@@ -105,6 +123,10 @@ def test_a_violation_from_patrol_to_sign_off_and_a_12345_answer(
 
     town = _login(phone(), "yzjd_clerk")
     desk = _login(phone(), "kwb_clerk")
+    for landed in (town, desk):
+        # The home's htmx loads (the queue counts) done before this thread writes: the in-memory
+        # SQLite of the test locks a table one of them is reading ("database table is locked").
+        landed.wait_for_load_state("networkidle")
     # A 12345 report about 违建, dispatched to the township, turned into a violation.
     top = journey_city.category.parent.parent  # type: ignore[union-attr]
     mid = Category.objects.create(name="城乡规划", level=2, path="城乡建设/城乡规划", parent=top)
@@ -119,8 +141,10 @@ def test_a_violation_from_patrol_to_sign_off_and_a_12345_answer(
     case_services.accept(
         case, actor=Unit.objects.get(pk=journey_city.township.pk).staff.get(username="yzjd_clerk")
     )
-    town.goto("/enforcement/cases/")
-    town.locator(f"#convert-{case.number}").click()
+    # The case page offers the conversion to the township that holds the case (cases.hooks).
+    town.goto(f"/cases/{case.number}/")
+    town.locator("#btn-convert-violation").click()
+    town.wait_for_url(re.compile(rf"/enforcement/cases/{case.number}/$"))
     town.locator("#id_area").fill("40")
     town.locator("#report-submit").click()
     town.wait_for_url(re.compile(r"/enforcement/v/WJ\d{4}-\d+/$"))
@@ -133,3 +157,6 @@ def test_a_violation_from_patrol_to_sign_off_and_a_12345_answer(
     town.wait_for_url(re.compile(rf"/cases/{case.number}/$"))
     reply = Reply.objects.get(case=case)
     assert "合法建设" in reply.body
+    # The case page shows the linked violation's state and outcome beside the drafted answer.
+    expect(town.locator("#case-violation-state")).to_have_text("不属实/合法")
+    expect(town.locator("#case-violation-outcome")).to_contain_text("合法建设")

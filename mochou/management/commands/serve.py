@@ -57,10 +57,12 @@ class Command(BaseCommand):
         self.seed_demo_if_empty()
 
         # ---- triage model -------------------------------------------------------------------
-        # Train or load the classifier once, here, before the first request needs it.
-        from triage import ensure_model
+        # Train or load the classifier once, here, before the first request needs it; with triage
+        # switched off (MOCHOU_TRIAGE=false) nothing asks it, so nothing is trained (a minute).
+        if settings.MOCHOU_TRIAGE:
+            from triage import ensure_model
 
-        ensure_model()
+            ensure_model()
         # jieba loads its dictionary in about a second: do it now, not in the first agent's search.
         from knowledge.text import tokenizer
 

@@ -1,0 +1,1 @@
+"""The hall's writes: a ticket's verbs (tickets) and appointments (appointments)."""
