@@ -23,12 +23,22 @@ class Desk:
 
     def login(self) -> Desk:
         page = self.page
-        page.goto("/accounts/login/")
+        answer = page.goto("/accounts/login/")
+        # A session still alive would be sent on to its home, an error would show its own page:
+        # say which, rather than time out on a missing field.
+        status = answer.status if answer else None
+        expect(page.locator("#id_username"), f"{self.username}: {page.url} (HTTP {status})").to_be_visible()
         page.locator("#id_username").fill(self.username)
         page.locator("#id_password").fill(PASSWORD)
         page.get_by_role("button", name="登录", exact=True).click()
         # Every role lands on its home queue; a 市领导 on the leaders' home (dashboard.apps).
         page.wait_for_url(re.compile(r"/(cases/queue/\w+|dashboard)/$"))
+        return self
+
+    def settle(self) -> Desk:
+        """Wait until the page has no request in flight: one that straddles a jump of the travelled
+        clock would be answered in the new time and renew a session that should have ended."""
+        self.page.wait_for_load_state("networkidle")
         return self
 
     def open_queue(self, slug: str) -> Page:

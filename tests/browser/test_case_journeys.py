@@ -179,6 +179,8 @@ def test_a_case_through_return_reopen_and_overdue_supervision(journey_city: City
         expect(clerk.row(number).locator(".deadline")).to_have_class(re.compile(r"\blevel-ok\b"))
 
         # Seven working days later, nobody has answered: the five-day limit has passed.
+        for someone in (clerk, dispatcher, unit_leader, agent):
+            someone.settle()
         traveller.move_to(monday + timedelta(days=9, hours=1))  # Wednesday 11 March, 10:00
 
         supervisor = desk("supervisor")  # lands on 临期/超期
