@@ -8,8 +8,9 @@
    and no new signing.
 4. A change of investor is a **new signing**: one more signing, the project's whole total, in the
    month of the change.
-5. Duplicate projects are refused at registration (services.check_duplicates): the same
-   investor's 统一社会信用代码, or the same project name.
+5. Duplicate projects are refused (duplicates.check_duplicates): the same investor's live
+   project of the same or near-same name, or another investor's live project of the same name.
+   An investor may hold several projects, each counted at its own first signing (rule 2).
 6. ≥10亿元: a signing whose counted amount (for an upgrade: the increment; otherwise the total)
    is at least `config().major_threshold` 万元.
 """

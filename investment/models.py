@@ -191,14 +191,8 @@ class Project(StatefulModel):
         verbose_name_plural = "招商项目"
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["state"]), models.Index(fields=["township", "state"])]
-        constraints = [
-            # One project per investor: a second investment of the same investor is its upgrade.
-            models.UniqueConstraint(
-                fields=["investor_credit_code"],
-                condition=~Q(investor_credit_code=""),
-                name="investment_one_project_per_investor",
-            ),
-        ]
+        # An investor may hold several projects; the same project entered twice is refused by
+        # duplicates.check_duplicates (a rule on normalised names, not a column's equality).
 
     def __str__(self) -> str:
         return f"{self.number} {self.code_name}"

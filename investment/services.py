@@ -7,7 +7,6 @@ counts (counting.py).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -29,6 +28,7 @@ from mochou.images import BadImage, clean_photo
 
 from . import access
 from .counting import count_approved
+from .duplicates import check_duplicates
 from .models import (
     REASONS,
     REPORT_FIELDS,
@@ -111,33 +111,6 @@ def clean_credit_code(value: Any, field: str, *, required: bool) -> str:
         return creditcode.validate(str(value))
     except creditcode.CreditCodeError as error:
         raise InvalidInput(error.message, code=error.code, details={"field": field}) from None
-
-
-def _name_key(name: str) -> str:
-    """Names compared without spaces and punctuation: "XX 新材料项目（一期）" is "XX新材料项目一期"."""
-    return re.sub(r"[\s\W_]+", "", name).lower()
-
-
-def check_duplicates(name: str, credit_code: str, *, exclude: int | None = None) -> None:
-    """Refuse a project that is already in the pipeline (rule 5 of counting.py)."""
-    others = Project.objects.exclude(pk=exclude) if exclude else Project.objects.all()
-    if credit_code:
-        same = others.filter(investor_credit_code=credit_code).first()
-        if same is not None:
-            raise Conflict(
-                f"该投资方已有项目（{same.number} {same.code_name}）："
-                "同一投资方的新投资请在原项目上申报“增资扩产”。",
-                code="investment.duplicate_investor",
-                details={"project": same.number},
-            )
-    key = _name_key(name)
-    for number, code_name, other in others.values_list("number", "code_name", "name"):
-        if _name_key(other) == key:
-            raise Conflict(
-                f"已有同名项目（{number} {code_name}），请勿重复登记。",
-                code="investment.duplicate_name",
-                details={"project": number},
-            )
 
 
 def _next_number(year: int) -> str:
@@ -246,7 +219,7 @@ def register_project(
         raise NotPermitted("只能登记本单位负责的项目。", code="investment.not_your_unit")
     now = now or timezone.now()
     with PROJECTS.start(Action.REGISTER, actor, now=now) as step:
-        check_duplicates(values["name"], values["investor_credit_code"])
+        check_duplicates(values["name"], values["investor_credit_code"], values["investor_name"])
         number = _next_number(timezone.localtime(now).year)
         project = PROJECTS.create(
             step, **values, number=number, responsible_unit=unit, created_by=actor, created_at=now
@@ -306,7 +279,9 @@ def update_project(
         unit = responsible_unit or project.responsible_unit
         if unit.pk != project.responsible_unit_id and not access.sees_all(actor):
             raise NotPermitted("只有招商局可以更换项目的责任单位。", code="investment.not_your_unit")
-        check_duplicates(values["name"], values["investor_credit_code"], exclude=project.pk)
+        check_duplicates(
+            values["name"], values["investor_credit_code"], values["investor_name"], exclude=project.pk
+        )
         values["responsible_unit"] = unit
         audited = [*values]
         before = snapshot(project, audited)
@@ -380,7 +355,10 @@ def clean_report(project: Project, data: Mapping[str, Any], *, today: date) -> d
         if code == project.investor_credit_code:
             raise _invalid("new_investor_credit_code", "新投资方与原投资方相同。")
         values["new_investor_credit_code"] = code
-        check_duplicates("", code, exclude=project.pk)
+        # The new investor may hold other projects, not this one again.
+        check_duplicates(project.name, code, values["new_investor_name"], exclude=project.pk)
+    if project.state == State.TERMINATED:
+        _check_won_back(project)
     return values
 
 
@@ -488,10 +466,18 @@ def approve_report(
     return published
 
 
+def _check_won_back(project: Project) -> None:
+    """A lost project won back (在谈/签约 again) is live again: while it was lost it was no
+    duplicate, so the same project may have been registered anew meanwhile."""
+    check_duplicates(project.name, project.investor_credit_code, project.investor_name, exclude=project.pk)
+
+
 def _apply(project: Project, report: StageReport, action: Action, to_state: State) -> list[str]:
     """What an approved stage changes on the project besides its state; the fields written."""
     if action == Action.SIGN and not project.investor_credit_code:
         raise Conflict("签约前请补充投资方的统一社会信用代码。", code="investment.credit_code_required")
+    if project.state == State.TERMINATED:
+        _check_won_back(project)
     if action == Action.PAUSE:
         project.paused_from = project.state
         return ["paused_from"]
@@ -504,7 +490,9 @@ def _apply(project: Project, report: StageReport, action: Action, to_state: Stat
         project.total_investment = report.new_total_investment
         return ["total_investment"]
     if action == Action.CHANGE_INVESTOR:
-        check_duplicates("", report.new_investor_credit_code, exclude=project.pk)
+        check_duplicates(
+            project.name, report.new_investor_credit_code, report.new_investor_name, exclude=project.pk
+        )
         project.investor_name = report.new_investor_name
         project.investor_credit_code = report.new_investor_credit_code
         project.investor = _enterprise_for(report.new_investor_credit_code)

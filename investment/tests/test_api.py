@@ -35,7 +35,7 @@ def test_a_stage_over_json(client: Client, office: Office) -> None:
     assert r.json()["name"] is None  # a clerk does not see the real name
     number = r.json()["number"]
     again = client.post(f"{BASE}/projects", body, content_type="application/json", headers=clerk)
-    assert (again.status_code, again.json()["code"]) == (409, "investment.duplicate_investor")
+    assert (again.status_code, again.json()["code"]) == (409, "investment.duplicate_project")
     r = client.post(
         f"{BASE}/projects/{number}/reports",
         {"stage": "sign", "date": "2025-09-01"},

@@ -71,13 +71,13 @@ def test_the_same_project_signed_again_counts_once_at_its_first_signing(office: 
 
 
 def test_a_second_registration_of_the_same_project_is_refused(office: Office) -> None:
-    new_project(office, 1)
-    with pytest.raises(Conflict) as by_code:
-        new_project(office, 2, investor_credit_code=credit(1))
-    assert by_code.value.code == "investment.duplicate_investor"
+    new_project(office, 1)  # the other duplicate rules: test_duplicates.py
     with pytest.raises(Conflict) as by_name:
         new_project(office, 3, name="年产1万吨 高性能复合材料项目")
     assert by_name.value.code == "investment.duplicate_name"
+    with pytest.raises(Conflict) as same_investor:
+        new_project(office, 4, name="年产1万吨高性能复合材料", investor_credit_code=credit(1))
+    assert same_investor.value.code == "investment.duplicate_project"
 
 
 def test_an_upgrade_counts_its_increment_and_no_new_signing(office: Office) -> None:

@@ -81,10 +81,13 @@ def test_an_edit_is_audited_with_its_old_and_new_values(office: Office) -> None:
 def test_an_edit_is_refused_a_duplicate_name_or_investor(office: Office) -> None:
     new_project(office, 1)
     second = new_project(office, 2)
-    with pytest.raises(Conflict) as same_code:
-        services.update_project(second, actor=office.clerk, data={"investor_credit_code": credit(1)})
-    assert same_code.value.code == "investment.duplicate_investor"
-    with pytest.raises(Conflict) as same_name:
+    # The investor of project 1 may hold project 2 as well, not project 1 again.
+    services.update_project(second, actor=office.clerk, data={"investor_credit_code": credit(1)})
+    with pytest.raises(Conflict) as same_investor:
+        services.update_project(second, actor=office.clerk, data={"name": "年产1万吨高性能复合材料（一期）"})
+    assert same_investor.value.code == "investment.duplicate_project"
+    services.update_project(second, actor=office.clerk, data={"investor_credit_code": credit(2)})
+    with pytest.raises(Conflict) as same_name:  # another investor's project by the same name
         services.update_project(second, actor=office.clerk, data={"name": "年产1万吨 高性能复合材料项目"})
     assert same_name.value.code == "investment.duplicate_name"
 
