@@ -18,6 +18,21 @@
   demolish before 强拆 may be recorded (行政强制法 §44: "予以公告，限期当事人自行拆除"). The law
   sets no length; default 10: time to take down an ordinary building and to state a defence
   (§36 陈述申辩), and the 公告 is only issued once the 自拆 deadline has already passed.
+- MOCHOU_ENFORCEMENT_REVIEW_DAYS / MOCHOU_ENFORCEMENT_LAWSUIT_MONTHS: the periods within which
+  the owner may still challenge the 限期拆除决定, counted from its service (送达), before which
+  强拆 is refused (行政强制法 §44: "当事人在法定期限内不申请行政复议或者提起行政诉讼，又不拆除的，
+  行政机关可以依法强制拆除"). Defaults are the statutory ones: 60 days for 行政复议 (行政复议法
+  §20: "自知道或者应当知道该行政行为之日起六十日内提出行政复议申请") and 6 months for a direct
+  行政诉讼 (行政诉讼法 §46: "自知道或者应当知道作出行政行为之日起六个月内提出"). Counted as the
+  courts count (行政复议法 §88, 行政诉讼法 §101 → 民事诉讼法 §85; 民法典 §§201–203): the day of
+  service does not count, a month ends on the same-numbered day (the month's last day if it has
+  none), and a last day that is a rest day moves to the next working day. Change them only if a
+  law sets a longer period for the matter (both sections allow "法律另有规定的除外").
+- MOCHOU_ENFORCEMENT_STOP_NEAR_HOURS / MOCHOU_ENFORCEMENT_ORDER_NEAR_WORKING_DAYS /
+  MOCHOU_ENFORCEMENT_PLAN_NEAR_DAYS: how long before the 制止 deadline (hours, wall clock, like
+  the deadline), the 限期拆除决定 deadline (working days, like the deadline) and a 存量 plan's date
+  (days) the sweep sends its 临期 notice. Defaults 6 hours, 2 working days, 7 days: a quarter of
+  the 24 hours, a fifth of the 10 working days, a week of a plan measured in months.
 - MOCHOU_ENFORCEMENT_CASE_CATEGORIES: the 12345 categories (paths, or their prefixes) that are
   illegal construction, whose cases a township may turn into a violation.
 """
@@ -92,6 +107,49 @@ def notice_days() -> int:
     days = int(getattr(settings, "MOCHOU_ENFORCEMENT_NOTICE_DAYS", DEFAULT_NOTICE_DAYS))
     if not 1 <= days <= 90:
         raise ImproperlyConfigured("MOCHOU_ENFORCEMENT_NOTICE_DAYS must be between 1 and 90")
+    return days
+
+
+DEFAULT_REVIEW_DAYS = 60  # 行政复议法 §20
+DEFAULT_LAWSUIT_MONTHS = 6  # 行政诉讼法 §46
+
+
+def review_days() -> int:
+    days = int(getattr(settings, "MOCHOU_ENFORCEMENT_REVIEW_DAYS", DEFAULT_REVIEW_DAYS))
+    # A shorter period than the law's would let 强拆 run while the owner may still appeal.
+    if not DEFAULT_REVIEW_DAYS <= days <= 366:
+        raise ImproperlyConfigured("MOCHOU_ENFORCEMENT_REVIEW_DAYS must be between 60 and 366")
+    return days
+
+
+def lawsuit_months() -> int:
+    months = int(getattr(settings, "MOCHOU_ENFORCEMENT_LAWSUIT_MONTHS", DEFAULT_LAWSUIT_MONTHS))
+    if not DEFAULT_LAWSUIT_MONTHS <= months <= 24:
+        raise ImproperlyConfigured("MOCHOU_ENFORCEMENT_LAWSUIT_MONTHS must be between 6 and 24")
+    return months
+
+
+DEFAULT_STOP_NEAR_HOURS = 6
+DEFAULT_ORDER_NEAR_WORKING_DAYS = 2
+DEFAULT_PLAN_NEAR_DAYS = 7
+
+
+def stop_near_hours() -> int:
+    return _hours("MOCHOU_ENFORCEMENT_STOP_NEAR_HOURS", DEFAULT_STOP_NEAR_HOURS, 24 * 30)
+
+
+def order_near_working_days() -> int:
+    return _days("MOCHOU_ENFORCEMENT_ORDER_NEAR_WORKING_DAYS", DEFAULT_ORDER_NEAR_WORKING_DAYS, upper=60)
+
+
+def plan_near_days() -> int:
+    return _days("MOCHOU_ENFORCEMENT_PLAN_NEAR_DAYS", DEFAULT_PLAN_NEAR_DAYS, upper=365)
+
+
+def _days(name: str, default: int, *, upper: int) -> int:
+    days = int(getattr(settings, name, default))
+    if not 1 <= days <= upper:
+        raise ImproperlyConfigured(f"{name} must be between 1 and {upper}")
     return days
 
 

@@ -8,18 +8,26 @@ One deadline applies in each waiting state (the others owe nothing: 复议/诉�
 - 已制止: `order_by` (制止 + MOCHOU_ENFORCEMENT_ORDER_WORKING_DAYS working days): 限期拆除决定;
 - 存量待处置: the plan's own date (`plan_due`): overdue from the day after it;
 - 限期自拆: `demolish_by` (the decision's deadline).
-Each stamp is stored when it is decided (the settings in force then), never recomputed.
+Each stamp is stored when it is decided (the settings in force then), never recomputed; the
+verbs stamp them with `stop_deadline` and `order_deadline` (migration 0007 copies both to stamp
+the violations confirmed or stopped before the stamps existed).
+
+Not a deadline owed by the office but a period it must wait out: the owner's 复议/诉讼 periods
+after the 限期拆除决定 is served (`remedy_periods`), before which 强拆 is refused (the guard).
 """
 
 from __future__ import annotations
 
+import calendar
 from datetime import date, datetime, time, timedelta
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from django.db.models import Q
 from django.utils import timezone
 
+from enforcement import config
 from enforcement.workflow import State
+from worktime.calendar import add_working_days, is_workday
 
 
 class Deadlines(Protocol):
@@ -33,6 +41,57 @@ class Deadlines(Protocol):
 def plan_deadline(due: date) -> datetime:
     """A plan dated `due` is kept if acted on during that day: overdue from the next midnight."""
     return timezone.make_aware(datetime.combine(due + timedelta(days=1), time.min))
+
+
+def stop_deadline(confirmed_at: datetime) -> datetime:
+    """制止 is due this long after 认定 (wall clock: building goes on at weekends)."""
+    return confirmed_at + timedelta(hours=config.stop_hours())
+
+
+def order_deadline(stopped_at: datetime) -> datetime:
+    """The 限期拆除决定 is due by the end of the Nth working day after 制止."""
+    return add_working_days(stopped_at, config.order_working_days())
+
+
+class RemedyPeriods(NamedTuple):
+    """The owner's periods to challenge a 限期拆除决定 served on `served_on` (last days, inclusive)."""
+
+    served_on: date
+    review_until: date  # 行政复议法 §20
+    lawsuit_until: date  # 行政诉讼法 §46
+
+    @property
+    def last_day(self) -> date:
+        return max(self.review_until, self.lawsuit_until)
+
+    @property
+    def enforceable_from(self) -> datetime:
+        """The first moment 强拆 may be recorded: the next midnight after the last day."""
+        return timezone.make_aware(datetime.combine(self.last_day + timedelta(days=1), time.min))
+
+
+def _add_months(day: date, months: int) -> date:
+    """民法典 §202: the same-numbered day of the month the period ends in, or that month's last."""
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _on_a_working_day(day: date) -> date:
+    """民事诉讼法 §85: a period whose last day is a rest day ends on the next working day."""
+    while not is_workday(day):
+        day += timedelta(days=1)
+    return day
+
+
+def remedy_periods(served: datetime) -> RemedyPeriods:
+    """Both periods counted from the day after service (民事诉讼法 §85: the start day does not count)."""
+    day = timezone.localdate(served)
+    return RemedyPeriods(
+        served_on=day,
+        review_until=_on_a_working_day(day + timedelta(days=config.review_days())),
+        lawsuit_until=_on_a_working_day(_add_months(day, config.lawsuit_months())),
+    )
 
 
 def deadline_of(v: Deadlines, state: str, *, demolish_by: datetime | None = None) -> datetime | None:

@@ -16,6 +16,7 @@ from PIL import Image
 
 from accounts.models import Role, User
 from enforcement import config, services
+from enforcement.deadlines import remedy_periods
 from enforcement.models import Channel, LandType, PatrolLog, Structure, Violation
 from enforcement.services.patches import import_patches
 from enforcement.services.patrols import log_patrol
@@ -86,8 +87,11 @@ def _advance(
     office_leader: User,
     at: datetime,
     rng: random.Random,
+    forced: str = "",
 ) -> None:
-    """Take a registered violation to `goal` through the verbs, each step a little later."""
+    """Take a registered violation to `goal` through the verbs, each step a little later; a
+    demolition is `forced` after the owner's appeal periods ran out ("waited") or after an upheld
+    复议 ("appealed"), else the owner's own within the deadline."""
     if goal == State.REPORTED:
         return
     at += timedelta(hours=rng.randint(2, 20))
@@ -130,18 +134,42 @@ def _advance(
             now=at + timedelta(days=2),
         )
         return
-    at += timedelta(days=rng.randint(3, 12))
     photos = [_photo(rng)]
-    deadline = Violation.objects.filter(pk=v.pk).values_list("demolish_by", flat=True).get()
-    if deadline is not None and at > deadline:
-        # 行政强制法 §44: the 公告 first, 强拆 once its period has run out.
-        announced = deadline + timedelta(hours=2)
+    if forced == "appealed":
+        # The owner's 复议 is upheld: 强拆 need not wait out the rest of the 诉讼 period.
+        services.appeal(
+            v,
+            actor=town,
+            kind="review",
+            document="钟政复申〔2026〕行政复议申请书",
+            files=[("行政复议申请书.jpg", _photo(rng))],
+            now=at + timedelta(days=2),
+        )
+        at += timedelta(days=rng.randint(30, 40))
+        services.resolve_appeal(
+            v,
+            actor=town,
+            upheld=True,
+            document="钟政复决〔2026〕行政复议决定书（维持）",
+            files=[("行政复议决定书.jpg", _photo(rng))],
+            now=at,
+        )
+    if forced:
+        # 行政强制法 §44: the 公告 once the 自拆 deadline has passed, 强拆 once its period has run
+        # out and the owner can no longer bring a 复议 or 诉讼 (or one upheld the decision).
+        v = Violation.objects.get(pk=v.pk)
+        if v.demolish_by is None or v.ordered_at is None:  # pragma: no cover - set by 限期自拆
+            raise RuntimeError(f"{v.number} has no decision to enforce")
+        announced = v.demolish_by + timedelta(hours=2)
         services.announce(v, actor=town_leader, note="逾期未拆，发布强制拆除公告", now=announced)
-        at = max(at, announced + timedelta(days=config.notice_days(), hours=2))
+        at = announced + timedelta(days=config.notice_days(), hours=2)
+        if forced == "waited":
+            at = max(at, remedy_periods(v.ordered_at).enforceable_from + timedelta(hours=9))
         services.force_demolish(
             v, actor=town_leader, photo_data=photos, note="公告期满仍未拆除，依法组织强拆", now=at
         )
     else:
+        at += timedelta(days=rng.randint(3, 6))
         services.self_demolish(v, actor=town_leader, photo_data=photos, note="当事人已自行拆除", now=at)
     if goal == State.DEMOLISHED:
         return
@@ -183,16 +211,27 @@ def seed_enforcement(*, seed: int, now: datetime) -> None:
             goal = ROADS[n % len(ROADS)]
             n += 1
             what, structure, land = WHAT[rng.randrange(len(WHAT))]
-            existing = goal == State.PLANNED or rng.random() < 0.2
+            forced = ""
+            if goal in (State.DEMOLISHED, State.VERIFIED, State.CLOSED):
+                forced = rng.choice(["", "", "waited", "appealed"])
+            # A forced demolition waits out the owner's 复议/诉讼 periods (six months) or an appeal.
+            if forced == "waited":
+                days_ago = rng.randint(215, 240)
+            elif forced == "appealed":
+                days_ago = rng.randint(70, 90)
+            elif goal in (State.REPORTED, State.CONFIRMED):
+                days_ago = rng.randint(0, 3)
+            else:
+                days_ago = rng.randint(25, 60)
+            at = now - timedelta(days=days_ago, hours=rng.randint(0, 8))
+            # Begun before it was found: a 新增 one between the cut-off and its discovery.
+            latest = (at - timedelta(days=1)).date()
+            existing = goal == State.PLANNED or rng.random() < 0.2 or latest <= cutoff
             built_on = (
                 date(rng.randint(2012, cutoff.year - 1), rng.randint(1, 12), rng.randint(1, 28))
                 if existing
-                else cutoff + timedelta(days=rng.randint(0, max(1, (now.date() - cutoff).days - 70)))
+                else cutoff + timedelta(days=rng.randint(0, (latest - cutoff).days))
             )
-            days_ago = (
-                rng.randint(25, 60) if goal not in (State.REPORTED, State.CONFIRMED) else rng.randint(0, 3)
-            )
-            at = now - timedelta(days=days_ago, hours=rng.randint(0, 8))
             village = rng.choice(villages) if villages else None
             place = f"{township.display_name}{village.name if village else ''}"  # the township once
             patrol = _patrol(town, township, at, found=True) if k == 0 and t_index < 2 else None
@@ -229,6 +268,7 @@ def seed_enforcement(*, seed: int, now: datetime) -> None:
                 office_leader=office_leader,
                 at=at,
                 rng=rng,
+                forced=forced,
             )
             if k == 0 and goal == State.ORDERED and t_index % 4 == 0:
                 services.record_accountability(

@@ -15,7 +15,7 @@ from django.utils import timezone
 from accounts.audit.services import record as audit_record
 from accounts.models import User
 from accounts.phones import read_phone
-from enforcement import appeal_files, config, documents, geo, photos
+from enforcement import appeal_files, config, deadlines, documents, geo, photos
 from enforcement.guards import clock, is_office
 from enforcement.models import (
     Accountability,
@@ -35,7 +35,6 @@ from enforcement.services.common import VIOLATIONS, choice, text
 from enforcement.workflow import Action, State
 from mochou.errors import InvalidInput, NotPermitted
 from org.models import Unit, UnitKind
-from worktime.calendar import add_working_days
 
 MAX_ORDER_DAYS = 90
 
@@ -177,7 +176,7 @@ def confirm(
     with VIOLATIONS.verb(violation, Action.CONFIRM, actor, now=now) as step:
         item = step.item
         item.checked_by, item.checked_at = actor, step.now
-        item.stop_by = step.now + timedelta(hours=config.stop_hours())
+        item.stop_by = deadlines.stop_deadline(step.now)
         late = item.check_by is not None and step.now > item.check_by
         step.record(
             note=text(note, "核查意见", "note", min_len=0, max_len=500),
@@ -216,7 +215,7 @@ def stop(
     with VIOLATIONS.verb(violation, Action.STOP, actor, now=now) as step:
         item = step.item
         item.stopped_at = step.now
-        item.order_by = add_working_days(step.now, config.order_working_days())
+        item.order_by = deadlines.order_deadline(step.now)
         doc = documents.issue(item, Document.Kind.STOP, actor=actor, now=step.now)
         step.record(
             note=text(note, "制止情况", "note", min_len=0, max_len=500),
@@ -421,6 +420,7 @@ def _demolish(
                 ordered=item.ordered_at,
                 deadline=item.demolish_by,
                 appeal=documents.appeal_record(item),
+                periods=deadlines.remedy_periods(item.ordered_at) if item.ordered_at else None,
                 announcement=item.documents.filter(kind=Document.Kind.ANNOUNCE).last(),
             )
             payload["document"] = doc.number

@@ -27,7 +27,10 @@ def test_the_demo_shows_every_state_across_the_townships(
     states = set(Violation.objects.values_list("state", flat=True))
     assert states == set(State)
     assert Violation.objects.values("township").distinct().count() == 31
-    assert Violation.objects.filter(demolition_kind="forced").exists()
+    # 强拆 after the owner's 复议/诉讼 periods ran out, and after an upheld 复议 (行政强制法 §44).
+    forced = Violation.objects.filter(demolition_kind="forced")
+    assert forced.filter(events__action="uphold").exists()
+    assert forced.exclude(events__action="uphold").exists()
     assert Violation.objects.filter(accountabilities__isnull=False).exists()
     for v in Violation.objects.all():
         assert v.events.order_by("-seq").first().to_state == v.state  # type: ignore[union-attr]

@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from enforcement import services
+from enforcement.deadlines import remedy_periods
 from enforcement.models import AppealFile, Photo, Violation
 from enforcement.photos import sweep_orphans
 from enforcement.services.common import VIOLATIONS
@@ -136,7 +137,9 @@ def test_a_rolled_back_demolition_leaves_no_photo_file_once_swept_and_a_committe
     assert Path(photo.thumbnail_path).name in stored
 
 
-def test_enforcement_is_refused_before_the_deadline_on_the_verbs_clock(control: Control) -> None:
+def test_enforcement_is_refused_before_the_deadline_on_the_verbs_clock(
+    control: Control, clock: object
+) -> None:
     v = violation_in(control, State.ORDERED)
     assert v.demolish_by is not None
     leader = control.users["town_leader"]
@@ -149,9 +152,11 @@ def test_enforcement_is_refused_before_the_deadline_on_the_verbs_clock(control: 
     services.announce(v, actor=leader, now=v.demolish_by + timedelta(hours=1))
     with pytest.raises(Conflict):
         services.force_demolish(v, actor=leader, photo_data=[png()], now=v.demolish_by + timedelta(days=5))
-    done = services.force_demolish(
-        v, actor=leader, photo_data=[png()], now=v.demolish_by + timedelta(days=11)
-    )
+    with pytest.raises(Conflict, match="方可组织强拆"):  # the owner may still appeal (§44)
+        services.force_demolish(v, actor=leader, photo_data=[png()], now=v.demolish_by + timedelta(days=11))
+    assert v.ordered_at is not None
+    after_appeals = remedy_periods(v.ordered_at).enforceable_from
+    done = services.force_demolish(v, actor=leader, photo_data=[png()], now=after_appeals)
     assert done.state == State.DEMOLISHED
     assert not done.demolished_in_time
     assert Violation.objects.get(pk=v.pk).demolition_kind == "forced"

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -128,6 +129,11 @@ def test_a_forced_demolition_waits_for_the_deadline_and_the_announcement_and_iss
         services.force_demolish(v, actor=leader, photo_data=[png()])
     assert running.value.code == "enforcement.announcement_running"
     clock.move_to(timezone.now() + timedelta(days=1))  # type: ignore[attr-defined]
+    # …nor while the owner may still bring a 复议 or a 诉讼 (test_appeal_periods).
+    with pytest.raises(Conflict) as waiting:
+        services.force_demolish(v, actor=leader, photo_data=[png()])
+    assert waiting.value.code == "enforcement.appeal_period_running"
+    clock.move_to(datetime(2026, 3, 25, 9, tzinfo=ZoneInfo("Asia/Shanghai")))  # type: ignore[attr-defined]
     services.force_demolish(v, actor=leader, photo_data=[png()])
     v = fresh(v)
     assert v.state == State.DEMOLISHED

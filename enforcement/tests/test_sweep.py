@@ -53,7 +53,8 @@ def test_a_passed_demolition_deadline_asks_for_enforcement_and_a_new_deadline_is
     # 公告, 强拆 once its period ran out, then 复核不通过: a new deadline, reminded again.
     clock.move_to(first + timedelta(hours=1))  # type: ignore[attr-defined]
     services.announce(v, actor=control.users["town_leader"])
-    clock.move_to(first + timedelta(days=11))  # type: ignore[attr-defined]
+    # after the owner's 复议/诉讼 periods too (行政强制法 §44; served 2025-09-24).
+    clock.move_to(datetime(2026, 3, 25, 9, tzinfo=timezone.get_default_timezone()))  # type: ignore[attr-defined]
     services.force_demolish(v, actor=control.users["town_leader"], photo_data=[png()])
     services.reinspect(
         v, actor=control.users["kwb_clerk"], passed=False, photo_data=[png()], note="仍有部分未拆除", days=3
