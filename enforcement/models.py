@@ -336,16 +336,20 @@ class AppealFile(models.Model):
 
 
 class ViolationReminder(models.Model):
-    """One rung of the deadline sweep claimed for one violation and deadline (核查 or 自拆, near or
-    overdue): the unique row makes each reminder go out once, whatever runs the sweep."""
+    """One rung of the deadline sweep claimed for one violation and deadline (核查, 制止, 限期拆除决定,
+    存量 plan or 自拆; near or overdue): the unique row makes each reminder go out once, whatever
+    runs the sweep."""
 
     class Kind(models.TextChoices):
         CHECK_NEAR = "check_near", "核查临期"
         CHECK_OVERDUE = "check_overdue", "核查超期"
         DEMOLISH_NEAR = "demolish_near", "自拆临期"
         DEMOLISH_OVERDUE = "demolish_overdue", "自拆逾期"
+        STOP_NEAR = "stop_near", "制止临期"
         STOP_OVERDUE = "stop_overdue", "制止超期"
+        ORDER_NEAR = "order_near", "限期拆除决定临期"
         ORDER_OVERDUE = "order_overdue", "限期拆除决定超期"
+        PLAN_NEAR = "plan_near", "存量处置计划临期"
         PLAN_OVERDUE = "plan_overdue", "存量处置计划逾期"
 
     violation = models.ForeignKey(Violation, on_delete=models.CASCADE, related_name="reminders")

@@ -123,3 +123,78 @@ def test_the_periodic_task_is_the_sweep() -> None:
     from enforcement.tasks import deadline_sweep
 
     assert deadline_sweep.call_local() == {k: 0 for k in ViolationReminder.Kind.values}
+
+
+def mine(username: str, v: Violation) -> list[str]:
+    """The user's notices about `v`, oldest first."""
+    rows = Notification.objects.filter(user__username=username, message__contains=v.number).order_by("pk")
+    return list(rows.values_list("message", flat=True))
+
+
+def test_the_stop_deadline_is_warned_once_before_and_reported_once_after(control: Control) -> None:
+    v = violation_in(control, State.CONFIRMED)
+    assert v.stop_by is not None
+    assert sweep_deadlines(v.stop_by - timedelta(hours=7))["stop_near"] == 0  # 6 h lead by default
+    assert sweep_deadlines(v.stop_by - timedelta(hours=5))["stop_near"] == 1
+    assert sweep_deadlines(v.stop_by - timedelta(hours=1))["stop_near"] == 0  # once
+    assert sweep_deadlines(v.stop_by + timedelta(minutes=1))["stop_overdue"] == 1
+    assert sweep_deadlines(v.stop_by + timedelta(hours=3))["stop_overdue"] == 0  # once
+    for who in ("yzjd_clerk", "yzjd_leader", "kwb_clerk", "kwb_leader"):
+        messages = mine(who, v)
+        assert len(messages) == 2, who
+        assert "到制止期限" in messages[0]
+        assert "已过制止期限" in messages[1]
+    assert notices("hzjd_clerk") == []
+
+
+def test_the_order_deadline_is_warned_two_working_days_before_and_a_decision_in_time_ends_it(
+    control: Control, clock: object
+) -> None:
+    # Stopped 2025-09-24: due 2025-10-14 17:30. Two working days before it counts the 调休
+    # Saturday 10-11 and skips the Sunday: from 10-11 on it is near, on Friday 10-10 not yet.
+    v = violation_in(control, State.STOPPED)
+    assert v.order_by is not None
+    shanghai = timezone.get_default_timezone()
+    assert sweep_deadlines(datetime(2025, 10, 10, 12, tzinfo=shanghai))["order_near"] == 0
+    assert sweep_deadlines(datetime(2025, 10, 11, 9, tzinfo=shanghai))["order_near"] == 1
+    assert sweep_deadlines(datetime(2025, 10, 13, 9, tzinfo=shanghai))["order_near"] == 0  # once
+    assert [m for m in mine("yzjd_clerk", v) if "到限期拆除决定期限" in m] == [
+        f"违建 {v.number}（郢中街道）将于 2025-10-14 17:30 到限期拆除决定期限，请及时依法作出限期拆除决定"
+    ]
+    # The decision made in time: nothing more is owed on that clock, late or not.
+    services.order(
+        v, actor=control.users["town_clerk"], days=30, now=datetime(2025, 10, 14, 10, tzinfo=shanghai)
+    )
+    swept = sweep_deadlines(v.order_by + timedelta(days=1))
+    assert swept["order_overdue"] == 0
+    assert not any("已过限期拆除决定期限" in m for m in mine("yzjd_clerk", v))
+
+
+def test_a_plan_date_is_warned_a_week_before_and_reported_the_day_after_once_each(control: Control) -> None:
+    v = violation_in(control, State.PLANNED, built_on=OLD)
+    assert v.plan_due is not None
+    morning = timezone.make_aware(datetime.combine(v.plan_due, time(9)))
+    assert sweep_deadlines(morning - timedelta(days=8))["plan_near"] == 0
+    assert sweep_deadlines(morning - timedelta(days=7))["plan_near"] == 1
+    assert sweep_deadlines(morning)["plan_near"] == 0  # once, even on the day itself
+    assert sweep_deadlines(morning + timedelta(days=1))["plan_overdue"] == 1
+    assert sweep_deadlines(morning + timedelta(days=2))["plan_overdue"] == 0
+    messages = mine("kwb_leader", v)
+    assert len(messages) == 2
+    assert f"计划处置日期 {v.plan_due:%Y-%m-%d} 将到" in messages[0]
+
+
+def test_a_step_done_in_time_gets_no_reminder_and_a_late_first_sweep_sends_only_the_overdue_one(
+    control: Control,
+) -> None:
+    stopped = violation_in(control, State.CONFIRMED)
+    assert stopped.stop_by is not None
+    services.stop(stopped, actor=control.users["town_clerk"])  # long before its 临期
+    ordered = violation_in(control, State.PLANNED, built_on=OLD)
+    services.order(ordered, actor=control.users["town_clerk"], days=30)
+    late = violation_in(control, State.CONFIRMED)  # the worker was down until after its deadline
+    assert late.stop_by is not None
+    swept = sweep_deadlines(late.stop_by + timedelta(hours=1))
+    assert (swept["stop_near"], swept["stop_overdue"], swept["plan_near"]) == (0, 1, 0)
+    assert not ViolationReminder.objects.filter(violation__in=[stopped, ordered]).exists()
+    assert len(mine("yzjd_clerk", late)) == 1
