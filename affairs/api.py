@@ -17,6 +17,7 @@ from affairs.api_exchange import router as exchange_router
 from affairs.api_stats import router as stats_router
 from affairs.guards import available_actions
 from affairs.models import Application, Bundle, Joint, Matter, Partner
+from affairs.privacy import applicant_for_joint
 from affairs.schemas import (
     ApplicationActionIn,
     ApplicationDetailOut,
@@ -27,13 +28,25 @@ from affairs.schemas import (
     BundleOut,
     BundlePartOut,
     JointIn,
+    JointNoticeIn,
+    JointNoticeOut,
+    JointNoticePartOut,
     JointOut,
     JointPartOut,
+    JointPendingOut,
     MatterOut,
+    ShownApplicantOut,
 )
 from affairs.services import applications as services
 from affairs.services.applications import ApplicantData, OnBehalf
-from affairs.services.joint import joint_state, rollup_label, submit_joint, union_materials
+from affairs.services.joint import (
+    joint_notice,
+    joint_state,
+    notify_joint,
+    rollup_label,
+    submit_joint,
+    union_materials,
+)
 from affairs.workflow import Action, Channel, State
 from mochou.api_errors import ERRORS_LIST, ERRORS_READ, ERRORS_WRITE
 from mochou.errors import NotFound
@@ -274,3 +287,66 @@ def create_joint(request: HttpRequest, body: JointIn) -> Status[JointOut]:
         provided=body.provided, channel=Channel.WINDOW, actor=user, keep=body.keep, note=body.note,
     )  # fmt: skip
     return Status(201, _joint_out(*_joint_visible(request, joint.number)))
+
+
+# ---------------------------------------------------------------- 一件事's 一次性告知
+
+
+def _notice_out(request: HttpRequest, joint: Joint) -> JointNoticeOut:
+    """What the application page's 一件事 panel shows this user (joint.joint_notice), with the
+    applicant shown as the page shows it (affairs.privacy: full and audited only for whoever may
+    act on a part now)."""
+    user = _actor(request)
+    notice = joint_notice(joint, user)
+    shown = applicant_for_joint(user, joint, notice.parts, purpose="一件事一次性告知", request=request)
+    return JointNoticeOut(
+        number=joint.number, bundle=joint.bundle.code, bundle_name=joint.bundle.name,
+        state=joint_state(notice.parts), state_label=rollup_label(notice.parts),
+        applicant=ShownApplicantOut(
+            name=shown.name, id_number=shown.id_number, phone=shown.phone, address=shown.address,
+            full=shown.full,
+        ),
+        parts=[
+            JointNoticePartOut(
+                number=p.number, matter=p.matter_snapshot.get("code", ""), matter_name=p.matter.name,
+                department=p.department.code, stage=p.stage, state=State(p.state),
+                state_label=p.get_state_display(), missing=p.missing, notice_items=p.notice_items,
+                notice_note=p.notice_note, notified_at=p.notified_at, corrected_at=p.corrected_at,
+            )
+            for p in notice.parts
+        ],
+        pending=[JointPendingOut(number=p.number, matter_name=p.matter.name, missing=p.missing)
+                 for p in notice.pending],
+        can_notify=notice.can_notify,
+        asked=notice.asked,
+    )  # fmt: skip
+
+
+@router.get(
+    "/joints/{number}/notice",
+    response={200: JointNoticeOut, **ERRORS_READ},
+    summary="一件事的一次性告知",
+    description=(
+        "各部分已告知的补正清单、当前用户整件告知将通知的部分，以及申请人需一次性补正的全部材料，"
+        "与办件页面“一件事”栏所示相同。可查看其中任一部分的用户可读；申请人信息仅对当前可办理某一部分的"
+        "用户完整显示（留痕），其余脱敏。"
+    ),
+)
+def get_joint_notice(request: HttpRequest, number: str) -> JointNoticeOut:
+    joint, _ = _joint_visible(request, number)
+    return _notice_out(request, joint)
+
+
+@router.post(
+    "/joints/{number}/notice",
+    response={200: JointNoticeOut, **ERRORS_WRITE},
+    summary="整件一次性告知",
+    description=(
+        "政务大厅综合窗口对“一件事”中待预审且缺材料的每一部分一次性告知各自所缺材料（每部分只告知一次），"
+        "申请人收到一条短信。非综合窗口 403；没有可告知的部分 409（affairs.joint_nothing_to_notify）。"
+    ),
+)
+def notify_joint_notice(request: HttpRequest, number: str, body: JointNoticeIn) -> JointNoticeOut:
+    joint, _ = _joint_visible(request, number)
+    notify_joint(joint, actor=_actor(request), note=body.note)
+    return _notice_out(request, joint)

@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from accounts.audit.services import record
 from accounts.privacy import mask_id_number, mask_name, mask_phone
 from affairs.guards import available_actions
-from affairs.models import Applicant, Application
+from affairs.models import Applicant, Application, Joint
 
 
 @dataclass(frozen=True)
@@ -43,3 +43,14 @@ def applicant_for(
         new={"fields": ["name", "id_number", "phone", "address"], "purpose": purpose}, request=request,
     )  # fmt: skip
     return ShownApplicant(person.name, person.id_number, person.phone, person.address, True)
+
+
+def applicant_for_joint(
+    user: Any, joint: Joint, parts: list[Application], *, purpose: str, request: HttpRequest | None = None
+) -> ShownApplicant:
+    """A package's applicant (one for all its parts): shown as on the page of the first part the
+    user may act on now, audited on that part; masked if there is none."""
+    for part in parts:
+        if may_see(user, part):
+            return applicant_for(user, part, purpose=purpose, request=request)
+    return masked(joint.applicant)

@@ -161,6 +161,54 @@ class JointIn(StrictIn):
     note: StrictStr = Field("", max_length=2000, description="申请说明（各部分办件都带上）")
 
 
+class ShownApplicantOut(Schema):
+    name: str = Field(..., description="申请人（无需办理的角色看到脱敏值）")
+    id_number: str = Field(..., description="证件号码（脱敏规则同上）")
+    phone: str = Field(..., description="联系电话（脱敏规则同上）")
+    address: str = Field(..., description="联系地址（脱敏时为空）")
+    full: bool = Field(..., description="是否为完整信息：当前用户可办理其中某一部分时为完整，并留痕")
+
+
+class JointNoticePartOut(Schema):
+    number: str = Field(..., description="办件编号")
+    matter: str = Field(..., description="事项编码")
+    matter_name: str
+    department: str = Field(..., description="实施部门（单位编码）")
+    stage: int = Field(..., description="联办顺序")
+    state: State
+    state_label: str
+    missing: list[str] = Field(..., description="尚未提交的材料")
+    notice_items: list[str] = Field(..., description="已一次性告知的补正清单（未告知为空）")
+    notice_note: str = Field("", description="告知说明")
+    notified_at: datetime | None = Field(None, description="告知时间")
+    corrected_at: datetime | None = Field(None, description="补正时间")
+
+
+class JointPendingOut(Schema):
+    number: str = Field(..., description="办件编号")
+    matter_name: str
+    missing: list[str] = Field(..., description="整件一次性告知时将要求补正的材料")
+
+
+class JointNoticeOut(Schema):
+    number: str = Field(..., description="联办编号")
+    bundle: str = Field(..., description="一件事编码")
+    bundle_name: str
+    state: str = Field(..., description="汇总状态")
+    state_label: str = Field(..., description="汇总状态（中文）")
+    applicant: ShownApplicantOut
+    parts: list[JointNoticePartOut]
+    pending: list[JointPendingOut] = Field(
+        ..., description="当前用户整件一次性告知将通知的部分（待预审且缺材料；非综合窗口为空）"
+    )
+    can_notify: bool = Field(..., description="当前用户可否整件一次性告知")
+    asked: list[str] = Field(..., description="申请人需一次性补正的全部材料（各部分合并，每项一次）")
+
+
+class JointNoticeIn(StrictIn):
+    note: StrictStr = Field("", max_length=2000, description="告知说明（可选，各部分都带上）")
+
+
 class BundlePartOut(Schema):
     matter: str
     matter_name: str

@@ -9,8 +9,9 @@ its parts (`joint_state`), never stored.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NoReturn
 
 from django.db import transaction
 from django.utils import timezone
@@ -21,7 +22,7 @@ from affairs.services.applications import ApplicantData, notify, numbered, send_
 from affairs.workflow import Action, Channel, State
 from cases.attachments import CleanFile
 from loop.verbs import after_commit
-from mochou.errors import Conflict, InvalidInput
+from mochou.errors import Conflict, InvalidInput, NotPermitted
 
 ROLLUP_LABELS = {
     "correcting": "待补正",
@@ -112,11 +113,41 @@ def notify_joint(
     with transaction.atomic():
         parts = to_notify(joint, actor)
         if not parts:
-            raise Conflict("本“一件事”没有需要一次性告知补正的事项。", code="affairs.joint_nothing_to_notify")
+            _refuse_nothing_to_notify(joint, actor)
         done = [notify(p, actor=actor, items=p.missing, note=note, now=now, tell=False) for p in parts]
         # One SMS for the package, once every part is notified (affairs.notices claims them all).
         after_commit(send_notice_sms, done[0].pk)
         return done
+
+
+def _refuse_nothing_to_notify(joint: Joint, actor: Any) -> NoReturn:
+    """Why there is nothing to notify: the guard's own refusal when the actor may not notify a
+    part that misses materials (403, not a second rule), else nothing is missing (409)."""
+    for p in joint.parts.filter(state=State.SUBMITTED).order_by("stage", "pk"):
+        refused = GUARDS.refusal(actor, p, Action.NOTIFY) if p.missing else None
+        if isinstance(refused, NotPermitted):
+            raise refused
+    raise Conflict("本“一件事”没有需要一次性告知补正的事项。", code="affairs.joint_nothing_to_notify")
+
+
+@dataclass(frozen=True)
+class JointNotice:
+    """The package's 一次性告知 as one user reads it (the staff page and the API both show this):
+    each part with what it was asked, what the window would ask now, and the applicant's one list."""
+
+    joint: Joint
+    parts: list[Application]
+    pending: list[Application]  # the parts this user's 整件一次性告知 would notify now
+    asked: list[str]  # everything asked of the parts waiting for 补正, each once
+
+    @property
+    def can_notify(self) -> bool:
+        return bool(self.pending)
+
+
+def joint_notice(joint: Joint, actor: Any) -> JointNotice:
+    parts = list(joint.parts.select_related("matter", "department").order_by("stage", "pk"))
+    return JointNotice(joint=joint, parts=parts, pending=to_notify(joint, actor), asked=asked(parts))
 
 
 def asked(parts: Iterable[Application]) -> list[str]:

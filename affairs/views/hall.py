@@ -20,7 +20,7 @@ from affairs.office import is_office_staff, is_window_clerk
 from affairs.privacy import applicant_for
 from affairs.services import applications as services
 from affairs.services import files
-from affairs.services.joint import notify_joint, rollup_label, to_notify
+from affairs.services.joint import joint_notice, notify_joint, rollup_label
 from affairs.views.common import application_for, events, rows, visible
 from affairs.workflow import Action, Channel
 from mochou.errors import DomainError
@@ -118,11 +118,9 @@ def _detail_context(
     for act in available_actions(user, app):
         form = bound if failed == act and bound is not None else f.action_form(act, app)
         actions.append({"action": act, "form": form, "hint": HINTS.get(act, "")})
-    parts = (
-        list(app.joint.parts.select_related("matter", "department").order_by("stage", "pk"))
-        if app.joint
-        else []
-    )
+    # The 一件事 panel: the package's 一次性告知 as the API gives it (joint_notice).
+    notice = joint_notice(app.joint, user) if app.joint else None
+    parts = notice.parts if notice else []
     return {
         "app": app,
         "applicant": applicant_for(user, app, purpose="办件详情", request=request),
@@ -132,7 +130,8 @@ def _detail_context(
         "failed_action": failed,
         "parts": parts,
         "rollup": rollup_label(parts) if parts else "",
-        "joint_notify": to_notify(app.joint, user) if app.joint else [],
+        "joint_notify": notice.pending if notice else [],
+        "joint_asked": notice.asked if notice else [],
         "files": list(app.files.select_related("uploaded_by")),
         "case_links": list(app.case_links.select_related("case")),
         "outbox": list(app.outbox.order_by("pk")) if app.partner_id or app.origin_id else [],
