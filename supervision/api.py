@@ -189,5 +189,6 @@ def return_(request: HttpRequest, number: str, payload: NoticeReturnIn) -> Notic
     return _detail(request, number)
 
 
-# The 督查室's decision tasks, plans and the extraction register their routes on this router.
-from supervision import task_api  # noqa: E402, F401
+# The 督查室's decision tasks, plans, the extraction, the indicators' figures and the meeting
+# records register their routes on this router.
+from supervision import indicator_api, record_api, task_api  # noqa: E402, F401

@@ -21,6 +21,7 @@ from supervision import indicators as ind
 from supervision.api import router
 from supervision.extract_db import extract_from_db
 from supervision.guards import GUARDS, OFFERED
+from supervision.indicator_api import loaded_measurement, measurement_out
 from supervision.ledger import ledger_queryset, task_row
 from supervision.services import instructions
 from supervision.services import task_notices as tn
@@ -121,7 +122,7 @@ def _out(task: Task, user: User) -> dict[str, object]:
     }
 
 
-def _detail(request: HttpRequest, number: str) -> TaskDetailOut:
+def task_detail(request: HttpRequest, number: str) -> TaskDetailOut:
     user = _actor(request)
     task = _task(request, number)
     return TaskDetailOut(
@@ -196,7 +197,7 @@ def create(request: HttpRequest, payload: TaskCreateIn) -> Status[TaskDetailOut]
         major=payload.major,
         indicators=_indicators(payload.indicators),
     )
-    return Status(201, _detail(request, task.number))
+    return Status(201, task_detail(request, task.number))
 
 
 def _indicators(codes: list[str]) -> list[Indicator]:
@@ -238,12 +239,12 @@ def instruct(request: HttpRequest, payload: InstructionIn) -> Status[TaskDetailO
         case=case,
         hotspot=hotspot,
     )
-    return Status(201, _detail(request, task.number))
+    return Status(201, task_detail(request, task.number))
 
 
 @router.get("/tasks/{number}", response={200: TaskDetailOut, **ERRORS_READ}, summary="督办事项详情")
 def get_task(request: HttpRequest, number: str) -> TaskDetailOut:
-    return _detail(request, number)
+    return task_detail(request, number)
 
 
 def _unit(code: str | None) -> Unit | None:
@@ -325,7 +326,7 @@ def act(request: HttpRequest, number: str, action: str, payload: TaskActionIn) -
         svc.final_review(task, actor=user, note=p.note)
     else:
         raise NotFound(f"没有“{action}”这个操作")
-    return _detail(request, number)
+    return task_detail(request, number)
 
 
 @router.post(
@@ -466,18 +467,8 @@ def push_measurement(request: HttpRequest, code: str, payload: MeasurementIn) ->
         source_document=payload.source_document,
         via="api",
     )
-    return Status(
-        201,
-        MeasurementOut(
-            indicator=code,
-            period=m.period,
-            value=m.value,
-            numerator=m.numerator,
-            denominator=m.denominator,
-            via=m.via,
-            created_at=m.created_at,
-        ),
-    )
+    # A new entry is always its period's newest: the period's value until corrected.
+    return Status(201, measurement_out(loaded_measurement(m.pk), _actor(request), current=True))
 
 
 @router.post(

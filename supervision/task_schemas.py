@@ -204,13 +204,35 @@ class MeasurementIn(StrictIn):
 
 
 class MeasurementOut(Schema):
+    id: int = Field(..., description="数据编号（核实时用）")
     indicator: str
     period: date
     value: Decimal
     numerator: Decimal | None
     denominator: Decimal | None
-    via: str
+    source_document: str = Field(..., description="依据材料")
+    via: str = Field(..., description="form 页面录入 / csv / xlsx 导入 / api 接口报送")
+    reported_by: str | None = Field(None, description="录入人")
+    verified_by: str | None = Field(None, description="核实人；未核实为空")
+    current: bool = Field(..., description="是否为该期的现行数据（更正后旧数据为 false）")
+    allowed_actions: list[str] = Field(..., description="当前用户可做的操作：verify 核实")
     created_at: datetime
+
+
+class MeasurementFilters(Schema):
+    period: IsoDate | None = Field(None, description="只看该统计期")
+    unverified: bool | None = Field(None, description="true 只看未核实的现行数据")
+    offset: int = Field(0, ge=0, le=100_000)
+    limit: int = Field(100, ge=1, le=500)
+
+
+class MeasurementImportIn(StrictIn):
+    csv: StrictStr = Field(
+        ...,
+        min_length=1,
+        max_length=2_000_000,
+        description="CSV 全文，表头：指标编码,统计期,数值,分子,分母,依据材料；全部成功或全部不导入",
+    )
 
 
 class ExtractIn(StrictIn):

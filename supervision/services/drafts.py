@@ -22,9 +22,17 @@ from supervision.task_models import DraftStatus, DraftTask, MeetingRecord, Plan,
 from supervision.task_workflow import Source
 
 
-def _office(actor: User) -> None:
+def review_refusal(actor: User) -> NotPermitted | None:
+    """Why `actor` may not read or review meeting records and their drafts, or None: the one rule
+    the pages, the API and these verbs ask (only the 督查室 works on records)."""
     if not actor.is_active or actor.role not in (Role.SUPERVISOR, Role.ADMIN):
-        raise NotPermitted("只有督查室可以审核会议纪要的待审事项。", code="permission_denied.role")
+        return NotPermitted("只有督查室可以审核会议纪要的待审事项。", code="permission_denied.role")
+    return None
+
+
+def _office(actor: User) -> None:
+    if (refusal := review_refusal(actor)) is not None:
+        raise refusal
 
 
 def _pending(draft: DraftTask) -> None:
