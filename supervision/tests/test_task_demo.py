@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.demo import seed_users
 from accounts.models import User
 from org.demo import seed_org
+from supervision.plan_data import PLANS
 from supervision.task_demo import seed_tasks
 from supervision.task_models import DraftStatus, DraftTask, Indicator, Task, TaskNotice
 from supervision.task_workflow import TaskState
@@ -32,7 +33,8 @@ def test_the_demo_shows_every_state(calendar: None, clock: Any, client: Client) 
     assert set(TaskNotice.objects.values_list("colour", flat=True)) >= {"blue", "yellow", "red"}
     assert Task.objects.filter(extension_step="supervisor_ok").exists()
     assert Task.objects.filter(parent__isnull=False).count() == 3
-    assert Indicator.objects.count() == 4
+    # Every indicator of the eight plans, those fed by another app's figures included.
+    assert Indicator.objects.count() == sum(len(plan.indicators) for plan in PLANS) == 8
     assert Indicator.objects.get(code="park-output-share").measurements.exists()
     for task in Task.objects.prefetch_related("events"):
         events = list(task.events.all())
