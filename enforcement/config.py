@@ -52,6 +52,14 @@ DEFAULT_NEW_SINCE = "2025-01-01"
 DEFAULT_CASE_CATEGORIES = ("城乡建设/城乡规划/违章建筑",)
 
 
+def _bounded(name: str, default: int, upper: int, *, lower: int = 1) -> int:
+    """An integer setting (hours, days or months) refused outside [lower, upper]."""
+    value = int(getattr(settings, name, default))
+    if not lower <= value <= upper:
+        raise ImproperlyConfigured(f"{name} must be between {lower} and {upper}")
+    return value
+
+
 def office_code() -> str:
     return str(getattr(settings, "MOCHOU_ENFORCEMENT_OFFICE", DEFAULT_OFFICE))
 
@@ -62,10 +70,7 @@ def office_unit_id() -> int | None:
 
 
 def check_hours() -> int:
-    hours = int(getattr(settings, "MOCHOU_ENFORCEMENT_CHECK_HOURS", DEFAULT_CHECK_HOURS))
-    if not 1 <= hours <= 240:
-        raise ImproperlyConfigured("MOCHOU_ENFORCEMENT_CHECK_HOURS must be between 1 and 240")
-    return hours
+    return _bounded("MOCHOU_ENFORCEMENT_CHECK_HOURS", DEFAULT_CHECK_HOURS, 240)
 
 
 DEFAULT_STOP_HOURS = 24
@@ -74,40 +79,27 @@ DEFAULT_CHECK_NEAR_HOURS = 4
 DEFAULT_DEMOLISH_NEAR_HOURS = 24
 
 
-def _hours(name: str, default: int, upper: int) -> int:
-    hours = int(getattr(settings, name, default))
-    if not 1 <= hours <= upper:
-        raise ImproperlyConfigured(f"{name} must be between 1 and {upper}")
-    return hours
-
-
 def check_near_hours() -> int:
-    return _hours("MOCHOU_ENFORCEMENT_CHECK_NEAR_HOURS", DEFAULT_CHECK_NEAR_HOURS, 240)
+    return _bounded("MOCHOU_ENFORCEMENT_CHECK_NEAR_HOURS", DEFAULT_CHECK_NEAR_HOURS, 240)
 
 
 def demolish_near_hours() -> int:
-    return _hours("MOCHOU_ENFORCEMENT_DEMOLISH_NEAR_HOURS", DEFAULT_DEMOLISH_NEAR_HOURS, 24 * 30)
+    return _bounded("MOCHOU_ENFORCEMENT_DEMOLISH_NEAR_HOURS", DEFAULT_DEMOLISH_NEAR_HOURS, 24 * 30)
 
 
 def stop_hours() -> int:
-    return _hours("MOCHOU_ENFORCEMENT_STOP_HOURS", DEFAULT_STOP_HOURS, 24 * 30)
+    return _bounded("MOCHOU_ENFORCEMENT_STOP_HOURS", DEFAULT_STOP_HOURS, 24 * 30)
 
 
 def order_working_days() -> int:
-    days = int(getattr(settings, "MOCHOU_ENFORCEMENT_ORDER_WORKING_DAYS", DEFAULT_ORDER_WORKING_DAYS))
-    if not 1 <= days <= 60:
-        raise ImproperlyConfigured("MOCHOU_ENFORCEMENT_ORDER_WORKING_DAYS must be between 1 and 60")
-    return days
+    return _bounded("MOCHOU_ENFORCEMENT_ORDER_WORKING_DAYS", DEFAULT_ORDER_WORKING_DAYS, 60)
 
 
 DEFAULT_NOTICE_DAYS = 10
 
 
 def notice_days() -> int:
-    days = int(getattr(settings, "MOCHOU_ENFORCEMENT_NOTICE_DAYS", DEFAULT_NOTICE_DAYS))
-    if not 1 <= days <= 90:
-        raise ImproperlyConfigured("MOCHOU_ENFORCEMENT_NOTICE_DAYS must be between 1 and 90")
-    return days
+    return _bounded("MOCHOU_ENFORCEMENT_NOTICE_DAYS", DEFAULT_NOTICE_DAYS, 90)
 
 
 DEFAULT_REVIEW_DAYS = 60  # 行政复议法 §20
@@ -115,18 +107,14 @@ DEFAULT_LAWSUIT_MONTHS = 6  # 行政诉讼法 §46
 
 
 def review_days() -> int:
-    days = int(getattr(settings, "MOCHOU_ENFORCEMENT_REVIEW_DAYS", DEFAULT_REVIEW_DAYS))
     # A shorter period than the law's would let 强拆 run while the owner may still appeal.
-    if not DEFAULT_REVIEW_DAYS <= days <= 366:
-        raise ImproperlyConfigured("MOCHOU_ENFORCEMENT_REVIEW_DAYS must be between 60 and 366")
-    return days
+    return _bounded("MOCHOU_ENFORCEMENT_REVIEW_DAYS", DEFAULT_REVIEW_DAYS, 366, lower=DEFAULT_REVIEW_DAYS)
 
 
 def lawsuit_months() -> int:
-    months = int(getattr(settings, "MOCHOU_ENFORCEMENT_LAWSUIT_MONTHS", DEFAULT_LAWSUIT_MONTHS))
-    if not DEFAULT_LAWSUIT_MONTHS <= months <= 24:
-        raise ImproperlyConfigured("MOCHOU_ENFORCEMENT_LAWSUIT_MONTHS must be between 6 and 24")
-    return months
+    return _bounded(
+        "MOCHOU_ENFORCEMENT_LAWSUIT_MONTHS", DEFAULT_LAWSUIT_MONTHS, 24, lower=DEFAULT_LAWSUIT_MONTHS
+    )
 
 
 DEFAULT_STOP_NEAR_HOURS = 6
@@ -135,22 +123,15 @@ DEFAULT_PLAN_NEAR_DAYS = 7
 
 
 def stop_near_hours() -> int:
-    return _hours("MOCHOU_ENFORCEMENT_STOP_NEAR_HOURS", DEFAULT_STOP_NEAR_HOURS, 24 * 30)
+    return _bounded("MOCHOU_ENFORCEMENT_STOP_NEAR_HOURS", DEFAULT_STOP_NEAR_HOURS, 24 * 30)
 
 
 def order_near_working_days() -> int:
-    return _days("MOCHOU_ENFORCEMENT_ORDER_NEAR_WORKING_DAYS", DEFAULT_ORDER_NEAR_WORKING_DAYS, upper=60)
+    return _bounded("MOCHOU_ENFORCEMENT_ORDER_NEAR_WORKING_DAYS", DEFAULT_ORDER_NEAR_WORKING_DAYS, 60)
 
 
 def plan_near_days() -> int:
-    return _days("MOCHOU_ENFORCEMENT_PLAN_NEAR_DAYS", DEFAULT_PLAN_NEAR_DAYS, upper=365)
-
-
-def _days(name: str, default: int, *, upper: int) -> int:
-    days = int(getattr(settings, name, default))
-    if not 1 <= days <= upper:
-        raise ImproperlyConfigured(f"{name} must be between 1 and {upper}")
-    return days
+    return _bounded("MOCHOU_ENFORCEMENT_PLAN_NEAR_DAYS", DEFAULT_PLAN_NEAR_DAYS, 365)
 
 
 def new_since() -> date:
