@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
+from django.db.models import Model, QuerySet
 from ninja import Field, Schema
 from pydantic import (
     BeforeValidator,
@@ -40,6 +41,13 @@ MAX_ID = 2**31 - 1
 UNIT_CODE_MAX = 32  # org.Unit.code
 CATEGORY_PATH_MAX = 200  # cases.Category.path
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_Row = TypeVar("_Row", bound=Model)
+
+
+def row_by_id(rows: QuerySet[_Row], pk: int) -> _Row | None:
+    """The row of `rows` with this id, or None: an id a client sends in a path may lie outside the
+    integer column, where it names no row (and PostgreSQL would refuse to compare it)."""
+    return rows.filter(pk=pk).first() if 1 <= pk <= MAX_ID else None
 
 
 def _iso_date(value: object) -> object:

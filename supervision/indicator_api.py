@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from ninja import Query, Status
 
 from accounts.models import User
-from cases.schemas import MAX_ID
+from cases.schemas import row_by_id
 from mochou.api_errors import ERRORS_READ, ERRORS_WRITE, ErrorOut
 from mochou.errors import NotFound
 from supervision import indicators as ind
@@ -106,9 +106,7 @@ def list_measurements(
 def verify(request: HttpRequest, code: str, measurement_id: int) -> MeasurementOut:
     user = _actor(request)
     indicator = indicator_for(user, code)
-    if not 1 <= measurement_id <= MAX_ID:  # no such row (PostgreSQL would refuse the number)
-        raise NotFound(NO_MEASUREMENT)
-    found = Measurement.objects.filter(pk=measurement_id, indicator=indicator).first()
+    found = row_by_id(Measurement.objects.filter(indicator=indicator), measurement_id)
     if found is None:
         raise NotFound(NO_MEASUREMENT)
     ind.verify_measurement(found, actor=user)

@@ -17,7 +17,7 @@ from django.http import HttpRequest
 from ninja import Status
 
 from accounts.models import User
-from cases.schemas import MAX_ID
+from cases.schemas import row_by_id
 from mochou.api_errors import ERRORS_LIST, ERRORS_READ, ERRORS_WRITE, ErrorOut
 from mochou.errors import InvalidInput, NotFound
 from org.models import Unit
@@ -55,19 +55,14 @@ def _drafts() -> QuerySet[DraftTask]:
 
 
 def _record(record_id: int) -> MeetingRecord:
-    in_range = 1 <= record_id <= MAX_ID  # out of range: no such row (PostgreSQL would refuse it)
-    item = (
-        MeetingRecord.objects.select_related("uploaded_by").filter(pk=record_id).first() if in_range else None
-    )
+    item = row_by_id(MeetingRecord.objects.select_related("uploaded_by"), record_id)
     if item is None:
         raise NotFound(NO_RECORD)
     return item
 
 
 def _draft(draft_id: int) -> DraftTask:
-    found = (
-        _drafts().select_related("record").filter(pk=draft_id).first() if 1 <= draft_id <= MAX_ID else None
-    )
+    found = row_by_id(_drafts().select_related("record"), draft_id)
     if found is None:
         raise NotFound(NO_DRAFT)
     return found
