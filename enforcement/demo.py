@@ -203,7 +203,7 @@ def seed_enforcement(*, seed: int, now: datetime) -> None:
         town, town_leader = _staff(slug) if slug else (None, None)
         if town is None or town_leader is None:
             continue
-        villages = list(Unit.objects.filter(kind=UnitKind.VILLAGE, parent=township))
+        villages = list(Unit.objects.active().filter(kind=UnitKind.VILLAGE, parent=township))
         anchor = _anchor(t_index, len(townships))
         # Every other township shows a clean sheet (零增长) this month; some show more work.
         count = 1 + (t_index % 3)
@@ -233,7 +233,9 @@ def seed_enforcement(*, seed: int, now: datetime) -> None:
                 else cutoff + timedelta(days=rng.randint(0, (latest - cutoff).days))
             )
             village = rng.choice(villages) if villages else None
-            place = f"{township.display_name}{village.name if village else ''}"  # the township once
+            # 郢中街道连家沟社区…; a 场库's 虚拟社区 is a statistical unit, not a place to write.
+            real = village is not None and "虚拟" not in village.name
+            place = f"{township.display_name}{village.display_name if village and real else ''}"
             patrol = _patrol(town, township, at, found=True) if k == 0 and t_index < 2 else None
             report = services.Report(
                 township=township,

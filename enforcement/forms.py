@@ -74,7 +74,7 @@ class ReportForm(forms.Form):
         label="村（社区）",
         queryset=Unit.objects.none(),
         required=False,
-        help_text="所选乡镇（街道）下的村（社区），取自组织机构；演示库中的社区为示例名称，非官方区划。",
+        help_text="所选乡镇（街道）下的村（社区），按国家统计局统计用区划代码。",
     )
     address = forms.CharField(label="地址", max_length=200)
     lat = forms.FloatField(label="纬度", required=False)

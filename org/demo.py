@@ -1,15 +1,17 @@
 """The units of the demo city, 钟祥市: the 12345 centre, city departments, townships, a few communities.
 
 Townships come from the shipped NBS 2023 division codes (mochou/data/streets-zhongxiang.csv) and
-are real. The departments are a plausible set for a county-level city in 湖北 after the 2019
-institutional reform; their codes (D-ZJJ…) are ours and stable. The communities under 郢中街道
-and 皇庄街道 are illustrative only: they carry no division code.
+are real; so are their 574 villages and communities (org/data/villages-zhongxiang.csv, the same
+edition: see org/data/PROVENANCE.md), each a unit whose code is its 12-digit 统计用区划代码. The
+departments are a plausible set for a county-level city in 湖北 after the 2019 institutional
+reform; their codes (D-ZJJ…) are ours and stable.
 
 Every function here is idempotent (update_or_create on the unit code).
 """
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +23,7 @@ from org.models import Unit, UnitKind
 
 DATA_DIR = Path(mochou.__file__).resolve().parent / "data"
 STREETS_CSV = DATA_DIR / "streets-zhongxiang.csv"
+VILLAGES_CSV = Path(__file__).resolve().parent / "data" / "villages-zhongxiang.csv"
 ZHONGXIANG = "420881"
 
 CENTRE_CODE = "C12345"
@@ -110,22 +113,41 @@ TOWNSHIP_SLUGS: dict[str, str] = {
     "420881461": "hjkfq",  # 湖北钟祥胡集经济技术开发区
 }
 
-# Illustrative communities (社区) — NOT official: no division code, codes of our own.
-VILLAGES: tuple[tuple[str, str, str], ...] = (
-    # (code, name, township NBS code)
-    ("V-YZ-MCH", "莫愁湖社区", "420881001"),
-    ("V-YZ-WF", "王府社区", "420881001"),
-    ("V-YZ-YC", "阳春社区", "420881001"),
-    ("V-YZ-LT", "兰台社区", "420881001"),
-    ("V-HZ-HC", "皇城社区", "420881002"),
-    ("V-HZ-LS", "龙山社区", "420881002"),
-    ("V-HZ-SC", "石城社区", "420881002"),
-)
+# The seven illustrative communities the demo had before the real list shipped (codes of our own,
+# no division code): retired by `seed_org` (inactive, kept for the records that name them).
+RETIRED_VILLAGE_CODES = ("V-YZ-MCH", "V-YZ-WF", "V-YZ-YC", "V-YZ-LT", "V-HZ-HC", "V-HZ-LS", "V-HZ-SC")
+
+
+@dataclass(frozen=True)
+class Village:
+    """A village-level unit (村委会/社区居委会) of 钟祥市 from the NBS 2023 division codes."""
+
+    code: str  # 12-digit 统计用区划代码
+    name: str  # as published: 连家沟社区居委会, 彭墩村村委会 …
+    township_code: str  # the 9-digit code of its township-level unit (a prefix of `code`)
+
+    @property
+    def short_name(self) -> str:
+        """The place, not its committee: 连家沟社区居委会 → 连家沟社区, 彭墩村委会 → 彭墩村 (the
+        virtual units of the 场库, e.g. 温峡虚拟生活区, keep their name)."""
+        for suffix, place in (("居委会", ""), ("村委会", "村")):
+            if self.name.endswith(suffix) and len(self.name) > len(suffix):
+                return self.name[: -len(suffix)] + place
+        return self.name
 
 
 def read_townships() -> list[tuple[str, str]]:
     """(NBS code, name) of 钟祥市's township-level units, from the shipped CSV."""
     return [(s.code, s.name) for s in read_streets(STREETS_CSV) if s.area_code == ZHONGXIANG]
+
+
+def read_villages(path: Path = VILLAGES_CSV) -> list[Village]:
+    """钟祥市's villages and communities, in file order (by code), from the shipped CSV."""
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        return [
+            Village(row["code"].strip(), row["name"].strip(), row["streetCode"].strip())
+            for row in csv.DictReader(fh)
+        ]
 
 
 def short_township_name(name: str) -> str:
@@ -168,18 +190,38 @@ def seed_org() -> dict[str, int]:
                 "sort_order": order,
             },
         )
-    for order, (code, name, township_code) in enumerate(VILLAGES, start=1):
-        Unit.objects.update_or_create(
-            code=code,
-            defaults={
-                "name": name,
-                "kind": UnitKind.VILLAGE,
-                "parent": townships[township_code],
-                "division_code": "",
-                "sort_order": order,
-            },
-        )
+    _seed_villages(townships)
     return {kind: Unit.objects.filter(kind=kind).count() for kind in UnitKind.values}
+
+
+def _seed_villages(townships: dict[str, Unit]) -> None:
+    """One village unit per row of the shipped list, under its township: created, or its name,
+    parent and order repaired; in bulk (574 rows), so a re-seed costs a few queries."""
+    villages = read_villages()
+    existing = {u.code: u for u in Unit.objects.filter(code__in=[v.code for v in villages])}
+    new, changed = [], []
+    for order, village in enumerate(villages, start=1):
+        wanted = {
+            "name": village.name,
+            "short_name": village.short_name,
+            "kind": UnitKind.VILLAGE,
+            "parent": townships[village.township_code],
+            "division_code": village.code,
+            "sort_order": order,
+            "is_active": True,
+        }
+        unit = existing.get(village.code)
+        if unit is None:
+            new.append(Unit(code=village.code, **wanted))
+        elif any(getattr(unit, field) != value for field, value in wanted.items()):
+            for field, value in wanted.items():
+                setattr(unit, field, value)
+            changed.append(unit)
+    Unit.objects.bulk_create(new)
+    Unit.objects.bulk_update(
+        changed, ["name", "short_name", "kind", "parent", "division_code", "sort_order", "is_active"]
+    )
+    Unit.objects.filter(code__in=RETIRED_VILLAGE_CODES).update(is_active=False)
 
 
 def unit_slug(unit: Unit) -> str | None:

@@ -32,6 +32,13 @@ def test_the_demo_shows_every_state_across_the_townships(
     assert forced.filter(events__action="uphold").exists()
     assert forced.exclude(events__action="uphold").exists()
     assert Violation.objects.filter(accountabilities__isnull=False).exists()
+    # Each reported one names a real village or community of its township (NBS 12-digit code).
+    placed = Violation.objects.exclude(channel="satellite").select_related("village")
+    assert placed.exists()
+    assert all(v.village and v.village.parent_id == v.township_id for v in placed)
+    assert all(len(v.village.division_code) == 12 for v in placed if v.village)
+    named = [v for v in placed if v.village and "虚拟" not in v.village.name]
+    assert all(v.village and v.village.display_name in v.address for v in named)
     for v in Violation.objects.all():
         assert v.events.order_by("-seq").first().to_state == v.state  # type: ignore[union-attr]
     # Addresses name the township once; each township's points cluster apart from the others'.

@@ -11,7 +11,7 @@ from org.models import UnitKind
 
 
 class Command(BaseCommand):
-    help = "创建或更新钟祥市的单位：12345热线中心、市直部门、31个乡镇场库和示例社区（可重复执行）。"
+    help = "创建或更新钟祥市的单位：12345热线中心、市直部门、31个乡镇场库及其574个村（社区）（可重复执行）。"
 
     def handle(self, *args: Any, **options: Any) -> None:
         counts = seed_org()
