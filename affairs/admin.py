@@ -14,8 +14,10 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from accounts.audit.audited_admin import AuditedAdmin
+from affairs.formfields import union_fields
 from affairs.models import Bundle, BundlePart, Matter, Partner
 from mochou.admin import ReadOnlyAdmin
+from mochou.errors import DomainError
 
 # TabularInline is generic only in django-stubs; at run time it cannot be subscripted.
 if TYPE_CHECKING:
@@ -96,8 +98,28 @@ class PartnerAdmin(AuditedAdmin):
         return values
 
 
+class BundlePartFormSet(forms.BaseInlineFormSet):  # type: ignore[type-arg]
+    """A package's parts must agree on their form fields: one key, one question (the catalogue's
+    review checks the same when a part's matter is published: affairs.catalogue.bundle_conflicts)."""
+
+    def clean(self) -> None:
+        super().clean()
+        matters = [
+            f.cleaned_data["matter"]
+            for f in self.forms
+            if getattr(f, "cleaned_data", None)
+            and f.cleaned_data.get("matter")
+            and not f.cleaned_data.get("DELETE")
+        ]
+        try:
+            union_fields((m.name, m.fields) for m in matters)
+        except DomainError as error:
+            raise forms.ValidationError(error.message) from error
+
+
 class BundlePartInline(_PartInline):
     model = BundlePart
+    formset = BundlePartFormSet
     extra = 1
     fields = ("matter", "stage")
     autocomplete_fields = ("matter",)

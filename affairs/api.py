@@ -15,6 +15,7 @@ from accounts.models import User
 from accounts.privacy import mask_name
 from affairs.api_exchange import router as exchange_router
 from affairs.api_stats import router as stats_router
+from affairs.formfields import shown_answers
 from affairs.guards import available_actions
 from affairs.models import Application, Bundle, Joint, Matter, Partner
 from affairs.privacy import applicant_for_joint
@@ -25,6 +26,7 @@ from affairs.schemas import (
     ApplicationIn,
     ApplicationOut,
     ApplicationPageOut,
+    BundleFieldOut,
     BundleOut,
     BundlePartOut,
     JointIn,
@@ -45,6 +47,7 @@ from affairs.services.joint import (
     notify_joint,
     rollup_label,
     submit_joint,
+    union_form,
     union_materials,
 )
 from affairs.workflow import Action, Channel, State
@@ -67,7 +70,7 @@ def _matter_out(m: Matter) -> MatterOut:
         department_name=m.department.display_name, kind=m.kind, statutory_days=m.statutory_days,
         promised_days=m.promised_days, fee=m.fee, online=m.online, at_window=m.at_window, visits=m.visits,
         how=m.how, location=m.location, legal_basis=m.legal_basis, guide=m.guide_id,
-        materials=m.materials, steps=m.steps,
+        materials=m.materials, fields=m.fields, steps=m.steps,
     )  # fmt: skip
 
 
@@ -97,6 +100,8 @@ def _out(app: Application, user: User) -> dict[str, object]:
         "concluded_at": app.concluded_at,
         "step": step["name"] if step else None,
         "joint": app.joint.number if app.joint else None,
+        # Masked as the applicant's name is: the API is not for reading people's data in bulk.
+        "answers": shown_answers(app.matter_snapshot.get("fields") or [], app.answers, full=False),
         "allowed_actions": available_actions(user, app),
     }
 
@@ -190,7 +195,7 @@ def create_application(request: HttpRequest, body: ApplicationIn) -> Status[Appl
     )
     app = services.submit(
         matter, person, provided=body.provided, channel=Channel.WINDOW, actor=user,
-        on_behalf=helped, note=body.note, keep=body.keep, partner=partner,
+        on_behalf=helped, note=body.note, keep=body.keep, partner=partner, answers=body.answers,
     )  # fmt: skip
     return Status(201, _detail(app, user))
 
@@ -224,6 +229,7 @@ def _bundle_out(b: Bundle) -> BundleOut:
         parts=[BundlePartOut(matter=p.matter.code or "", matter_name=p.matter.name, stage=p.stage)
                for p in parts],
         materials=[m["name"] for m in union_materials(b)],
+        fields=[BundleFieldOut(**f) for f in union_form(b)],
     )  # fmt: skip
 
 
@@ -285,6 +291,7 @@ def create_joint(request: HttpRequest, body: JointIn) -> Status[JointOut]:
     joint = submit_joint(
         bundle, ApplicantData(a.name, a.id_number, a.phone, a.address, a.is_enterprise),
         provided=body.provided, channel=Channel.WINDOW, actor=user, keep=body.keep, note=body.note,
+        answers=body.answers,
     )  # fmt: skip
     return Status(201, _joint_out(*_joint_visible(request, joint.number)))
 

@@ -49,8 +49,27 @@ for _action in (RevisionAction.PUBLISHED, RevisionAction.RETURNED, RevisionActio
     _rule = GUARDS.rules[_action]
     GUARDS.rules[_action] = replace(_rule, checks=(_office_only, *_rule.checks))
 
+
+def bundle_conflicts(matter: Matter, fields: list[dict[str, Any]]) -> None:
+    """The 一件事 that hold this matter ask its fields with the other parts' in one form: one key,
+    one question. A definition of a key that another part defines differently is refused (409),
+    naming both matters, before anything is published (an existing package would break)."""
+    from affairs.formfields import union_fields
+    from affairs.models import BundlePart
+
+    for bundle_id in BundlePart.objects.filter(matter=matter).values_list("bundle_id", flat=True):
+        others = (
+            BundlePart.objects.filter(bundle_id=bundle_id).exclude(matter=matter).select_related("matter")
+        )
+        union_fields([*((p.matter.name, p.matter.fields) for p in others), (matter.name, fields)])
+
+
+def _before_publish(item: Matter, target: Matter) -> None:
+    bundle_conflicts(target, item.fields)
+
+
 REVIEW: review.Review[Matter, MatterStatus] = review.Review(
-    model=Matter, log=MatterRevision, item_field="matter", guards=GUARDS
+    model=Matter, log=MatterRevision, item_field="matter", guards=GUARDS, before_publish=_before_publish
 )
 
 FORMS = {"原件": "original", "复印件": "copy", "原件及复印件": "both"}
@@ -134,23 +153,37 @@ def check_limits(values: Mapping[str, Any]) -> None:
         raise InvalidInput("承诺时限不能长于法定时限。", code="affairs.matter.promised_days")
 
 
-def create_matter(*, actor: Any, values: Mapping[str, Any], code: str) -> Matter:
+def _checked(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The limits checked and the form fields in their stored shape (affairs.formfields)."""
+    from affairs.formfields import check_fields
+
     check_limits(values)
+    return {**values, "fields": check_fields(values.get("fields") or [])}
+
+
+def create_matter(*, actor: Any, values: Mapping[str, Any], code: str) -> Matter:
+    values = _checked(values)
     if Matter.objects.filter(code=code).exists():
         raise InvalidInput("事项编码已存在。", code="affairs.matter.code_taken")
     return REVIEW.create(actor=actor, values=values, code=code)
 
 
 def edit_matter(matter: Matter, *, actor: Any, values: Mapping[str, Any]) -> Matter:
-    check_limits(values)
+    values = _checked(values)
     return REVIEW.edit(matter, actor=actor, values=lambda target: values)
 
 
 def import_matter(*, actor: Any, code: str, values: Mapping[str, Any]) -> tuple[Matter, bool]:
-    """The demo's trusted catalogue: create or refresh a published matter (logged as 导入)."""
+    """The demo's trusted catalogue: create or refresh a published matter (logged as 导入); its
+    fields are checked as an edit's are, and against its packages as a publication's are."""
+    from affairs.formfields import check_fields
+
+    values = {**values, "fields": check_fields(values["fields"])} if "fields" in values else values
     matter = Matter.objects.filter(code=code).first()
     if matter is not None and REVIEW.holds(matter, values):
         return matter, False
+    if matter is not None and "fields" in values:
+        bundle_conflicts(matter, values["fields"])
     return REVIEW.import_(matter, actor=actor, values=values, code=code)
 
 

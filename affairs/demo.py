@@ -11,10 +11,13 @@ import random
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.utils import timezone
+
 from accounts.masking import id_check_digit_ok
 from accounts.models import Role, User
 from affairs import catalogue, services
-from affairs.demo_catalogue import BUNDLES, HALL, MATTERS, DemoMatter
+from affairs.demo_catalogue import BUNDLES, FIELDS, HALL, MATTERS, DemoMatter
+from affairs.formfields import parse_fields
 from affairs.models import Application, Bundle, BundlePart, Matter, Partner, PartnerKind
 from affairs.office import office_unit
 from affairs.services.applications import ApplicantData
@@ -35,6 +38,7 @@ def _values(item: DemoMatter, unit: Unit, guide: Guide | None) -> dict[str, Any]
         "statutory_days": item.statutory,
         "promised_days": item.promised,
         "materials": catalogue.parse_materials(item.materials),
+        "fields": parse_fields(FIELDS.get(item.code, "")),
         "steps": catalogue.parse_steps(item.steps),
         "fee": item.fee,
         "online": item.online,
@@ -76,6 +80,43 @@ def _person(rng: random.Random, n: int) -> ApplicantData:
     born = f"{1950 + rng.randrange(55)}{rng.randrange(1, 13):02d}{rng.randrange(1, 28):02d}"
     body = f"420881{born}{rng.randrange(100, 999)}"
     return ApplicantData(name=name, id_number=_valid_id(body), phone=f"139{rng.randrange(10**8):08d}")
+
+
+# Plausible answers to the demo matters' form fields (demo_catalogue.FIELDS); other keys by kind.
+SAMPLE_ANSWERS = {
+    "baby_name": "李沐阳", "birth_hospital": "钟祥市人民医院", "birth_weight": "3350",
+    "mother_name": "王丽华", "father_name": "李建国", "hukou_address": "钟祥市郢中街道莫愁村 3 组 12 号",
+    "company_name": "钟祥市莫愁湖茶饮有限公司", "registered_capital": "50",
+    "business_scope": "餐饮服务；食品销售；茶叶零售", "company_address": "钟祥市郢中街道莫愁湖路 18 号",
+    "legal_rep_name": "周海燕", "staff_count": "6", "move_to_address": "钟祥市郢中街道阳春大街 66 号",
+    "household_size": "3", "monthly_income": "1800", "spouse_name": "刘芳",
+}  # fmt: skip
+
+
+def _rng(seed: int) -> random.Random:
+    return random.Random(seed)  # noqa: S311 (demo data, not a secret)
+
+
+def _answers(fields: list[dict[str, Any]], rng: random.Random, now: datetime) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for f in fields:
+        kind, key = f["kind"], f["key"]
+        if key in SAMPLE_ANSWERS:
+            out[key] = SAMPLE_ANSWERS[key]
+        elif kind == "choice":
+            out[key] = f["options"][0]
+        elif kind == "date":
+            out[key] = (timezone.localdate(now) - timedelta(days=rng.randrange(3, 20))).isoformat()
+        elif kind == "id_number":
+            born = f"19{rng.randrange(70, 99)}0{rng.randrange(1, 10)}1{rng.randrange(10)}"
+            out[key] = _valid_id(f"420881{born}{rng.randrange(1000):03d}")
+        elif kind == "phone":
+            out[key] = f"139{rng.randrange(10**8):08d}"
+        elif kind == "number":
+            out[key] = str(rng.randrange(1, 10))
+        else:
+            out[key] = "见申请说明"
+    return out
 
 
 def _valid_id(first17: str) -> str:
@@ -127,9 +168,14 @@ def seed_affairs(*, seed: int, now: datetime) -> None:
         names = [x["name"] for x in m.materials]
         provided = names[: len(names) - missing] if missing else names
         when = now - timedelta(days=days_ago)
+        answers = _answers(m.fields, rng, when)
         if online:
-            return services.submit(m, person(), provided=provided, channel=Channel.ONLINE, now=when)
-        return services.submit(m, person(), provided=provided, channel=Channel.WINDOW, actor=window, now=when)
+            return services.submit(
+                m, person(), provided=provided, channel=Channel.ONLINE, answers=answers, now=when
+            )
+        return services.submit(
+            m, person(), provided=provided, channel=Channel.WINDOW, actor=window, answers=answers, now=when
+        )
 
     def staff(app: Application) -> tuple[User | None, User | None]:
         return _staff(app.department_id, Role.CLERK), _staff(app.department_id, Role.UNIT_LEADER)
@@ -242,7 +288,8 @@ def _seed_cross_region(
         partner.refresh_from_db()
     app = services.submit(
         matter, applicant, provided=[m["name"] for m in matter.materials], channel=Channel.WINDOW,
-        actor=window, partner=partner, now=now - timedelta(days=2),
+        actor=window, partner=partner, answers=_answers(matter.fields, _rng(1), now),
+        now=now - timedelta(days=2),
     )  # fmt: skip
     app = services.forward(app, actor=window, now=now - timedelta(days=1.9))
     services.record_remote(
@@ -271,9 +318,11 @@ def _seed_reuse(matters: dict[str, Matter], window: User, now: datetime) -> None
         app, actor=leader, licence_number="鄂(2025)钟祥市不动产权第0012345号", now=when + timedelta(hours=5)
     )
     services.deliver(app, actor=window, delivery="window", now=when + timedelta(days=1))
+    move = matters["GAJ-HJ-02"]
     services.submit(
-        matters["GAJ-HJ-02"], buyer, provided=[], channel=Channel.ONLINE, now=now - timedelta(hours=5)
-    )
+        move, buyer, provided=[], channel=Channel.ONLINE, now=now - timedelta(hours=5),
+        answers=_answers(move.fields, _rng(2), now),
+    )  # fmt: skip
 
 
 def _seed_joints(matters: dict[str, Matter], window: User, person: Any, now: datetime) -> None:
@@ -283,8 +332,9 @@ def _seed_joints(matters: dict[str, Matter], window: User, person: Any, now: dat
         names = [m["name"] for part in newborn.parts.select_related("matter") for m in part.matter.materials]
         provided = [n for n in names if n != "结婚证"]
         joint = services.submit_joint(
-            newborn, person(), provided=provided, channel=Channel.ONLINE, now=now - timedelta(days=3)
-        )
+            newborn, person(), provided=provided, channel=Channel.ONLINE, now=now - timedelta(days=3),
+            answers=_answers(services.union_form(newborn), _rng(3), now - timedelta(days=3)),
+        )  # fmt: skip
         for app in joint.parts.order_by("stage", "pk"):
             if app.stage == 1:
                 app = services.accept(app, actor=window, now=now - timedelta(days=2.9))
@@ -321,5 +371,6 @@ def _seed_joints(matters: dict[str, Matter], window: User, person: Any, now: dat
             provided=names,
             channel=Channel.WINDOW,
             actor=window,
+            answers=_answers(services.union_form(business), _rng(4), now),
             now=now - timedelta(hours=2),
         )

@@ -628,3 +628,57 @@ BUNDLES: tuple[DemoBundle, ...] = (
         (("SCJ-QYSL-01", 1), ("GAJ-YZ-01", 2), ("SWUJ-FP-01", 2), ("RSJ-DW-01", 2), ("ZJJ-GJJ-03", 2)),
     ),
 )
+
+
+# The matters' own form fields (affairs.formfields lines:
+# 键｜标签｜类型｜必填或选填（、个人信息）｜选项｜说明).
+# A key shared by the parts of a package means the same question in each (one definition), so the
+# package's form asks it once: the catalogue's review refuses two definitions of one key.
+BABY = (
+    "baby_name｜新生儿姓名｜文本｜必填、个人信息\n"
+    "baby_gender｜新生儿性别｜选项｜必填｜男、女\n"
+    "birth_date｜出生日期｜日期｜必填"
+)
+PARENTS = (
+    "mother_name｜母亲姓名｜文本｜必填、个人信息\n"
+    "mother_id｜母亲身份证号｜身份证号｜必填\n"
+    "father_name｜父亲姓名｜文本｜选填、个人信息\n"
+    "father_id｜父亲身份证号｜身份证号｜选填"
+)
+GUARDIAN_PHONE = "guardian_phone｜监护人手机号｜电话｜必填｜｜用于接收社保卡、医保办理短信"
+COMPANY = "company_name｜企业名称｜文本｜必填｜｜与名称自主申报结果一致"
+CONTACT = "contact_phone｜企业联系人电话｜电话｜必填"
+LEGAL_REP = "legal_rep_name｜法定代表人姓名｜文本｜必填、个人信息"
+
+FIELDS: dict[str, str] = {
+    # 新生儿出生一件事
+    "WJJ-CS-01": f"{BABY}\nbirth_hospital｜出生医院｜文本｜必填｜｜如：钟祥市人民医院\n"
+    f"birth_weight｜出生体重（克）｜数字｜选填\n{PARENTS}",
+    "GAJ-HJ-01": f"{BABY}\n{PARENTS}\n"
+    "hukou_address｜申报落户地址｜文本｜必填｜｜随父或随母落户的户籍地址\n"
+    "hukou_with｜随父或随母落户｜选项｜必填｜随父、随母",
+    "YBJ-CB-01": f"{BABY}\n{GUARDIAN_PHONE}",
+    "RSJ-SBK-01": f"{BABY}\n{GUARDIAN_PHONE}\ncard_delivery｜社保卡领取方式｜选项｜必填｜窗口领取、邮寄到家",
+    # 开办企业一件事
+    "SCJ-QYSL-01": f"{COMPANY}\n"
+    "company_type｜企业类型｜选项｜必填｜有限责任公司、个人独资企业、合伙企业\n"
+    "registered_capital｜注册资本（万元）｜数字｜必填｜｜认缴出资额，人民币万元\n"
+    "business_scope｜经营范围｜文本｜必填｜｜按经营范围规范表述填写\n"
+    "company_address｜住所（经营场所）｜文本｜必填\n"
+    f"{LEGAL_REP}\nlegal_rep_id｜法定代表人身份证号｜身份证号｜必填\n{CONTACT}",
+    "GAJ-YZ-01": f"{COMPANY}\n{LEGAL_REP}\n"
+    "seal_set｜刻制印章｜选项｜必填｜公章、公章及财务专用章、全套（公章、财务、发票、合同专用章）",
+    "SWUJ-FP-01": f"{COMPANY}\n"
+    f"invoice_kind｜申领发票种类｜选项｜必填｜数电普通发票、数电增值税专用发票\n{CONTACT}",
+    "RSJ-DW-01": f"{COMPANY}\nstaff_count｜参保职工人数｜数字｜必填\n{CONTACT}",
+    "ZJJ-GJJ-03": f"{COMPANY}\nstaff_count｜参保职工人数｜数字｜必填\n"
+    f"deposit_rate｜缴存比例｜选项｜必填｜5%、8%、12%\n{CONTACT}",
+    # A few others
+    "GAJ-HJ-02": "move_to_address｜迁入地址｜文本｜必填\n"
+    "move_reason｜迁移原因｜选项｜必填｜购房、投靠亲属、工作调动、其他",
+    "MZJ-DB-01": "household_size｜家庭共同生活人数｜数字｜必填\n"
+    "monthly_income｜家庭月总收入（元）｜数字｜必填｜｜近 6 个月平均\n"
+    "hardship｜困难原因｜选项｜必填｜疾病、残疾、缺乏劳动能力、其他",
+    "MZJ-HY-01": "spouse_name｜对方姓名｜文本｜必填、个人信息\nspouse_id｜对方身份证号｜身份证号｜必填\n"
+    "wedding_date｜预约登记日期｜日期｜选填",
+}

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
 
 from affairs import catalogue
+from affairs.formfields import TEXT_MAX, Kind, clean_answer, fields_text, parse_fields
 from affairs.models import Application, Category, Matter, MatterKind, OnBehalfFor, Partner, Visits
 from affairs.services.applications import ApplicantData, OnBehalf
 from affairs.workflow import RATINGS, Action, Delivery, State
+from mochou.errors import DomainError
 from org.models import Unit, UnitKind
 
 
@@ -81,6 +84,60 @@ def file_fields(form: forms.Form) -> list[forms.BoundField]:
     return [form[f"file_{i}"] for i in range(len(getattr(form, "material_files", [])))]
 
 
+class AnswerField(forms.Field):
+    """One of the matter's form fields (affairs.formfields), cleaned by the one reader the API uses."""
+
+    def __init__(self, spec: dict[str, Any], **kwargs: Any) -> None:
+        self.spec = spec
+        kind = spec["kind"]
+        widget: forms.Widget
+        if kind == Kind.CHOICE:
+            widget = forms.Select(choices=[("", "请选择"), *((o, o) for o in spec["options"])])
+        elif kind == Kind.DATE:
+            widget = forms.DateInput(attrs={"type": "date"})
+        elif kind == Kind.NUMBER:
+            widget = forms.TextInput(attrs={"inputmode": "decimal"})
+        elif kind == Kind.PHONE:
+            widget = forms.TextInput(attrs={"type": "tel", "autocomplete": "off"})
+        elif kind == Kind.ID_NUMBER:
+            widget = forms.TextInput(attrs={"maxlength": "18", "autocomplete": "off"})
+        else:
+            widget = forms.TextInput(attrs={"maxlength": str(TEXT_MAX)})
+        super().__init__(
+            label=spec["label"], required=bool(spec.get("required")), help_text=spec.get("help", ""),
+            widget=widget, **kwargs,
+        )  # fmt: skip
+
+    def clean(self, value: Any) -> str:
+        try:
+            return clean_answer(self.spec, value)
+        except DomainError as error:
+            raise forms.ValidationError(error.message, code="answer") from error
+
+
+def add_answer_fields(form: forms.Form, fields: list[dict[str, Any]]) -> None:
+    """The matter's (or the package's union of) form fields, as `answer_<key>`."""
+    form.answer_keys = [spec["key"] for spec in fields]  # type: ignore[attr-defined]
+    for spec in fields:
+        form.fields[f"answer_{spec['key']}"] = AnswerField(spec)
+
+
+def answers_form(fields: Sequence[dict[str, Any]]) -> forms.Form:
+    """An unbound form of just these fields (the 收件 form's htmx fragment renders it)."""
+    form = forms.Form()
+    add_answer_fields(form, list(fields))
+    return form
+
+
+def answer_fields(form: forms.Form) -> list[forms.BoundField]:
+    return [form[f"answer_{key}"] for key in getattr(form, "answer_keys", [])]
+
+
+def answers(form: forms.Form) -> dict[str, str]:
+    """The cleaned answers (after is_valid), keyed as the catalogue's fields."""
+    return {key: form.cleaned_data.get(f"answer_{key}", "") for key in getattr(form, "answer_keys", [])}
+
+
 class ApplyForm(ApplicantForm):
     """网上申报: the applicant ticks each material they have, or uploads its scan or photo."""
 
@@ -93,10 +150,17 @@ class ApplyForm(ApplicantForm):
     )
     consent = forms.BooleanField(label="我同意政务服务部门为办理本事项使用我填写的个人信息")
 
-    def __init__(self, *args: Any, materials: list[dict[str, Any]], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        materials: list[dict[str, Any]],
+        fields: Sequence[dict[str, Any]] = (),
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         _choices(self, "provided", _material_choices(materials))
         add_file_fields(self, [m["name"] for m in materials])
+        add_answer_fields(self, list(fields))
 
 
 class WindowForm(ApplicantForm):
@@ -143,6 +207,14 @@ class WindowForm(ApplicantForm):
                     seen.add(item["name"])
                     names.append((item["name"], item["name"]))
         _choices(self, "provided", names)
+        # The chosen matter's own form fields (loaded by htmx with its materials): known only once
+        # the form is sent, so they are added for the matter sent.
+        self.chosen = self._chosen(field.queryset)
+        add_answer_fields(self, self.chosen.fields if self.chosen else [])
+
+    def _chosen(self, live: Any) -> Matter | None:
+        raw = str(self.data.get("matter", "")) if self.is_bound else ""
+        return live.filter(pk=int(raw)).first() if raw.isascii() and raw.isdigit() else None
 
     def helped(self) -> OnBehalf | None:
         d = self.cleaned_data
@@ -306,6 +378,14 @@ class MatterForm(forms.Form):
         label="申请材料", widget=forms.Textarea(attrs={"rows": 6}), required=False,
         help_text="每行一项：名称｜原件/复印件/原件及复印件｜份数｜可复用（可选）｜证照来源事项编码（可选）",
     )  # fmt: skip
+    # Not `fields`: that is the form's own dict of fields.
+    form_fields = forms.CharField(
+        label="申请表字段", widget=forms.Textarea(attrs={"rows": 5}), required=False,
+        help_text=(
+            "每行一项：键｜标签｜类型｜必填或选填（可加“、个人信息”）｜选项（选项类型用、分隔）｜填写说明；"
+            "类型为文本、数字、日期、选项、身份证号或电话。例：baby_name｜新生儿姓名｜文本｜必填、个人信息"
+        ),
+    )  # fmt: skip
     steps = forms.CharField(
         label="审批环节",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -341,6 +421,7 @@ class MatterForm(forms.Form):
             },
             "department": matter.department_id,
             "materials": catalogue.materials_text(matter.materials),
+            "form_fields": fields_text(matter.fields),
             "steps": catalogue.steps_text(matter.steps),
             **{
                 name: getattr(matter, name)
@@ -360,6 +441,7 @@ class MatterForm(forms.Form):
         if slug and guide is None:
             raise InvalidInput("没有这个标识的莫愁指南。", code="affairs.matter.guide")
         d["materials"] = catalogue.parse_materials(d["materials"])
+        d["fields"] = parse_fields(d.pop("form_fields"))
         d["steps"] = catalogue.parse_steps(d["steps"])
         d["guide"] = guide
         return d

@@ -68,6 +68,7 @@ MATTER_CONTENT_FIELDS = (
     "statutory_days",
     "promised_days",
     "materials",
+    "fields",
     "steps",
     "fee",
     "online",
@@ -106,6 +107,9 @@ class Matter(review.ReviewedContent):
     promised_days = models.PositiveSmallIntegerField("承诺办结时限（工作日）", default=5)
     # [{"name", "form": "original"|"copy"|"both", "count", "reusable", "licence_of"}]
     materials = models.JSONField("申请材料", default=list, blank=True)
+    # The matter's own 申请表 (affairs.formfields): [{"key", "label", "kind", "required", "help",
+    # "options", "personal"}]; a 一件事 asks the union of its parts' fields once.
+    fields = models.JSONField("表单字段", default=list, blank=True)
     # [{"name", "role": "clerk"|"unit_leader"}]: the department's approval steps, in order.
     steps = models.JSONField("审批环节", default=list, blank=True)
     fee = models.CharField("收费标准", max_length=200, default="不收费", blank=True)
@@ -340,6 +344,8 @@ class Application(StatefulModel):
     # [{"name", "provided": bool}] against the pinned materials list.
     materials = models.JSONField("提交材料", default=list, blank=True)
     form_note = models.TextField("申请事项说明", blank=True, max_length=2000)
+    # The answers to the pinned matter's form fields (key → cleaned text, affairs.formfields).
+    answers = models.JSONField("申请表内容", default=dict, blank=True)
     # 一次性告知: everything missing, said once.
     notice_items = models.JSONField("一次性告知清单", default=list, blank=True)
     notice_note = models.TextField("告知说明", blank=True)

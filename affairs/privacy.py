@@ -10,6 +10,7 @@ from django.http import HttpRequest
 
 from accounts.audit.services import record
 from accounts.privacy import mask_id_number, mask_name, mask_phone
+from affairs.formfields import shown_answers
 from affairs.guards import available_actions
 from affairs.models import Applicant, Application, Joint
 
@@ -38,11 +39,26 @@ def applicant_for(
     person = app.applicant
     if not may_see(user, app):
         return masked(person)
+    # The personal answers of the matter's form (a parent's ID number) are shown with it: audited too.
+    personal = [f["key"] for f in app.matter_snapshot.get("fields") or [] if f.get("personal")]
+    seen = [
+        "name",
+        "id_number",
+        "phone",
+        "address",
+        *(f"answers.{k}" for k in personal if app.answers.get(k)),
+    ]
     record(
         actor=user, action="affairs.applicant_view", target=app,
-        new={"fields": ["name", "id_number", "phone", "address"], "purpose": purpose}, request=request,
+        new={"fields": seen, "purpose": purpose}, request=request,
     )  # fmt: skip
     return ShownApplicant(person.name, person.id_number, person.phone, person.address, True)
+
+
+def answers_for(app: Application, shown: ShownApplicant) -> list[dict[str, Any]]:
+    """The answers to the matter's form as this viewer reads them: personal ones in full exactly
+    when the applicant is (`shown.full`, audited by applicant_for), masked otherwise."""
+    return shown_answers(app.matter_snapshot.get("fields") or [], app.answers, full=shown.full)
 
 
 def applicant_for_joint(

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from ninja import Field, Schema
-from pydantic import StrictBool, StrictStr
+from pydantic import StrictBool, StrictFloat, StrictInt, StrictStr
 
 from affairs.models import OnBehalfFor
 from affairs.workflow import Action, Channel, Delivery, State
@@ -19,6 +19,35 @@ class MaterialOut(Schema):
     count: int = Field(..., description="份数")
     reusable: bool = Field(..., description="可复用（以往办件或证照）")
     licence_of: str = Field("", description="可由哪个事项办结的证照复用（事项编码）")
+
+
+class FormFieldOut(Schema):
+    key: str = Field(..., description="字段键（answers 中的键）")
+    label: str = Field(..., description="标签")
+    kind: str = Field(
+        ...,
+        description="text 文本 / number 数字 / date 日期（YYYY-MM-DD）/ choice 选项 / "
+        "id_number 身份证号 / phone 电话",
+    )
+    required: bool = Field(..., description="必填")
+    help: str = Field("", description="填写说明")
+    options: list[str] = Field(default_factory=list, description="选项（choice）")
+    personal: bool = Field(False, description="个人信息（无需办理的角色看到脱敏值）")
+
+
+class BundleFieldOut(FormFieldOut):
+    matters: list[str] = Field(..., description="问这一字段的事项（同一字段只问一次）")
+
+
+class AnswerOut(Schema):
+    key: str
+    label: str
+    value: str = Field(..., description="填写内容；个人信息脱敏")
+    masked: bool
+
+
+# An answer: text, or a number for a number field; cleaned by affairs.formfields.
+Answers = dict[StrictStr, StrictStr | StrictInt | StrictFloat]
 
 
 class StepOut(Schema):
@@ -44,6 +73,7 @@ class MatterOut(Schema):
     legal_basis: str = Field(..., description="设定依据")
     guide: int | None = Field(None, description="莫愁指南（knowledge 指南 id）")
     materials: list[MaterialOut]
+    fields: list[FormFieldOut] = Field(..., description="申请表字段（申报时在 answers 中按 key 填写）")
     steps: list[StepOut]
 
 
@@ -67,6 +97,11 @@ class ApplicationIn(StrictIn):
     partner: StrictStr = Field("", max_length=12, description="跨域通办：办理地区划代码（空为本地办理）")
     keep: StrictBool = Field(False, description="申请人同意留存可复用材料和办结证照")
     note: StrictStr = Field("", max_length=2000, description="申请说明")
+    answers: Answers = Field(
+        default_factory=dict,
+        description="申请表：事项 fields 的 key → 填写内容；有误 422 affairs.answer_invalid"
+        "（details.errors 逐项说明），多余的键 422 affairs.answer_unknown",
+    )
 
 
 class ApplicationActionIn(StrictIn):
@@ -115,6 +150,7 @@ class ApplicationOut(Schema):
     concluded_at: datetime | None
     step: str | None = Field(None, description="当前审批环节")
     joint: str | None = Field(None, description="一件事联办编号")
+    answers: list[AnswerOut] = Field(default_factory=list, description="申请表内容（个人信息脱敏）")
     allowed_actions: list[Action] = Field(..., description="当前用户可执行的操作")
 
 
@@ -159,6 +195,10 @@ class JointIn(StrictIn):
     )
     keep: StrictBool = Field(False, description="申请人同意留存可复用材料和办结证照")
     note: StrictStr = Field("", max_length=2000, description="申请说明（各部分办件都带上）")
+    answers: Answers = Field(
+        default_factory=dict,
+        description="申请表：各部分字段的并集，同一 key 只填一次；各部分收到各自字段的内容",
+    )
 
 
 class ShownApplicantOut(Schema):
@@ -221,6 +261,9 @@ class BundleOut(Schema):
     description: str
     parts: list[BundlePartOut]
     materials: list[str] = Field(..., description="一张表单收取的材料（并集）")
+    fields: list[BundleFieldOut] = Field(
+        ..., description="一张表单的申请表字段（各部分的并集，同一字段只问一次）"
+    )
 
 
 # 跨域通办: what two Mochou instances send each other (signed; see docs/affairs.md).
@@ -245,6 +288,9 @@ class ExchangeApplicationIn(Schema):
     applicant: ExchangeApplicantIn
     materials: list[ExchangeMaterialIn] = Field(default_factory=list, description="收件地预审后的材料")
     note: str = Field("", max_length=2000)
+    answers: dict[str, str] = Field(
+        default_factory=dict, description="申请表内容（收件地已按其事项清单核对）"
+    )
     created_at: str = Field("", max_length=40)
 
 

@@ -65,8 +65,14 @@ def receive_application(partner: Partner, body: dict[str, Any]) -> dict[str, Any
         str(a.get("address", "")), bool(a.get("is_enterprise", False)),
     )  # fmt: skip
     provided = [str(m.get("name", "")) for m in body.get("materials") or [] if m.get("provided")]
+    # The answers as the origin checked them against its copy of the matter: what our copy knows is
+    # checked again; a field it lacks is left for our window's 一次性告知, not a refusal here.
+    answers = body.get("answers") or {}
+    if not isinstance(answers, dict):
+        raise InvalidInput("申请表内容应为对象。", code="affairs.answer_invalid")
     app = services.submit(
         matter, person, provided=provided, channel=Channel.PARTNER, origin=partner, remote_number=remote,
+        answers=answers,
         note=f"{partner.name}异地代收（{remote}）。{str(body.get('note', ''))[:1800]}",
     )  # fmt: skip
     return _answer(app)

@@ -49,6 +49,7 @@ def forward_body(app: Application) -> dict[str, Any]:
         },
         "materials": [{"name": m["name"], "provided": bool(m.get("provided"))} for m in app.materials],
         "note": app.form_note,
+        "answers": dict(app.answers),  # the matter's form fields, as checked here
         "created_at": app.created_at.isoformat(),
     }  # fmt: skip
 

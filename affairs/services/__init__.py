@@ -19,7 +19,7 @@ from affairs.services.applications import (
     take,
     withdraw,
 )
-from affairs.services.joint import joint_state, notify_joint, submit_joint
+from affairs.services.joint import joint_state, notify_joint, submit_joint, union_form
 
 __all__ = [
     "LOOP",
@@ -41,5 +41,6 @@ __all__ = [
     "submit",
     "submit_joint",
     "take",
+    "union_form",
     "withdraw",
 ]

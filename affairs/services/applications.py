@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.masking import id_check_digit_ok
 from accounts.phones import normalize_phone
+from affairs.formfields import clean_answers
 from affairs.guards import GUARDS
 from affairs.models import (
     Applicant,
@@ -180,10 +181,13 @@ def submit(
     files: Sequence[tuple[str, CleanFile]] = (),
     origin: Partner | None = None,
     remote_number: str = "",
+    answers: Mapping[str, Any] | None = None,
     now: datetime | None = None,
 ) -> Application:
     """申报: online by the applicant (actor None), or at the 综窗 by a window clerk — for a matter
-    done here, or (跨域通办, `partner`) one the partner region handles after the window's 预审."""
+    done here, or (跨域通办, `partner`) one the partner region handles after the window's 预审.
+    `answers` are the matter's own form fields (affairs.formfields), all checked before anything
+    is written; a partner's forwarded answers are taken as far as our catalogue knows them."""
     if matter.status != "published" or matter.draft_of_id is not None:
         raise NotFound("该事项未发布，不能申报。", code="affairs.matter_not_live")
     if channel == Channel.ONLINE and not matter.online:
@@ -204,6 +208,7 @@ def submit(
             raise InvalidInput(f"{partner.name}未开通该事项的跨域通办。", code="affairs.partner_matter")
     helped = on_behalf.cleaned() if on_behalf is not None else None
     data = applicant.cleaned() if isinstance(applicant, ApplicantData) else None
+    answered = clean_answers(matter.fields, answers or {}, complete=origin is None)
     with LOOP.start(A.SUBMIT, actor, now=now, guard=channel == Channel.WINDOW) as step:
         person = applicant if data is None else Applicant.objects.create(
             name=data.name, id_number=data.id_number, phone=data.phone, address=data.address,
@@ -233,6 +238,7 @@ def submit(
                 ),
                 keep_consent=keep,
                 form_note=note.strip()[:2000],
+                answers=answered,
                 token=secrets.token_urlsafe(24),
                 created_at=step.now,
             ),

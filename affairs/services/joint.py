@@ -1,6 +1,6 @@
 """一事联办: one form for a package of matters; its parts fan out to their departments.
 
-The form asks the union of the parts' materials once; what the applicant provides counts for
+The form asks the union of the parts' materials and form fields once; what the applicant provides counts for
 every part that needs it. Parts of the same stage are received in parallel; a later stage is
 accepted only after the earlier ones are granted (guards). The package's state rolls up from
 its parts (`joint_state`), never stored.
@@ -8,7 +8,7 @@ its parts (`joint_state`), never stored.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NoReturn
@@ -16,6 +16,7 @@ from typing import Any, NoReturn
 from django.db import transaction
 from django.utils import timezone
 
+from affairs.formfields import clean_answers, own_answers, union_fields
 from affairs.guards import GUARDS
 from affairs.models import Applicant, Application, Bundle, Joint, Outcome
 from affairs.services.applications import ApplicantData, notify, numbered, send_notice_sms, submit
@@ -45,6 +46,12 @@ def union_materials(bundle: Bundle) -> list[dict[str, Any]]:
     return list(seen.values())
 
 
+def union_form(bundle: Bundle) -> list[dict[str, Any]]:
+    """The package's one form: each part's fields, a key shared by parts asked once (a key the
+    parts define differently is refused at the catalogue's review: formfields.union_fields)."""
+    return union_fields((p.matter.name, p.matter.fields) for p in bundle.parts.select_related("matter"))
+
+
 def _number(now: datetime) -> str:
     prefix = f"LB{timezone.localtime(now):%Y%m%d}"
     last = (
@@ -66,15 +73,18 @@ def submit_joint(
     keep: bool = False,
     files: Sequence[tuple[str, CleanFile]] = (),
     note: str = "",
+    answers: Mapping[str, Any] | None = None,
     now: datetime | None = None,
 ) -> Joint:
     """One 一件事 application: a Joint and one application per part, in one transaction; the
-    applicant's 申请说明 (`note`) goes with every part (each department reads it)."""
+    applicant's 申请说明 (`note`) goes with every part (each department reads it). The answers are
+    to the union of the parts' fields, checked once; each part keeps the answers to its own."""
     if not bundle.is_active:
         raise InvalidInput("该“一件事”已停用。", code="affairs.bundle_inactive")
     now = now or timezone.now()
     given = list(provided)
     data = applicant.cleaned()
+    answered = clean_answers(union_form(bundle), answers or {})
     with transaction.atomic():
         person = Applicant.objects.create(
             name=data.name, id_number=data.id_number, phone=data.phone, address=data.address,
@@ -92,7 +102,7 @@ def submit_joint(
             submit(
                 part.matter, person, provided=given, channel=channel, actor=actor, joint=joint,
                 stage=part.stage, keep=keep, files=[f for f in files if f[0] in needs], note=note,
-                now=now,
+                answers=own_answers(part.matter.fields, answered), now=now,
             )  # fmt: skip
     return joint
 

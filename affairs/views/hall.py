@@ -17,7 +17,7 @@ from affairs import forms as f
 from affairs.guards import GUARDS, OFFERED, available_actions
 from affairs.models import Matter
 from affairs.office import is_office_staff, is_window_clerk
-from affairs.privacy import applicant_for
+from affairs.privacy import answers_for, applicant_for
 from affairs.services import applications as services
 from affairs.services import files
 from affairs.services.joint import joint_notice, notify_joint, rollup_label
@@ -90,14 +90,17 @@ def window(request: AuthenticatedHttpRequest) -> HttpResponse:
             app = services.submit(
                 matter, form.applicant(), provided=d["provided"], channel=Channel.WINDOW, actor=request.user,
                 on_behalf=form.helped(), note=d["note"], keep=d["keep"], partner=d["partner"],
-                files=files.check(scans),
+                files=files.check(scans), answers=f.answers(form),
             )  # fmt: skip
         except DomainError as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, f"已收件：{app.number}。请将办件编号和查询码告知申请人。")
             return redirect("affairs:detail", number=app.number)
-    return render(request, "affairs/window.html", {"form": form})
+    # Sent back with an error: the chosen matter's materials and form fields shown again, filled in.
+    context: dict[str, Any] = {"form": form, "matter": form.chosen, "answer_fields": f.answer_fields(form)}
+    context["provided"] = request.POST.getlist("provided")
+    return render(request, "affairs/window.html", context)
 
 
 @login_required
@@ -107,7 +110,12 @@ def matter_materials(request: AuthenticatedHttpRequest) -> HttpResponse:
     # A hand-edited ?matter=abc would raise ValueError in the lookup: no matter, no materials.
     live = Matter.objects.live().filter(at_window=True)
     matter = live.filter(pk=int(raw)).first() if raw.isascii() and raw.isdigit() else None
-    return render(request, "affairs/_matter_materials.html", {"matter": matter})
+    form = f.answers_form(matter.fields if matter else [])
+    return render(
+        request,
+        "affairs/_matter_materials.html",
+        {"matter": matter, "answer_fields": f.answer_fields(form), "provided": []},
+    )
 
 
 def _detail_context(
@@ -121,9 +129,11 @@ def _detail_context(
     # The 一件事 panel: the package's 一次性告知 as the API gives it (joint_notice).
     notice = joint_notice(app.joint, user) if app.joint else None
     parts = notice.parts if notice else []
+    shown = applicant_for(user, app, purpose="办件详情", request=request)
     return {
         "app": app,
-        "applicant": applicant_for(user, app, purpose="办件详情", request=request),
+        "applicant": shown,
+        "answers": answers_for(app, shown),
         "deadline": services.CLOCKS.shown(app, now),
         "events": events(app),
         "actions": actions,

@@ -17,12 +17,23 @@ from django.views.decorators.http import require_POST
 
 from accounts.phones import read_phone
 from affairs import catalogue
-from affairs.forms import ApplyForm, ConsultForm, CorrectForm, RateForm, TrackForm, file_fields, uploads
+from affairs.formfields import shown_answers
+from affairs.forms import (
+    ApplyForm,
+    ConsultForm,
+    CorrectForm,
+    RateForm,
+    TrackForm,
+    answer_fields,
+    answers,
+    file_fields,
+    uploads,
+)
 from affairs.models import Application, Bundle, Category, Joint, Matter
 from affairs.privacy import masked
 from affairs.services import applications as services
 from affairs.services import files, hotline, reuse
-from affairs.services.joint import asked, rollup_label, submit_joint, union_materials
+from affairs.services.joint import asked, rollup_label, submit_joint, union_form, union_materials
 from affairs.views.common import CITIZEN_WORDS, events
 from affairs.workflow import Channel, State
 from mochou.errors import DomainError
@@ -74,7 +85,9 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
     if not matter.online:
         messages.error(request, "该事项需到政务大厅窗口办理。")
         return redirect("affairs:public_matter", code=code)
-    form = ApplyForm(request.POST or None, request.FILES or None, materials=matter.materials)
+    form = ApplyForm(
+        request.POST or None, request.FILES or None, materials=matter.materials, fields=matter.fields
+    )
     if request.method == "POST" and form.is_valid():
         if hit(SUBMISSIONS, _ip(request)) > SUBMISSIONS.configured().count:
             form.add_error(None, "提交过于频繁，请稍后再试。")
@@ -83,7 +96,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
                 app = services.submit(
                     matter, form.applicant(), provided=form.cleaned_data["provided"], channel=Channel.ONLINE,
                     note=form.cleaned_data["note"], keep=form.cleaned_data["keep"],
-                    files=files.check(uploads(form, request.FILES)),
+                    files=files.check(uploads(form, request.FILES)), answers=answers(form),
                 )  # fmt: skip
             except DomainError as error:
                 form.add_error(None, error.message)
@@ -92,7 +105,12 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "affairs/public/apply.html",
-        {"matter": matter, "form": form, "file_fields": file_fields(form)},
+        {
+            "matter": matter,
+            "form": form,
+            "file_fields": file_fields(form),
+            "answer_fields": answer_fields(form),
+        },
     )
 
 
@@ -100,7 +118,12 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
 def apply_bundle(request: HttpRequest, code: str) -> HttpResponse:
     bundle = get_object_or_404(Bundle.objects.filter(is_active=True), code=code)
     materials = union_materials(bundle)
-    form = ApplyForm(request.POST or None, request.FILES or None, materials=materials)
+    try:
+        fields = union_form(bundle)
+    except DomainError as error:  # a package configured against the catalogue's review
+        messages.error(request, f"该“一件事”暂不能网上申报：{error.message}")
+        return redirect("affairs:public_catalogue")
+    form = ApplyForm(request.POST or None, request.FILES or None, materials=materials, fields=fields)
     if request.method == "POST" and form.is_valid():
         if hit(SUBMISSIONS, _ip(request)) > SUBMISSIONS.configured().count:
             form.add_error(None, "提交过于频繁，请稍后再试。")
@@ -109,7 +132,7 @@ def apply_bundle(request: HttpRequest, code: str) -> HttpResponse:
                 joint = submit_joint(
                     bundle, form.applicant(), provided=form.cleaned_data["provided"], channel=Channel.ONLINE,
                     keep=form.cleaned_data["keep"], files=files.check(uploads(form, request.FILES)),
-                    note=form.cleaned_data["note"],
+                    note=form.cleaned_data["note"], answers=answers(form),
                 )  # fmt: skip
             except DomainError as error:
                 form.add_error(None, error.message)
@@ -125,6 +148,7 @@ def apply_bundle(request: HttpRequest, code: str) -> HttpResponse:
             "form": form,
             "materials": materials,
             "file_fields": file_fields(form),
+            "answer_fields": answer_fields(form),
         },
     )
 
@@ -179,6 +203,7 @@ def progress(request: HttpRequest, token: str) -> HttpResponse:
             "correct_files": file_fields(correct_form) if correct_form else [],
             "complaints": list(app.case_links.select_related("case")),
             "applicant": masked(app.applicant),
+            "answers": shown_answers(app.matter_snapshot.get("fields") or [], app.answers, full=False),
             "events": events(app),
             "words": CITIZEN_WORDS,
             "deadline": services.CLOCKS.shown(app, timezone.now()),
