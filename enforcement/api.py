@@ -236,6 +236,8 @@ def _run(action: Action, v: Violation, user: User, body: ViolationActionIn) -> N
             document=body.document,
             files=_files(body.files),
             days=body.days,
+            served_on=body.served_on if action == Action.UPHOLD else None,
+            ruling=(body.ruling or "") if action == Action.UPHOLD else "",
         )
     elif action == Action.SELF_DEMOLISH:
         services.self_demolish(v, actor=user, photo_data=photos, note=body.note)

@@ -12,6 +12,7 @@ import random
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
+from django.utils import timezone
 from PIL import Image
 
 from accounts.models import Role, User
@@ -136,7 +137,8 @@ def _advance(
         return
     photos = [_photo(rng)]
     if forced == "appealed":
-        # The owner's 复议 is upheld: 强拆 need not wait out the rest of the 诉讼 period.
+        # The owner's 复议 is upheld: 强拆 need not wait out the rest of the 诉讼 period, only the
+        # 15 days the 复议决定 leaves to sue (行政诉讼法 §45), from its service.
         services.appeal(
             v,
             actor=town,
@@ -152,19 +154,21 @@ def _advance(
             upheld=True,
             document="钟政复决〔2026〕行政复议决定书（维持）",
             files=[("行政复议决定书.jpg", _photo(rng))],
+            served_on=timezone.localdate(at),
             now=at,
         )
     if forced:
         # 行政强制法 §44: the 公告 once the 自拆 deadline has passed, 强拆 once its period has run
-        # out and the owner can no longer bring a 复议 or 诉讼 (or one upheld the decision).
+        # out and the owner can no longer bring a 复议 or 诉讼 (nor sue after the upheld 复议).
         v = Violation.objects.get(pk=v.pk)
         if v.demolish_by is None or v.ordered_at is None:  # pragma: no cover - set by 限期自拆
             raise RuntimeError(f"{v.number} has no decision to enforce")
         announced = v.demolish_by + timedelta(hours=2)
         services.announce(v, actor=town_leader, note="逾期未拆，发布强制拆除公告", now=announced)
         at = announced + timedelta(days=config.notice_days(), hours=2)
-        if forced == "waited":
-            at = max(at, remedy_periods(v.ordered_at).enforceable_from + timedelta(hours=9))
+        periods = remedy_periods(v)
+        if periods is not None:
+            at = max(at, periods.enforceable_from + timedelta(hours=9))
         services.force_demolish(
             v, actor=town_leader, photo_data=photos, note="公告期满仍未拆除，依法组织强拆", now=at
         )

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from enforcement import geo
-from enforcement.models import Accountability, AppealKind, Channel, DismissReason, LandType, Structure
+from enforcement.models import Accountability, AppealKind, Channel, DismissReason, LandType, Ruling, Structure
 from enforcement.workflow import Action, State
 from org.models import Unit, UnitKind
 
@@ -193,6 +193,21 @@ class AppealForm(forms.Form):
 class RulingForm(forms.Form):
     document = forms.CharField(label="结果文书（文号、名称）", max_length=500)
     documents = DocumentFilesField(label="复议决定书/判决书（扫描件或PDF）")
+    # A 维持 leaves the owner 15 days from service to sue or appeal (行政诉讼法 §45, §85): 强拆 waits.
+    served_on = forms.DateField(
+        label="结果文书送达当事人日期（维持时填写）",
+        required=False,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    )
+    ruling = forms.ChoiceField(
+        label="判决审级（行政诉讼维持时填写）",
+        choices=[
+            ("", "—"),
+            (Ruling.FIRST_INSTANCE, "一审判决（当事人可上诉）"),
+            (Ruling.FINAL, Ruling.FINAL.label),
+        ],
+        required=False,
+    )
     days = forms.IntegerField(
         label="新的自拆期限（天，复议前未下达限拆决定时填写）", min_value=1, max_value=90, required=False
     )
@@ -255,7 +270,7 @@ HINTS: dict[Action, str] = {
     Action.PLAN: "存量违建列入处置计划，按计划日期处置",
     Action.ORDER: "下达《限期拆除决定书》，当事人在期限内自行拆除",
     Action.APPEAL: "当事人申请复议或提起诉讼：自拆期限中止计算",
-    Action.UPHOLD: "复议/诉讼维持原决定：按剩余期限继续执行",
+    Action.UPHOLD: "复议/诉讼维持原决定：按剩余期限继续执行；送达后15日内仍可起诉或上诉，期满前不得强拆",
     Action.REVOKE: "复议/诉讼撤销原决定：案件办结",
     Action.SELF_DEMOLISH: "当事人已自行拆除，上传拆除现场照片",
     Action.ANNOUNCE: "逾期未拆除：发布《强制拆除公告》，限当事人在公告期内自行拆除（行政强制法第四十四条）",

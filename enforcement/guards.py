@@ -11,14 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.utils import timezone
 
 from accounts.models import Role, User
-from enforcement import config
 from enforcement.config import office_code
-from enforcement.deadlines import remedy_periods
+from enforcement.deadlines import remedy_wait
 from enforcement.models import Violation
 from enforcement.workflow import MACHINE, Action, State
 from loop.guards import Guards
@@ -94,49 +93,15 @@ def _announcement_expired(actor: User, violation: Violation) -> None:
         raise Conflict("强制拆除公告期限未满，不能组织强拆。", code="enforcement.announcement_running")
 
 
-def _appeal_upheld(violation: Violation) -> bool:
-    """Whether a 复议/诉讼 brought while the 限期拆除决定 stood ended upholding it (the log's
-    维持 after an appeal filed from 限期自拆; one filed at 已制止 preceded the decision, whose
-    periods then run from the date the 维持 set it, `ordered_at`)."""
-    filed_from = ""
-    for action, from_state in (
-        violation.events.filter(action__in=[A.APPEAL, A.UPHOLD])
-        .order_by("seq")
-        .values_list("action", "from_state")
-    ):
-        if action == A.APPEAL:
-            filed_from = from_state
-        elif filed_from == State.ORDERED:
-            return True
-    return False
-
-
 def _remedy_periods_over(actor: User, violation: Violation) -> None:
-    """行政强制法 §44: 强拆 only once the owner's periods to bring a 复议 (行政复议法 §20) or a 诉讼
-    (行政诉讼法 §46) against the 限期拆除决定 have run out, counted from its service (the decision
-    is served when recorded: `ordered_at`), unless one was brought and the decision upheld. A
-    pending 复议/诉讼 is the state 复议/诉讼中, from which the table allows no 强拆."""
-    if violation.ordered_at is None or _appeal_upheld(violation):
-        return
-    periods = remedy_periods(violation.ordered_at)
-    if current_time() >= periods.enforceable_from:
-        return
-    day = "{0.year}年{0.month}月{0.day}日".format
-    start = periods.last_day + timedelta(days=1)
-    raise Conflict(
-        f"限期拆除决定于{day(periods.served_on)}送达，当事人申请行政复议的期限至"
-        f"{day(periods.review_until)}（{config.review_days()}日，行政复议法第二十条）、提起行政诉讼"
-        f"的期限至{day(periods.lawsuit_until)}（{config.lawsuit_months()}个月，行政诉讼法第四十六条）"
-        f"止；期限届满前不能组织强拆（行政强制法第四十四条），"
-        f"自{day(start)}起方可组织强拆。",
-        code="enforcement.appeal_period_running",
-        details={
-            "served_on": periods.served_on.isoformat(),
-            "review_until": periods.review_until.isoformat(),
-            "lawsuit_until": periods.lawsuit_until.isoformat(),
-            "enforceable_from": start.isoformat(),
-        },
-    )
+    """行政强制法 §44: 强拆 only once the owner's periods to challenge the 限期拆除决定 have run
+    out — 复议 (行政复议法 §20) and 诉讼 (行政诉讼法 §46) from its service, or, after a ruling that
+    upheld it, the 15 days to sue (§45) or to appeal (§85) from the ruling's service
+    (`deadlines.remedy_periods`, which the page asks too). A pending 复议/诉讼 is the state
+    复议/诉讼中, from which the table allows no 强拆."""
+    periods = remedy_wait(violation, current_time())
+    if periods is not None:
+        raise Conflict(periods.refusal(), code="enforcement.appeal_period_running", details=periods.details())
 
 
 def _not_the_doer(actor: User, violation: Violation) -> None:

@@ -60,6 +60,16 @@ class AppealKind(models.TextChoices):
     LAWSUIT = "lawsuit", "行政诉讼"
 
 
+class Ruling(models.TextChoices):
+    """The ruling that upheld the decision (the 维持's payload `ruling`), which says what the owner
+    may still bring before 强拆: after a 复议决定 a 诉讼 within 15 days (行政诉讼法 §45), after a
+    first-instance judgment an appeal within 15 days (§85), after a final judgment nothing."""
+
+    REVIEW = "review", "复议决定"
+    FIRST_INSTANCE = "first_instance", "一审判决"
+    FINAL = "final", "二审（终审）判决"
+
+
 class ViolationQuerySet(StatefulQuerySet["Violation"]):
     def visible_to(self, user: Any) -> ViolationQuerySet:
         """The office, the city's leaders, the supervisors and the administrator see every

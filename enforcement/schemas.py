@@ -10,7 +10,7 @@ from ninja import Field, Schema
 from pydantic import StrictBool, StrictInt, StrictStr
 
 from cases.schemas import MAX_OFFSET, UNIT_CODE_MAX, IsoDate, StrictIn, UnitOut
-from enforcement.models import Accountability, AppealKind, Channel, DismissReason, LandType, Structure
+from enforcement.models import Accountability, AppealKind, Channel, DismissReason, LandType, Ruling, Structure
 from enforcement.workflow import State
 
 
@@ -62,6 +62,12 @@ class ViolationActionIn(StrictIn):
     document: StrictStr = Field("", max_length=500, description="appeal/uphold/revoke：文书（文号、名称）")
     files: list[ViolationFileIn] = Field(
         [], max_length=5, description="appeal/uphold/revoke：文书文件（申请书、决定书、判决书），至少一个"
+    )
+    served_on: IsoDate | None = Field(
+        None, description="uphold：结果文书送达当事人日期（其后15日内当事人仍可起诉或上诉，强拆须待其届满）"
+    )
+    ruling: Ruling | None = Field(
+        None, description="uphold：review 复议决定 / first_instance 一审判决 / final 二审（终审）判决"
     )
     passed: StrictBool | None = Field(None, description="reinspect：复核是否通过")
     photos: list[StrictStr] = Field(

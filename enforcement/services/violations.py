@@ -27,6 +27,7 @@ from enforcement.models import (
     LandType,
     PatrolLog,
     Photo,
+    Ruling,
     Structure,
     Violation,
     ViolationEvent,
@@ -311,6 +312,41 @@ def appeal(
     return item
 
 
+def _served_on(item: Violation, served_on: date | None, now: datetime) -> date:
+    """The day the ruling reached the owner: the 15 days left to sue or appeal run from it."""
+    if served_on is None:
+        raise InvalidInput(
+            "请填写结果文书送达当事人的日期（其后15日内当事人仍可起诉或上诉）。",
+            code="invalid_input.served_on",
+            details={"field": "served_on"},
+        )
+    filed = (
+        item.events.filter(action=Action.APPEAL).order_by("-seq").values_list("created_at", flat=True).first()
+    )
+    if served_on > timezone.localdate(now) or (filed is not None and served_on < timezone.localdate(filed)):
+        raise InvalidInput(
+            "送达日期应在复议/诉讼登记之日至今天之间。",
+            code="invalid_input.served_on",
+            details={"field": "served_on"},
+        )
+    return served_on
+
+
+def _ruling(item: Violation, ruling: str) -> str:
+    """A 复议 ends in a 复议决定; a 诉讼's judgment is first-instance (open to appeal) or final."""
+    if item.appeal_kind == AppealKind.REVIEW and ruling in ("", Ruling.REVIEW):
+        return Ruling.REVIEW
+    if item.appeal_kind == AppealKind.LAWSUIT and ruling in (Ruling.FIRST_INSTANCE, Ruling.FINAL):
+        return ruling
+    raise InvalidInput(
+        "行政诉讼维持原决定时，请选择是一审判决（当事人可上诉）还是二审（终审）判决。"
+        if item.appeal_kind == AppealKind.LAWSUIT
+        else "行政复议的结果是复议决定。",
+        code="invalid_input.ruling",
+        details={"field": "ruling"},
+    )
+
+
 def resolve_appeal(
     violation: Violation | int,
     *,
@@ -319,17 +355,26 @@ def resolve_appeal(
     document: str,
     files: Sequence[appeal_files.Upload] = (),
     days: int | None = None,
+    served_on: date | None = None,
+    ruling: str = "",
     now: datetime | None = None,
 ) -> Violation:
     """The 复议/诉讼 result: 维持 resumes the deadline with the time it had left (or a new one when
-    it was filed before the order), 撤销 closes the violation. The ruling is uploaded with it."""
+    it was filed before the order), 撤销 closes the violation. The ruling is uploaded with it; a
+    维持 also records which ruling it was and the day it was served on the owner, from which the
+    15 days left to sue or appeal run (deadlines.remedy_periods: 强拆 waits for them)."""
     action = Action.UPHOLD if upheld else Action.REVOKE
     with photos.kept_only_if_committed(), VIOLATIONS.verb(violation, action, actor, now=now) as step:
         item = step.item
-        ruling = text(document, "复议/诉讼结果文书", "document", min_len=4, max_len=500)
+        document_text = text(document, "复议/诉讼结果文书", "document", min_len=4, max_len=500)
         cleaned = appeal_files.check(files)
         fields = ["paused_seconds", "demolish_by"]
+        served: dict[str, str] = {}
         if upheld:
+            served = {
+                "ruling": _ruling(item, ruling),
+                "served_on": _served_on(item, served_on, step.now).isoformat(),
+            }
             if item.paused_seconds is not None:
                 item.demolish_by = step.now + timedelta(seconds=item.paused_seconds)
             else:
@@ -339,16 +384,17 @@ def resolve_appeal(
         else:
             item.closed_at, item.outcome = (
                 step.now,
-                f"经{item.get_appeal_kind_display()}，原决定被撤销：{ruling}",
+                f"经{item.get_appeal_kind_display()}，原决定被撤销：{document_text}",
             )
             fields += ["closed_at", "outcome"]
         item.paused_seconds = None
         event = step.record(
-            note=ruling,
+            note=document_text,
             payload={
                 "upheld": upheld,
                 "demolish_by": item.demolish_by.isoformat() if item.demolish_by else None,
                 "files": len(cleaned),
+                **served,
             },
             fields=fields,
         )
@@ -420,7 +466,7 @@ def _demolish(
                 ordered=item.ordered_at,
                 deadline=item.demolish_by,
                 appeal=documents.appeal_record(item),
-                periods=deadlines.remedy_periods(item.ordered_at) if item.ordered_at else None,
+                periods=deadlines.remedy_periods(item),
                 announcement=item.documents.filter(kind=Document.Kind.ANNOUNCE).last(),
             )
             payload["document"] = doc.number

@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from enforcement import services
 from enforcement.deadlines import remedy_periods
@@ -42,6 +43,7 @@ def test_an_appeal_carries_its_documents_as_files(control: Control) -> None:
         upheld=True,
         document="钟政复决〔2025〕7号 维持决定",
         files=[("维持决定.png", png())],
+        served_on=timezone.localdate(),
     )
     ruling = AppealFile.objects.get(violation=v, stage="ruling")
     assert ruling.is_image
@@ -154,8 +156,9 @@ def test_enforcement_is_refused_before_the_deadline_on_the_verbs_clock(
         services.force_demolish(v, actor=leader, photo_data=[png()], now=v.demolish_by + timedelta(days=5))
     with pytest.raises(Conflict, match="方可组织强拆"):  # the owner may still appeal (§44)
         services.force_demolish(v, actor=leader, photo_data=[png()], now=v.demolish_by + timedelta(days=11))
-    assert v.ordered_at is not None
-    after_appeals = remedy_periods(v.ordered_at).enforceable_from
+    periods = remedy_periods(v)
+    assert periods is not None
+    after_appeals = periods.enforceable_from
     done = services.force_demolish(v, actor=leader, photo_data=[png()], now=after_appeals)
     assert done.state == State.DEMOLISHED
     assert not done.demolished_in_time

@@ -162,7 +162,13 @@ def test_after_an_upheld_appeal_the_enforcement_decision_states_the_appeal_and_i
     services.appeal(v, actor=clerk, kind="lawsuit", document="（2025）鄂0881行初21号 起诉状", files=doc())
     clock.move_to(timezone.now() + timedelta(days=40))  # type: ignore[attr-defined]
     services.resolve_appeal(
-        v, actor=clerk, upheld=True, document="（2025）鄂0881行初21号 判决书", files=doc("判决书.pdf")
+        v,
+        actor=clerk,
+        upheld=True,
+        document="（2025）鄂08行终21号 判决书",
+        files=doc("判决书.pdf"),
+        served_on=timezone.localdate(),
+        ruling="final",  # no appeal left: 强拆 follows the new deadline and its 公告
     )
     v = fresh(v)
     assert v.announce_until is None  # the appeal voided the 公告: a new one after the new deadline
@@ -174,7 +180,7 @@ def test_after_an_upheld_appeal_the_enforcement_decision_states_the_appeal_and_i
     services.force_demolish(v, actor=leader, photo_data=[png()])
     body = fresh(v).documents.get(kind="enforce").body
     assert "2025年10月2日提起行政诉讼（（2025）鄂0881行初21号 起诉状）" in body
-    assert "原决定被依法维持（（2025）鄂0881行初21号 判决书）" in body
+    assert "原决定被依法维持（（2025）鄂08行终21号 判决书）" in body
     assert "未收到" not in body
     assert "在法定期限内未申请" not in body
     assert v.photos.filter(stage=Photo.Stage.DURING).count() == 1
@@ -200,6 +206,8 @@ def test_an_appeal_pauses_the_deadline_and_the_upheld_decision_resumes_it(
         upheld=True,
         document="（2025）鄂0881行初15号 判决书",
         files=doc("判决书.pdf"),
+        served_on=timezone.localdate(),
+        ruling="first_instance",
     )
     v = fresh(v)
     assert v.state == State.ORDERED

@@ -15,13 +15,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from enforcement import appeal_files, photos, services
-from enforcement.deadlines import overdue_q
+from enforcement.deadlines import overdue_q, remedy_wait
 from enforcement.forms import ACTION_FORMS, HINTS, FilterForm, ReportForm, villages_of
 from enforcement.guards import GUARDS, available_actions, is_office, may_report
 from enforcement.models import AppealFile, Document, PatrolLog, Photo, Violation
 from enforcement.privacy import may_see_owner, owner_for, owner_masked
 from enforcement.services.hotline import answer_citizen
-from enforcement.workflow import RESOLVED_STATES, Action
+from enforcement.workflow import RESOLVED_STATES, Action, State
 from loop.pages import ActionPage, field_error
 from mochou.errors import DomainError
 from mochou.http import AuthenticatedHttpRequest, is_htmx
@@ -147,6 +147,15 @@ def villages(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "enforcement/_village_options.html", {"rows": rows})
 
 
+def _remedy_wait(violation: Violation) -> str:
+    """Where 强拆 would be offered, why it is not yet: the owner's periods still running, as the
+    guard counts them (deadlines.remedy_wait), with their dates."""
+    if violation.state != State.ORDERED:
+        return ""
+    periods = remedy_wait(violation, timezone.now())
+    return periods.notice() if periods else ""
+
+
 def detail_context(
     request: AuthenticatedHttpRequest,
     violation: Violation,
@@ -181,6 +190,7 @@ def detail_context(
         "failed_action": failed[0] if failed else None,
         "now": timezone.now(),
         "today": timezone.localdate(),
+        "remedy_wait": _remedy_wait(violation),
         "may_answer": case is not None
         and violation.state in RESOLVED_STATES
         and case.lead_unit_id == user.unit_id
@@ -225,6 +235,8 @@ def _run(verb: Action, violation: Violation, user: Any, data: dict[str, Any], up
             document=data["document"],
             files=_documents(data),
             days=data["days"],
+            served_on=data["served_on"] if verb == Action.UPHOLD else None,
+            ruling=data["ruling"] if verb == Action.UPHOLD else "",
         )
     elif verb == Action.SELF_DEMOLISH:
         services.self_demolish(violation, actor=user, photo_data=uploads, note=data["note"])
