@@ -81,7 +81,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Outside whitenoise: static files carry the same headers as the pages.
     "mochou.security.SecurityHeadersMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # WhiteNoise, with a year's cache for hashed names (mochou.static_assets; issue 17).
+    "mochou.static_assets.StaticFilesMiddleware",
     # Before sessions and auth (a cookie is input too): refuses NUL bytes and non-JSON API bodies.
     "mochou.middleware.HostileInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -162,6 +163,15 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
+
+# ---- Serving for production (issue 17; mochou/static_assets.py, mochou/health.py, docs/deploy.md) ---
+# Hashed static names (css/mochou.3f2a9c1b7d4e.css), cached by browsers for a year: `mochou serve`
+# collects them into STATIC_ROOT at start. Tests and DEBUG keep the plain names from the finders.
+if not (TESTING or DEBUG):
+    STORAGES["staticfiles"] = {"BACKEND": "mochou.static_assets.HashedStaticFilesStorage"}
+# The probes ask the backend over plain HTTP: never redirected to HTTPS (MOCHOU_SSL_REDIRECT).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+# ---- end of serving for production ------------------------------------------------------------
 MEDIA_ROOT = VAR_DIR / "media"
 
 REDIS_URL = env_str("REDIS_URL")

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from cases.views import home
+from mochou import health
 from mochou.api import api
 from portal.views import link as citizen_link
 
@@ -31,5 +32,8 @@ urlpatterns = [
     # The SMS link, as short as it can be: every character of an SMS counts (portal.links).
     path("r/<str:token>", citizen_link, name="short_link"),
     path("admin/", admin.site.urls),
+    # Liveness and readiness probes (mochou.health): no login, never cached.
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("api/", api.urls),
 ]

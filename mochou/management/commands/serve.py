@@ -4,12 +4,20 @@
 2. with MOCHOU_DEMO on and no cases yet, seed the demo (calendar, units, categories, users, cases);
 3. start the huey consumer (a child process running `run_huey`, periodic tasks included), unless
    --no-worker; it stops with the server (Ctrl-C, SIGTERM) and, on Linux, if the server dies;
-4. serve the site with waitress (8 threads). Static files come from the apps' static folders
-   through WhiteNoise (WHITENOISE_USE_FINDERS), so no collectstatic is needed.
+4. collect the static files with hashed names into STATIC_ROOT, unless unchanged since the last
+   start (mochou.static_assets: `{% static %}` names a file by its content's hash, cached a year);
+5. serve the site with waitress (8 threads per process): in this process with --workers 1, or in
+   N child processes sharing one listening socket with --workers N, restarted when they die
+   (mochou.prefork). SIGTERM or Ctrl-C stops accepting, lets the requests in flight finish (at most
+   --shutdown-timeout seconds), stops the children and the worker, and exits 0.
+
+`mochou serve --listen-fd FD` is such a child (started by the parent, not by people): it serves on
+the inherited socket and nothing else.
 """
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import os
 import signal
@@ -21,6 +29,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from mochou import prefork
 
 WORKER_STOP_SECONDS = 10
 
@@ -41,9 +51,23 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1", help="监听地址（默认127.0.0.1）")
         parser.add_argument("--port", type=int, default=8000, help="端口（默认8000）")
         parser.add_argument("--no-worker", action="store_true", help="不启动后台任务进程（huey）")
-        parser.add_argument("--threads", type=int, default=8, help="waitress 线程数（默认8）")
+        parser.add_argument("--threads", type=int, default=8, help="每个网站进程的 waitress 线程数（默认8）")
+        parser.add_argument(
+            "--workers", type=_positive, default=1, help="网站进程数，共用一个监听端口（默认1）"
+        )
+        parser.add_argument(
+            "--shutdown-timeout",
+            type=float,
+            default=prefork.SHUTDOWN_SECONDS,
+            help=f"停止时等待进行中的请求完成的最长秒数（默认{prefork.SHUTDOWN_SECONDS}）",
+        )
+        # Internal: the parent of --workers N starts its children with this.
+        parser.add_argument("--listen-fd", type=int, default=None, help=argparse.SUPPRESS)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["listen_fd"] is not None:
+            self.serve_as_child(options)
+            return
         from mochou.checks import insecure_secret_key
 
         if insecure_secret_key():
@@ -70,7 +94,19 @@ class Command(BaseCommand):
         # ---- end of hook ----------------------------------------------------------------------
 
         self.check(display_num_errors=False)
+        from mochou.static_assets import collect_static
 
+        if collect_static():
+            write("静态文件已收集（带内容哈希的文件名）。")
+        if options["workers"] > 1:
+            self.serve_with_children(options)
+        else:
+            self.serve_in_this_process(options)
+        write("莫愁已停止。")
+
+    # ------------------------------------------------------------------ serving
+
+    def serve_in_this_process(self, options: dict[str, Any]) -> None:
         from waitress.server import create_server
 
         from mochou.wsgi import application
@@ -84,24 +120,59 @@ class Command(BaseCommand):
 
         use_served_address_for_links(options["host"], options["port"])
         worker = None if options["no_worker"] else self.start_worker()
-        self.print_banner(options["host"], options["port"], worker is not None)
-
-        def terminate(signum: int, frame: object) -> None:
-            raise SystemExit(0)
-
-        # Set explicitly: a shell starts background jobs with SIGINT ignored, and waitress only
-        # stops on KeyboardInterrupt or SystemExit.
-        previous = {sig: signal.signal(sig, terminate) for sig in (signal.SIGINT, signal.SIGTERM)}
+        self.print_banner(options["host"], options["port"], worker is not None, workers=1)
+        stop = prefork.StopFlag()
+        stop.install()
         try:
-            server.run()  # returns on Ctrl-C or SIGTERM
+            prefork.serve_until_stopped(server, stop, options["shutdown_timeout"])
         finally:
-            for sig, handler in previous.items():
-                signal.signal(sig, handler)
-            with contextlib.suppress(Exception):
-                server.close()
             if worker is not None:
                 self.stop_worker(worker)
-            write("莫愁已停止。")
+
+    def serve_with_children(self, options: dict[str, Any]) -> None:
+        try:
+            listener = prefork.bind(options["host"], options["port"])
+        except OSError as exc:
+            raise CommandError(
+                f"无法在 {options['host']}:{options['port']} 上监听：{exc}（端口是否已被占用？）"
+            ) from exc
+        # The children reopen the database themselves; nothing of this process's is inherited.
+        from django.db import connections
+
+        connections.close_all()
+        use_served_address_for_links(options["host"], options["port"])  # the children inherit it
+        child = [sys.executable, "-m", "mochou.cli", "serve", "--threads", str(options["threads"])]
+        child += ["--shutdown-timeout", str(options["shutdown_timeout"])]
+        supervisor = prefork.Supervisor(child, listener, options["workers"], options["shutdown_timeout"])
+        stop = prefork.StopFlag()
+        stop.install()
+        supervisor.start(_die_with_parent if sys.platform.startswith("linux") else None)
+        worker = None if options["no_worker"] else self.start_worker()
+        self.print_banner(options["host"], options["port"], worker is not None, workers=options["workers"])
+        try:
+            supervisor.watch(stop)
+        finally:
+            supervisor.stop()
+            if worker is not None:
+                self.stop_worker(worker)
+
+    def serve_as_child(self, options: dict[str, Any]) -> None:
+        """One of the parent's N serving processes, on the socket it inherited."""
+        import socket
+
+        from waitress.server import create_server
+
+        stop = prefork.StopFlag()
+        stop.install()  # before the slow imports: a stop during them is not lost
+        # jieba's dictionary, now rather than in the first agent's search (as the parent does).
+        from knowledge.text import tokenizer
+        from mochou.wsgi import application
+
+        tokenizer()
+        listener = socket.socket(fileno=options["listen_fd"])
+        served = {k: v for k, v in waitress_options(options).items() if k not in ("host", "port")}
+        server = create_server(application, sockets=[listener], **served)
+        prefork.serve_until_stopped(server, stop, options["shutdown_timeout"])
 
     # ------------------------------------------------------------------ steps
 
@@ -161,13 +232,15 @@ class Command(BaseCommand):
                 worker.kill()
                 worker.wait()
 
-    def print_banner(self, host: str, port: int, worker: bool) -> None:
+    def print_banner(self, host: str, port: int, worker: bool, workers: int) -> None:
         write = self.stdout.write
         shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # noqa: S104
         write("")
         write(self.style.SUCCESS(f"莫愁已启动：http://{shown}:{port}/"))
         write(f"后台管理：http://{shown}:{port}/admin/")
         write("后台任务进程：" + ("已启动（含定时任务）" if worker else "未启动"))
+        if workers > 1:
+            write(f"网站进程：{workers} 个（共用端口 {port}）")
         if settings.MOCHOU_DEMO:
             self.print_logins()
         write("按 Ctrl-C 停止。")
@@ -195,6 +268,13 @@ class Command(BaseCommand):
         write("  其他单位另有 <简拼>_clerk / <简拼>_leader 账号，")
         write("  如 rsj_clerk（市人社局）、hjz_leader（胡集镇）。")
         write("")
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError("须为正整数")
+    return number
 
 
 def _width(text: str) -> int:
