@@ -368,8 +368,28 @@ def machine() -> dict[str, str]:
     return info
 
 
+# The report's own section of docs/benchmarks.md: a run replaces it and leaves the other commands'
+# sections (bench.stats, bench.intake …) as they are.
+RUN_MARKERS = "<!-- run:begin -->", "<!-- run:end -->"
+
+
 def write_doc(path: Path, ctx: dict[str, Any]) -> None:
-    lines = [
+    section = "\n".join([RUN_MARKERS[0], *_report_lines(ctx), RUN_MARKERS[1]])
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    begin, end = RUN_MARKERS
+    if begin in text and end in text:
+        before, rest = text.split(begin, 1)
+        text = before + section + rest.split(end, 1)[1]
+    else:
+        # A report written before the markers is the start of the file, up to the first other
+        # command's section.
+        others = text.find("\n<!-- ")
+        text = section + ("\n" + text[others:] if others >= 0 else "\n")
+    path.write_text(text, encoding="utf-8")
+
+
+def _report_lines(ctx: dict[str, Any]) -> list[str]:
+    return [
         *_doc_header(ctx),
         *_doc_generation(ctx.get("generation")),
         *_doc_writes(ctx["writes"]),
@@ -380,7 +400,6 @@ def write_doc(path: Path, ctx: dict[str, Any]) -> None:
         "",
         *_doc_slow_plans(ctx["queues"]),
     ]
-    path.write_text("\n".join(lines), encoding="utf-8")
 
 
 def _doc_header(ctx: dict[str, Any]) -> list[str]:
@@ -393,6 +412,7 @@ def _doc_header(ctx: dict[str, Any]) -> list[str]:
         f"{ctx['repeat']} runs after one warm-up "
         "(writes: median and p95 over the calls), wall time in the Python process, milliseconds.",
         "",
+        *([f"Data: {ctx['data']}", ""] if ctx.get("data") else []),
         "## Machine",
         "",
         f"- {info.get('cpu', '?')}, {info['cpus']} CPUs, {info.get('memory', '?')} RAM; {info['platform']}",
@@ -533,6 +553,9 @@ def main(argv: list[str] | None = None) -> int:
         default=str(Path(__file__).with_name("notes.md")),
         help="a Markdown file appended to the report (index notes)",
     )
+    parser.add_argument(
+        "--data", default="", help="how the database was filled, for the report's header (e.g. bench.scale)"
+    )
     args = parser.parse_args(argv)
     if connection.vendor != "postgresql":
         print("bench.run: DATABASE_URL does not point at PostgreSQL; the figures will not mean much.")
@@ -572,6 +595,7 @@ def main(argv: list[str] | None = None) -> int:
             "pages": pages,
             "generation": generation,
             "notes": notes,
+            "data": args.data,
         }
         write_doc(Path(args.doc), ctx)
         print(f"wrote {args.doc}")

@@ -70,7 +70,41 @@ def last_full_month() -> Period:
     return month(before.year, before.month)
 
 
-def measure(repeat: int, chosen: str | None = None) -> dict[str, Any]:
+def pages(leader: User, m: Period, y: Period) -> list[tuple[str, Callable[[], Any]]]:
+    """What a leader's browser asks for, through django.test.Client (views, templates, JSON): the
+    leader's home, each chart of the dashboard for the month, the rates page for the month and
+    the year."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from dashboard.views import CHART_ORDER
+
+    client = Client()
+    client.force_login(leader)
+
+    def get(url: str) -> Callable[[], Any]:
+        def fetch() -> Any:
+            response = client.get(url)
+            if response.status_code != 200:
+                raise SystemExit(f"bench.stats: GET {url} answered {response.status_code}")
+            return response
+
+        return fetch
+
+    month_q, year_q = f"period={m.start:%Y-%m}", f"period={y.start:%Y}"
+    out = [("页面：领导首页 /dashboard/", get(reverse("dashboard:home")))]
+    out += [
+        (f"页面：数据大屏图表 {key}（月）", get(f"{reverse('dashboard:chart_json', args=[key])}?{month_q}"))
+        for key in CHART_ORDER
+    ]
+    out += [
+        ("页面：各单位比率 /stats/（月）", get(f"{reverse('stats:rates')}?{month_q}")),
+        ("页面：各单位比率 /stats/（年）", get(f"{reverse('stats:rates')}?{year_q}")),
+    ]
+    return out
+
+
+def measure(repeat: int, chosen: str | None = None, *, exports: bool = True) -> dict[str, Any]:
     m = parse_period(None, None, preset=chosen) if chosen else last_full_month()
     q = quarter(m.start.year, (m.start.month - 1) // 3 + 1)
     y = year(m.start.year)
@@ -94,10 +128,13 @@ def measure(repeat: int, chosen: str | None = None) -> dict[str, Any]:
         ),
         ("refresh()（无新事件时）", refresh),
     ]
-    if unit_id is not None and leader is not None:
+    if exports and unit_id is not None and leader is not None:
         views.append(("最忙单位的月台账 .xlsx", lambda: ledger_workbook(
             ledger(m, user=leader, unit_id=unit_id), title="bench", personal=False)))  # fmt: skip
-    views.append(("月度报告 .xlsx", lambda: report_workbook(monthly_report(m))))
+    if exports:
+        views.append(("月度报告 .xlsx", lambda: report_workbook(monthly_report(m))))
+    if leader is not None:
+        views += pages(leader, m, y)
     results = []
     for name, fn in views:
         median, runs = timed(fn, repeat)
@@ -120,12 +157,17 @@ def write_doc(path: Path, ctx: dict[str, Any]) -> None:
         "",
         f"Measured {timezone.localtime():%Y-%m-%d %H:%M} CST with "
         f"`python -m bench.stats --cases {ctx['cases']} "
-        f"--repeat {ctx['repeat']}` on {connection.vendor} ({db['NAME']}): {ctx['cases_in_db']:,} cases, "
+        f"--repeat {ctx['repeat']}{ctx.get('flags', '')}` on {connection.vendor} ({db['NAME']}): "
+        f"{ctx['cases_in_db']:,} cases, "
         f"{ctx['events']:,} events; Python {platform.python_version()}, Django {django.get_version()}. "
         "Medians of the runs after one warm-up, wall time in the Python process, milliseconds.",
         "",
-        f"Folding the whole event log into the fact tables (`mochou stats rebuild --all`): "
-        f"{ctx['rebuild_s']:.1f} s for {ctx['cases_in_db']:,} cases ({ctx['fact_rows']:,} fact rows).",
+        (
+            f"Folding the whole event log into the fact tables (`mochou stats rebuild --all`): "
+            f"{ctx['rebuild_s']:.1f} s for {ctx['cases_in_db']:,} cases ({ctx['fact_rows']:,} fact rows)."
+            if ctx["rebuild_s"]
+            else f"The fact tables ({ctx['fact_rows']:,} rows) were built before this run (`--no-rebuild`)."
+        ),
         "",
         "| view | median ms | runs |",
         "|---|---:|---|",
@@ -157,6 +199,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--no-rebuild", action="store_true", help="the fact tables are already built")
     parser.add_argument("--no-doc", action="store_true")
+    parser.add_argument(
+        "--no-exports",
+        action="store_true",
+        help="skip the two .xlsx exports (not dashboard views; minutes at 1M)",
+    )
     parser.add_argument("--doc", default=str(ROOT / "docs" / "benchmarks.md"))
     parser.add_argument("--note", default="", help="a sentence appended to the section (the scale measured)")
     parser.add_argument(
@@ -164,6 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     settings.DEBUG = False
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     have = Case.objects.count()
     if have < args.cases:
         from bench.generate import generate
@@ -180,12 +228,13 @@ def main(argv: list[str] | None = None) -> int:
             cursor.execute("ANALYZE stats_stintfact; ANALYZE stats_answerfact; ANALYZE stats_callbackfact")
     from stats.models import AnswerFact, CallbackFact
 
-    ctx = measure(args.repeat, args.month)
+    ctx = measure(args.repeat, args.month, exports=not args.no_exports)
     ctx |= {
         "cases": args.cases, "repeat": args.repeat, "cases_in_db": Case.objects.count(),
         "events": CaseEvent.objects.count(), "rebuild_s": rebuild_s,
         "fact_rows": StintFact.objects.count() + AnswerFact.objects.count() + CallbackFact.objects.count(),
         "scale_note": args.note,
+        "flags": "".join(f" --{f}" for f in ("no-rebuild", "no-exports") if getattr(args, f.replace("-", "_"))),  # noqa: E501
     }  # fmt: skip
     if not args.no_doc:
         write_doc(Path(args.doc), ctx)
