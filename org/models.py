@@ -18,8 +18,11 @@ class UnitQuerySet(models.QuerySet["Unit"]):
         return self.filter(is_active=True)
 
     def handlers(self) -> UnitQuerySet:
-        """Units a case can be dispatched to."""
-        return self.active().filter(kind__in=[UnitKind.DEPARTMENT, UnitKind.TOWNSHIP, UnitKind.VILLAGE])
+        """Units a case can be dispatched to: the city's departments and its 31 township-level
+        units. A village or community (574 of them in 钟祥) takes its work from its township, not
+        from the centre, so it is not offered in the centre's lists; it is still a unit of the
+        tree (its township's staff see it, enforcement records it, stats count it to its township)."""
+        return self.active().filter(kind__in=[UnitKind.DEPARTMENT, UnitKind.TOWNSHIP])
 
     def townships(self) -> UnitQuerySet:
         return self.active().filter(kind=UnitKind.TOWNSHIP)

@@ -31,7 +31,7 @@ class EntryForm(forms.ModelForm):  # type: ignore[type-arg]  # django-stubs: Mod
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        handlers = Unit.objects.handlers().exclude(kind="village").order_by("kind", "sort_order", "code")
+        handlers = Unit.objects.handlers().order_by("kind", "sort_order", "code")
         self.fields["lead_unit"].queryset = handlers  # type: ignore[attr-defined]
         self.fields["co_units"].queryset = handlers  # type: ignore[attr-defined]
         self.fields["township"].queryset = Unit.objects.townships()  # type: ignore[attr-defined]

@@ -105,7 +105,7 @@ def version(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     for rule in rules.order_by("category__path", "township__sort_order", "pk"):
         key = rule.lead_unit.name if by == "unit" else rule.category.path.split("/")[0]
         groups.setdefault(key, []).append(rule)
-    units = Unit.objects.handlers().exclude(kind="village").order_by("kind", "sort_order", "code")
+    units = Unit.objects.handlers().order_by("kind", "sort_order", "code")
     editable = not catalogue.is_published and may_edit_catalogue(request.user)
     return render(
         request,

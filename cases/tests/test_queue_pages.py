@@ -194,13 +194,13 @@ def test_the_centre_searches_units_instead_of_a_list_of_every_unit(
     client: Client, city: City, clock: Traveller
 ) -> None:
     for i in range(31):
-        Unit.objects.create(code=f"V{i:02d}", name=f"郢中街道第{i}社区", kind=UnitKind.VILLAGE)
+        Unit.objects.create(code=f"D-T{i:02d}", name=f"市第{i}服务中心", kind=UnitKind.DEPARTMENT)
     html = page(login(client, city.users["dispatcher"]).get("/cases/queue/all/"))
     assert options(html, "id_unit") == ["全部单位"]
     assert 'id="unit-search"' in html
     found = page(client.get("/cases/queue-choices/unit/", {"term": "住建"}))
     assert city.housing.name in found
-    assert "社区" not in found
+    assert "服务中心" not in found
     # A unit chosen before is offered again with its name (the filter is bookmarkable).
     chosen = page(client.get("/cases/queue/all/", {"unit": city.housing.pk}))
     assert options(chosen, "id_unit") == ["全部单位", city.housing.name]
