@@ -18,9 +18,11 @@ def _print(value: Any) -> None:
     print(json.dumps(value, ensure_ascii=False))
 
 
-def setup() -> None:
+def setup(fields: str = "") -> None:
+    """Both regions' units, staff and the 通办 matter (with `fields`, affairs.formfields lines)."""
     from accounts.models import Role, User
     from affairs import catalogue
+    from affairs.formfields import parse_fields
     from affairs.models import Partner
     from org.models import Unit, UnitKind
     from worktime.seeding import add_weekend_year, known_years, seed_year
@@ -50,6 +52,7 @@ def setup() -> None:
             "statutory_days": 20,
             "promised_days": 5,
             "materials": catalogue.parse_materials("居民身份证｜原件｜1\n户口簿｜原件｜1"),
+            "fields": parse_fields(fields),
             "steps": catalogue.DEFAULT_STEPS,
             "fee": "不收费",
             "online": True,
@@ -133,3 +136,21 @@ def state(number: str) -> None:
     app = Application.objects.get(number=number)
     pending = ExchangeMessage.objects.filter(delivered_at__isnull=True).count()
     _print({"state": app.state, "delivery": app.delivery, "pending": pending})
+
+
+def passwords() -> None:
+    """The browser journey signs the staff in (tests/browser/test_affairs_crossregion.py)."""
+    from accounts.models import User
+    from tests.factories import PASSWORD
+
+    for user in User.objects.all():
+        user.set_password(PASSWORD)
+        user.save(update_fields=["password"])
+    _print({"ok": True})
+
+
+def sweep() -> None:
+    """The exchange's outbox sent by the sweep (no worker runs beside `serve --no-worker`)."""
+    from affairs.exchange import outbox
+
+    _print({"sent": outbox.sweep()})
