@@ -329,8 +329,13 @@ def _may_auto_dispatch(
 
 
 def _assess_urgency(case: Case) -> dict[str, Any]:
+    from triage import urgency_model
     from triage.urgency import assess_urgency
 
+    if urgency_model.SERVES:  # only when its test figures beat the word list (docs/urgency.md)
+        model = urgency_model.cached_model(Path(settings.VAR_DIR) / "triage")
+        urgent, reasons = urgency_model.assess(case.title, case.content, model)
+        return {"urgent": urgent, "reasons": reasons}
     result = assess_urgency(case.title, case.content)
     return {"urgent": bool(result.urgent), "reasons": list(result.reasons)}
 
