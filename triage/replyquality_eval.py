@@ -28,6 +28,7 @@ from typing import Any
 from mochou.datasets import REPLIES_FULL_CSV, read_replied_messages, sha256_of_files
 from mochou.stats_intervals import wilson as shared_wilson
 from triage import replyquality as rq
+from triage import replyquality_model as rqm
 
 LABELS_CSV = Path(__file__).resolve().parent / "data" / "real-reply-quality.csv"
 DEFAULT_DOC = Path("docs/reply-quality.md")
@@ -277,7 +278,15 @@ def build_report(
     for i, p in zip((i for i, r in enumerate(rows) if r.split == "test"), lr_test, strict=True):
         lr_pred[i] = p
 
-    systems = {"method": method, "length": by_length, "logreg": lr_pred}
+    # The combined scorer: fitted on the dev rows only (its choices by CV on dev), scored on test.
+    pairs = [rqm.pair(r.title, r.body, r.reply, e) for r, e in zip(rows, evidence, strict=True)]
+    combined_model = rqm.train([pairs[i] for i in dev], [gold[i] for i in dev])
+    test_idx = [i for i, r in enumerate(rows) if r.split == "test"]
+    combined = [False] * len(rows)
+    for i, p in zip(test_idx, combined_model.flags([pairs[i] for i in test_idx]), strict=True):
+        combined[i] = p
+
+    systems = {"method": method, "combined": combined, "length": by_length, "logreg": lr_pred}
     subsets = _subsets(rows)
     tables: dict[str, dict[str, Any]] = {}
     for sub, idx in subsets.items():
@@ -326,6 +335,7 @@ def build_report(
         },
         "thresholds": {"shipped": asdict(shipped), "tuned_on_dev": asdict(tuned), "same": tuned == shipped},
         "baselines": {"length_threshold": length_t, "logreg": lr_params},
+        "combined": {**combined_model.chosen, "serves": rqm.SERVES},
         "tables": tables,
         "reasons": reasons,
         "corpus": {"flagged": corpus_flagged, "n": len(corpus), "by_reason": corpus_codes},
@@ -347,6 +357,7 @@ _SUBSET_TITLES = {
 }
 _SYSTEM_TITLES = {
     "method": "本方法（分项检查）",
+    "combined": "组合评分（分项检查 + 长度 + TF-IDF，开发集拟合）",
     "length": "基线：答复长度阈值",
     "logreg": "基线：TF-IDF + 逻辑回归",
 }
@@ -358,6 +369,42 @@ def _pct(x: float) -> str:
 
 def _ci(ci: tuple[float, float]) -> str:
     return "—" if ci[0] != ci[0] else f"[{ci[0]:.3f}, {ci[1]:.3f}]"
+
+
+def combined_beats_baselines(report: dict[str, Any]) -> bool:
+    """The combined scorer earns the leader's flag only if its F1 on the random test sample (the
+    representative one) is above both tuned baselines'."""
+    tab = report["tables"]["test_random"]
+    return bool(tab["combined"]["f1"] > max(tab["length"]["f1"], tab["logreg"]["f1"]))
+
+
+def _combined_lines(report: dict[str, Any]) -> list[str]:
+    cm = report["combined"]
+    tab = report["tables"]["test_random"]
+    c, ln, lr = tab["combined"]["f1"], tab["length"]["f1"], tab["logreg"]["f1"]
+    head = (
+        "组合评分（`triage/replyquality_model.py`）：以各项检查的证据与是否触发、答复长度、答复的字 n-gram "
+        "TF-IDF、诉求与答复重合字对的 TF-IDF 为特征的逻辑回归，只在开发集上拟合；"
+        f"{rqm.CV_REPEATS}×5 折交叉验证（开发集）选定 n-gram {tuple(cm['ngram'])}、C={cm['C']}、"
+        f"判定阈值 {cm['threshold']}（交叉验证 F1 {cm['cv_f1']:.3f}）。测试集只评一次。"
+    )
+    if combined_beats_baselines(report):
+        verdict = (
+            f"随机测试样本上组合评分 F1 {c:.3f}，高于长度阈值（{ln:.3f}）与 TF-IDF + 逻辑回归（{lr:.3f}）"
+            "两个基线，"
+            + (
+                "负责人看到的“可能有问题”标记由组合评分决定，各项理由照常列出。"
+                if cm["serves"]
+                else "**但产品尚未改用它**（`replyquality_model.SERVES = False`）。"
+            )
+        )
+    else:
+        verdict = (
+            f"随机测试样本上组合评分 F1 {c:.3f}，**没有**同时超过长度阈值（{ln:.3f}）与 TF-IDF + 逻辑回归"
+            f"（{lr:.3f}）两个基线，所以产品不用它：负责人看到的仍是分项检查的标记与理由"
+            f"（`replyquality_model.SERVES = {cm['serves']}`）。区间宽，三者在测试集上分不开。"
+        )
+    return [head, "", verdict, ""]
 
 
 def render_markdown(report: dict[str, Any]) -> str:
@@ -377,7 +424,8 @@ def render_markdown(report: dict[str, Any]) -> str:
         "## 数据",
         "",
         f"- 标注集 `triage/data/{d['labels']}`（sha256 {d['labels_sha256']}）：{d['n_labelled']} 条真实答复，"
-        "由未见过本方法的标注者逐条判断（见 `triage/data/REAL-REPLY-QUALITY.md`）；"
+        "由未见过本方法的标注者（一个 LLM 助手代理，不是人工）逐条判断"
+        "（见 `triage/data/REAL-REPLY-QUALITY.md`）；"
         f"开发集 {d['n_dev']} 条，其余为测试集。",
         f"- 语料 `mochou/data/{d['corpus']}`（sha256 {d['corpus_sha256']}）："
         f"{d['n_corpus']} 条真实留言及答复，无标注；用于 IDF 与套话句挖掘"
@@ -408,6 +456,7 @@ def render_markdown(report: dict[str, Any]) -> str:
             )
         lines.append("")
     dv = report["tables"]["dev_all"]["method"]
+    lines += _combined_lines(report)
     lines += [
         f"开发集（调参所用，{dv['n']} 条）上本方法 F1 {dv['f1']:.3f}：与测试集之差即调参的乐观程度。",
         "",

@@ -279,7 +279,8 @@ def render_real(rows: list[RealRow], cmp: LearnedComparison | None = None) -> li
     w("")
     w(
         f"`{shown}` (SHA-256 `{sha256_of_files(REAL_URGENCY_CSV)[:16]}…`): {len(rows)} real messages of the "
-        "votes and replies corpora, labelled urgent/ordinary by an annotator who never saw this detector "
+        "votes and replies corpora, labelled urgent/ordinary by an annotator — an LLM helper agent, not a "
+        "person — who never saw this detector "
         "(`triage/data/REAL-LABELS.md`), split dev/test by the annotator. The lexicon was changed looking "
         "only at the errors of the **dev** rows; the test rows were scored once the changes were done. "
         "Intervals: Wilson 95 %."
