@@ -70,6 +70,7 @@ def need_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 def need_pick(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The list's 发布需求 picker: on to the chosen project's form."""
+    _require_use(request)  # an outsider is refused here, not bounced on to a page that refuses
     number = request.GET.get("project", "")
     if not number or len(number) > 16:
         messages.error(request, "请选择项目。")

@@ -15,7 +15,7 @@ from openpyxl import Workbook
 
 from accounts.models import Role
 from enforcement import board
-from enforcement.guards import is_office
+from enforcement.guards import in_township, is_office
 from mochou.http import AuthenticatedHttpRequest
 
 READERS = frozenset({Role.LEADER, Role.SUPERVISOR, Role.ADMIN})
@@ -39,9 +39,12 @@ COLUMNS = (
 
 def may_read_board(user: Any) -> bool:
     """The office, the city's leaders and the supervision office read every township's figures;
-    a township its own row (and the 零增长 list)."""
+    a township its own row (and the 零增长 list). A department's staff have no row: refused, not
+    shown an empty board."""
     return user.is_active and (
-        user.role in READERS or is_office(user) or user.role in (Role.CLERK, Role.UNIT_LEADER)
+        user.role in READERS
+        or is_office(user)
+        or (user.role in (Role.CLERK, Role.UNIT_LEADER) and in_township(user))
     )
 
 

@@ -1,0 +1,37 @@
+"""Who is refused the board and the 12345 cases' pages: a department's staff, who have no row on
+the board and no area to report in, get 403, not an empty page that looks like theirs."""
+
+from __future__ import annotations
+
+from django.test import Client
+from django.urls import reverse
+
+from .conftest import Control
+
+
+def test_a_department_clerk_is_refused_the_board_its_export_and_the_bulletin(control: Control) -> None:
+    client = Client()
+    client.force_login(control.city.users["clerk"])  # 市住建局: a department, not a township
+    for name in ("enforcement:board", "enforcement:board_export", "enforcement:bulletin"):
+        assert client.get(reverse(name)).status_code == 403, name
+    client.force_login(control.users["town_clerk"])
+    assert client.get(reverse("enforcement:board")).status_code == 200
+
+
+def test_the_board_api_refuses_a_department_clerk(control: Control) -> None:
+    from accounts.models import ApiToken
+
+    token = ApiToken.issue(control.city.users["clerk"])
+    answer = Client().get("/api/v1/enforcement/board", headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 403
+
+
+def test_only_who_may_report_opens_the_12345_cases_to_convert(control: Control) -> None:
+    client = Client()
+    for key in ("agent", "dispatcher", "clerk"):  # the centre; a department that may lead a 违建 case
+        client.force_login(control.city.users[key])
+        assert client.get(reverse("enforcement:cases")).status_code == 403, key
+        assert client.get(reverse("enforcement:convert", args=["ZX000000"])).status_code == 403, key
+    for key in ("town_clerk", "kwb_clerk"):
+        client.force_login(control.users[key])
+        assert client.get(reverse("enforcement:cases")).status_code == 200, key
