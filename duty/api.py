@@ -87,6 +87,12 @@ from org.models import Unit
 
 router = Router()
 
+# Every duty operation answers 403 to a user outside the duty system (_actor: neither the duty
+# chain nor a reporting unit's staff), as hall/api.py's ERRORS_HALL_READ documents for the hall;
+# the reads also answer 422 for a bad filter, the item reads 404 for an item not theirs.
+ERRORS_DUTY_LIST = {**ERRORS_LIST, 403: ErrorOut}
+ERRORS_GET = {**ERRORS_READ, 403: ErrorOut, 422: ErrorOut}
+
 
 def _actor(request: HttpRequest) -> User:
     user: User = request.auth  # type: ignore[attr-defined]  # set by accounts.tokens.BearerToken
@@ -100,7 +106,7 @@ def _units(user: User) -> list[Unit]:
     return units if in_duty_chain(user) else [u for u in units if u.pk == user.unit_id]
 
 
-@router.get("/now", response={200: list[DutyOnDutyOut], **ERRORS_LIST}, summary="当前在岗（各单位）")
+@router.get("/now", response={200: list[DutyOnDutyOut], **ERRORS_DUTY_LIST}, summary="当前在岗（各单位）")
 def now_on_duty(request: HttpRequest) -> list[DutyOnDutyOut]:
     user = _actor(request)
     units = _units(user)
@@ -153,7 +159,9 @@ def _daily_out(row: daily.DailyRow) -> DutyDailyOut:
     )
 
 
-@router.get("/daily", response={200: list[DutyDailyOut], **ERRORS_LIST}, summary="平安报报送情况（某日）")
+@router.get(
+    "/daily", response={200: list[DutyDailyOut], **ERRORS_DUTY_LIST}, summary="平安报报送情况（某日）"
+)
 def daily_status(request: HttpRequest, day: IsoDate | None = None) -> list[DutyDailyOut]:
     user = _actor(request)
     rows = daily.daily_status(day or timezone.localdate(), timezone.now(), _units(user))
@@ -253,7 +261,7 @@ def register(request: HttpRequest, payload: DutyRegisterIn) -> Status[DutyIncide
     return Status(201, _incident_out(_visible(user, incident.number or ""), user))
 
 
-@router.get("/incidents", response={200: list[DutyIncidentOut], **ERRORS_LIST}, summary="突发事件列表")
+@router.get("/incidents", response={200: list[DutyIncidentOut], **ERRORS_DUTY_LIST}, summary="突发事件列表")
 def list_incidents(request: HttpRequest, state: str | None = None) -> list[DutyIncidentOut]:
     user = _actor(request)
     rows = (
@@ -266,7 +274,7 @@ def list_incidents(request: HttpRequest, state: str | None = None) -> list[DutyI
     return [_incident_out(i, user) for i in rows[:100]]
 
 
-@router.get("/incidents/{number}", response={200: DutyIncidentOut, **ERRORS_READ}, summary="突发事件详情")
+@router.get("/incidents/{number}", response={200: DutyIncidentOut, **ERRORS_GET}, summary="突发事件详情")
 def get_incident(request: HttpRequest, number: str) -> DutyIncidentOut:
     user = _actor(request)
     return _incident_out(_visible(user, number), user)
@@ -358,7 +366,6 @@ def link(request: HttpRequest, number: str, payload: DutyLinkCaseIn) -> DutyInci
 
 # ---------------------------------------------------------------- rosters
 
-ERRORS_GET = {**ERRORS_READ, 403: ErrorOut, 422: ErrorOut}
 # The longest period the rates are computed over (the rates page's limit too).
 RATES_MAX_DAYS = 62
 

@@ -12,15 +12,20 @@ serves all 24 users and both front doors.
 
 from __future__ import annotations
 
+import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
 import pytest
+from django.conf import settings
+from django.core.management import call_command
 from django.db import transaction
+from django.shortcuts import resolve_url
 from django.test import Client
+from django.urls import resolve
 
 from accounts.audit.access import READER_ROLES
 from accounts.audit.models import AuditRecord
@@ -52,6 +57,21 @@ from tests.factories import (
     rectified_case,
     rectifying_case,
     replied_case,
+)
+from tests.module_data import module_data
+from tests.routes import (
+    APPS,
+    OWN_AUTH_PATHS,
+    WALKED_APPS,
+    Route,
+    api_operations,
+    crawl,
+    demo_users,
+    is_public,
+    may_open,
+    page_routes,
+    unclassified,
+    uses,
 )
 
 pytestmark = pytest.mark.django_db
@@ -557,3 +577,125 @@ def test_a_case_a_unit_returned_is_no_longer_its_case(world: World, clock: objec
             client.force_login(world.users[key])
             assert client.get(f"/cases/{case.number}/").status_code == 404
     assert Case.objects.get(pk=case.pk).state == State.REGISTERED
+
+
+# ---------------------------------------------------------------- every route, found by walking
+# The pages and API operations are found by walking the URL resolver and the served OpenAPI
+# document (tests/routes.py): an app mounted tomorrow is walked tomorrow, and a route nobody
+# classified fails here with what to add.
+
+
+def test_every_route_and_operation_is_classified() -> None:
+    assert unclassified(page_routes(), api_operations()) == []
+
+
+def _refused_anonymously(response: Any) -> bool:
+    if response.status_code in (401, 403, 404, 405):
+        return True
+    return response.status_code == 302 and response["Location"].startswith(resolve_url(settings.LOGIN_URL))
+
+
+def test_an_anonymous_visitor_opens_only_the_public_pages(city: City) -> None:
+    """Without a login, a staff page redirects to the login page (or refuses): never a 200, for
+    a read or a write; a public page (a citizen's, the kiosk's) answers without an error."""
+    client = Client()
+    wrong = []
+    for route in page_routes():
+        url = route.url()
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            if response.status_code >= 500:
+                wrong.append(f"{method.upper()} {url} ({route.name}): {response.status_code}")
+            elif not is_public(route) and not _refused_anonymously(response):
+                wrong.append(
+                    f"{method.upper()} {url} ({route.name}): {response.status_code} to an anonymous "
+                    f"visitor; if anyone may open it, add {route.local_name!r} to "
+                    f"APPS[{route.app!r}].public in tests/routes.py"
+                )
+    assert wrong == [], "\n".join(wrong)
+
+
+def test_no_api_operation_answers_an_anonymous_caller(city: City) -> None:
+    client = Client()
+    wrong = []
+    for op in api_operations():
+        response = getattr(client, op.method)(op.url(), content_type="application/json")
+        if op.path.startswith(OWN_AUTH_PATHS):
+            if response.status_code < 400 or response.status_code >= 500:
+                wrong.append(f"{op}: {response.status_code} (signed by the partner, refused unsigned)")
+        elif response.status_code != 401:
+            wrong.append(f"{op}: {response.status_code}")
+    assert wrong == [], "\n".join(wrong)
+
+
+# ---------------------------------------------------------------- the newer apps, in the demo city
+
+
+@dataclass
+class DemoCity:
+    users: list[User]
+    urls: dict[str, str]  # route name → a URL of a real item, found by crawling the pages
+
+
+@pytest.fixture(scope="module")
+def demo_city(django_db_setup: None, django_db_blocker: Any) -> Iterator[DemoCity]:
+    """The demo city, seeded once for the module's walks (tests/module_data.py), and a real URL
+    for each route of the walked apps that some page links to."""
+    with module_data(django_db_blocker):
+        call_command("seed_demo", cases=20, seed=7, stdout=io.StringIO())
+        users = demo_users()
+        # Who finds the items: the apps' own insiders (an app without a rule has no insiders of
+        # its own) and the administrator.
+        staff = [u for u in users if any(APPS[a].uses is not None and uses(a, u) for a in WALKED_APPS)]
+        staff += [u for u in users if u.role == Role.ADMIN and u not in staff]
+        yield DemoCity(users, crawl(Client(), staff, WALKED_APPS))
+
+
+def _refused(response: Any) -> bool:
+    return response.status_code in (403, 404, 405) or _refused_anonymously(response)
+
+
+def _walked_routes() -> list[Route]:
+    return [r for r in page_routes() if r.app in WALKED_APPS and not is_public(r)]
+
+
+@pytest.mark.xdist_group("demo_city")
+def test_every_user_opens_only_the_pages_of_the_apps_and_items_it_may(demo_city: DemoCity) -> None:
+    """Each kind of user, on every staff page of the newer apps (on a real item where a page links
+    to one): an outsider to the app is refused (403/404/login), never shown the page; a user who
+    does not see an item is refused its page; nobody gets a server error."""
+    client = Client()
+    wrong: list[str] = []
+    for user in demo_city.users:
+        client.force_login(user)
+        who = f"{user.username} ({user.role}, {user.unit.code if user.unit else '—'})"
+        for route in _walked_routes():
+            url = demo_city.urls.get(route.name, route.url())
+            response = client.get(url)
+            spec = APPS[route.app]
+            if response.status_code >= 500:
+                wrong.append(f"{who} GET {url}: {response.status_code}")
+            elif not may_open(route, user):
+                if not _refused(response):
+                    wrong.append(f"{who} GET {url}: {response.status_code}, an outsider to {route.app}")
+            elif route.local_name in spec.owner and route.name in demo_city.urls:
+                param, sees = spec.owner[route.local_name]
+                value = str(resolve(url).kwargs[param])
+                if not sees(user, value) and not _refused(response):
+                    wrong.append(f"{who} GET {url}: {response.status_code}, an item it does not see")
+                if sees(user, value) and response.status_code != 200:
+                    wrong.append(f"{who} GET {url}: {response.status_code}, its own item")
+    assert wrong == [], "\n".join(wrong)
+
+
+@pytest.mark.xdist_group("demo_city")
+def test_the_walk_reaches_the_items_of_the_newer_apps(demo_city: DemoCity) -> None:
+    """The crawl found a real item for each item page the classification names (else the owner
+    check above would only ever see a 404)."""
+    missing = [
+        f"{app}:{name}"
+        for app in WALKED_APPS
+        for name in APPS[app].owner
+        if f"{app}:{name}" not in demo_city.urls
+    ]
+    assert missing == []
