@@ -7,8 +7,9 @@ name, so a browser may keep that file for a year: a changed file gets a new name
 by its plain name (a link from outside, a stale page) gets WhiteNoise's short cache (60 s).
 
 Without a manifest (a management command, or the huey worker, on a machine where `mochou serve`
-never ran) the storage falls back to the plain names rather than failing the page: the files are
-still served from the apps' folders (WHITENOISE_USE_FINDERS).
+never ran), or for a file the manifest does not know yet, the storage falls back to the plain name
+rather than failing the page: the files are still served from the apps' folders
+(WHITENOISE_USE_FINDERS).
 """
 
 from __future__ import annotations
@@ -27,7 +28,12 @@ class HashedStaticFilesStorage(CompressedManifestStaticFilesStorage):
     def stored_name(self, name: str) -> str:
         if not self.hashed_files:  # no manifest yet: collectstatic has not run on this machine
             return name
-        return str(super().stored_name(name))
+        try:
+            return str(super().stored_name(name))
+        except ValueError:
+            # Not in the manifest: a file added since the last collection, seen by a process that
+            # started before it (the worker). Its plain name is served too; a 500 would not help.
+            return name
 
 
 class StaticFilesMiddleware(WhiteNoiseMiddleware):

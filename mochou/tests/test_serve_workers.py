@@ -256,3 +256,16 @@ def test_a_slow_request_finishes_after_the_stop() -> None:
     assert answers == [b"finished"]
     with pytest.raises(ConnectionRefusedError):  # no longer accepting
         socket.create_connection(("127.0.0.1", port), timeout=2)
+
+
+def test_static_names_fall_back_to_the_plain_name_without_a_manifest_entry(tmp_path: Path) -> None:
+    from mochou.static_assets import HashedStaticFilesStorage
+
+    def storage() -> HashedStaticFilesStorage:
+        return HashedStaticFilesStorage(location=str(tmp_path), base_url="/static/")
+
+    assert storage().url("css/mochou.css") == "/static/css/mochou.css"  # never collected here
+    manifest = {"version": "1.1", "paths": {"css/mochou.css": "css/mochou.0123456789ab.css"}}
+    (tmp_path / "staticfiles.json").write_text(json.dumps(manifest))
+    assert storage().url("css/mochou.css") == "/static/css/mochou.0123456789ab.css"
+    assert storage().url("js/new-since.js") == "/static/js/new-since.js"  # collected before it existed
