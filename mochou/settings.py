@@ -117,6 +117,23 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": database_from_url(env_str("DATABASE_URL"), str(VAR_DIR / "mochou.sqlite3"))}
+
+# ---- Read replica (issue 17; mochou/dbrouting.py, docs/deploy.md 只读副本与多节点) -----------------
+# DATABASE_REPLICA_URL, a PostgreSQL streaming replica of DATABASE_URL: the dashboards', statistics',
+# hotspots' and queues' reads go there. Unset: no second alias, no router, no middleware.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+# A browser that wrote reads the primary for this long after (read your own writes), in seconds.
+MOCHOU_REPLICA_STICKY_SECONDS = env_int("MOCHOU_REPLICA_STICKY_SECONDS", 5)
+# A replica further behind than this is not read; one that failed is not tried again for this long.
+MOCHOU_REPLICA_MAX_LAG_SECONDS = env_float("MOCHOU_REPLICA_MAX_LAG_SECONDS", 30.0)
+MOCHOU_REPLICA_RETRY_SECONDS = env_float("MOCHOU_REPLICA_RETRY_SECONDS", 10.0)
+if DATABASE_REPLICA_URL:
+    from mochou.dbrouting import REPLICA, replica_database
+
+    DATABASES[REPLICA] = replica_database(DATABASE_REPLICA_URL, DATABASES["default"])
+    DATABASE_ROUTERS = ["mochou.dbrouting.ReplicaRouter"]
+    MIDDLEWARE.append("mochou.dbrouting.ReplicaReadsMiddleware")
+# ---- end of read replica -------------------------------------------------------------------------
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
