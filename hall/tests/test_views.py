@@ -76,6 +76,19 @@ def test_a_clerk_of_another_window_may_not_open_this_one(
     assert client.get(reverse("hall:board")).status_code == 403
 
 
+def test_the_hall_nav_offers_the_board_only_to_those_who_may_read_it(
+    client: Client, comprehensive: Any, window: Any, housing_window: Any, housing_clerk: Any
+) -> None:
+    client.force_login(housing_clerk)  # a department's clerk at window 05: not the office
+    desk = client.get(reverse("hall:desk"), {"all": "1"}).content.decode()
+    board_link = f'href="{reverse("hall:board")}"'
+    assert "窗口叫号" in desk
+    assert board_link not in desk
+    assert client.get(reverse("hall:board")).status_code == 403
+    client.force_login(window)  # the office's 综窗 clerk reads the board
+    assert board_link in client.get(reverse("hall:desk"), {"all": "1"}).content.decode()
+
+
 def test_the_screen_shows_the_last_called_without_sign_in(
     client: Client, matter: Any, comprehensive: Any, window: Any, clock: Any
 ) -> None:
