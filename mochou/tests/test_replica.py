@@ -13,6 +13,8 @@ DATABASE_REPLICA_URL=replica, and registers cases through the API on both at onc
 The schema is copied from the suite's own migrated test database (pg_dump: migrating a fresh
 database takes over a minute on this machine), with django_migrations, so `mochou serve`'s own
 migrate finds nothing to do. Runs in CI's PostgreSQL phase, where the server binaries exist.
+
+Below it, the router's and the middleware's decisions one by one, on any engine (no replica).
 """
 
 from __future__ import annotations
@@ -39,8 +41,16 @@ from typing import Any
 
 import psycopg
 import pytest
-from django.db import connection
+from django.contrib.sessions.models import Session
+from django.db import connection, transaction
+from django.http import HttpRequest, HttpResponse
+from django.test import RequestFactory
+from django.urls import resolve
 
+from accounts.models import User
+from cases.models import Case
+from mochou import dbrouting
+from mochou.dbrouting import PRIMARY, REPLICA, ReplicaReadsMiddleware, ReplicaRouter
 from tests.served import free_port, served_env, wait_for
 
 
@@ -67,7 +77,7 @@ def _postgres_user() -> str | None:
 PG_BIN = _server_binaries()
 OS_USER = _postgres_user()
 
-pytestmark = [
+on_a_replica_of_our_own = [
     pytest.mark.skipif(
         connection.vendor != "postgresql", reason="the replica is PostgreSQL's (run on PostgreSQL)"
     ),
@@ -78,6 +88,13 @@ pytestmark = [
     # Without it pytest-django sets up no test database, and the schema would be read from another.
     pytest.mark.django_db,
 ]
+
+
+def on_postgresql_with_server_binaries(test: Callable[..., None]) -> Callable[..., None]:
+    for mark in reversed(on_a_replica_of_our_own):
+        test = mark(test)
+    return test
+
 
 CASES = 40
 # The rows `migrate` checks: copied, both nodes' own migrate (in `mochou serve`) has nothing to add,
@@ -311,6 +328,7 @@ def _until(check: Callable[[], bool], seconds: float, what: str) -> None:
         time.sleep(0.2)
 
 
+@on_postgresql_with_server_binaries
 def test_two_nodes_register_on_the_primary_and_serve_queues_from_the_replica(
     clusters: tuple[Cluster, Cluster], tmp_path: Path
 ) -> None:
@@ -361,3 +379,90 @@ def test_two_nodes_register_on_the_primary_and_serve_queues_from_the_replica(
             _stop(replica)
             last = _register(bases[1], tokens[1], CASES + 1)
             assert last in _queue(fresh, bases[0])
+
+
+# ---------------------------------------------------------------- the router's decisions (any engine)
+
+
+@pytest.fixture
+def in_request(monkeypatch: pytest.MonkeyPatch) -> Iterator[dbrouting._RequestReads]:
+    """A request whose reads may use the replica, and a replica that answers well."""
+    monkeypatch.setattr(dbrouting, "_replica_usable", lambda: True)
+    reads = dbrouting._RequestReads(replica=True)
+    token = dbrouting._reads.set(reads)
+    yield reads
+    dbrouting._reads.reset(token)
+
+
+def test_outside_a_request_everything_is_read_on_the_primary() -> None:
+    assert ReplicaRouter().db_for_read(Case) == PRIMARY
+
+
+def test_a_listed_page_reads_cases_on_the_replica_and_identity_on_the_primary(in_request: object) -> None:
+    router = ReplicaRouter()
+    assert router.db_for_read(Case) == REPLICA
+    assert router.db_for_read(User) == PRIMARY
+    assert router.db_for_read(Session) == PRIMARY
+
+
+def test_after_a_write_and_in_a_transaction_reads_stay_on_the_primary(
+    in_request: dbrouting._RequestReads, transactional_db: None
+) -> None:
+    router = ReplicaRouter()
+    with transaction.atomic():
+        assert router.db_for_read(Case) == PRIMARY
+    assert router.db_for_read(Case) == REPLICA
+    assert router.db_for_write(Case) == PRIMARY
+    assert in_request.wrote
+    assert router.db_for_read(Case) == PRIMARY
+
+
+def test_an_unusable_replica_sends_the_request_to_the_primary(
+    in_request: dbrouting._RequestReads, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(dbrouting, "_replica_usable", lambda: False)
+    assert ReplicaRouter().db_for_read(Case) == PRIMARY
+    assert not in_request.replica
+
+
+def test_migrations_run_on_the_primary_only() -> None:
+    assert ReplicaRouter().allow_migrate(PRIMARY, "cases")
+    assert not ReplicaRouter().allow_migrate(REPLICA, "cases")
+
+
+def _request(method: str, path: str, cookie: str | None = None) -> HttpRequest:
+    request = getattr(RequestFactory(), method.lower())(path)
+    request.resolver_match = resolve(path)
+    if cookie is not None:
+        request.COOKIES[dbrouting.WROTE_COOKIE] = cookie
+    return request
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "may"),
+    [
+        ("GET", "/cases/queue/to_dispatch/", True),
+        ("HEAD", "/stats/", True),
+        ("GET", "/dashboard/", True),
+        ("GET", "/hotspots/", True),
+        ("POST", "/cases/queue/to_dispatch/", False),
+        ("GET", "/cases/new/", False),
+        ("GET", "/cases/2025092400001/", False),
+    ],
+)
+def test_only_safe_requests_of_the_listed_pages_may_read_the_replica(
+    method: str, path: str, may: bool
+) -> None:
+    assert dbrouting._may_read_replica(_request(method, path)) is may
+
+
+def test_a_browser_that_wrote_reads_the_primary_for_the_sticky_seconds(settings: Any) -> None:
+    settings.MOCHOU_REPLICA_STICKY_SECONDS = 5
+    middleware = ReplicaReadsMiddleware(lambda request: HttpResponse())
+    response = middleware(_request("POST", "/cases/new/"))
+    cookie = response.cookies[dbrouting.WROTE_COOKIE]
+    assert cookie["max-age"] == 5
+    assert cookie["httponly"]
+    assert not dbrouting._may_read_replica(_request("GET", "/stats/", cookie.value))
+    assert dbrouting._may_read_replica(_request("GET", "/stats/", "forged"))
+    assert dbrouting.WROTE_COOKIE not in middleware(_request("GET", "/stats/")).cookies
