@@ -35,3 +35,22 @@ def test_only_who_may_report_opens_the_12345_cases_to_convert(control: Control) 
     for key in ("town_clerk", "kwb_clerk"):
         client.force_login(control.users[key])
         assert client.get(reverse("enforcement:cases")).status_code == 200, key
+
+
+def test_the_index_links_the_board_only_for_those_it_admits(control: Control) -> None:
+    from accounts.models import Role
+    from enforcement.workflow import State
+    from tests.factories import make_user
+
+    from .conftest import violation_in
+
+    violation_in(control, State.REPORTED)
+    auditor = make_user("kwb_auditor", Role.AUDITOR, None, display_name="审计")
+    client = Client()
+    client.force_login(auditor)  # reads every violation (the audit), has no row on the board
+    index = client.get(reverse("enforcement:index")).content.decode()
+    assert "违建" in index
+    assert 'id="board-link"' not in index
+    assert client.get(reverse("enforcement:board")).status_code == 403
+    client.force_login(control.users["town_clerk"])
+    assert 'id="board-link"' in client.get(reverse("enforcement:index")).content.decode()

@@ -21,6 +21,7 @@ from enforcement.guards import GUARDS, available_actions, is_office, may_report
 from enforcement.models import AppealFile, Document, PatrolLog, Photo, Violation
 from enforcement.privacy import may_see_owner, owner_for, owner_masked
 from enforcement.services.hotline import answer_citizen
+from enforcement.views.board import may_read_board
 from enforcement.workflow import RESOLVED_STATES, Action, State
 from loop.pages import ActionPage, field_error
 from mochou.errors import DomainError
@@ -77,6 +78,7 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
         "today": timezone.localdate(),
         "may_report": may_report(user),
         "is_office": is_office(user),
+        "may_read_board": may_read_board(user),
     }
     template = "enforcement/_table.html" if is_htmx(request) else "enforcement/index.html"
     return render(request, template, context)
