@@ -190,9 +190,8 @@ class ProblemForm(forms.Form):
         super().__init__(*args, **kwargs)
         unit = self.fields["unit"]
         if isinstance(unit, forms.ModelChoiceField):
-            unit.queryset = (
-                Unit.objects.filter(is_active=True).exclude(kind="township").order_by("sort_order", "code")
-            )
+            # The problem goes out as the enterprise's appeal, dispatched to a department.
+            unit.queryset = Unit.objects.handlers().exclude(kind="township").order_by("sort_order", "code")
 
 
 class StallReasonForm(forms.Form):

@@ -173,8 +173,12 @@ class Supervisor:
                     continue
                 del self.children[slot]
                 lived = now - self.started_at[slot]
-                delay = 0.0 if lived > 10 else min(2 * self.restart_delay.get(slot, 0.5), 30.0)
-                self.restart_delay[slot] = delay
+                if lived > 10:  # a long life resets the backoff: the next quick death waits 1 s again
+                    self.restart_delay.pop(slot, None)
+                    delay = 0.0
+                else:
+                    delay = min(2 * self.restart_delay.get(slot, 0.5), 30.0)
+                    self.restart_delay[slot] = delay
                 self.due[slot] = now + delay
                 logger.warning(
                     "网站进程 %s 已退出（%s），%s重启。",

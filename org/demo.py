@@ -1,4 +1,4 @@
-"""The units of the demo city, 钟祥市: the 12345 centre, city departments, townships, a few communities.
+"""The units of the demo city, 钟祥市: the 12345 centre, city departments, townships and their villages.
 
 Townships come from the shipped NBS 2023 division codes (mochou/data/streets-zhongxiang.csv) and
 are real; so are their 574 villages and communities (org/data/villages-zhongxiang.csv, the same

@@ -13,6 +13,11 @@ class UnitKind(models.TextChoices):
     EXTERNAL = "external", "外地平台"
 
 
+# The kinds of unit the centre dispatches a case to (Unit.objects.handlers, the dispatch verbs and
+# the API's unit check): one list. Villages take their work from their township.
+HANDLER_KINDS: tuple[str, ...] = (UnitKind.DEPARTMENT, UnitKind.TOWNSHIP)
+
+
 class UnitQuerySet(models.QuerySet["Unit"]):
     def active(self) -> UnitQuerySet:
         return self.filter(is_active=True)
@@ -22,7 +27,7 @@ class UnitQuerySet(models.QuerySet["Unit"]):
         units. A village or community (574 of them in 钟祥) takes its work from its township, not
         from the centre, so it is not offered in the centre's lists; it is still a unit of the
         tree (its township's staff see it, enforcement records it, stats count it to its township)."""
-        return self.active().filter(kind__in=[UnitKind.DEPARTMENT, UnitKind.TOWNSHIP])
+        return self.active().filter(kind__in=HANDLER_KINDS)
 
     def townships(self) -> UnitQuerySet:
         return self.active().filter(kind=UnitKind.TOWNSHIP)

@@ -1,6 +1,6 @@
 """Two indexes for the read side at scale (docs/benchmarks.md, "At 1,000,000 cases"): the open
-加急 cases of the leaders' homes, oldest first (a partial index: a few hundred rows, not the
-table), and one action of the event log over a period (the 督办 per unit of a month).
+加急 cases of the leaders' homes, oldest first (a partial index over the urgent cases only, a
+small share of the table), and one action of the event log over a period (the 督办 per unit of a month).
 
 Both are plain CREATE INDEX, which holds writes on the table while it builds (seconds at 1M
 cases, 6.5M events). Where that pause matters, build them first with CREATE INDEX CONCURRENTLY

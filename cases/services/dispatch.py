@@ -13,10 +13,10 @@ from cases.services.escalation import escalate_if_due
 from cases.workflow import Action
 from mochou.errors import InvalidInput
 from notifications.services import notify_role, notify_unit
-from org.models import Unit
+from org.models import HANDLER_KINDS, Unit
 from worktime.calendar import add_working_days, add_working_hours
 
-DISPATCHABLE_KINDS = ("department", "township", "village")
+DISPATCHABLE_KINDS = HANDLER_KINDS  # org's one list (Unit.objects.handlers offers the same)
 
 
 def check_units(units: Iterable[Unit]) -> None:

@@ -54,3 +54,15 @@ def test_the_index_links_the_board_only_for_those_it_admits(control: Control) ->
     assert client.get(reverse("enforcement:board")).status_code == 403
     client.force_login(control.users["town_clerk"])
     assert 'id="board-link"' in client.get(reverse("enforcement:index")).content.decode()
+
+
+def test_a_village_clerk_reads_the_row_of_their_township(control: Control) -> None:
+    from accounts.models import Role
+    from tests.factories import make_user
+
+    village_clerk = make_user("village_clerk", Role.CLERK, control.village, display_name="网格员")
+    client = Client()
+    client.force_login(village_clerk)
+    page = client.get(reverse("enforcement:board")).content.decode()
+    assert f'data-township="{control.township.code}"' in page
+    assert f'data-township="{control.other_township.code}"' not in page

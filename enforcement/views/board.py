@@ -17,6 +17,7 @@ from accounts.models import Role
 from enforcement import board
 from enforcement.guards import in_township, is_office
 from mochou.http import AuthenticatedHttpRequest
+from org.models import UnitKind
 
 READERS = frozenset({Role.LEADER, Role.SUPERVISOR, Role.ADMIN})
 COLUMNS = (
@@ -61,11 +62,14 @@ def _month(value: str | None) -> date:
 
 
 def board_for(user: Any, month: date) -> board.Board:
-    """The board as this user may read it: every township's, or a township's own row."""
+    """The board as this user may read it: every township's, or a township's own row (a village's
+    staff read their township's: the board counts by township)."""
     built = board.build(month)
     if not (user.role in READERS or is_office(user)):
-        built.rows = [row for row in built.rows if row.township.pk == user.unit_id]
-        built.citywide, built.own = False, user.unit
+        unit = user.unit
+        township = unit.parent if unit is not None and unit.kind == UnitKind.VILLAGE else unit
+        built.rows = [row for row in built.rows if township is not None and row.township.pk == township.pk]
+        built.citywide, built.own = False, township
     return built
 
 
