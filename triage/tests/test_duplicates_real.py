@@ -94,7 +94,11 @@ def test_printed_figures_equal_a_recomputation(report, messages):
 
 def test_the_code_holds_what_the_dev_rows_choose(report):
     # Coefficients and thresholds in triage/duplicates.py are those the dev rows give (never test).
-    assert report["fitted"] == (dup.B0, dup.B_TEXT, dup.B_TITLE)
+    # To the third decimal give or take one: the cosines' last bits move with the numeric
+    # libraries' releases (scikit-learn 1.9.1 / NumPy 2.4 put the title weight at 4.5494, a hair
+    # under the 4.5495 it rounded up from before), and the rule is "what the dev rows choose", not
+    # a rounding of one machine's float noise.
+    assert report["fitted"] == pytest.approx((dup.B0, dup.B_TEXT, dup.B_TITLE), abs=0.0015)
     assert report["chosen"] == dup.PROPOSAL_THRESHOLD
     assert report["chosen_flag"] == dup.SAME_PHONE_THRESHOLD
 
