@@ -7,7 +7,7 @@ content is a version. Materials and approval steps are edited as lines of text, 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -80,14 +80,19 @@ DEFAULT_STEPS = [{"name": "承办人审核", "role": Role.CLERK}, {"name": "负�
 IMMEDIATE_STEPS = [{"name": "审核办结", "role": Role.CLERK}]
 
 
+def split_lines(text: str) -> Iterator[tuple[int, list[str]]]:
+    """The catalogue's one-item-a-line text: each non-blank line's number (from 1) and its cells,
+    split at ｜ (an ASCII | is read as one), stripped."""
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if line:
+            yield number, [p.strip() for p in line.replace("|", "｜").split("｜")]
+
+
 def parse_materials(text: str) -> list[dict[str, Any]]:
     """One material a line: 名称｜原件/复印件/原件及复印件｜份数｜可复用（可选）｜证照来源事项编码（可选）."""
     rows: list[dict[str, Any]] = []
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip()
-        if not line:
-            continue
-        parts = [p.strip() for p in line.replace("|", "｜").split("｜")]
+    for number, parts in split_lines(text):
         if len(parts) < 3:
             raise InvalidInput(
                 f"第{number}行应为“名称｜原件或复印件｜份数”。", code="affairs.matter.materials"
@@ -126,11 +131,7 @@ def materials_text(materials: list[dict[str, Any]]) -> str:
 def parse_steps(text: str) -> list[dict[str, str]]:
     """One approval step a line: 环节名称｜承办人 or 负责人."""
     rows: list[dict[str, str]] = []
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip()
-        if not line:
-            continue
-        parts = [p.strip() for p in line.replace("|", "｜").split("｜")]
+    for number, parts in split_lines(text):
         if len(parts) != 2 or not parts[0] or parts[1] not in STEP_ROLES:
             raise InvalidInput(f"第{number}行应为“环节名称｜承办人或负责人”。", code="affairs.matter.steps")
         rows.append({"name": parts[0][:40], "role": STEP_ROLES[parts[1]]})

@@ -24,6 +24,7 @@ from django.db import models
 from accounts.masking import id_check_digit_ok
 from accounts.phones import PHONE_INVALID, read_phone
 from accounts.privacy import mask_address, mask_id_number, mask_name, mask_phone
+from affairs.catalogue import split_lines
 from mochou.errors import Conflict, InvalidInput
 
 
@@ -96,11 +97,7 @@ def check_fields(fields: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
 def parse_fields(text: str) -> list[dict[str, Any]]:
     """One field a line: 键｜标签｜类型｜必填或选填（、个人信息）｜选项（、分隔）｜填写说明."""
     rows: list[dict[str, Any]] = []
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip()
-        if not line:
-            continue
-        parts = [p.strip() for p in line.replace("|", "｜").split("｜")]
+    for number, parts in split_lines(text):
         where = f"第{number}行："
         if len(parts) < 4:
             raise _field_error(f"{where}应为“键｜标签｜类型｜必填或选填”，选项和填写说明可选。")
