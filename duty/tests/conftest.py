@@ -76,3 +76,16 @@ class Api:
 @pytest.fixture
 def api(client: Client) -> Api:
     return Api(client)
+
+
+def incident_registration(duty: Duty, **more: Any) -> dict[str, Any]:
+    """The body of POST /api/v1/duty/incidents/register for a 3级 flood in the test township."""
+    return {
+        "unit": duty.city.township.code,
+        "title": "S311道路积水",
+        "level": "3",
+        "kind": "flood",
+        "place": "下穿通道",
+        "township": duty.city.township.code,
+        **more,
+    }

@@ -4,7 +4,6 @@ it; the reporting rates over a period; today's 平安报 with its chase."""
 from __future__ import annotations
 
 from datetime import date, time
-from typing import Any
 
 import pytest
 from time_machine import Traveller
@@ -15,24 +14,13 @@ from duty.services.common import at_local
 from duty.services.daily import file_daily
 from duty.sweeps import chase_daily
 from duty.tests.conftest import Api, Duty
+from duty.tests.conftest import incident_registration as _registration
 from notifications.models import Notification
 from tests.factories import make_case
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/duty"
 DAY = date(2025, 9, 24)
-
-
-def _registration(duty: Duty, **more: Any) -> dict[str, Any]:
-    return {
-        "unit": duty.city.township.code,
-        "title": "S311道路积水",
-        "level": "3",
-        "kind": "flood",
-        "place": "下穿通道",
-        "township": duty.city.township.code,
-        **more,
-    }
 
 
 def test_the_office_registers_an_incident_from_a_case_and_the_unit_owes_the_first_report(

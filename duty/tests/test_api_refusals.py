@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from time_machine import Traveller
 
-from duty.tests.conftest import Api, Duty
+from duty.tests.conftest import Api, Duty, incident_registration
 from mochou.api import api as ninja_api
 
 pytestmark = pytest.mark.django_db
@@ -16,15 +16,7 @@ READS = ("/now", "/daily", "/incidents", "/incidents/{number}")
 
 
 def _incident(api: Api, duty: Duty) -> str:
-    registration = {
-        "unit": duty.city.township.code,
-        "title": "S311道路积水",
-        "level": "3",
-        "kind": "flood",
-        "place": "下穿通道",
-        "township": duty.city.township.code,
-    }
-    made = api.post(duty.office_clerk, "/incidents/register", registration)
+    made = api.post(duty.office_clerk, "/incidents/register", incident_registration(duty))
     assert made.status_code == 201, made.content
     return str(made.json()["number"])
 
