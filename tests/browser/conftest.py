@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from tests.browser.desks import Desk
+from tests.browser.desks import Desk, close_settled
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -93,7 +93,7 @@ def desk(browser: object, live_server: object) -> Iterator[Callable[[str], Desk]
 
     yield open_desk
     for each in desks.values():
-        each.context.close()
+        close_settled(each.context)
 
 
 @pytest.fixture
@@ -135,7 +135,7 @@ def phone(browser: Any, live_server: Any) -> Iterator[Callable[[], Page]]:
 
     yield open_phone
     for context in contexts:
-        context.close()
+        close_settled(context)
 
 
 def fits_the_screen(page: Page) -> bool:

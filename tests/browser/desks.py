@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from typing import Any
 
 from playwright.sync_api import BrowserContext, Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.factories import PASSWORD
+
+
+def close_settled(context: BrowserContext) -> None:
+    """Close a context once its pages have no request in flight. A page closed while an htmx load
+    (the queue counts a home fetches on load) is still at the live server leaves that request
+    running into the test's teardown, whose flush then locks the in-memory SQLite table it reads
+    ("database table is locked": a 500 logged in teardown, which fails the test)."""
+    for page in context.pages:
+        # A page that never settles (one polling every 2 s) is closed all the same.
+        with contextlib.suppress(PlaywrightTimeoutError):
+            page.wait_for_load_state("networkidle", timeout=10_000)
+    context.close()
 
 
 class Desk:

@@ -23,6 +23,7 @@ from enterprises import services as enterprise_services
 from enterprises.models import Enterprise
 from portal.links import rating_path
 from tests.browser.axe import Audit
+from tests.browser.desks import close_settled
 from tests.browser.test_enterprise_appeal import make_enterprise
 from tests.factories import make_case, replied_case
 
@@ -109,7 +110,7 @@ def walks(browser: Browser, live_server: Any) -> Iterator[list[Walk]]:
             made.append(Walk(size, mode, context, context.new_page(), audit))
     yield made
     for walk in made:
-        walk.context.close()
+        close_settled(walk.context)
 
 
 @pytest.fixture(autouse=True)
@@ -265,7 +266,7 @@ def test_the_staff_pages_the_journeys_visit_pass_axe(
                 page = context.new_page()
                 page.goto(path)
                 audit.check(page, f"{size} {what}")
-                context.close()
+                close_settled(context)
                 continue
             if who not in desks:
                 desks[who] = Desk(new_context(browser, live_server, size), who).login()
@@ -273,7 +274,7 @@ def test_the_staff_pages_the_journeys_visit_pass_axe(
             page.goto(path.format(number=case.number))
             audit.check(page, f"{size} {what} ({who})")
         for each in desks.values():
-            each.context.close()
+            close_settled(each.context)
     audit.assert_clean()
 
 
@@ -294,4 +295,4 @@ def test_screenshots_of_the_phone_page(journey_city: Any, browser: Browser, live
         page.get_by_role("button", name="提交", exact=True).click()
         expect(page.locator("#page-error")).to_be_visible()
         page.screenshot(path=str(folder / f"portal-{mode}-errors.png"))
-        context.close()
+        close_settled(context)

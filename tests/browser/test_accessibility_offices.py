@@ -22,6 +22,7 @@ from accounts.demo import demo_logins
 from accounts.models import User
 from mochou import nav
 from tests.browser.axe import Audit
+from tests.browser.desks import close_settled
 
 pytestmark = pytest.mark.browser
 
@@ -138,9 +139,9 @@ def test_the_offices_pages_pass_axe(transactional_db: None, browser: Any, live_s
                     continue  # another user walked this page already
                 walked.append(start)
                 _walk(page, start, audit, username)
-                page.goto("/")
+                _open(page, "/", username)  # settled: its queue counts load before the next step
         finally:
-            context.close()
+            close_settled(context)
     registered = {element_id for ids in walkers.values() for element_id in ids}
     assert registered <= followed, f"top-bar links not found on the page: {sorted(registered - followed)}"
     assert {"leader-home-link", "dashboard-nav-link", "hotspots-link", "supervision-link"} <= followed

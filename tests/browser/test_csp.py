@@ -18,7 +18,7 @@ from playwright.sync_api import Page, expect
 from mochou.images import clean_photo
 from portal.photos import Photo, save_photo
 from portal.tests import samples
-from tests.browser.desks import Desk
+from tests.browser.desks import Desk, close_settled
 from tests.factories import City, dispatched_case
 
 pytestmark = pytest.mark.browser
@@ -60,7 +60,7 @@ def test_staff_pages_work_under_the_policy(
     assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
     expect(anonymous.get_by_role("heading", name="登录莫愁 12345")).to_be_visible()
     screenshot(anonymous, "login")
-    context.close()
+    close_settled(context)
 
     dispatcher = desk("dispatcher")
     page = dispatcher.page

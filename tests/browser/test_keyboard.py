@@ -14,6 +14,7 @@ from playwright.sync_api import Page, expect
 from cases.models import Case, Kind
 from cases.workflow import State
 from tests.browser.axe import Audit
+from tests.browser.desks import close_settled
 from tests.browser.test_console import telephony  # noqa: F401 — the fixture, over real HTTP
 from tests.factories import PASSWORD
 
@@ -164,5 +165,5 @@ def test_an_agent_logs_in_and_registers_a_call_from_the_console_with_the_keyboar
         expect(content).to_have_attribute("aria-describedby", re.compile("id_content_error"))
         audit.check(page, "话务台, with a mistake")
     finally:
-        context.close()
+        close_settled(context)
     audit.assert_clean()
