@@ -18,7 +18,7 @@ from ninja import Query, Router, Status
 from accounts.models import User
 from cases.schemas import IsoDate, UnitOut
 from enforcement import services
-from enforcement.guards import GUARDS, available_actions
+from enforcement.guards import GUARDS, available_actions, may_read_board
 from enforcement.models import PatrolLog, Violation
 from enforcement.privacy import owner_masked
 from enforcement.schemas import (
@@ -40,7 +40,7 @@ from enforcement.schemas import (
 )
 from enforcement.services.patches import import_patches
 from enforcement.services.patrols import log_patrol
-from enforcement.views.board import board_for, may_read_board
+from enforcement.views.board import board_for
 from enforcement.workflow import Action
 from mochou.api_errors import ERRORS_LIST, ERRORS_READ, ERRORS_WRITE
 from mochou.errors import InvalidInput, NotFound, NotPermitted

@@ -191,3 +191,19 @@ def may_report(user: User) -> bool:
     if not getattr(user, "is_authenticated", False) or not GUARDS.may(user, A.REPORT):
         return False
     return is_office(user) or in_township(user)
+
+
+# Who reads every township's board (乡镇控违月报) besides the office: the city's leaders and the
+# supervision office.
+BOARD_READERS = frozenset({Role.LEADER, Role.SUPERVISOR, Role.ADMIN})
+
+
+def may_read_board(user: User) -> bool:
+    """The office, the city's leaders and the supervision office read every township's figures;
+    a township its own row (and the 零增长 list). A department's staff have no row: refused, not
+    shown an empty board."""
+    return user.is_active and (
+        user.role in BOARD_READERS
+        or is_office(user)
+        or (user.role in (Role.CLERK, Role.UNIT_LEADER) and in_township(user))
+    )

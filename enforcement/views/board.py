@@ -13,13 +13,11 @@ from django.shortcuts import render
 from django.utils import timezone
 from openpyxl import Workbook
 
-from accounts.models import Role
 from enforcement import board
-from enforcement.guards import in_township, is_office
+from enforcement.guards import BOARD_READERS, is_office, may_read_board
 from mochou.http import AuthenticatedHttpRequest
 from org.models import UnitKind
 
-READERS = frozenset({Role.LEADER, Role.SUPERVISOR, Role.ADMIN})
 COLUMNS = (
     "乡镇（街道）",
     "发现",
@@ -38,17 +36,6 @@ COLUMNS = (
 )
 
 
-def may_read_board(user: Any) -> bool:
-    """The office, the city's leaders and the supervision office read every township's figures;
-    a township its own row (and the 零增长 list). A department's staff have no row: refused, not
-    shown an empty board."""
-    return user.is_active and (
-        user.role in READERS
-        or is_office(user)
-        or (user.role in (Role.CLERK, Role.UNIT_LEADER) and in_township(user))
-    )
-
-
 def _month(value: str | None) -> date:
     today = timezone.localdate()
     if value:
@@ -65,7 +52,7 @@ def board_for(user: Any, month: date) -> board.Board:
     """The board as this user may read it: every township's, or a township's own row (a village's
     staff read their township's: the board counts by township)."""
     built = board.build(month)
-    if not (user.role in READERS or is_office(user)):
+    if not (user.role in BOARD_READERS or is_office(user)):
         unit = user.unit
         township = unit.parent if unit is not None and unit.kind == UnitKind.VILLAGE else unit
         built.rows = [row for row in built.rows if township is not None and row.township.pk == township.pk]

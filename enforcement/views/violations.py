@@ -17,11 +17,10 @@ from django.views.decorators.http import require_POST
 from enforcement import appeal_files, photos, services
 from enforcement.deadlines import overdue_q, remedy_wait
 from enforcement.forms import ACTION_FORMS, HINTS, FilterForm, ReportForm, villages_of
-from enforcement.guards import GUARDS, available_actions, is_office, may_report
+from enforcement.guards import GUARDS, available_actions, is_office, may_read_board, may_report
 from enforcement.models import AppealFile, Document, PatrolLog, Photo, Violation
 from enforcement.privacy import may_see_owner, owner_for, owner_masked
 from enforcement.services.hotline import answer_citizen
-from enforcement.views.board import may_read_board
 from enforcement.workflow import RESOLVED_STATES, Action, State
 from loop.pages import ActionPage, field_error
 from mochou.errors import DomainError
