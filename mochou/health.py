@@ -5,7 +5,9 @@
   processes of `mochou serve --workers N`.
 - `/readyz`: this process can serve: the database answers and every migration on disk is applied
   (a node started on new code before `mochou migrate` ran must get no traffic). 503 otherwise, with
-  a machine-readable reason and a Chinese message.
+  a machine-readable reason, a Chinese message and how many migrations wait — not their names,
+  which would tell an anonymous caller which version of the code runs (`mochou showmigrations`
+  on the machine lists them).
 
 Both: GET or HEAD, no login, never cached, nothing personal. They touch no session (no cookie is
 read or set) and write no row, so a probe every few seconds costs one or two small queries.
@@ -66,7 +68,7 @@ def readyz(request: HttpRequest) -> JsonResponse:
         return not_ready(
             "migrations_pending",
             f"有 {len(pending)} 个数据库迁移尚未执行，请先运行 mochou migrate。",
-            migrations=pending[:20],
+            pending=len(pending),
         )
     return JsonResponse({"status": "ready", "pid": os.getpid()})
 

@@ -195,7 +195,8 @@ def test_readiness_fails_while_a_migration_is_unapplied(
     answer = client.get("/readyz")
     assert answer.status_code == 503
     assert answer.json()["code"] == "migrations_pending"
-    assert answer.json()["migrations"] == ["cases.9999_not_yet"]
+    assert answer.json()["pending"] == 1
+    assert "9999_not_yet" not in answer.text  # names stay on the machine (mochou showmigrations)
     assert "no-store" in answer["Cache-Control"]
     assert [r.getMessage() for r in caplog.records] == ["Service Unavailable: /readyz"]
 
