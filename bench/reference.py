@@ -200,7 +200,7 @@ def _minimal_users() -> None:
             "unit_id", "role"
         )
     )
-    for unit in Unit.objects.handlers().exclude(kind=UnitKind.VILLAGE):
+    for unit in Unit.objects.handlers():
         for role in (Role.CLERK, Role.UNIT_LEADER):
             if (unit.pk, role) not in staffed:
                 add(f"bench_{role}_{unit.code}", role, unit, f"{unit.display_name}{Role(role).label}")

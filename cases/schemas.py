@@ -36,7 +36,9 @@ MAX_PAGE = 200
 # Far beyond any real page (1M cases / 200 per page), far below PostgreSQL's bigint: an OFFSET of
 # 2**63 was a 500 there.
 MAX_OFFSET = 10_000_000
-# Row ids are PostgreSQL integers (serial); a larger id can name nothing.
+# The largest row id a client may send. The columns are bigint (BigAutoField), but 2**31 − 1 ids
+# are twenty times the events of 10 million cases, so a larger number names no row today and is
+# refused as such (cases.forms, stats.api and dashboard.filters bound ids the same way).
 MAX_ID = 2**31 - 1
 UNIT_CODE_MAX = 32  # org.Unit.code
 CATEGORY_PATH_MAX = 200  # cases.Category.path

@@ -555,10 +555,9 @@ def render_markdown(report: dict[str, Any]) -> str:
     add("proposes one of the 7 first-level categories its labelled data cover, with a calibrated confidence,")
     add("the top three and the words that weighed most — or says the message is **out of scope** (of one of")
     add("the tree's 8 other subjects): then it goes to a person (`不在已训练的类别内，需人工分拣`), never")
-    add("dispatched alone. Duplicates, urgency and the knowledge base have their own evaluators and")
-    add(
-        "reports (`docs/duplicates.md`, `docs/urgency.md`, `docs/knowledge.md`); this report is the category model's."
-    )
+    add("dispatched alone. Duplicates, urgency, the knowledge base and the replies' quality have their own")
+    add("evaluators and reports (`docs/duplicates.md`, `docs/urgency.md`, `docs/knowledge.md`,")
+    add("`docs/reply-quality.md`); this report is the category model's.")
     add("")
     add("**All figures below are on real messages.** No synthetic data is used for the category model.")
     add("")
