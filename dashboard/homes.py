@@ -18,7 +18,7 @@ from dashboard.filters import Filters
 from dashboard.series import Chart, change, overdue, supervised
 from hotspots.queries import top_hotspots
 from stats.periods import Period, month
-from stats.queries import Ranking, assessed_units, ranking, unit_rates
+from stats.queries import Counted, Ranking, assessed_units, counted, ranking, unit_rates
 from stats.rates import RATE_BY_CODE
 from stats.scoring import Scored
 
@@ -143,7 +143,9 @@ def home_context(user: User, base: Filters) -> dict[str, Any]:
     today = timezone.localdate()
     this_month = month(today.year, today.month)
     period = base.period
-    ranked = ranking(period)
+    # The boards and a unit's rates beside the city's are the same counters: counted once.
+    counts = counted(period)
+    ranked = ranking(period, counts=counts)
     context: dict[str, Any] = {
         "volumes": volumes(user, base, today),
         "home_charts": [overdue(base, user), supervised(base, user)],
@@ -166,7 +168,7 @@ def home_context(user: User, base: Filters) -> dict[str, Any]:
     urgent, count = context["urgent"]
     context["urgent_more"] = count - len(urgent)
     if base.unit is not None:
-        context["mine"] = against_city(base, ranked)
+        context["mine"] = against_city(base, ranked, counts)
         context["mine_cases_url"] = base.list_url()
     return context
 
@@ -180,11 +182,11 @@ class Comparison:
     better: bool | None
 
 
-def against_city(base: Filters, ranked: Ranking) -> dict[str, Any]:
+def against_city(base: Filters, ranked: Ranking, counts: Counted) -> dict[str, Any]:
     """A unit's rates, score, grade and rank beside the city's (全市) figures, and its volume
-    beside the average unit's."""
+    beside the average unit's (`counts`: the period's counters, those `ranked` was scored on)."""
     period = base.period
-    table = unit_rates(period)
+    table = unit_rates(period, counts=counts)
     row = next((r for r in table.rows if r.unit_id == base.unit), None)
     scored = next((r for r in ranked.rows if r.unit_id == base.unit), None)
     rows = []

@@ -2,6 +2,8 @@
 
     unit_rates(period, level=…)        → RatesTable: every unit's counters and rates, the centre, the city
     ranking(period, scheme=…, level=…) → Ranking: scores, grades, ranks, boards, change from the period before
+    counted(period)                    → Counted: a window's counters, counted once for both of the above
+                                         (a page showing the table and the scores passes `counts=`)
     ledger(period, user=…, unit=…, rate=…, part=…) → list[LedgerRow] (stats.ledger; one row per case and unit)
     volume(period, bucket=…)  categories(period)  townships(period)
     overdue_by_unit()  supervised_by_unit(period)
@@ -122,10 +124,40 @@ def rates_from_counts(
     return RatesTable(period, as_of, rows, centre, UnitRow(None, "全市", "city", +city))
 
 
-def unit_rates(period: Period, *, level: str | None = None, now: datetime | None = None) -> RatesTable:
-    """Every assessed unit's counters and rates for the period (fact tables, refreshed first)."""
-    w = window(period, now)
-    return rates_from_counts(period, w.end, count_units(w), level)
+@dataclass(frozen=True)
+class Counted:
+    """One window's counters per assessed unit (None: the centre), read once from the fact tables.
+
+    The rate table and the scores of a period are the same counters: a page that shows both
+    counts the window once and hands this to `unit_rates` and `ranking` (a year's grouped scans
+    are most of the rates page's time). The unit filter (`level`) is applied after counting."""
+
+    period: Period
+    as_of: datetime
+    units: dict[int | None, Counter[str]]
+
+
+def counted(period: Period, now: datetime | None = None, *, fresh: bool = True) -> Counted:
+    """The period's counters per assessed unit (the fact tables refreshed first unless not `fresh`)."""
+    w = window(period, now, fresh=fresh)
+    return Counted(period, w.end, count_units(w))
+
+
+def _counts_for(period: Period, counts: Counted | None, now: datetime | None) -> Counted:
+    if counts is None:
+        return counted(period, now)
+    if counts.period != period:
+        raise ValueError(f"counts of {counts.period.label} handed for {period.label}")
+    return counts
+
+
+def unit_rates(
+    period: Period, *, level: str | None = None, now: datetime | None = None, counts: Counted | None = None
+) -> RatesTable:
+    """Every assessed unit's counters and rates for the period (fact tables, refreshed first), or
+    from `counts` already counted for this period in the same request (then `now` is theirs)."""
+    c = _counts_for(period, counts, now)
+    return rates_from_counts(period, c.as_of, c.units, level)
 
 
 @dataclass
@@ -144,15 +176,22 @@ class Ranking:
 
 
 def ranking(
-    period: Period, *, scheme: str | None = None, level: str | None = None, now: datetime | None = None
+    period: Period,
+    *,
+    scheme: str | None = None,
+    level: str | None = None,
+    now: datetime | None = None,
+    counts: Counted | None = None,
 ) -> Ranking:
     """Scores, grades and ranks of the assessed units under a scheme (the default one without a
-    code), with each unit's score, rank and grade of the period before."""
+    code), with each unit's score, rank and grade of the period before. `counts`: the period's
+    counters already counted in this request (`counted`); the period before is counted here."""
     chosen, definition = scheme_named(scheme)
-    w = window(period, now)
+    c = _counts_for(period, counts, now)
     before = period.previous()
-    pw = window(before, now, fresh=False)
-    rows = evaluate(definition, assessed_units(level), count_units(w), count_units(pw))
+    # Refreshed already (for `period`, here or by whoever counted `counts`).
+    previous = counted(before, now, fresh=False)
+    rows = evaluate(definition, assessed_units(level), c.units, previous.units)
     return Ranking(chosen, definition, period, before, rows)
 
 

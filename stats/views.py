@@ -21,7 +21,7 @@ from stats.counting import COUNTERS
 from stats.ledger import ledger
 from stats.models import SchemeVersion
 from stats.periods import Period, parse_period
-from stats.queries import ranking, unit_rates
+from stats.queries import counted, ranking, unit_rates
 from stats.rates import GENERAL_RULES, RATE_BY_CODE, RATES
 from stats.report import monthly_report
 from stats.store import schemes_in_force
@@ -62,8 +62,10 @@ def rates(request: HttpRequest) -> HttpResponse:
         level = request.GET.get("level") or None
         if level not in (None, "township", "department"):
             level = None
-        table = unit_rates(period, level=level)
-        ranked = ranking(period, scheme=request.GET.get("scheme") or None, level=level)
+        # The table and the scores are the same counters: the window is counted once.
+        counts = counted(period)
+        table = unit_rates(period, level=level, counts=counts)
+        ranked = ranking(period, scheme=request.GET.get("scheme") or None, level=level, counts=counts)
     except DomainError as exc:
         return _error(request, exc)
     scored: dict[int | None, Any] = {r.unit_id: r for r in ranked.rows}

@@ -5,9 +5,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from dashboard.tests.world import build
+from stats.tests.sql import FACT_TABLES, fact_scans
 from tests.factories import PASSWORD
 
 SEPT = "start=2025-09-01&end=2025-09-30"
@@ -128,6 +131,15 @@ def test_a_unit_leader_sees_the_unit_against_the_city_and_only_its_cases(world):
     # Another unit asked for: held to its own.
     data = chart(c, "volume", f"{SEPT}&unit={world.city.education.pk}")
     assert data["total"] == 3
+
+
+def test_a_unit_leaders_home_counts_the_month_and_the_month_before_once_each(world):
+    c = client_for(world.city.users["unit_leader"])
+    c.get("/dashboard/")  # the first visit creates the schemes' first versions
+    with CaptureQueriesContext(connection) as ctx:
+        assert c.get("/dashboard/").status_code == 200
+    # The boards and the unit beside the city read the same counts (they were counted twice).
+    assert fact_scans(ctx.captured_queries) == {**dict.fromkeys(FACT_TABLES, 2), "refresh": 1}
 
 
 def test_who_may_not_see_it(world):

@@ -8,14 +8,17 @@ from datetime import date
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from accounts.audit.models import AuditRecord
 from stats.counting import COUNTERS
 from stats.export import LEDGER_HEADERS
 from stats.periods import Period
-from stats.queries import unit_rates
+from stats.queries import counted, ranking, unit_rates
+from stats.tests.sql import FACT_TABLES, fact_scans
 from stats.tests.world import build
 from tests.factories import PASSWORD
 
@@ -58,20 +61,49 @@ def test_the_link_behind_a_number_lists_exactly_its_cases(world):
     assert "共 3 行" in html
 
 
+def _shown(table) -> dict[str, dict[str, str]]:
+    return {r.name: {c: v.shown for c, v in r.rates.items()} for r in [*table.rows, table.centre, table.city]}
+
+
+def _scores(ranked) -> list[tuple]:
+    return [(r.unit_id, r.score, r.rank, r.grade, r.boards, r.previous_score, r.previous_rank)
+            for r in ranked.rows]  # fmt: skip
+
+
 def test_recompute_prints_the_page_numbers(world):
     out = io.StringIO()
     err = io.StringIO()
     call_command("stats", "recompute", "--start", "2025-09-22", "--end", "2025-10-31", "--check",
                  stdout=out, stderr=err)  # fmt: skip
     lines = [json.loads(line) for line in out.getvalue().splitlines()]
-    table = unit_rates(PERIOD)
-    page = {r.name: {c: v.shown for c, v in r.rates.items()} for r in [*table.rows, table.centre, table.city]}
-    assert {line["unit"]: line["rates"] for line in lines} == page
+    command = {line["unit"]: line["rates"] for line in lines}
+    assert command == _shown(unit_rates(PERIOD))
     assert "核对一致" in err.getvalue()
-    html = client_for(world.city.users["leader"]).get(f"/stats/?{RANGE}").content.decode()
+    page = client_for(world.city.users["leader"]).get(f"/stats/?{RANGE}")
+    html = page.content.decode()
     for line in lines:
         for shown in line["rates"].values():
             assert shown in html
+    # The page counts the window once for the table and the scores: the same figures as the
+    # command's, and the same scores as a ranking counted on its own.
+    assert _shown(page.context["table"]) == command
+    assert _scores(page.context["ranking"]) == _scores(ranking(PERIOD))
+    assert any(r.score is not None for r in page.context["ranking"].rows)
+
+
+def test_the_rates_page_counts_the_period_and_the_period_before_once_each(world):
+    c = client_for(world.city.users["leader"])
+    c.get(f"/stats/?{RANGE}")  # the first visit creates the schemes' first versions
+    with CaptureQueriesContext(connection) as ctx:
+        assert c.get(f"/stats/?{RANGE}").status_code == 200
+    # Each fact table once for the period (the table and the scores) and once for the period
+    # before (the change); it was read three times, and the tables refreshed twice.
+    assert fact_scans(ctx.captured_queries) == {**dict.fromkeys(FACT_TABLES, 2), "refresh": 1}
+
+
+def test_counts_of_another_period_are_refused_not_shown(world):
+    with pytest.raises(ValueError, match="2025年10月"):
+        unit_rates(PERIOD, counts=counted(Period(date(2025, 10, 1), date(2025, 10, 31))))
 
 
 def test_the_ledger_workbook_opens_with_chinese_headers_and_masked_citizens(world):
