@@ -39,6 +39,54 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 WORKING_MORNING = datetime(2025, 9, 24, 10, 0, tzinfo=SHANGHAI)
 
 
+# ---------------------------------------------------------------- the database tests, for .ci/run
+
+# Fixtures that give a test the test database (pytest-django's), and the two a fixture of ours asks
+# for when it writes module-wide data itself (tests.module_data).
+_DATABASE_FIXTURES = frozenset(
+    {"db", "transactional_db", "live_server", "django_db_reset_sequences", "django_db_serialized_rollback"}
+)
+_DATABASE_HANDLES = frozenset({"django_db_setup", "django_db_blocker"})
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--database-tests-only",
+        action="store_true",
+        help="run only the tests that use the test database (.ci/run repeats those on PostgreSQL)",
+    )
+
+
+def uses_the_database(item: pytest.Item) -> bool:
+    """Whether the test reaches the test database: a pytest-django database fixture, the
+    django_db marker, or one of our fixtures that opens the database itself. Every other test
+    (transition tables, parsers, the models' evaluations, the served instances, which always run
+    on a SQLite file of their own: tests.served) gives the same answer on any engine."""
+    if item.get_closest_marker("django_db") or _DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())):
+        return True
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return False
+    return any(
+        _DATABASE_HANDLES & set(fixture.argnames) and not (fixture.baseid or "").startswith("pytest_django")
+        for fixtures in info.name2fixturedefs.values()
+        for fixture in fixtures
+        if "pytest_django" not in (getattr(fixture.func, "__module__", "") or "")
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not config.getoption("--database-tests-only"):
+        return
+    kept: list[pytest.Item] = []
+    dropped: list[pytest.Item] = []
+    for item in items:
+        (kept if uses_the_database(item) else dropped).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
 # ---------------------------------------------------------------- no unexpected console output
 
 CONSOLE_OUTPUT_MARKER = "console_output"
