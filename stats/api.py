@@ -87,8 +87,9 @@ def rates(request: HttpRequest, q: Query[RatesIn]) -> dict[str, Any]:
     if q.level not in (None, "", "township", "department"):
         raise InvalidInput("level 应为 township 或 department。", code="invalid_input.level")
     level = q.level or None
-    table = queries.unit_rates(period, level=level)
-    ranked = queries.ranking(period, scheme=q.scheme or None, level=level)
+    counts = queries.counted(period)  # once, for the table and the scores
+    table = queries.unit_rates(period, level=level, counts=counts)
+    ranked = queries.ranking(period, scheme=q.scheme or None, level=level, counts=counts)
     scored: dict[int | None, Any] = {r.unit_id: r for r in ranked.rows}
     before = period.previous()
     return {

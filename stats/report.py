@@ -21,6 +21,7 @@ from stats.queries import (
     RatesTable,
     RateValue,
     UnitRow,
+    counted,
     hotspots,
     ranking,
     rates_from_counts,
@@ -116,8 +117,9 @@ def _typical(period: Period, w: Window) -> list[tuple[str, Case, str]]:
 def monthly_report(
     period: Period, *, scheme: str | None = None, now: datetime | None = None
 ) -> MonthlyReport:
-    table = unit_rates(period, now=now)
-    ranked = ranking(period, scheme=scheme, now=now)
+    counts = counted(period, now)  # once, for the table and the scores
+    table = unit_rates(period, counts=counts)
+    ranked = ranking(period, scheme=scheme, now=now, counts=counts)
     trend: list[tuple[Period, UnitRow]] = []
     p = month(period.start.year, period.start.month)
     months = [p]
