@@ -26,7 +26,10 @@ from playwright.sync_api import Browser, Page, expect
 from tests.browser.desks import Desk
 from tests.served import free_port, fresh_database, mochou, served_env, wait_for
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("served")]
+# Not in the "served" xdist group although it serves instances: a group is sent to its worker as
+# one unit, wherever its first test stands, and a browser test must come after every unit test of
+# its worker (tests/browser/conftest.py). It migrates its own copy of the database instead.
+pytestmark = pytest.mark.browser
 
 HERE, THERE = "420881", "420821"
 FIELDS = (
