@@ -37,3 +37,11 @@ def test_a_group_runs_on_one_worker(tmp_path: Path) -> None:
     workers = set(re.findall(r"\[(gw\d+)\][^\n]*PASSED", done.stdout))
     assert done.stdout.count("PASSED") == 12, done.stdout
     assert len(workers) == 1, done.stdout
+
+
+def test_no_browser_journey_is_in_a_group() -> None:
+    """A group goes to its worker as one unit, where its first test stands; a browser test in one
+    would run before that worker's later unit tests (tests/browser/conftest.py wants it last)."""
+    browser = Path(__file__).resolve().parent / "browser"
+    grouped = [p.name for p in browser.glob("*.py") if "mark.xdist_group" in p.read_text(encoding="utf-8")]
+    assert grouped == []
