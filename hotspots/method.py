@@ -31,11 +31,16 @@ from collections import Counter
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-
-import numpy as np
+from functools import cache
+from typing import TYPE_CHECKING
 
 from hotspots.places import main_place, share_place
-from triage.duplicates import DuplicateIndex, merge_probability
+
+# NumPy and triage's duplicate index (scikit-learn, SciPy: ~180 MB) are imported where a
+# grouping runs, not here: every web process imports this module when Django starts
+# (hotspots.apps → providers → services), and few of them ever group requests.
+if TYPE_CHECKING:
+    import numpy as np
 
 
 @dataclass(frozen=True)
@@ -115,14 +120,24 @@ class PairFeatures:
 # Pairs whose two cosines are both below this are never scored: their score stays near the
 # score of two unrelated texts (merge_probability(0, 0)), far below any threshold in use.
 MIN_COSINE = 0.05
-# The score of two texts that share nothing (≈ 0.105 with the fitted coefficients).
-UNRELATED = merge_probability(0.0, 0.0)
+
+
+@cache
+def unrelated() -> float:
+    """The score of two texts that share nothing (≈ 0.105 with the fitted coefficients)."""
+    from triage.duplicates import merge_probability
+
+    return merge_probability(0.0, 0.0)
 
 
 def pair_features(items: Sequence[Item]) -> PairFeatures:
     """The cosines of every pair of items (triage's duplicate index), and their place relation.
 
     Two items in different known 乡镇 are left out: they are never one group."""
+    import numpy as np
+
+    from triage.duplicates import DuplicateIndex
+
     index = DuplicateIndex()
     # The index numbers its rows in the order given, so row r is items[r].
     index.add_many([(i, _text(it), None, None, it.time, it.title) for i, it in enumerate(items)])
@@ -159,6 +174,10 @@ def pair_features(items: Sequence[Item]) -> PairFeatures:
 
 def pair_scores(features: PairFeatures, params: Params) -> dict[tuple[int, int], float]:
     """{(i, j): score} of the pairs scoring ≥ ``edge_threshold`` after the place adjustment."""
+    import numpy as np
+
+    from triage.duplicates import merge_probability
+
     base = np.array(
         [
             merge_probability(tc, tt)
@@ -167,12 +186,13 @@ def pair_scores(features: PairFeatures, params: Params) -> dict[tuple[int, int],
         dtype=np.float64,
     )
     # The place scales the text's evidence, the score's excess over that of two unrelated texts
-    # (UNRELATED); it never makes a pair out of a shared place alone (梅溪湖 names a district).
-    excess = np.maximum(0.0, base - UNRELATED)
+    # (unrelated()); it never makes a pair out of a shared place alone (梅溪湖 names a district).
+    floor = unrelated()
+    excess = np.maximum(0.0, base - floor)
     score = np.where(
         features.place == 1,
-        np.minimum(1.0, UNRELATED + excess * (1.0 + params.place_bonus)),
-        np.where(features.place == 0, UNRELATED + excess * params.place_mismatch, base),
+        np.minimum(1.0, floor + excess * (1.0 + params.place_bonus)),
+        np.where(features.place == 0, floor + excess * params.place_mismatch, base),
     )
     keep = np.flatnonzero(score >= params.edge_threshold)
     return {(int(features.i[k]), int(features.j[k])): float(score[k]) for k in keep.tolist()}
@@ -358,6 +378,8 @@ def find_hotspots(
 
 def labels_of(n: int, groups: list[list[int]]) -> np.ndarray:
     """A cluster label per position (the evaluator's input)."""
+    import numpy as np
+
     labels = np.empty(n, dtype=np.int64)
     for k, g in enumerate(groups):
         labels[g] = k
