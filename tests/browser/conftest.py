@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from tests.browser import inflight
 from tests.browser.desks import Desk, close_settled
 
 if TYPE_CHECKING:
@@ -58,6 +59,7 @@ def browser(live_server: object) -> Iterator[object]:
         pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium); never download a browser")
     from playwright.sync_api import sync_playwright
 
+    inflight.install()  # close_settled waits for the live server's requests to end
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:

@@ -9,6 +9,7 @@ from typing import Any
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from tests.browser import inflight
 from tests.factories import PASSWORD
 
 
@@ -21,7 +22,12 @@ def close_settled(context: BrowserContext) -> None:
         # A page that never settles (one polling every 2 s) is closed all the same.
         with contextlib.suppress(PlaywrightTimeoutError):
             page.wait_for_load_state("networkidle", timeout=10_000)
+            # networkidle returns at once on a page that has been idle once: a later htmx request
+            # (a poll, a click's swap) is seen by the class htmx puts on its element meanwhile.
+            page.wait_for_function("() => !document.querySelector('.htmx-request')", timeout=10_000)
     context.close()
+    # A request the browser gave up on may still be running at the server: the test ends after it.
+    inflight.wait_until_idle()
 
 
 class Desk:
