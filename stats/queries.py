@@ -135,12 +135,13 @@ class Counted:
     period: Period
     as_of: datetime
     units: dict[int | None, Counter[str]]
+    now: datetime | None = None  # the `now` it was counted at: the period before is counted at it too
 
 
 def counted(period: Period, now: datetime | None = None, *, fresh: bool = True) -> Counted:
     """The period's counters per assessed unit (the fact tables refreshed first unless not `fresh`)."""
     w = window(period, now, fresh=fresh)
-    return Counted(period, w.end, count_units(w))
+    return Counted(period, w.end, count_units(w), now)
 
 
 def _counts_for(period: Period, counts: Counted | None, now: datetime | None) -> Counted:
@@ -190,7 +191,7 @@ def ranking(
     c = _counts_for(period, counts, now)
     before = period.previous()
     # Refreshed already (for `period`, here or by whoever counted `counts`).
-    previous = counted(before, now, fresh=False)
+    previous = counted(before, c.now, fresh=False)
     rows = evaluate(definition, assessed_units(level), c.units, previous.units)
     return Ranking(chosen, definition, period, before, rows)
 
