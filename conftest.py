@@ -68,7 +68,7 @@ def uses_the_database(item: pytest.Item) -> bool:
     if info is None:
         return False
     return any(
-        _DATABASE_HANDLES & set(fixture.argnames) and not (fixture.baseid or "").startswith("pytest_django")
+        _DATABASE_HANDLES & set(fixture.argnames)
         for fixtures in info.name2fixturedefs.values()
         for fixture in fixtures
         if "pytest_django" not in (getattr(fixture.func, "__module__", "") or "")

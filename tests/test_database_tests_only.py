@@ -9,7 +9,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 FILES = (
-    "mochou/tests/test_seed_demo.py",  # seeds once per module through tests.module_data, no `db`
+    "mochou/tests/test_seed_demo.py",  # seeds once per module through tests.module_data
     "worktime/tests/test_seeding.py",  # `db` through the module's own fixtures
     "accounts/tests/test_phones.py",  # the phone parser: no database
 )
