@@ -35,6 +35,7 @@ from django.utils import timezone
 
 import bench  # noqa: F401  (sets Django up)
 from accounts.models import ApiToken, Role, User
+from bench.docsection import with_section
 from cases.models import Case
 from mochou.datasets import MESSAGES_CSV, read_messages
 from org.models import Unit, UnitKind
@@ -230,12 +231,7 @@ def write_doc(
     block = "\n".join(lines)
     text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
     begin, end = BEGIN.format(f"{engine}:{label}"), END.format(f"{engine}:{label}")
-    if begin in text and end in text:
-        head, rest = text.split(begin, 1)
-        text = head + block + rest.split(end, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    path.write_text(text, encoding="utf-8")
+    path.write_text(with_section(text, begin, end, block), encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+from bench.docsection import with_section
 from bench.intake import bodies_for  # importing bench sets Django up (the messages' reader needs it)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -413,10 +414,7 @@ def section(runs: list[Run], args: argparse.Namespace, when: datetime, database:
 
 def replace_section(text: str, block: str) -> str:
     """The text with the memory section replaced by `block` (appended when it has none)."""
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        return head + block + rest.split(END, 1)[1]
-    return text.rstrip("\n") + "\n\n" + block + "\n"
+    return with_section(text, BEGIN, END, block)
 
 
 def main(argv: list[str] | None = None) -> int:

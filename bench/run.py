@@ -42,6 +42,7 @@ from django.utils import timezone
 
 import bench  # noqa: F401  (sets Django up)
 from accounts.models import ApiToken, Role, User
+from bench.docsection import with_section
 from bench.generate import generate
 from cases import services
 from cases.models import Case, Category, Channel, Kind
@@ -378,8 +379,7 @@ def write_doc(path: Path, ctx: dict[str, Any]) -> None:
     text = path.read_text(encoding="utf-8") if path.exists() else ""
     begin, end = RUN_MARKERS
     if begin in text and end in text:
-        before, rest = text.split(begin, 1)
-        text = before + section + rest.split(end, 1)[1]
+        text = with_section(text, begin, end, section)
     else:
         # A report written before the markers is the start of the file, up to the first other
         # command's section.

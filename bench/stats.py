@@ -36,6 +36,7 @@ from django.utils import timezone
 
 import bench  # noqa: F401  (sets Django up)
 from accounts.models import Role, User
+from bench.docsection import with_section
 from cases.models import Case, CaseEvent
 from stats import queries
 from stats.build import rebuild_all, refresh
@@ -185,12 +186,7 @@ def write_doc(path: Path, ctx: dict[str, Any]) -> None:
     ]
     text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
     section = "\n".join(lines)
-    if begin in text and end in text:
-        before, rest = text.split(begin, 1)
-        text = before + section + rest.split(end, 1)[1]
-    else:
-        text = text.rstrip() + "\n\n" + section + "\n"
-    path.write_text(text, encoding="utf-8")
+    path.write_text(with_section(text, begin, end, section), encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
