@@ -1,4 +1,4 @@
-"""Data migrations, run for real on the test database: back to before, data in, forward again."""
+"""Data migrations, run for real: an empty database migrated to just before, data in, forward again."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ AFTER = [("cases", "0005_limit_versions")]
 
 
 def test_the_categories_limits_become_version_one_with_existing_cases_pinned(
-    executor: MigrationExecutor,
+    empty_executor: MigrationExecutor,
 ) -> None:
-    executor.migrate(BEFORE)
+    empty_executor.migrate(BEFORE)
     old = MigrationExecutor(connection).loader.project_state(BEFORE).apps
     Category = old.get_model("cases", "Category")
     top = Category.objects.create(name="城乡建设", level=1, path="城乡建设", accept_hours=2, handle_days=10)

@@ -5,33 +5,35 @@ with its fields, a number and the event that issued it."""
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-from tests.factories import accepted_case, make_city
-
 CASES_BEFORE = ("cases", "0008_callback_ratings_rectification")
-BEFORE: list[tuple[str, str | None]] = [CASES_BEFORE, ("supervision", None)]
+BEFORE = [CASES_BEFORE]  # on an empty database: supervision is not there yet
 AFTER = [("supervision", "0005_migrated_notices_not_escalated")]
 
 
-def test_a_notice_of_before_the_move_survives_with_its_fields(
-    executor: MigrationExecutor, calendar: Any
-) -> None:
-    city = make_city()  # cases, units and users through the services, on the newest schema
-    case = accepted_case(city)
-    executor.migrate(BEFORE)  # ("supervision", None): the app unapplied entirely
+def test_a_notice_of_before_the_move_survives_with_its_fields(empty_executor: MigrationExecutor) -> None:
+    empty_executor.migrate(BEFORE)
     old = MigrationExecutor(connection).loader.project_state(CASES_BEFORE).apps
     assert "supervisionnotice" in old.all_models["cases"]
-    Old = old.get_model("cases", "SupervisionNotice")
+    assert "supervision" not in old.app_configs
+    Unit, User = old.get_model("org", "Unit"), old.get_model("accounts", "User")
+    housing = Unit.objects.create(code="D-ZJJ", name="钟祥市住房和城乡建设局", kind="department")
+    supervisor = User.objects.create(username="supervisor", role="supervisor", password="!")
     issued = timezone.now() - timedelta(days=3)
+    case = old.get_model("cases", "Case").objects.create(
+        number="2025092400001", channel="hotline", kind="complaint", title="下水道堵塞",
+        content="小区门口下水道堵塞。", state="handling", lead_unit_id=housing.pk,
+        created_at=issued - timedelta(days=10),
+    )  # fmt: skip
+    Old = old.get_model("cases", "SupervisionNotice")
     made = Old.objects.create(
         case_id=case.pk,
-        unit_id=city.housing.pk,
-        supervisor_id=city.users["supervisor"].pk,
+        unit_id=housing.pk,
+        supervisor_id=supervisor.pk,
         body="该件已超期，请于两个工作日内办结并反馈。",
         respond_by=issued + timedelta(days=2),
         created_at=issued,
@@ -44,11 +46,7 @@ def test_a_notice_of_before_the_move_survives_with_its_fields(
     Notice = new.get_model("supervision", "Notice")
     assert Notice._meta.db_table == "supervision_notice"
     notice = Notice.objects.get(pk=made.pk)
-    assert (notice.case_id, notice.unit_id, notice.supervisor_id) == (
-        case.pk,
-        city.housing.pk,
-        made.supervisor_id,
-    )
+    assert (notice.case_id, notice.unit_id, notice.supervisor_id) == (case.pk, housing.pk, supervisor.pk)
     assert notice.body == "该件已超期，请于两个工作日内办结并反馈。"
     assert (notice.respond_by, notice.created_at) == (made.respond_by, made.created_at)
     assert (notice.state, notice.colour) == ("issued", "blue")
