@@ -22,7 +22,7 @@ from hall.models import Queue, Slot, Ticket, Window
 from org.models import Unit, UnitKind
 from tests.browser.desks import Desk
 from tests.factories import make_user
-from worktime.calendar import is_workday
+from worktime.calendar import is_workday, next_workday
 
 pytestmark = pytest.mark.browser
 
@@ -41,9 +41,7 @@ def working_morning(journey_city: Any) -> Iterator[None]:
     after 23:00). Forward in time only, after the city was built; the clock ticks on."""
     day = timezone.localdate()
     if timezone.localtime().hour >= 10 or not is_workday(day):
-        day += timedelta(days=1)
-        while not is_workday(day):
-            day += timedelta(days=1)
+        day = next_workday(day)
     with time_machine.travel(
         datetime.combine(day, time(10), tzinfo=timezone.get_current_timezone()), tick=True
     ):
