@@ -5,7 +5,9 @@ into the fact tables (stats.build.rebuild_all, timed), checks that the exact rec
 log equals the fact tables for the last full month, then times what the dashboard and the monthly
 report read (stats.queries), each as the median of --repeat runs after one warm-up:
 
-- the rates of every unit for the last full month, quarter and year (unit_rates);
+- the rates of every unit for the last full month, quarter and year (unit_rates, which sums the
+  daily counters, stats.daily), and the year counted on the fact tables for comparison
+  (stats.counting.count_facts: what the pages read before the daily counters);
 - the monthly ranking under the default scheme (ranking: the month and the month before);
 - the dashboard's series: volume by day and channel, by category, by township, overdue and
   supervised by unit;
@@ -39,8 +41,9 @@ from accounts.models import Role, User
 from bench.docsection import with_section
 from cases.models import Case, CaseEvent
 from stats import queries
-from stats.build import rebuild_all, refresh
-from stats.counting import Window, count_units
+from stats.build import rebuild_all, refresh, retally
+from stats.counting import Window, count_facts
+from stats.daily import count_units
 from stats.exact import exact_counts
 from stats.export import ledger_workbook, report_workbook
 from stats.ledger import ledger
@@ -120,6 +123,7 @@ def measure(repeat: int, chosen: str | None = None, *, exports: bool = True) -> 
         (f"月度排名（默认方案，含上月）（{m.label}）", lambda: queries.ranking(m)),
         (f"各单位比率·季度（{q.label}）", lambda: queries.unit_rates(q)),
         (f"各单位比率·年（{y.label}）", lambda: queries.unit_rates(y)),
+        (f"对照：年的计数直读统计事实表（{y.label}）", lambda: count_facts(Window(y.since, y.as_of()))),
         ("受理量·按日与渠道（月）", lambda: queries.volume(m, bucket="day")),
         ("受理量·按一级分类（月）", lambda: queries.categories(m)),
         ("受理量·按乡镇（月）", lambda: queries.townships(m)),
@@ -145,7 +149,7 @@ def measure(repeat: int, chosen: str | None = None, *, exports: bool = True) -> 
     exact = exact_counts(m)
     exact_ms = (time.perf_counter() - start) * 1000
     equal = exact == count_units(Window(m.since, m.as_of()))
-    print(f"exact recompute of {m.label}: {exact_ms:.0f} ms, equal to the fact tables: {equal}")
+    print(f"exact recompute of {m.label}: {exact_ms:.0f} ms, equal to the dashboard's counters: {equal}")
     return {"month": m, "views": results, "exact_ms": exact_ms, "equal": equal}
 
 
@@ -170,6 +174,14 @@ def write_doc(path: Path, ctx: dict[str, Any]) -> None:
             else f"The fact tables ({ctx['fact_rows']:,} rows) were built before this run (`--no-rebuild`)."
         ),
         "",
+        f"The daily counters (stats.daily): {ctx['cells']:,} cells"
+        + (
+            f", counted again from the fact tables in {ctx['retally_s']:.1f} s"
+            " (`mochou stats rebuild --tally`)."
+            if ctx["retally_s"]
+            else "."
+        ),
+        "",
         "| view | median ms | runs |",
         "|---|---:|---|",
         *(
@@ -178,7 +190,7 @@ def write_doc(path: Path, ctx: dict[str, Any]) -> None:
         ),
         "",
         f"Exact recomputation of {ctx['month'].label} from the event log (what `mochou stats recompute` "
-        f"does, no fact table read): {ctx['exact_ms']:.0f} ms; equal to the fact tables: "
+        f"does, no fact table read): {ctx['exact_ms']:.0f} ms; equal to the dashboard's counters: "
         f"{'yes' if ctx['equal'] else 'NO'}.",
         "",
         ctx.get("scale_note", ""),
@@ -195,6 +207,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--no-rebuild", action="store_true", help="the fact tables are already built")
     parser.add_argument("--no-doc", action="store_true")
+    parser.add_argument(
+        "--retally", action="store_true", help="time counting the daily counters again (rebuild --tally)"
+    )
     parser.add_argument(
         "--no-exports",
         action="store_true",
@@ -219,18 +234,26 @@ def main(argv: list[str] | None = None) -> int:
         rebuild_all()
         rebuild_s = time.perf_counter() - start
         print(f"rebuild_all: {rebuild_s:.1f} s")
+    retally_s, cells = 0.0, 0
+    if args.retally:
+        start = time.perf_counter()
+        cells = retally()
+        retally_s = time.perf_counter() - start
+        print(f"retally: {retally_s:.1f} s, {cells:,} cells")
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE stats_stintfact; ANALYZE stats_answerfact; ANALYZE stats_callbackfact")
-    from stats.models import AnswerFact, CallbackFact
+            for table in ("stats_stintfact", "stats_answerfact", "stats_callbackfact", "stats_daycount"):
+                cursor.execute(f"ANALYZE {table}")
+    from stats.models import AnswerFact, CallbackFact, DayCount
 
     ctx = measure(args.repeat, args.month, exports=not args.no_exports)
     ctx |= {
         "cases": args.cases, "repeat": args.repeat, "cases_in_db": Case.objects.count(),
-        "events": CaseEvent.objects.count(), "rebuild_s": rebuild_s,
+        "events": CaseEvent.objects.count(), "rebuild_s": rebuild_s, "retally_s": retally_s,
+        "cells": DayCount.objects.count(),
         "fact_rows": StintFact.objects.count() + AnswerFact.objects.count() + CallbackFact.objects.count(),
         "scale_note": args.note,
-        "flags": "".join(f" --{f}" for f in ("no-rebuild", "no-exports") if getattr(args, f.replace("-", "_"))),  # noqa: E501
+        "flags": "".join(f" --{f}" for f in ("no-rebuild", "no-exports", "retally") if getattr(args, f.replace("-", "_"))),  # noqa: E501
     }  # fmt: skip
     if not args.no_doc:
         write_doc(Path(args.doc), ctx)

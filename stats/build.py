@@ -6,6 +6,9 @@
 - `rebuild_day(day)`: every case with an event that day — the sweep runs it for today and
   yesterday, catching an event whose transaction committed after a later one was read;
 - `rebuild_all()`: everything (after a bulk load such as bench.generate).
+
+The daily counters (stats.daily) change with the rows, in the same transaction and under the
+same lock; rebuild_all and a sweep that finds them never built count them again whole.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from django.utils import timezone
 
 from cases.models import Case, CaseEvent
 from org.models import Unit, UnitKind
+from stats import daily
 from stats.facts import Event, Folded, UnitInfo, fold
 from stats.models import AnswerFact, BuildMark, CallbackFact, Level, StintFact
 
@@ -116,34 +120,42 @@ def _insert(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
             cursor.execute(sql, params)
 
 
-def rebuild_cases(case_ids: Iterable[int], units: dict[str, UnitInfo] | None = None) -> int:
-    """Replace the fact rows of these cases by a fresh fold of their events; returns how many."""
+def rebuild_cases(
+    case_ids: Iterable[int], units: dict[str, UnitInfo] | None = None, *, tally: bool = True
+) -> int:
+    """Replace the fact rows of these cases by a fresh fold of their events; returns how many.
+    The daily counters follow (unless `tally` is off: rebuild_all counts them again at the end)."""
     units = units if units is not None else unit_infos()
     done = 0
-    for batch in _batches(sorted(set(case_ids)), BATCH):
-        grouped = events_by_case(batch)
-        stints: list[dict[str, Any]] = []
-        answers: list[dict[str, Any]] = []
-        callbacks: list[dict[str, Any]] = []
-        for case_id in batch:
-            s, a, c = _rows(case_id, fold(grouped.get(case_id, []), units))
-            stints += s
-            answers += a
-            callbacks += c
-        with transaction.atomic():
+    with _one_builder():
+        tally = tally and daily.ready()
+        for batch in _batches(sorted(set(case_ids)), BATCH):
+            grouped = events_by_case(batch)
+            stints: list[dict[str, Any]] = []
+            answers: list[dict[str, Any]] = []
+            callbacks: list[dict[str, Any]] = []
+            for case_id in batch:
+                s, a, c = _rows(case_id, fold(grouped.get(case_id, []), units))
+                stints += s
+                answers += a
+                callbacks += c
+            if tally:
+                # Before the old rows go: it takes their counters away and adds these.
+                daily.apply(batch, daily.cells_of(stints, answers, callbacks))
             for model in (StintFact, AnswerFact, CallbackFact):
                 model.objects.filter(case_id__in=batch)._raw_delete(connection.alias)
             _insert(StintFact, stints)
             _insert(AnswerFact, answers)
             _insert(CallbackFact, callbacks)
-        done += len(batch)
+            done += len(batch)
     return done
 
 
 @contextmanager
 def _one_builder() -> Iterator[BuildMark]:
     """One rebuild at a time: two at once would both delete a case's rows and both insert them
-    again (a unique violation on PostgreSQL). The mark's row lock queues the second one."""
+    again (a unique violation on PostgreSQL), and both add the same change to the daily
+    counters. The mark's row lock queues the second one (re-entered, it is a savepoint)."""
     BuildMark.objects.get_or_create(name=MARK)
     with transaction.atomic():
         yield BuildMark.objects.select_for_update().get(name=MARK)
@@ -192,8 +204,9 @@ def rebuild_all() -> int:
             ids = list(Case.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:20_000])
             if not ids:
                 break
-            count += rebuild_cases(ids, units)
+            count += rebuild_cases(ids, units, tally=False)
             last = ids[-1]
+        daily.retally()
         mark.last_event_id, mark.built_at = newest, timezone.now()
         mark.save(update_fields=["last_event_id", "built_at"])
     return count
@@ -208,4 +221,15 @@ def sweep(today: date | None = None) -> int:
     """The periodic task's work: refresh, then fold again the cases of today and yesterday, so an
     event whose transaction committed after a later event was read is never missed for long."""
     today = today or timezone.localdate()
-    return refresh() + rebuild_day(today) + rebuild_day(today - timedelta(days=1))
+    count = refresh() + rebuild_day(today) + rebuild_day(today - timedelta(days=1))
+    if not daily.ready():
+        retally()
+    return count
+
+
+def retally() -> int:
+    """The daily counters again from the fact tables (`mochou stats rebuild --tally`); returns
+    how many cells. Until this has run once, readers count on the fact tables."""
+    refresh()
+    with _one_builder():
+        return daily.retally()

@@ -2,8 +2,9 @@
 
 - `count_rows`: row by row over fact records (the fold's or the tables'), per case and unit —
   the ledger's columns and the exact recomputation;
-- `count_units`: the same predicates as SQL over the fact tables, grouped by assessed unit —
-  the dashboard's fast path (a few indexed range scans; stats/tests/test_exact.py holds them equal).
+- `count_facts`: the same predicates as SQL over the fact tables, grouped by assessed unit (a few
+  indexed range scans; stats/tests/test_counting.py holds them equal). The dashboard reads
+  stats.daily.count_units, which sums the daily counters for whole days and asks this for the rest.
 
 A window is [start, as_of): the period's start, and its end or now, whichever is earlier.
 """
@@ -178,7 +179,7 @@ def _grouped(qs: QuerySet[Any], counters: dict[str, Q]) -> dict[int | None, Coun
     return out
 
 
-def count_units(w: Window, *, case_ids: QuerySet[Any] | None = None) -> dict[int | None, Counter[str]]:
+def count_facts(w: Window, *, case_ids: QuerySet[Any] | None = None) -> dict[int | None, Counter[str]]:
     """Counters per assessed unit from the fact tables (`case_ids`: a subquery narrowing the cases)."""
     not_reopen = ~Q(start=StintFact.Start.REOPEN)
     dispatch = not_reopen & _held("started_at", w)

@@ -63,6 +63,9 @@ class StintFact(models.Model):
             models.Index(fields=["accept_anchor"], name="stint_accept_anchor"),
             models.Index(fields=["handle_anchor"], name="stint_handle_anchor"),
             models.Index(fields=["started_at"], name="stint_started"),
+            # A running window's day so far reads the rows whose outcome came today (stats.daily).
+            models.Index(fields=["returned_at"], name="stint_returned"),
+            models.Index(fields=["answered_at"], name="stint_answered"),
         ]
 
     def __str__(self) -> str:
@@ -86,7 +89,11 @@ class AnswerFact(models.Model):
         verbose_name = "答复（统计）"
         verbose_name_plural = "答复（统计）"
         constraints = [models.UniqueConstraint(fields=["case", "seq"], name="answer_fact_once")]
-        indexes = [models.Index(fields=["at"], name="answer_fact_at")]
+        indexes = [
+            models.Index(fields=["at"], name="answer_fact_at"),
+            models.Index(fields=["called_back_at"], name="answer_fact_called_back"),
+            models.Index(fields=["reopened_at"], name="answer_fact_reopened"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_id}#{self.seq}"
@@ -111,10 +118,57 @@ class CallbackFact(models.Model):
         verbose_name = "回访（统计）"
         verbose_name_plural = "回访（统计）"
         constraints = [models.UniqueConstraint(fields=["case", "seq"], name="callback_fact_once")]
-        indexes = [models.Index(fields=["at"], name="callback_fact_at")]
+        indexes = [
+            models.Index(fields=["at"], name="callback_fact_at"),
+            models.Index(fields=["next_at"], name="callback_fact_next"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_id}#{self.seq}"
+
+
+class DayCount(models.Model):
+    """The fact rows' counters summed per assessed unit and local day (stats.daily keeps them).
+
+    A cell counts in a window [S, E) of whole days when S <= day < E and known < E: `day` is the
+    local day of the row's anchor, `known` the day its outcome became known for the counters that
+    depend on the window's end (退单, 办结, 回访, 重办 by then; a callback not yet replaced by
+    then), else `day`. A callback replaced later is +1 on its day and -1 on the day it was
+    replaced, so a cell's numbers can be negative; a window's sums never are. A year is then a
+    sum over about 70 units x 366 days x a few `known` days, whatever the number of cases.
+    Like the fact tables this is a cache: `mochou stats rebuild --tally` gives it back."""
+
+    unit = models.IntegerField("考核单位")  # the assessed unit's id; 0 = the centre
+    day = models.DateField()
+    known = models.DateField()
+    dispatched = models.IntegerField(default=0)
+    returned = models.IntegerField(default=0)
+    accept_due = models.IntegerField(default=0)
+    accepted_on_time = models.IntegerField(default=0)
+    handle_due = models.IntegerField(default=0)
+    handled_on_time = models.IntegerField(default=0)
+    handled = models.IntegerField(default=0)
+    response_due = models.IntegerField(default=0)
+    responded = models.IntegerField(default=0)
+    answered = models.IntegerField(default=0)
+    reopened = models.IntegerField(default=0)
+    callback_due = models.IntegerField(default=0)
+    called_back = models.IntegerField(default=0)
+    rated = models.IntegerField(default=0)
+    resolved = models.IntegerField(default=0)
+    satisfied = models.IntegerField(default=0)
+    unreachable = models.IntegerField(default=0)
+    answered_at_intake = models.IntegerField(default=0)
+    disposed = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = "日计数（统计）"
+        verbose_name_plural = "日计数（统计）"
+        constraints = [models.UniqueConstraint(fields=["unit", "day", "known"], name="day_count_once")]
+        indexes = [models.Index(fields=["day", "known"], name="day_count_day")]
+
+    def __str__(self) -> str:
+        return f"{self.unit}@{self.day}/{self.known}"
 
 
 class BuildMark(models.Model):

@@ -29,7 +29,8 @@ from cases.models import Case, CaseEvent, Channel
 from cases.workflow import HANDLING_STATES, Action, State
 from org.models import Unit, UnitKind
 from stats.build import refresh
-from stats.counting import Window, count_units
+from stats.counting import Window
+from stats.daily import count_units
 from stats.models import Level, Scheme
 from stats.periods import Period
 from stats.rates import RATES, Rate

@@ -13,7 +13,8 @@ from django.db.models import Q
 
 from cases.models import POOR_RATINGS, Case
 from cases.workflow import HANDLING_STATES, State
-from stats.counting import Window, count_units
+from stats.counting import Window
+from stats.daily import count_units
 from stats.models import AnswerFact, CallbackFact
 from stats.periods import Period, month
 from stats.queries import (

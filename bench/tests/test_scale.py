@@ -27,7 +27,8 @@ from bench.tests.test_generate import EVERY_ROAD
 from cases import services
 from cases.models import Case, CaseEvent, CaseNumberCounter, Channel, Kind
 from stats.build import rebuild_all
-from stats.counting import Window, count_units
+from stats.counting import Window
+from stats.daily import count_units
 from stats.exact import exact_counts
 from stats.models import AnswerFact, CallbackFact, StintFact
 from stats.periods import month

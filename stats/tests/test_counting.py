@@ -8,7 +8,8 @@ from datetime import date
 import pytest
 
 from stats.build import rebuild_all, refresh
-from stats.counting import Window, count_units
+from stats.counting import Window
+from stats.daily import count_units
 from stats.exact import exact_counts
 from stats.ledger import ledger, summed
 from stats.periods import Period

@@ -98,7 +98,9 @@ def test_the_rates_page_counts_the_period_and_the_period_before_once_each(world)
         assert c.get(f"/stats/?{RANGE}").status_code == 200
     # Each fact table once for the period (the table and the scores) and once for the period
     # before (the change); it was read three times, and the tables refreshed twice.
-    assert fact_scans(ctx.captured_queries) == {**dict.fromkeys(FACT_TABLES, 2), "refresh": 1}
+    # The daily counters once for the period and once for the period before; the running
+    # period's day so far from each fact table twice (its outcomes, its rows); one refresh.
+    assert fact_scans(ctx.captured_queries) == {**dict.fromkeys(FACT_TABLES, 2), "cells": 2, "refresh": 1}
 
 
 def test_counts_of_another_period_are_refused_not_shown(world):

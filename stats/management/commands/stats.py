@@ -2,7 +2,9 @@
 
 recompute folds the event log itself (stats.exact: no fact table is read) and prints, per unit,
 every counter and rate as the page shows them; `--check` also reads the fact tables the page
-reads and fails if any number differs. rebuild re-folds the fact tables (after a bulk load).
+reads and fails if any number differs. rebuild re-folds the fact tables (after a bulk load);
+`rebuild --tally` counts the daily counters again from the fact tables (after the upgrade that
+brought them, if the sweep has not done it yet).
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from mochou.errors import DomainError
-from stats.build import rebuild_all, rebuild_day, refresh
-from stats.counting import Window, count_units
+from stats.build import rebuild_all, rebuild_day, refresh, retally
+from stats.counting import Window
+from stats.daily import count_units
 from stats.exact import exact_counts
 from stats.periods import parse_period
 from stats.queries import RatesTable, rates_from_counts
@@ -49,6 +52,7 @@ class Command(BaseCommand):
         rebuild = sub.add_parser("rebuild", help="重建统计事实表")
         rebuild.add_argument("--all", action="store_true", help="全部工单")
         rebuild.add_argument("--day", help="某一天有事件的工单 2026-11-05")
+        rebuild.add_argument("--tally", action="store_true", help="由统计事实表重算日计数（升级后）")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -77,6 +81,9 @@ class Command(BaseCommand):
             self.stderr.write("核对一致：统计表与事件日志的每个计数相同。")
 
     def _rebuild(self, options: dict[str, Any]) -> None:
+        if options["tally"]:
+            self.stdout.write(f"已重算日计数 {retally()} 格。")
+            return
         if options["all"]:
             count = rebuild_all()
         elif options.get("day"):
