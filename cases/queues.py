@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
+from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import F, OrderBy, Q
 from django.utils import timezone
@@ -236,6 +238,30 @@ def filterable_units(user: User) -> models.QuerySet[Unit]:
 
 # Counting a queue stops here: the nav shows "999+" beyond, so its cost never grows with the data.
 COUNT_CAP = 1000
+
+
+# A queue page counts its cases up to here ("共 10000+ 件", 200 pages of 50): an exact count of a
+# unit's 106,000 cases at 1,000,000 took 210 ms of its page; the statistics are where totals are exact.
+PAGE_COUNT_CAP = 10_000
+
+
+class CappedPaginator(Paginator):  # type: ignore[type-arg]  # of a CaseQuerySet
+    """A Paginator whose count stops at PAGE_COUNT_CAP (a LIMITed subquery): its cost does not
+    grow with the queue. `capped` says the queue holds more than `count`."""
+
+    @cached_property
+    def _counted(self) -> tuple[int, bool]:
+        cases: CaseQuerySet = self.object_list  # type: ignore[assignment]
+        found = cases.order_by()[: PAGE_COUNT_CAP + 1].count()
+        return min(found, PAGE_COUNT_CAP), found > PAGE_COUNT_CAP
+
+    @cached_property
+    def count(self) -> int:
+        return self._counted[0]
+
+    @property
+    def capped(self) -> bool:
+        return self._counted[1]
 
 
 def nav_count(cases: CaseQuerySet) -> str:

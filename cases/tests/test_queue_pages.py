@@ -308,6 +308,20 @@ def test_nav_counts_stop_at_the_cap(
     assert re.search(r"待派单</span><span class=\"count\">2\+</span>", nav)
 
 
+def test_a_queue_page_counts_up_to_its_cap_and_says_there_are_more(
+    client: Client, city: City, clock: Traveller, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("cases.queues.PAGE_COUNT_CAP", 3)
+    for _ in range(4):
+        make_case(city)
+    dispatcher = login(client, city.users["dispatcher"])
+    html = page(dispatcher.get("/cases/queue/to_dispatch/"))
+    assert "共 3+ 件（超出部分请用筛选缩小范围）" in html
+    assert html.count('<tr class="case-row"') == 3  # the pages stop at the cap too
+    monkeypatch.setattr("cases.queues.PAGE_COUNT_CAP", 4)
+    assert "共 4 件</p>" in page(dispatcher.get("/cases/queue/to_dispatch/"))  # exactly at the cap: exact
+
+
 # ---------------------------------------------------------------- plain labels on the case page
 
 

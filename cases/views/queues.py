@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import F, Max, Q, QuerySet
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -35,6 +34,7 @@ from cases.queues import (
     HOME_QUEUE,
     QUEUE_BY_SLUG,
     SORTS,
+    CappedPaginator,
     filterable_units,
     nav_count,
     queue_cases,
@@ -75,7 +75,7 @@ def queue(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     form = QueueFilterForm(request.GET, user=user)
     cases, sort = sorted_cases(form.apply(queue_cases(user, slug, now), user=user), request.GET.get("sort"))
     cases = cases.select_related("category", "township", "lead_unit")
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     if form.phone_searched() and may_search_by_phone(user):
         audit_phone_search(user, page.object_list, request)
     params = request.GET.copy()
