@@ -3,13 +3,22 @@
 The method (rules, no model; documented in docs/supervision.md):
 1. Paragraphs, then clauses: a sentence ends at 。！？ and a clause at ；(both widths).
 2. A paragraph that opens with a question (要思考…在哪里?) is deliberation: no commitments.
-3. A plan heading (一是“永动机”招商引资倍增计划) opens its plan for the rest of the paragraph.
+3. A plan heading (一是“永动机”招商引资倍增计划) opens its plan for the rest of the paragraph;
+   elsewhere a plan's keywords may place a clause (one of 4b only in a record naming the plans).
 4. A clause is a commitment when it carries a directive (要 / 确保 / 必须 / 务必 / 力争, not the 要
    of 重要、要求、主要…) and none of the exhortation markers (学习、领会、思考、认识、重视、思想、
    精神…): studying a speech is not a task. A list's lead-in (…计划:) is not either.
+4b. Without a directive (a work report's bare verb phrases), a clause is a commitment when one of
+   its comma-parts opens with an action verb (实施、推进、加强、新增…, after at most a subject
+   我们将 and adverbs 深入、积极、大力…; not 坚持/弘扬/顺应: principles) or states a numeric
+   target with a verb (城镇新增就业110万人以上) — unless it looks back (了、已经、过去一年…), is a
+   slogan (ends in ！) or a heading: a paragraph's first sentence without a comma when more
+   follow (促进高质量充分就业。), or a numbered paragraph of one sentence (（一）…). A paragraph
+   opening with a look back (过去一年…) has no such commitments. Its title starts at that part.
 5. "会议讨论通过了《A》、《B》": each adopted document is a commitment (抓好《A》的组织实施).
 6. Deadline: 到2023年(底) → 31 Dec; 2023年6月(底/前) → the month's last day; 年底前 → 31 Dec of the
-   meeting's year. Target: N%/亿元/个/家…以上 → "≥N…", 不低于/不少于 → ≥, 以内/不超过 → ≤.
+   meeting's year. Target: N%/亿元/个/家…以上 → "≥N…", 不低于/不少于 → ≥, 以内/不超过 → ≤; else a
+   bare count (1.22万个) as it stands.
 7. Lead unit: a unit named in the clause (full or short name); else the first keyword rule that
    matches (招商 → 市招商中心 …); else the plan's lead unit. Co-units: the other units found;
    "各乡镇场库/各地" sets `all_townships`.
@@ -31,8 +40,29 @@ _QUESTION = re.compile(r"[?？]")
 _PLAN_HEADING = re.compile(r"^\s*([一二三四五六七八九十]+)是(“[^”]{1,12}”[^。，,；;:：]{1,30}?计划)[。.]?")
 _DIRECTIVE = re.compile(r"(?<![重主需纪提摘概])要(?![求点闻素件])|确保|必须|务必|力争")
 _EXHORTATION = re.compile(
-    r"学习|领会|学懂|弄通|思考|认识|重视|思想|(?:会议|讲话|批示|指示)精神|精神实质|站位|带头学"
+    r"(?<!终身)学习(?!型)|领会|学懂|弄通|思考|认识|重视|思想|(?:会议|讲话|批示|指示)精神|精神实质|站位|带头学"
 )
+# The commitment test without a directive (4b): a comma-part's head.
+_ACTION_VERB = (
+    r"实施|推进|推动|推行|推广|加快|开展|建设|新建|建成|建立|构建|创建|完善|健全|制定|编制|出台|落实|"
+    r"新增|打造|培育|深化|扩大|加大|加强|强化|促进|提升|提高|优化|做好|办好|抓好|巩固|拓展|鼓励|支持|"
+    r"引导|发展|探索|争取|稳定|规范|改造|启动|保障|整治|治理|防范|化解|引进|招引|谋划|统筹|完成|实现"
+)
+_ADVERB = (
+    r"深入|积极|大力|稳步|全面|着力|持续|切实|进一步|系统|全方位|扎实|不断|努力|坚决|认真|主动|有序|"
+    r"抓紧|严格|继续|重点|有效|全力|精准|分类|优先|率先|尽快|及时|集中"
+)
+_SUBJECT = re.compile(r"^(?:我们|我省|全省|我市|全市)?(?:将|还将)")  # 我们将…
+_ACTION_HEAD = re.compile(rf"^(?:{_SUBJECT.pattern[1:]})?(?:{_ADVERB}){{0,3}}(?:{_ACTION_VERB})")
+_HAS_VERB = re.compile(_ACTION_VERB)  # a numeric target counts with a verb anywhere in its part
+_COMMA_PART = re.compile(r"(?<=[，,])")
+# A look back (not 为了/除了/了解), a paragraph opening with one, a slogan, a numbered heading.
+_RETROSPECTIVE = re.compile(
+    r"(?<![为除])了(?!解)|已经|已(?:完成|建成|实现|取得|达到)|过去[一二三四五六七八九十\d]*年|去年|[一二三四五六七八九十\d]+年来|回顾"
+)
+_LOOKING_BACK = re.compile(r"^(?:过去[一二三四五六七八九十\d]*年|去年|[一二三四五六七八九十\d]+年来|回顾)")
+_SLOGAN = re.compile(r"[！!]$")
+_NUMBERED = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、)")
 _ADOPTED = re.compile(r"(?:讨论|审议)通过了?((?:《[^》]+》[、和及]?)+)")
 _DOCUMENT = re.compile(r"《([^》]+)》")
 _LEAD_IN = re.compile(r"[:：]\s*$")
@@ -42,7 +72,8 @@ _BY_MONTH = re.compile(r"(20\d\d)年(\d{1,2})月(?:底|末|前|份)")
 _YEAR_END = re.compile(r"(?:年底前|年内|今年底)")
 _MONTH_END = re.compile(r"(?<![年\d])(\d{1,2})月(?:底|末)前?")
 _TARGET = re.compile(
-    r"(不低于|不少于|不超过|达到|超过)?\s*(\d+(?:\.\d+)?)\s*(%|％|亿元|万元|个|家|项|户|人|公里|亩|万人)(以上|以内|以下)?"
+    r"(不低于|不少于|不超过|达到|超过)?\s*(\d+(?:\.\d+)?)\s*(%|％|(?:万|亿)?(?:元|个|家|项|户|人|亩|件|套|所)|公里)"
+    r"(以上|以内|以下)?"
 )
 _ALL_TOWNSHIPS = re.compile(r"各乡镇|各地(?!区)")
 
@@ -146,13 +177,17 @@ def find_deadline(text: str, year: int | None) -> date | None:
 
 
 def find_target(text: str) -> str:
+    """The first bound (≥N…, ≤N…); without one, the first bare count as it stands (1.22万个)."""
+    bare = ""
     for m in _TARGET.finditer(text):
         verb, number, unit, tail = m.groups()
+        unit = unit.replace("％", "%")
         if tail in ("以上",) or verb in ("不低于", "不少于", "超过"):
-            return f"≥{number}{unit.replace('％', '%')}"
+            return f"≥{number}{unit}"
         if tail in ("以内", "以下") or verb == "不超过":
-            return f"≤{number}{unit.replace('％', '%')}"
-    return ""
+            return f"≤{number}{unit}"
+        bare = bare or f"{number}{unit}"
+    return bare
 
 
 def title_of(clause: str, limit: int = 40) -> str:
@@ -193,8 +228,36 @@ def _keyword_plan(clause: str, plans: Sequence[PlanRef]) -> PlanRef | None:
     return None
 
 
+def action_at(clause: str) -> int | None:
+    """Where a commitment stated without a directive starts in the clause (4b): the first comma-part
+    that opens with an action verb, or states a numeric target with one; None if no part does."""
+    start = 0
+    for part in _COMMA_PART.split(clause):
+        head = part.strip()
+        if _ACTION_HEAD.match(head) or (find_target(head) and _HAS_VERB.search(head)):
+            return start + len(part) - len(part.lstrip())
+        start += len(part)
+    return None
+
+
 def is_commitment(clause: str) -> bool:
-    return bool(_DIRECTIVE.search(clause)) and not _EXHORTATION.search(clause) and not _LEAD_IN.search(clause)
+    """A directive (4) or, without one, an action head or numeric target (4b), and no exhortation,
+    lead-in, look back or slogan. Headings need the paragraph: `extract` skips them."""
+    if _EXHORTATION.search(clause) or _LEAD_IN.search(clause):
+        return False
+    if _DIRECTIVE.search(clause):
+        return True
+    return not _RETROSPECTIVE.search(clause) and not _SLOGAN.search(clause) and action_at(clause) is not None
+
+
+def _is_heading(parts: Sequence[str], i: int) -> bool:
+    """A report's heading (4b): the paragraph's first sentence, without a comma while more follow
+    (促进高质量充分就业。) or numbered and alone ((一)坚持…, …。)."""
+    if i != 0:
+        return False
+    if len(parts) > 1:
+        return not re.search(r"[，,]", parts[0])
+    return bool(_NUMBERED.match(parts[0]))
 
 
 # ------------------------------------------------------------------ the whole record
@@ -204,6 +267,9 @@ def extract(
     text: str, *, plans: Sequence[PlanRef] = (), units: Sequence[UnitRef] = (), year: int | None = None
 ) -> list[Draft]:
     drafts: list[Draft] = []
+    # The plans are the city's: their keywords place a clause stated without a directive (4b) only
+    # in a record that names them (a provincial report does not work under them).
+    names_plans = "八大计划" in text or any(p.name and p.name in text for p in plans)
     for paragraph in (p.strip() for p in text.replace("\r", "").split("\n")):
         if not paragraph:
             continue
@@ -214,7 +280,8 @@ def extract(
         if m := _PLAN_HEADING.match(paragraph):
             plan = _plan_for(CN_NUMBERS.get(m.group(1), 0), m.group(2), plans)
             parts = clauses(paragraph[m.end() :])
-        for clause in parts:
+        looking_back = bool(parts and _LOOKING_BACK.match(parts[0]))  # 过去一年…: a review
+        for i, clause in enumerate(parts):
             if adopted := _ADOPTED.search(clause):
                 for name in _DOCUMENT.findall(adopted.group(1)):
                     drafts.append(
@@ -223,7 +290,13 @@ def extract(
                 continue
             if not is_commitment(clause):
                 continue
-            drafts.append(_draft(clause, clause, plan or _keyword_plan(clause, plans), units, year))
+            title, placed = "", plan or _keyword_plan(clause, plans)
+            if not _DIRECTIVE.search(clause):  # 4b: stated without a directive
+                if looking_back or _is_heading(parts, i):
+                    continue
+                title = title_of(_SUBJECT.sub("", clause[action_at(clause) or 0 :]))
+                placed = placed if plan or names_plans else None
+            drafts.append(_draft(clause, clause, placed, units, year, title=title))
     return drafts
 
 
