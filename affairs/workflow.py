@@ -96,7 +96,7 @@ TRANSITIONS: dict[tuple[State | None, Action], State] = {
     (S.FORWARDED, A.REMOTE_DENY): S.DENIED,
     (S.FORWARDED, A.REMOTE_REFUSE): S.REFUSED,
 }
-MACHINE: Machine[State, Action] = Machine(State, Action, TRANSITIONS, item_label="办件")
+MACHINE: Machine[State, Action] = Machine(State, Action, TRANSITIONS, item_label="办件", code="affairs")
 
 # Before acceptance: the window's queue (预审).
 RECEIVING_STATES = frozenset({S.SUBMITTED, S.CORRECTING})

@@ -39,7 +39,9 @@ TRANSITIONS: dict[tuple[State | None, Action], State] = {
     (S.REPORTED, A.LINK): S.REPORTED,
     (S.FINISHED, A.LINK): S.FINISHED,
 }
-MACHINE: Machine[State, Action] = Machine(State, Action, TRANSITIONS, item_label="突发事件")
+MACHINE: Machine[State, Action] = Machine(
+    State, Action, TRANSITIONS, item_label="突发事件", code="duty.incident"
+)
 OPEN_STATES = frozenset({S.PENDING, S.REPORTED})
 
 
@@ -67,7 +69,7 @@ TASK_TRANSITIONS: dict[tuple[TaskState | None, TaskAction], TaskState] = {
     (TS.DONE, TA.REJECT): TS.ACCEPTED,
 }
 TASK_MACHINE: Machine[TaskState, TaskAction] = Machine(
-    TaskState, TaskAction, TASK_TRANSITIONS, item_label="处置任务"
+    TaskState, TaskAction, TASK_TRANSITIONS, item_label="处置任务", code="duty.task"
 )
 TASK_OPEN_STATES = frozenset({TS.ISSUED, TS.ACCEPTED, TS.DONE})
 
@@ -95,7 +97,7 @@ KEY_TRANSITIONS: dict[tuple[KeyState | None, KeyAction], KeyState] = {
     (KS.ACTIVE, KA.CLOSE): KS.CLOSED,
 }
 KEY_MACHINE: Machine[KeyState, KeyAction] = Machine(
-    KeyState, KeyAction, KEY_TRANSITIONS, item_label="重点人员"
+    KeyState, KeyAction, KEY_TRANSITIONS, item_label="重点人员", code="duty.keyperson"
 )
 
 
@@ -126,5 +128,5 @@ DRILL_TRANSITIONS: dict[tuple[DrillState | None, DrillAction], DrillState] = {
     (DS.PLANNED, DA.CANCEL): DS.CANCELLED,
 }
 DRILL_MACHINE: Machine[DrillState, DrillAction] = Machine(
-    DrillState, DrillAction, DRILL_TRANSITIONS, item_label="演练"
+    DrillState, DrillAction, DRILL_TRANSITIONS, item_label="演练", code="duty.drill"
 )

@@ -72,7 +72,7 @@ TRANSITIONS: dict[tuple[State | None, Action], State] = {
     # 问责 in any state: an event on the log, the state unchanged.
     **{(state, A.ACCOUNT): state for state in State},
 }
-MACHINE: Machine[State, Action] = Machine(State, Action, TRANSITIONS, item_label="违建")
+MACHINE: Machine[State, Action] = Machine(State, Action, TRANSITIONS, item_label="违建", code="enforcement")
 
 # Resolved: nothing more is owed on the building (the 零增长 board counts the others).
 RESOLVED_STATES = frozenset({S.DISMISSED, S.CLOSED})

@@ -53,7 +53,7 @@ TRANSITIONS: dict[tuple[State | None, Action], State] = {
     (S.MISSED, A.RESTORE): S.WAITING,
     (S.WAITING, A.CANCEL): S.CANCELLED,
 }
-MACHINE: Machine[State, Action] = Machine(State, Action, TRANSITIONS, item_label="排队号")
+MACHINE: Machine[State, Action] = Machine(State, Action, TRANSITIONS, item_label="排队号", code="hall")
 
 # At a window now: the window is busy with it.
 AT_WINDOW_STATES = frozenset({S.CALLED, S.SERVING})

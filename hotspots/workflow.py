@@ -26,4 +26,6 @@ TRANSITIONS: dict[tuple[State | None, Action], State] = {
     (None, A.ASSIGN): S.ASSIGNED,
     (S.ASSIGNED, A.REPORT): S.REPORTED,
 }
-MACHINE: Machine[State, Action] = Machine(State, Action, TRANSITIONS, item_label="未诉先办任务")
+MACHINE: Machine[State, Action] = Machine(
+    State, Action, TRANSITIONS, item_label="未诉先办任务", code="hotspots"
+)

@@ -65,7 +65,9 @@ TRANSITIONS: dict[tuple[State | None, Action], State] = {
     (State.PUBLISHED, Action.FAIL): State.FAILED,
     (State.RESPONDING, Action.FAIL): State.FAILED,
 }
-MACHINE: Machine[State, Action] = Machine(State, Action, TRANSITIONS, item_label="中介服务需求")
+MACHINE: Machine[State, Action] = Machine(
+    State, Action, TRANSITIONS, item_label="中介服务需求", code="intermediaries"
+)
 
 OPEN_STATES = frozenset({State.PUBLISHED, State.RESPONDING})
 DONE_STATES = frozenset({State.DELIVERED, State.RATED})

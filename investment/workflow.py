@@ -98,7 +98,7 @@ def _table() -> dict[tuple[State | None, Action], State]:
 
 
 TRANSITIONS = _table()
-MACHINE: Machine[State, Action] = Machine(State, Action, TRANSITIONS, item_label="项目")
+MACHINE: Machine[State, Action] = Machine(State, Action, TRANSITIONS, item_label="项目", code="investment")
 
 
 class TerminationReason(models.TextChoices):

@@ -17,7 +17,9 @@ def _label(choice: Enum) -> str:
 
 
 class Machine(Generic[S, A]):
-    """The transition table of one loop. `None` as a from-state is "before the item exists"."""
+    """The transition table of one loop. `None` as a from-state is "before the item exists".
+    `code` prefixes the refusal's error code, so an API client tells the loops apart
+    (`enforcement.transition_not_allowed`); the case loop's is `case`."""
 
     def __init__(
         self,
@@ -26,6 +28,7 @@ class Machine(Generic[S, A]):
         transitions: Mapping[tuple[S | None, A], S],
         *,
         item_label: str,
+        code: str = "case",
     ) -> None:
         for (from_state, action), to_state in transitions.items():
             if from_state is not None and not isinstance(from_state, states):
@@ -36,6 +39,7 @@ class Machine(Generic[S, A]):
         self.actions = actions
         self.transitions = dict(transitions)
         self.item_label = item_label
+        self.code = code  # the prefix of the loop's error codes
 
     def next_state(self, state: S | str | None, action: A | str) -> S:
         """The state after `action` in `state`, or TransitionNotAllowed with a Chinese message."""
@@ -47,6 +51,7 @@ class Machine(Generic[S, A]):
             label = _label(current) if current is not None else "未登记"
             raise TransitionNotAllowed(
                 f"{self.item_label}当前状态为“{label}”，不能执行“{_label(act)}”。",
+                code=f"{self.code}.transition_not_allowed",
                 details={"state": current.value if current is not None else None, "action": act.value},
             ) from None
 

@@ -122,9 +122,10 @@ class ReviewMachine(Machine[S, RevisionAction]):
     prefix of its error codes (``knowledge.transition_not_allowed`` …)."""
 
     def __init__(self, states: type[S], *, withdraw: RevisionAction, item_label: str, code: str) -> None:
-        super().__init__(states, RevisionAction, review_table(states, withdraw), item_label=item_label)
+        super().__init__(
+            states, RevisionAction, review_table(states, withdraw), item_label=item_label, code=code
+        )
         self.withdraw = withdraw
-        self.code = code
         self.draft = states("draft")
         self.published = states("published")
 

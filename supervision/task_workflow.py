@@ -79,7 +79,7 @@ TASK_TRANSITIONS: dict[tuple[TaskState | None, TaskAction], TaskState] = {
     (S.LEADER_REVIEW, A.LEADER_RETURN): S.IN_PROGRESS,
 }
 TASK_MACHINE: Machine[TaskState, TaskAction] = Machine(
-    TaskState, TaskAction, TASK_TRANSITIONS, item_label="督办事项"
+    TaskState, TaskAction, TASK_TRANSITIONS, item_label="督办事项", code="supervision.task"
 )
 
 # The unit owes work in these: its deadline runs and the sweep watches it.

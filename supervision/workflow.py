@@ -61,7 +61,9 @@ TRANSITIONS: dict[tuple[State | None, Action], State] = {
     (S.ISSUED, A.ESCALATE): S.ESCALATED,
     (S.SIGNED, A.ESCALATE): S.ESCALATED,
 }
-MACHINE: Machine[State, Action] = Machine(State, Action, TRANSITIONS, item_label="督办单")
+MACHINE: Machine[State, Action] = Machine(
+    State, Action, TRANSITIONS, item_label="督办单", code="supervision.notice"
+)
 
 # Still owed by the unit: the 反馈期限 runs in these.
 OPEN_STATES = frozenset({S.ISSUED, S.SIGNED, S.PENDING_APPROVAL})

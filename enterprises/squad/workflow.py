@@ -46,7 +46,9 @@ TRANSITIONS: dict[tuple[State | None, Action], State] = {
     (State.SCHEDULED, Action.RECORD): State.VISITED,
     (State.VISITED, Action.RATE): State.RATED,
 }
-MACHINE: Machine[State, Action] = Machine(State, Action, TRANSITIONS, item_label="上门帮办")
+MACHINE: Machine[State, Action] = Machine(
+    State, Action, TRANSITIONS, item_label="上门帮办", code="enterprises.visit"
+)
 
 # Visits that take an enterprise's time (counted by the cap): every one not cancelled or returned.
 COUNTED_STATES = frozenset({State.REQUESTED, State.SCHEDULED, State.VISITED, State.RATED})
