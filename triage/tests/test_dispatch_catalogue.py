@@ -332,3 +332,21 @@ def test_categories_a_county_city_does_not_use_are_switched_off_audited(city, ca
     assert not metro.is_active
     assert AuditRecord.objects.get(action="category.deactivate").reason == "县级市无地铁"
     assert deactivate_categories([metro.path], reason="again") == 0
+
+
+def test_refining_the_models_subject_reads_its_branch_in_a_few_queries(city, cat, clock):
+    """The model's first level is refined over its whole branch, loaded at once: a case's triage
+    read every child and grandchild one query each (29 queries for a real 城乡建设 branch)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    top = cat.noise.parent.parent
+    for n in range(6):  # a wider branch: its size must not show in the query count
+        mid = Category.objects.create(name=f"分支{n}", level=2, path=f"环境保护/分支{n}", parent=top)
+        for m in range(3):
+            Category.objects.create(name=f"小类{n}{m}", level=3, path=f"环境保护/分支{n}/小类{m}", parent=mid)
+    with CaptureQueriesContext(connection) as ctx:
+        placed = place(cat, "工厂排放噪音扰民", model=top)
+    reads = [q for q in ctx.captured_queries if "cases_category" in q["sql"]]
+    assert len(reads) <= 5, [q["sql"][:80] for q in reads]
+    assert placed.category == cat.noise  # refined down to the noise category, as before
