@@ -52,7 +52,7 @@ def test_a_wrong_state_is_refused_with_the_loops_own_code(prefix: str) -> None:
     machine = MACHINES[prefix]
     state, action = _refused(machine)
     with pytest.raises(TransitionNotAllowed) as refused:
-        machine.next_state(state, action)  # type: ignore[arg-type]
+        machine.next_state(state, action)
     assert refused.value.code == f"{prefix}.transition_not_allowed"
     assert refused.value.status == 409
     assert machine.item_label in refused.value.message  # the Chinese message names the item
