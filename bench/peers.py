@@ -56,6 +56,7 @@ from urllib.parse import urlencode
 
 import django
 from django.conf import settings
+from django.utils import timezone
 
 import bench  # noqa: F401  (sets Django up)
 from bench.docsection import with_section
@@ -861,7 +862,7 @@ def measure(
     ]
     ctx = {
         "args": args,
-        "when": time.strftime("%Y-%m-%d %H:%M"),
+        "when": f"{timezone.localtime():%Y-%m-%d %H:%M %Z}",
         "load_start": load_start,
         "load_end": os.getloadavg()[0],
         "postgres": postgres_version(),
