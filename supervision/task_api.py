@@ -31,6 +31,7 @@ from supervision.task_models import Indicator, Plan, Task, TaskNotice
 from supervision.task_schemas import (
     ExtractDraftOut,
     ExtractIn,
+    IndicatorFilters,
     IndicatorOut,
     InstructionIn,
     MeasurementIn,
@@ -122,6 +123,22 @@ def _out(task: Task, user: User) -> dict[str, object]:
     }
 
 
+def reports_out(task: Task) -> list[TaskReportOut]:
+    """A task's progress reports (进展、阶段办结、办结), oldest first: the detail's and the list's."""
+    return [
+        TaskReportOut(
+            kind=r.kind,
+            body=r.body,
+            progress=r.progress,
+            evidence=r.evidence,
+            next_steps=r.next_steps,
+            author=r.author.name,
+            created_at=r.created_at,
+        )
+        for r in task.reports.select_related("author").order_by("created_at", "pk")
+    ]
+
+
 def task_detail(request: HttpRequest, number: str) -> TaskDetailOut:
     user = _actor(request)
     task = _task(request, number)
@@ -130,18 +147,7 @@ def task_detail(request: HttpRequest, number: str) -> TaskDetailOut:
         body=task.body,
         source_text=task.source_text,
         indicators=sorted(task.indicators.values_list("code", flat=True)),
-        reports=[
-            TaskReportOut(
-                kind=r.kind,
-                body=r.body,
-                progress=r.progress,
-                evidence=r.evidence,
-                next_steps=r.next_steps,
-                author=r.author.name,
-                created_at=r.created_at,
-            )
-            for r in task.reports.select_related("author").order_by("created_at", "pk")
-        ],
+        reports=reports_out(task),
         notices=[_notice_out(n, user) for n in task.notices.select_related("task", "unit", "previous")],
         events=[
             TaskEventOut(
@@ -245,6 +251,16 @@ def instruct(request: HttpRequest, payload: InstructionIn) -> Status[TaskDetailO
 @router.get("/tasks/{number}", response={200: TaskDetailOut, **ERRORS_READ}, summary="督办事项详情")
 def get_task(request: HttpRequest, number: str) -> TaskDetailOut:
     return task_detail(request, number)
+
+
+@router.get(
+    "/tasks/{number}/reports",
+    response={200: list[TaskReportOut], **ERRORS_READ},
+    summary="督办事项的进展报告（进展、阶段办结、办结，按时间）",
+    description="报送进展请用 POST /tasks/{number}/actions/report；404：事项不存在或无权查看。",
+)
+def task_reports(request: HttpRequest, number: str) -> list[TaskReportOut]:
+    return reports_out(_task(request, number))
 
 
 def _unit(code: str | None) -> Unit | None:
@@ -404,6 +420,7 @@ def _indicator_out(indicator: Indicator, on: date) -> IndicatorOut:
     s = ind.status(indicator, on)
     return IndicatorOut(
         code=indicator.code,
+        plan=indicator.plan.number,
         name=indicator.name,
         measure_unit=indicator.measure_unit,
         kind=indicator.kind,
@@ -426,7 +443,7 @@ def plans(request: HttpRequest) -> list[PlanOut]:
     if not may_view_tasks(user):
         return []
     out = []
-    for plan in Plan.objects.prefetch_related("indicators"):
+    for plan in Plan.objects.prefetch_related("indicators__plan"):
         rows = [task_row(t, now) for t in ledger_queryset(Task.objects.visible_to(user).filter(plan=plan))]
         out.append(
             PlanOut(
@@ -438,6 +455,22 @@ def plans(request: HttpRequest) -> list[PlanOut]:
             )
         )
     return out
+
+
+@router.get(
+    "/indicators",
+    response={200: list[IndicatorOut], **ERRORS_LIST},
+    summary="指标列表（序时进度与灯色）",
+    description="按计划、编码排序；plan 只列该计划的指标。无权查看督查督办的用户得到空列表。",
+)
+def list_indicators(request: HttpRequest, filters: Query[IndicatorFilters]) -> list[IndicatorOut]:
+    if not may_view_tasks(_actor(request)):
+        return []
+    rows = Indicator.objects.select_related("plan").order_by("plan__number", "code")
+    if filters.plan is not None:
+        rows = rows.filter(plan__number=filters.plan)
+    today = timezone.localdate()
+    return [_indicator_out(i, today) for i in rows]
 
 
 @router.get("/indicators/{code}", response={200: IndicatorOut, **ERRORS_READ}, summary="指标详情")

@@ -172,6 +172,7 @@ class TaskNoticeActIn(StrictIn):
 
 class IndicatorOut(Schema):
     code: str
+    plan: int = Field(..., description="所属计划的序号（八大计划 1–8）")
     name: str
     measure_unit: str
     kind: str
@@ -217,6 +218,10 @@ class MeasurementOut(Schema):
     current: bool = Field(..., description="是否为该期的现行数据（更正后旧数据为 false）")
     allowed_actions: list[str] = Field(..., description="当前用户可做的操作：verify 核实")
     created_at: datetime
+
+
+class IndicatorFilters(Schema):
+    plan: int | None = Field(None, ge=1, le=99, description="只看该计划（序号）的指标")
 
 
 class MeasurementFilters(Schema):

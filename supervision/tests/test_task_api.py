@@ -57,6 +57,12 @@ def test_task_loop_over_json(client: Client, city: City) -> None:
     assert notice.status_code == 201
     signed = call(client, clerk, "post", f"/task-notices/{notice.json()['number']}/sign", {})
     assert signed.json()["state"] == "signed"
+    # The reports as a resource of their own: what the unit reported, as the detail lists it.
+    reports = call(client, leader, "get", f"/tasks/{number}/reports")
+    assert reports.status_code == 200
+    assert [(r["body"], r["progress"], r["author"]) for r in reports.json()] == [(REPORT, 50, clerk.name)]
+    assert reports.json() == call(client, leader, "get", f"/tasks/{number}").json()["reports"]
+    assert call(client, city.users["outsider"], "get", f"/tasks/{number}/reports").status_code == 404
 
 
 def test_plans_measurements_and_extract(client: Client, city: City) -> None:
@@ -75,6 +81,11 @@ def test_plans_measurements_and_extract(client: Client, city: City) -> None:
                 {"period": "2025-08-31", "value": "1"}).status_code == 403  # fmt: skip
     plans = call(client, city.users["leader"], "get", "/plans").json()
     assert plans[0]["indicators"][0]["light"] in ("green", "yellow", "red")
+    # The indicators as a list of their own, each naming its plan.
+    listed = call(client, city.users["leader"], "get", "/indicators").json()
+    assert [(i["code"], i["plan"]) for i in listed] == [("park", 5)]
+    assert listed == plans[0]["indicators"]
+    assert call(client, city.users["leader"], "get", "/indicators?plan=3").json() == []
     drafts = call(client, sup, "post", "/extract", {"text": RECORD, "held_on": "2021-08-01"})
     assert drafts.status_code == 200
     park = next(d for d in drafts.json() if d["target"] == "≥80%")
