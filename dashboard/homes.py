@@ -143,6 +143,8 @@ def home_context(user: User, base: Filters) -> dict[str, Any]:
     today = timezone.localdate()
     this_month = month(today.year, today.month)
     period = base.period
+    # The ledger of what this page shows: the unit, category and township filters go with it.
+    ledger = ledger_link(period, unit=base.unit, category=base.category, township=base.township)
     # The boards and a unit's rates beside the city's are the same counters: counted once.
     counts = counted(period)
     ranked = ranking(period, counts=counts)
@@ -157,12 +159,10 @@ def home_context(user: User, base: Filters) -> dict[str, Any]:
         "urgent": urgent_cases(user, base),
         "period": period,
         "this_month": this_month,
-        "ledger_url": ledger_link(period, unit=base.unit),
+        "ledger_url": ledger,
         "report_url": f"{reverse('stats:report')}?period={period.start:%Y-%m}",
         "report_xlsx_url": f"{reverse('stats:report_xlsx')}?period={period.start:%Y-%m}",
-        "ledger_xlsx_url": ledger_link(period, unit=base.unit).replace(
-            reverse("stats:ledger"), reverse("stats:ledger_xlsx")
-        ),
+        "ledger_xlsx_url": ledger.replace(reverse("stats:ledger"), reverse("stats:ledger_xlsx")),
         "rates_url": f"{reverse('stats:rates')}?start={period.start}&end={period.end}",
     }
     urgent, count = context["urgent"]

@@ -99,13 +99,14 @@ def charts(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _ledger_query(filters: Filters) -> str:
-    # The ledger filters by period and unit (its own filters); category and township are the
-    # dashboard's, not the ledger's.
+    """The ledger of what the dashboard shows: its period, unit, category and township."""
     from django.utils.http import urlencode
 
     params = {"start": filters.period.start.isoformat(), "end": filters.period.end.isoformat()}
-    if filters.unit is not None:
-        params["unit"] = str(filters.unit)
+    for name in ("unit", "category", "township"):
+        value = getattr(filters, name)
+        if value is not None:
+            params[name] = str(value)
     return urlencode(params)
 
 

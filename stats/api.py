@@ -125,6 +125,12 @@ def ledger_xlsx(request: HttpRequest, q: Query[LedgerIn]) -> HttpResponse:
     period = _period(q)
     if q.unit is not None and not 0 < q.unit < 2**31:
         raise InvalidInput("单位编号不正确。", code="invalid_input.unit")
+    for name in ("category", "township"):
+        value = getattr(q, name)
+        if value is not None and not 0 < value < 2**31:
+            raise InvalidInput(
+                f"{'分类' if name == 'category' else '乡镇'}编号不正确。", code=f"invalid_input.{name}"
+            )
     rate = q.rate if q.rate in RATE_BY_CODE else None
     args: dict[str, Any] = {
         "unit_id": q.unit,
@@ -132,6 +138,8 @@ def ledger_xlsx(request: HttpRequest, q: Query[LedgerIn]) -> HttpResponse:
         "rate": rate,
         "part": q.part if q.part in ("num", "den") else None,
         "centre": q.centre,
+        "category_id": q.category,
+        "township_id": q.township,
     }
     rows = ledger(period, user=user, **args)
     data = export.ledger_workbook(rows, title=_ledger_title(period, args), personal=may_export_citizens(user))

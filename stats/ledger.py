@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Q
 
 from accounts.privacy import mask_name, mask_phone, may_export_citizens
-from cases.models import Case, Satisfaction
+from cases.models import Case, Category, Satisfaction
 from cases.workflow import OPEN_STATES, State
 from org.models import Unit
 from stats.counting import Window, answer_counts, callback_counts, final_in, stint_counts
@@ -123,10 +123,13 @@ def ledger(
     rate: str | None = None,
     part: str | None = None,
     centre: bool = False,
+    category_id: int | None = None,
+    township_id: int | None = None,
     now: datetime | None = None,
 ) -> list[LedgerRow]:
     """The ledger for a filter: a unit (or the centre), a group, a rate and its numerator (`num`) or
-    denominator (`den`) — the cases behind one number of the page."""
+    denominator (`den`) — the cases behind one number of the page; and, as the dashboard filters,
+    the cases of a category (with everything below it) or of a township (所属乡镇)."""
     w = window(period, now)
     unit_ids: list[int] | None = None
     if unit_id is not None:
@@ -171,7 +174,19 @@ def ledger(
         rows = {k: v for k, v in rows.items() if v.counts.get(counter)}
     elif unit_id is None and not centre and level is None:
         _excluded(rows, period, w)
-    return _describe(list(rows.values()), user)
+    return _describe(list(rows.values()), user, _cases_of(category_id, township_id))
+
+
+def _cases_of(category_id: int | None, township_id: int | None) -> Q:
+    """The dashboard's case filters as a condition on Case (no filter: every case)."""
+    where = Q()
+    if category_id is not None:
+        path = Category.objects.filter(pk=category_id).values_list("path", flat=True).first()
+        # An unknown category matches nothing, as on the dashboard.
+        where &= Q(category__path=path) | Q(category__path__startswith=f"{path}/") if path else Q(pk__in=[])
+    if township_id is not None:
+        where &= Q(township_id=township_id)
+    return where
 
 
 def _excluded(rows: dict[tuple[int, int | None], LedgerRow], period: Period, w: Window) -> None:
@@ -189,9 +204,10 @@ def _excluded(rows: dict[tuple[int, int | None], LedgerRow], period: Period, w: 
         rows[(pk, None)] = LedgerRow(case_id=pk, excluded=why)
 
 
-def _describe(rows: list[LedgerRow], user: User) -> list[LedgerRow]:
-    """Fill each row's case columns, masking citizens' data unless the role needs it."""
-    visible = Case.objects.visible_to(user)
+def _describe(rows: list[LedgerRow], user: User, where: Q) -> list[LedgerRow]:
+    """Fill each row's case columns, masking citizens' data unless the role needs it; only the
+    cases this user sees and `where` admits are kept."""
+    visible = Case.objects.visible_to(user).filter(where)
     cases: dict[int, Case] = {}
     ids = sorted({r.case_id for r in rows})
     for i in range(0, len(ids), 2000):

@@ -22,6 +22,8 @@ class LedgerIn(PeriodIn):
     rate: str | None = None  # a rate's code: the cases behind its numerator (part=num) or denominator
     part: str | None = None
     centre: bool = False
+    category: int | None = None  # the cases of this category and everything below it
+    township: int | None = None  # the cases of this township (所属乡镇)
 
 
 class SeriesIn(PeriodIn):

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from accounts.privacy import may_export_citizens
+from cases.models import Category
 from mochou.errors import DomainError
 from org.models import Unit
 from stats import export
@@ -111,7 +112,13 @@ def _ledger_args(request: HttpRequest) -> dict[str, Any]:
         "rate": q.get("rate") if q.get("rate") in RATE_BY_CODE else None,
         "part": q.get("part") if q.get("part") in ("num", "den") else None,
         "centre": q.get("centre") == "1",
+        "category_id": _id(q.get("category")),
+        "township_id": _id(q.get("township")),
     }
+
+
+def _id(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and int(value) < 2**31 else None
 
 
 def _ledger_title(period: Period, args: dict[str, Any]) -> str:
@@ -121,6 +128,12 @@ def _ledger_title(period: Period, args: dict[str, Any]) -> str:
         parts.append(unit.name if unit else "")
     elif args["centre"]:
         parts.append("12345热线中心")
+    if args.get("township_id"):
+        township = Unit.objects.filter(pk=args["township_id"]).first()
+        parts.append(f"所属乡镇：{township.name}" if township else "")
+    if args.get("category_id"):
+        category = Category.objects.filter(pk=args["category_id"]).first()
+        parts.append(f"分类：{category.path.replace('/', ' › ')}" if category else "")
     if args["rate"]:
         rate = RATE_BY_CODE[args["rate"]]
         counter = rate.numerator if args["part"] == "num" else rate.denominator

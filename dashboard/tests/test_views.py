@@ -58,6 +58,13 @@ def test_filters_change_the_numbers_and_the_summary(world):
     assert weekly["columns"][0] == "周"
     assert [r[0] for r in weekly["rows"]] == ["2025-09-01—2025-09-07", "2025-09-22—2025-09-28"]
     assert [r[-1] for r in weekly["rows"]] == [1, 4]
+    # The ledger and its export go with the filters: the township's cases only.
+    page = c.get(f"/dashboard/charts/?{SEPT}&township={world.huji.pk}")
+    assert page.context["ledger_xlsx_url"].endswith(f"township={world.huji.pk}")
+    ledger = c.get(page.context["ledger_xlsx_url"].replace("/ledger.xlsx", "/ledger/"))
+    assert ledger.status_code == 200
+    assert ledger.context["rows"]
+    assert {r.township for r in ledger.context["rows"]} == {world.huji.name}
 
 
 def test_townships_grid_lists_every_township_and_links_to_its_cases(world):

@@ -98,3 +98,31 @@ def test_an_unknown_query_parameter_is_refused(world):
     response = get(world.city.users["leader"], f"/api/v1/stats/rates?{RANGE}&leval=township")
     assert response.status_code == 422
     assert response.json()["code"] == "invalid_input.query"
+
+
+def test_the_ledger_takes_the_dashboards_category_and_township(world):
+    from cases.models import Case
+    from org.models import Unit, UnitKind
+
+    leader, city = world.city.users["leader"], world.city
+    other = Unit.objects.create(code="420881104", name="胡集镇", kind=UnitKind.TOWNSHIP)
+    Case.objects.filter(pk=world.cases["B"].pk).update(township=other)
+
+    def numbers(query: str) -> set[str]:
+        response = get(leader, f"/api/v1/stats/ledger.xlsx?{RANGE}&{query}")
+        assert response.status_code == 200, response.content
+        sheet = load_workbook(io.BytesIO(response.content))["台账"]
+        return {row[0].value for row in sheet.iter_rows(min_row=3) if row[0].value}
+
+    everything = numbers("centre=false")
+    assert numbers(f"township={other.pk}") == {world.cases["B"].number}
+    assert numbers(f"township={city.township.pk}") == everything - {world.cases["B"].number}
+    # A category takes everything below it: the cases' leaf through its first level.
+    top = city.category
+    while top.parent is not None:
+        top = top.parent
+    assert numbers(f"category={top.pk}") == everything
+    assert numbers(f"category={city.category.pk}&township={other.pk}") == {world.cases["B"].number}
+    bad = get(leader, f"/api/v1/stats/ledger.xlsx?{RANGE}&township=0")
+    assert bad.status_code == 422
+    assert bad.json()["code"] == "invalid_input.township"
