@@ -112,7 +112,7 @@ def test_the_ledger_takes_the_dashboards_category_and_township(world):
         response = get(leader, f"/api/v1/stats/ledger.xlsx?{RANGE}&{query}")
         assert response.status_code == 200, response.content
         sheet = load_workbook(io.BytesIO(response.content))["台账"]
-        return {row[0].value for row in sheet.iter_rows(min_row=3) if row[0].value}
+        return {str(row[0].value) for row in sheet.iter_rows(min_row=3) if row[0].value}
 
     everything = numbers("centre=false")
     assert numbers(f"township={other.pk}") == {world.cases["B"].number}
