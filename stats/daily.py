@@ -26,10 +26,10 @@ from types import SimpleNamespace
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
-from stats.counting import COUNTERS, AnswerLike, CallbackLike, StintLike, Window, count_facts
+from stats.counting import COUNTERS, AnswerLike, CallbackLike, StintLike, Window, _grouped, _held, count_facts
 from stats.facts import SATISFIED
 from stats.models import AnswerFact, BuildMark, CallbackFact, DayCount, StintFact
 
@@ -240,30 +240,19 @@ def _whole_days(start: date, end: date) -> dict[int | None, Counter[str]]:
     return out
 
 
-def _held(field: str, start: datetime, end: datetime) -> Q:
-    return Q(**{f"{field}__gte": start, f"{field}__lt": end})
-
-
-def _grouped(qs: QuerySet[Any], counters: dict[str, Q]) -> Iterator[tuple[int | None, Counter[str]]]:
-    for row in qs.values("assessed_unit_id").annotate(
-        **{k: Count("pk", filter=q) for k, q in counters.items()}
-    ):
-        unit = row.pop("assessed_unit_id")
-        yield unit, Counter(row)
-
-
 def _today_outcomes(s: datetime, t: datetime, e: datetime) -> tuple[Counter[Any], Counter[Any]]:
     """Rows anchored in [s, t) whose outcome came in [t, e): (what they add, what they take away)."""
     added: Counter[Any] = Counter()
     removed: Counter[Any] = Counter()
+    before, today = Window(s, t), Window(t, e)
     not_reopen = ~Q(start=StintFact.Start.REOPEN)
-    returned = not_reopen & _held("started_at", s, t) & _held("returned_at", t, e)
-    handled = _held("handle_anchor", s, t) & _held("answered_at", t, e)
+    returned = not_reopen & _held("started_at", before) & _held("returned_at", today)
+    handled = _held("handle_anchor", before) & _held("answered_at", today)
     stints = StintFact.objects.filter(returned | handled)
-    called = _held("at", s, t) & _held("called_back_at", t, e)
-    reopened = Q(intake=False) & _held("at", s, t) & _held("reopened_at", t, e)
+    called = _held("at", before) & _held("called_back_at", today)
+    reopened = Q(intake=False) & _held("at", before) & _held("reopened_at", today)
     answers = AnswerFact.objects.filter(called | reopened)
-    callbacks = CallbackFact.objects.filter(_held("at", s, t) & _held("next_at", t, e))
+    callbacks = CallbackFact.objects.filter(_held("at", before) & _held("next_at", today))
     parts = [
         (_grouped(stints, {"returned": returned, "handled": handled}), added),
         (_grouped(answers, {"called_back": called, "reopened": reopened}), added),
@@ -275,7 +264,7 @@ def _today_outcomes(s: datetime, t: datetime, e: datetime) -> tuple[Counter[Any]
         }), removed),
     ]  # fmt: skip
     for rows, into in parts:
-        for unit, counts in rows:
+        for unit, counts in rows.items():
             for counter, n in counts.items():
                 into[(unit, counter)] += n
     return added, removed
