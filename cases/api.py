@@ -61,6 +61,7 @@ from cases.schemas import (
     CaseOut,
     CasePageOut,
     CloseIn,
+    ContactIn,
     ContributeIn,
     CoUnitOut,
     DeadlineOut,
@@ -662,6 +663,13 @@ def resume(request: HttpRequest, number: str, payload: ResumeIn) -> CaseDetailOu
 def repin(request: HttpRequest, number: str, payload: RepinIn) -> CaseDetailOut:
     case = _visible_case(request, number)
     services.repin_limits(case, actor=_actor(request), reason=payload.reason)
+    return _fresh_detail(request, case)
+
+
+@_action(Action.CONTACT)
+def contact(request: HttpRequest, number: str, payload: ContactIn) -> CaseDetailOut:
+    case = _visible_case(request, number)
+    services.contact(case, actor=_actor(request), way=payload.way, reached=payload.reached, note=payload.note)
     return _fresh_detail(request, case)
 
 

@@ -27,7 +27,17 @@ from django.utils import timezone
 from accounts.models import Role, User
 from cases import services
 from cases.demo_texts import matters_for, place_in, write_request
-from cases.models import POOR_RATINGS, Case, Category, Channel, Kind, Satisfaction, SuspensionReason, Urgency
+from cases.models import (
+    POOR_RATINGS,
+    Case,
+    Category,
+    Channel,
+    ContactWay,
+    Kind,
+    Satisfaction,
+    SuspensionReason,
+    Urgency,
+)
 from cases.taxonomy import default_unit_for
 from cases.workflow import State
 from mochou.datasets import read_messages
@@ -589,8 +599,39 @@ class DemoSeeder:
             )
             case.refresh_from_db()
         case = self.dispatch(case, next(step), lead=lead)
-        case = services.accept(case, actor=self._clerk(lead), now=next(step))
-        return case, lead, list(step)
+        accepted_at = next(step)
+        case = services.accept(case, actor=self._clerk(lead), now=accepted_at)
+        rest = list(step)
+        self.maybe_contact(case, lead, accepted_at, rest[0] if rest else self.now)
+        return case, lead, rest
+
+    CONTACT_NOTES = (
+        "已电话联系诉求人，了解具体情况，约定近期到现场核查。",
+        "已与诉求人沟通，告知办理流程和预计办结时间。",
+        "已联系诉求人，核实诉求地点和问题细节。",
+    )
+
+    def maybe_contact(self, case: Case, lead: Unit, accepted_at: datetime, before: datetime) -> None:
+        """Most units call the citizen soon after accepting (响应); some try once and fail first,
+        some never record a call (their answer's SMS is then their first contact)."""
+        roll = self.rng.random()
+        if roll < 0.12:
+            return
+        at = add_working_hours(accepted_at, self.u(0.02, 0.3))
+        if roll < 0.2:
+            if at >= min(before, self.now):
+                return
+            services.contact(
+                case, actor=self._clerk(lead), way=ContactWay.PHONE, reached=False,
+                note="电话无人接听，稍后再联系。", now=at,
+            )  # fmt: skip
+            at = add_working_hours(at, self.u(0.1, 0.6))
+        if at < min(before, self.now):
+            way = self.rng.choice([ContactWay.PHONE, ContactWay.PHONE, ContactWay.VISIT])
+            services.contact(
+                case, actor=self._clerk(lead), way=way, reached=True,
+                note=self.rng.choice(self.CONTACT_NOTES), now=at,
+            )  # fmt: skip
 
     def s_in_progress(self, start: datetime) -> None:
         case, lead, t = self._accepted(start, lambda _: [self.u(2, 20), self.u(1, 8), self.u(1, 8)])

@@ -18,6 +18,7 @@ from cases.models import (
     CaseQuerySet,
     Category,
     Channel,
+    ContactWay,
     Dispute,
     Kind,
     ReturnReason,
@@ -401,6 +402,23 @@ class RepinForm(ActionForm):
     reason = forms.CharField(label="重算理由", widget=textarea(2), max_length=500)
 
 
+class ContactForm(ActionForm):
+    action = Action.CONTACT
+    way = forms.ChoiceField(label="联系方式", choices=ContactWay.choices, initial=ContactWay.PHONE)
+    reached = forms.ChoiceField(
+        label="是否联系上",
+        choices=[("yes", "已联系上"), ("no", "未联系上")],
+        widget=forms.RadioSelect,
+        initial="yes",
+    )
+    note = forms.CharField(
+        label="联系情况",
+        widget=textarea(2),
+        max_length=1000,
+        help_text="沟通的内容与约定；未联系上时写明原因（如无人接听、号码停机）",
+    )
+
+
 class ContributeForm(ActionForm):
     action = Action.CONTRIBUTE
     body = forms.CharField(label="协办意见", widget=textarea(3), max_length=5000)
@@ -550,6 +568,7 @@ ACTION_FORMS: dict[Action, type[ActionForm]] = {
         DispatchForm,
         AcceptForm,
         ReturnForm,
+        ContactForm,
         RuleDisputeForm,
         ExtensionForm,
         DecideExtensionForm,

@@ -242,6 +242,7 @@ GUARDS.rule(
 GUARDS.rule(A.DISPATCH, DISPATCH_ROLES, what="派单", checks=[_no_open_dispute])
 GUARDS.rule(A.ACCEPT, UNIT_HANDLER_ROLES, what="签收", own_unit=True)
 GUARDS.rule(A.RETURN, UNIT_HANDLER_ROLES, what="退单", own_unit=True)
+GUARDS.rule(A.CONTACT, UNIT_HANDLER_ROLES, what="联系诉求人", own_unit=True)
 GUARDS.rule(
     A.REQUEST_EXTENSION, UNIT_HANDLER_ROLES, what="申请延期", own_unit=True, checks=[_no_pending_extension]
 )

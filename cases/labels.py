@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cases.models import Channel
+from cases.models import Channel, ContactWay
 
 # How a request arrived, as the floor says it: the API doors are other systems handing cases over.
 STAFF_CHANNEL_LABELS: dict[str, str] = {
@@ -49,3 +49,13 @@ def actor_label(event: Any) -> str:
         return "系统"
     unit = getattr(event, "actor_unit", None)
     return f"{actor.name}（{unit.display_name}）" if unit is not None else str(actor.name)
+
+
+def contact_label(payload: Any) -> str:
+    """A 联系诉求人 event's way and outcome: "电话 · 已联系上" (empty for any other event)."""
+    if not isinstance(payload, dict) or "way" not in payload:
+        return ""
+    way = str(payload.get("way") or "")
+    if way in ContactWay.values:
+        way = str(ContactWay(way).label)
+    return f"{way} · {'已联系上' if payload.get('reached') else '未联系上'}"

@@ -458,6 +458,16 @@ class Extension(models.Model):
         return f"{self.case_id} 延期{self.days}个工作日（{self.get_status_display()}）"
 
 
+class ContactWay(models.TextChoices):
+    """How a unit reached the citizen (联系诉求人)."""
+
+    PHONE = "phone", "电话"
+    SMS = "sms", "短信"
+    VISIT = "visit", "上门走访"
+    MEETING = "meeting", "约见面谈"
+    OTHER = "other", "其他方式"
+
+
 class SuspensionReason(models.TextChoices):
     """The closed list of what may stop a case's clock: only what the unit does not control."""
 

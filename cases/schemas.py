@@ -27,7 +27,7 @@ from pydantic import (
 
 from accounts.phones import normalize_phone
 from cases.bulk import MAX_BULK
-from cases.models import Channel, Kind, ReturnReason, Satisfaction, SuspensionReason, Urgency
+from cases.models import Channel, ContactWay, Kind, ReturnReason, Satisfaction, SuspensionReason, Urgency
 from cases.queues import QUEUE_BY_SLUG, SORTS, parse_sort
 from cases.workflow import State
 from mochou.errors import InvalidInput
@@ -161,6 +161,17 @@ class ExtendIn(StrictIn):
 class DecideExtensionIn(StrictIn):
     approve: StrictBool
     note: StrictStr = Field("", max_length=500, description="审批意见；不同意时必填")
+
+
+class ContactIn(StrictIn):
+    way: ContactWay = Field(..., description="联系方式")
+    reached: StrictBool = Field(..., description="是否联系上诉求人（联系上的才计入响应率）")
+    note: StrictStr = Field(
+        ...,
+        min_length=4,
+        max_length=1000,
+        description="联系情况：沟通内容与约定，未联系上的原因（至少4个字）",
+    )
 
 
 class SuspensionIn(StrictIn):

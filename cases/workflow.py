@@ -37,6 +37,9 @@ class Action(models.TextChoices):
     DISPATCH = "dispatch", "派单"
     ACCEPT = "accept", "签收"
     RETURN = "return", "退单"
+    # 联系诉求人: the unit's record that it reached (or tried to reach) the citizen; a reached
+    # contact within the handling limit is what 响应率 counts (stats.facts).
+    CONTACT = "contact", "联系诉求人"
     REQUEST_EXTENSION = "extend", "申请延期"
     DECIDE_EXTENSION = "decide_extension", "审批延期"
     REQUEST_SUSPENSION = "request_suspension", "申请挂起"
@@ -107,6 +110,8 @@ TRANSITIONS: dict[tuple[State | None, Action], State] = {
     # The return waits in 待派单 with its dispute open; dispatch waits for the ruling (guards).
     (S.REGISTERED, A.RULE_DISPUTE): S.REGISTERED,
     (S.REGISTERED, A.REJECT_DISPUTE): S.DISPATCHED,
+    (S.IN_PROGRESS, A.CONTACT): S.IN_PROGRESS,
+    (S.SUSPENDED, A.CONTACT): S.SUSPENDED,
     (S.IN_PROGRESS, A.REQUEST_EXTENSION): S.IN_PROGRESS,
     (S.IN_PROGRESS, A.DECIDE_EXTENSION): S.IN_PROGRESS,
     (S.PENDING_APPROVAL, A.DECIDE_EXTENSION): S.PENDING_APPROVAL,

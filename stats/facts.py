@@ -196,6 +196,9 @@ def fold(events: Iterable[Event], units: Mapping[str, UnitInfo]) -> Folded:
             current.handle_due_at = _time(after.get("due_at")) or current.handle_due_at
             if current.accepted_at is None:
                 current.accept_due_at = _time(after.get("accept_due_at")) or current.accept_due_at
+        elif current is not None and e.action == A.CONTACT:
+            if p.get("reached") and current.contacted_at is None:
+                current.contacted_at = e.at
         elif (
             current is not None
             and e.action == A.REQUEST_SUSPENSION

@@ -24,7 +24,7 @@ from cases.services.common import CASES, channel_user, system_user
 from cases.services.dispatch import accept, dispatch, return_case
 from cases.services.disputes import rule_dispute
 from cases.services.escalation import escalate_if_due, escalation_moves, sweep_escalations
-from cases.services.handling import contribute, decide_extension, request_extension
+from cases.services.handling import contact, contribute, decide_extension, request_extension
 from cases.services.intake import answer_at_intake, record_triage, register_case
 from cases.services.merging import merge, transfer
 from cases.services.overrides import override_closed
@@ -50,6 +50,7 @@ __all__ = [
     "channel_user",
     "claim_callback",
     "close",
+    "contact",
     "contribute",
     "decide_extension",
     "decide_suspension",

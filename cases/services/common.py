@@ -40,7 +40,7 @@ FIELD_OF_LABEL = {
     "退回意见": "note", "回访意见": "comment", "结案说明": "note", "重办理由": "reason",
     "合并说明": "note", "转办去向": "target", "转办说明": "note", "督办要求": "body",
     "情况说明": "explanation", "依据文书": "document", "恢复说明": "note", "重算理由": "reason",
-    "更正理由": "reason", "整改情况": "report", "核实意见": "note",
+    "更正理由": "reason", "整改情况": "report", "核实意见": "note", "联系情况": "note",
 }  # fmt: skip
 
 

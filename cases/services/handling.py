@@ -1,4 +1,5 @@
-"""The units' work on a case: more time (延期) and the co-handlers' contributions (协办意见)."""
+"""The units' work on a case: contacting the citizen (联系诉求人), more time (延期) and the
+co-handlers' contributions (协办意见)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,38 @@ from typing import Any
 
 from accounts.models import Role, User
 from cases.guards import co_assignments
-from cases.models import Assignment, Case, Extension, Suspension
+from cases.models import Assignment, Case, ContactWay, Extension, Suspension
 from cases.services.common import CASES, now_or, text
 from cases.workflow import Action
 from mochou.errors import Conflict, InvalidInput
 from notifications.services import notify_role, notify_unit
 from worktime.calendar import add_working_days
+
+
+def contact(
+    case: Case,
+    *,
+    actor: User,
+    way: str,
+    reached: bool,
+    note: str,
+    now: datetime | None = None,
+) -> Case:
+    """联系诉求人: the lead unit records a contact with the citizen, or an attempt that failed.
+
+    Only a reached contact is the unit's response (响应率 counts the first one of its spell); an
+    attempt is kept on the log as the unit's effort and its time. The note says what was agreed
+    (or why the citizen could not be reached): it is the evidence a callback agent reads."""
+    with CASES.verb(case, Action.CONTACT, actor, now=now_or(now)) as step:
+        if way not in ContactWay.values:
+            raise InvalidInput("请选择联系方式。", code="invalid_input.way", details={"field": "way"})
+        if not isinstance(reached, bool):
+            raise InvalidInput(
+                "请说明是否联系上诉求人。", code="invalid_input.reached", details={"field": "reached"}
+            )
+        summary = text(note, "联系情况", min_len=4, max_len=1000)
+        step.record(note=summary, payload={"way": way, "reached": reached})
+    return case
 
 
 def request_extension(

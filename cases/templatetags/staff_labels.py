@@ -17,6 +17,11 @@ def channel_label(channel: str) -> str:
 
 
 @register.filter
+def contact_label(payload: Any) -> str:
+    return labels.contact_label(payload)
+
+
+@register.filter
 def confidence(value: float | None) -> str:
     return labels.confidence_label(value)
 

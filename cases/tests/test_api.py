@@ -488,9 +488,9 @@ def test_the_openapi_schema_lists_every_action(client: Client) -> None:
     paths = r.json()["paths"]
     assert {f"{BASE}", f"{BASE}/{{number}}", f"{BASE}/{{number}}/events"} <= set(paths)
     actions = (
-        "dispatch", "accept", "return", "extend", "decide-extension", "reply", "approve", "reject-reply",
-        "callback", "close", "reopen", "merge", "transfer", "supervise", "answer-at-intake", "contribute",
-            "request-suspension", "decide-suspension", "resume", "repin",
+        "dispatch", "accept", "return", "contact", "extend", "decide-extension", "reply", "approve",
+        "reject-reply", "callback", "close", "reopen", "merge", "transfer", "supervise", "answer-at-intake",
+        "contribute", "request-suspension", "decide-suspension", "resume", "repin",
         "claim-callback", "release-callback", "report-rectify", "verify-rectify", "rule-dispute",
     )  # fmt: skip
     assert set(actions) == set(ACTION_PATHS)  # a new workflow action needs its endpoint

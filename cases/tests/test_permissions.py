@@ -12,7 +12,7 @@ from django.db import transaction
 from accounts.models import User
 from cases import services
 from cases.guards import available_actions, can_register, refusal
-from cases.models import Case, Kind, Satisfaction, SuspensionReason
+from cases.models import Case, ContactWay, Kind, Satisfaction, SuspensionReason
 from cases.workflow import Action
 from mochou.errors import DomainError
 from tests.factories import (
@@ -43,6 +43,9 @@ def _attempts(city: City) -> dict[Action, Callable[[Case, User], Any]]:
         Action.DISPATCH: lambda c, u: services.dispatch(c, actor=u, lead_unit=city.housing),
         Action.ACCEPT: lambda c, u: services.accept(c, actor=u),
         Action.RETURN: lambda c, u: services.return_case(c, actor=u, reason="不属于本单位职责"),
+        Action.CONTACT: lambda c, u: services.contact(
+            c, actor=u, way=ContactWay.PHONE, reached=True, note="已电话联系诉求人"
+        ),
         Action.REQUEST_EXTENSION: lambda c, u: services.request_extension(
             c, actor=u, days=3, reason="需要协调施工"
         ),

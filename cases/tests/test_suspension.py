@@ -165,9 +165,10 @@ def test_suspension_needs_a_reason_from_the_list_a_document_and_the_centre_s_app
     ]
 
 
-def test_a_suspended_case_can_only_be_resumed_supervised_or_contributed_to(city) -> None:
+def test_a_suspended_case_can_only_be_resumed_supervised_contacted_or_contributed_to(city) -> None:
     case = suspend(city, accepted_on(city, "2026-05-06"), "2026-05-07")
-    assert set(available_actions(city.users["clerk"], case)) == {Action.RESUME}
+    # Waiting on the citizen's papers is itself a reason to call them: the contact stays open.
+    assert set(available_actions(city.users["clerk"], case)) == {Action.RESUME, Action.CONTACT}
     assert Action.SUPERVISE in available_actions(city.users["supervisor"], case)
     with pytest.raises(Exception, match="已挂起"):
         services.submit_reply(case, actor=city.users["clerk"], body="尚未完成鉴定，暂时无法答复。")

@@ -411,8 +411,8 @@ def test_centre_roles_see_no_unit_actions_on_dispatched_case(
         ("registered", "agent", []),
         ("registered", "supervisor", ["督办"]),
         ("consult", "agent", ["直接办结"]),
-        ("in_progress", "clerk", ["提交答复", "申请延期", "申请挂起"]),
-        ("in_progress", "unit_leader", ["提交答复", "申请延期", "申请挂起"]),
+        ("in_progress", "clerk", ["提交答复", "联系诉求人", "申请延期", "申请挂起"]),
+        ("in_progress", "unit_leader", ["提交答复", "联系诉求人", "申请延期", "申请挂起"]),
         ("pending_approval", "unit_leader", ["审核通过", "退回修改"]),
         ("pending_approval", "clerk", []),
         ("replied", "agent", ["认领回访", "回访"]),
@@ -518,7 +518,7 @@ def test_clerk_accepts_with_a_plain_post(client: Client, city: City, clock: obje
     assert response.redirect_chain[-1][0] == f"/cases/{case.number}/"
     assert "已签收。" in page(response)
     assert Case.objects.get(pk=case.pk).state == State.IN_PROGRESS
-    assert action_buttons(response) == ["提交答复", "申请延期", "申请挂起"]
+    assert action_buttons(response) == ["提交答复", "联系诉求人", "申请延期", "申请挂起"]
 
 
 def test_clerk_accepts_with_htmx_and_gets_the_new_case_body(
@@ -531,7 +531,7 @@ def test_clerk_accepts_with_htmx_and_gets_the_new_case_body(
     assert body.lstrip().startswith('<div id="case-body"')
     assert "已签收。" in body
     assert ">办理中<" in body
-    assert action_buttons(response) == ["提交答复", "申请延期", "申请挂起"]
+    assert action_buttons(response) == ["提交答复", "联系诉求人", "申请延期", "申请挂起"]
 
 
 def test_action_not_allowed_changes_nothing(client: Client, city: City, clock: object) -> None:

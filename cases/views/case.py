@@ -40,6 +40,7 @@ ACTION_HINTS: dict[Action, str] = {
     Action.DISPATCH: "选择主办单位，必要时加派协办单位",
     Action.ACCEPT: "确认本单位承办此件",
     Action.RETURN: "不属于本单位职责时退单，由热线中心审核派单异议",
+    Action.CONTACT: "签收后及时联系诉求人，了解情况、约定办理；联系上的时间计入响应率",
     Action.RULE_DISPUTE: "承办单位退单，请审核：异议成立则另行派单，不成立则退回原单位办理",
     Action.REQUEST_EXTENSION: "无法在期限内办结时，向中心申请延长办理时限",
     Action.DECIDE_EXTENSION: "承办单位申请延期，请审批",
@@ -129,6 +130,9 @@ HANDLERS: dict[Action, Handler] = {
     ),
     Action.RESUME: lambda c, u, d: services.resume(c, actor=u, note=d["note"]),
     Action.REPIN: lambda c, u, d: services.repin_limits(c, actor=u, reason=d["reason"]),
+    Action.CONTACT: lambda c, u, d: services.contact(
+        c, actor=u, way=d["way"], reached=d["reached"] == "yes", note=d["note"]
+    ),
     Action.CONTRIBUTE: lambda c, u, d: services.contribute(c, actor=u, body=d["body"]),
     Action.REPLY: lambda c, u, d: services.submit_reply(
         c,
