@@ -16,7 +16,7 @@ from cases.models import Case, Urgency
 from cases.queues import HOME_QUEUE, nav_count, queue_cases, queues_for
 from dashboard.filters import Filters
 from dashboard.series import Chart, change, overdue, supervised
-from hotspots.queries import top_hotspots
+from hotspots.queries import newest_hotspots
 from stats.periods import Period, month
 from stats.queries import Counted, Ranking, assessed_units, counted, ranking, unit_rates
 from stats.rates import RATE_BY_CODE
@@ -153,7 +153,7 @@ def home_context(user: User, base: Filters) -> dict[str, Any]:
         "home_charts": [overdue(base, user), supervised(base, user)],
         "boards": boards(ranked),
         "ranking": ranked,
-        "hotspots": top_hotspots(
+        "hotspots": newest_hotspots(
             period.since, period.as_of(), limit=5, township=base.township, category=base.category
         ),
         "urgent": urgent_cases(user, base),

@@ -21,6 +21,20 @@ def top_hotspots(
     return list(hotspots_in(start, end, township=township, category=category)[:limit])
 
 
+def newest_hotspots(
+    start: datetime,
+    end: datetime,
+    limit: int = 5,
+    township: int | None = None,
+    category: int | None = None,
+) -> list[Hotspot]:
+    """The hotspots first found most recently among those with cases in ``[start, end)``, newest
+    first (the leader's home asks what has just appeared, not what has been hot all along); the
+    hotter of two found the same moment first. Each carries ``period_count``."""
+    found = hotspots_in(start, end, township=township, category=category)
+    return list(found.order_by("-first_seen_at", "-heat", "pk")[:limit])
+
+
 def hotspots_in(
     start: datetime | None, end: datetime | None, *, township: int | None = None, category: int | None = None
 ) -> QuerySet[Hotspot]:

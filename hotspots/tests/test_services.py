@@ -13,7 +13,7 @@ from accounts.models import ApiToken
 from cases.models import Case
 from hotspots import services
 from hotspots.models import Hotspot, HotspotMember, ProactiveTask
-from hotspots.queries import top_hotspots
+from hotspots.queries import newest_hotspots, top_hotspots
 from hotspots.tests.world import EXPECTED, REQUESTS, when
 from hotspots.workflow import State
 from mochou.errors import NotPermitted
@@ -150,6 +150,22 @@ def test_top_hotspots_for_the_reports(city: City, world: dict[int, Case]) -> Non
     assert [h.period_count for h in early] == [2, 1, 1]  # type: ignore[attr-defined]
     other = Unit.objects.get(code="420881100")
     assert [h.count for h in top_hotspots(when(0), when(7), township=other.pk)] == [2]
+
+
+def test_the_leaders_home_lists_the_newest_hotspots_first(
+    city: City, world: dict[int, Case], client: Client
+) -> None:
+    services.recompute(now=when(7))
+    by_heat = top_hotspots(when(0), when(7), limit=5)
+    coolest = by_heat[-1]
+    # The coolest was found a day after the others: on the home it comes first, hot or not.
+    Hotspot.objects.filter(pk=coolest.pk).update(first_seen_at=coolest.first_seen_at + timedelta(days=1))
+    newest = newest_hotspots(when(0), when(7), limit=5)
+    assert [h.pk for h in newest] == [coolest.pk] + [h.pk for h in by_heat[:-1]]
+    client.force_login(city.users["leader"])
+    home = client.get(reverse("dashboard:home"), {"period": when(0).strftime("%Y-%m")}).content.decode()
+    section = home[home.index('id="hotspots"') :]
+    assert section.index(coolest.title) < section.index(by_heat[0].title)
 
 
 def test_pages_and_api(city: City, world: dict[int, Case], client: Client) -> None:
