@@ -184,15 +184,20 @@ def ranking(
     level: str | None = None,
     now: datetime | None = None,
     counts: Counted | None = None,
+    previous: Counted | None = None,
 ) -> Ranking:
     """Scores, grades and ranks of the assessed units under a scheme (the default one without a
     code), with each unit's score, rank and grade of the period before. `counts`: the period's
-    counters already counted in this request (`counted`); the period before is counted here."""
+    counters already counted in this request (`counted`); the period before is counted here,
+    unless `previous` brings its counters (`mochou stats recompute --check` hands the exact ones)."""
     chosen, definition = scheme_named(scheme)
     c = _counts_for(period, counts, now)
     before = period.previous()
-    # Refreshed already (for `period`, here or by whoever counted `counts`).
-    previous = counted(before, c.now, fresh=False)
+    if previous is None:
+        # Refreshed already (for `period`, here or by whoever counted `counts`).
+        previous = counted(before, c.now, fresh=False)
+    elif previous.period != before:
+        raise ValueError(f"counts of {previous.period.label} handed as the period before {period.label}")
     rows = evaluate(definition, assessed_units(level), c.units, previous.units)
     return Ranking(chosen, definition, period, before, rows)
 

@@ -1,10 +1,12 @@
 """`mochou stats recompute --start … --end …` and `mochou stats rebuild [--all | --day …]`.
 
 recompute folds the event log itself (stats.exact: no fact table is read) and prints, per unit,
-every counter and rate as the page shows them; `--check` also reads the fact tables the page
-reads and fails if any number differs. rebuild re-folds the fact tables (after a bulk load);
-`rebuild --tally` counts the daily counters again from the fact tables (after the upgrade that
-brought them, if the sweep has not done it yet).
+every counter and rate as the page shows them; `--check` also reads what the page reads and fails
+if any number the page shows differs (stats.crosscheck): the counters of the period and of the
+period before, the rates, and under the default scheme (or `--scheme CODE`, or `--scheme all`)
+each unit's score, grade, rank, boards and change from the period before. rebuild re-folds the
+fact tables (after a bulk load); `rebuild --tally` counts the daily counters again from the fact
+tables (after the upgrade that brought them, if the sweep has not done it yet).
 """
 
 from __future__ import annotations
@@ -17,11 +19,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from mochou.errors import DomainError
 from stats.build import rebuild_all, rebuild_day, refresh, retally
-from stats.counting import Window
-from stats.daily import count_units
+from stats.crosscheck import check, exact_side
 from stats.exact import exact_counts
+from stats.models import Scheme
 from stats.periods import parse_period
 from stats.queries import RatesTable, rates_from_counts
+from stats.store import scheme, schemes_in_force
 
 
 def table_json(table: RatesTable) -> list[dict[str, Any]]:
@@ -47,7 +50,12 @@ class Command(BaseCommand):
         recompute.add_argument("--period", help="或：月份 2026-11、季度 2026Q4、年份 2026")
         recompute.add_argument("--level", choices=["township", "department"])
         recompute.add_argument(
-            "--check", action="store_true", help="与页面所用的统计表逐项核对，不一致则失败"
+            "--check", action="store_true",
+            help="与页面逐项核对（本期与上期计数、比率、得分、分档、排名、较上期变化），不一致则失败",
+        )  # fmt: skip
+        recompute.add_argument(
+            "--scheme",
+            help="与 --check 一起：核对此考核方案的得分（方案代码；all 为全部现行方案；默认为默认方案）",
         )
         rebuild = sub.add_parser("rebuild", help="重建统计事实表")
         rebuild.add_argument("--all", action="store_true", help="全部工单")
@@ -65,20 +73,30 @@ class Command(BaseCommand):
 
     def _recompute(self, options: dict[str, Any]) -> None:
         period = parse_period(options.get("start"), options.get("end"), preset=options.get("period"))
+        level = options.get("level")
+        if options.get("scheme") and not options["check"]:
+            raise CommandError("--scheme 只与 --check 一起使用。")
+        schemes = self._schemes(options.get("scheme")) if options["check"] else []
         as_of = period.as_of()
-        counts = exact_counts(period, now=as_of)
-        table = rates_from_counts(period, as_of, counts, options.get("level"))
+        # With --check the period before is counted on the same fold (for the change from it).
+        exact = exact_side(period, as_of, schemes, level) if options["check"] else None
+        if exact is not None:
+            table = exact.table
+        else:
+            table = rates_from_counts(period, as_of, exact_counts(period, now=as_of), level)
         for line in table_json(table):
             self.stdout.write(json.dumps(line, ensure_ascii=False))
-        if options["check"]:
-            refresh()
-            fast = count_units(Window(period.since, as_of))
-            if fast != counts:
-                differ = sorted({str(u) for u in set(fast) | set(counts) if fast.get(u) != counts.get(u)})
-                raise CommandError(
-                    f"统计表与事件日志不一致（单位 {', '.join(differ)}）：请运行 mochou stats rebuild --all"
-                )
-            self.stderr.write("核对一致：统计表与事件日志的每个计数相同。")
+        if exact is not None:
+            result = check(period, as_of, schemes, level, exact)
+            if result.differences:
+                raise CommandError(result.failure())
+            self.stderr.write(result.summary())
+
+    @staticmethod
+    def _schemes(code: str | None) -> list[Scheme]:
+        if code == "all":
+            return schemes_in_force()
+        return [scheme(code or None)[0]]
 
     def _rebuild(self, options: dict[str, Any]) -> None:
         if options["tally"]:
