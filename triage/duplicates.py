@@ -46,8 +46,8 @@ from typing import Any
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import HashingVectorizer
 
+from triage.charhash import char_ngram_counts
 from triage.normalize import EMAIL_TOKEN, IDCARD_TOKEN, LANDLINE_TOKEN, MOBILE_TOKEN, normalize
 
 # Fitted / chosen on the dev half of triage/data/real-duplicate-pairs.csv by triage.duplicates_eval
@@ -268,15 +268,6 @@ class DuplicateIndex:
         # (B0, B_TEXT, B_TITLE) of the score; None = the fitted module constants. The evaluator
         # passes others to refit them or to score with the text cosine alone (the old method).
         self.coefficients = coefficients
-        self._hasher = HashingVectorizer(
-            analyzer="char",
-            ngram_range=(2, 3),
-            n_features=self.n_features,
-            alternate_sign=False,
-            norm=None,
-            lowercase=True,
-            dtype=np.float32,
-        )
         self._df = np.zeros(self.n_features, dtype=np.int32)
         self._n_docs = 0  # documents counted in _df
         # Per-row data (row = position of a case in the index).
@@ -301,7 +292,7 @@ class DuplicateIndex:
 
     # ------------------------------------------------------------------ vectors
     def _counts(self, texts: Sequence[str]) -> sparse.csr_matrix:
-        return self._hasher.transform([text_for_ngrams(t) for t in texts]).tocsr()
+        return char_ngram_counts([text_for_ngrams(t) for t in texts], self.n_features)
 
     def _idf(self, cols: np.ndarray) -> np.ndarray:
         idf: np.ndarray = (np.log((1.0 + self._n_docs) / (1.0 + self._df[cols])) + 1.0).astype(np.float32)
@@ -352,7 +343,7 @@ class DuplicateIndex:
         normed = [normalize(r[1]) for r in rows]
         given = [r[5] if len(r) > 5 else None for r in rows]
         titles = [t if t and t.strip() else _first_clause(n) for t, n in zip(given, normed, strict=True)]
-        counts = self._hasher.transform([_NON_WORD.sub("", _MASKS.sub("", n)) for n in normed]).tocsr()
+        counts = char_ngram_counts([_NON_WORD.sub("", _MASKS.sub("", n)) for n in normed], self.n_features)
         t_counts = self._counts(titles)
         # Document frequencies count every case ever added (removals do not decrement them): a
         # slowly moving background statistic, so the stored weights of older cases stay consistent.
