@@ -37,6 +37,8 @@ from bench.tables import (
 )
 from bench.texts import (
     CALLBACK_NOTES,
+    CONTACTS,
+    CONTACTS_MISSED,
     CONTRIBUTIONS,
     DISPUTE_REJECTIONS,
     EXTENSION_REASONS,
@@ -466,6 +468,12 @@ def emit_escalate(ctx: Ctx, c: CaseDraft, step: Step) -> Event:
     return Event(None, None, note=f"{summary}，转为问题工单提级办理", payload=payload)
 
 
+def emit_contact(ctx: Ctx, c: CaseDraft, step: Step) -> Event:
+    reached = bool(step.detail)
+    note = ctx.rng.choice(CONTACTS if reached else CONTACTS_MISSED)
+    return Event(_clerk(ctx, c), _lead(c), note=note, payload={"way": "phone", "reached": reached})
+
+
 def emit_contribute(ctx: Ctx, c: CaseDraft, step: Step) -> Event:
     co = next(
         (a for a in c.assignments if a.role == Assignment.Role.CO and a.status == Assignment.Status.PENDING),
@@ -821,6 +829,7 @@ EMITTERS: dict[Action, Emitter] = {
     A.SUSPEND: emit_suspend,
     A.RESUME: emit_resume,
     A.REPIN: emit_repin,
+    A.CONTACT: emit_contact,
     A.CONTRIBUTE: emit_contribute,
     A.REPLY: emit_reply,
     A.APPROVE_REPLY: emit_approve_reply,

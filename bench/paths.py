@@ -32,6 +32,8 @@ class Mix:
     returned: float = 0.05  # of dispatches: 退单, ruled on (派单异议审核), then dispatched again …
     returned_again: float = 0.1  # … and returned again this often (at most three times in all)
     dispute_upheld: float = 0.8  # 异议成立 (re-dispatched elsewhere), else back to the unit
+    contacted: float = 0.85  # 联系诉求人 recorded soon after 签收 (else the answer's SMS is the contact) …
+    contact_missed: float = 0.1  # … after a first attempt that did not reach the citizen this often
     co_handled: float = 0.08  # a co-handling unit that contributes (协办意见)
     supervised: float = 0.04  # 督办单 while the unit handles the case
     extension: float = 0.03  # a request for more days …
@@ -200,6 +202,12 @@ class Planner:
     def _extras(self, accepted: datetime, traits: Traits) -> list[Step]:
         rng, mix, days = self.rng, self.mix, traits.handle_days
         extras: list[Step] = []
+        if rng.random() < mix.contacted:
+            at = self.after_workdays(accepted, rng.uniform(0.01, 0.3))
+            if rng.random() < mix.contact_missed:
+                extras.append(Step(A.CONTACT, at, False))
+                at = self.after(at, 1800, 14400)
+            extras.append(Step(A.CONTACT, at, True))
         if traits.co_handled:
             extras.append(Step(A.CONTRIBUTE, self.after_workdays(accepted, rng.uniform(0.2, 2))))
         if rng.random() < mix.supervised:
@@ -230,7 +238,7 @@ class Planner:
         self, extras: list[Step], reply_at: datetime, block: list[Step]
     ) -> tuple[list[Step], datetime]:
         """The side actions and the reply with a suspension among them. While suspended only
-        CONTRIBUTE and SUPERVISE may happen; whatever else (and the reply) would fall after the
+        CONTRIBUTE, SUPERVISE and CONTACT may happen; whatever else (and the reply) would fall after the
         suspension's start waits for it to end: it moves on by the suspension's length."""
         if block[-1].action != A.RESUME:  # refused: the clock never stopped
             return sorted([*extras, *block], key=lambda s: s.at), reply_at
@@ -242,7 +250,7 @@ class Planner:
         kept: list[Step] = []
         last_moved: datetime | None = None
         for s in extras:  # in time order; snapping must not put a decision before its request
-            if s.action in (A.CONTRIBUTE, A.SUPERVISE):
+            if s.action in (A.CONTRIBUTE, A.SUPERVISE, A.CONTACT):
                 kept.append(s)
                 continue
             at = moved(s.at)

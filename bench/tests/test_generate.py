@@ -30,6 +30,7 @@ from cases import services
 from cases.models import (
     Case,
     CaseEvent,
+    ContactWay,
     Dispute,
     Extension,
     LimitVersion,
@@ -106,6 +107,7 @@ def service_payload_keys(city: f.City, clock: object) -> KeySets:
     case = f.make_case(city)
     services.dispatch(case, actor=u["dispatcher"], lead_unit=city.housing, co_units=[city.education])
     services.accept(case, actor=u["clerk"])
+    services.contact(case, actor=u["clerk"], way=ContactWay.PHONE, reached=True, note="已电话联系诉求人")
     services.contribute(case, actor=u["outsider"], body="已配合现场核查，情况已反馈主办单位")
     services.supervise(case, actor=u["supervisor"], body="请于两个工作日内反馈办理进展")
     for approve in (False, True):
