@@ -17,6 +17,7 @@ from cases.queues import HOME_QUEUE, nav_count, queue_cases, queues_for
 from dashboard.filters import Filters
 from dashboard.series import Chart, change, overdue, supervised
 from hotspots.queries import newest_hotspots
+from org.models import Unit
 from stats.periods import Period, month
 from stats.queries import Counted, Ranking, assessed_units, counted, ranking, unit_rates
 from stats.rates import RATE_BY_CODE
@@ -182,6 +183,11 @@ class Comparison:
     better: bool | None
 
 
+def _unit_name(unit_id: int | None) -> str:
+    unit = Unit.objects.filter(pk=unit_id).first() if unit_id is not None else None
+    return unit.display_name if unit is not None else ""
+
+
 def against_city(base: Filters, ranked: Ranking, counts: Counted) -> dict[str, Any]:
     """A unit's rates, score, grade and rank beside the city's (全市) figures, and its volume
     beside the average unit's (`counts`: the period's counters, those `ranked` was scored on)."""
@@ -218,7 +224,9 @@ def against_city(base: Filters, ranked: Ranking, counts: Counted) -> dict[str, A
         "scored": scored,
         "average": round(average, 1),
         "own": own,
-        "unit_name": row.name if row else "",
+        # The row's name (as the rankings print it); a unit with no row yet (nothing counted in
+        # the period) is still named: a leader's filter can pick any unit.
+        "unit_name": row.name if row else _unit_name(base.unit),
     }
 
 

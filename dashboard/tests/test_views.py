@@ -140,6 +140,17 @@ def test_a_unit_leader_sees_the_unit_against_the_city_and_only_its_cases(world):
     assert data["total"] == 3
 
 
+def test_a_city_leader_filtering_the_home_by_a_unit_sees_that_unit_against_the_city(world):
+    # The leader has no unit of their own: the heading names the unit asked for (it was a 500).
+    c = client_for(world.city.users["leader"])
+    for unit in (world.city.housing, world.city.education):
+        response = c.get(f"/dashboard/?{SEPT}&unit={unit.pk}")
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert f"{unit.display_name} · 本单位概览" in html
+        assert "本单位与全市" in html
+
+
 def test_a_unit_leaders_home_counts_the_month_and_the_month_before_once_each(world):
     c = client_for(world.city.users["unit_leader"])
     c.get("/dashboard/")  # the first visit creates the schemes' first versions
