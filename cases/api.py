@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime, time, timedelta
 from typing import Any, TypeVar
 
-from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Status
@@ -43,6 +42,7 @@ from cases.models import (
     Rectification,
     Reply,
     Urgency,
+    category_q,
 )
 from cases.queues import queue_cases, sorted_cases
 from cases.schemas import (
@@ -386,8 +386,7 @@ def _filtered(user: User, f: CaseFilters) -> CaseQuerySet:
     if f.township:
         cases = cases.filter(township__code=f.township)
     if f.category:
-        path = f.category.strip().strip("/")
-        cases = cases.filter(Q(category__path=path) | Q(category__path__startswith=path + "/"))
+        cases = cases.filter(category_q(f.category))
     if f.created_from:
         cases = cases.filter(created_at__gte=_start_of(f.created_from))
     if f.created_to:

@@ -7,7 +7,7 @@ from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -25,6 +25,7 @@ from cases.models import (
     Satisfaction,
     SuspensionReason,
     Urgency,
+    category_q,
 )
 from cases.queues import filterable_units
 from cases.widgets import CategoryTreeWidget, UnitChipsWidget
@@ -186,8 +187,7 @@ class QueueFilterForm(Form):
         if data.get("unit"):
             cases = cases.filter(lead_unit=data["unit"])
         if data.get("category"):
-            path = data["category"].path
-            cases = cases.filter(Q(category__path=path) | Q(category__path__startswith=path + "/"))
+            cases = cases.filter(category_q(data["category"].path))
         if data.get("township"):
             cases = cases.filter(township=data["township"])
         if data.get("state"):

@@ -168,6 +168,19 @@ class CategoryLimit(SettingsEntry):
         return f"{self.category_id}@{self.version_id}"
 
 
+def category_q(path: str, field: str = "category") -> Q:
+    """Rows (cases, by default) of the category at `path` and of every category below it.
+
+    The subtree is looked up first (the tree has some 650 rows) and the rows are matched by id:
+    a join on the path's LIKE made PostgreSQL guess two categories where a first-level one has
+    fifty, and read the month's index once per category (295 ms at 1M cases instead of 20)."""
+    path = path.strip().strip("/")
+    if not path:
+        return Q(pk__in=[])
+    ids = Category.objects.filter(Q(path=path) | Q(path__startswith=f"{path}/")).values_list("pk", flat=True)
+    return Q(**{f"{field}_id__in": sorted(ids)})
+
+
 def phone_q(phone: str) -> Q:
     """Cases of a phone in any spelling: landlines are stored as 0724-4222345, and rows written
     before accounts.phones normalised them may hold 07244222345."""
@@ -276,7 +289,7 @@ class Case(StatefulModel):
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    created_at = models.DateTimeField("登记时间", db_index=True)
+    created_at = models.DateTimeField("登记时间")  # indexed with its dashboard columns: Meta
     dispatched_at = models.DateTimeField("派单时间", null=True, blank=True)
     accept_due_at = models.DateTimeField("签收期限", null=True, blank=True)
     due_at = models.DateTimeField("办理期限", null=True, blank=True)
@@ -328,6 +341,15 @@ class Case(StatefulModel):
             # sort of every waiting case (at 1M: 13,000 to dispatch, 19,000 to call back).
             models.Index(fields=["state", "-urgency", "-created_at"], name="case_state_urgency_created"),
             models.Index(fields=["state", "replied_at", "id"], name="case_state_replied"),
+            # Every dashboard chart counts the period's cases by day, channel, category, township
+            # or unit: on PostgreSQL these are read from the index alone, not from the wide table
+            # (the year's volume by day: 672 → 437 ms of SQL at 1M cases, the year's categories
+            # 274 → 92 ms). SQLite has no INCLUDE: there it is the plain index on created_at.
+            models.Index(
+                fields=["created_at"],
+                include=["channel", "category", "township", "lead_unit"],
+                name="case_created_cover",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

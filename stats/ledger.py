@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Q
 
 from accounts.privacy import mask_name, mask_phone, may_export_citizens
-from cases.models import Case, Category, Satisfaction
+from cases.models import Case, Category, Satisfaction, category_q
 from cases.workflow import OPEN_STATES, State
 from org.models import Unit
 from stats.counting import Window, answer_counts, callback_counts, final_in, stint_counts
@@ -183,7 +183,7 @@ def _cases_of(category_id: int | None, township_id: int | None) -> Q:
     if category_id is not None:
         path = Category.objects.filter(pk=category_id).values_list("path", flat=True).first()
         # An unknown category matches nothing, as on the dashboard.
-        where &= Q(category__path=path) | Q(category__path__startswith=f"{path}/") if path else Q(pk__in=[])
+        where &= category_q(path) if path else Q(pk__in=[])
     if township_id is not None:
         where &= Q(township_id=township_id)
     return where
