@@ -168,6 +168,13 @@ class CategoryLimit(SettingsEntry):
         return f"{self.category_id}@{self.version_id}"
 
 
+def first_level_names() -> dict[int, str]:
+    """Each category's first-level name (its path's first segment), by id: the charts count cases
+    by category id on the index and name the first level here, rather than join every case to
+    its category (docs/benchmarks.md)."""
+    return {pk: path.split("/")[0] for pk, path in Category.objects.values_list("pk", "path")}
+
+
 def category_q(path: str, field: str = "category") -> Q:
     """Rows (cases, by default) of the category at `path` and of every category below it.
 

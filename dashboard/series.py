@@ -21,7 +21,7 @@ from django.utils import timezone
 from accounts.models import User
 from cases import hooks
 from cases.deadlines import overdue_q
-from cases.models import Category, Channel
+from cases.models import Category, Channel, first_level_names
 from dashboard.filters import Filters
 from org.models import Unit
 
@@ -96,9 +96,10 @@ def _bucket_end(start: date, bucket: str) -> date:
 
 def _top_categories(filters: Filters, user: User) -> Counter[str]:
     top: Counter[str] = Counter()
-    rows = filters.cases(user).values("category__path").annotate(c=Count("pk")).order_by()
+    rows = filters.cases(user).values("category_id").annotate(c=Count("*")).order_by()
+    first = first_level_names()
     for r in rows:
-        top[(r["category__path"] or "未分类").split("/")[0]] += r["c"]
+        top[first.get(r["category_id"], "未分类")] += r["c"]
     return top
 
 
@@ -111,7 +112,7 @@ def volume(filters: Filters, user: User, bucket: str = "day") -> Chart:
     rows = (
         cases.annotate(b=_trunc(bucket))
         .values("b", "channel")
-        .annotate(c=Count("pk"))
+        .annotate(c=Count("*"))  # COUNT(*), not COUNT(id): id is not in the covering index
         .order_by("b", "channel")
     )
     per: dict[date, Counter[str]] = {}
@@ -196,7 +197,7 @@ def categories(filters: Filters, user: User) -> Chart:
 def townships(filters: Filters, user: User) -> Chart:
     """Every township of the city, one tile each (钟祥市: 31), coloured by its count."""
     counts = dict(
-        filters.cases(user).values_list("township_id").annotate(c=Count("pk")).values_list("township_id", "c")
+        filters.cases(user).values_list("township_id").annotate(c=Count("*")).values_list("township_id", "c")
     )
     units = list(Unit.objects.townships().order_by("sort_order", "code"))
     total = sum(counts.values())
@@ -238,7 +239,7 @@ def _level(count: int, highest: int) -> int:
 
 
 def _by_unit(cases: Any) -> list[tuple[int | None, str, int]]:
-    rows = cases.values("lead_unit_id").annotate(c=Count("pk")).order_by("-c", "lead_unit_id")
+    rows = cases.values("lead_unit_id").annotate(c=Count("*")).order_by("-c", "lead_unit_id")
     names = {u.pk: u.display_name for u in Unit.objects.filter(pk__in=[r["lead_unit_id"] for r in rows])}
     return [(r["lead_unit_id"], names.get(r["lead_unit_id"], "（未派单）"), r["c"]) for r in rows]
 

@@ -25,7 +25,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncDay, TruncMonth, TruncWeek
 from django.utils import timezone
 
-from cases.models import Case, CaseEvent, Channel
+from cases.models import Case, CaseEvent, Channel, first_level_names
 from cases.workflow import HANDLING_STATES, Action, State
 from org.models import Unit, UnitKind
 from stats.build import refresh
@@ -216,7 +216,7 @@ def volume(period: Period, *, bucket: str = "day", now: datetime | None = None) 
         bucket = "day"
     rows = (
         Case.objects.filter(created_at__gte=period.since, created_at__lt=period.as_of(now))
-        .annotate(b=_trunc(bucket)).values("b", "channel").annotate(n=Count("pk")).order_by("b", "channel")
+        .annotate(b=_trunc(bucket)).values("b", "channel").annotate(n=Count("*")).order_by("b", "channel")
     )  # fmt: skip
     labels = dict(Channel.choices)
 
@@ -236,11 +236,12 @@ def categories(period: Period, *, now: datetime | None = None) -> list[dict[str,
     """Cases registered per first-level category (事项分类一级), most first."""
     rows = (
         Case.objects.filter(created_at__gte=period.since, created_at__lt=period.as_of(now))
-        .values("category__path").annotate(n=Count("pk"))
+        .values("category_id").annotate(n=Count("*")).order_by()
     )  # fmt: skip
     top: Counter[str] = Counter()
+    first = first_level_names()
     for r in rows:
-        top[(r["category__path"] or "未分类").split("/")[0]] += r["n"]
+        top[first.get(r["category_id"], "未分类")] += r["n"]
     return [{"category": k, "count": n} for k, n in top.most_common()]
 
 
@@ -248,7 +249,7 @@ def townships(period: Period, *, now: datetime | None = None) -> list[dict[str, 
     """Cases registered per township (所属乡镇, where the matter is), every township listed."""
     counts: dict[int | None, int] = dict(
         Case.objects.filter(created_at__gte=period.since, created_at__lt=period.as_of(now))
-        .values_list("township_id").annotate(n=Count("pk")).values_list("township_id", "n")
+        .values_list("township_id").annotate(n=Count("*")).values_list("township_id", "n")
     )  # fmt: skip
     units = Unit.objects.townships().order_by("sort_order", "code")
     out = [
