@@ -13,8 +13,8 @@ with `--listen-fd`), VmRSS from /proc/<pid>/status and Pss from /proc/<pid>/smap
    each, triage on (the worker triages them; the web process registers and hands them over);
 4. **warning**: after the registration form's duplicate warning (POST /cases/possible-duplicates/,
    what the form asks while an agent types) in each, twice, --index-wait seconds apart: the first
-   starts building the process's duplicate index (triage.dupindex: scikit-learn and the open cases
-   of 30 days), the second is answered from it.
+   starts building the process's duplicate index (triage.dupindex over the open cases of 30 days;
+   its n-grams hashed in numpy, triage.charhash, without importing scikit-learn), the second is answered from it.
 
 A keep-alive connection stays with the process that accepted it, and /healthz names that
 process, so the bench opens connections until it holds one per web process and drives each
