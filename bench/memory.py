@@ -8,13 +8,14 @@ with `--listen-fd`), VmRSS from /proc/<pid>/status and Pss from /proc/<pid>/smap
 
 1. **start**: once every web process answers /healthz;
 2. **warm-up**: after --rounds rounds of page views in each (logged in as dispatcher1: home, the
-   to_dispatch and all queues, a case page, the dashboard, 莫愁指南, stats);
+   to_dispatch and all queues, a case page, the dashboard, 莫愁指南 and a search in it, stats);
 3. **registrations**: after --registrations API registrations (POST /api/v1/cases as agent1) in
    each, triage on (the worker triages them; the web process registers and hands them over);
 4. **warning**: after the registration form's duplicate warning (POST /cases/possible-duplicates/,
    what the form asks while an agent types) in each, twice, --index-wait seconds apart: the first
    starts building the process's duplicate index (triage.dupindex over the open cases of 30 days;
-   its n-grams hashed in numpy, triage.charhash, without importing scikit-learn), the second is answered from it.
+   its n-grams hashed in numpy, triage.charhash, without importing scikit-learn), the second is
+   answered from it.
 
 A keep-alive connection stays with the process that accepted it, and /healthz names that
 process, so the bench opens connections until it holds one per web process and drives each
@@ -43,7 +44,7 @@ from datetime import UTC, datetime
 from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from bench.docsection import with_section
 from bench.intake import bodies_for  # importing bench sets Django up (the messages' reader needs it)
@@ -58,6 +59,8 @@ PAGES = (
     "{case}",
     "/dashboard/",
     "/knowledge/",
+    # A 莫愁指南 search: cuts the query with jieba and builds the process's guide index.
+    "/knowledge/?q=" + quote("社保卡丢了怎么补办"),
     "/stats/",
 )
 DEMO_PASSWORD = "mochou2026"  # noqa: S105 (accounts.demo.DEMO_PASSWORD, the documented demo login)
