@@ -110,6 +110,9 @@ TRANSITIONS: dict[tuple[State | None, Action], State] = {
     # The return waits in 待派单 with its dispute open; dispatch waits for the ruling (guards).
     (S.REGISTERED, A.RULE_DISPUTE): S.REGISTERED,
     (S.REGISTERED, A.REJECT_DISPUTE): S.DISPATCHED,
+    # 联系诉求人 while the unit handles the case. Not in 待审核: the answer is written (the clerk
+    # tells the citizen what it says once approved, by SMS); a leader who wants a call first
+    # sends the draft back (退回修改), and the call is recorded in 办理中.
     (S.IN_PROGRESS, A.CONTACT): S.IN_PROGRESS,
     (S.SUSPENDED, A.CONTACT): S.SUSPENDED,
     (S.IN_PROGRESS, A.REQUEST_EXTENSION): S.IN_PROGRESS,

@@ -16,8 +16,8 @@ from cases.models import Case, Urgency
 from cases.queues import HOME_QUEUE, nav_count, queue_cases, queues_for
 from dashboard.filters import Filters
 from dashboard.series import Chart, change, overdue, supervised
+from hotspots.guards import may_read as may_read_hotspots
 from hotspots.queries import newest_hotspots
-from org.models import Unit
 from stats.periods import Period, month
 from stats.queries import Counted, Ranking, assessed_units, counted, ranking, unit_rates
 from stats.rates import RATE_BY_CODE
@@ -154,9 +154,12 @@ def home_context(user: User, base: Filters) -> dict[str, Any]:
         "home_charts": [overdue(base, user), supervised(base, user)],
         "boards": boards(ranked),
         "ranking": ranked,
+        # 高频事 is for who may read it (hotspots.guards): others get no section, not dead links.
         "hotspots": newest_hotspots(
             period.since, period.as_of(), limit=5, township=base.township, category=base.category
-        ),
+        )
+        if may_read_hotspots(user)
+        else None,
         "urgent": urgent_cases(user, base),
         "period": period,
         "this_month": this_month,
@@ -181,11 +184,6 @@ class Comparison:
     city: str
     mine_url: str
     better: bool | None
-
-
-def _unit_name(unit_id: int | None) -> str:
-    unit = Unit.objects.filter(pk=unit_id).first() if unit_id is not None else None
-    return unit.display_name if unit is not None else ""
 
 
 def against_city(base: Filters, ranked: Ranking, counts: Counted) -> dict[str, Any]:
@@ -226,7 +224,7 @@ def against_city(base: Filters, ranked: Ranking, counts: Counted) -> dict[str, A
         "own": own,
         # The row's name (as the rankings print it); a unit with no row yet (nothing counted in
         # the period) is still named: a leader's filter can pick any unit.
-        "unit_name": row.name if row else _unit_name(base.unit),
+        "unit_name": row.name if row else base.labels().get("unit", ""),
     }
 
 

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.db.models import Count, Q, QuerySet
 
+from cases.models import Category, category_q
 from hotspots.models import Hotspot
 
 
@@ -46,7 +47,8 @@ def hotspots_in(
     qs = Hotspot.objects.all()
     if township is not None:
         qs = qs.filter(township_id=township)
-    if category is not None:
-        qs = qs.filter(category_id=category)
+    if category is not None:  # the category and everything below it, as on the dashboard
+        path = Category.objects.filter(pk=category).values_list("path", flat=True).first()
+        qs = qs.filter(category_q(path or ""))
     qs = qs.annotate(period_count=Count("members", filter=period, distinct=True)).filter(period_count__gt=0)
     return qs.select_related("township", "category").order_by("-heat", "pk")

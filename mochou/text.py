@@ -16,6 +16,7 @@ one, it never demotes a common word (学校 stays as frequent as jieba knows it)
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -38,7 +39,7 @@ CATEGORY_FREQ = 2000
 
 _lock = threading.Lock()
 _tokenizer: jieba.Tokenizer | None = None
-_compact = False  # this process reads the compact dictionary (use_compact_dictionary)
+_compact: Path | None = None  # the compact dictionary this process reads (use_compact_dictionary)
 
 
 @cache
@@ -74,7 +75,7 @@ def tokenizer() -> jieba.Tokenizer:
     if _tokenizer is None:
         with _lock:
             if _tokenizer is None:
-                tok = _compact_tokenizer() if _compact else None
+                tok = _compact_tokenizer()
                 if tok is None:
                     tok = jieba.Tokenizer()
                     tok.initialize()
@@ -89,11 +90,11 @@ def tokenizer() -> jieba.Tokenizer:
 # jieba keeps its dictionary as a dict of some 580,000 words and their prefixes, each a str and an
 # int object: about 65 MB in every process that cuts text. A web process cuts only short texts (a
 # 莫愁指南 query, a reply being checked), so it can read the same dictionary from one string per
-# first character ("\nword\tfreq" entries), about 10 MB, at a few microseconds a lookup instead
+# first character ("\nword\tfreq" entries), about 16 MB, at a few microseconds a lookup instead
 # of one tenth of one; the worker and the training keep jieba's dict. Same words, same
-# frequencies, same total: the same cuts (mochou/tests/test_text.py compares them on real
-# messages). `mochou serve` writes the file once (save_compact_dictionary) before its children
-# start, and each child reads it (use_compact_dictionary).
+# frequencies, same total: the same cuts (mochou/tests/test_compact_dictionary.py compares them on
+# real messages). `mochou serve` writes the file (7 MB) into its var directory before its children
+# start (save_compact_dictionary), and each child reads it (use_compact_dictionary).
 
 
 class CompactFreq(Mapping[str, int]):
@@ -152,39 +153,59 @@ class CompactFreq(Mapping[str, int]):
         return self._size
 
 
-def compact_path() -> Path:
-    """Where the compact dictionary is kept: beside jieba's own cache, named by this dictionary."""
-    return Path(tempfile.gettempdir()) / f"mochou-jieba-{dictionary_id()}.json"
+# Bumped when the file's layout changes: a file of another layout is not read.
+COMPACT_FORMAT = 1
 
 
-def save_compact_dictionary() -> Path:
-    """Write the compact form of this process's dictionary, once (atomically: a reader sees the
+def save_compact_dictionary(path: Path) -> Path:
+    """Write the compact form of this process's dictionary to `path` (the caller's: `mochou
+    serve` keeps it in its own var directory, never a shared one). Rewritten on every call, so a
+    file of an older dictionary or layout cannot outlive the start; atomically (a reader sees the
     whole file or none)."""
-    path = compact_path()
-    if not path.is_file():
-        tok = tokenizer()
-        freq = tok.FREQ if isinstance(tok.FREQ, CompactFreq) else CompactFreq.of(tok.FREQ)
-        blob = {"total": tok.total, "size": len(freq), "buckets": freq.buckets}
-        partial = path.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_text(json.dumps(blob, ensure_ascii=False), encoding="utf-8")
+    tok = tokenizer()
+    freq = tok.FREQ if isinstance(tok.FREQ, CompactFreq) else CompactFreq.of(tok.FREQ)
+    blob = {
+        "format": COMPACT_FORMAT,
+        "dictionary": dictionary_id(),
+        "total": tok.total,
+        "size": len(freq),
+        "buckets": freq.buckets,
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, partial = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(blob, out, ensure_ascii=False)
         os.replace(partial, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(partial)
+        raise
     return path
 
 
-def use_compact_dictionary() -> None:
-    """This process reads the compact dictionary when it exists (a web process: short texts)."""
+def use_compact_dictionary(path: Path) -> None:
+    """This process reads the compact dictionary at `path` when it is there and of this very
+    dictionary (a web process: short texts); otherwise jieba's own, as everywhere else."""
     global _compact
-    _compact = True
+    _compact = path
 
 
 def _compact_tokenizer() -> jieba.Tokenizer | None:
+    if _compact is None:
+        return None
     try:
-        data = json.loads(compact_path().read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None  # no file yet (or a damaged one): jieba's own dictionary, as everywhere else
+        data = json.loads(_compact.read_text(encoding="utf-8"))
+        if data["format"] != COMPACT_FORMAT or data["dictionary"] != dictionary_id():
+            return None  # written for another dictionary or layout: not this process's words
+        buckets, size, total = data["buckets"], int(data["size"]), int(data["total"])
+        if not isinstance(buckets, dict) or not all(isinstance(b, str) for b in buckets.values()):
+            return None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # missing or damaged: jieba's own dictionary
     tok = jieba.Tokenizer()
-    tok.FREQ = CompactFreq(data["buckets"], int(data["size"]))
-    tok.total = int(data["total"])
+    tok.FREQ = CompactFreq(buckets, size)
+    tok.total = total
     tok.initialized = True  # jieba's check_initialized would load its own dictionary over this
     return tok
 

@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from cases.models import category_q
 from mochou.errors import DomainError
 from mochou.http import AuthenticatedHttpRequest
 from replytemplates import services
@@ -43,8 +44,7 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
         if data["status"]:
             templates = templates.filter(status=data["status"])
         if data["category"]:
-            path = data["category"].path
-            templates = templates.filter(Q(category__path=path) | Q(category__path__startswith=f"{path}/"))
+            templates = templates.filter(category_q(data["category"].path))
     page = Paginator(templates.order_by("kind", "status", "title", "pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )

@@ -212,6 +212,7 @@ SITUATIONS: dict[Action, Callable[[City], Situation]] = {
     Action.DISPATCH: lambda c: Situation(make_case(c)),
     Action.ACCEPT: lambda c: Situation(dispatched_case(c)),
     Action.RETURN: lambda c: Situation(dispatched_case(c)),
+    Action.CONTACT: lambda c: Situation(accepted_case(c)),
     Action.RULE_DISPUTE: lambda c: Situation(_returned(c)),
     Action.REQUEST_EXTENSION: lambda c: Situation(accepted_case(c)),
     Action.DECIDE_EXTENSION: lambda c: Situation(
@@ -252,6 +253,7 @@ def _api_input(action: Action, s: Situation, city: City) -> dict[str, Any]:
         Action.ANSWER_AT_INTAKE: {"answer": LONG},
         Action.DISPATCH: {"lead_unit": city.housing.code},
         Action.RETURN: {"reason_kind": "not_our_duty", "reason": "不属于本单位职责"},
+        Action.CONTACT: {"way": "phone", "reached": True, "note": "已电话联系诉求人"},
         Action.REQUEST_EXTENSION: {"days": 3, "reason": "需要协调施工"},
         Action.DECIDE_EXTENSION: {"approve": True},
         Action.REQUEST_SUSPENSION: {"reason": SuspensionReason.COURT, **SUSPENSION},
@@ -283,6 +285,8 @@ def _form_input(action: Action, s: Situation, city: City) -> dict[str, Any]:
         data = {"reached": "yes", "resolved": "yes", "satisfaction": Satisfaction.SATISFIED}
     if action == Action.SUPERVISE:
         data["respond_days"] = 2
+    if action == Action.CONTACT:
+        data["reached"] = "yes"
     if action == Action.VERIFY_RECTIFICATION:
         data = {"decision": "accept"}
     if action == Action.RULE_DISPUTE:

@@ -116,3 +116,24 @@ def test_the_api_takes_a_contact_and_names_a_bad_field(client: Client, city: Cit
     )
     assert bad.status_code == 422
     assert "reached" in bad.content.decode()
+
+
+def test_a_failed_attempt_shows_as_such_and_an_answered_case_refuses_a_contact(
+    client: Client, city: City, clock: object
+) -> None:
+    case = accepted_case(city)
+    services.contact(
+        case, actor=city.users["clerk"], way=ContactWay.PHONE, reached=False, note="电话关机，明日再打。"
+    )
+    client.force_login(city.users["clerk"])
+    assert "电话 · 未联系上" in client.get(f"/cases/{case.number}/").content.decode()
+    answered = replied_case(city)
+    auth = {"Authorization": f"Bearer {ApiToken.issue(city.users['clerk'])}"}
+    refused = client.post(
+        f"/api/v1/cases/{answered.number}/contact",
+        json.dumps({"way": "phone", "reached": True, "note": "已电话联系诉求人。"}),
+        content_type="application/json",
+        headers=auth,
+    )
+    assert refused.status_code == 409
+    assert refused.json()["code"].startswith("case.")

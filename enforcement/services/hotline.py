@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from cases.guards import refusal as case_refusal
-from cases.models import Case, Reply
+from cases.models import Case, Reply, category_q
 from cases.services import submit_reply
 from cases.workflow import OPEN_STATES as CASE_OPEN_STATES
 from cases.workflow import Action as CaseAction
@@ -33,9 +33,9 @@ def construction_cases(user: User) -> QuerySet[Case]:
         return Case.objects.none()
     paths = config.case_categories()
     cases = Case.objects.visible_to(user).filter(state__in=CASE_OPEN_STATES, lead_unit_id=user.unit_id)
-    wanted = Q(category__path__in=paths)
+    wanted = Q(pk__in=[])
     for path in paths:
-        wanted |= Q(category__path__startswith=path + "/")
+        wanted |= category_q(path)
     return cases.filter(wanted, violation__isnull=True).select_related("category", "township")
 
 

@@ -3,6 +3,7 @@ supervisors told once, a hotspot taken up as one task whose result shows on each
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -10,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import ApiToken
-from cases.models import Case
+from cases.models import Case, Category
 from hotspots import services
 from hotspots.models import Hotspot, HotspotMember, ProactiveTask
 from hotspots.queries import newest_hotspots, top_hotspots
@@ -166,6 +167,29 @@ def test_the_leaders_home_lists_the_newest_hotspots_first(
     home = client.get(reverse("dashboard:home"), {"period": when(0).strftime("%Y-%m")}).content.decode()
     section = home[home.index('id="hotspots"') :]
     assert section.index(coolest.title) < section.index(by_heat[0].title)
+
+
+def test_the_home_filtered_by_a_first_level_category_lists_its_hotspots_and_a_unit_leader_sees_none(
+    city: City, world: dict[int, Case], client: Client
+) -> None:
+    services.recompute(now=when(7))
+    # The hotspots carry the leaf; the filter names the first level.
+    top = Category.objects.get(path=city.category.path.split("/")[0])
+    assert top.level == 1
+    month = when(0).strftime("%Y-%m")
+    assert {h.pk for h in newest_hotspots(when(0), when(7), category=top.pk)} == {
+        h.pk for h in newest_hotspots(when(0), when(7))
+    }
+    client.force_login(city.users["leader"])
+    home = client.get(reverse("dashboard:home"), {"period": month, "category": str(top.pk)}).content.decode()
+    assert "莫愁湖路阳光小区门口下水道堵塞" in home[home.index('id="hotspots"') :]
+    # 高频事 is the supervisors' and leaders' (hotspots.guards): a unit leader's home has no section
+    # whose links would answer 403.
+    client.force_login(city.users["unit_leader"])
+    unit_home = client.get(reverse("dashboard:home"), {"period": month}).content.decode()
+    assert 'id="hotspots"' not in unit_home
+    assert 'href="/hotspots/"' not in unit_home
+    assert not re.search(r'href="/hotspots/\d+/"', unit_home)
 
 
 def test_pages_and_api(city: City, world: dict[int, Case], client: Client) -> None:

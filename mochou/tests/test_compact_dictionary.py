@@ -3,6 +3,7 @@ jieba's dict for every word and prefix, hence the same cuts, in a fraction of th
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -13,8 +14,9 @@ from mochou.datasets import read_replied_messages, read_voted_messages
 
 @pytest.fixture
 def compact_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "compact.json"
-    monkeypatch.setattr(text, "compact_path", lambda: path)
+    """A compact dictionary file this process would read (the module's setting put back after)."""
+    path = tmp_path / "var" / "jieba-compact.json"
+    monkeypatch.setattr(text, "_compact", path)
     return path
 
 
@@ -33,7 +35,7 @@ def test_every_word_and_prefix_has_the_same_frequency() -> None:
 
 def test_the_compact_tokenizer_cuts_real_messages_exactly_as_jieba(compact_file: Path) -> None:
     full = text.tokenizer()
-    assert text.save_compact_dictionary() == compact_file
+    assert text.save_compact_dictionary(compact_file) == compact_file
     compact = text._compact_tokenizer()
     assert compact is not None
     assert isinstance(compact.FREQ, text.CompactFreq)
@@ -45,7 +47,23 @@ def test_the_compact_tokenizer_cuts_real_messages_exactly_as_jieba(compact_file:
             assert compact.lcut_for_search(sample) == full.lcut_for_search(sample)
 
 
-def test_without_the_file_or_with_a_damaged_one_jieba_loads_its_own(compact_file: Path) -> None:
+@pytest.mark.parametrize(
+    "content",
+    ["{not json", "{}", "[]", '{"format": 1, "dictionary": "x", "total": 1, "size": 1, "buckets": {}}'],
+)
+def test_a_damaged_or_foreign_file_is_not_read(compact_file: Path, content: str) -> None:
+    assert text._compact_tokenizer() is None  # no file yet
+    compact_file.parent.mkdir(parents=True)
+    compact_file.write_text(content, encoding="utf-8")
     assert text._compact_tokenizer() is None
-    compact_file.write_text("{not json", encoding="utf-8")
+
+
+def test_a_file_of_another_layout_is_not_read_and_each_start_rewrites_it(compact_file: Path) -> None:
+    text.save_compact_dictionary(compact_file)
+    blob = json.loads(compact_file.read_text(encoding="utf-8"))
+    blob["format"] = text.COMPACT_FORMAT + 1
+    compact_file.write_text(json.dumps(blob, ensure_ascii=False), encoding="utf-8")
     assert text._compact_tokenizer() is None
+    text.save_compact_dictionary(compact_file)
+    assert text._compact_tokenizer() is not None
+    assert [p.name for p in compact_file.parent.iterdir()] == [compact_file.name]  # no partial left

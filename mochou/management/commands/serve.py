@@ -24,6 +24,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -93,7 +94,7 @@ class Command(BaseCommand):
         from mochou.text import save_compact_dictionary
 
         tokenizer()
-        save_compact_dictionary()
+        save_compact_dictionary(compact_dictionary_path())
         # ---- end of hook ----------------------------------------------------------------------
 
         self.check(display_num_errors=False)
@@ -173,7 +174,7 @@ class Command(BaseCommand):
         from mochou.text import use_compact_dictionary
         from mochou.wsgi import application
 
-        use_compact_dictionary()
+        use_compact_dictionary(compact_dictionary_path())
         tokenizer()
         listener = socket.socket(fileno=options["listen_fd"])
         served = {k: v for k, v in waitress_options(options).items() if k not in ("host", "port")}
@@ -323,3 +324,9 @@ def waitress_options(options: dict[str, Any]) -> dict[str, Any]:
             clear_untrusted_proxy_headers=True,
         )
     return served
+
+
+def compact_dictionary_path() -> Path:
+    """The serving children's jieba dictionary (mochou.text), in this installation's own var
+    directory: written by the parent at every start, read by each child."""
+    return Path(settings.VAR_DIR) / "jieba-compact.json"
