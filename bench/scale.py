@@ -68,6 +68,7 @@ PAYLOAD_KEPT = (
     "co_units", "lead_unit", "limit_version", "moves", "reopen", "return", "carried", "channel",
     "amend_catalogue", "decided_unit", "unit", "upheld", "kept_extension", "reopen_count", "files",
     "template", "reason", "document", "overran", "suspended_hours", "colour", "target", "suggested_unit",
+    "way",
 )  # fmt: skip
 # Derived from the event log and rebuilt afterwards, not copied.
 REBUILT = ("stats_stintfact", "stats_answerfact", "stats_callbackfact")
