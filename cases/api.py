@@ -277,15 +277,19 @@ def _actions(user: User, case: Case) -> list[ActionOut]:
     return [ActionOut(action=a.value, label=a.label, path=action_path(a)) for a in actions]
 
 
-def _case_detail(request: HttpRequest, case: Case) -> CaseDetailOut:
+def _case_detail(request: HttpRequest, case: Case, *, just_registered: bool = False) -> CaseDetailOut:
+    """`just_registered`: this request registered the case. While it still waits for its dispatch
+    it has no assignment, reply, extension, rectification or 退单 yet, and five queries of an
+    intake request's few are spared (issue 17); once triage has dispatched it, all is read."""
     user = _actor(request)
     phone, unmasked = citizen_phone_for(user, case, purpose="api", request=request)
+    bare = just_registered and case.state == State.REGISTERED and case.dispatched_at is None
     return CaseDetailOut(
         **_case_fields(case, timezone.now(), phone),
         content=case_text_for(user, case, purpose="api", request=request),
         address=case.address,
         phone_unmasked=unmasked,
-        co_units=_co_units(case),
+        co_units=[] if bare else _co_units(case),
         dispatched_at=case.dispatched_at,
         replied_at=case.replied_at,
         closed_at=case.closed_at,
@@ -295,8 +299,10 @@ def _case_detail(request: HttpRequest, case: Case) -> CaseDetailOut:
         satisfaction=case.satisfaction,
         parent=case.parent.number if case.parent else None,
         transferred_to=case.transferred_to,
-        replies=[_reply_out(r) for r in _visible_replies(user, case)],
-        extensions=[
+        replies=[] if bare else [_reply_out(r) for r in _visible_replies(user, case)],
+        extensions=[]
+        if bare
+        else [
             ExtensionOut(
                 id=e.pk,
                 status=e.status,
@@ -310,9 +316,11 @@ def _case_detail(request: HttpRequest, case: Case) -> CaseDetailOut:
             for e in case.extensions.order_by("requested_at", "pk")
         ],
         rectify_due_at=case.rectify_due_at,
-        rectifications=[_rectification_out(r) for r in case.rectifications.select_related("unit")],
+        rectifications=[]
+        if bare
+        else [_rectification_out(r) for r in case.rectifications.select_related("unit")],
         callback_claim=_claim_out(case),
-        disputes=[_dispute_out(d) for d in _disputes_of(user, case)],
+        disputes=[] if bare else [_dispute_out(d) for d in _disputes_of(user, case)],
         escalated_at=case.escalated_at,
         actions=_actions(user, case),
     )
@@ -359,10 +367,10 @@ def _claim_out(case: Case) -> CallbackClaimOut | None:
     return CallbackClaimOut(agent=holder.name, until=case.callback_claimed_until)
 
 
-def _fresh_detail(request: HttpRequest, case: Case) -> CaseDetailOut:
+def _fresh_detail(request: HttpRequest, case: Case, *, just_registered: bool = False) -> CaseDetailOut:
     """Re-read after a service call: services return other objects (Reply, Extension…)."""
     fresh = Case.objects.select_related(*CASE_RELATED, "parent").get(pk=case.pk)
-    return _case_detail(request, fresh)
+    return _case_detail(request, fresh, just_registered=just_registered)
 
 
 # ---------------------------------------------------------------- list filters
@@ -536,7 +544,10 @@ def register(
         idempotency.fingerprint(payload.model_dump(mode="json")),
         run,
     )
-    return Status(outcome.status, _fresh_detail(request, Case(pk=outcome.result["case_id"])))
+    fresh = not outcome.replayed
+    return Status(
+        outcome.status, _fresh_detail(request, Case(pk=outcome.result["case_id"]), just_registered=fresh)
+    )
 
 
 # ---------------------------------------------------------------- actions, one endpoint each

@@ -54,6 +54,9 @@ class Step(Generic[M, S, A]):
     to_state: S
     others: dict[int, M] = field(default_factory=dict)
     event: models.Model | None = None
+    # Set by Loop.create: the item was made in this step, so it has no event yet and its row
+    # already holds the state (the first event needs neither a MAX(seq) nor an UPDATE).
+    created: bool = False
 
     def record(
         self,
@@ -75,7 +78,7 @@ class Step(Generic[M, S, A]):
             self.action = action
         self.event = self.loop.append_event(
             self.item, self.action, self.actor, to_state=self.to_state, now=self.now, note=note,
-            payload=payload, fields=fields,
+            payload=payload, fields=fields, first=self.created,
         )  # fmt: skip
         return self.event
 
@@ -175,6 +178,7 @@ class Loop(Generic[M, S, A]):
         with recording():
             item = self.model._default_manager.create(**{self.state_field: step.to_state, **values})
         step.item = item
+        step.created = True
         return item
 
     def append_event(
@@ -188,9 +192,15 @@ class Loop(Generic[M, S, A]):
         note: str = "",
         payload: dict[str, Any] | None = None,
         fields: Sequence[str] = (),
+        first: bool = False,
     ) -> models.Model:
-        events = self.event_model._default_manager.filter(**{self.item_field: item})
-        last = events.aggregate(m=Max("seq"))["m"]
+        """The item's next event; `first` for an item created in this transaction (no event yet,
+        its state already stored by the INSERT)."""
+        if first:
+            last = None
+        else:
+            events = self.event_model._default_manager.filter(**{self.item_field: item})
+            last = events.aggregate(m=Max("seq"))["m"]
         from_state = getattr(item, self.state_field) if last is not None else ""
         event = self.event_model._default_manager.create(
             **{self.item_field: item},
@@ -204,7 +214,9 @@ class Loop(Generic[M, S, A]):
             payload=payload or {},
             created_at=now,
         )
+        stored = first and getattr(item, self.state_field) == to_state.value
         setattr(item, self.state_field, to_state.value)
-        with recording():
-            item.save(update_fields=[self.state_field, *self.touch_fields, *fields])
+        if not stored or fields:
+            with recording():
+                item.save(update_fields=[self.state_field, *self.touch_fields, *fields])
         return event

@@ -255,6 +255,27 @@ def test_accepting_twice_is_a_409_with_a_stable_code(api: Api, city: Any, clock:
     assert snapshot(case) == before
 
 
+def test_a_registration_answers_what_the_case_page_then_shows_without_reading_its_history(
+    api: Api, city: Any, clock: Any, agent: User
+) -> None:
+    # Issue 17: an intake request's cost is mostly its round trips to the database. The answer to
+    # a new registration skips the relations a case waiting for its dispatch cannot have yet, and
+    # the first event skips MAX(seq) and the state's UPDATE; it must still say what a GET says.
+    with CaptureQueriesContext(connection) as queries:
+        r = api.post(agent, "", REGISTER_BODY)
+    assert r.status_code == 201, r.content
+    sql = [q["sql"] for q in queries.captured_queries]
+    spared = ("cases_assignment", "cases_reply", "cases_extension", "cases_rectification", "cases_dispute")
+    assert not [q for q in sql if any(f'"{table}"' in q for table in spared)]
+    assert not [q for q in sql if 'MAX("cases_caseevent"."seq")' in q or q.startswith('UPDATE "cases_case" ')]
+    registered = r.json()
+    shown = api.get(agent, f"/{registered['number']}").json()
+    assert registered == shown
+    assert (registered["state"], registered["replies"], registered["co_units"]) == ("registered", [], [])
+    first = CaseEvent.objects.get(case__number=registered["number"])
+    assert (first.seq, first.from_state, first.to_state) == (1, "", "registered")
+
+
 # ---------------------------------------------------------------- input errors
 
 
