@@ -2,7 +2,8 @@
 from the dev rows only, and that docs/urgency.md's comparison table is the evaluator's output.
 
 The model is trained once per session (cached under var/triage, as the evaluator and the server
-cache it; about two minutes when no cache exists). No database.
+cache it; under a minute when no cache exists, and about a minute and a half more for the dev study
+of triage/urgency_study.py). No database.
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from mochou.datasets import read_real_urgency_labels
+from mochou.datasets import read_real_urgency_labels, read_replied_messages, read_voted_messages
 from triage import urgency_eval as ue
 from triage import urgency_model as um
+from triage import urgency_study as us
+from triage.normalize import normalize
 from triage.urgency import assess_urgency
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "urgency.md"
@@ -88,18 +91,48 @@ def test_the_threshold_rule_prefers_the_precision_goal() -> None:
     assert rule.startswith("best F1")
 
 
+def test_the_gate_only_confirms_word_list_flags(model) -> None:
+    # The gate never flags what the word list does not: its reasons are always the word list's.
+    assert model.gated(*GAS_AND_CHILD)
+    assert not model.gated(*ROUTINE)
+    assert model.chosen["gate_threshold"] in um.THRESHOLD_GRID
+    texts = {m.id: (m.title, m.body) for m in [*read_voted_messages(), *read_replied_messages()]}
+    for x in read_real_urgency_labels()[:120]:
+        if model.gated(*texts[x.id]):
+            assert assess_urgency(*texts[x.id]).urgent, x.id
+
+
+def test_the_unlabelled_pool_holds_no_labelled_message_nor_a_near_copy() -> None:
+    labels = read_real_urgency_labels()
+    messages = us._messages()
+    pool = us.unlabelled_pool(messages, {x.id for x in labels})
+    ids = {m.id for m in pool}
+    assert not ids & {x.id for x in labels}
+    by_id = {m.id: m for m in messages}
+    labelled_titles = {normalize(by_id[x.id].title) for x in labels}
+    assert not any(normalize(m.title) in labelled_titles for m in pool)
+    assert len(pool) > 6000
+
+
 def test_the_doc_carries_the_evaluators_comparison_table() -> None:
     cmp = ue.compare_learned(ue.real_rows())
     lines = ue.render_learned(cmp)
     md = DOC.read_text(encoding="utf-8")
     table = [ln for ln in lines if ln.startswith("| ")]
-    assert len(table) == 10  # the header and 9 rows: 3 systems × 3 samples
+    # the dev study (header + its rows) and the test table (header + 5 systems × 3 samples)
+    assert len(table) == 1 + len(cmp.study.rows) + 1 + 15
     assert all(ln in md for ln in table), "run `python -m triage.urgency_eval`"
-    # and the decision the doc states is the one the code takes
+    # and the decisions the doc states are the ones the code takes
     assert cmp.learned_wins == um.SERVES
+    assert cmp.gate_wins == um.SERVES_GATE
     assert f"`urgency_model.SERVES = {um.SERVES}`" in md
-    # the learned row is an independent count over the test rows
+    # every row is an independent count over the test rows
     test = [r for r in ue.real_rows() if r.label.split == "test"]
-    sc = cmp.systems["learned"]["all"]
-    assert sc.n == len(test)
-    assert sc.urgent == sum(r.label.urgent for r in test)
+    for name in ue.SYSTEMS:
+        sc = cmp.systems[name]["all"]
+        assert sc.n == len(test)
+        assert sc.urgent == sum(r.label.urgent for r in test)
+    # the gate keeps a subset of the word list's flags
+    gate, lex = cmp.systems["gate"]["all"], cmp.systems["lexicon"]["all"]
+    assert gate.tp <= lex.tp
+    assert gate.fp <= lex.fp
