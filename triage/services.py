@@ -336,6 +336,11 @@ def _assess_urgency(case: Case) -> dict[str, Any]:
         model = urgency_model.cached_model(Path(settings.VAR_DIR) / "triage")
         urgent, reasons = urgency_model.assess(case.title, case.content, model)
         return {"urgent": urgent, "reasons": reasons}
+    if urgency_model.SERVES_GATE:  # the word list's flag, kept only when the scorer confirms it
+        model = urgency_model.cached_model(Path(settings.VAR_DIR) / "triage")
+        result = assess_urgency(case.title, case.content)
+        urgent = model.gated(case.title, case.content)
+        return {"urgent": urgent, "reasons": list(result.reasons) if urgent else []}
     result = assess_urgency(case.title, case.content)
     return {"urgent": bool(result.urgent), "reasons": list(result.reasons)}
 

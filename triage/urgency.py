@@ -54,7 +54,6 @@ CATEGORIES: tuple[str, ...] = tuple(REASONS)
 _PHYSICAL = frozenset(CATEGORIES) - {"public_opinion"}
 
 NEAR = 20  # characters either side of a weak match where an immediacy cue counts
-PAIR_NEAR = 60  # at most this far apart, two weak signs of a category add up
 STRONG = 1.0
 WEAK = 0.5
 THRESHOLD = 1.0
@@ -141,8 +140,7 @@ _RULES_SRC: list[tuple[str, float, str]] = [
     ("flood", STRONG, r"积水[^，。]{0,6}(?:一米|齐腰|过膝|膝盖|半米|没过)|(?:水管|主管)[^，。]{0,4}爆"),
     ("flood", WEAK, r"被困[^，。]{0,4}(?:车里|水里|水中)|(?:井盖)[^，。]{0,6}冲开"),
     # --- electric ----------------------------------------------------------------------------------
-    # 漏电保护开关, 漏电开关, 漏电保护器 name a safety device, not a leak.
-    ("electric", STRONG, r"触电|电麻|被电(?:到|了|击)|电击|漏电(?!保护|开关|断路器)"),
+    ("electric", STRONG, r"触电|电麻|被电(?:到|了|击)|电击|漏电"),
     (
         "electric",
         STRONG,
@@ -262,7 +260,7 @@ _RULES_SRC: list[tuple[str, float, str]] = [
     (
         "public_opinion",
         STRONG,
-        r"群体性|聚众(?!打牌|赌博|赌|打麻将|斗殴|吸毒)|集体(?:上访|去|到|请愿|维权|反映)|拉横幅|举横幅|打横幅|挂横幅|静坐|堵(?:路|马路|门)|把路堵|罢工|(?:集体|全部|司机|罢工)[^，。]{0,4}停运|爬上塔吊|跪求政府",
+        r"群体性|聚众|集体(?:上访|去|到|请愿|维权|反映)|拉横幅|举横幅|打横幅|挂横幅|静坐|堵(?:路|马路|门)|把路堵|罢工|(?:集体|全部|司机|罢工)[^，。]{0,4}停运|爬上塔吊|跪求政府",
     ),
     (
         "public_opinion",
@@ -355,12 +353,8 @@ _PAST = re.compile(
 )
 _HYPOTHETICAL = re.compile(
     r"(?:一旦|一但|万一|如果|假如|若是|防止|以免|避免|预防|隐患|可能会|容易|会不会|是否|担心|面临|怎么办"
-    r"|后果不堪设想|排查|检查|整改|风险"
-    # a future or conditional consequence (real dev: "就会发生重大的触电事故", "才会跳闸")
-    r"|就会|将会|才会|会发生|会出现|会造成|会导致|会引发)"
+    r"|后果不堪设想|排查|检查|整改|风险)"
 )
-# A "when …" clause: the danger is the condition of a statement ("出现漏电故障时，…").
-_WHEN_CLAUSE_END = re.compile(r"^[^，,。！？!?；;]{0,8}(?:时|的时候|之时)$")
 # A hazard word anywhere in the sentence (not only the clause) makes a physical match a hazard
 # report, not an emergency (real dev: "电表箱装在门口…一旦漏电", "消防通道…出了火灾怎么办").
 _HAZARD_SENTENCE = re.compile(r"怎么办|后果不堪设想")
@@ -369,9 +363,7 @@ _MONEY = re.compile(r"押金|退还|退钱|费用|收费|缴费|价格|多少钱
 # Danger elsewhere or in the news ("全国各地机动车起火事故频发"), not at the writer's place now.
 _ELSEWHERE = re.compile(r"全国各地|各地|频发|新闻|报道|媒体上")
 # Smoke from a factory, a chimney or burning rubbish is pollution, a chronic complaint.
-_CHRONIC_SMOKE = re.compile(
-    r"排放|污染|烟囱|工厂|[^一]厂|焚烧|烧垃圾|油烟|扬尘|尾气|环保|货车|汽车|车辆|渣土车|柴油"
-)
+_CHRONIC_SMOKE = re.compile(r"排放|污染|烟囱|工厂|[^一]厂|焚烧|烧垃圾|油烟|扬尘|尾气|环保")
 _STILL = re.compile(r"现在|正在|还在|今天|刚才|刚刚|目前还")
 _IMMEDIATE = re.compile(
     r"现在|正在|马上|刚才|刚刚|此刻|还在|一直在|越来越|赶紧|赶快|快来|快点|救命|急|今天|今晚|今早|昨晚|半个钟头|一下午"
@@ -408,8 +400,6 @@ def _discarded(text: str, cat: str, start: int, end: int) -> bool:
             return True
         if _HYPOTHETICAL.search(clause) or _MONEY.search(clause) or _ELSEWHERE.search(clause):
             return True
-        if _WHEN_CLAUSE_END.search(text[end:c_right]):
-            return True
         s_left, s_right = _bounds(text, start, end, _SENT_END)
         sentence = text[s_left:s_right]
         if _HAZARD_SENTENCE.search(sentence) and not _STILL.search(sentence):
@@ -430,29 +420,14 @@ def _immediate_near(text: str, start: int) -> bool:
     return _IMMEDIATE.search(text, lo, hi) is not None
 
 
-def _weak_pair(text: str, hits: list[tuple[int, int]], title_end: int) -> bool:
-    """Whether matches of two different weak rules are told together: within PAIR_NEAR characters
-    of each other, or one of them in the title (before ``title_end``), which sums the message up."""
-    for i, (rule_a, start_a) in enumerate(hits):
-        for rule_b, start_b in hits[i + 1 :]:
-            if rule_a != rule_b and (
-                abs(start_a - start_b) <= PAIR_NEAR or start_a < title_end or start_b < title_end
-            ):
-                return True
-    return False
-
-
 def assess_urgency(title: str, body: str) -> UrgencyAssessment:
     """Classify one message as urgent or normal, with Chinese reasons and the matched phrases."""
     text = normalize(f"{title or ''}。{body or ''}")
-    title_end = len(normalize(title or "")) + 1
     scores: dict[str, float] = {}
     weak_hits: dict[str, list[int]] = {}
     hit_starts: dict[str, list[int]] = {}
     matched: dict[str, list[str]] = {}
-    strong_cats: set[str] = set()
-    weak_rules: dict[str, list[tuple[int, int]]] = {}  # category -> (rule, start) of its weak matches
-    for rule_no, (cat, weight, rx) in enumerate(_RULES):
+    for cat, weight, rx in _RULES:
         counted = False
         for m in rx.finditer(text):
             if _discarded(text, cat, m.start(), m.end()):
@@ -460,8 +435,6 @@ def assess_urgency(title: str, body: str) -> UrgencyAssessment:
             if not counted:  # each rule counts once …
                 counted = True
                 scores[cat] = scores.get(cat, 0.0) + weight
-                if weight >= STRONG:
-                    strong_cats.add(cat)
                 phrase = m.group(0)
                 if phrase not in matched.setdefault(cat, []):
                     matched[cat].append(phrase)
@@ -470,14 +443,8 @@ def assess_urgency(title: str, body: str) -> UrgencyAssessment:
                 # … but every place it matches may have its immediacy cue (a crack named in the
                 # title and "还在往外歪" in the body).
                 weak_hits.setdefault(cat, []).append(m.start())
-                weak_rules.setdefault(cat, []).append((rule_no, m.start()))
             else:
                 break
-    for cat, hits in weak_rules.items():
-        # Two weak signs add up only when they are told together (real dev: an 异味 in the garage
-        # and a 燃气管道 fenced into a garden, paragraphs apart, are no gas leak).
-        if cat not in strong_cats and scores[cat] >= THRESHOLD and not _weak_pair(text, hits, title_end):
-            scores[cat] = WEAK
     if _CONSULT_TITLE.search(normalize(title or "")):
         # A consultation: a physical danger counts only with an immediacy cue next to one of its matches.
         for cat in _PHYSICAL & scores.keys():

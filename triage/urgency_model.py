@@ -13,8 +13,10 @@ The hyper-parameter C and the operating threshold are chosen by repeated 5-fold 
 on the dev rows, for a stated goal (:data:`GOAL_PRECISION`: the best recall at a cross-validated
 precision of at least 0.8, since a false 紧急 costs the dispatchers' attention; when no threshold
 reaches it, the best cross-validated F1). The model is small (a few hundred kB) and is trained
-at first use and cached under ``var/triage`` keyed by the labels' and corpora's hash, the way the
-category model is built from shipped data (nothing downloaded). No Django imports.
+at first use and cached under ``var/triage`` keyed by the hashes of the labels and of the word list
+(its verdicts are features) and by :data:`VERSION`, the way the category model is built from
+shipped data (nothing downloaded). The word list gated by the scorer (:meth:`UrgencyModel.gated`)
+is a second candidate. No Django imports.
 """
 
 from __future__ import annotations
@@ -282,11 +284,13 @@ def cached_model(cache_dir: Path) -> UrgencyModel:
 
 
 # Whether triage's urgency suggestion comes from this scorer rather than the word list. Set from
-# the test figures of `python -m triage.urgency_eval` (docs/urgency.md, "A learned scorer"): the
-# scorer does not dominate the word list there, so the word list stays.
+# the test figures of `python -m triage.urgency_eval` (docs/urgency.md, "The candidates on the test
+# rows"): the scorer does not dominate the word list there, so the word list stays.
 SERVES = False
 # Whether it serves the word list gated by this scorer (``UrgencyModel.gated``) instead: the same
-# rule, on the gate's row of that table.
+# rule, on the gate's row of that table (it does not dominate either). Either switch trains the
+# model at the first triage when var/triage holds no cached one (under a minute, in the worker):
+# run `python -m triage.urgency_eval` once on the server first.
 SERVES_GATE = False
 
 

@@ -37,7 +37,7 @@ from triage import urgency_model
 from triage.normalize import normalize
 from triage.urgency import assess_urgency
 
-STUDY_VERSION = "us-1"
+STUDY_VERSION = "us-2"
 CV_REPEATS = 2
 PLAIN_GRID: tuple[tuple[tuple[int, int], str, float], ...] = tuple(
     (ng, span, c) for ng in ((1, 2), (2, 3)) for span in ("head", "full") for c in (1.0, 10.0, 100.0)
@@ -47,6 +47,9 @@ REPLY_EMERGENCY = re.compile(
     r"险情|抢险|抢修|排危|排险|疏散|警戒|紧急处置|紧急抢|连夜|恢复供水|恢复供电|恢复正常供|救援|救治|送医|出警"
     r"|赶赴现场|立即赶到|迅速赶到|第一时间赶"
 )
+
+# Phrases of urgency that replies use whatever the matter (counted, not used as labels).
+SET_PHRASES = re.compile(r"立即|现场|第一时间|迅速|高度重视")
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,8 @@ class Study:
     dev_reply_urgent: int
     dev_reply_hits: int
     dev_reply_hits_urgent: int
+    replies_total: int  # every replied message of the corpus
+    replies_set_phrase: int  # … whose reply uses one of SET_PHRASES
 
 
 @dataclass(frozen=True)
@@ -156,7 +161,7 @@ def _plain_fit(texts: list[str], labels: list[bool], ngram: tuple[int, int], c: 
     from sklearn.pipeline import make_pipeline
 
     vec = TfidfVectorizer(analyzer="char", ngram_range=ngram, sublinear_tf=True, min_df=2)
-    clf = LogisticRegression(C=c, class_weight="balanced", max_iter=3000, solver="liblinear")
+    clf = LogisticRegression(C=c, class_weight="balanced", max_iter=3000, solver="liblinear", random_state=0)
     return make_pipeline(vec, clf).fit(texts, labels)
 
 
@@ -316,7 +321,9 @@ def run_study(model: urgency_model.UrgencyModel | None = None) -> Study:
         ("score ≥ 1", [a.urgent for a in pool_a]),
         ("score ≥ 1.5", [a.score >= 1.5 for a in pool_a]),
     ):
-        clf = LogisticRegression(C=3.0, class_weight="balanced", max_iter=3000, solver="liblinear")
+        clf = LogisticRegression(
+            C=3.0, class_weight="balanced", max_iter=3000, solver="liblinear", random_state=0
+        )
         weak_score = clf.fit(x_pool, weak_y).decision_function(x_dev)
         rows.append(
             StudyRow(
@@ -335,7 +342,9 @@ def run_study(model: urgency_model.UrgencyModel | None = None) -> Study:
 
     replies = [i for i, m in enumerate(pool) if m.source == "replies"]
     reply_y = [bool(REPLY_EMERGENCY.search(pool[i].reply)) for i in replies]
-    clf = LogisticRegression(C=3.0, class_weight="balanced", max_iter=3000, solver="liblinear")
+    clf = LogisticRegression(
+        C=3.0, class_weight="balanced", max_iter=3000, solver="liblinear", random_state=0
+    )
     reply_score = clf.fit(x_pool[replies], reply_y).decision_function(x_dev)
     rows.append(
         StudyRow(
@@ -366,6 +375,8 @@ def run_study(model: urgency_model.UrgencyModel | None = None) -> Study:
         dev_reply_urgent=sum(lab.urgent for lab, _ in dev_rep),
         dev_reply_hits=len(dev_hits),
         dev_reply_hits_urgent=sum(lab.urgent for lab in dev_hits),
+        replies_total=sum(1 for m in messages if m.source == "replies"),
+        replies_set_phrase=sum(1 for m in messages if m.source == "replies" and SET_PHRASES.search(m.reply)),
     )
 
 
