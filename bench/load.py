@@ -59,7 +59,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from bench.docsection import with_section
 from bench.intake import agent_token, bodies_for  # importing bench sets Django up
-from bench.memory import Browser, kind_of, parent_of, status_kb
+from bench.memory import Browser, answers, free_port, kind_of, parent_of, status_kb, stop_server
 from cases.models import Case
 from org.models import Unit, UnitKind
 
@@ -434,32 +434,6 @@ def start_server(
         time.sleep(0.5)
     stop_server(server)
     raise SystemExit(f"bench.load: the server did not answer within {timeout:.0f} s (log: {log})")
-
-
-def answers(port: int) -> bool:
-    try:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-        conn.request("GET", "/healthz")
-        return conn.getresponse().status == 200
-    except OSError:
-        return False
-
-
-def stop_server(server: subprocess.Popen[bytes]) -> None:
-    server.terminate()
-    try:
-        server.wait(60)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait()
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 # ---------------------------------------------------------------------- who the load comes from

@@ -40,10 +40,13 @@ THRESHOLD_GRID = tuple(round(0.05 * i, 2) for i in range(4, 17))
 CV_REPEATS = 3
 CODES = tuple(rq.LABELS)
 
-# Whether the flag the leader sees comes from this scorer (the per-reason checks are still shown).
+# Whether the flag the leader sees should come from this scorer (the per-reason checks are still
+# shown), as the evaluator records it; like SERVES2 below, not read by serving while it is False.
 # Set from the test figures of `mochou triage evaluate-replies` (docs/reply-quality.md).
 SERVES = False
-# The same for the linear scorer (rqm-2, :class:`LinearScorer`).
+# The same decision for the linear scorer (rqm-2, :class:`LinearScorer`), as the evaluator records
+# it. Not wired into serving: while it loses to a baseline there is nothing to switch to; a later
+# win would wire the scorer into the leader's form and read this flag there.
 SERVES2 = False
 
 

@@ -308,7 +308,7 @@ def render_learned(cmp: LearnedComparison) -> list[str]:
     ch = cmp.model.chosen
     out: list[str] = render_study(cmp.study)
     w = out.append
-    w("### The candidates on the test rows (each scored once)")
+    w("### The candidates on the test rows (every reading listed)")
     w("")
     w(
         "`triage/urgency_model.py`: logistic regression on char 1–2-gram TF-IDF of the first "
@@ -363,12 +363,16 @@ def render_learned(cmp: LearnedComparison) -> list[str]:
     w(
         f"The shipped word list finds {b.tp} of {b.urgent} urgent test messages with {b.fp} false alarms; "
         + "; ".join(parts)
-        + ". The rule, fixed before these rows were read: a candidate replaces the word list only if it "
+        + ". The rule: a candidate replaces the word list only if it "
         "dominates it (at least as many urgent messages found with no more false alarms, one of them "
         f"strictly). Triage serves **{serving}** (`urgency_model.SERVES = {urgency_model.SERVES}`, "
         f"`urgency_model.SERVES_GATE = {urgency_model.SERVES_GATE}`). Every paired interval of ΔF1 "
         "above is what 33 urgent test messages allow: a difference whose interval holds 0 is no "
-        "difference. Nothing was changed after the test rows were scored."
+        "difference. How often these rows were read: the learned scorer was first scored on them in an "
+        "earlier session, and the rule was written down after that reading; this session read every "
+        "candidate at commit `9729baf` (with the revised word list below: the learned scorer 9 with 9 "
+        "false alarms, the gate at p ≥ 0.65 11 with 15) and again after the revision was reverted (the "
+        "table above; the gate's threshold chosen again on dev). No reading switched anything on."
     )
     w("")
     w("### A revision of the word list, measured and reverted")

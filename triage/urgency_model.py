@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
 import pickle
 import re
 import threading
@@ -276,7 +277,8 @@ def cached_model(cache_dir: Path) -> UrgencyModel:
         if model is None or model.version != VERSION:
             model = train(*dev_items())
             path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".tmp")
+            # Per process: two xdist workers on a cold cache must not write the same temporary file.
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
             tmp.write_bytes(pickle.dumps(model))
             tmp.replace(path)
         _cache[key] = model

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -417,7 +418,8 @@ def cached_study(cache_dir: Path, model: urgency_model.UrgencyModel | None = Non
         return Study(**raw)
     study = run_study(model)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
+    # Per process: two xdist workers on a cold cache must not write the same temporary file.
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
     tmp.write_text(json.dumps(asdict(study), ensure_ascii=False), encoding="utf-8")
     tmp.replace(path)
     return study

@@ -19,6 +19,9 @@ from triage import urgency_study as us
 from triage.normalize import normalize
 from triage.urgency import assess_urgency
 
+# The learned scorer and the study train on first use (minutes on a cold cache): one worker does it.
+pytestmark = pytest.mark.xdist_group("urgency_model")
+
 DOC = Path(__file__).resolve().parents[2] / "docs" / "urgency.md"
 
 GAS_AND_CHILD = (
